@@ -1,0 +1,62 @@
+/**
+ * The `earworm` command line: one entry point, one module per command, loaded on demand so that
+ * `earworm stats` never pays for loading the recommendation core.
+ */
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { UsageError } from './usage-error.ts';
+
+type CommandModule = { run(args: string[], config: ReturnType<typeof loadConfig>): Promise<number | void> };
+
+/** Each command: what it does (for `earworm help`) and how to load it. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  import: { summary: 'import datasets into the catalogue: --source <lastfm|yes|tidy|spotify-tracks|mpd|all>', load: () => import('./commands/import.ts') },
+  stats: { summary: 'counts per table and per source', load: () => import('./commands/stats.ts') },
+  migrate: { summary: 'apply database migrations', load: () => import('./commands/migrate.ts') },
+  eval: { summary: 'evaluate recommenders on the shared protocol (../shared/EVAL.md)', load: () => import('./commands/eval.ts') },
+  train: { summary: 'train a recommender on the stored interactions and publish a model version', load: () => import('./commands/train.ts') },
+  bench: { summary: 'speed and memory benchmarks', load: () => import('./commands/bench.ts') },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'usage: earworm <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Configuration comes from the environment; see README.md.',
+  ].join('\n');
+}
+
+/** Runs one command and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(help());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`earworm: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    const config = loadConfig();
+    const mod = await command.load();
+    return (await mod.run(args, config)) ?? 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      console.error(`earworm ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.name !== 'Error') {
+      // Typed errors carry a message written for the person running the command.
+      console.error(`earworm ${name}: ${err.message}`);
+      return 1;
+    }
+    console.error(err);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

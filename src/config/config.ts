@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Log levels pino understands, lowest to highest. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = (protocols: readonly string[], example: string) =>
+  optionalText.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL such as ${example}` },
+  );
+
+const port = (fallback: number) =>
+  optionalText
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .refine((v) => Number.isInteger(v) && v > 0 && v < 65536, { message: 'must be a port number from 1 to 65535' });
+
+/** Every environment variable Earworm reads, with its default; the README documents the same list. */
+const envSchema = z.object({
+  EARWORM_HOME: optionalText,
+  EARWORM_DATA_DIR: optionalText,
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'postgres://user:pass@127.0.0.1:5432/earworm'),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  LLM_BASE_URL: optionalUrl(['http:', 'https:'], 'http://127.0.0.1:8000/v1'),
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_PUBLIC_KEY: optionalText.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+    message: 'must be the 64 hex characters shown as "Public Key" in the Discord developer portal',
+  }),
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), {
+    message: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp- (Socket Mode)',
+  }),
+  SPOTIFY_CLIENT_ID: optionalText,
+  SPOTIFY_CLIENT_SECRET: optionalText,
+  SPOTIFY_REDIRECT_URI: optionalUrl(['http:', 'https:'], 'http://127.0.0.1:8080/spotify/callback'),
+  EARWORM_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (for example: openssl rand -hex 32)',
+  }),
+  MCP_TOKEN: optionalText,
+  PORT: port(8080),
+  LOG_LEVEL: optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
+    message: `must be one of ${LOG_LEVELS.join(', ')}`,
+  }),
+});
+
+/** Earworm's configuration, parsed once from the environment and frozen. */
+export interface Config {
+  /** State folder: embedded database, model files, downloads. Never the dataset folder. */
+  readonly home: string;
+  /** Where the public datasets are read from (input only). */
+  readonly dataDir: string;
+  /** Postgres connection string; undefined means embedded PGlite under `home`. */
+  readonly databaseUrl: string | undefined;
+  /** Redis connection string; undefined means jobs run in-process. */
+  readonly redisUrl: string | undefined;
+  readonly llm: { readonly baseUrl: string; readonly apiKey: string; readonly model: string } | undefined;
+  readonly discord: { readonly token: string | undefined; readonly applicationId: string | undefined; readonly publicKey: string | undefined };
+  readonly slack: { readonly botToken: string | undefined; readonly signingSecret: string | undefined; readonly appToken: string | undefined };
+  readonly spotify:
+    | { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string }
+    | undefined;
+  /** Secret for encrypting stored tokens; undefined disables account linking. */
+  readonly secret: string | undefined;
+  readonly mcpToken: string | undefined;
+  readonly port: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Thrown when the environment does not describe a valid configuration; the message names each variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default) into a frozen Config, or throws ConfigError naming what is wrong. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const bothOrNeither = (a: keyof typeof e, b: keyof typeof e) => {
+    if ((e[a] === undefined) !== (e[b] === undefined)) problems.push(`${a} and ${b} must be set together`);
+  };
+  bothOrNeither('SPOTIFY_CLIENT_ID', 'SPOTIFY_CLIENT_SECRET');
+  if (e.SPOTIFY_CLIENT_ID !== undefined && e.EARWORM_SECRET === undefined) {
+    problems.push('EARWORM_SECRET: required when Spotify is configured (it encrypts stored tokens)');
+  }
+  if (e.SLACK_BOT_TOKEN !== undefined && e.SLACK_SIGNING_SECRET === undefined && e.SLACK_APP_TOKEN === undefined) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const home = path.resolve(cwd, e.EARWORM_HOME ?? '.earworm');
+  const config: Config = {
+    home,
+    dataDir: path.resolve(cwd, e.EARWORM_DATA_DIR ?? '../shared/datasets'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    llm:
+      e.LLM_BASE_URL === undefined
+        ? undefined
+        : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'EMPTY', model: e.LLM_MODEL ?? 'openai/gpt-oss-20b' },
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY },
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN },
+    spotify:
+      e.SPOTIFY_CLIENT_ID === undefined || e.SPOTIFY_CLIENT_SECRET === undefined
+        ? undefined
+        : {
+            clientId: e.SPOTIFY_CLIENT_ID,
+            clientSecret: e.SPOTIFY_CLIENT_SECRET,
+            redirectUri: e.SPOTIFY_REDIRECT_URI ?? `http://127.0.0.1:${e.PORT}/spotify/callback`,
+          },
+    secret: e.EARWORM_SECRET,
+    mcpToken: e.MCP_TOKEN,
+    port: e.PORT,
+    logLevel: (e.LOG_LEVEL ?? 'info') as Config['logLevel'],
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

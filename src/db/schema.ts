@@ -1,0 +1,407 @@
+/**
+ * Earworm's relational schema (drizzle-orm, Postgres 15+). Migrations are generated from this file by
+ * drizzle-kit into ./migrations; PGlite (Postgres 18) and Debian's Postgres 15 both run them, so nothing here
+ * may need a feature newer than 15.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A person Earworm knows: someone who chats with it, or a listener from an imported dataset. */
+export const people = pgTable('people', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  displayName: text('display_name'),
+  createdAt: createdAt(),
+});
+
+/**
+ * One identity of a person on one platform (discord, slack, mcp, web, terminal) or in one dataset (lastfm).
+ * One person may hold several identities.
+ */
+export const identities = pgTable(
+  'identities',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('identities_provider_external').on(t.provider, t.externalId), index('identities_person').on(t.personId)],
+);
+
+/** An artist; the same artist from several sources is one row, matched by normalised name. */
+export const artists = pgTable(
+  'artists',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    normName: text('norm_name').notNull(),
+    url: text('url'),
+    imageUrl: text('image_url'),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('artists_norm_name').on(t.normName)],
+);
+
+/** An artist's id in one source (lastfm artistID, a Spotify artist id, ...). */
+export const artistExternalIds = pgTable(
+  'artist_external_ids',
+  {
+    namespace: text('namespace').notNull(),
+    externalId: text('external_id').notNull(),
+    artistId: integer('artist_id')
+      .notNull()
+      .references(() => artists.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.externalId] }), index('artist_external_ids_artist').on(t.artistId)],
+);
+
+/** A recording. The same recording from several sources is one row, keyed by normalised title + primary artist. */
+export const tracks = pgTable(
+  'tracks',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    title: text('title').notNull(),
+    /** `normalised title|normalised primary artist`: the entity-resolution key. */
+    normKey: text('norm_key').notNull(),
+    album: text('album'),
+    year: smallint('year'),
+    releaseDate: text('release_date'),
+    durationMs: integer('duration_ms'),
+    popularity: smallint('popularity'),
+    explicit: boolean('explicit'),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('tracks_norm_key').on(t.normKey)],
+);
+
+/** Which artists perform a track, in credit order (position 0 is the primary artist). */
+export const trackArtists = pgTable(
+  'track_artists',
+  {
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    artistId: integer('artist_id')
+      .notNull()
+      .references(() => artists.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.trackId, t.position] }), index('track_artists_artist').on(t.artistId)],
+);
+
+/** A track's id in one namespace: `spotify` (track id), `yes_small` / `yes_complete` (integer song id), ... */
+export const trackExternalIds = pgTable(
+  'track_external_ids',
+  {
+    namespace: text('namespace').notNull(),
+    externalId: text('external_id').notNull(),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.externalId] }), index('track_external_ids_track').on(t.trackId)],
+);
+
+/** Which sources a track came from; a track with two or more rows here was merged across sources. */
+export const trackSources = pgTable(
+  'track_sources',
+  {
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.trackId, t.source] }), index('track_sources_source').on(t.source)],
+);
+
+/** Spotify-style audio features of a track, from an imported dataset (never from the Spotify API). */
+export const audioFeatures = pgTable('audio_features', {
+  trackId: integer('track_id')
+    .primaryKey()
+    .references(() => tracks.id, { onDelete: 'cascade' }),
+  source: text('source').notNull(),
+  danceability: real('danceability').notNull(),
+  energy: real('energy').notNull(),
+  key: smallint('key').notNull(),
+  loudness: real('loudness').notNull(),
+  mode: smallint('mode').notNull(),
+  speechiness: real('speechiness').notNull(),
+  acousticness: real('acousticness').notNull(),
+  instrumentalness: real('instrumentalness').notNull(),
+  liveness: real('liveness').notNull(),
+  valence: real('valence').notNull(),
+  tempo: real('tempo').notNull(),
+  timeSignature: smallint('time_signature'),
+});
+
+/** A tag, genre or subgenre name (lower-cased). */
+export const tags = pgTable(
+  'tags',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    /** `tag` (free-form, from Last.fm users), `genre` or `subgenre` (playlist labels). */
+    kind: text('kind').notNull(),
+  },
+  (t) => [unique('tags_kind_name').on(t.kind, t.name)],
+);
+
+/** A tag on a track, with how many times the source applied it. */
+export const trackTags = pgTable(
+  'track_tags',
+  {
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    weight: real('weight').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.trackId, t.tagId, t.source] }), index('track_tags_tag').on(t.tagId)],
+);
+
+/** One person applying one tag to one artist (Last.fm user_taggedartists), with the day it happened. */
+export const tagAssignments = pgTable(
+  'tag_assignments',
+  {
+    source: text('source').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    artistId: integer('artist_id')
+      .notNull()
+      .references(() => artists.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    assignedOn: date('assigned_on'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.personId, t.artistId, t.tagId] }),
+    index('tag_assignments_artist').on(t.artistId),
+  ],
+);
+
+/** A playlist from a dataset (or one Earworm saved for a person), with its genre labels where the source has them. */
+export const playlists = pgTable(
+  'playlists',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    genre: text('genre'),
+    subgenre: text('subgenre'),
+    ownerId: integer('owner_id').references(() => people.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('playlists_source_external').on(t.source, t.externalId)],
+);
+
+/**
+ * One observed event between a subject (a person or a playlist) and an item (a track or an artist).
+ * `sourceKey` identifies the event within its source (e.g. a file row), which makes every import idempotent;
+ * weights of repeated (subject, item) pairs are summed when a matrix is built.
+ */
+export const interactions = pgTable(
+  'interactions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    source: text('source').notNull(),
+    sourceKey: text('source_key').notNull(),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'cascade' }),
+    playlistId: integer('playlist_id').references(() => playlists.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id').references(() => tracks.id, { onDelete: 'cascade' }),
+    artistId: integer('artist_id').references(() => artists.id, { onDelete: 'cascade' }),
+    /** play, like, dislike, skip, playlist, seed */
+    kind: text('kind').notNull(),
+    weight: real('weight').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('interactions_source_key').on(t.source, t.sourceKey),
+    index('interactions_person').on(t.personId),
+    index('interactions_playlist').on(t.playlistId),
+    index('interactions_track').on(t.trackId),
+    check('interactions_one_subject', sql`(${t.personId} is null) <> (${t.playlistId} is null)`),
+    check('interactions_one_item', sql`(${t.trackId} is null) <> (${t.artistId} is null)`),
+  ],
+);
+
+/** An A/B comparison shown to a person; a pair is shown to a person at most once (in either order). */
+export const comparisons = pgTable(
+  'comparisons',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    trackA: integer('track_a')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    trackB: integer('track_b')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    /** How the pair was chosen: `informative` or `random`. */
+    strategy: text('strategy').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('comparisons_person_pair').on(
+      t.personId,
+      sql`least(${t.trackA}, ${t.trackB})`,
+      sql`greatest(${t.trackA}, ${t.trackB})`,
+    ),
+    check('comparisons_distinct_tracks', sql`${t.trackA} <> ${t.trackB}`),
+  ],
+);
+
+/** A vote on a comparison, keyed by the platform's interaction id so that a repeated delivery is a no-op. */
+export const votes = pgTable(
+  'votes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    interactionId: text('interaction_id').notNull(),
+    comparisonId: integer('comparison_id')
+      .notNull()
+      .references(() => comparisons.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** `a`, `b` or `skip`. */
+    choice: text('choice').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('votes_interaction').on(t.interactionId),
+    unique('votes_comparison').on(t.comparisonId),
+    check('votes_choice', sql`${t.choice} in ('a', 'b', 'skip')`),
+  ],
+);
+
+/** A conversation of one person in one channel of one platform. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    platform: text('platform').notNull(),
+    channelId: text('channel_id').notNull(),
+    summary: text('summary'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('conversations_person_channel').on(t.personId, t.platform, t.channelId)],
+);
+
+/** One message of a conversation (user, assistant or tool), in order. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    content: jsonb('content').notNull(),
+    tokens: integer('tokens'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('messages_conversation').on(t.conversationId, t.id)],
+);
+
+/** A trained model's version: where its files are, what data it saw, how it measured; one active per kind. */
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').notNull(),
+    version: text('version').notNull(),
+    path: text('path').notNull(),
+    checksum: text('checksum'),
+    params: jsonb('params').notNull().default({}),
+    metrics: jsonb('metrics').notNull().default({}),
+    dataSnapshot: jsonb('data_snapshot').notNull().default({}),
+    active: boolean('active').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('model_versions_kind_version').on(t.kind, t.version),
+    uniqueIndex('model_versions_one_active').on(t.kind).where(sql`${t.active}`),
+  ],
+);
+
+/** An account on another service linked to a person (Spotify); tokens are stored encrypted (AES-256-GCM). */
+export const linkedAccounts = pgTable(
+  'linked_accounts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    externalUserId: text('external_user_id').notNull(),
+    accessTokenEnc: text('access_token_enc').notNull(),
+    refreshTokenEnc: text('refresh_token_enc'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    scopes: text('scopes'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('linked_accounts_person_provider').on(t.personId, t.provider)],
+);
+
+/** How far an import of one file got, so that a re-run after a failure resumes instead of starting over. */
+export const importCheckpoints = pgTable(
+  'import_checkpoints',
+  {
+    source: text('source').notNull(),
+    file: text('file').notNull(),
+    /** Size and modification time of the file when the checkpoint was written; a changed file starts over. */
+    fingerprint: text('fingerprint').notNull(),
+    /** Records (lines, rows or playlists) committed so far. */
+    recordsDone: bigint('records_done', { mode: 'number' }).notNull(),
+    complete: boolean('complete').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.file] })],
+);
+
+/** Evaluation runs of `earworm eval`, kept so that metrics can be compared across versions over time. */
+export const evalRuns = pgTable('eval_runs', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  dataset: text('dataset').notNull(),
+  task: text('task').notNull(),
+  model: text('model').notNull(),
+  seed: integer('seed').notNull(),
+  users: integer('users').notNull(),
+  metrics: jsonb('metrics').notNull(),
+  params: jsonb('params').notNull().default({}),
+  modelVersionId: integer('model_version_id').references(() => modelVersions.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,68 @@
+/** A/B comparisons and votes. A vote is keyed by the platform's interaction id, so a repeated delivery is a no-op. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { comparisons, votes } from './schema.ts';
+
+/** The choice in a vote: track A, track B, or skip the pair. */
+export type VoteChoice = 'a' | 'b' | 'skip';
+
+/** The pair was already shown to this person (in either order); pairs are never repeated. */
+export class DuplicatePairError extends Error {
+  readonly code = 'DUPLICATE_PAIR';
+  constructor(readonly personId: number, readonly trackA: number, readonly trackB: number) {
+    super(`Person ${personId} has already compared tracks ${trackA} and ${trackB}; choose another pair.`);
+    this.name = 'DuplicatePairError';
+  }
+}
+
+/** The comparison voted on does not exist or belongs to someone else. */
+export class UnknownComparisonError extends Error {
+  readonly code = 'UNKNOWN_COMPARISON';
+  constructor(readonly comparisonId: number) {
+    super(`Comparison ${comparisonId} does not exist for this person; ask for a new comparison.`);
+    this.name = 'UnknownComparisonError';
+  }
+}
+
+/** Stores a new comparison for a person and returns its id; throws DuplicatePairError for a pair seen before. */
+export async function createComparison(
+  db: Db,
+  c: { personId: number; trackA: number; trackB: number; strategy: 'informative' | 'random' },
+): Promise<number> {
+  const rows = await db.orm
+    .insert(comparisons)
+    .values(c)
+    .onConflictDoNothing()
+    .returning({ id: comparisons.id });
+  if (rows[0] === undefined) throw new DuplicatePairError(c.personId, c.trackA, c.trackB);
+  return rows[0].id;
+}
+
+/** What happened to a vote: recorded now, or already there (same interaction, or the comparison was answered). */
+export interface VoteOutcome {
+  readonly recorded: boolean;
+  readonly choice: VoteChoice;
+}
+
+/**
+ * Records a vote once. The same interaction delivered again, or a second click on an answered comparison,
+ * returns the vote already stored with `recorded: false`.
+ */
+export async function recordVote(
+  db: Db,
+  v: { interactionId: string; comparisonId: number; personId: number; choice: VoteChoice },
+): Promise<VoteOutcome> {
+  const [owned] = await db.orm
+    .select({ id: comparisons.id })
+    .from(comparisons)
+    .where(and(eq(comparisons.id, v.comparisonId), eq(comparisons.personId, v.personId)));
+  if (owned === undefined) throw new UnknownComparisonError(v.comparisonId);
+  const inserted = await db.orm.insert(votes).values(v).onConflictDoNothing().returning({ choice: votes.choice });
+  if (inserted[0] !== undefined) return { recorded: true, choice: v.choice };
+  const [stored] = await db.orm
+    .select({ choice: votes.choice })
+    .from(votes)
+    .where(sql`${votes.interactionId} = ${v.interactionId} or ${votes.comparisonId} = ${v.comparisonId}`)
+    .limit(1);
+  return { recorded: false, choice: (stored?.choice ?? v.choice) as VoteChoice };
+}
