@@ -56,6 +56,7 @@ const envSchema = z.object({
     message: 'must be at least 32 characters (for example: openssl rand -hex 32)',
   }),
   MCP_TOKEN: optionalText,
+  EARWORM_ONNX_PROVIDER: z.enum(['cpu', 'cuda']).optional(),
   PORT: port(8080),
   LOG_LEVEL: optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
     message: `must be one of ${LOG_LEVELS.join(', ')}`,
@@ -81,6 +82,8 @@ export interface Config {
   /** Secret for encrypting stored tokens; undefined disables account linking. */
   readonly secret: string | undefined;
   readonly mcpToken: string | undefined;
+  /** onnxruntime execution provider: `cpu` (default) or `cuda` on a GPU host. */
+  readonly onnxProvider: 'cpu' | 'cuda';
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -136,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           },
     secret: e.EARWORM_SECRET,
     mcpToken: e.MCP_TOKEN,
+    onnxProvider: e.EARWORM_ONNX_PROVIDER ?? 'cpu',
     port: e.PORT,
     logLevel: (e.LOG_LEVEL ?? 'info') as Config['logLevel'],
   };
