@@ -156,13 +156,21 @@ CREATE TABLE "playlists" (
 	CONSTRAINT "playlists_source_external" UNIQUE("source","external_id")
 );
 --> statement-breakpoint
+CREATE TABLE "source_tracks" (
+	"source" text NOT NULL,
+	"external_id" text NOT NULL,
+	"track_id" integer NOT NULL,
+	CONSTRAINT "source_tracks_source_external_id_pk" PRIMARY KEY("source","external_id")
+);
+--> statement-breakpoint
 CREATE TABLE "tag_assignments" (
 	"source" text NOT NULL,
+	"source_key" text NOT NULL,
 	"person_id" integer NOT NULL,
 	"artist_id" integer NOT NULL,
 	"tag_id" integer NOT NULL,
 	"assigned_on" date,
-	CONSTRAINT "tag_assignments_source_person_id_artist_id_tag_id_pk" PRIMARY KEY("source","person_id","artist_id","tag_id")
+	CONSTRAINT "tag_assignments_source_source_key_pk" PRIMARY KEY("source","source_key")
 );
 --> statement-breakpoint
 CREATE TABLE "tags" (
@@ -184,6 +192,15 @@ CREATE TABLE "track_external_ids" (
 	"external_id" text NOT NULL,
 	"track_id" integer NOT NULL,
 	CONSTRAINT "track_external_ids_namespace_external_id_pk" PRIMARY KEY("namespace","external_id")
+);
+--> statement-breakpoint
+CREATE TABLE "track_predictions" (
+	"model_version_id" integer NOT NULL,
+	"track_id" integer NOT NULL,
+	"label" text NOT NULL,
+	"confidence" real NOT NULL,
+	"probs" real[] NOT NULL,
+	CONSTRAINT "track_predictions_model_version_id_track_id_pk" PRIMARY KEY("model_version_id","track_id")
 );
 --> statement-breakpoint
 CREATE TABLE "track_sources" (
@@ -241,12 +258,15 @@ ALTER TABLE "interactions" ADD CONSTRAINT "interactions_artist_id_artists_id_fk"
 ALTER TABLE "linked_accounts" ADD CONSTRAINT "linked_accounts_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "playlists" ADD CONSTRAINT "playlists_owner_id_people_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."people"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "source_tracks" ADD CONSTRAINT "source_tracks_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tag_assignments" ADD CONSTRAINT "tag_assignments_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tag_assignments" ADD CONSTRAINT "tag_assignments_artist_id_artists_id_fk" FOREIGN KEY ("artist_id") REFERENCES "public"."artists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tag_assignments" ADD CONSTRAINT "tag_assignments_tag_id_tags_id_fk" FOREIGN KEY ("tag_id") REFERENCES "public"."tags"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_artists" ADD CONSTRAINT "track_artists_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_artists" ADD CONSTRAINT "track_artists_artist_id_artists_id_fk" FOREIGN KEY ("artist_id") REFERENCES "public"."artists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_external_ids" ADD CONSTRAINT "track_external_ids_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "track_predictions" ADD CONSTRAINT "track_predictions_model_version_id_model_versions_id_fk" FOREIGN KEY ("model_version_id") REFERENCES "public"."model_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "track_predictions" ADD CONSTRAINT "track_predictions_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_sources" ADD CONSTRAINT "track_sources_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_tags" ADD CONSTRAINT "track_tags_track_id_tracks_id_fk" FOREIGN KEY ("track_id") REFERENCES "public"."tracks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "track_tags" ADD CONSTRAINT "track_tags_tag_id_tags_id_fk" FOREIGN KEY ("tag_id") REFERENCES "public"."tags"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -260,8 +280,11 @@ CREATE INDEX "interactions_playlist" ON "interactions" USING btree ("playlist_id
 CREATE INDEX "interactions_track" ON "interactions" USING btree ("track_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "model_versions_one_active" ON "model_versions" USING btree ("kind") WHERE "model_versions"."active";--> statement-breakpoint
+CREATE INDEX "source_tracks_track" ON "source_tracks" USING btree ("track_id");--> statement-breakpoint
 CREATE INDEX "tag_assignments_artist" ON "tag_assignments" USING btree ("artist_id");--> statement-breakpoint
+CREATE INDEX "tag_assignments_person" ON "tag_assignments" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "track_artists_artist" ON "track_artists" USING btree ("artist_id");--> statement-breakpoint
 CREATE INDEX "track_external_ids_track" ON "track_external_ids" USING btree ("track_id");--> statement-breakpoint
+CREATE INDEX "track_predictions_track" ON "track_predictions" USING btree ("track_id");--> statement-breakpoint
 CREATE INDEX "track_sources_source" ON "track_sources" USING btree ("source");--> statement-breakpoint
 CREATE INDEX "track_tags_tag" ON "track_tags" USING btree ("tag_id");

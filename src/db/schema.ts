@@ -135,6 +135,22 @@ export const trackSources = pgTable(
   (t) => [primaryKey({ columns: [t.trackId, t.source] }), index('track_sources_source').on(t.source)],
 );
 
+/**
+ * A track as one source lists it: the source's own id for it and the catalogue track it resolved to. Counting these
+ * gives a source's own track count (TidyTuesday's 28,356 track ids) even where several ids resolve to one track.
+ */
+export const sourceTracks = pgTable(
+  'source_tracks',
+  {
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.externalId] }), index('source_tracks_track').on(t.trackId)],
+);
+
 /** Spotify-style audio features of a track, from an imported dataset (never from the Spotify API). */
 export const audioFeatures = pgTable('audio_features', {
   trackId: integer('track_id')
@@ -183,11 +199,15 @@ export const trackTags = pgTable(
   (t) => [primaryKey({ columns: [t.trackId, t.tagId, t.source] }), index('track_tags_tag').on(t.tagId)],
 );
 
-/** One person applying one tag to one artist (Last.fm user_taggedartists), with the day it happened. */
+/**
+ * One person applying one tag to one artist (Last.fm user_taggedartists), with the day it happened. `sourceKey` is the
+ * source's own (user, artist, tag) ids, so two source artist ids that resolve to one artist keep both assignments.
+ */
 export const tagAssignments = pgTable(
   'tag_assignments',
   {
     source: text('source').notNull(),
+    sourceKey: text('source_key').notNull(),
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
@@ -200,8 +220,9 @@ export const tagAssignments = pgTable(
     assignedOn: date('assigned_on'),
   },
   (t) => [
-    primaryKey({ columns: [t.source, t.personId, t.artistId, t.tagId] }),
+    primaryKey({ columns: [t.source, t.sourceKey] }),
     index('tag_assignments_artist').on(t.artistId),
+    index('tag_assignments_person').on(t.personId),
   ],
 );
 
@@ -390,6 +411,26 @@ export const importCheckpoints = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.source, t.file] })],
+);
+
+/**
+ * A classifier's prediction for one track (genre, subgenre or mood; the task is the model version's kind): the most
+ * probable label, its probability, and every class's probability in the order the model's card lists them.
+ */
+export const trackPredictions = pgTable(
+  'track_predictions',
+  {
+    modelVersionId: integer('model_version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    confidence: real('confidence').notNull(),
+    probs: real('probs').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelVersionId, t.trackId] }), index('track_predictions_track').on(t.trackId)],
 );
 
 /** Evaluation runs of `earworm eval`, kept so that metrics can be compared across versions over time. */

@@ -13,7 +13,7 @@ import { IdentityConflictError, identitiesOf, linkIdentity, resolvePerson } from
 import { interactions, people, playlists, tracks } from '../../src/db/schema.ts';
 import { TokenCipher, TokenDecryptError } from '../../src/db/token-cipher.ts';
 import { createComparison, DuplicatePairError, recordVote, UnknownComparisonError } from '../../src/db/votes.ts';
-import { DRIVERS, freshDb, truncateAll } from '../support/db.ts';
+import { countRows, DRIVERS, freshDb, truncateAll } from '../support/db.ts';
 
 const SECRET = 'x'.repeat(40);
 
@@ -52,8 +52,7 @@ describe.each(DRIVERS)('storage on %s', (driver) => {
     it('gives one person under concurrent first contact', async () => {
       const ids = await Promise.all(Array.from({ length: 8 }, () => resolvePerson(db, 'mcp', 'client-7')));
       expect(new Set(ids).size).toBe(1);
-      const [{ n }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from people`);
-      expect(n).toBe(1);
+      expect(await countRows(db, 'people')).toBe(1);
     });
 
     it('lets one person hold Discord, Slack and MCP identities, and refuses to steal another person\'s', async () => {
@@ -77,8 +76,7 @@ describe.each(DRIVERS)('storage on %s', (driver) => {
       const again = await recordVote(db, { interactionId: 'ix-1', comparisonId: c, personId: p, choice: 'a' });
       expect(first).toEqual({ recorded: true, choice: 'a' });
       expect(again).toEqual({ recorded: false, choice: 'a' });
-      const [{ n }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from votes`);
-      expect(n).toBe(1);
+      expect(await countRows(db, 'votes')).toBe(1);
     });
 
     it('keeps the first answer when a second click on the same comparison arrives with another interaction id', async () => {
@@ -119,8 +117,7 @@ describe.each(DRIVERS)('storage on %s', (driver) => {
       const row = { source: 'yes_small', sourceKey: '0|7', playlistId: pl!.id, trackId: t1, kind: 'playlist', weight: 2 };
       await db.orm.insert(interactions).values(row).onConflictDoNothing();
       await db.orm.insert(interactions).values(row).onConflictDoNothing();
-      const [{ n }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from interactions`);
-      expect(n).toBe(1);
+      expect(await countRows(db, 'interactions')).toBe(1);
       const [person] = await db.orm.insert(people).values({}).returning();
       await expect(
         db.orm.insert(interactions).values({ ...row, sourceKey: 'bad', personId: person!.id }),

@@ -52,3 +52,9 @@ export async function truncateAll(db: Db): Promise<void> {
   if (tables.length === 0) return;
   await db.orm.execute(sql.raw(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`));
 }
+
+/** The number of rows in a table. */
+export async function countRows(db: Db, table: string): Promise<number> {
+  const rows = await db.rows<{ n: number }>(sql.raw(`select count(*)::int as n from "${table}"`));
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * `earworm train [--no-publish] [--epochs <n>] [--seed <n>]`: trains the content models (genre, subgenre and mood
+ * classifiers as ONNX, content vectors and their HNSW index) from the imported catalogue, stores the catalogue's
+ * predictions and activates the new versions. With --no-publish the repository's models/ folder is left alone.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { openConfiguredDb } from '../../db/db.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { trainContentModels } from '../../pipeline/train-content-models.ts';
+import { UsageError } from '../usage-error.ts';
+
+const USAGE = 'Usage: earworm train [--no-publish] [--epochs <n>] [--seed <n>]';
+
+/** Runs the training job against the configured database and prints a summary. */
+export async function run(args: string[], config: Config): Promise<number> {
+  let values: { 'no-publish'?: boolean | undefined; epochs?: string | undefined; seed?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { 'no-publish': { type: 'boolean' }, epochs: { type: 'string' }, seed: { type: 'string' } },
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}. ${USAGE}`);
+  }
+  const int = (v: string | undefined, name: string, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min) throw new UsageError(`--${name} must be an integer >= ${min}. ${USAGE}`);
+    return x;
+  };
+  const epochs = int(values.epochs, 'epochs', 1);
+  const seed = int(values.seed, 'seed', 0);
+  const logger = createLogger({ logLevel: config.logLevel, name: 'train' });
+  const db = await openConfiguredDb(config);
+  try {
+    const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider }, logger, {
+      ...(values['no-publish'] === true ? { publishDir: null } : {}),
+      ...(epochs !== undefined ? { epochs } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    });
+    console.log(`content models ${s.version}: ${s.tracks} tracks, ${s.tracksWithAudio} with audio features`);
+    for (const [task, c] of Object.entries(s.classifiers)) {
+      if ('skipped' in c) console.log(`  ${task}: skipped (${c.skipped})`);
+      else {
+        console.log(
+          `  ${task}: ${c.rows} labelled rows, test macro-F1 ${c.macroF1.toFixed(4)}, accuracy ${(100 * c.accuracy).toFixed(1)}%, ` +
+            `TS vs ONNX max |diff| ${c.onnxMaxAbsDiff.toExponential(2)}, ${c.predictionsStored} predictions stored`,
+        );
+        console.log(`    label counts: ${Object.entries(c.labelCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      }
+    }
+    const v = s.contentVectors;
+    console.log(`  content vectors: ${v.vectors} (dim ${v.dim}; audio only ${v.fromAudio}, tags only ${v.fromTags}, both ${v.both}; ${v.vocabulary} tags embedded)`);
+    console.log(`  files under ${s.dir}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
