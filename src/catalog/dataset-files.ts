@@ -47,6 +47,8 @@ export interface LocateOptions {
   readonly dataDir: string;
   readonly home: string;
   readonly fetch?: typeof globalThis.fetch;
+  /** False: never download, only say what to provide. */
+  readonly downloads?: boolean;
   readonly logger: Logger;
   /** Give up a download after this long. */
   readonly downloadTimeoutMs?: number;
@@ -93,6 +95,7 @@ export async function locateDataset(spec: DatasetSpec, options: LocateOptions): 
       cause === undefined ? { code: 'DATASET_MISSING', file: dataDir } : { code: 'DATASET_MISSING', file: dataDir, cause },
     );
   if (spec.download === undefined) throw missing(spec.noDownloadReason ?? 'it cannot be downloaded');
+  if (options.downloads === false) throw missing(`downloads are turned off (EARWORM_DOWNLOADS=off; its public source is ${spec.download.url})`);
   try {
     await download(spec.download, downloadDir, options);
   } catch (cause) {

@@ -50,6 +50,8 @@ export interface RunImportOptions {
   readonly progress: ProgressReporter;
   readonly batchSize?: number;
   readonly fetch?: typeof globalThis.fetch;
+  /** Download missing datasets from their public sources (default true; EARWORM_DOWNLOADS=off turns it off). */
+  readonly downloads?: boolean;
 }
 
 /** The number of catalogue tracks that two or more sources resolved to. */
@@ -66,6 +68,7 @@ export async function runImporter(importer: SourceImporter, options: RunImportOp
     dataDir: options.dataDir,
     home: options.home,
     logger: options.logger,
+    downloads: options.downloads ?? true,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const files = await importer.importFiles(

@@ -57,6 +57,7 @@ const envSchema = z.object({
   }),
   MCP_TOKEN: optionalText,
   EARWORM_ONNX_PROVIDER: z.enum(['cpu', 'cuda']).optional(),
+  EARWORM_DOWNLOADS: z.enum(['on', 'off']).optional(),
   PORT: port(8080),
   LOG_LEVEL: optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
     message: `must be one of ${LOG_LEVELS.join(', ')}`,
@@ -82,6 +83,8 @@ export interface Config {
   /** Secret for encrypting stored tokens; undefined disables account linking. */
   readonly secret: string | undefined;
   readonly mcpToken: string | undefined;
+  /** Whether a missing dataset is downloaded from its public source (EARWORM_DOWNLOADS, default on). */
+  readonly downloads: boolean;
   /** onnxruntime execution provider: `cpu` (default) or `cuda` on a GPU host. */
   readonly onnxProvider: 'cpu' | 'cuda';
   readonly port: number;
@@ -140,6 +143,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     secret: e.EARWORM_SECRET,
     mcpToken: e.MCP_TOKEN,
     onnxProvider: e.EARWORM_ONNX_PROVIDER ?? 'cpu',
+    downloads: e.EARWORM_DOWNLOADS !== 'off',
     port: e.PORT,
     logLevel: (e.LOG_LEVEL ?? 'info') as Config['logLevel'],
   };

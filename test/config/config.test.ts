@@ -23,6 +23,15 @@ describe('config', () => {
     expect(c.spotify).toBeUndefined();
     expect(c.port).toBe(8080);
     expect(c.logLevel).toBe('info');
+    expect(c.downloads).toBe(true);
+    expect(c.onnxProvider).toBe('cpu');
+  });
+
+  it('turns dataset downloads off and picks the CUDA provider when asked', () => {
+    const c = loadConfig({ EARWORM_DOWNLOADS: 'off', EARWORM_ONNX_PROVIDER: 'cuda' }, '/x');
+    expect(c.downloads).toBe(false);
+    expect(c.onnxProvider).toBe('cuda');
+    expect(problemsOf({ EARWORM_DOWNLOADS: 'maybe' })[0]).toMatch(/^EARWORM_DOWNLOADS: /);
   });
 
   it('is frozen, deeply', () => {

@@ -38,7 +38,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     const started = performance.now();
     for (const importer of importers) {
       try {
-        const r = await runImporter(importer, { db, dataDir: config.dataDir, home: config.home, logger, progress, batchSize });
+        const r = await runImporter(importer, { db, dataDir: config.dataDir, home: config.home, logger, progress, batchSize, downloads: config.downloads });
         const unchanged = r.files.every((f) => f.status === 'unchanged');
         console.log(
           `${importer.name}: ${n(r.records)} records from ${r.files.length} file(s) in ${(r.ms / 1000).toFixed(1)} s` +

@@ -1,0 +1,70 @@
+/** `earworm eval`: the offline evaluation protocol of ../shared/EVAL.md. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { resultJson, resultTable } from '../../eval/eval-report.ts';
+import { runEvaluation, TASKS, type Task } from '../../eval/eval-runner.ts';
+import { DATASET_NAMES, type DatasetName } from '../../eval/load-dataset.ts';
+import { MODEL_NAMES, type ModelName } from '../../eval/model-catalog.ts';
+import { UsageError } from '../usage-error.ts';
+
+const USAGE = `usage: earworm eval [--dataset lastfm,yes,tidy] [--task W,C] [--model ${MODEL_NAMES.join(',')}]
+                    [--seed 0] [--data-dir DIR] [--retune]
+Prints one JSON line per (dataset, task, model), then a table. Hyperparameters are tuned on a validation split of
+the training data (seed 1000 + seed) and cached under $EARWORM_HOME/eval-cache; --retune ignores the cache.`;
+
+function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
+  if (raw === undefined || raw === 'all') return [...allowed];
+  const out = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const v of out) {
+    if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`unknown ${what} "${v}" (choose from ${allowed.join(', ')})\n${USAGE}`);
+  }
+  if (out.length === 0) throw new UsageError(`--${what} needs a value\n${USAGE}`);
+  return out as T[];
+}
+
+/** Runs the evaluation and prints its results; returns the exit code. */
+export async function run(args: string[], config: Config): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        dataset: { type: 'string' },
+        task: { type: 'string' },
+        model: { type: 'string' },
+        seed: { type: 'string' },
+        'data-dir': { type: 'string' },
+        retune: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer\n${USAGE}`);
+  const datasets = list<DatasetName>(values.dataset, DATASET_NAMES, 'dataset');
+  const tasks = list<Task>(values.task?.toUpperCase(), TASKS, 'task');
+  const models = list<ModelName>(values.model, MODEL_NAMES, 'model');
+  const results = await runEvaluation({
+    datasets,
+    tasks,
+    models,
+    seed,
+    dataDir: values['data-dir'] === undefined ? config.dataDir : path.resolve(values['data-dir']),
+    cacheDir: path.join(config.home, 'eval-cache'),
+    retune: values.retune,
+    progress: (line) => console.error(`[eval] ${line}`),
+    onResult: (r) => console.log(resultJson(r)),
+  });
+  console.log('');
+  console.log(resultTable(results));
+  return 0;
+}

@@ -1,0 +1,142 @@
+/**
+ * Chooses the weights of a hybrid on a validation split: every component's standardised scores are computed once
+ * per validation person over a candidate pool (the union of each component's top items), then weights are found by
+ * coordinate ascent on mean ndcg@20 over those pools.
+ */
+import { standardisation } from '../recsys/score-normalisation.ts';
+import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
+import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
+import type { ColdSplit, WarmSplit } from '../recsys/split.ts';
+import { topK } from '../recsys/top-k.ts';
+import { LIST_LENGTH } from './evaluate-split.ts';
+
+/** A validation split of either task. */
+export type ValidationSplit = { readonly task: 'W'; readonly split: WarmSplit } | { readonly task: 'C'; readonly split: ColdSplit };
+
+/** Weights chosen for each component, with the validation ndcg@20 they reach. */
+export interface BlendChoice {
+  readonly weights: number[];
+  readonly ndcg: number;
+}
+
+interface Pool {
+  readonly items: Int32Array;
+  /** components × items, z-scores. */
+  readonly z: Float32Array;
+  readonly relevant: Uint8Array;
+  readonly idcg: number;
+}
+
+/** Weight values tried for each component. */
+export const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2, 4] as const;
+
+/** Tunes blend weights for components already fitted on the validation training matrix `train`. */
+export function tuneBlend(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize = 150): BlendChoice {
+  const pools = buildPools(components, train, val, poolSize);
+  const c = components.length;
+  const score = (w: readonly number[]) => meanNdcg(pools, w, c);
+  let weights = new Array<number>(c).fill(0);
+  let best = -1;
+  for (let k = 0; k < c; k++) {
+    const w = new Array<number>(c).fill(0);
+    w[k] = 1;
+    const s = score(w);
+    if (s > best + 1e-12) {
+      best = s;
+      weights = w;
+    }
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    let improved = false;
+    for (let k = 0; k < c; k++) {
+      for (const v of BLEND_WEIGHTS) {
+        if (v === weights[k]) continue;
+        const w = weights.slice();
+        w[k] = v;
+        if (!w.some((x) => x > 0)) continue;
+        const s = score(w);
+        if (s > best + 1e-9) {
+          best = s;
+          weights = w;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return { weights, ndcg: best };
+}
+
+function buildPools(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize: number): Pool[] {
+  const n = train.cols;
+  const mask = new Uint8Array(n);
+  for (let p = 0; p < train.nnz; p++) mask[train.indices[p]!] = 1;
+  const c = components.length;
+  const full = components.map(() => new Float32Array(n));
+  const pools: Pool[] = [];
+  const cases = val.task === 'W' ? val.split.users.length : val.split.users.length;
+  const inPool = new Uint8Array(n);
+  for (let q = 0; q < cases; q++) {
+    const blocked = new Uint8Array(n);
+    for (let i = 0; i < n; i++) blocked[i] = mask[i] === 1 ? 0 : 1;
+    let hidden: Int32Array;
+    let seeds: number[] = [];
+    if (val.task === 'W') {
+      const u = val.split.users[q]!;
+      for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) blocked[train.indices[p]!] = 1;
+      hidden = val.split.hidden[q]!;
+    } else {
+      seeds = Array.from(val.split.seeds[q]!);
+      for (const s of seeds) blocked[s] = 1;
+      hidden = val.split.targets[q]!;
+    }
+    const members: number[] = [];
+    components.forEach((m, k) => {
+      const buf = full[k]!;
+      if (val.task === 'W') m.scoreUser(val.split.users[q]!, buf);
+      else m.scoreSeeds(seeds, buf);
+      const { mean, inv } = standardisation(buf, mask);
+      for (let i = 0; i < n; i++) buf[i] = (buf[i]! - mean) * inv;
+      for (const r of topK(buf, poolSize, blocked)) {
+        if (inPool[r.item] === 0) {
+          inPool[r.item] = 1;
+          members.push(r.item);
+        }
+      }
+    });
+    members.sort((a, b) => a - b);
+    const items = Int32Array.from(members);
+    const z = new Float32Array(c * items.length);
+    for (let k = 0; k < c; k++) for (let t = 0; t < items.length; t++) z[k * items.length + t] = full[k]![items[t]!]!;
+    const hiddenSet = new Set(hidden);
+    const relevant = new Uint8Array(items.length);
+    items.forEach((it, t) => {
+      relevant[t] = hiddenSet.has(it) ? 1 : 0;
+      inPool[it] = 0;
+    });
+    let idcg = 0;
+    for (let r = 1; r <= Math.min(LIST_LENGTH, hiddenSet.size); r++) idcg += 1 / Math.log2(r + 1);
+    pools.push({ items, z, relevant, idcg });
+  }
+  return pools;
+}
+
+function meanNdcg(pools: readonly Pool[], weights: readonly number[], c: number): number {
+  let sum = 0;
+  for (const pool of pools) {
+    const m = pool.items.length;
+    const blended = new Float32Array(m);
+    for (let k = 0; k < c; k++) {
+      const w = weights[k]!;
+      if (w === 0) continue;
+      const o = k * m;
+      for (let t = 0; t < m; t++) blended[t]! += w * pool.z[o + t]!;
+    }
+    let dcg = 0;
+    topK(blended, LIST_LENGTH).forEach((r, rank) => {
+      if (pool.relevant[r.item] === 1) dcg += 1 / Math.log2(rank + 2);
+    });
+    sum += pool.idcg > 0 ? dcg / pool.idcg : 0;
+  }
+  return pools.length > 0 ? sum / pools.length : 0;
+}

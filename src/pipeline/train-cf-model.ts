@@ -1,0 +1,141 @@
+/**
+ * Trains the collaborative-filtering model that serves chat: a hybrid of iALS, RP3beta and ItemKNN over the stored
+ * playlist/person × track interactions, blend weights tuned on a cold-start validation split (the chat case: a new
+ * person names a few tracks), then fitted on everything, saved as a new version and activated.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.ts';
+import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { tuneBlend } from '../eval/blend-tuner.ts';
+import { countCandidates, evaluateCold } from '../eval/evaluate-split.ts';
+import { HybridRecommender } from '../recsys/hybrid.ts';
+import { IalsRecommender, type IalsParams } from '../recsys/ials.ts';
+import { pairsToMatrix } from '../recsys/interaction-pairs.ts';
+import { ItemKnnRecommender } from '../recsys/item-knn.ts';
+import { ModelStore } from '../recsys/model-store.ts';
+import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
+import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
+import { splitCold } from '../recsys/split.ts';
+import { loadTrackInteractions } from './track-interactions.ts';
+
+/** The model kind (and model-version kind) of the chat recommender. */
+export const TRACK_MODEL_KIND = 'hybrid';
+
+/** Name of the file beside a version's model that maps item indices to catalogue track ids. */
+export const TRACK_IDS_FILE = 'track-ids.json';
+
+/** There is nothing to train on: the catalogue has no interactions yet. */
+export class NoInteractionsError extends Error {
+  readonly code = 'NO_INTERACTIONS';
+  constructor() {
+    super('There are no track interactions to train on. Import the datasets first: earworm import --source all');
+    this.name = 'NoInteractionsError';
+  }
+}
+
+/** What a training run did. */
+export interface CfTrainSummary {
+  readonly version: string;
+  readonly path: string;
+  readonly bytes: number;
+  readonly users: number;
+  readonly items: number;
+  readonly interactions: number;
+  readonly weights: { readonly ials: number; readonly rp3beta: number; readonly itemknn: number };
+  readonly validation: { readonly task: 'C'; readonly users: number; readonly ndcg20: number; readonly recall20: number };
+  readonly seconds: number;
+}
+
+/** Training options; defaults suit the shared datasets on a 2-core machine. */
+export interface CfTrainOptions {
+  readonly version?: string;
+  readonly ials?: Partial<IalsParams>;
+  /** Hash seed of the validation split (EVAL.md uses 1000 for tuning). */
+  readonly validationSeed?: number;
+}
+
+const components = (o: CfTrainOptions): ScoringRecommender[] => [
+  new IalsRecommender({ factors: 64, iterations: 10, ...o.ials }),
+  new Rp3betaRecommender(),
+  new ItemKnnRecommender(),
+];
+
+/** Trains, saves, records and activates a new version of the chat recommender. */
+export async function trainCfModel(db: Db, home: string, log: Logger, options: CfTrainOptions = {}): Promise<CfTrainSummary> {
+  const started = performance.now();
+  const pairs = await loadTrackInteractions(db);
+  if (pairs.users.length === 0) throw new NoInteractionsError();
+  log.info({ users: pairs.userIds.length, items: pairs.itemIds.length, interactions: pairs.users.length }, 'training the chat recommender');
+
+  // Blend weights: fitted on a validation split carved from the data (cold users, as in chat), never on all of it.
+  const val = splitCold(pairs, options.validationSeed ?? 1000);
+  const valTrain = pairsToMatrix(val.train);
+  const valModels = components(options);
+  for (const m of valModels) m.fit(valTrain);
+  const blend = tuneBlend(valModels, valTrain, { task: 'C', split: val });
+  const valHybrid = HybridRecommender.ofFitted(
+    valModels.map((model, n) => ({ model, weight: blend.weights[n]! })),
+    valTrain,
+  );
+  const valReport = evaluateCold(valHybrid, val, countCandidates(val.train.items, val.train.itemIds.length));
+  log.info({ weights: blend.weights, ndcg20: valReport.ndcg }, 'blend tuned on the validation split');
+
+  const all = pairsToMatrix(pairs);
+  const models = components(options);
+  // A component the blend gave no weight is left out of the saved model altogether.
+  const weighted = models.map((model, n) => ({ model, weight: blend.weights[n]! })).filter((c) => c.weight > 0);
+  for (const c of weighted) c.model.fit(all);
+  const hybrid = HybridRecommender.ofFitted(weighted, all);
+
+  const version = options.version ?? newVersion();
+  const store = ModelStore.underHome(home);
+  const saved = await store.save(hybrid, version);
+  await writeFileAtomic(path.join(path.dirname(saved.path), TRACK_IDS_FILE), JSON.stringify(Array.from(pairs.trackIds)));
+  const weights = { ials: blend.weights[0]!, rp3beta: blend.weights[1]!, itemknn: blend.weights[2]! };
+  const validation = { task: 'C' as const, users: val.users.length, ndcg20: valReport.ndcg, recall20: valReport.recall };
+  await recordModelVersion(db, {
+    kind: TRACK_MODEL_KIND,
+    version,
+    path: saved.path,
+    checksum: saved.checksum,
+    params: { weights, ials: { factors: 64, iterations: 10, ...options.ials } },
+    metrics: { validation },
+    dataSnapshot: {
+      maxInteractionId: pairs.maxInteractionId,
+      users: pairs.userIds.length,
+      items: pairs.itemIds.length,
+      interactions: pairs.users.length,
+    },
+  });
+  await activateModelVersion(db, TRACK_MODEL_KIND, version);
+  return {
+    version,
+    path: saved.path,
+    bytes: saved.bytes,
+    users: pairs.userIds.length,
+    items: pairs.itemIds.length,
+    interactions: pairs.users.length,
+    weights,
+    validation,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function newVersion(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
+}
+
+async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import { writeTidy } from '../catalog/fixtures.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/earworm.mjs', import.meta.url));
+
+/** TidyTuesday rows: two genres, 20 songs each by 4 artists, 10 playlists per genre of 8 songs of that genre. */
+function tidyRows(): string[] {
+  const rng = new SeededRandom(3);
+  const rows: string[] = [];
+  for (const genre of ['rock', 'edm']) {
+    for (let p = 0; p < 10; p++) {
+      const picks = new Set<number>();
+      while (picks.size < 8) picks.add(Math.floor(rng.next() * 20));
+      for (const s of picks) {
+        const artist = `${genre === 'rock' ? 'Stone' : 'Pulse'} Artist ${s % 4}`;
+        rows.push(
+          `${genre}${s},${genre === 'rock' ? 'Riff' : 'Drop'} Song ${s},${artist},50,al${genre}${s},Album ${s},2001-01-01,` +
+            `${genre} list ${p},${genre}pl${p},${genre},${genre} sub,0.5,0.6,1,-5,1,0.05,0.1,0,0.1,0.5,120,200000`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
+function earworm(args: string[], env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+    });
+    child.stdin?.end(input);
+  });
+}
+
+describe('earworm start on a fresh state folder', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'earworm-start-'));
+    await writeTidy(path.join(dir, 'data'), tidyRows());
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports what is there, trains, and recommends from named songs and artists', async () => {
+    const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off' };
+    const r = await earworm(['start'], env, 'riff song 3 stone artist 3\npulse artist 1\nno such thing anywhere\nquit\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tidy: 160 records/);
+    expect(r.stdout).toMatch(/lastfm: skipped — .*downloads are turned off/);
+    expect(r.stdout).toMatch(/Earworm is ready: 40 tracks in the catalogue, recommender version /);
+    const [, rock = '', edm = ''] = r.stdout.split(/^From: /m);
+    expect(rock).toMatch(/^Riff Song 3 — Stone Artist 3/);
+    const rockRecs = rock.split('\n').filter((l) => /^\s*\d+\. /.test(l));
+    expect(rockRecs).toHaveLength(10);
+    expect(rockRecs.every((l) => l.includes('Riff Song') && !l.includes('Riff Song 3 —'))).toBe(true);
+    const edmRecs = edm.split('\n').filter((l) => /^\s*\d+\. /.test(l));
+    expect(edmRecs.length).toBeGreaterThan(0);
+    expect(edmRecs.every((l) => l.includes('Drop Song'))).toBe(true);
+    expect(r.stdout).toMatch(/I could not find "no such thing anywhere" in the catalogue/);
+
+    // The second start finds the catalogue and the active version: no import, no training.
+    const again = await earworm(['start'], env, 'quit\n');
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/First run|Training/);
+    expect(again.stdout).toMatch(/Earworm is ready: 40 tracks/);
+  });
+
+  it('says what to provide when there is no data at all', async () => {
+    const env = { EARWORM_HOME: path.join(dir, 'empty-home'), EARWORM_DATA_DIR: path.join(dir, 'nothing'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off' };
+    const r = await earworm(['start'], env, 'quit\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no track interactions were imported. Put the datasets in .*nothing/);
+  });
+});
