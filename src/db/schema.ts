@@ -9,6 +9,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -321,6 +322,59 @@ export const votes = pgTable(
     unique('votes_comparison').on(t.comparisonId),
     check('votes_choice', sql`${t.choice} in ('a', 'b', 'skip')`),
   ],
+);
+
+/**
+ * A person's Bradley–Terry preference posterior (mean and covariance over preference features). `lastVoteId` is the
+ * highest vote folded in, so applying votes is idempotent: a vote is applied once, however often it is delivered.
+ */
+export const preferenceModels = pgTable('preference_models', {
+  personId: integer('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  /** Identifies the feature space the weights live in; a different one means refit from the votes. */
+  featureVersion: text('feature_version').notNull(),
+  dim: integer('dim').notNull(),
+  priorVariance: doublePrecision('prior_variance').notNull(),
+  priorMean: doublePrecision('prior_mean').array().notNull(),
+  weights: doublePrecision('weights').array().notNull(),
+  /** Row-major dim × dim posterior covariance. */
+  covariance: doublePrecision('covariance').array().notNull(),
+  votes: integer('votes').notNull().default(0),
+  lastVoteId: integer('last_vote_id').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Evidence of one bandit arm (a recommendation strategy) within a scope (e.g. a platform or an experiment). */
+export const banditArms = pgTable(
+  'bandit_arms',
+  {
+    scope: text('scope').notNull(),
+    arm: text('arm').notNull(),
+    successes: integer('successes').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.arm] })],
+);
+
+/** Like/skip feedback on a recommended track, keyed by the platform's interaction id so that it counts once. */
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    interactionId: text('interaction_id').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id').references(() => tracks.id, { onDelete: 'set null' }),
+    scope: text('scope').notNull(),
+    /** The strategy (bandit arm) that produced the recommendation. */
+    arm: text('arm').notNull(),
+    liked: boolean('liked').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('feedback_interaction').on(t.interactionId), index('feedback_person').on(t.personId)],
 );
 
 /** A conversation of one person in one channel of one platform. */

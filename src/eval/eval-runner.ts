@@ -5,6 +5,7 @@
  */
 import { HybridRecommender } from '../recsys/hybrid.ts';
 import { pairsToMatrix, type InteractionPairs } from '../recsys/interaction-pairs.ts';
+import { fitRankedModel } from '../recsys/ranking/ranked-tuning.ts';
 import type { RankingReport } from '../recsys/metrics.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
@@ -140,11 +141,11 @@ class TaskRun {
   /** Builds a named component (a grid model or a single content signal). */
   private build(name: string, params: GridParams): ScoringRecommender {
     if (name.startsWith('content-')) return contentModel(this.ctx.side!, params);
-    return GRID_MODELS[name as Exclude<ModelName, 'hybrid'>].build(params, this.ctx);
+    return GRID_MODELS[name as Exclude<ModelName, 'hybrid' | 'ranked'>].build(params, this.ctx);
   }
 
   /** The chosen parameters of a grid model: cached, or searched on validation. */
-  private async choose(name: Exclude<ModelName, 'hybrid'>): Promise<TunedChoice & { cached: boolean }> {
+  private async choose(name: Exclude<ModelName, 'hybrid' | 'ranked'>): Promise<TunedChoice & { cached: boolean }> {
     const have = this.chosen.get(name);
     if (have !== undefined) return have;
     const cached = this.opts.retune ? undefined : await this.cache.get(this.key(name));
@@ -198,8 +199,8 @@ class TaskRun {
     let validationNdcg: number;
     let cached: boolean;
     let fitted: ScoringRecommender;
-    if (model === 'hybrid') {
-      const h = await this.hybrid();
+    if (model === 'hybrid' || model === 'ranked') {
+      const h = model === 'hybrid' ? await this.hybrid() : await this.ranked();
       params = h.params;
       validationNdcg = h.validationNdcg;
       cached = h.cached;
@@ -225,6 +226,25 @@ class TaskRun {
     };
   }
 
+  /** The full ranker (src/recsys/ranking) over the hybrid's validation-fitted blend, with MMR's λ chosen on validation. */
+  private async ranked(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: ScoringRecommender }> {
+    const h = await this.hybrid();
+    const blend = Object.entries(h.params)
+      .filter(([k]) => k.startsWith('w.'))
+      .map(([k, w]) => ({ name: k.slice(2), weight: Number(w) }));
+    const paramsOf = (n: string): GridParams =>
+      n.startsWith('content-') ? contentSignals(this.ctx.side!).find((s) => s.name === n)!.params : this.chosen.get(n)!.params;
+    const r = fitRankedModel({
+      blend,
+      validationModel: (n) => this.valModel(n, paramsOf(n)),
+      finalModel: (n) => this.finalModel(n, paramsOf(n)),
+      validationInteractions: this.valTrain,
+      validation: this.val,
+      interactions: this.train,
+    });
+    return { params: { ...h.params, lambda: r.lambda }, validationNdcg: r.validationNdcg, cached: h.cached, model: r.model };
+  }
+
   private async hybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
     const names: string[] = ['ials', 'rp3beta', 'itemknn', 'popularity'];
     const fixed = new Map<string, GridParams>();
@@ -236,7 +256,7 @@ class TaskRun {
     }
     const paramsOf = new Map<string, GridParams>();
     for (const n of names) {
-      paramsOf.set(n, fixed.get(n) ?? (await this.choose(n as Exclude<ModelName, 'hybrid'>)).params);
+      paramsOf.set(n, fixed.get(n) ?? (await this.choose(n as Exclude<ModelName, 'hybrid' | 'ranked'>)).params);
     }
     let weights: number[];
     let validationNdcg: number;

@@ -8,8 +8,8 @@ import { PopularityRecommender } from '../recsys/popularity.ts';
 import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 
-/** Models evaluated by default, in run order; the hybrid blends the others. */
-export const MODEL_NAMES = ['popularity', 'itemknn', 'rp3beta', 'ials', 'content', 'hybrid'] as const;
+/** Models evaluated by default, in run order; the hybrid blends the others; ranked is the full ranker over the hybrid's blend. */
+export const MODEL_NAMES = ['popularity', 'itemknn', 'rp3beta', 'ials', 'content', 'hybrid', 'ranked'] as const;
 
 /** One of MODEL_NAMES. */
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -45,7 +45,7 @@ function product(axes: Record<string, readonly (number | string)[]>): GridParams
 const weightings = (ctx: ModelContext): InteractionWeighting[] => (ctx.weighted ? ['binary', 'log'] : ['binary']);
 
 /** The grid models by name (the hybrid is assembled by the runner from these). */
-export const GRID_MODELS: Readonly<Record<Exclude<ModelName, 'hybrid'>, GridModel>> = {
+export const GRID_MODELS: Readonly<Record<Exclude<ModelName, 'hybrid' | 'ranked'>, GridModel>> = {
   popularity: {
     name: 'popularity',
     grid: () => [{}],

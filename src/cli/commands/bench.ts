@@ -1,21 +1,70 @@
-/** `earworm bench`: speed and memory benchmarks (figures are printed, never asserted in tests). */
+/**
+ * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL]`: speed and memory benchmarks. Figures are
+ * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
+ * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), mcp (recommend over
+ * MCP HTTP).
+ */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runRecsysBench } from '../../bench/recsys-bench.ts';
 import type { Config } from '../../config/config.ts';
 import { UsageError } from '../usage-error.ts';
 
-const USAGE = 'usage: earworm bench [--data-dir DIR]';
+type Part = { title: string; run: (config: Config, flags: Flags) => Promise<unknown> };
+interface Flags {
+  readonly dataDir: string | undefined;
+  readonly postgres: string | undefined;
+}
 
-/** Runs every benchmark part; returns the exit code. */
+const PARTS: Record<string, Part> = {
+  import: {
+    title: 'Import throughput (each importer into a fresh database)',
+    run: async (config, f) => (await import('../../bench/import-bench.ts')).runImportBench(config, { postgresUrl: f.postgres ?? config.databaseUrl }),
+  },
+  recsys: {
+    title: 'Collaborative filtering on lastfm (ALS training, fold-in latency, memory)',
+    run: async (config, f) => (await import('../../bench/recsys-bench.ts')).runRecsysBench(config, f.dataDir === undefined ? {} : { dataDir: f.dataDir }),
+  },
+  content: {
+    title: 'Content models (classifier throughput, HNSW recall and latency, ONNX vs JS scorer)',
+    run: async (config) => (await import('../../bench/content-bench.ts')).runContentBench(config),
+  },
+  preference: {
+    title: 'Bradley–Terry taste (simulated listener AUC, update latency)',
+    run: async (config) => (await import('../../bench/preference-bench.ts')).runPreferenceBench(config),
+  },
+  mcp: {
+    title: 'The recommend tool over MCP Streamable HTTP (p50/p99)',
+    run: async (config) => (await import('../../bench/mcp-bench.ts')).runMcpBench(config),
+  },
+};
+
+const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL]`;
+
+/** Runs the chosen benchmark parts in order; returns the exit code. */
 export async function run(args: string[], config: Config): Promise<number> {
-  let values;
+  let values: { only?: string | undefined; 'data-dir'?: string | undefined; postgres?: string | undefined };
   try {
-    ({ values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args,
+      options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, postgres: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
+  const names = values.only === undefined ? Object.keys(PARTS) : values.only.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(n in PARTS));
+  if (unknown.length > 0) throw new UsageError(`unknown bench part ${unknown.join(', ')}\n${USAGE}`);
   const dataDir = values['data-dir'];
-  await runRecsysBench(config, dataDir === undefined ? {} : { dataDir: path.resolve(dataDir) });
+  const flags: Flags = {
+    dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
+    postgres: values.postgres,
+  };
+  for (const name of names) {
+    const part = PARTS[name]!;
+    console.log(`\n## ${part.title}`);
+    await part.run(flags.dataDir === undefined ? config : { ...config, dataDir: flags.dataDir }, flags);
+  }
   return 0;
 }

@@ -1,7 +1,7 @@
 /** Typed errors of the preference model; callers branch on `code`, never on the message. */
 
 /** Every code a preference error can carry. */
-export type PreferenceErrorCode = 'SAME_TRACK_PAIR' | 'UNKNOWN_PAIR' | 'UNKNOWN_TRACK' | 'PAIRS_EXHAUSTED' | 'FEATURE_DIMENSION' | 'INVALID_PREFERENCE_STATE';
+export type PreferenceErrorCode = 'SAME_TRACK_PAIR' | 'UNKNOWN_TRACK' | 'PAIRS_EXHAUSTED' | 'FEATURE_DIMENSION' | 'INVALID_PREFERENCE_STATE';
 
 /** Base class of the preference model's errors. */
 export abstract class PreferenceError extends Error {
@@ -14,15 +14,6 @@ export class SameTrackPairError extends PreferenceError {
   constructor(readonly track: number) {
     super(`a comparison needs two different tracks, got ${track} twice`);
     this.name = 'SameTrackPairError';
-  }
-}
-
-/** A vote on a pair that was never offered to this person. */
-export class UnknownPairError extends PreferenceError {
-  override readonly code = 'UNKNOWN_PAIR' as const;
-  constructor(readonly trackA: number, readonly trackB: number) {
-    super(`tracks ${trackA} and ${trackB} were never offered as a pair; ask for a new comparison`);
-    this.name = 'UnknownPairError';
   }
 }
 

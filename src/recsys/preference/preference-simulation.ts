@@ -42,6 +42,11 @@ export interface SimulationResult {
   readonly votes: readonly number[];
   /** AUC of the learned utility for "liked" held-out tracks (true utility above the held-out median). */
   readonly auc: readonly number[];
+  /**
+   * AUC among the held-out tracks the listener likes least (true utility below the median; positives above the lower
+   * quartile): the region adaptive-only selection rarely samples, where its bias shows.
+   */
+  readonly lowerAuc: readonly number[];
   /** Standard deviation of the AUC over listeners. */
   readonly aucSd: readonly number[];
   /**
@@ -130,6 +135,7 @@ export function simulatePreferenceLearning(config: SimulationConfig = {}): Simul
   const aucs: number[][] = marks.map(() => []);
   const slopes: number[][] = marks.map(() => []);
   const cosines: number[][] = marks.map(() => []);
+  const lowerAucs: number[][] = marks.map(() => []);
   let randomPairs = 0;
   let totalPairs = 0;
   const last = checkpoints[checkpoints.length - 1]!;
@@ -139,12 +145,17 @@ export function simulatePreferenceLearning(config: SimulationConfig = {}): Simul
     const truth = heldOut.map((t) => listener.utility(t));
     const median = [...truth].sort((a, b) => a - b)[Math.floor(truth.length / 2)]!;
     const labels = truth.map((u) => (u > median ? 1 : 0));
+    const sorted = [...truth].sort((a, b) => a - b);
+    const quartile = sorted[Math.floor(truth.length / 4)]!;
+    const lower = truth.map((u, k) => (u <= median ? k : -1)).filter((k) => k >= 0);
+    const lowerLabels = lower.map((k) => (truth[k]! > quartile ? 1 : 0));
     const posterior = BradleyTerryPosterior.prior(popUtility, config.priorVariance ?? 4);
     const seen = new SeenPairs();
     const selectRng = new SeededRandom(seed * 104729 + l);
     const record = (mark: number): void => {
       const learned = heldOut.map((t) => posterior.utility(features.vectorOf(t)));
       aucs[mark]!.push(rocAuc(learned, labels));
+      lowerAucs[mark]!.push(rocAuc(lower.map((k) => learned[k]!), lowerLabels));
       slopes[mark]!.push(regressionSlope(learned, truth));
       cosines[mark]!.push(cosine(posterior.mean, listener.weights));
     };
@@ -168,6 +179,7 @@ export function simulatePreferenceLearning(config: SimulationConfig = {}): Simul
     votes: marks,
     auc: aucs.map(mean),
     aucSd: aucs.map(sd),
+    lowerAuc: lowerAucs.map(mean),
     slope: slopes.map(mean),
     cosine: cosines.map(mean),
     randomPairs: totalPairs > 0 ? randomPairs / totalPairs : 0,

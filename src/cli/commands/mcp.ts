@@ -1,0 +1,51 @@
+/**
+ * `earworm mcp [--http] [--port N] [--host H]`: serves Earworm's tools to MCP clients, over stdio (default; what
+ * Claude Desktop and the MCP Inspector launch) or over Streamable HTTP at /mcp, protected by MCP_TOKEN.
+ * stdout belongs to the protocol in stdio mode: logs go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { openConfiguredDb } from '../../db/db.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
+import { createHttpServer, listen } from '../../server/http-server.ts';
+import { createToolServices } from '../../tools/tool-context.ts';
+import { UsageError } from '../usage-error.ts';
+
+const USAGE = 'usage: earworm mcp [--http] [--port N] [--host 127.0.0.1]';
+
+/** Serves MCP until the client disconnects (stdio) or the process is interrupted (HTTP). */
+export async function run(args: string[], config: Config): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  const port = values.port === undefined ? config.port : Number(values.port);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number\n${USAGE}`);
+  if (values.http === true && config.mcpToken === undefined) {
+    throw new UsageError('MCP over HTTP needs a bearer token: set MCP_TOKEN (for example: MCP_TOKEN=$(openssl rand -hex 32)).');
+  }
+  const logger = createLogger({ logLevel: config.logLevel, name: 'mcp' });
+  const db = await openConfiguredDb(config);
+  try {
+    const services = await createToolServices({ db, home: config.home, logger });
+    if (values.http !== true) {
+      await serveMcpStdio({ db, services, logger });
+      return 0;
+    }
+    const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken! });
+    const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? '127.0.0.1');
+    console.error(`Earworm MCP server on ${running.url}/mcp (bearer token from MCP_TOKEN); Ctrl-C stops it.`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await mcp.closeAll();
+    await running.close();
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

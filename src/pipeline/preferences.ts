@@ -1,0 +1,173 @@
+/**
+ * DB glue of the preference model: a person's Bradley–Terry posterior is stored in preference_models together with
+ * the highest vote id folded in, so votes are applied exactly once (a vote delivered twice is stored once by
+ * recordVote, and a vote already folded in is never folded in again, even if the update job runs twice). Pair
+ * selection reads the pairs the person has seen from comparisons, so a pair is never offered twice.
+ */
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../db/db.ts';
+import { comparisons, preferenceModels, votes } from '../db/schema.ts';
+import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../db/votes.ts';
+import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../recsys/preference/bradley-terry.ts';
+import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../recsys/preference/pair-selection.ts';
+import type { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
+import type { SeededRandom } from '../recsys/rng.ts';
+
+/** The shared pieces every person's model is built on. */
+export interface PreferenceSpace {
+  readonly features: PreferenceFeatures;
+  /** Names the feature space; a stored model with another version is refitted from its votes. */
+  readonly featureVersion: string;
+  /** The population utility (prior mean of everyone). */
+  readonly population: ArrayLike<number>;
+  /** Prior variance around the population [1]. */
+  readonly priorVariance?: number;
+}
+
+/** A decided vote: the winning and losing track ids. */
+export interface DecidedVote {
+  readonly voteId: number;
+  readonly winner: number;
+  readonly loser: number;
+}
+
+/** A person's decided votes (skips left out) with id > afterVoteId, in vote order. */
+export async function loadDecidedVotes(db: Db, personId: number, afterVoteId = 0): Promise<DecidedVote[]> {
+  const rows = await db.orm
+    .select({ id: votes.id, choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
+    .from(votes)
+    .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
+    .where(and(eq(votes.personId, personId), gt(votes.id, afterVoteId), inArray(votes.choice, ['a', 'b'])))
+    .orderBy(asc(votes.id));
+  return rows.map((r) => (r.choice === 'a' ? { voteId: r.id, winner: r.a, loser: r.b } : { voteId: r.id, winner: r.b, loser: r.a }));
+}
+
+/** Votes whose tracks both have features, as feature comparisons. */
+function toComparisons(space: PreferenceSpace, list: readonly DecidedVote[]): FeatureComparison[] {
+  return list.filter((v) => space.features.has(v.winner) && space.features.has(v.loser)).map((v) => ({ winner: space.features.vectorOf(v.winner), loser: space.features.vectorOf(v.loser) }));
+}
+
+/** The state of a person's model after bringing it up to date. */
+export interface PreferenceUpdate {
+  readonly posterior: BradleyTerryPosterior;
+  /** Votes folded in by this call (0 when the model was already up to date). */
+  readonly applied: number;
+}
+
+/**
+ * Brings a person's stored posterior up to date with their votes, in one transaction that locks the person's row:
+ * new votes are folded in online (O(d²) each); a missing model, or one from another feature space, is fitted from
+ * all votes. Votes on tracks without features are skipped (they still advance lastVoteId).
+ */
+export async function updatePreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
+  const priorVariance = space.priorVariance ?? 1;
+  return db.orm.transaction(async (tx) => {
+    const txDb: Db = { ...db, orm: tx as unknown as Db['orm'] };
+    await tx
+      .insert(preferenceModels)
+      .values({ personId, featureVersion: '', dim: 0, priorVariance, priorMean: [], weights: [], covariance: [], votes: 0, lastVoteId: 0 })
+      .onConflictDoNothing();
+    const [row] = await tx.select().from(preferenceModels).where(eq(preferenceModels.personId, personId)).for('update');
+    if (row === undefined) throw new Error(`preference model row for person ${personId} vanished`);
+    let posterior: BradleyTerryPosterior;
+    let pending: DecidedVote[];
+    const current = row.featureVersion === space.featureVersion && row.dim === space.features.dim;
+    if (current) {
+      posterior = BradleyTerryPosterior.fromState({
+        dim: row.dim,
+        priorMean: row.priorMean,
+        priorVariance: row.priorVariance,
+        mean: row.weights,
+        covariance: row.covariance,
+        votes: row.votes,
+      });
+      pending = await loadDecidedVotes(txDb, personId, row.lastVoteId);
+      for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
+    } else {
+      pending = await loadDecidedVotes(txDb, personId, 0);
+      posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance);
+    }
+    if (pending.length === 0 && current) return { posterior, applied: 0 };
+    const s = posterior.toState();
+    const lastVoteId = pending.length > 0 ? pending[pending.length - 1]!.voteId : row.lastVoteId;
+    await tx
+      .update(preferenceModels)
+      .set({
+        featureVersion: space.featureVersion,
+        dim: s.dim,
+        priorVariance: s.priorVariance,
+        priorMean: [...s.priorMean],
+        weights: [...s.mean],
+        covariance: [...s.covariance],
+        votes: s.votes,
+        lastVoteId,
+        updatedAt: new Date(),
+      })
+      .where(eq(preferenceModels.personId, personId));
+    return { posterior, applied: pending.length };
+  });
+}
+
+/** Records a button vote (idempotent per interaction id) and folds it into the person's model once. */
+export async function recordPreferenceVote(
+  db: Db,
+  space: PreferenceSpace,
+  vote: { interactionId: string; comparisonId: number; personId: number; choice: VoteChoice },
+): Promise<{ outcome: VoteOutcome } & PreferenceUpdate> {
+  const outcome = await recordVote(db, vote);
+  const update = await updatePreferenceModel(db, vote.personId, space);
+  return { outcome, ...update };
+}
+
+/** The person's posterior as stored (no update), or the prior when they have no model yet. */
+export async function loadPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
+  const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
+  if (row === undefined || row.featureVersion !== space.featureVersion || row.dim !== space.features.dim) {
+    return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1);
+  }
+  return BradleyTerryPosterior.fromState({ dim: row.dim, priorMean: row.priorMean, priorVariance: row.priorVariance, mean: row.weights, covariance: row.covariance, votes: row.votes });
+}
+
+/** The pairs a person has been shown (in either order). */
+export async function loadSeenPairs(db: Db, personId: number): Promise<SeenPairs> {
+  const rows = await db.orm.select({ a: comparisons.trackA, b: comparisons.trackB }).from(comparisons).where(eq(comparisons.personId, personId));
+  return new SeenPairs(rows.map((r) => [r.a, r.b] as const));
+}
+
+/** Chooses and stores the person's next comparison; returns its id and the pair. */
+export async function nextComparison(
+  db: Db,
+  space: PreferenceSpace,
+  request: { personId: number; plausible: readonly number[]; eligible?: readonly number[]; rng: SeededRandom; options?: PairSelectionOptions },
+): Promise<{ comparisonId: number; pair: PairChoice }> {
+  const posterior = (await updatePreferenceModel(db, request.personId, space)).posterior;
+  const seen = await loadSeenPairs(db, request.personId);
+  const pair = selectPair(
+    { posterior, features: space.features, plausible: request.plausible, seen, rng: request.rng, ...(request.eligible !== undefined ? { eligible: request.eligible } : {}) },
+    request.options ?? {},
+  );
+  assertDistinctPair(pair.a, pair.b);
+  const comparisonId = await createComparison(db, { personId: request.personId, trackA: pair.a, trackB: pair.b, strategy: pair.strategy });
+  return { comparisonId, pair };
+}
+
+/** Stores a comparison the person named ("compare these two songs"), marked random as the model did not choose it; the same track twice throws SameTrackPairError. */
+export async function createChosenComparison(db: Db, personId: number, trackA: number, trackB: number): Promise<number> {
+  assertDistinctPair(trackA, trackB);
+  return createComparison(db, { personId, trackA, trackB, strategy: 'random' });
+}
+
+/** Fits the population utility from everyone's decided votes. */
+export async function fitPopulationFromVotes(db: Db, features: PreferenceFeatures, priorVariance = 4): Promise<Float64Array> {
+  const rows = await db.orm
+    .select({ choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
+    .from(votes)
+    .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
+    .where(inArray(votes.choice, ['a', 'b']));
+  const list: FeatureComparison[] = [];
+  for (const r of rows) {
+    const [w, l] = r.choice === 'a' ? [r.a, r.b] : [r.b, r.a];
+    if (features.has(w) && features.has(l)) list.push({ winner: features.vectorOf(w), loser: features.vectorOf(l) });
+  }
+  return fitPopulationUtility(list, features.dim, priorVariance);
+}

@@ -1,0 +1,115 @@
+/**
+ * Earworm's own HTTP server (node:http) with a route table: exact paths, allowed methods, one handler each. Other
+ * front ends (Slack events, Discord interactions, metrics, OAuth callbacks) add routes; `/healthz` is always there.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logging/logger.ts';
+
+/** Handles one request; it must end the response. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** One route. */
+export interface Route {
+  readonly path: string;
+  /** Allowed methods (default: any). */
+  readonly methods?: readonly string[];
+  readonly handler: RouteHandler;
+}
+
+/** A running server and how to stop it. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: http.Server;
+  close(): Promise<void>;
+}
+
+/** `GET /healthz`: 200 "ok" while the process serves. */
+export const healthRoute: Route = {
+  path: '/healthz',
+  methods: ['GET', 'HEAD'],
+  handler: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+};
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Creates (does not start) the server over a route table; `/healthz` is added when missing. */
+export function createHttpServer(routes: readonly Route[], logger: Logger): http.Server {
+  const table = new Map<string, Route>();
+  for (const r of [healthRoute, ...routes]) table.set(r.path, r);
+  return http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = table.get(path);
+    if (route === undefined) return sendJson(res, 404, { error: `no route ${path}` });
+    if (route.methods !== undefined && !route.methods.includes(req.method ?? 'GET')) {
+      return sendJson(res, 405, { error: `${req.method ?? ''} is not allowed on ${path}` }, { allow: route.methods.join(', ') });
+    }
+    Promise.resolve()
+      .then(() => route.handler(req, res))
+      .catch((err: unknown) => {
+        logger.error({ err, path }, 'HTTP handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.end();
+      });
+  });
+}
+
+/** Starts listening (port 0 picks a free port) and returns the running server. */
+export async function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${addr.port}`,
+    port: addr.port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Reads a request body as JSON (at most `limit` bytes); undefined for an empty body. */
+export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) throw new BodyError(413, `request body is larger than ${limit} bytes`);
+    chunks.push(b);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (cause) {
+    throw new BodyError(400, 'request body is not valid JSON', { cause });
+  }
+}
+
+/** A request body that cannot be used; `status` is the HTTP status to answer with. */
+export class BodyError extends Error {
+  readonly code = 'BAD_BODY';
+  constructor(
+    readonly status: number,
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BodyError';
+  }
+}

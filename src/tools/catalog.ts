@@ -1,0 +1,55 @@
+/** The catalogue as tools see it: find tracks from text, describe them, and read their classifier labels. */
+
+/** A track as tools return it. */
+export interface TrackCard {
+  readonly id: number;
+  readonly title: string;
+  readonly artists: readonly string[];
+  readonly album: string | null;
+  readonly year: number | null;
+  /** Predicted genre (genre classifier), when the track has audio features. */
+  readonly genre: string | null;
+  /** Predicted mood (mood classifier). */
+  readonly mood: string | null;
+  /** Playlists and people that have it. */
+  readonly plays: number;
+}
+
+/** Filters of a catalogue search; all given ones must hold. */
+export interface SearchFilters {
+  readonly genre?: string;
+  readonly mood?: string;
+  readonly yearMin?: number;
+  readonly yearMax?: number;
+}
+
+/** One classifier's answer for a track. */
+export interface LabelPrediction {
+  readonly label: string;
+  readonly confidence: number;
+  readonly probabilities: readonly { readonly label: string; readonly probability: number }[];
+  readonly modelVersion: string;
+}
+
+/** The label vocabulary with how many tracks carry each label. */
+export interface Vocabulary {
+  readonly genres: readonly { readonly name: string; readonly tracks: number }[];
+  readonly subgenres: readonly { readonly name: string; readonly tracks: number }[];
+  readonly moods: readonly { readonly name: string; readonly tracks: number }[];
+}
+
+/** Classifier tasks whose predictions are stored. */
+export type LabelTask = 'genre' | 'subgenre' | 'mood';
+
+/** Read access to the catalogue. */
+export interface Catalog {
+  /** Tracks whose title, artists or tags match every word of `text`, best first. */
+  search(text: string, limit: number, filters?: SearchFilters): Promise<TrackCard[]>;
+  /** Cards of the given ids (unknown ids are left out). */
+  describe(ids: readonly number[]): Promise<Map<number, TrackCard>>;
+  /** Stored classifier predictions for a track (tasks with no active model or no prediction are left out). */
+  predictions(trackId: number): Promise<Partial<Record<LabelTask, LabelPrediction>>>;
+  /** The most played tracks carrying a predicted label. */
+  topWithLabel(task: LabelTask, label: string, limit: number): Promise<number[]>;
+  vocabulary(): Promise<Vocabulary>;
+}

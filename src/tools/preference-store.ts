@@ -1,0 +1,49 @@
+/** A person's A/B comparisons and the Bradley–Terry taste model their votes build. */
+
+/** A comparison offered to a person. */
+export interface ComparisonOffer {
+  readonly comparisonId: number;
+  readonly a: number;
+  readonly b: number;
+  readonly strategy: 'informative' | 'random';
+  /** The model's probability that the person prefers a. */
+  readonly probabilityA: number;
+}
+
+/** A person's current taste model. */
+export interface TasteModel {
+  readonly votes: number;
+  /** 0 with no votes, approaching 1 as votes pin the model down. */
+  readonly confidence: number;
+  /** Features the votes weigh most (positive: likes more of it), strongest first. */
+  readonly leanings: readonly { readonly feature: string; readonly weight: number }[];
+  /** Posterior mean utility of a track; NaN when the track has no preference features. */
+  utility(trackId: number): number;
+}
+
+/** Outcome of a vote. */
+export interface VoteResult {
+  /** False when this interaction (or this comparison) was answered before: nothing changed. */
+  readonly recorded: boolean;
+  readonly choice: 'a' | 'b' | 'skip';
+  readonly votes: number;
+  readonly confidence: number;
+}
+
+/** The comparison voted on does not exist for this person (a mistake the caller can fix). */
+export class UnknownComparisonIdError extends Error {
+  readonly code = 'UNKNOWN_COMPARISON';
+  constructor(readonly comparisonId: number) {
+    super(`comparison ${comparisonId} does not exist for this person`);
+    this.name = 'UnknownComparisonIdError';
+  }
+}
+
+/** Stores comparisons and votes; votes are idempotent per interaction id. */
+export interface PreferenceStore {
+  /** Chooses and stores the next pair among `plausible` tracks (best first); throws UserError PAIRS_EXHAUSTED. */
+  nextComparison(personId: number, plausible: readonly number[]): Promise<ComparisonOffer>;
+  /** Records a vote once and folds it into the person's model; throws UnknownComparisonIdError. */
+  vote(v: { personId: number; comparisonId: number; choice: 'a' | 'b' | 'skip'; interactionId: string }): Promise<VoteResult>;
+  taste(personId: number): Promise<TasteModel>;
+}

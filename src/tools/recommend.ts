@@ -1,0 +1,148 @@
+/**
+ * recommend: tracks for the person from seeds (tracks, artists, genres, moods or free text), under hard constraints,
+ * shaped by their likes, dislikes and A/B votes unless asked for a neutral list.
+ */
+import { z } from 'zod';
+import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
+import { searchTerms } from '../serving/catalog-search.ts';
+import type { TrackCard } from './catalog.ts';
+import { personalisation } from './personalisation.ts';
+import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
+import { defineTool, ok, retry, type Retry } from './tool.ts';
+import type { ToolContext } from './tool-context.ts';
+import { artistSeeds, isRetry, trackArg } from './track-args.ts';
+
+const input = z
+  .object({
+    seeds: z
+      .object({
+        tracks: z.array(trackRef).max(10).optional().describe('Tracks the person likes or names.'),
+        artists: z.array(z.string().trim().min(1)).max(5).optional().describe('Artist names; their most played tracks become seeds.'),
+        genres: z.array(z.string().trim().min(1)).max(5).optional().describe('Genres to start from (see list_genres_and_moods).'),
+        moods: z.array(z.string().trim().min(1)).max(5).optional().describe('Moods to start from.'),
+        text: z.string().trim().min(1).max(300).optional().describe('Free text such as "something like daft punk, calm".'),
+      })
+      .strict()
+      .optional()
+      .describe("What to start from. Leave out to start from the person's likes."),
+    constraints: constraintsInput.optional().describe('Hard filters every result must meet.'),
+    count: z.number().int().min(1).max(50).default(10),
+    for: z
+      .enum(['me', 'anyone'])
+      .default('me')
+      .describe('"me": shaped by the person\'s likes, dislikes and A/B votes; "anyone": a neutral list (e.g. for a party).'),
+  })
+  .strict();
+
+const output = z.object({
+  recommendations: z.array(recommendationOut),
+  seeds: z.array(trackCard).describe('The seed tracks used.'),
+  model: z.string().describe('Which model answered.'),
+  notes: z.array(z.string()),
+  empty_reason: z.string().optional().describe('Why nothing came back, when nothing did.'),
+});
+
+/** Resolved seeds: tracks, and genre/mood seeds as extra tracks. */
+async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<TrackCard[] | Retry> {
+  const out: TrackCard[] = [];
+  if (seeds === undefined) return out;
+  for (const [i, ref] of (seeds.tracks ?? []).entries()) {
+    const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
+    if (isRetry(t)) return t;
+    out.push(t);
+  }
+  for (const name of seeds.artists ?? []) {
+    const ts = await artistSeeds(ctx, name);
+    if (isRetry(ts)) return ts;
+    out.push(...ts);
+  }
+  const vocab = await ctx.catalog.vocabulary();
+  for (const [task, names, known] of [
+    ['genre', seeds.genres ?? [], vocab.genres.map((g) => g.name)],
+    ['mood', seeds.moods ?? [], vocab.moods.map((m) => m.name)],
+  ] as const) {
+    for (const name of names) {
+      const label = name.toLowerCase();
+      if (!known.includes(label)) return retry(`unknown_${task}`, `Unknown ${task} "${name}". Known ${task}s: ${known.join(', ') || '(none: no classifier is trained)'}.`);
+      const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
+      const cards = await ctx.catalog.describe(ids);
+      out.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+    }
+  }
+  if (seeds.text !== undefined) {
+    const fromText = await textSeeds(ctx, seeds.text, vocab.genres.map((g) => g.name), vocab.moods.map((m) => m.name));
+    if (isRetry(fromText)) return fromText;
+    out.push(...fromText);
+  }
+  return out;
+}
+
+/** Free text: comma- or "and"-separated parts; a part naming a genre or mood seeds with it, others name tracks or artists. */
+async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<TrackCard[] | Retry> {
+  const out: TrackCard[] = [];
+  const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
+  for (const part of parts) {
+    const words = searchTerms(part);
+    const labels = words.filter((w) => genres.includes(w) || moods.includes(w));
+    for (const label of labels) {
+      const ids = (await ctx.catalog.topWithLabel(genres.includes(label) ? 'genre' : 'mood', label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 3);
+      const cards = await ctx.catalog.describe(ids);
+      out.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+    }
+    const rest = words.filter((w) => !labels.includes(w)).join(' ');
+    if (rest === '') continue;
+    const found = (await ctx.catalog.search(rest, 10)).filter((t) => ctx.recommender.knows(t.id));
+    if (found.length === 0) continue;
+    const artist = found[0]!.artists[0];
+    const same = found.filter((t) => t.artists[0] === artist).slice(0, 3);
+    out.push(...(same.length > 1 ? same : found.slice(0, 1)));
+  }
+  if (out.length === 0) {
+    return retry('no_seeds_found', `Nothing in "${text}" names a track, artist, genre or mood in the catalogue. Pass seeds.tracks or seeds.artists explicitly, or use search_catalog first.`);
+  }
+  return out;
+}
+
+/** The recommend tool. */
+export const recommend = defineTool({
+  name: 'recommend',
+  title: 'Recommend tracks',
+  description:
+    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
+  input,
+  output,
+  writes: false,
+  async execute(args, ctx) {
+    const seeds = await collectSeeds(ctx, args.seeds);
+    if (isRetry(seeds)) return seeds;
+    const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
+    const seedIds = [...new Set(seeds.map((s) => s.id))];
+    const startFromLikes = args.seeds === undefined && personal !== undefined;
+    const used = startFromLikes ? personal.liked.slice(0, 10) : seedIds;
+    let list;
+    try {
+      list = await ctx.recommender.recommend({
+        seeds: used,
+        k: args.count,
+        constraints: toConstraints(args.constraints),
+        ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
+      });
+    } catch (err) {
+      if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call recommend again.`);
+      throw err;
+    }
+    const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
+    const notes = [...list.notes];
+    if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
+    return ok({
+      recommendations: list.items.flatMap((r) => {
+        const t = cards.get(r.trackId);
+        return t === undefined ? [] : [{ track: cardOut(t), score: r.score, why: { sentence: r.sentence, signals: r.signals.map((s) => ({ ...s })) } }];
+      }),
+      seeds: used.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined).map(cardOut),
+      model: ctx.recommender.description,
+      notes,
+      ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
+    });
+  },
+});

@@ -1,0 +1,85 @@
+/** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
+import { z } from 'zod';
+import { RANGE_DOMAINS } from '../recsys/ranking/constraints.ts';
+import type { TrackCard } from './catalog.ts';
+import type { RecommendConstraints } from './track-recommender.ts';
+
+/** A track as the caller names it: a catalogue id, or text such as "daft punk one more time". */
+export const trackRef = z
+  .union([z.number().int().positive(), z.string().trim().min(1).max(200)])
+  .describe('A catalogue track id (e.g. 1234) or what the person said (e.g. "daft punk one more time").');
+
+/** A track card in results. */
+export const trackCard = z.object({
+  id: z.number().int().describe('Catalogue track id: pass it to other tools.'),
+  title: z.string(),
+  artists: z.array(z.string()),
+  album: z.string().nullable(),
+  year: z.number().int().nullable(),
+  genre: z.string().nullable().describe('Predicted genre.'),
+  mood: z.string().nullable().describe('Predicted mood.'),
+  plays: z.number().int().describe('Playlists and listeners that have it.'),
+});
+
+/** Converts a catalogue card into the output shape. */
+export function cardOut(t: TrackCard): z.output<typeof trackCard> {
+  return { id: t.id, title: t.title, artists: [...t.artists], album: t.album, year: t.year, genre: t.genre, mood: t.mood, plays: t.plays };
+}
+
+const range = (field: keyof typeof RANGE_DOMAINS, what: string) => {
+  const d = RANGE_DOMAINS[field];
+  return z
+    .object({ min: z.number().min(d.min).max(d.max).optional(), max: z.number().min(d.min).max(d.max).optional() })
+    .optional()
+    .describe(`${what}, ${d.min}–${d.max}${d.unit === '' ? '' : ` ${d.unit}`}; either end may be left out.`);
+};
+
+/** Hard constraints of a recommendation. */
+export const constraintsInput = z
+  .object({
+    genres: z.array(z.string().min(1)).max(10).optional().describe('Only these genres (see list_genres_and_moods).'),
+    moods: z.array(z.string().min(1)).max(10).optional().describe('Only these moods (see list_genres_and_moods).'),
+    tempo: range('tempo', 'Tempo in BPM'),
+    energy: range('energy', 'Energy'),
+    valence: range('valence', 'Valence (musical positiveness)'),
+    danceability: range('danceability', 'Danceability'),
+    acousticness: range('acousticness', 'Acousticness'),
+    instrumentalness: range('instrumentalness', 'Instrumentalness (above 0.5: mostly without vocals)'),
+    year: range('year', 'Release year'),
+    explicit: z.boolean().optional().describe('false leaves explicit tracks out.'),
+    exclude_artists: z.array(z.string().min(1)).max(20).optional().describe('Artist names never to return.'),
+  })
+  .strict();
+
+/** Converts constraint input into the recommender's terms. */
+export function toConstraints(c: z.output<typeof constraintsInput> | undefined): RecommendConstraints {
+  if (c === undefined) return {};
+  const ranges: Record<string, { min?: number; max?: number }> = {};
+  for (const f of ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const) {
+    const r = c[f];
+    if (r === undefined) continue;
+    ranges[f] = { ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) };
+  }
+  return {
+    ...(c.genres !== undefined ? { genres: c.genres } : {}),
+    ...(c.moods !== undefined ? { moods: c.moods } : {}),
+    ...(Object.keys(ranges).length > 0 ? { ranges } : {}),
+    ...(c.explicit !== undefined ? { explicit: c.explicit } : {}),
+    ...(c.exclude_artists !== undefined ? { excludeArtists: c.exclude_artists } : {}),
+  };
+}
+
+/** Why a track was recommended. */
+export const explanationOut = z.object({
+  sentence: z.string(),
+  signals: z.array(
+    z.object({
+      signal: z.string().describe('ials, rp3beta, itemknn, popularity or preference (your A/B votes).'),
+      contribution: z.number(),
+      rank: z.number().int().optional(),
+    }),
+  ),
+});
+
+/** A recommended track with its score and explanation. */
+export const recommendationOut = z.object({ track: trackCard, score: z.number(), why: explanationOut });

@@ -1,0 +1,150 @@
+/** The Catalog over the database: text search over normalised title + artist and tag names, labels from predictions. */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/db.ts';
+import { activeModelVersion } from '../../db/model-versions.ts';
+import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { searchTerms } from '../../serving/catalog-search.ts';
+import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, Vocabulary } from '../catalog.ts';
+
+/** The active classifier version of one task: its row id, version name and class names. */
+interface ActiveClassifier {
+  readonly id: number;
+  readonly version: string;
+  readonly classes: readonly string[];
+}
+
+/** Catalog backed by Postgres/PGlite; the active classifier versions are read once at creation. */
+export class DbCatalog implements Catalog {
+  private vocabularyCache: Promise<Vocabulary> | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly classifiers: Partial<Record<LabelTask, ActiveClassifier>>,
+  ) {}
+
+  /** Reads which classifier versions are active. */
+  static async open(db: Db): Promise<DbCatalog> {
+    const classifiers: Partial<Record<LabelTask, ActiveClassifier>> = {};
+    for (const task of ['genre', 'subgenre', 'mood'] as const) {
+      const row = await activeModelVersion(db, CONTENT_MODEL_KINDS[task]);
+      if (row === undefined) continue;
+      const params = row.params as { classes?: unknown };
+      const classes = Array.isArray(params.classes) ? params.classes.map(String) : [];
+      classifiers[task] = { id: row.id, version: row.version, classes };
+    }
+    return new DbCatalog(db, classifiers);
+  }
+
+  async search(text: string, limit: number, filters: SearchFilters = {}): Promise<TrackCard[]> {
+    const terms = searchTerms(text);
+    if (terms.length === 0) return [];
+    const phrase = terms.join(' ');
+    const patterns = sql.join(
+      terms.map((t) => sql`${`%${t}%`}`),
+      sql`, `,
+    );
+    const conditions: SQL[] = [
+      sql`(t.norm_key like all (array[${patterns}]) or exists (select 1 from track_tags tt join tags g on g.id = tt.tag_id where tt.track_id = t.id and g.name = ${phrase}))`,
+    ];
+    const labelFilter = (task: LabelTask, label: string | undefined) => {
+      if (label === undefined) return;
+      const c = this.classifiers[task];
+      conditions.push(
+        c === undefined
+          ? sql`false`
+          : sql`exists (select 1 from track_predictions p where p.track_id = t.id and p.model_version_id = ${c.id} and p.label = ${label.trim().toLowerCase()})`,
+      );
+    };
+    labelFilter('genre', filters.genre);
+    labelFilter('mood', filters.mood);
+    if (filters.yearMin !== undefined) conditions.push(sql`t.year >= ${filters.yearMin}`);
+    if (filters.yearMax !== undefined) conditions.push(sql`t.year <= ${filters.yearMax}`);
+    const rows = await this.db.rows<{ id: number }>(sql`
+      select t.id from tracks t
+      where ${sql.join(conditions, sql` and `)}
+      order by (${sql.join(
+        terms.map((t) => sql`(t.norm_key ~ ${`\\m${t}\\M`})::int`),
+        sql` + `,
+      )}) desc, (select count(*) from interactions i where i.track_id = t.id) desc, t.id
+      limit ${limit}`);
+    const cards = await this.describe(rows.map((r) => Number(r.id)));
+    return rows.map((r) => cards.get(Number(r.id))).filter((c): c is TrackCard => c !== undefined);
+  }
+
+  async describe(ids: readonly number[]): Promise<Map<number, TrackCard>> {
+    const out = new Map<number, TrackCard>();
+    const valid = [...new Set(ids)].filter((id) => Number.isInteger(id) && id > 0 && id < 2 ** 31);
+    if (valid.length === 0) return out;
+    const list = sql.join(
+      valid.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    const label = (task: LabelTask) => {
+      const c = this.classifiers[task];
+      return c === undefined ? sql`null::text` : sql`(select p.label from track_predictions p where p.track_id = t.id and p.model_version_id = ${c.id})`;
+    };
+    const rows = await this.db.rows<{ id: number; title: string; album: string | null; year: number | null; artists: string[] | null; plays: number; genre: string | null; mood: string | null }>(sql`
+      select t.id, t.title, t.album, t.year,
+        (select array_agg(a.name order by ta.position) from track_artists ta join artists a on a.id = ta.artist_id where ta.track_id = t.id) as artists,
+        (select count(*)::int from interactions i where i.track_id = t.id) as plays,
+        ${label('genre')} as genre, ${label('mood')} as mood
+      from tracks t where t.id in (${list})`);
+    for (const r of rows) {
+      out.set(Number(r.id), {
+        id: Number(r.id),
+        title: r.title,
+        artists: r.artists ?? [],
+        album: r.album,
+        year: r.year === null ? null : Number(r.year),
+        genre: r.genre,
+        mood: r.mood,
+        plays: Number(r.plays),
+      });
+    }
+    return out;
+  }
+
+  async predictions(trackId: number): Promise<Partial<Record<LabelTask, LabelPrediction>>> {
+    const out: Partial<Record<LabelTask, LabelPrediction>> = {};
+    for (const [task, c] of Object.entries(this.classifiers) as [LabelTask, ActiveClassifier][]) {
+      const [row] = await this.db.rows<{ label: string; confidence: number; probs: number[] }>(
+        sql`select label, confidence, probs from track_predictions where model_version_id = ${c.id} and track_id = ${trackId}`,
+      );
+      if (row === undefined) continue;
+      const probabilities = row.probs
+        .map((p, i) => ({ label: c.classes[i] ?? `class ${i}`, probability: Number(p) }))
+        .sort((a, b) => b.probability - a.probability);
+      out[task] = { label: row.label, confidence: Number(row.confidence), probabilities, modelVersion: c.version };
+    }
+    return out;
+  }
+
+  async topWithLabel(task: LabelTask, label: string, limit: number): Promise<number[]> {
+    const c = this.classifiers[task];
+    if (c === undefined) return [];
+    const rows = await this.db.rows<{ id: number }>(sql`
+      select p.track_id as id from track_predictions p
+      where p.model_version_id = ${c.id} and p.label = ${label.trim().toLowerCase()}
+      order by (select count(*) from interactions i where i.track_id = p.track_id) desc, p.confidence desc, p.track_id
+      limit ${limit}`);
+    return rows.map((r) => Number(r.id));
+  }
+
+  vocabulary(): Promise<Vocabulary> {
+    this.vocabularyCache ??= this.loadVocabulary();
+    return this.vocabularyCache;
+  }
+
+  private async loadVocabulary(): Promise<Vocabulary> {
+    const count = async (task: LabelTask) => {
+      const c = this.classifiers[task];
+      if (c === undefined) return [];
+      const rows = await this.db.rows<{ label: string; n: number }>(
+        sql`select label, count(*)::int as n from track_predictions where model_version_id = ${c.id} group by label`,
+      );
+      const counts = new Map(rows.map((r) => [r.label, Number(r.n)]));
+      return c.classes.map((name) => ({ name, tracks: counts.get(name) ?? 0 }));
+    };
+    return { genres: await count('genre'), subgenres: await count('subgenre'), moods: await count('mood') };
+  }
+}

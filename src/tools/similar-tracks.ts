@@ -1,0 +1,52 @@
+/** similar_tracks: tracks that listeners play alongside one track, under optional constraints. */
+import { z } from 'zod';
+import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
+import type { TrackCard } from './catalog.ts';
+import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
+import { defineTool, ok, retry } from './tool.ts';
+import { isRetry, trackArg } from './track-args.ts';
+
+const input = z
+  .object({
+    track: trackRef,
+    count: z.number().int().min(1).max(50).default(10),
+    constraints: constraintsInput.optional(),
+  })
+  .strict();
+
+const output = z.object({ track: trackCard, similar: z.array(recommendationOut), notes: z.array(z.string()) });
+
+/** Item-to-item neighbours of one track. */
+export const similarTracks = defineTool({
+  name: 'similar_tracks',
+  title: 'Similar tracks',
+  description:
+    'Tracks most like one track ("more like this"), by what listeners play together, diversified and optionally filtered by constraints. `track` is an id or text like "radiohead creep"; an ambiguous name returns candidates.',
+  input,
+  output,
+  writes: false,
+  async execute(args, ctx) {
+    const track = await trackArg(ctx, args.track, 'track');
+    if (isRetry(track)) return track;
+    if (!ctx.recommender.knows(track.id)) {
+      return ok({ track: cardOut(track), similar: [], notes: ['No one in the listening data has played this track, so there is nothing to compare it with.'] });
+    }
+    let list;
+    try {
+      list = await ctx.recommender.similar(track.id, args.count, toConstraints(args.constraints));
+    } catch (err) {
+      if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop it and call again.`);
+      throw err;
+    }
+    const cards = await ctx.catalog.describe(list.items.map((r) => r.trackId));
+    const notes = list.emptyReason === undefined ? [...list.notes] : [...list.notes, list.emptyReason];
+    return ok({
+      track: cardOut(track),
+      similar: list.items.flatMap((r) => {
+        const t: TrackCard | undefined = cards.get(r.trackId);
+        return t === undefined ? [] : [{ track: cardOut(t), score: r.score, why: { sentence: r.sentence, signals: r.signals.map((s) => ({ ...s })) } }];
+      }),
+      notes,
+    });
+  },
+});

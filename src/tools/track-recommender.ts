@@ -1,0 +1,77 @@
+/**
+ * The recommendation seam tools call: seeds, constraints and what the person ruled out in; ranked catalogue tracks
+ * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
+ * drop in behind this interface.
+ */
+import type { RangeField } from '../recsys/ranking/constraints.ts';
+
+/** Hard constraints, in catalogue terms (artist names, not ids). */
+export interface RecommendConstraints {
+  readonly genres?: readonly string[];
+  readonly moods?: readonly string[];
+  readonly ranges?: { readonly [F in RangeField]?: { readonly min?: number; readonly max?: number } };
+  /** false: leave explicit tracks out. */
+  readonly explicit?: boolean;
+  readonly excludeArtists?: readonly string[];
+}
+
+/** The person's preference utility, as recommending sees it. */
+export interface PreferenceInput {
+  utility(trackId: number): number;
+  readonly confidence: number;
+}
+
+/** One recommendation request. */
+export interface RecommendationRequest {
+  /** Seed tracks; empty means "no seeds" (the popularity floor under the constraints). */
+  readonly seeds: readonly number[];
+  readonly k: number;
+  readonly constraints?: RecommendConstraints;
+  /** Never returned. */
+  readonly disliked?: readonly number[];
+  /** Already known to the person (liked, skipped, earlier answers): never returned. */
+  readonly known?: readonly number[];
+  readonly preference?: PreferenceInput;
+}
+
+/** One signal's share in a result. */
+export interface SignalShare {
+  readonly signal: string;
+  readonly contribution: number;
+  readonly rank?: number;
+}
+
+/** A recommended track with why. */
+export interface Recommendation {
+  readonly trackId: number;
+  readonly score: number;
+  readonly sentence: string;
+  readonly signals: readonly SignalShare[];
+}
+
+/** The answer, or an empty list with the reason. */
+export interface RecommendationList {
+  readonly items: readonly Recommendation[];
+  readonly emptyReason?: string;
+  /** Remarks for the caller (e.g. seeds the model does not know). */
+  readonly notes: readonly string[];
+}
+
+/** Why a track is (or is not) in a person's recommendations. */
+export type ExplainOutcome =
+  | { readonly found: true; readonly rank: number; readonly recommendation: Recommendation }
+  | { readonly found: false; readonly reason: string };
+
+/** Recommends catalogue tracks. */
+export interface TrackRecommender {
+  /** Which model answers: a version name, or `popularity` when none is active. */
+  readonly description: string;
+  /** Whether a track can be used as a seed. */
+  knows(trackId: number): boolean;
+  /** Ranked tracks; throws InvalidConstraintError for a constraint that can never hold. */
+  recommend(request: RecommendationRequest): Promise<RecommendationList>;
+  /** Tracks most like one track (seeded by it alone). */
+  similar(trackId: number, k: number, constraints?: RecommendConstraints): Promise<RecommendationList>;
+  /** Where `trackId` lands for this request, or why it does not. */
+  explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome>;
+}

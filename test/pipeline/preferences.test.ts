@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.ts';
+import { resolvePerson } from '../../src/db/people.ts';
+import { tracks } from '../../src/db/schema.ts';
+import { UnknownComparisonError } from '../../src/db/votes.ts';
+import { armCounts, loadBandit, recordFeedback } from '../../src/pipeline/bandit-feedback.ts';
+import {
+  createChosenComparison,
+  fitPopulationFromVotes,
+  loadPreferenceModel,
+  loadSeenPairs,
+  nextComparison,
+  recordPreferenceVote,
+  updatePreferenceModel,
+  type PreferenceSpace,
+} from '../../src/pipeline/preferences.ts';
+import { SameTrackPairError } from '../../src/recsys/preference/preference-errors.ts';
+import { PreferenceFeatures } from '../../src/recsys/preference/preference-features.ts';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import { countRows, DRIVERS, freshDb, truncateAll } from '../support/db.ts';
+
+describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
+  let db: Db;
+  let ids: number[];
+  let space: PreferenceSpace;
+
+  beforeAll(async () => {
+    db = await freshDb(driver);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(db);
+    const rows = await db.orm
+      .insert(tracks)
+      .values(Array.from({ length: 8 }, (_, i) => ({ title: `Track ${i}`, normKey: `track ${i}|artist` })))
+      .returning({ id: tracks.id });
+    ids = rows.map((r) => r.id);
+    // Feature 0 is "energy": track k has energy k; feature 1 is noise-free constant structure.
+    const values = new Float32Array(8 * 2);
+    ids.forEach((_, k) => {
+      values[k * 2] = (k - 3.5) / 2;
+      values[k * 2 + 1] = k % 2 === 0 ? 0.5 : -0.5;
+    });
+    space = { features: PreferenceFeatures.fromMatrix(Int32Array.from(ids), 2, values), featureVersion: 'test-1', population: [0, 0], priorVariance: 1 };
+  });
+
+  it('folds a vote in once even when the same interaction is delivered twice', async () => {
+    const p = await resolvePerson(db, 'discord', 'u1');
+    const c = await createChosenComparison(db, p, ids[7]!, ids[0]!);
+    const first = await recordPreferenceVote(db, space, { interactionId: 'i-1', comparisonId: c, personId: p, choice: 'a' });
+    expect(first.outcome.recorded).toBe(true);
+    expect(first.applied).toBe(1);
+    const again = await recordPreferenceVote(db, space, { interactionId: 'i-1', comparisonId: c, personId: p, choice: 'a' });
+    expect(again.outcome.recorded).toBe(false);
+    expect(again.applied).toBe(0);
+    expect(again.posterior.votes).toBe(1);
+    expect(await countRows(db, 'votes')).toBe(1);
+    const stored = await loadPreferenceModel(db, p, space);
+    expect(stored.votes).toBe(1);
+    // Track 7 (high energy) won, so energy now has positive weight.
+    expect(stored.mean[0]!).toBeGreaterThan(0);
+    expect(stored.mean[0]!).toBeCloseTo(first.posterior.mean[0]!, 12);
+    // A repeated update job changes nothing.
+    expect((await updatePreferenceModel(db, p, space)).applied).toBe(0);
+  });
+
+  it('refuses a vote on an unknown comparison and a pair of the same track', async () => {
+    const p = await resolvePerson(db, 'discord', 'u2');
+    await expect(recordPreferenceVote(db, space, { interactionId: 'x', comparisonId: 999_999, personId: p, choice: 'a' })).rejects.toBeInstanceOf(UnknownComparisonError);
+    await expect(createChosenComparison(db, p, ids[1]!, ids[1]!)).rejects.toBeInstanceOf(SameTrackPairError);
+  });
+
+  it('chooses new pairs only, learns from votes, and refits after a feature-space change', async () => {
+    const p = await resolvePerson(db, 'discord', 'u3');
+    const rng = new SeededRandom(3);
+    for (let n = 0; n < 12; n++) {
+      const { comparisonId, pair } = await nextComparison(db, space, { personId: p, plausible: ids, rng });
+      // The listener prefers higher energy.
+      const winsA = space.features.vectorOf(pair.a)[0]! > space.features.vectorOf(pair.b)[0]!;
+      await recordPreferenceVote(db, space, { interactionId: `v${n}`, comparisonId, personId: p, choice: winsA ? 'a' : 'b' });
+    }
+    const seen = await loadSeenPairs(db, p);
+    expect(seen.size).toBe(12);
+    const model = await loadPreferenceModel(db, p, space);
+    expect(model.votes).toBe(12);
+    expect(model.mean[0]!).toBeGreaterThan(1);
+    expect(model.confidence()).toBeGreaterThan(0);
+    const moved = { ...space, featureVersion: 'test-2' };
+    const refit = await updatePreferenceModel(db, p, moved);
+    expect(refit.applied).toBe(12);
+    expect(refit.posterior.votes).toBe(12);
+    const population = await fitPopulationFromVotes(db, space.features);
+    expect(population[0]!).toBeGreaterThan(0);
+  });
+
+  it('counts like/skip feedback once per interaction in the bandit arms', async () => {
+    const p = await resolvePerson(db, 'slack', 'u4');
+    const f = { personId: p, trackId: ids[0]!, scope: 'global', arm: 'hybrid' };
+    expect((await recordFeedback(db, { ...f, interactionId: 'f1', liked: true })).recorded).toBe(true);
+    expect((await recordFeedback(db, { ...f, interactionId: 'f1', liked: true })).recorded).toBe(false);
+    await recordFeedback(db, { ...f, interactionId: 'f2', liked: false });
+    expect(await armCounts(db, 'global', 'hybrid')).toEqual({ successes: 1, failures: 1 });
+    const bandit = await loadBandit(db, 'global', ['cf', 'hybrid']);
+    expect(bandit.state()).toEqual([
+      { arm: 'cf', successes: 0, failures: 0 },
+      { arm: 'hybrid', successes: 1, failures: 1 },
+    ]);
+  });
+});
