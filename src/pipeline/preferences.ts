@@ -10,6 +10,7 @@ import { comparisons, preferenceModels, votes } from '../db/schema.ts';
 import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../db/votes.ts';
 import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../recsys/preference/bradley-terry.ts';
 import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../recsys/preference/pair-selection.ts';
+import { InvalidPreferenceStateError } from '../recsys/preference/preference-errors.ts';
 import type { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 
@@ -60,63 +61,81 @@ export interface PreferenceUpdate {
  * all votes. Votes on tracks without features are skipped (they still advance lastVoteId).
  */
 export async function updatePreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
-  const priorVariance = space.priorVariance ?? 1;
   return db.orm.transaction(async (tx) => {
     const txDb: Db = { ...db, orm: tx as unknown as Db['orm'] };
-    await tx
-      .insert(preferenceModels)
-      .values({ personId, featureVersion: '', dim: 0, priorVariance, priorMean: [], weights: [], covariance: [], votes: 0, lastVoteId: 0 })
-      .onConflictDoNothing();
-    const [row] = await tx.select().from(preferenceModels).where(eq(preferenceModels.personId, personId)).for('update');
-    if (row === undefined) throw new Error(`preference model row for person ${personId} vanished`);
-    let posterior: BradleyTerryPosterior;
-    let pending: DecidedVote[];
-    const current = row.featureVersion === space.featureVersion && row.dim === space.features.dim;
-    if (current) {
-      posterior = BradleyTerryPosterior.fromState({
-        dim: row.dim,
-        priorMean: row.priorMean,
-        priorVariance: row.priorVariance,
-        mean: row.weights,
-        covariance: row.covariance,
-        votes: row.votes,
-      });
-      pending = await loadDecidedVotes(txDb, personId, row.lastVoteId);
-      for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
-    } else {
-      pending = await loadDecidedVotes(txDb, personId, 0);
-      posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance);
-    }
-    if (pending.length === 0 && current) return { posterior, applied: 0 };
-    const s = posterior.toState();
-    const lastVoteId = pending.length > 0 ? pending[pending.length - 1]!.voteId : row.lastVoteId;
-    await tx
-      .update(preferenceModels)
-      .set({
-        featureVersion: space.featureVersion,
-        dim: s.dim,
-        priorVariance: s.priorVariance,
-        priorMean: [...s.priorMean],
-        weights: [...s.mean],
-        covariance: [...s.covariance],
-        votes: s.votes,
-        lastVoteId,
-        updatedAt: new Date(),
-      })
-      .where(eq(preferenceModels.personId, personId));
-    return { posterior, applied: pending.length };
+    await lockPreferenceRow(txDb, personId, space);
+    return applyPendingVotes(txDb, personId, space);
   });
 }
 
-/** Records a button vote (idempotent per interaction id) and folds it into the person's model once. */
+/**
+ * Records a button vote (idempotent per interaction id) and folds it into the person's model once. The vote is
+ * stored while the person's model row is locked, so a person's votes commit in id order and none is skipped.
+ */
 export async function recordPreferenceVote(
   db: Db,
   space: PreferenceSpace,
   vote: { interactionId: string; comparisonId: number; personId: number; choice: VoteChoice },
 ): Promise<{ outcome: VoteOutcome } & PreferenceUpdate> {
-  const outcome = await recordVote(db, vote);
-  const update = await updatePreferenceModel(db, vote.personId, space);
-  return { outcome, ...update };
+  return db.orm.transaction(async (tx) => {
+    const txDb: Db = { ...db, orm: tx as unknown as Db['orm'] };
+    await lockPreferenceRow(txDb, vote.personId, space);
+    const outcome = await recordVote(txDb, vote);
+    const update = await applyPendingVotes(txDb, vote.personId, space);
+    return { outcome, ...update };
+  });
+}
+
+/** Creates the person's model row if missing and locks it for this transaction. */
+async function lockPreferenceRow(tx: Db, personId: number, space: PreferenceSpace): Promise<void> {
+  await tx.orm
+    .insert(preferenceModels)
+    .values({ personId, featureVersion: '', dim: 0, priorVariance: space.priorVariance ?? 1, priorMean: [], weights: [], covariance: [], votes: 0, lastVoteId: 0 })
+    .onConflictDoNothing();
+  await tx.orm.select({ personId: preferenceModels.personId }).from(preferenceModels).where(eq(preferenceModels.personId, personId)).for('update');
+}
+
+/** Folds the person's unapplied votes into their (locked) model row. */
+async function applyPendingVotes(tx: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
+  const priorVariance = space.priorVariance ?? 1;
+  const [row] = await tx.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
+  if (row === undefined) throw new InvalidPreferenceStateError(`no preference model row for person ${personId}`);
+  let posterior: BradleyTerryPosterior;
+  let pending: DecidedVote[];
+  const current = row.featureVersion === space.featureVersion && row.dim === space.features.dim;
+  if (current) {
+    posterior = BradleyTerryPosterior.fromState({
+      dim: row.dim,
+      priorMean: row.priorMean,
+      priorVariance: row.priorVariance,
+      mean: row.weights,
+      covariance: row.covariance,
+      votes: row.votes,
+    });
+    pending = await loadDecidedVotes(tx, personId, row.lastVoteId);
+    for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
+  } else {
+    pending = await loadDecidedVotes(tx, personId, 0);
+    posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance);
+  }
+  if (pending.length === 0 && current) return { posterior, applied: 0 };
+  const s = posterior.toState();
+  const lastVoteId = pending.length > 0 ? pending[pending.length - 1]!.voteId : row.lastVoteId;
+  await tx.orm
+    .update(preferenceModels)
+    .set({
+      featureVersion: space.featureVersion,
+      dim: s.dim,
+      priorVariance: s.priorVariance,
+      priorMean: [...s.priorMean],
+      weights: [...s.mean],
+      covariance: [...s.covariance],
+      votes: s.votes,
+      lastVoteId,
+      updatedAt: new Date(),
+    })
+    .where(eq(preferenceModels.personId, personId));
+  return { posterior, applied: pending.length };
 }
 
 /** The person's posterior as stored (no update), or the prior when they have no model yet. */

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,16 @@ function earworm(args: string[], env: Record<string, string>, input: string): Pr
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 describe('earworm start on a fresh state folder', () => {
   let dir: string;
   beforeAll(async () => {
@@ -71,6 +82,37 @@ describe('earworm start on a fresh state folder', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).not.toMatch(/First run|Training/);
     expect(again.stdout).toMatch(/Earworm is ready: 40 tracks/);
+  });
+
+  it('serves MCP over HTTP beside the terminal when MCP_TOKEN is set, and stops on quit', async () => {
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      EARWORM_HOME: path.join(dir, 'home'),
+      EARWORM_DATA_DIR: path.join(dir, 'data'),
+      LOG_LEVEL: 'silent',
+      EARWORM_DOWNLOADS: 'off',
+      MCP_TOKEN: 'test-token',
+      PORT: String(port),
+    };
+    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no MCP line in: ${out}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('MCP over Streamable HTTP')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toContain(`http://127.0.0.1:${port}/mcp`);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', body: '{}' })).status).toBe(401);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.end('quit\n');
+    expect(await exited).toBe(0);
   });
 
   it('says what to provide when there is no data at all', async () => {

@@ -66,6 +66,15 @@ describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
     expect((await updatePreferenceModel(db, p, space)).applied).toBe(0);
   });
 
+  it('applies concurrent votes of one person exactly once each', async () => {
+    const p = await resolvePerson(db, 'discord', 'u5');
+    const cs = await Promise.all([0, 1, 2, 3].map((k) => createChosenComparison(db, p, ids[k]!, ids[k + 4]!)));
+    await Promise.all(cs.map((c, k) => recordPreferenceVote(db, space, { interactionId: `c${k}`, comparisonId: c, personId: p, choice: 'b' })));
+    await Promise.all(cs.map((c, k) => recordPreferenceVote(db, space, { interactionId: `c${k}`, comparisonId: c, personId: p, choice: 'b' })));
+    const model = await loadPreferenceModel(db, p, space);
+    expect(model.votes).toBe(4);
+  });
+
   it('refuses a vote on an unknown comparison and a pair of the same track', async () => {
     const p = await resolvePerson(db, 'discord', 'u2');
     await expect(recordPreferenceVote(db, space, { interactionId: 'x', comparisonId: 999_999, personId: p, choice: 'a' })).rejects.toBeInstanceOf(UnknownComparisonError);

@@ -14,6 +14,9 @@ import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
 import { describeTracks, formatTrack, searchTracks, type TrackSummary } from '../../serving/catalog-search.ts';
 import { loadTrackModel, type TrackModel } from '../../serving/track-model.ts';
+import { mcpHttpRoute } from '../../mcp/mcp-front-end.ts';
+import { createHttpServer, listen, type RunningServer } from '../../server/http-server.ts';
+import { createToolServices } from '../../tools/tool-context.ts';
 import { sql } from 'drizzle-orm';
 
 const RESULTS = 10;
@@ -32,8 +35,30 @@ export async function run(_args: string[], config: Config): Promise<number> {
         : `Earworm is ready on the popularity floor: ${model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
     );
     console.log(`Storage: ${db.driver === 'pglite' ? `embedded PGlite in ${config.home}` : 'Postgres (DATABASE_URL)'}.`);
+    let http: { running: RunningServer; closeMcp: () => Promise<void> } | undefined;
+    if (config.mcpToken !== undefined) {
+      const services = await createToolServices({ db, home: config.home, logger });
+      const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
+      const running = await listen(createHttpServer([mcp.route], logger), config.port);
+      http = { running, closeMcp: () => mcp.closeAll() };
+      console.log(`MCP over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); health: ${running.url}/healthz.`);
+    } else {
+      console.log('MCP over HTTP is off (set MCP_TOKEN to serve it); `earworm mcp` serves MCP over stdio.');
+    }
     console.log('Name a few songs or artists you like, separated by commas (e.g. "toxic britney, daft punk"); "quit" leaves.');
-    await serveTerminal(db, model);
+    const quit = await serveTerminal(db, model);
+    if (http !== undefined) {
+      if (!quit) {
+        // Input ended without "quit" (no terminal attached, as in a container): keep serving until stopped.
+        console.log('No terminal input: serving HTTP until SIGINT or SIGTERM.');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      }
+      await http.closeMcp();
+      await http.running.close();
+    }
     return 0;
   } finally {
     await db.close();
@@ -80,17 +105,22 @@ async function prepare(db: Db, config: Config, logger: Logger): Promise<boolean>
   return true;
 }
 
-async function serveTerminal(db: Db, model: TrackModel): Promise<void> {
+/** Answers lines until "quit" (returns true) or the end of input (returns false). */
+async function serveTerminal(db: Db, model: TrackModel): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt('> ');
   if (process.stdin.isTTY) rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
-    if (text === 'quit' || text === 'exit') break;
+    if (text === 'quit' || text === 'exit') {
+      rl.close();
+      return true;
+    }
     if (text !== '') console.log(await answer(db, model, text));
     if (process.stdin.isTTY) rl.prompt();
   }
   rl.close();
+  return false;
 }
 
 /** One request: resolve the named songs and artists to catalogue tracks, then recommend from them. */
