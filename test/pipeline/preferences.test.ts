@@ -7,6 +7,7 @@ import { armCounts, loadBandit, recordFeedback } from '../../src/pipeline/bandit
 import {
   createChosenComparison,
   fitPopulationFromVotes,
+  fitTrackStrengthsFromVotes,
   loadPreferenceModel,
   loadSeenPairs,
   nextComparison,
@@ -102,6 +103,10 @@ describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
     expect(refit.posterior.votes).toBe(12);
     const population = await fitPopulationFromVotes(db, space.features);
     expect(population[0]!).toBeGreaterThan(0);
+    // Global strengths: the highest-energy track shown beats the lowest one shown.
+    const strengths = await fitTrackStrengthsFromVotes(db);
+    const shown = [...strengths.keys()].sort((a, b) => a - b);
+    expect(strengths.get(shown[shown.length - 1]!)!).toBeGreaterThan(strengths.get(shown[0]!)!);
   });
 
   it('counts like/skip feedback once per interaction in the bandit arms', async () => {
