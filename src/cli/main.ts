@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   eval: { summary: 'evaluate recommenders on the shared protocol (../shared/EVAL.md)', load: () => import('./commands/eval.ts') },
   train: { summary: 'train a recommender on the stored interactions and publish a model version', load: () => import('./commands/train.ts') },
   bench: { summary: 'speed and memory benchmarks', load: () => import('./commands/bench.ts') },
+  chat: { summary: 'chat with Earworm in the terminal (LLM planner when LLM_BASE_URL is set, rule planner otherwise)', load: () => import('./commands/chat.ts') },
   mcp: { summary: 'serve the tools to MCP clients: stdio, or --http at /mcp (needs MCP_TOKEN)', load: () => import('./commands/mcp.ts') },
 };
 

@@ -394,6 +394,15 @@ export const conversations = pgTable(
   (t) => [unique('conversations_person_channel').on(t.personId, t.platform, t.channelId)],
 );
 
+/** The agent's memory of a conversation: last recommendations, active constraints, the pending comparison. */
+export const conversationStates = pgTable('conversation_states', {
+  conversationId: integer('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id, { onDelete: 'cascade' }),
+  state: jsonb('state').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** One message of a conversation (user, assistant or tool), in order. */
 export const messages = pgTable(
   'messages',

@@ -1,8 +1,8 @@
 /**
  * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
- * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), mcp (recommend over
- * MCP HTTP).
+ * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), agent (rule-planner
+ * turns), mcp (recommend over MCP HTTP).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,10 @@ const PARTS: Record<string, Part> = {
   preference: {
     title: 'Bradley–Terry taste (simulated listener AUC, update latency)',
     run: async (config) => (await import('../../bench/preference-bench.ts')).runPreferenceBench(config),
+  },
+  agent: {
+    title: 'Rule-planner chat turns (planning alone, and whole turns with tools and memory)',
+    run: async (config) => (await import('../../bench/agent-bench.ts')).runAgentBench(config),
   },
   mcp: {
     title: 'The recommend tool over MCP Streamable HTTP (p50/p99)',

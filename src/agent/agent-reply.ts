@@ -1,0 +1,47 @@
+/** What the agent answers with, whatever produced it: text, track cards, an optional A/B pair and follow-ups. */
+
+/** A track as a reply shows it; always copied from a tool result, never written by the model. */
+export interface ReplyCard {
+  readonly id: number;
+  readonly title: string;
+  readonly artists: readonly string[];
+  readonly year: number | null;
+  readonly genre: string | null;
+  readonly mood: string | null;
+  /** One sentence on why it is there, when a recommender gave one. */
+  readonly why?: string;
+}
+
+/** An A/B comparison waiting for the person's vote. */
+export interface ReplyComparison {
+  readonly comparisonId: number;
+  readonly a: ReplyCard;
+  readonly b: ReplyCard;
+}
+
+/** One answer of the agent. */
+export interface AgentReply {
+  readonly text: string;
+  readonly cards: readonly ReplyCard[];
+  readonly comparison?: ReplyComparison;
+  /** Short things the person might say next. */
+  readonly suggestions: readonly string[];
+  /** Who planned this turn: the LLM, or the rule planner (no LLM configured, or it failed). */
+  readonly planner: 'llm' | 'rules';
+  /** Track names the model wrote that no tool returned; they were removed from `text`. */
+  readonly flagged?: readonly string[];
+}
+
+/** Converts a tool's track card (and optional reason) into a reply card. */
+export function toReplyCard(t: Record<string, unknown>, why?: string): ReplyCard | undefined {
+  if (typeof t.id !== 'number' || typeof t.title !== 'string' || !Array.isArray(t.artists)) return undefined;
+  const card: ReplyCard = {
+    id: t.id,
+    title: t.title,
+    artists: t.artists.filter((a): a is string => typeof a === 'string'),
+    year: typeof t.year === 'number' ? t.year : null,
+    genre: typeof t.genre === 'string' ? t.genre : null,
+    mood: typeof t.mood === 'string' ? t.mood : null,
+  };
+  return why === undefined ? card : { ...card, why };
+}

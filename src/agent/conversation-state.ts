@@ -1,0 +1,75 @@
+/** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
+import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
+import type { LlmMessage } from './llm-client.ts';
+
+/** A numeric range constraint (either end optional). */
+export interface Range {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Constraints that stay active across turns until the person changes them. */
+export interface ActiveConstraints {
+  readonly genres?: readonly string[];
+  readonly moods?: readonly string[];
+  /** Genres to leave out ("no rap"); applied to results, as the recommender filters only positively. */
+  readonly excludeGenres?: readonly string[];
+  readonly energy?: Range;
+  readonly valence?: Range;
+  readonly tempo?: Range;
+  readonly danceability?: Range;
+  readonly acousticness?: Range;
+  readonly instrumentalness?: Range;
+  readonly year?: Range;
+  readonly explicit?: boolean;
+  readonly excludeArtists?: readonly string[];
+}
+
+/** The query a refinement re-runs: what the last recommendation started from. */
+export type BaseQuery =
+  | { readonly kind: 'recommend'; readonly seeds?: { readonly text?: string; readonly genres?: readonly string[]; readonly moods?: readonly string[]; readonly tracks?: readonly number[] }; readonly for: 'me' | 'anyone' }
+  | { readonly kind: 'similar'; readonly track: string | number };
+
+/** One conversation's memory. */
+export interface ConversationState {
+  readonly lastRecommendations: readonly ReplyCard[];
+  readonly constraints: ActiveConstraints;
+  readonly lastQuery?: BaseQuery;
+  readonly count?: number;
+  readonly pendingComparison?: ReplyComparison;
+}
+
+/** A conversation: the person on a platform channel. */
+export interface ConversationKey {
+  readonly personId: number;
+  readonly platform: string;
+  readonly channelId: string;
+}
+
+/** Where conversation memory lives (Postgres in production, in memory in tests). */
+export interface ConversationStore {
+  /** The state and the most recent chat messages (oldest first, at most `historyLimit`). */
+  load(key: ConversationKey, historyLimit: number): Promise<{ state: ConversationState; history: LlmMessage[] }>;
+  /** Replaces the state and appends this turn's messages. */
+  save(key: ConversationKey, state: ConversationState, newMessages: readonly LlmMessage[]): Promise<void>;
+}
+
+/** The state of a conversation that has not started. */
+export const EMPTY_STATE: ConversationState = { lastRecommendations: [], constraints: {} };
+
+/** A store in process memory, for tests and one-off runs. */
+export class InMemoryConversationStore implements ConversationStore {
+  private readonly data = new Map<string, { state: ConversationState; history: LlmMessage[] }>();
+
+  async load(key: ConversationKey, historyLimit: number): Promise<{ state: ConversationState; history: LlmMessage[] }> {
+    const d = this.data.get(keyOf(key));
+    return { state: d?.state ?? EMPTY_STATE, history: d === undefined ? [] : d.history.slice(-historyLimit) };
+  }
+
+  async save(key: ConversationKey, state: ConversationState, newMessages: readonly LlmMessage[]): Promise<void> {
+    const d = this.data.get(keyOf(key)) ?? { state, history: [] };
+    this.data.set(keyOf(key), { state, history: [...d.history, ...newMessages] });
+  }
+}
+
+const keyOf = (k: ConversationKey) => `${k.personId}|${k.platform}|${k.channelId}`;

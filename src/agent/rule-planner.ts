@@ -1,0 +1,368 @@
+/**
+ * The rule planner: deterministic parsing of common music requests into the same tool calls the LLM would make.
+ * It reads seeds ("like X", "similar to Y by Z"), genres, moods, activities, negations, relative words, counts,
+ * comparisons, votes, ratings, profile, connect/export, greetings and help, and refines the previous turn
+ * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
+ */
+import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
+
+/** What a turn is about. */
+export type Intent =
+  | 'recommend'
+  | 'similar'
+  | 'refine'
+  | 'compare'
+  | 'vote'
+  | 'rate'
+  | 'explain'
+  | 'profile'
+  | 'genres'
+  | 'connect'
+  | 'export'
+  | 'greeting'
+  | 'help'
+  | 'unclear';
+
+/** One tool call the planner chose. */
+export interface PlannedCall {
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+}
+
+/** The planner's decision for one utterance. */
+export interface Plan {
+  readonly intent: Intent;
+  readonly calls: readonly PlannedCall[];
+  /** Constraints active after this turn. */
+  readonly constraints: ActiveConstraints;
+  /** The base query a later refinement re-runs. */
+  readonly query?: BaseQuery;
+  readonly count?: number;
+  /** The activity named, if any (focus, workout, sleep, party, study). */
+  readonly activity?: Activity;
+}
+
+/** Activities the planner knows. */
+export type Activity = 'focus' | 'study' | 'workout' | 'sleep' | 'party' | 'relax';
+
+/** Default number of tracks per answer. */
+export const DEFAULT_COUNT = 5;
+
+type Mutable = { -readonly [K in keyof ActiveConstraints]?: ActiveConstraints[K] | undefined };
+
+const GENRES: Record<string, string> = {
+  rock: 'rock', pop: 'pop', edm: 'edm', electronic: 'edm', electronica: 'edm', dance: 'edm', house: 'edm', techno: 'edm', trance: 'edm', dubstep: 'edm',
+  rap: 'rap', 'hip hop': 'rap', 'hip-hop': 'rap', hiphop: 'rap', trap: 'rap', 'r&b': 'r&b', rnb: 'r&b', 'r and b': 'r&b', soul: 'r&b',
+  latin: 'latin', reggaeton: 'latin', salsa: 'latin', jazz: 'jazz', classical: 'classical', metal: 'metal', country: 'country', folk: 'folk',
+  indie: 'indie', blues: 'blues', reggae: 'reggae', punk: 'punk', funk: 'funk', ambient: 'ambient', disco: 'disco', 'k-pop': 'k-pop', kpop: 'k-pop', grunge: 'rock', alternative: 'rock',
+};
+
+const MOODS: Record<string, string> = {
+  happy: 'happy', cheerful: 'happy', joyful: 'happy', feelgood: 'happy', 'feel-good': 'happy', 'feel good': 'happy',
+  sad: 'sad', melancholic: 'sad', melancholy: 'sad', gloomy: 'sad', 'heartbreak': 'sad',
+  calm: 'calm', peaceful: 'calm', mellow: 'calm', serene: 'calm',
+  energetic: 'energetic', hype: 'energetic', intense: 'energetic', pumped: 'energetic',
+};
+
+const ACTIVITIES: readonly [RegExp, Activity][] = [
+  [/\b(focus(ing)?|concentrat\w*|coding|deep work)\b/, 'focus'],
+  [/\b(study(ing)?|homework|reading)\b/, 'study'],
+  [/\b(work ?out|gym|running|run|jog(ging)?|exercis\w*|training|lifting|cardio)\b/, 'workout'],
+  [/\b(sleep(ing)?|bedtime|fall asleep|insomnia|nap)\b/, 'sleep'],
+  [/\b(party|parties|dancing|dancefloor|pregame|club)\b/, 'party'],
+  [/\b(relax(ing)?|chill(ing)?|unwind(ing)?|wind down|lounge)\b/, 'relax'],
+];
+
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, 'a couple of': 2, 'a couple': 2, 'a few': 3 };
+
+const ORDINALS: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, sixth: 5, seventh: 6, eighth: 7, ninth: 8, tenth: 9 };
+const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seventh|eighth|ninth|tenth|last|#?\\d{1,2}|this|that|it)';
+
+/** Plans one utterance given the conversation so far. */
+export function planTurn(utterance: string, state: ConversationState): Plan {
+  const text = utterance.trim();
+  const t = text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
+  const keep = { constraints: state.constraints };
+
+  if (/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b[\s!.,]*(there|earworm)?[\s!.]*$/.test(t)) return { intent: 'greeting', calls: [], ...keep };
+  if (/^(help|\?|commands|what can you do\??|how does this work\??|what do you do\??)$/.test(t)) return { intent: 'help', calls: [], ...keep };
+
+  if (state.pendingComparison !== undefined) {
+    const vote = parseVote(t);
+    if (vote !== undefined) {
+      return { intent: 'vote', calls: [{ name: 'record_preference', args: { comparison_id: state.pendingComparison.comparisonId, choice: vote } }], ...keep };
+    }
+  }
+  if (/\b(compare|comparison|a\/b|ab test|which (one )?do i (prefer|like more)|play (me )?a game|two songs)\b/.test(t)) {
+    return { intent: 'compare', calls: [{ name: 'next_comparison', args: {} }], ...keep };
+  }
+  if (/\b(my (taste|profile|stats|likes)|taste profile|what do i like|what have i liked|what do you know about me)\b/.test(t)) {
+    return { intent: 'profile', calls: [{ name: 'get_taste_profile', args: {} }], ...keep };
+  }
+  if (/\b(connect|link|log ?in)\b.*\bspotify\b|^connect\b/.test(t)) return { intent: 'connect', calls: [], ...keep };
+  if (/\b(export|save (this|these|them|it) (as|to|in)|make (it |this |that )?(into )?a playlist|to (a |my )?playlist)\b/.test(t)) return { intent: 'export', calls: [], ...keep };
+  if (/\b(what|which|list( the)?|show( me)?( the)?) (genres|moods|labels)\b|\bgenres (and|or) moods\b/.test(t)) return { intent: 'genres', calls: [{ name: 'list_genres_and_moods', args: {} }], ...keep };
+
+  const last = state.lastRecommendations;
+  const rate = new RegExp(`^(i )?(really )?(like|love|dislike|hate|skip|thumbs up( for)?|thumbs down( for)?)s? (the |number |no\\.? |track |song )?${ORDINAL}( one| track| song)?[.!]*$`).exec(t);
+  if (rate !== null && last.length > 0) {
+    const track = pick(last, rate[7]!);
+    if (track !== undefined) {
+      const verb = rate[3]!;
+      const rating = /dislike|hate|down/.test(verb) ? 'dislike' : verb === 'skip' ? 'skip' : 'like';
+      return { intent: 'rate', calls: [{ name: 'rate_track', args: { track: track.id, rating } }], ...keep };
+    }
+  }
+  const why = new RegExp(`\\bwhy\\b.*?\\b(the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  if (why !== null && last.length > 0) {
+    const track = pick(last, why[2]!);
+    if (track !== undefined) return { intent: 'explain', calls: [{ name: 'explain_recommendation', args: { track: track.id } }], ...keep };
+  }
+
+  const seed = parseSeed(text);
+  // Words inside a named seed ("Daft Punk", "One More Time") are not genres or counts.
+  const rest = seed === undefined ? text : text.replace(seed.span, ' ');
+  const plain = stripNames(rest);
+  const tr = plain.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
+  const count = parseCount(tr) ?? (seed?.kind !== 'text' ? undefined : parseCount(t.replace(seed.ref.toLowerCase(), ' ')));
+  const more = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  if (more !== null && last.length > 0) {
+    const track = pick(last, more[4]!);
+    if (track !== undefined) {
+      const constraints = modifiers(tr, rest, state, state.constraints);
+      const query: BaseQuery = { kind: 'similar', track: track.id };
+      return withCalls({ intent: 'similar', constraints, query, count: count ?? state.count ?? DEFAULT_COUNT });
+    }
+  }
+
+  const mods = modifiers(tr, rest, state, {});
+  const labels = { genres: mods.genres ?? [], moods: mods.moods ?? [] };
+  const activity = ACTIVITIES.find(([re]) => re.test(tr))?.[1];
+  const party = activity === 'party' || /\b(for (a|the|my) (party|group|crowd|friends)|for everyone|for anyone)\b/.test(t);
+  if (seed !== undefined) {
+    const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
+    return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
+  }
+  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play)\b/.test(t);
+  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t))) {
+    const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
+    const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
+  }
+  // Only modifiers ("calmer", "no rap", "older", "3 more"): refine the previous query.
+  const refined = modifiers(tr, rest, state, state.constraints);
+  if (state.lastQuery !== undefined && (Object.keys(mods).length > 0 || count !== undefined || isRelativeOnly(t) || /^(more|again|another|others?|next)\b/.test(t))) {
+    return withCalls({ intent: 'refine', constraints: refined, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
+  }
+  // A short bare phrase is probably a song or an artist: seed with it.
+  if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
+    const query: BaseQuery = { kind: 'recommend', seeds: { text: text.replace(/[.!]+$/, '') }, for: 'me' };
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
+  }
+  return { intent: 'unclear', calls: [], ...keep };
+}
+
+/** Adds the tool call for a plan's query, count and constraints. */
+function withCalls(p: Omit<Plan, 'calls'> & { query: BaseQuery; count: number }): Plan {
+  return { ...p, calls: [queryCall(p.query, p.constraints, p.count)] };
+}
+
+/** The tool call that runs a base query under constraints. */
+export function queryCall(query: BaseQuery, constraints: ActiveConstraints, count: number): PlannedCall {
+  const c = toolConstraints(constraints);
+  // Excluded genres are filtered after ranking: ask for more so enough remain.
+  const n = constraints.excludeGenres !== undefined && constraints.excludeGenres.length > 0 ? Math.min(50, count * 3) : count;
+  if (query.kind === 'similar') return { name: 'similar_tracks', args: { track: query.track, count: n, ...(c !== undefined ? { constraints: c } : {}) } };
+  const seeds = query.seeds === undefined ? undefined : Object.fromEntries(Object.entries(query.seeds).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+  return { name: 'recommend', args: { ...(seeds !== undefined ? { seeds } : {}), ...(c !== undefined ? { constraints: c } : {}), count: n, for: query.for } };
+}
+
+/** Active constraints in the recommend/similar_tracks input shape; undefined when there are none. */
+export function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  if (c.genres !== undefined && c.genres.length > 0) out.genres = [...c.genres];
+  if (c.moods !== undefined && c.moods.length > 0) out.moods = [...c.moods];
+  for (const f of ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const) {
+    const r = c[f];
+    if (r !== undefined && (r.min !== undefined || r.max !== undefined)) out[f] = { ...r };
+  }
+  if (c.explicit !== undefined) out.explicit = c.explicit;
+  if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** An A/B vote in what the person typed. */
+function parseVote(t: string): 'a' | 'b' | 'skip' | undefined {
+  const s = t.replace(/[.!]+$/, '');
+  if (/^(a|1|left|first|the first( one)?|option a|(i )?(prefer|pick|choose|vote( for)?) (a|the first( one)?|1)|a is better|a please)$/.test(s)) return 'a';
+  if (/^(b|2|right|second|the second( one)?|option b|(i )?(prefer|pick|choose|vote( for)?) (b|the second( one)?|2)|b is better|b please)$/.test(s)) return 'b';
+  if (/^(skip|neither|both|pass|no preference|can't decide|dunno|don't know)$/.test(s)) return 'skip';
+  return undefined;
+}
+
+/** The card an ordinal word points at. */
+function pick<T>(list: readonly T[], word: string): T | undefined {
+  if (word === 'last') return list[list.length - 1];
+  if (word === 'this' || word === 'that' || word === 'it') return list[0];
+  const i = ORDINALS[word] ?? Number(word.replace('#', '')) - 1;
+  return Number.isInteger(i) && i >= 0 ? list[i] : undefined;
+}
+
+/** A number of tracks asked for, if any. */
+function parseCount(t: string): number | undefined {
+  const m = /\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|a couple of|a couple|a few)(?: more)?(?: [a-z&'-]+){0,2}? (songs?|tracks?|tunes|recommendations|picks|suggestions|options|ones|more)\b/.exec(t) ?? /\b(?:give me|show me|top|just|another)\s+(\d{1,2})\b/.exec(t) ?? /\b(\d{1,2}) more\b/.exec(t);
+  if (m === null) return undefined;
+  const n = NUMBER_WORDS[m[1]!] ?? Number(m[1]);
+  return Number.isFinite(n) ? Math.max(1, Math.min(20, n)) : undefined;
+}
+
+const SEED_END = String.raw`(?=\s*(?:$|[,.!?;:]|\s(?:but|without|with|no|not|minus|for|from|that|which|only|please|except|and make|and keep|in the|to)\b))`;
+
+/** "similar to Y by Z" (a track) or "like X" (anything: track, artist, free text). */
+function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: string } | undefined {
+  const byRe = new RegExp(String.raw`\b(?:similar to|sounds? like|something like|songs? like|tracks? like|stuff like|music like|like)\s+["“]?(.+?)["”]?\s+by\s+(.+?)` + SEED_END, 'i');
+  const by = byRe.exec(text);
+  if (by !== null) return { kind: 'track', ref: `${clean(by[2]!)} - ${clean(by[1]!)}`, span: by[0] };
+  const likeRe = new RegExp(String.raw`\b(?:similar to|in the style of|reminds? me of|(?:^|\b(?:more|just|kinda|something|anything|songs?|music|tracks?|stuff|bands?|artists?|sounds?)\s+)like|(?:songs|music|tracks|stuff) by|more by|more from)\s+(?:the band\s+|the artist\s+)?["“]?(.+?)["”]?` + SEED_END, 'i');
+  const like = likeRe.exec(text);
+  if (like === null) return undefined;
+  const ref = clean(like[1]!);
+  if (ref === '' || /^(this|that|it|the (first|second|third|last)( one)?|these|those|them)$/i.test(ref)) return undefined;
+  return { kind: 'text', ref, span: like[0] };
+}
+
+/** Removes multi-word capitalised names ("Daft Punk", "Foo Fighters") so their words are not read as labels. */
+function stripNames(text: string): string {
+  return text.replace(/\b(?:[A-Z][\w'&.-]*\s+)+[A-Z][\w'&.-]*/g, ' ');
+}
+
+const clean = (s: string) => s.replace(/^["“']|["”']$/g, '').replace(/\s+/g, ' ').trim();
+
+/** Whether the utterance only adjusts ("calmer", "older please"). */
+function isRelativeOnly(t: string): boolean {
+  return RELATIVE.some(([re]) => re.test(t)) && !/\b(like|similar|by)\b/.test(t);
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const clamp = (x: number) => round(Math.max(0, Math.min(1, x)));
+
+/** Relative words: each adjusts the constraints from their previous value. */
+const RELATIVE: readonly [RegExp, (c: Mutable, years: readonly number[]) => void][] = [
+  [/\b(calmer|chiller|softer|quieter|gentler|mellower|more (calm|chill|relaxed|mellow|gentle)|less (intense|energetic|loud)|slow it down|tone it down)\b/, (c) => {
+    c.energy = lower(c.energy, 'max', clamp((c.energy?.max ?? 0.7) - 0.2));
+  }],
+  [/\b(more upbeat|upbeat|livelier|more lively|more energ\w*|more intense|pump it up|harder|louder|more hype)\b/, (c) => {
+    c.energy = raise(c.energy, 'min', clamp((c.energy?.min ?? 0.5) + 0.2));
+  }],
+  [/\b(happier|more (happy|cheerful|positive|upbeat))\b/, (c) => {
+    c.valence = raise(c.valence, 'min', clamp((c.valence?.min ?? 0.4) + 0.2));
+  }],
+  [/\b(sadder|darker|more (sad|melancholic|moody|dark))\b/, (c) => {
+    c.valence = lower(c.valence, 'max', clamp((c.valence?.max ?? 0.6) - 0.2));
+  }],
+  [/\b(faster|quicker|higher tempo|more tempo)\b/, (c) => {
+    c.tempo = raise(c.tempo, 'min', (c.tempo?.min ?? 100) + 20);
+  }],
+  [/\b(slower|lower tempo)\b/, (c) => {
+    c.tempo = lower(c.tempo, 'max', Math.max(40, (c.tempo?.max ?? 120) - 20));
+  }],
+  [/\b(older|oldies|classics|more classic|earlier)\b/, (c, years) => {
+    const max = years.length > 0 ? Math.min(...years) - 1 : (c.year?.max ?? 2010) - 10;
+    c.year = lower(c.year, 'max', max);
+  }],
+  [/\b(newer|more recent|fresher|modern|latest|recent)\b/, (c, years) => {
+    const min = years.length > 0 ? Math.max(...years) + 1 : (c.year?.min ?? 2000) + 10;
+    c.year = raise(c.year, 'min', Math.min(2100, min));
+  }],
+  [/\b(more danceable|danceable|groovier|more groove)\b/, (c) => {
+    c.danceability = raise(c.danceability, 'min', clamp((c.danceability?.min ?? 0.5) + 0.2));
+  }],
+  [/\b(more acoustic|acoustic|unplugged)\b/, (c) => {
+    c.acousticness = raise(c.acousticness, 'min', 0.5);
+  }],
+];
+
+/** A range with a new upper end (dropping a lower end above it). */
+function lower(r: Range | undefined, _end: 'max', max: number): Range {
+  return r?.min !== undefined && r.min < max ? { min: r.min, max } : { max };
+}
+
+/** A range with a new lower end (dropping an upper end below it). */
+function raise(r: Range | undefined, _end: 'min', min: number): Range {
+  return r?.max !== undefined && r.max > min ? { min, max: r.max } : { min };
+}
+
+/** Genres, moods, activities, negations, decades and relative words, applied on top of `base`. */
+function modifiers(t: string, original: string, state: ConversationState, base: ActiveConstraints): ActiveConstraints {
+  const c: Mutable = { ...base };
+  // Negations first, so "no rap" does not also count as a wanted genre.
+  const negated = new Set<string>();
+  const negRe = /\b(?:no|without|not|minus|avoid|except|skip the|nothing)\s+(?:any\s+|more\s+|too much\s+)?([\w&'.-]+(?:\s+[\w&'.-]+){0,2}?)(?=$|[,.!?;]|\s(?:and|but|or|with|for|please|songs?|music|tracks?|stuff|in it)\b)/gi;
+  for (const m of original.matchAll(negRe)) {
+    const what = m[1]!.trim();
+    const w = what.toLowerCase();
+    if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+    else if (/^(explicit|swearing|cursing|bad words|profanity|explicit lyrics|explicit content)$/.test(w)) c.explicit = false;
+    else if (GENRES[w] !== undefined) {
+      negated.add(w);
+      c.excludeGenres = [...new Set([...(c.excludeGenres ?? []), GENRES[w]])];
+      c.genres = c.genres?.filter((g) => g !== GENRES[w]);
+      if (c.genres?.length === 0) delete c.genres;
+    } else if (MOODS[w] !== undefined) {
+      negated.add(w);
+      c.moods = c.moods?.filter((m2) => m2 !== MOODS[w]);
+      if (c.moods?.length === 0) delete c.moods;
+    } else if (/^[A-Z0-9]/.test(what) && !/^(I|More|Too)$/.test(what)) {
+      c.excludeArtists = [...new Set([...(c.excludeArtists ?? []), what])];
+    }
+  }
+  if (/\b(instrumentals?|no-vocals?)\b/.test(t)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+  if (/\b(clean|family[- ]friendly|kid[- ]friendly|radio edit|safe for work)\b/.test(t)) c.explicit = false;
+  const genres = matchLabels(t, GENRES, negated);
+  if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
+  const moods = matchLabels(t, MOODS, negated);
+  if (moods.length > 0) c.moods = moods;
+  for (const [re, activity] of ACTIVITIES) {
+    if (!re.test(t)) continue;
+    if (activity === 'focus' || activity === 'study') {
+      c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+      c.energy = lower(c.energy, 'max', 0.6);
+    } else if (activity === 'workout') {
+      c.energy = raise(c.energy, 'min', 0.7);
+      c.tempo = raise(c.tempo, 'min', 120);
+    } else if (activity === 'sleep') {
+      c.energy = lower(c.energy, 'max', 0.3);
+      c.acousticness = raise(c.acousticness, 'min', 0.5);
+    } else if (activity === 'party') {
+      c.danceability = raise(c.danceability, 'min', 0.7);
+      c.energy = raise(c.energy, 'min', 0.6);
+    } else {
+      c.energy = lower(c.energy, 'max', 0.5);
+    }
+    break;
+  }
+  const decade = /\b(?:the )?(?:(19|20)?(\d)0'?s|(sixties|seventies|eighties|nineties|two thousands|noughties))\b/.exec(t);
+  if (decade !== null) {
+    const words: Record<string, number> = { sixties: 1960, seventies: 1970, eighties: 1980, nineties: 1990, 'two thousands': 2000, noughties: 2000 };
+    const start = decade[3] !== undefined ? words[decade[3]]! : Number(`${decade[1] ?? (Number(decade[2]) >= 5 ? '19' : '20')}${decade[2]}0`);
+    c.year = { min: start, max: start + 9 };
+  }
+  const before = /\b(?:before|pre|older than)[- ](\d{4})\b/.exec(t);
+  if (before !== null) c.year = lower(c.year, 'max', Number(before[1]) - 1);
+  const after = /\b(?:after|since|newer than|post)[- ](\d{4})\b/.exec(t);
+  if (after !== null) c.year = raise(c.year, 'min', Number(after[1]));
+  const years = state.lastRecommendations.map((r) => r.year).filter((y): y is number => y !== null);
+  for (const [re, apply] of RELATIVE) if (re.test(t)) apply(c, years);
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as ActiveConstraints;
+}
+
+/** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */
+function matchLabels(t: string, vocab: Record<string, string>, skip: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const word of Object.keys(vocab).sort((a, b) => b.length - a.length)) {
+    if (skip.has(word)) continue;
+    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`);
+    if (re.test(t)) out.push(vocab[word]!);
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,83 @@
+/**
+ * `earworm chat` (`npm run chat`): the conversational recommender in the terminal, with no platform account.
+ * The LLM planner answers when LLM_BASE_URL is set, the rule planner otherwise (and whenever the LLM fails).
+ * Keys: a / b / s vote on a comparison, +N likes and -N dislikes the N-th track shown. Lines may be piped in.
+ */
+import os from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { Agent } from '../../agent/agent.ts';
+import { OpenAiLlmClient } from '../../agent/openai-llm-client.ts';
+import { PgConversationStore } from '../../agent/pg-conversation-store.ts';
+import { replyText } from '../../agent/reply-text.ts';
+import type { Config } from '../../config/config.ts';
+import { openConfiguredDb } from '../../db/db.ts';
+import { activeModelVersion } from '../../db/model-versions.ts';
+import { resolvePerson } from '../../db/people.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { createToolServices } from '../../tools/tool-context.ts';
+
+/** Maps the chat's key shortcuts to what the agent understands. */
+export function expandKeys(line: string): string {
+  const t = line.trim();
+  if (/^s$/i.test(t)) return 'skip';
+  const m = /^([+-])\s*(\d{1,2})$/.exec(t);
+  if (m !== null) return `${m[1] === '+' ? 'like' : 'dislike'} ${m[2]}`;
+  return t;
+}
+
+/** Chats until "quit" or the end of input. */
+export async function run(_args: string[], config: Config): Promise<number> {
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel, name: 'chat' });
+  const db = await openConfiguredDb(config);
+  try {
+    if ((await activeModelVersion(db, TRACK_MODEL_KIND)) === undefined) {
+      console.error('No recommender is trained yet: run `npm start` once (it imports the datasets and trains), then `npm run chat`.');
+      return 1;
+    }
+    const services = await createToolServices({ db, home: config.home, logger });
+    const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
+    const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+    const user = os.userInfo().username;
+    const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
+    const tty = process.stdin.isTTY === true;
+    console.log(`Earworm chat (${llm === undefined ? 'rule planner; set LLM_BASE_URL for the LLM' : `LLM ${config.llm!.model}, rule planner as fallback`}). "help" for ideas, "quit" leaves.`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+    rl.setPrompt('you> ');
+    if (tty) rl.prompt();
+    for await (const line of rl) {
+      const text = expandKeys(line);
+      if (text === 'quit' || text === 'exit') break;
+      if (text !== '') {
+        if (!tty) console.log(`you> ${text}`);
+        const stop = spinner(tty);
+        try {
+          const reply = await agent.handle({ ...key, text });
+          stop();
+          console.log(`earworm> ${replyText(reply)}\n`);
+        } catch (err) {
+          stop();
+          logger.error({ err }, 'chat turn failed');
+          console.log('earworm> Something went wrong inside Earworm. Please try again in a moment.\n');
+        }
+      }
+      if (tty) rl.prompt();
+    }
+    rl.close();
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** A spinner on stderr while the agent thinks (terminals only); returns the function that clears it. */
+function spinner(on: boolean): () => void {
+  if (!on) return () => {};
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let i = 0;
+  const timer = setInterval(() => process.stderr.write(`\r${frames[i++ % frames.length]} thinking…`), 80);
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\x1b[K');
+  };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplyCard } from '../../src/agent/agent-reply.ts';
+import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
+import { planTurn } from '../../src/agent/rule-planner.ts';
+
+const card = (id: number, title: string, year: number): ReplyCard => ({ id, title, artists: ['X'], year, genre: 'rock', mood: 'sad' });
+const shown: ConversationState = {
+  lastRecommendations: [card(11, 'Creep', 1992), card(12, 'Karma Police', 1997), card(13, 'Black', 1991)],
+  constraints: { energy: { max: 0.5 } },
+  lastQuery: { kind: 'recommend', seeds: { text: 'Radiohead' }, for: 'me' },
+  count: 5,
+};
+const voting: ConversationState = { ...shown, pendingComparison: { comparisonId: 7, a: card(1, 'A', 2000), b: card(2, 'B', 2001) } };
+
+type Case = [utterance: string, intent: string, call: { name: string; args: Record<string, unknown> } | undefined, state?: ConversationState];
+const rec = (args: Record<string, unknown>) => ({ name: 'recommend', args: { count: 5, for: 'me', ...args } });
+
+const CASES: Case[] = [
+  ['hi', 'greeting', undefined],
+  ['Hello there!', 'greeting', undefined],
+  ['help', 'help', undefined],
+  ['what can you do?', 'help', undefined],
+  ['something like Daft Punk', 'recommend', rec({ seeds: { text: 'Daft Punk' } })],
+  ['something like Daft Punk but calmer', 'recommend', rec({ seeds: { text: 'Daft Punk' }, constraints: { energy: { max: 0.5 } } })],
+  ['songs like Radiohead', 'recommend', rec({ seeds: { text: 'Radiohead' } })],
+  ['similar to Creep by Radiohead', 'similar', { name: 'similar_tracks', args: { track: 'Radiohead - Creep', count: 5 } }],
+  ['something like "One More Time" by Daft Punk without vocals', 'similar', { name: 'similar_tracks', args: { track: 'Daft Punk - One More Time', count: 5, constraints: { instrumentalness: { min: 0.5 } } } }],
+  ['focus music without vocals', 'recommend', rec({ constraints: { instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['music for studying', 'recommend', rec({ constraints: { instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['workout songs', 'recommend', rec({ constraints: { energy: { min: 0.7 }, tempo: { min: 120 } } })],
+  ['something to sleep to', 'recommend', rec({ constraints: { energy: { max: 0.3 }, acousticness: { min: 0.5 } } })],
+  ['party music', 'recommend', rec({ for: 'anyone', constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
+  ['chill songs to relax', 'recommend', rec({ constraints: { energy: { max: 0.5 } } })],
+  ['sad rock songs', 'recommend', rec({ seeds: { genres: ['rock'], moods: ['sad'] }, constraints: { genres: ['rock'], moods: ['sad'] } })],
+  ['happy pop', 'recommend', rec({ seeds: { genres: ['pop'], moods: ['happy'] }, constraints: { genres: ['pop'], moods: ['happy'] } })],
+  ['some electronic music', 'recommend', rec({ seeds: { genres: ['edm'] }, constraints: { genres: ['edm'] } })],
+  ['10 calm songs', 'recommend', rec({ count: 10, seeds: { moods: ['calm'] }, constraints: { moods: ['calm'] } })],
+  ['give me 3 energetic tracks', 'recommend', rec({ count: 3, seeds: { moods: ['energetic'] }, constraints: { moods: ['energetic'] } })],
+  ['a few songs like Nirvana', 'recommend', rec({ count: 3, seeds: { text: 'Nirvana' } })],
+  ['rock from the 90s', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], year: { min: 1990, max: 1999 } } })],
+  ['eighties pop songs', 'recommend', rec({ seeds: { genres: ['pop'] }, constraints: { genres: ['pop'], year: { min: 1980, max: 1989 } } })],
+  ['songs released after 2010', 'recommend', rec({ constraints: { year: { min: 2010 } } })],
+  ['party songs, no rap', 'recommend', rec({ for: 'anyone', count: 15, constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
+  ['something like Justice, clean only', 'recommend', rec({ seeds: { text: 'Justice' }, constraints: { explicit: false } })],
+  ['songs like Nirvana but no Foo Fighters', 'recommend', rec({ seeds: { text: 'Nirvana' }, constraints: { exclude_artists: ['Foo Fighters'] } })],
+  ['instrumental electronic music for coding', 'recommend', rec({ seeds: { genres: ['edm'] }, constraints: { genres: ['edm'], instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['recommend something', 'recommend', rec({})],
+  ['surprise me', 'recommend', rec({})],
+  ['Daft Punk', 'recommend', rec({ seeds: { text: 'Daft Punk' } })],
+  ['compare two songs for me', 'compare', { name: 'next_comparison', args: {} }],
+  ['let us do an a/b test', 'compare', { name: 'next_comparison', args: {} }],
+  ['a', 'vote', { name: 'record_preference', args: { comparison_id: 7, choice: 'a' } }, voting],
+  ['I prefer b', 'vote', { name: 'record_preference', args: { comparison_id: 7, choice: 'b' } }, voting],
+  ['skip', 'vote', { name: 'record_preference', args: { comparison_id: 7, choice: 'skip' } }, voting],
+  ['show my taste profile', 'profile', { name: 'get_taste_profile', args: {} }],
+  ['what do I like?', 'profile', { name: 'get_taste_profile', args: {} }],
+  ['connect my spotify', 'connect', undefined],
+  ['export this as a playlist', 'export', undefined, shown],
+  ['which genres do you know', 'genres', { name: 'list_genres_and_moods', args: {} }],
+  ['like 2', 'rate', { name: 'rate_track', args: { track: 12, rating: 'like' } }, shown],
+  ['I love the first one', 'rate', { name: 'rate_track', args: { track: 11, rating: 'like' } }, shown],
+  ['dislike the third', 'rate', { name: 'rate_track', args: { track: 13, rating: 'dislike' } }, shown],
+  ['why the second one?', 'explain', { name: 'explain_recommendation', args: { track: 12 } }, shown],
+  ['more like the second one', 'similar', { name: 'similar_tracks', args: { track: 12, count: 5, constraints: { energy: { max: 0.5 } } } }, shown],
+  ['calmer', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.3 } } }), shown],
+  ['more upbeat', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 }, valence: { min: 0.6 } } }), shown],
+  ['older', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { max: 1990 } } }), shown],
+  ['newer please', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { min: 1998 } } }), shown],
+  ['no rap', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 15, constraints: { energy: { max: 0.5 } } }), shown],
+  ['without vocals', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, instrumentalness: { min: 0.5 } } }), shown],
+  ['3 more', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 3, constraints: { energy: { max: 0.5 } } }), shown],
+  ['faster', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, tempo: { min: 120 } } }), shown],
+  ['hmm, what is the weather like today in the city?', 'unclear', undefined],
+];
+
+describe('the rule planner', () => {
+  it(`has at least 40 utterances (${CASES.length})`, () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(CASES)('%s → %s', (utterance, intent, call, state) => {
+    const plan = planTurn(utterance, state ?? EMPTY_STATE);
+    expect(plan.intent).toBe(intent);
+    expect(plan.calls[0]).toEqual(call);
+    expect(plan.calls.length).toBe(call === undefined ? 0 : 1);
+  });
+
+  it('is deterministic', () => {
+    for (const [u, , , s] of CASES) expect(planTurn(u, s ?? EMPTY_STATE)).toEqual(planTurn(u, s ?? EMPTY_STATE));
+  });
+
+  it('keeps negated genres as active constraints and drops them from wanted genres', () => {
+    const p = planTurn('rock and rap songs but no rap', EMPTY_STATE);
+    expect(p.constraints.excludeGenres).toEqual(['rap']);
+    expect(p.constraints.genres).toEqual(['rock']);
+  });
+
+  it('refines step by step: calmer twice lowers energy twice; a new request resets constraints', () => {
+    const s1 = planTurn('something like Daft Punk', EMPTY_STATE);
+    const st1: ConversationState = { lastRecommendations: [], constraints: s1.constraints, ...(s1.query ? { lastQuery: s1.query } : {}), count: 5 };
+    const s2 = planTurn('calmer', st1);
+    expect(s2.constraints.energy).toEqual({ max: 0.5 });
+    const s3 = planTurn('even calmer', { ...st1, constraints: s2.constraints });
+    expect(s3.constraints.energy).toEqual({ max: 0.3 });
+    expect(s3.calls[0]!.args).toMatchObject({ seeds: { text: 'Daft Punk' } });
+    const s4 = planTurn('something like Metallica', { ...st1, constraints: s3.constraints });
+    expect(s4.constraints).toEqual({});
+  });
+});
