@@ -85,7 +85,7 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
       const { pendingComparison: pending, ...rest } = state;
       const chosen = v.choice === 'a' ? pending?.a : v.choice === 'b' ? pending?.b : undefined;
       const pct = Math.round(Number(v.confidence) * 100);
-      const text = chosen === undefined ? 'Skipped that pair.' : `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${String(v.votes)} votes (confidence ${pct}%).`;
+      const text = chosen === undefined ? 'Skipped that pair.' : `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${String(v.votes)} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`;
       return { reply: { ...base, text, suggestions: ['compare two songs', 'recommend something for me'] }, state: rest };
     }
     case 'rate': {
@@ -169,7 +169,7 @@ export function describeConstraints(c: ActiveConstraints): string {
 function profileText(v: Record<string, unknown>): string {
   const counts = v.counts as { liked: number; skipped: number; disliked: number; votes: number };
   const top = (k: string) => ((v[k] as { name: string }[]) ?? []).slice(0, 3).map((g) => g.name).join(', ');
-  const lines = [`You have liked ${counts.liked}, skipped ${counts.skipped} and disliked ${counts.disliked} tracks, and answered ${counts.votes} comparisons (taste confidence ${Math.round(Number(v.confidence) * 100)}%).`];
+  const lines = [`You have liked ${counts.liked}, skipped ${counts.skipped} and disliked ${counts.disliked} tracks, and answered ${counts.votes} comparison${counts.votes === 1 ? '' : 's'} (taste confidence ${Math.round(Number(v.confidence) * 100)}%).`];
   if (top('top_genres') !== '') lines.push(`Genres you like: ${top('top_genres')}.`);
   if (top('top_moods') !== '') lines.push(`Moods you like: ${top('top_moods')}.`);
   if (counts.liked === 0 && counts.votes === 0) lines.push('Rate a few tracks ("like 2") or "compare two songs" so I can learn your taste.');

@@ -37,7 +37,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
     // A fresh agent over the same database remembers the pending comparison.
     const restarted = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
     const voted = await restarted.vote(key, 'a');
-    expect(voted.text).toMatch(/you prefer .* 1 votes/);
+    expect(voted.text).toMatch(/you prefer .* 1 vote \(/);
     const again = await restarted.handle({ ...key, text: 'a' });
     expect(again.comparison).toBeUndefined();
 
