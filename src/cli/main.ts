@@ -9,7 +9,7 @@ type CommandModule = { run(args: string[], config: ReturnType<typeof loadConfig>
 
 /** Each command: what it does (for `earworm help`) and how to load it. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  start: { summary: 'run Earworm: first run imports and trains, then recommends in the terminal', load: () => import('./commands/start.ts') },
+  start: { summary: 'run Earworm: first run imports and trains, then chats in the terminal (and serves MCP over HTTP with MCP_TOKEN)', load: () => import('./commands/start.ts') },
   import: { summary: 'import datasets into the catalogue: --source <lastfm|yes|tidy|spotify-tracks|mpd|all>', load: () => import('./commands/import.ts') },
   stats: { summary: 'counts per table and per source', load: () => import('./commands/stats.ts') },
   migrate: { summary: 'apply database migrations', load: () => import('./commands/migrate.ts') },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
-import { searchTerms } from '../serving/catalog-search.ts';
+import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from './catalog.ts';
 import { personalisation } from './personalisation.ts';
 import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';

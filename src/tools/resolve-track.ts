@@ -2,7 +2,7 @@
  * Turns what a person typed into one catalogue track: an id ("123", "track:123"), or text ("daft punk one more
  * time", "that Radiohead song"). Text that fits several tracks equally well comes back as candidates to choose from.
  */
-import { searchTerms } from '../serving/catalog-search.ts';
+import { searchTerms } from './search-terms.ts';
 import type { Catalog, TrackCard } from './catalog.ts';
 import type { Candidate } from './tool.ts';
 

@@ -10,10 +10,10 @@ import { OpenAiLlmClient } from '../../agent/openai-llm-client.ts';
 import { PgConversationStore } from '../../agent/pg-conversation-store.ts';
 import { replyText } from '../../agent/reply-text.ts';
 import type { Config } from '../../config/config.ts';
-import { openConfiguredDb } from '../../db/db.ts';
+import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { resolvePerson } from '../../db/people.ts';
-import { createLogger } from '../../logging/logger.ts';
+import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
 
@@ -35,39 +35,48 @@ export async function run(_args: string[], config: Config): Promise<number> {
       console.error('No recommender is trained yet: run `npm start` once (it imports the datasets and trains), then `npm run chat`.');
       return 1;
     }
-    const services = await createToolServices({ db, home: config.home, logger });
-    const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
-    const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
-    const user = os.userInfo().username;
-    const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
-    const tty = process.stdin.isTTY === true;
-    console.log(`Earworm chat (${llm === undefined ? 'rule planner; set LLM_BASE_URL for the LLM' : `LLM ${config.llm!.model}, rule planner as fallback`}). "help" for ideas, "quit" leaves.`);
-    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
-    rl.setPrompt('you> ');
-    if (tty) rl.prompt();
-    for await (const line of rl) {
-      const text = expandKeys(line);
-      if (text === 'quit' || text === 'exit') break;
-      if (text !== '') {
-        if (!tty) console.log(`you> ${text}`);
-        const stop = spinner(tty);
-        try {
-          const reply = await agent.handle({ ...key, text });
-          stop();
-          console.log(`earworm> ${replyText(reply)}\n`);
-        } catch (err) {
-          stop();
-          logger.error({ err }, 'chat turn failed');
-          console.log('earworm> Something went wrong inside Earworm. Please try again in a moment.\n');
-        }
-      }
-      if (tty) rl.prompt();
-    }
-    rl.close();
+    await chatLoop(db, config, logger);
     return 0;
   } finally {
     await db.close();
   }
+}
+
+/** The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed, or the input ran out. */
+export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
+  const services = await createToolServices({ db, home: config.home, logger });
+  const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
+  const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+  const user = os.userInfo().username;
+  const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
+  const tty = process.stdin.isTTY === true;
+  console.log(`Earworm chat (${llm === undefined ? 'rule planner; set LLM_BASE_URL for the LLM' : `LLM ${config.llm!.model}, rule planner as fallback`}). "help" for ideas, "quit" leaves.`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+  rl.setPrompt('you> ');
+  if (tty) rl.prompt();
+  for await (const line of rl) {
+    const text = expandKeys(line);
+    if (text === 'quit' || text === 'exit') {
+      rl.close();
+      return 'quit';
+    }
+    if (text !== '') {
+      if (!tty) console.log(`you> ${text}`);
+      const stop = spinner(tty);
+      try {
+        const reply = await agent.handle({ ...key, text });
+        stop();
+        console.log(`earworm> ${replyText(reply)}\n`);
+      } catch (err) {
+        stop();
+        logger.error({ err }, 'chat turn failed');
+        console.log('earworm> Something went wrong inside Earworm. Please try again in a moment.\n');
+      }
+    }
+    if (tty) rl.prompt();
+  }
+  rl.close();
+  return 'end-of-input';
 }
 
 /** A spinner on stderr while the agent thinks (terminals only); returns the function that clears it. */

@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
-import { searchTerms } from '../../serving/catalog-search.ts';
+import { searchTerms } from '../search-terms.ts';
 import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, Vocabulary } from '../catalog.ts';
 
 /** The active classifier version of one task: its row id, version name and class names. */
