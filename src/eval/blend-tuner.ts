@@ -1,8 +1,7 @@
 /**
- * Chooses the weights of a hybrid on one or more validation folds: every component's standardised scores are
- * computed once per validation person over a candidate pool (the union of each component's top items), then weights
- * are found by coordinate ascent on ndcg@20 averaged over the folds (each fold's mean over its people, then the mean
- * over folds), so that one small split's noise does not decide the blend.
+ * Chooses the weights of a hybrid on a validation split: every component's standardised scores are computed once
+ * per validation person over a candidate pool (the union of each component's top items), then weights are found by
+ * coordinate ascent on mean ndcg@20 over those pools.
  */
 import { standardisation } from '../recsys/score-normalisation.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
@@ -18,8 +17,6 @@ export type ValidationSplit = { readonly task: 'W'; readonly split: WarmSplit } 
 export interface BlendChoice {
   readonly weights: number[];
   readonly ndcg: number;
-  /** Each component alone: its validation ndcg@20 (mean over folds). */
-  readonly single: number[];
 }
 
 interface Pool {
@@ -33,33 +30,17 @@ interface Pool {
 /** Weight values tried for each component. */
 export const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2, 4] as const;
 
-/** One validation fold: its split, its training matrix, and the components fitted on that matrix (same order in every fold). */
-export interface BlendFold {
-  readonly components: readonly ScoringRecommender[];
-  readonly train: CsrMatrix;
-  readonly val: ValidationSplit;
-}
-
 /** Tunes blend weights for components already fitted on the validation training matrix `train`. */
 export function tuneBlend(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize = 150): BlendChoice {
-  return tuneBlendFolds([{ components, train, val }], poolSize);
-}
-
-/** Tunes blend weights by the mean over folds of each fold's validation ndcg@20. */
-export function tuneBlendFolds(folds: readonly BlendFold[], poolSize = 150): BlendChoice {
-  if (folds.length === 0) throw new Error('tuneBlendFolds needs at least one fold');
-  const c = folds[0]!.components.length;
-  if (!folds.every((f) => f.components.length === c)) throw new Error('every fold must have the same components');
-  const pools = folds.map((f) => buildPools(f.components, f.train, f.val, poolSize));
-  const score = (w: readonly number[]) => pools.reduce((sum, p) => sum + meanNdcg(p, w, c), 0) / pools.length;
+  const pools = buildPools(components, train, val, poolSize);
+  const c = components.length;
+  const score = (w: readonly number[]) => meanNdcg(pools, w, c);
   let weights = new Array<number>(c).fill(0);
   let best = -1;
-  const single: number[] = [];
   for (let k = 0; k < c; k++) {
     const w = new Array<number>(c).fill(0);
     w[k] = 1;
     const s = score(w);
-    single.push(s);
     if (s > best + 1e-12) {
       best = s;
       weights = w;
@@ -83,7 +64,7 @@ export function tuneBlendFolds(folds: readonly BlendFold[], poolSize = 150): Ble
     }
     if (!improved) break;
   }
-  return { weights, ndcg: best, single };
+  return { weights, ndcg: best };
 }
 
 function buildPools(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize: number): Pool[] {

@@ -1,9 +1,7 @@
 /**
  * The protocol of ../shared/EVAL.md end to end: load, split (seed), carve a validation split from the training
  * pairs only (same rule, seed 1000 + seed), choose each model's hyperparameters on it by ndcg@20, refit on the
- * full training pairs, and measure on the test users. The hybrid's blend weights and the ranker's MMR λ are chosen
- * by the mean ndcg@20 over several validation folds (seeds 1000 + seed, 2000 + seed, ...), each carved from the
- * training pairs only, so that one small split's noise does not decide them.
+ * full training pairs, and measure on the test users.
  */
 import { HybridRecommender } from '../recsys/hybrid.ts';
 import { pairsToMatrix, type InteractionPairs } from '../recsys/interaction-pairs.ts';
@@ -12,7 +10,7 @@ import type { RankingReport } from '../recsys/metrics.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
 import { splitCold, splitWarm } from '../recsys/split.ts';
-import { tuneBlendFolds, type ValidationSplit } from './blend-tuner.ts';
+import { tuneBlend, type ValidationSplit } from './blend-tuner.ts';
 import { countCandidates, evaluateCold, evaluateWarm } from './evaluate-split.ts';
 import type { InteractionDataset } from './interaction-dataset.ts';
 import { loadDataset, type DatasetName } from './load-dataset.ts';
@@ -58,25 +56,6 @@ export function validationSeed(seed: number): number {
   return 1000 + seed;
 }
 
-/**
- * Validation folds used to choose blend weights and λ, per task. Task C validates on only a tenth of the training
- * users per fold (about 20 to 40 people on lastfm and tidy), so it gets more folds than task W.
- */
-export const BLEND_FOLDS: Readonly<Record<Task, number>> = { W: 3, C: 5 };
-
-/** The seeds of the validation folds: 1000 + seed, 2000 + seed, ... (the first is the hyperparameter split). */
-export function validationSeeds(seed: number, folds: number): number[] {
-  return Array.from({ length: folds }, (_v, f) => 1000 * (f + 1) + seed);
-}
-
-/** One validation split carved from the training pairs, with the models fitted on its training matrix. */
-interface Fold {
-  readonly train: CsrMatrix;
-  readonly val: ValidationSplit;
-  readonly candidates: number;
-  readonly models: Map<string, ScoringRecommender>;
-}
-
 /** Runs every requested (dataset, task, model) and returns the results in order. */
 export async function runEvaluation(opts: EvalOptions): Promise<EvalResult[]> {
   const cache = new TuningCache(opts.cacheDir);
@@ -107,12 +86,13 @@ function ms(t0: number): string {
 class TaskRun {
   private readonly ctx: ModelContext;
   private readonly train: CsrMatrix;
-  private readonly trainPairs: InteractionPairs;
+  private readonly valTrain: CsrMatrix;
+  private readonly val: ValidationSplit;
   private readonly test: ValidationSplit;
   private readonly candidates: number;
-  /** Validation folds; the first (seed 1000 + seed) is built at once, the others when a blend needs them. */
-  private readonly folds: Fold[] = [];
+  private readonly valCandidates: number;
   private readonly chosen = new Map<string, TunedChoice & { cached: boolean }>();
+  private readonly valModels = new Map<string, ScoringRecommender>();
   private readonly finals = new Map<string, ScoringRecommender>();
 
   constructor(
@@ -123,35 +103,31 @@ class TaskRun {
     private readonly cache: TuningCache,
     private readonly fingerprint: string,
   ) {
+    const vs = validationSeed(opts.seed);
+    let trainPairs: InteractionPairs;
+    let valPairs: InteractionPairs;
     if (task === 'W') {
       const s = splitWarm(dataset, opts.seed);
+      const v = splitWarm(s.train, vs);
       this.test = { task, split: s };
-      this.trainPairs = s.train;
+      this.val = { task, split: v };
+      trainPairs = s.train;
+      valPairs = v.train;
     } else {
       const s = splitCold(dataset, opts.seed);
+      const v = splitCold(s.train, vs);
       this.test = { task, split: s };
-      this.trainPairs = s.train;
+      this.val = { task, split: v };
+      trainPairs = s.train;
+      valPairs = v.train;
     }
-    this.train = pairsToMatrix(this.trainPairs);
-    this.candidates = countCandidates(this.trainPairs.items, dataset.itemIds.length);
-    this.folds.push(this.makeFold(validationSeed(opts.seed)));
+    this.train = pairsToMatrix(trainPairs);
+    this.valTrain = pairsToMatrix(valPairs);
+    this.candidates = countCandidates(trainPairs.items, dataset.itemIds.length);
+    this.valCandidates = countCandidates(valPairs.items, dataset.itemIds.length);
     let varied = 0;
     for (let k = 0; k < dataset.weights.length; k++) if (dataset.weights[k] !== 1) varied++;
     this.ctx = { task, side: dataset.side, seed: opts.seed, weighted: varied > dataset.weights.length / 2 };
-  }
-
-  /** A validation split carved from the training pairs only (never the test items), with the rule of this task. */
-  private makeFold(seed: number): Fold {
-    const val: ValidationSplit = this.task === 'W' ? { task: 'W', split: splitWarm(this.trainPairs, seed) } : { task: 'C', split: splitCold(this.trainPairs, seed) };
-    const pairs = val.split.train;
-    return { train: pairsToMatrix(pairs), val, candidates: countCandidates(pairs.items, pairs.itemIds.length), models: new Map() };
-  }
-
-  /** All the blend folds of this task (built on first use). */
-  private blendFolds(): Fold[] {
-    const seeds = validationSeeds(this.opts.seed, BLEND_FOLDS[this.task]);
-    for (let f = this.folds.length; f < seeds.length; f++) this.folds.push(this.makeFold(seeds[f]!));
-    return this.folds;
   }
 
   private measure(model: ScoringRecommender, on: ValidationSplit, candidates: number): RankingReport {
@@ -181,28 +157,27 @@ class TaskRun {
     const grid = GRID_MODELS[name].grid(this.ctx);
     let best: { params: GridParams; ndcg: number; model: ScoringRecommender } | undefined;
     const t0 = performance.now();
-    const fold = this.folds[0]!;
     for (const params of grid) {
       const model = this.build(name, params);
-      model.fit(fold.train);
-      const ndcg = this.measure(model, fold.val, fold.candidates).ndcg;
+      model.fit(this.valTrain);
+      const ndcg = this.measure(model, this.val, this.valCandidates).ndcg;
       if (best === undefined || ndcg > best.ndcg) best = { params, ndcg, model };
     }
     if (best === undefined) throw new Error(`model ${name} has an empty grid`);
     this.opts.progress(`${this.name} ${this.task} ${name}: tuned ${grid.length} settings in ${ms(t0)}, validation ndcg@20 ${best.ndcg.toFixed(4)} with ${JSON.stringify(best.params)}`);
-    fold.models.set(name, best.model);
+    this.valModels.set(name, best.model);
     const c = { params: best.params, validationNdcg: best.ndcg, cached: false };
     await this.cache.set(this.key(name), { params: c.params, validationNdcg: c.validationNdcg });
     this.chosen.set(name, c);
     return c;
   }
 
-  private valModel(fold: Fold, name: string, params: GridParams): ScoringRecommender {
-    let m = fold.models.get(name);
+  private valModel(name: string, params: GridParams): ScoringRecommender {
+    let m = this.valModels.get(name);
     if (m === undefined) {
       m = this.build(name, params);
-      m.fit(fold.train);
-      fold.models.set(name, m);
+      m.fit(this.valTrain);
+      this.valModels.set(name, m);
     }
     return m;
   }
@@ -251,7 +226,7 @@ class TaskRun {
     };
   }
 
-  /** The full ranker (src/recsys/ranking) over the hybrid's validation-fitted blend, with MMR's λ chosen on the validation folds. */
+  /** The full ranker (src/recsys/ranking) over the hybrid's validation-fitted blend, with MMR's λ chosen on validation. */
   private async ranked(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: ScoringRecommender }> {
     const h = await this.hybrid();
     const blend = Object.entries(h.params)
@@ -259,29 +234,18 @@ class TaskRun {
       .map(([k, w]) => ({ name: k.slice(2), weight: Number(w) }));
     const paramsOf = (n: string): GridParams =>
       n.startsWith('content-') ? contentSignals(this.ctx.side!).find((s) => s.name === n)!.params : this.chosen.get(n)!.params;
-    const [first, ...rest] = this.blendFolds();
-    const fitFold = (f: Fold) => ({ validationModel: (n: string) => this.valModel(f, n, paramsOf(n)), validationInteractions: f.train, validation: f.val });
-    const t0 = performance.now();
     const r = fitRankedModel({
       blend,
-      ...fitFold(first!),
+      validationModel: (n) => this.valModel(n, paramsOf(n)),
       finalModel: (n) => this.finalModel(n, paramsOf(n)),
+      validationInteractions: this.valTrain,
+      validation: this.val,
       interactions: this.train,
-      extraFolds: rest.map(fitFold),
     });
-    this.opts.progress(`${this.name} ${this.task} ranked: λ ${r.lambda} chosen over ${rest.length + 1} folds in ${ms(t0)}, validation ndcg@20 ${r.validationNdcg.toFixed(4)}`);
     return { params: { ...h.params, lambda: r.lambda }, validationNdcg: r.validationNdcg, cached: h.cached, model: r.model };
   }
 
-  private hybridChoice: Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> | undefined;
-
-  /** The hybrid, tuned once per task (the ranked model reuses its blend). */
-  private hybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
-    this.hybridChoice ??= this.tuneHybrid();
-    return this.hybridChoice;
-  }
-
-  private async tuneHybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
+  private async hybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
     const names: string[] = ['ials', 'rp3beta', 'itemknn', 'popularity'];
     const fixed = new Map<string, GridParams>();
     if (this.ctx.side !== undefined) {
@@ -304,13 +268,11 @@ class TaskRun {
       cached = true;
     } else {
       const t0 = performance.now();
-      const folds = this.blendFolds();
-      const choice = tuneBlendFolds(folds.map((f) => ({ components: names.map((n) => this.valModel(f, n, paramsOf.get(n)!)), train: f.train, val: f.val })));
+      const comps = names.map((n) => this.valModel(n, paramsOf.get(n)!));
+      const choice = tuneBlend(comps, this.valTrain, this.val);
       weights = choice.weights;
       validationNdcg = choice.ndcg;
-      this.opts.progress(
-        `${this.name} ${this.task} hybrid: blend tuned over ${folds.length} folds in ${ms(t0)}, mean validation ndcg@20 ${validationNdcg.toFixed(4)}, weights ${names.map((n, k) => `${n}=${weights[k]}`).join(' ')} (alone: ${names.map((n, k) => `${n} ${choice.single[k]!.toFixed(4)}`).join(', ')})`,
-      );
+      this.opts.progress(`${this.name} ${this.task} hybrid: blend tuned in ${ms(t0)}, validation ndcg@20 ${validationNdcg.toFixed(4)}`);
       await this.cache.set(this.key('hybrid'), { params: Object.fromEntries(names.map((n, k) => [`w.${n}`, weights[k]!])), validationNdcg });
     }
     const components = names

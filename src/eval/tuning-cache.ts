@@ -9,7 +9,7 @@ import type { InteractionPairs } from '../recsys/interaction-pairs.ts';
 import type { GridParams } from './model-catalog.ts';
 
 /** Bump when a grid or a model changes in a way that makes old choices stale. */
-export const GRID_VERSION = 5;
+export const GRID_VERSION = 4;
 
 /** A cached choice. */
 export interface TunedChoice {

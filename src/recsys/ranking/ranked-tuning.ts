@@ -1,7 +1,7 @@
 /**
- * Chooses the ranked model's MMR trade-off on one or more validation splits carved from the training data (never
- * the test items), by ndcg@20 averaged over the splits, with blend weights already fitted on validation. λ = 1 (no
- * diversification) is always a candidate, so diversity is only kept where it does not cost accuracy on validation.
+ * Chooses the ranked model's MMR trade-off on a validation split carved from the training data (never the test
+ * items), by mean ndcg@20, with blend weights already fitted on that validation split. λ = 1 (no diversification)
+ * is always a candidate, so diversity is only kept where it does not cost accuracy on validation.
  */
 import { IalsRecommender } from '../ials.ts';
 import { RankingMetrics } from '../metrics.ts';
@@ -36,26 +36,11 @@ export function tuneRankedLambda(
   options: Omit<RankedOptions, 'lambda'> = {},
   lambdas: readonly number[] = MMR_LAMBDAS,
 ): { lambda: number; ndcg: number } {
-  return tuneRankedLambdaFolds([{ components, interactions, validation, options }], lambdas);
-}
-
-/** One validation fold for tuneRankedLambdaFolds: components fitted on its training matrix, and its split. */
-export interface RankedLambdaFold {
-  readonly components: readonly RankedComponent[];
-  readonly interactions: CsrMatrix;
-  readonly validation: RankedValidation;
-  readonly options?: Omit<RankedOptions, 'lambda'>;
-}
-
-/** The λ with the best ndcg@20 averaged over folds (ties: the larger λ); MMR is only tried when every fold has vectors. */
-export function tuneRankedLambdaFolds(folds: readonly RankedLambdaFold[], lambdas: readonly number[] = MMR_LAMBDAS): { lambda: number; ndcg: number } {
-  if (folds.length === 0) throw new Error('tuneRankedLambdaFolds needs at least one fold');
   let best = { lambda: 1, ndcg: -1 };
-  const tried = folds.every((f) => f.options?.vectors !== undefined) ? lambdas : [1];
+  const tried = options.vectors === undefined ? [1] : lambdas;
   for (const lambda of tried) {
-    let sum = 0;
-    for (const f of folds) sum += validationNdcg(RankedRecommender.ofFitted(f.components, f.interactions, { ...f.options, lambda }), f.validation);
-    const ndcg = sum / folds.length;
+    const model = RankedRecommender.ofFitted(components, interactions, { ...options, lambda });
+    const ndcg = validationNdcg(model, validation);
     if (ndcg > best.ndcg + 1e-9) best = { lambda, ndcg };
   }
   return best;
@@ -73,13 +58,6 @@ export function normalisedRows(values: Float32Array, dim: number): { values: Flo
   return { values: out, dim };
 }
 
-/** A further validation fold for fitRankedModel: the components fitted on its training matrix, and its split. */
-export interface RankedFitFold {
-  validationModel(name: string): ScoringRecommender;
-  readonly validationInteractions: CsrMatrix;
-  readonly validation: RankedValidation;
-}
-
 /** What fitRankedModel needs: blend weights fitted on validation, and the components fitted on each matrix. */
 export interface RankedFitInput {
   /** Component names with their fitted blend weights (weights 0 are dropped). */
@@ -91,13 +69,11 @@ export interface RankedFitInput {
   readonly validationInteractions: CsrMatrix;
   readonly validation: RankedValidation;
   readonly interactions: CsrMatrix;
-  /** More validation folds (other seeds); λ is chosen by the mean ndcg@20 over all of them. */
-  readonly extraFolds?: readonly RankedFitFold[];
 }
 
 /**
  * The ranked model for evaluation: the fitted blend, MMR over the iALS component's normalised item factors (when
- * iALS is in the blend) with λ chosen on the validation folds, over components refitted on the full training matrix.
+ * iALS is in the blend) with λ chosen on validation, over components refitted on the full training matrix.
  */
 export function fitRankedModel(input: RankedFitInput): { model: RankedRecommender; lambda: number; validationNdcg: number } {
   const blend = input.blend.filter((b) => b.weight > 0);
@@ -105,14 +81,9 @@ export function fitRankedModel(input: RankedFitInput): { model: RankedRecommende
     const ials = models.find((m): m is IalsRecommender => m instanceof IalsRecommender);
     return ials === undefined ? undefined : normalisedRows(ials.items, ials.params.factors);
   };
-  const folds: RankedFitFold[] = [input, ...(input.extraFolds ?? [])];
-  const tuned = tuneRankedLambdaFolds(
-    folds.map((f) => {
-      const components = blend.map((b) => ({ name: b.name, weight: b.weight, model: f.validationModel(b.name) }));
-      const vectors = vectorsOf(components.map((c) => c.model));
-      return { components, interactions: f.validationInteractions, validation: f.validation, options: vectors === undefined ? {} : { vectors } };
-    }),
-  );
+  const valComponents = blend.map((b) => ({ name: b.name, weight: b.weight, model: input.validationModel(b.name) }));
+  const valVectors = vectorsOf(valComponents.map((c) => c.model));
+  const tuned = tuneRankedLambda(valComponents, input.validationInteractions, input.validation, valVectors === undefined ? {} : { vectors: valVectors });
   const finals = blend.map((b) => ({ name: b.name, weight: b.weight, model: input.finalModel(b.name) }));
   const vectors = vectorsOf(finals.map((c) => c.model));
   const model = RankedRecommender.ofFitted(finals, input.interactions, { lambda: tuned.lambda, ...(vectors === undefined ? {} : { vectors }) });
