@@ -1,11 +1,11 @@
 /** Item-item neighbours by cosine similarity over users (with shrinkage), the classic ItemKNN. */
-import { InvalidParamsError, InvalidSnapshotError } from './errors.ts';
+import { InvalidParamsError } from './errors.ts';
 import { isInteractionWeighting, weighInteractions, type InteractionWeighting } from './interaction-weighting.ts';
-import type { ModelSnapshot, SnapshotArray } from './model-snapshot.ts';
-import { addNeighbourRow, topKProduct } from './neighbour-table.ts';
-import { interactionsFromSnapshot, ScoringRecommender } from './scoring-recommender.ts';
-import { arrayField, expectKind, numberParam, stringParam } from './snapshot-fields.ts';
-import { CsrMatrix } from './sparse-matrix.ts';
+import type { ModelSnapshot } from './model-snapshot.ts';
+import { topKProduct } from './neighbour-table.ts';
+import { NeighbourTableRecommender, weightingParam } from './neighbour-table-recommender.ts';
+import { expectKind, numberParam } from './snapshot-fields.ts';
+import type { CsrMatrix } from './sparse-matrix.ts';
 
 /** ItemKNN hyperparameters. */
 export interface ItemKnnParams {
@@ -23,11 +23,9 @@ export const DEFAULT_ITEM_KNN_PARAMS: ItemKnnParams = { neighbours: 100, shrink:
  * sim(i, j) = x_i·x_j / (|x_i||x_j| + shrink) over weighted user columns; each target item j keeps its
  * `neighbours` most similar items; score(u, j) = Σ over u's items i among j's neighbours of x_ui·sim(i, j).
  */
-export class ItemKnnRecommender extends ScoringRecommender {
+export class ItemKnnRecommender extends NeighbourTableRecommender {
   readonly kind = 'itemknn';
   readonly params: ItemKnnParams;
-  private weighted: CsrMatrix | undefined;
-  private table: CsrMatrix | undefined;
 
   constructor(params: Partial<ItemKnnParams> = {}) {
     super();
@@ -53,56 +51,13 @@ export class ItemKnnRecommender extends ScoringRecommender {
     this.table = byTarget.transpose();
   }
 
-  /** The scoring table: row i lists the items j that count i among their neighbours, with sim(i, j). */
-  get neighbourTable(): CsrMatrix | undefined {
-    return this.table;
-  }
-
-  protected userScores(user: number, out: Float32Array): void {
-    const x = this.weighted!;
-    out.fill(0);
-    for (let p = x.indptr[user]!; p < x.indptr[user + 1]!; p++) addNeighbourRow(this.table!, x.indices[p]!, x.data[p]!, out);
-  }
-
-  protected seedScores(seeds: readonly number[], out: Float32Array): void {
-    out.fill(0);
-    for (const s of seeds) addNeighbourRow(this.table!, s, 1, out);
-  }
-
-  protected snapshotModel(): { params: ModelSnapshot['params']; arrays: Record<string, SnapshotArray> } {
-    const t = this.table!;
-    return {
-      params: { ...this.params },
-      arrays: { 'table.indptr': t.indptr, 'table.indices': t.indices, 'table.data': t.data },
-    };
-  }
-
   /** Rebuilds a fitted model from its snapshot. */
   static fromSnapshot(snapshot: ModelSnapshot): ItemKnnRecommender {
     expectKind(snapshot, 'itemknn');
-    const weighting = stringParam(snapshot, 'weighting');
-    if (!isInteractionWeighting(weighting)) throw new InvalidParamsError(`unknown weighting ${weighting}`);
-    const model = new ItemKnnRecommender({
+    return new ItemKnnRecommender({
       neighbours: numberParam(snapshot, 'neighbours'),
       shrink: numberParam(snapshot, 'shrink'),
-      weighting,
-    });
-    const m = interactionsFromSnapshot(snapshot);
-    model.setInteractions(m);
-    model.weighted = weighInteractions(m, weighting);
-    model.table = tableFromSnapshot(snapshot, m.cols);
-    return model;
+      weighting: weightingParam(snapshot),
+    }).restoreFrom(snapshot);
   }
-}
-
-/** Reads an items × items table stored under table.* in a snapshot. */
-export function tableFromSnapshot(snapshot: ModelSnapshot, items: number): CsrMatrix {
-  const indptr = arrayField(snapshot, 'table.indptr', Int32Array, items + 1);
-  const indices = arrayField(snapshot, 'table.indices', Int32Array);
-  const data = arrayField(snapshot, 'table.data', Float32Array, indices.length);
-  if (indptr[items] !== indices.length) throw new InvalidSnapshotError('neighbour table is inconsistent');
-  for (let p = 0; p < indices.length; p++) {
-    if (!(indices[p]! >= 0 && indices[p]! < items)) throw new InvalidSnapshotError('neighbour table index out of range');
-  }
-  return new CsrMatrix(items, items, indptr, indices, data);
 }

@@ -1,11 +1,10 @@
 /** RP3beta: item-item weights from 3-step random walks on the user-item graph, with popularity damping. */
 import { InvalidParamsError } from './errors.ts';
 import { isInteractionWeighting, weighInteractions, type InteractionWeighting } from './interaction-weighting.ts';
-import { tableFromSnapshot } from './item-knn.ts';
-import type { ModelSnapshot, SnapshotArray } from './model-snapshot.ts';
-import { addNeighbourRow, topKProduct } from './neighbour-table.ts';
-import { interactionsFromSnapshot, ScoringRecommender } from './scoring-recommender.ts';
-import { expectKind, numberParam, stringParam } from './snapshot-fields.ts';
+import type { ModelSnapshot } from './model-snapshot.ts';
+import { topKProduct } from './neighbour-table.ts';
+import { NeighbourTableRecommender, weightingParam } from './neighbour-table-recommender.ts';
+import { expectKind, numberParam } from './snapshot-fields.ts';
 import { CsrMatrix } from './sparse-matrix.ts';
 
 /** RP3beta hyperparameters (Paudel et al. 2017). */
@@ -26,11 +25,9 @@ export const DEFAULT_RP3BETA_PARAMS: Rp3betaParams = { alpha: 0.6, beta: 0.2, ne
  * W(i, j) = Σ_u P(i→u)^alpha · P(u→j)^alpha / deg(j)^beta, with P(i→u) = 1/deg(i) and P(u→j) = x_uj / Σ x_u;
  * each source item i keeps its `neighbours` largest weights; score(u, j) = Σ over u's items i of x_ui·W(i, j).
  */
-export class Rp3betaRecommender extends ScoringRecommender {
+export class Rp3betaRecommender extends NeighbourTableRecommender {
   readonly kind = 'rp3beta';
   readonly params: Rp3betaParams;
-  private weighted: CsrMatrix | undefined;
-  private table: CsrMatrix | undefined;
 
   constructor(params: Partial<Rp3betaParams> = {}) {
     super();
@@ -68,40 +65,14 @@ export class Rp3betaRecommender extends ScoringRecommender {
     this.weighted = x;
   }
 
-  protected userScores(user: number, out: Float32Array): void {
-    const x = this.weighted!;
-    out.fill(0);
-    for (let p = x.indptr[user]!; p < x.indptr[user + 1]!; p++) addNeighbourRow(this.table!, x.indices[p]!, x.data[p]!, out);
-  }
-
-  protected seedScores(seeds: readonly number[], out: Float32Array): void {
-    out.fill(0);
-    for (const s of seeds) addNeighbourRow(this.table!, s, 1, out);
-  }
-
-  protected snapshotModel(): { params: ModelSnapshot['params']; arrays: Record<string, SnapshotArray> } {
-    const t = this.table!;
-    return {
-      params: { ...this.params },
-      arrays: { 'table.indptr': t.indptr, 'table.indices': t.indices, 'table.data': t.data },
-    };
-  }
-
   /** Rebuilds a fitted model from its snapshot. */
   static fromSnapshot(snapshot: ModelSnapshot): Rp3betaRecommender {
     expectKind(snapshot, 'rp3beta');
-    const weighting = stringParam(snapshot, 'weighting');
-    if (!isInteractionWeighting(weighting)) throw new InvalidParamsError(`unknown weighting ${weighting}`);
-    const model = new Rp3betaRecommender({
+    return new Rp3betaRecommender({
       alpha: numberParam(snapshot, 'alpha'),
       beta: numberParam(snapshot, 'beta'),
       neighbours: numberParam(snapshot, 'neighbours'),
-      weighting,
-    });
-    const m = interactionsFromSnapshot(snapshot);
-    model.setInteractions(m);
-    model.weighted = weighInteractions(m, weighting);
-    model.table = tableFromSnapshot(snapshot, m.cols);
-    return model;
+      weighting: weightingParam(snapshot),
+    }).restoreFrom(snapshot);
   }
 }
