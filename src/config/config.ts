@@ -59,6 +59,7 @@ const envSchema = z.object({
   EARWORM_ONNX_PROVIDER: z.enum(['cpu', 'cuda']).optional(),
   EARWORM_DOWNLOADS: z.enum(['on', 'off']).optional(),
   PORT: port(8080),
+  HOST: optionalText,
   LOG_LEVEL: optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
     message: `must be one of ${LOG_LEVELS.join(', ')}`,
   }),
@@ -88,6 +89,8 @@ export interface Config {
   /** onnxruntime execution provider: `cpu` (default) or `cuda` on a GPU host. */
   readonly onnxProvider: 'cpu' | 'cuda';
   readonly port: number;
+  /** Address the HTTP server binds: 127.0.0.1 by default, 0.0.0.0 in a container. */
+  readonly host: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -145,6 +148,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     onnxProvider: e.EARWORM_ONNX_PROVIDER ?? 'cpu',
     downloads: e.EARWORM_DOWNLOADS !== 'off',
     port: e.PORT,
+    host: e.HOST ?? '127.0.0.1',
     logLevel: (e.LOG_LEVEL ?? 'info') as Config['logLevel'],
   };
   return deepFreeze(config);

@@ -22,6 +22,7 @@ describe('config', () => {
     expect(c.llm).toBeUndefined();
     expect(c.spotify).toBeUndefined();
     expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
     expect(c.logLevel).toBe('info');
     expect(c.downloads).toBe(true);
     expect(c.onnxProvider).toBe('cpu');

@@ -36,7 +36,7 @@ export async function run(args: string[], config: Config): Promise<number> {
       return 0;
     }
     const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken! });
-    const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? '127.0.0.1');
+    const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? config.host);
     console.error(`Earworm MCP server on ${running.url}/mcp (bearer token from MCP_TOKEN); Ctrl-C stops it.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

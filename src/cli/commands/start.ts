@@ -36,7 +36,7 @@ export async function run(_args: string[], config: Config): Promise<number> {
     if (config.mcpToken !== undefined) {
       const services = await createToolServices({ db, home: config.home, logger });
       const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
-      const running = await listen(createHttpServer([mcp.route], logger), config.port);
+      const running = await listen(createHttpServer([mcp.route], logger), config.port, config.host);
       http = { running, closeMcp: () => mcp.closeAll() };
       console.log(`MCP over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); health: ${running.url}/healthz.`);
     } else {
