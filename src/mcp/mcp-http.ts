@@ -28,9 +28,32 @@ export interface McpHttpRoute {
 
 const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
+/** Options of the /mcp route. */
+export interface McpHttpOptions {
+  readonly token: string;
+  readonly newServer: SessionServerFactory;
+  readonly logger: Logger;
+  readonly path?: string;
+  /** A session with no request for this long is closed (clients that vanish without DELETE). Default 30 min. */
+  readonly idleMs?: number;
+  /** How often idle sessions are looked for. Default 60 s. */
+  readonly sweepMs?: number;
+}
+
 /** Creates the bearer-protected /mcp route. */
-export function createMcpHttpRoute(options: { token: string; newServer: SessionServerFactory; logger: Logger; path?: string }): McpHttpRoute {
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+export function createMcpHttpRoute(options: McpHttpOptions): McpHttpRoute {
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer; lastSeen: number }>();
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const [sid, s] of sessions) {
+      if (s.lastSeen >= cutoff) continue;
+      sessions.delete(sid);
+      options.logger.info({ session: sid }, 'closing an idle MCP session');
+      void s.server.close().catch((err: unknown) => options.logger.warn({ err }, 'closing an idle MCP session failed'));
+    }
+  }, options.sweepMs ?? 60_000);
+  sweep.unref();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const sessionId = req.headers['mcp-session-id'];
@@ -47,6 +70,7 @@ export function createMcpHttpRoute(options: { token: string; newServer: SessionS
     if (id !== undefined) {
       const session = sessions.get(id);
       if (session === undefined) return sendJson(res, 404, jsonRpcError(-32001, 'Session not found: initialize a new session'));
+      session.lastSeen = Date.now();
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
@@ -57,7 +81,7 @@ export function createMcpHttpRoute(options: { token: string; newServer: SessionS
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sid) => {
-        sessions.set(sid, { transport, server });
+        sessions.set(sid, { transport, server, lastSeen: Date.now() });
       },
       onsessionclosed: (sid) => {
         sessions.delete(sid);
@@ -74,6 +98,7 @@ export function createMcpHttpRoute(options: { token: string; newServer: SessionS
     route: { path: options.path ?? '/mcp', methods: ['GET', 'POST', 'DELETE'], handler: requireBearer(options.token, handle) },
     sessions: () => sessions.size,
     async closeAll() {
+      clearInterval(sweep);
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.allSettled(open.map((s) => s.server.close()));

@@ -1,0 +1,52 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createMcpHttpRoute, type McpHttpRoute } from '../../src/mcp/mcp-http.ts';
+import { createHttpServer, listen, type RunningServer } from '../../src/server/http-server.ts';
+
+const TOKEN = 'idle-token';
+
+describe('MCP HTTP sessions', () => {
+  let mcp: McpHttpRoute;
+  let running: RunningServer;
+  beforeAll(async () => {
+    mcp = createMcpHttpRoute({
+      token: TOKEN,
+      newServer: () => new McpServer({ name: 'idle-test', version: '1.0.0' }),
+      logger: silentLogger,
+      idleMs: 100,
+      sweepMs: 25,
+    });
+    running = await listen(createHttpServer([mcp.route], silentLogger), 0);
+  });
+  afterAll(async () => {
+    await mcp.closeAll();
+    await running.close();
+  });
+
+  it('closes a session that stays idle, and then answers its id with 404', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${running.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+    });
+    const client = new Client({ name: 'vanishing-client', version: '1.0.0' });
+    await client.connect(transport);
+    const sid = transport.sessionId;
+    expect(sid).toBeDefined();
+    expect(mcp.sessions()).toBe(1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(mcp.sessions()).toBe(0);
+    const res = await fetch(`${running.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': sid!,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list', params: {} }),
+    });
+    expect(res.status).toBe(404);
+  });
+});
