@@ -377,6 +377,29 @@ export const feedback = pgTable(
   (t) => [unique('feedback_interaction').on(t.interactionId), index('feedback_person').on(t.personId)],
 );
 
+/**
+ * Which bandit strategy served a track to a person, so that their later like or skip rewards that strategy. One row
+ * per (person, track): serving the track again replaces it; `rewardedAt` marks that a reaction was already counted.
+ */
+export const servedRecommendations = pgTable(
+  'served_recommendations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    /** The bandit scope (experiment variant) the choice was made in. */
+    scope: text('scope').notNull(),
+    strategy: text('strategy').notNull(),
+    servedAt: timestamp('served_at', { withTimezone: true }).notNull().defaultNow(),
+    rewardedAt: timestamp('rewarded_at', { withTimezone: true }),
+  },
+  (t) => [unique('served_recommendations_person_track').on(t.personId, t.trackId)],
+);
+
 /** A conversation of one person in one channel of one platform. */
 export const conversations = pgTable(
   'conversations',

@@ -16,6 +16,7 @@ const output = z.object({
   track: trackCard,
   rating: z.enum(['like', 'skip', 'dislike']),
   recorded: z.boolean().describe('false: the same rating was already stored.'),
+  rewarded_strategy: z.string().optional().describe('The recommend strategy this rating rewarded (like) or penalised (skip/dislike), when recommend served the track.'),
 });
 
 /** Stores a rating. */
@@ -36,6 +37,18 @@ export const rateTrack = defineTool({
       kind: args.rating,
       ...(args.interaction_id !== undefined ? { interactionId: args.interaction_id } : {}),
     });
-    return ok({ track: cardOut(track), rating: args.rating, recorded: r.recorded });
+    // A rating of a track that recommend served feeds the strategy bandit: like = success, skip/dislike = failure.
+    const reward = await ctx.experiments.reward({
+      personId: ctx.personId,
+      trackId: track.id,
+      liked: args.rating === 'like',
+      ...(args.interaction_id !== undefined ? { interactionId: args.interaction_id } : {}),
+    });
+    return ok({
+      track: cardOut(track),
+      rating: args.rating,
+      recorded: r.recorded,
+      ...(reward.counted && reward.strategy !== undefined ? { rewarded_strategy: reward.strategy } : {}),
+    });
   },
 });

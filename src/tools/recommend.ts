@@ -3,7 +3,9 @@
  * shaped by their likes, dislikes and A/B votes unless asked for a neutral list.
  */
 import { z } from 'zod';
+import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
+import type { StrategyChoice } from './experiments.ts';
 import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from './catalog.ts';
 import { personalisation } from './personalisation.ts';
@@ -38,6 +40,9 @@ const output = z.object({
   recommendations: z.array(recommendationOut),
   seeds: z.array(trackCard).describe('The seed tracks used.'),
   model: z.string().describe('Which model answered.'),
+  strategy: z
+    .enum([...STRATEGIES, 'popularity'])
+    .describe('How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), or popularity when no seed was usable.'),
   notes: z.array(z.string()),
   empty_reason: z.string().optional().describe('Why nothing came back, when nothing did.'),
 });
@@ -119,9 +124,13 @@ export const recommend = defineTool({
     const seedIds = [...new Set(seeds.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
     const used = startFromLikes ? personal.liked.slice(0, 10) : seedIds;
+    // For "me" the strategy experiment picks how candidates are found (the bandit, or hybrid in the control); a
+    // neutral list is always the full hybrid and teaches the bandit nothing.
+    const choice: StrategyChoice | undefined = args.for === 'me' ? await ctx.experiments.choose(ctx.personId, ctx.recommender.strategies) : undefined;
     let list;
     try {
       list = await ctx.recommender.recommend({
+        ...(choice !== undefined ? { strategy: choice.strategy } : {}),
         seeds: used,
         k: args.count,
         constraints: toConstraints(args.constraints),
@@ -131,6 +140,8 @@ export const recommend = defineTool({
       if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call recommend again.`);
       throw err;
     }
+    // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).
+    if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
     const notes = [...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
@@ -141,6 +152,7 @@ export const recommend = defineTool({
       }),
       seeds: used.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined).map(cardOut),
       model: ctx.recommender.description,
+      strategy: list.strategy ?? 'popularity',
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
     });

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { classifyTrack } from './classify-track.ts';
 import { GENERIC_FAILURE, ToolSystemError, UserError } from './errors.ts';
 import { explainRecommendation } from './explain-recommendation.ts';
+import { getExperimentStats } from './get-experiment-stats.ts';
 import { getTasteProfile } from './get-taste-profile.ts';
 import { listGenresAndMoods } from './list-genres-and-moods.ts';
 import { nextComparison } from './next-comparison.ts';
@@ -30,6 +31,7 @@ export const TOOLS: readonly Tool[] = [
   rateTrack,
   getTasteProfile,
   listGenresAndMoods,
+  getExperimentStats,
 ] as unknown as readonly Tool[];
 
 /** The tool with this name, if any. */

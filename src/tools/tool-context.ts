@@ -7,9 +7,11 @@ import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
 import type { Catalog } from './catalog.ts';
+import type { Experiments } from './experiments.ts';
 import type { PreferenceStore } from './preference-store.ts';
 import type { RatingStore } from './rating-store.ts';
 import { DbCatalog } from './services/db-catalog.ts';
+import { DbExperiments } from './services/db-experiments.ts';
 import { DbPreferenceStore } from './services/db-preference-store.ts';
 import { DbRatingStore } from './services/db-rating-store.ts';
 import { buildPreferenceSpace } from './services/preference-space.ts';
@@ -22,6 +24,8 @@ export interface ToolServices {
   readonly recommender: TrackRecommender;
   readonly ratings: RatingStore;
   readonly preferences: PreferenceStore;
+  /** The recommend-strategy experiment (bandit choice, served tracks, rewards). */
+  readonly experiments: Experiments;
   readonly logger: Logger;
 }
 
@@ -43,7 +47,7 @@ export interface ToolServiceDeps {
   readonly logger: Logger;
   /** The loaded chat model (default: loaded from `db` and `home`). */
   readonly model?: TrackModel;
-  /** Pair-selection randomness (default: a fresh random seed per comparison). */
+  /** Pair-selection and bandit-sampling randomness (default: a fresh random seed per comparison or choice). */
   readonly random?: () => SeededRandom;
 }
 
@@ -54,5 +58,6 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
   const recommender = await RankedTrackRecommender.create(deps.db, model);
   const catalog = await DbCatalog.open(deps.db);
   const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random);
-  return { catalog, recommender, ratings: new DbRatingStore(deps.db), preferences, logger: deps.logger };
+  const experiments = new DbExperiments(deps.db, deps.random);
+  return { catalog, recommender, ratings: new DbRatingStore(deps.db), preferences, experiments, logger: deps.logger };
 }

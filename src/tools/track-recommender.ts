@@ -3,6 +3,7 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
+import type { Strategy } from '../recsys/experiments/thompson-bandit.ts';
 import type { RangeField } from '../recsys/ranking/constraints.ts';
 
 /** Hard constraints, in catalogue terms (artist names, not ids). */
@@ -32,6 +33,8 @@ export interface RecommendationRequest {
   /** Already known to the person (liked, skipped, earlier answers): never returned. */
   readonly known?: readonly number[];
   readonly preference?: PreferenceInput;
+  /** Which candidate strategy ranks (default `hybrid`, the full blend); must be one of `strategies`. */
+  readonly strategy?: Strategy;
 }
 
 /** One signal's share in a result. */
@@ -55,6 +58,8 @@ export interface RecommendationList {
   readonly emptyReason?: string;
   /** Remarks for the caller (e.g. seeds the model does not know). */
   readonly notes: readonly string[];
+  /** The strategy that ranked; absent when the popularity floor answered (no usable seed or no model). */
+  readonly strategy?: Strategy;
 }
 
 /** Why a track is (or is not) in a person's recommendations. */
@@ -66,6 +71,8 @@ export type ExplainOutcome =
 export interface TrackRecommender {
   /** Which model answers: a version name, or `popularity` when none is active. */
   readonly description: string;
+  /** The strategies this recommender can serve with the active models (`content` needs a content model). */
+  readonly strategies: readonly Strategy[];
   /** Whether a track can be used as a seed. */
   knows(trackId: number): boolean;
   /** Ranked tracks; throws InvalidConstraintError for a constraint that can never hold. */

@@ -3,16 +3,21 @@
  * components as candidate scorers, genre/mood predictions, audio features, year, explicit flag and artists as
  * constraint attributes, the person's Bradley–Terry utility, MMR over iALS item factors, and an explanation per result.
  */
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { ContentIndex } from '../../recsys/content/content-index.ts';
+import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
+import { InvalidParamsError } from '../../recsys/errors.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
 import type { ItemScorer } from '../../recsys/recommender.ts';
 import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
+import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import { Ranker, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
 import type { TrackModel } from '../../serving/track-model.ts';
 import type {
@@ -38,6 +43,35 @@ class PopularityScorer implements ItemScorer {
   }
 }
 
+/** Scores less played items higher (−log(1 + plays)): the `explore` strategy's nudge away from the head. */
+class NoveltyScorer implements ItemScorer {
+  private readonly novelty: Float32Array;
+  constructor(popularity: Float32Array) {
+    this.novelty = Float32Array.from(popularity, (p) => -Math.log1p(Math.max(0, p)));
+  }
+  get itemCount(): number {
+    return this.novelty.length;
+  }
+  scoreUser(_user: number, out: Float32Array): void {
+    out.set(this.novelty);
+  }
+  scoreSeeds(_seeds: readonly number[], out: Float32Array): void {
+    out.set(this.novelty);
+  }
+}
+
+/** Share of the blend's total weight that `explore` gives to novelty. */
+const EXPLORE_NOVELTY_SHARE = 0.35;
+
+/** Hybrid components that score from item content rather than co-occurrence. */
+const CONTENT_COMPONENT_KINDS: ReadonlySet<string> = new Set(['content-profile']);
+
+/** Options of `RankedTrackRecommender.create`. */
+export interface RankedRecommenderOptions {
+  /** The content ANN index for the `content` strategy (default: the active content-vectors version, if it loads; null: none). */
+  readonly content?: ContentIndex | null;
+}
+
 const AUDIO_RANGES = ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness'] as const;
 
 /** Ranked recommendations over the model's items. */
@@ -49,12 +83,19 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly model: TrackModel,
     private readonly seeded: Ranker,
     private readonly floor: Ranker,
+    /** Rankers of the strategies other than `hybrid` (which is `seeded`) that the active models support. */
+    private readonly byStrategy: ReadonlyMap<Strategy, Ranker>,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
   }
 
+  get strategies(): readonly Strategy[] {
+    if (this.model.source !== 'model') return [];
+    return STRATEGIES.filter((s) => s === 'hybrid' || this.byStrategy.has(s));
+  }
+
   /** Builds the rankers over the model's items, reading their attributes from the database. */
-  static async create(db: Db, model: TrackModel): Promise<RankedTrackRecommender> {
+  static async create(db: Db, model: TrackModel, options: RankedRecommenderOptions = {}): Promise<RankedTrackRecommender> {
     const catalog = await loadConstraintCatalog(db, model.trackIds);
     const rec = model.recommender;
     const parts: RankingComponent[] =
@@ -63,11 +104,23 @@ export class RankedTrackRecommender implements TrackRecommender {
         : [{ name: rec.kind, scorer: rec, weight: 1 }];
     const ials = rec instanceof HybridRecommender ? rec.components.find((c) => c.model instanceof IalsRecommender)?.model : undefined;
     const similarity = ials instanceof IalsRecommender && ials.items.length > 0 ? cosineSimilarity(ials.items, ials.params.factors) : undefined;
-    const options = similarity === undefined ? { lambda: 0.85 } : { lambda: 0.85, similarity };
+    const rankerOptions = similarity === undefined ? { lambda: 0.85 } : { lambda: 0.85, similarity };
     const floorScorer = new PopularityScorer(rec.itemPopularity);
-    const seeded = parts.length > 0 ? new Ranker(parts, catalog, options) : new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, options);
-    const floor = new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, options);
-    return new RankedTrackRecommender(db, model, seeded, floor);
+    const seeded = parts.length > 0 ? new Ranker(parts, catalog, rankerOptions) : new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
+    const floor = new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
+    const byStrategy = new Map<Strategy, Ranker>();
+    if (model.source === 'model' && parts.length > 0) {
+      const cf = parts.filter((p) => !CONTENT_COMPONENT_KINDS.has(p.name));
+      if (cf.length > 0) byStrategy.set('cf', new Ranker(cf, catalog, rankerOptions));
+      const content = parts.filter((p) => CONTENT_COMPONENT_KINDS.has(p.name));
+      const index = options.content === undefined ? await activeContentIndex(db) : options.content;
+      if (index !== null) content.push({ name: 'content', scorer: contentScorer(index, model.trackIds), weight: 1 });
+      if (content.length > 0) byStrategy.set('content', new Ranker(content, catalog, rankerOptions));
+      const total = parts.reduce((a, p) => a + p.weight, 0);
+      const novelty = { name: 'novelty', scorer: new NoveltyScorer(rec.itemPopularity), weight: (total * EXPLORE_NOVELTY_SHARE) / (1 - EXPLORE_NOVELTY_SHARE) };
+      byStrategy.set('explore', new Ranker([...parts, novelty], catalog, rankerOptions));
+    }
+    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy);
   }
 
   get description(): string {
@@ -79,7 +132,10 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   async recommend(request: RecommendationRequest): Promise<RecommendationList> {
-    const { ranker, seeds, notes } = this.plan(request.seeds);
+    const { ranker: planned, seeds, notes } = this.plan(request.seeds);
+    const strategy = planned === this.floor ? undefined : (request.strategy ?? 'hybrid');
+    const ranker = strategy === undefined || strategy === 'hybrid' ? planned : this.byStrategy.get(strategy);
+    if (ranker === undefined) throw new InvalidParamsError(`strategy ${strategy ?? ''} is not available (available: ${this.strategies.join(', ')})`);
     const constraints = await this.toRanking(request.constraints);
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const result = ranker.rank({
@@ -91,7 +147,8 @@ export class RankedTrackRecommender implements TrackRecommender {
       ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
     });
     const items = result.items.map((r) => this.toRecommendation(r));
-    return result.emptyReason !== undefined ? { items, emptyReason: result.emptyReason, notes } : { items, notes };
+    const base = strategy === undefined ? { items, notes } : { items, notes, strategy };
+    return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
   }
 
   async similar(trackId: number, k: number, constraints?: RecommendConstraints): Promise<RecommendationList> {
@@ -170,6 +227,35 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     return out;
   }
+}
+
+/** The active content-vectors index, or null when none is active or its files do not load. */
+async function activeContentIndex(db: Db): Promise<ContentIndex | null> {
+  const row = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
+  if (row === undefined) return null;
+  try {
+    return await ContentIndex.load(path.resolve(row.path));
+  } catch {
+    // A missing or corrupt content index only takes the `content` strategy away; the other strategies still serve.
+    return null;
+  }
+}
+
+/** The content ANN as a ranking component over the model's items: summed cosine similarity to the seeds' neighbours. */
+function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScorer {
+  const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
+  return new NeighbourScorer(
+    trackIds.length,
+    (item, k) => {
+      const id = trackIds[item]!;
+      if (!index.has(id)) return [];
+      return index.similarTo(id, k).flatMap((n) => {
+        const i = indexOf.get(n.id);
+        return i === undefined ? [] : [{ item: i, score: n.similarity }];
+      });
+    },
+    () => [],
+  );
 }
 
 /** Constraint attributes of the model's items: predicted genre and mood, audio ranges, year, explicit, artists. */

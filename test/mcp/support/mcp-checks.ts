@@ -18,6 +18,7 @@ export function validCalls(f: Fixture, comparisonId: number): Record<string, Rec
     rate_track: { track: 'radiohead karma police', rating: 'like' },
     get_taste_profile: {},
     list_genres_and_moods: {},
+    get_experiment_stats: {},
   };
 }
 
