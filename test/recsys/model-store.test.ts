@@ -8,7 +8,6 @@ import { IalsRecommender } from '../../src/recsys/ials.ts';
 import { ItemKnnRecommender } from '../../src/recsys/item-knn.ts';
 import { ModelStore } from '../../src/recsys/model-store.ts';
 import { PopularityRecommender } from '../../src/recsys/popularity.ts';
-import { loadServingModel } from '../../src/recsys/serving.ts';
 import { checkerboard } from './support/checkerboard.ts';
 
 const board = checkerboard();
@@ -99,39 +98,5 @@ describe('ModelStore', () => {
     await writeFile(saved.path, original);
     await expectCode(store.load('ials', 'v1', 'f'.repeat(64)), 'MODEL_FILE_CORRUPT');
     expect((await store.load('ials', 'v1', saved.checksum)).kind).toBe('ials');
-  });
-});
-
-describe('loadServingModel', () => {
-  it('serves the active version when it loads', async () => {
-    const store = ModelStore.underHome(home);
-    const saved = await store.save(trainedAls(), 'v1');
-    const s = await loadServingModel(store, { kind: 'ials', version: 'v1', checksum: saved.checksum }, board.matrix);
-    expect(s.source).toBe('model');
-    expect(s.recommender.kind).toBe('ials');
-    expect(s.problem).toBeUndefined();
-  });
-
-  it('falls back to popularity, with the reason, when the file is missing or corrupt', async () => {
-    const store = ModelStore.underHome(home);
-    const pop = new PopularityRecommender();
-    pop.fit(board.matrix);
-
-    const missing = await loadServingModel(store, { kind: 'ials', version: 'gone' }, board.matrix);
-    expect(missing.source).toBe('popularity-fallback');
-    expect(missing.problem?.code).toBe('MODEL_FILE_MISSING');
-    expect(missing.recommender.recommend(0, 5)).toEqual(pop.recommend(0, 5));
-
-    const saved = await store.save(trainedAls(), 'v2');
-    await truncate(saved.path, 100);
-    const corrupt = await loadServingModel(store, { kind: 'ials', version: 'v2' }, board.matrix);
-    expect(corrupt.source).toBe('popularity-fallback');
-    expect(corrupt.problem?.code).toBe('MODEL_FILE_CORRUPT');
-    const recs = corrupt.recommender.recommendFromSeeds([0], 5);
-    expect(recs.every((r) => Number.isFinite(r.score))).toBe(true);
-
-    const none = await loadServingModel(store, undefined, board.matrix);
-    expect(none.source).toBe('popularity-fallback');
-    expect(none.problem).toBeUndefined();
   });
 });
