@@ -56,6 +56,20 @@ const envSchema = z.object({
     message: 'must be at least 32 characters (for example: openssl rand -hex 32)',
   }),
   MCP_TOKEN: optionalText,
+  DASHBOARD_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters (for example: openssl rand -hex 16)',
+  }),
+  EARWORM_PUBLIC_URL: optionalUrl(['http:', 'https:'], 'https://earworm.example.com'),
+  DISCORD_GUILD_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), {
+    message: 'must be a server (guild) id: the digits from "Copy Server ID" in Discord',
+  }),
+  EARWORM_RATE_LIMIT: optionalText
+    .transform((v) => (v === undefined ? 20 : Number(v)))
+    .refine((v) => Number.isInteger(v) && v > 0, { message: 'must be a whole number of requests per minute, such as 20' }),
+  EARWORM_RETRAIN_CRON: optionalText,
+  EARWORM_DRIFT_THRESHOLD: optionalText
+    .transform((v) => (v === undefined ? 0.2 : Number(v)))
+    .refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a positive number (population stability index), such as 0.2' }),
   EARWORM_ONNX_PROVIDER: z.enum(['cpu', 'cuda']).optional(),
   EARWORM_DOWNLOADS: z.enum(['on', 'off']).optional(),
   PORT: port(8080),
@@ -76,7 +90,13 @@ export interface Config {
   /** Redis connection string; undefined means jobs run in-process. */
   readonly redisUrl: string | undefined;
   readonly llm: { readonly baseUrl: string; readonly apiKey: string; readonly model: string } | undefined;
-  readonly discord: { readonly token: string | undefined; readonly applicationId: string | undefined; readonly publicKey: string | undefined };
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly applicationId: string | undefined;
+    readonly publicKey: string | undefined;
+    /** Default guild for `earworm discord:register` (guild commands update at once; global ones take up to an hour). */
+    readonly guildId: string | undefined;
+  };
   readonly slack: { readonly botToken: string | undefined; readonly signingSecret: string | undefined; readonly appToken: string | undefined };
   readonly spotify:
     | { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string }
@@ -84,6 +104,16 @@ export interface Config {
   /** Secret for encrypting stored tokens; undefined disables account linking. */
   readonly secret: string | undefined;
   readonly mcpToken: string | undefined;
+  /** Bearer token of the operator dashboard (`/dashboard`); undefined leaves the dashboard off. */
+  readonly dashboardToken: string | undefined;
+  /** The URL people reach this server at (links in chat, OAuth redirects, chart images); default http://HOST:PORT. */
+  readonly publicUrl: string;
+  /** Requests per person per minute across the chat front ends (EARWORM_RATE_LIMIT, default 20). */
+  readonly rateLimitPerMinute: number;
+  /** Cron pattern of scheduled retraining (EARWORM_RETRAIN_CRON, default `0 4 * * *`); undefined when `off`. */
+  readonly retrainCron: string | undefined;
+  /** Population stability index past which drift triggers retraining (EARWORM_DRIFT_THRESHOLD, default 0.2). */
+  readonly driftThreshold: number;
   /** Whether a missing dataset is downloaded from its public source (EARWORM_DOWNLOADS, default on). */
   readonly downloads: boolean;
   /** onnxruntime execution provider: `cpu` (default) or `cuda` on a GPU host. */
@@ -133,7 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.LLM_BASE_URL === undefined
         ? undefined
         : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'EMPTY', model: e.LLM_MODEL ?? 'openai/gpt-oss-20b' },
-    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY },
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, guildId: e.DISCORD_GUILD_ID },
     slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN },
     spotify:
       e.SPOTIFY_CLIENT_ID === undefined || e.SPOTIFY_CLIENT_SECRET === undefined
@@ -145,6 +175,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           },
     secret: e.EARWORM_SECRET,
     mcpToken: e.MCP_TOKEN,
+    dashboardToken: e.DASHBOARD_TOKEN,
+    publicUrl: (e.EARWORM_PUBLIC_URL ?? `http://${e.HOST ?? '127.0.0.1'}:${e.PORT}`).replace(/\/+$/, ''),
+    rateLimitPerMinute: e.EARWORM_RATE_LIMIT,
+    retrainCron: e.EARWORM_RETRAIN_CRON === 'off' ? undefined : (e.EARWORM_RETRAIN_CRON ?? '0 4 * * *'),
+    driftThreshold: e.EARWORM_DRIFT_THRESHOLD,
     onnxProvider: e.EARWORM_ONNX_PROVIDER ?? 'cpu',
     downloads: e.EARWORM_DOWNLOADS !== 'off',
     port: e.PORT,

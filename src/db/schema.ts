@@ -532,3 +532,152 @@ export const evalRuns = pgTable('eval_runs', {
   modelVersionId: integer('model_version_id').references(() => modelVersions.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Front ends, Spotify, jobs and monitoring (migration 0004).
+
+/**
+ * What a button does, kept server-side: a platform's button carries only `key` (a short random id). An action
+ * expires; a one-shot action (a vote) records when it was used, so a second press is answered, not re-applied.
+ */
+export const buttonActions = pgTable(
+  'button_actions',
+  {
+    key: text('key').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    platform: text('platform').notNull(),
+    /** The action as JSON: `{ type: 'vote', comparisonId, choice }`, `{ type: 'rate', trackId, rating }`, … */
+    action: jsonb('action').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('button_actions_expires').on(t.expiresAt)],
+);
+
+/** Deliveries already handled (Slack `event_id`, Discord interaction ids), so that a retried delivery is a no-op. */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    source: text('source').notNull(),
+    eventId: text('event_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.eventId] }), index('processed_events_received').on(t.receivedAt)],
+);
+
+/** An OAuth authorisation in flight: `state` bound to a person, with the PKCE verifier (encrypted) and an expiry. */
+export const oauthStates = pgTable('oauth_states', {
+  /** SHA-256 of the state sent to the provider (the state itself is not stored). */
+  stateHash: text('state_hash').primaryKey(),
+  personId: integer('person_id')
+    .notNull()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  provider: text('provider').notNull(),
+  codeVerifierEnc: text('code_verifier_enc').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/** A browser session of the web playground (cookie); only a hash of the cookie value is stored. */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('web_sessions_person').on(t.personId)],
+);
+
+/**
+ * A background job (import, training, index build, Spotify sync, drift check), whether it ran on BullMQ or
+ * in-process: `jobKey` makes a job idempotent (the same key is one job), `status` and `progress` feed the dashboard.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    queue: text('queue').notNull(),
+    name: text('name').notNull(),
+    jobKey: text('job_key').notNull(),
+    /** `queued`, `running`, `completed`, `failed`. */
+    status: text('status').notNull(),
+    progress: real('progress').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    data: jsonb('data').notNull().default({}),
+    result: jsonb('result'),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [unique('job_runs_key').on(t.queue, t.jobKey), index('job_runs_created').on(t.createdAt)],
+);
+
+/**
+ * A seed track from a person's linked account (Spotify top/saved/playlists). Seeds personalise that person's
+ * recommendations only; they are never training data for shared models. Disconnecting deletes them.
+ */
+export const personSeeds = pgTable(
+  'person_seeds',
+  {
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    /** e.g. `spotify:top_short`, `spotify:saved`, `spotify:playlist`. */
+    source: text('source').notNull(),
+    weight: real('weight').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.trackId, t.source] })],
+);
+
+/** What a person said they like before any vote (onboarding): the prior of their taste model, fading with votes. */
+export const statedTastes = pgTable('stated_tastes', {
+  personId: integer('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  genres: text('genres').array().notNull().default(sql`'{}'::text[]`),
+  moods: text('moods').array().notNull().default(sql`'{}'::text[]`),
+  /** 0..1, or null when not stated. */
+  energy: real('energy'),
+  artistIds: integer('artist_ids').array().notNull().default(sql`'{}'::integer[]`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A person's consent to be shown by name to similar listeners ("people like you"); absent means anonymous. */
+export const listenerConsents = pgTable('listener_consents', {
+  personId: integer('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  shownName: text('shown_name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** One drift check: a feature's distribution now against the training snapshot (PSI / KL), and what it triggered. */
+export const driftReports = pgTable(
+  'drift_reports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    feature: text('feature').notNull(),
+    metric: text('metric').notNull(),
+    value: doublePrecision('value').notNull(),
+    threshold: doublePrecision('threshold').notNull(),
+    /** Job key of the retraining it triggered, if any. */
+    triggeredJob: text('triggered_job'),
+    details: jsonb('details').notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('drift_reports_created').on(t.createdAt)],
+);
