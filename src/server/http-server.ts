@@ -11,6 +11,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 
 /** One route. */
 export interface Route {
+  /** An exact path (`/healthz`), or a prefix ending in `/*` (`/web/*` matches `/web` and everything under `/web/`). */
   readonly path: string;
   /** Allowed methods (default: any). */
   readonly methods?: readonly string[];
@@ -42,10 +43,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** Creates (does not start) the server over a route table; `/healthz` is added when missing. */
 export function createHttpServer(routes: readonly Route[], logger: Logger): http.Server {
   const table = new Map<string, Route>();
-  for (const r of [healthRoute, ...routes]) table.set(r.path, r);
+  const prefixes: Route[] = [];
+  for (const r of [healthRoute, ...routes]) {
+    if (r.path.endsWith('/*')) prefixes.push(r);
+    else table.set(r.path, r);
+  }
+  // Longest prefix first, so `/web/api/*` wins over `/web/*`.
+  prefixes.sort((a, b) => b.path.length - a.path.length);
+  const match = (path: string): Route | undefined =>
+    table.get(path) ??
+    prefixes.find((r) => {
+      const base = r.path.slice(0, -2);
+      return path === base || path.startsWith(`${base}/`);
+    });
   return http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = table.get(path);
+    const route = match(path);
     if (route === undefined) return sendJson(res, 404, { error: `no route ${path}` });
     if (route.methods !== undefined && !route.methods.includes(req.method ?? 'GET')) {
       return sendJson(res, 405, { error: `${req.method ?? ''} is not allowed on ${path}` }, { allow: route.methods.join(', ') });
