@@ -4,6 +4,7 @@
  * the LLM fails, the rule planner takes the turn through the same tools. Votes and ratings by key never wait for
  * the model. Memory is kept per (person, channel) in a ConversationStore.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { contextFor, type ToolContext, type ToolServices } from '../tools/tool-context.ts';
@@ -59,7 +60,9 @@ export class Agent {
   /** Answers one message. */
   async handle(input: TurnInput): Promise<AgentReply> {
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
-    const ctx = contextFor(this.options.services, input.personId);
+    // Every log line of this turn (tool failures included) carries its turn id.
+    const log = this.logger.child({ turn: randomUUID(), personId: input.personId, platform: input.platform });
+    const ctx: ToolContext = { ...contextFor(this.options.services, input.personId), logger: log };
     const plan = planTurn(input.text, state);
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
@@ -72,7 +75,7 @@ export class Agent {
       } catch (err) {
         const failure = toLlmError(err);
         this.llmDownUntil = this.now() + (this.options.llmCooldownMs ?? 30_000);
-        this.logger.warn({ err: failure, code: failure.code }, 'LLM failed; the rule planner answers');
+        log.warn({ err: failure, code: failure.code }, 'LLM failed; the rule planner answers');
         const r = await this.ruleTurn(plan, ctx, state, input, user);
         return { ...r, text: `${r.text}\n(The language model is not answering right now, so my built-in planner answered.)` };
       }
@@ -111,7 +114,7 @@ export class Agent {
         final = response.content;
         break;
       }
-      this.logger.debug({ step, calls: response.toolCalls.map((c) => c.name), reasoningChars: response.reasoning.length }, 'LLM step');
+      ctx.logger.debug({ step, calls: response.toolCalls.map((c) => c.name), reasoningChars: response.reasoning.length }, 'LLM step');
       turn.push({ role: 'assistant', content: response.content, toolCalls: response.toolCalls });
       const results = await runToolCalls(response.toolCalls, ctx);
       runs.push(...results);

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import type { LlmClient, LlmRequest, LlmResponse } from './llm-client.ts';
-import { toLlmError } from './llm-errors.ts';
+import { toLlmError, type LlmErrorCode } from './llm-errors.ts';
 import { fromCompletion, StreamAccumulator, toOpenAiMessages, toOpenAiTools } from './openai-mapping.ts';
 
 /** Options; all but `baseURL` have defaults. */
@@ -30,6 +30,8 @@ export interface OpenAiLlmClientOptions {
   readonly temperature?: number;
   /** fetch implementation (default: the global fetch). */
   readonly fetch?: typeof fetch;
+  /** Told the duration of each completion and how it ended: `ok` or the LlmError code (metrics; must not throw). */
+  readonly observe?: (seconds: number, outcome: 'ok' | LlmErrorCode) => void;
 }
 
 /** An LlmClient over the OpenAI chat-completions API. */
@@ -40,6 +42,7 @@ export class OpenAiLlmClient implements LlmClient {
   private readonly stream: boolean;
   private readonly maxTokens: number;
   private readonly temperature: number;
+  private readonly observe: OpenAiLlmClientOptions['observe'];
 
   constructor(options: OpenAiLlmClientOptions) {
     this.client = new OpenAI({
@@ -55,10 +58,23 @@ export class OpenAiLlmClient implements LlmClient {
     this.contextTokens = options.contextTokens ?? 131_072;
     this.maxTokens = options.maxTokens ?? 2_048;
     this.temperature = options.temperature ?? 0.2;
+    this.observe = options.observe;
   }
 
   /** One completion; throws an LlmError subclass on failure. */
   async complete(request: LlmRequest): Promise<LlmResponse> {
+    const started = performance.now();
+    try {
+      const response = await this.completeOnce(request);
+      this.observe?.((performance.now() - started) / 1000, 'ok');
+      return response;
+    } catch (err) {
+      this.observe?.((performance.now() - started) / 1000, toLlmError(err).code);
+      throw err;
+    }
+  }
+
+  private async completeOnce(request: LlmRequest): Promise<LlmResponse> {
     const body = {
       model: this.model,
       messages: toOpenAiMessages(request.messages),

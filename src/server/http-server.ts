@@ -40,8 +40,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Options of the server; all optional. */
+export interface HttpServerOptions {
+  /** Told about each finished request (metrics): the matched route's pattern (or `unmatched`), method, status, time. */
+  readonly observe?: (route: string, method: string, status: number, seconds: number) => void;
+}
+
+/** Requests each server is working on, for a bounded graceful drain (see `drainServer`). */
+const working = new WeakMap<http.Server, { closing: boolean; requests: Set<IncomingMessage> }>();
+
 /** Creates (does not start) the server over a route table; `/healthz` is added when missing. */
-export function createHttpServer(routes: readonly Route[], logger: Logger): http.Server {
+export function createHttpServer(routes: readonly Route[], logger: Logger, options: HttpServerOptions = {}): http.Server {
   const table = new Map<string, Route>();
   const prefixes: Route[] = [];
   for (const r of [healthRoute, ...routes]) {
@@ -56,9 +65,24 @@ export function createHttpServer(routes: readonly Route[], logger: Logger): http
       const base = r.path.slice(0, -2);
       return path === base || path.startsWith(`${base}/`);
     });
-  return http.createServer((req, res) => {
+  const state = { closing: false, requests: new Set<IncomingMessage>() };
+  const server = http.createServer((req, res) => {
+    if (state.closing) return sendJson(res, 503, { error: 'Earworm is shutting down; retry shortly' }, { connection: 'close', 'retry-after': '5' });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = match(path);
+    const started = performance.now();
+    // A standing event stream (MCP's GET /mcp) is not work to wait for at shutdown.
+    const standing = req.method === 'GET' && (req.headers.accept ?? '').includes('text/event-stream');
+    if (!standing) state.requests.add(req);
+    let done = false;
+    const finished = () => {
+      if (done) return;
+      done = true;
+      state.requests.delete(req);
+      options.observe?.(route?.path ?? 'unmatched', req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1000);
+    };
+    res.once('finish', finished);
+    res.once('close', finished);
     if (route === undefined) return sendJson(res, 404, { error: `no route ${path}` });
     if (route.methods !== undefined && !route.methods.includes(req.method ?? 'GET')) {
       return sendJson(res, 405, { error: `${req.method ?? ''} is not allowed on ${path}` }, { allow: route.methods.join(', ') });
@@ -71,6 +95,29 @@ export function createHttpServer(routes: readonly Route[], logger: Logger): http
         else res.end();
       });
   });
+  working.set(server, state);
+  return server;
+}
+
+/**
+ * Graceful stop: refuses new requests (503) and new connections, waits up to `graceMs` for the requests in flight to
+ * finish, then closes every connection (standing event streams included). Resolves with how many requests were cut.
+ */
+export async function drainServer(server: http.Server, graceMs: number): Promise<{ readonly unfinished: number }> {
+  const state = working.get(server);
+  const closed = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+  if (state !== undefined) {
+    state.closing = true;
+    const deadline = Date.now() + graceMs;
+    while (state.requests.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+  const unfinished = state?.requests.size ?? 0;
+  server.closeAllConnections();
+  await closed;
+  return { unfinished };
 }
 
 /** Starts listening (port 0 picks a free port) and returns the running server. */

@@ -59,8 +59,15 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Validates and runs one tool call; never throws. */
+/** Validates and runs one tool call; never throws. The context's observer (metrics) hears of each call. */
 export async function callTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome> {
+  const started = performance.now();
+  const outcome = await runTool(name, args, ctx);
+  ctx.observer?.toolCall(name, outcome.kind, (performance.now() - started) / 1000);
+  return outcome;
+}
+
+async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome> {
   const tool = findTool(name);
   if (tool === undefined) {
     return { kind: 'retry', code: 'unknown_tool', message: `There is no tool called "${name}". Available tools: ${TOOLS.map((t) => t.name).join(', ')}.` };

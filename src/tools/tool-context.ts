@@ -21,12 +21,23 @@ import type { TrackRecommender } from './track-recommender.ts';
 /** The shared services every tool call may use. */
 export interface ToolServices {
   readonly catalog: Catalog;
+  /** Told about every tool call and every stored vote (metrics); optional, and it must not throw. */
+  readonly observer?: ToolObserver;
   readonly recommender: TrackRecommender;
   readonly ratings: RatingStore;
   readonly preferences: PreferenceStore;
   /** The recommend-strategy experiment (bandit choice, served tracks, rewards). */
   readonly experiments: Experiments;
   readonly logger: Logger;
+}
+
+/** How a tool call ended (ToolCallOutcome's kind). */
+export type ToolOutcomeKind = 'ok' | 'retry' | 'user' | 'system';
+
+/** Instrumentation of tool calls (src/server/metrics.ts implements it). */
+export interface ToolObserver {
+  toolCall(tool: string, outcome: ToolOutcomeKind, seconds: number): void;
+  voteRecorded(choice: 'a' | 'b' | 'skip'): void;
 }
 
 /** One call's context: the services plus the person it is for. */

@@ -60,7 +60,7 @@ describe('earworm start on a fresh state folder', () => {
   });
 
   it('imports what is there, trains, and chats: recommendations from named songs stay in their taste cluster', async () => {
-    const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off' };
+    const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(await freePort()) };
     const r = await earworm(['start'], env, 'something like Riff Song 3 by Stone Artist 3\nsomething like Drop Song 5 by Pulse Artist 1\nquit\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -100,18 +100,67 @@ describe('earworm start on a fresh state folder', () => {
       const timer = setTimeout(() => reject(new Error(`no MCP line in: ${out}`)), 60_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('MCP over Streamable HTTP')) {
+        if (out.includes('terminal chat')) {
           clearTimeout(timer);
           resolve();
         }
       });
     });
-    expect(out).toContain(`http://127.0.0.1:${port}/mcp`);
+    expect(out).toMatch(new RegExp(`MCP +over Streamable HTTP: http://127.0.0.1:${port}/mcp \\(bearer token MCP_TOKEN\\)`));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', body: '{}' })).status).toBe(401);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'ok' }, models: { status: 'ok' } } });
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/^# HELP earworm_http_request_duration_seconds /m);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.stdin.end('quit\n');
     expect(await exited).toBe(0);
+  });
+
+  it('says what runs and how to reach it; with no terminal input it serves until SIGTERM, then stops cleanly', async () => {
+    const port = await freePort();
+    const env = { PATH: process.env.PATH ?? '', EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port) };
+    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no serving line in: ${out}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('No terminal input')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toContain(`HTTP           http://127.0.0.1:${port}  (health /healthz, readiness /readyz, metrics /metrics)`);
+    expect(out).toMatch(/MCP +off over HTTP: set MCP_TOKEN/);
+    expect(out).toMatch(/planner +rule planner: set LLM_BASE_URL/);
+    expect(out).toMatch(/discord +off: set DISCORD_TOKEN and DISCORD_APPLICATION_ID/);
+    expect(out).toMatch(/slack +off: set SLACK_BOT_TOKEN/);
+    expect(out).toMatch(/spotify +off: set SPOTIFY_CLIENT_ID/);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('says so clearly when the port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port) };
+      const r = await earworm(['start'], env, 'quit\n');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Port ${port} on 127.0.0.1 is in use (another Earworm?): stop that process or set PORT to a free port.`);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('says what to provide when there is no data at all', async () => {

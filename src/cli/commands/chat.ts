@@ -42,18 +42,31 @@ export async function run(_args: string[], config: Config): Promise<number> {
   }
 }
 
-/** The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed, or the input ran out. */
-export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
-  const services = await createToolServices({ db, home: config.home, logger });
-  const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
-  const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+/**
+ * The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed (or Ctrl-C, or `signal`
+ * aborted), or the input ran out. `agent`: the one to talk to (default: one built here over `db`).
+ */
+export async function chatLoop(db: Db, config: Config, logger: Logger, options: { agent?: Agent; signal?: AbortSignal } = {}): Promise<'quit' | 'end-of-input'> {
+  let agent = options.agent;
+  if (agent === undefined) {
+    const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
+    agent = new Agent({ services: await createToolServices({ db, home: config.home, logger }), store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+  }
   const user = os.userInfo().username;
   const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
   const tty = process.stdin.isTTY === true;
-  console.log(`Earworm chat (${llm === undefined ? 'rule planner; set LLM_BASE_URL for the LLM' : `LLM ${config.llm!.model}, rule planner as fallback`}). "help" for ideas, "quit" leaves.`);
+  console.log(`Earworm chat (${config.llm === undefined ? 'rule planner; set LLM_BASE_URL for the LLM' : `LLM ${config.llm.model}, rule planner as fallback`}). "help" for ideas, "quit" leaves.`);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    rl.close();
+  };
+  rl.on('SIGINT', stop);
+  if (options.signal?.aborted === true) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   rl.setPrompt('you> ');
-  if (tty) rl.prompt();
+  if (tty && !stopped) rl.prompt();
   for await (const line of rl) {
     const text = expandKeys(line);
     if (text === 'quit' || text === 'exit') {
@@ -76,7 +89,8 @@ export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<
     if (tty) rl.prompt();
   }
   rl.close();
-  return 'end-of-input';
+  options.signal?.removeEventListener('abort', stop);
+  return stopped ? 'quit' : 'end-of-input';
 }
 
 /** A spinner on stderr while the agent thinks (terminals only); returns the function that clears it. */

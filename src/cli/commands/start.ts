@@ -1,7 +1,10 @@
 /**
  * `earworm start` (`npm start`): runs Earworm with whatever is configured. On first run with the embedded defaults
- * it imports the datasets and trains the recommender; then it serves MCP over HTTP when MCP_TOKEN is set, and the
- * conversation in the terminal (the same agent as `npm run chat`). Lines can also be piped in.
+ * it imports the datasets and trains the recommender; then it builds the runtime (src/server/runtime.ts), serves
+ * HTTP (/healthz, /readyz, /metrics, MCP at /mcp when MCP_TOKEN is set, and the front ends' routes), starts the
+ * configured front ends, prints what runs and how to reach it, and chats in the terminal (the same agent as
+ * `npm run chat`; lines can be piped in). "quit" stops everything; with no terminal input (a container) it serves
+ * until SIGINT or SIGTERM, then shuts down gracefully.
  */
 import { sql } from 'drizzle-orm';
 import { ImportError } from '../../catalog/import-error.ts';
@@ -11,54 +14,79 @@ import type { Config } from '../../config/config.ts';
 import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
-import { mcpHttpRoute } from '../../mcp/mcp-front-end.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
-import { createHttpServer, listen, type RunningServer } from '../../server/http-server.ts';
-import { loadTrackModel } from '../../serving/track-model.ts';
-import { createToolServices } from '../../tools/tool-context.ts';
+import { configuredFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
+import type { RunningServer } from '../../server/http-server.ts';
+import { createRuntime, type Runtime } from '../../server/runtime.ts';
 import { chatLoop } from './chat.ts';
 
-/** Prepares the state folder on first run, then serves until `quit` (or a signal, when serving HTTP). */
+/** Prepares the state folder on first run, then serves until `quit` or a signal. */
 export async function run(_args: string[], config: Config): Promise<number> {
   const logger = createLogger({ logLevel: config.logLevel, name: 'start' });
   const db = await openConfiguredDb(config);
+  let rt: Runtime;
   try {
-    if (!(await prepare(db, config, logger))) return 1;
-    const model = await loadTrackModel(db, config.home);
+    if (!(await prepare(db, config, logger))) {
+      await db.close();
+      return 1;
+    }
+    rt = await createRuntime({ config, db, logger });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const untrap = rt.lifecycle.trapSignals();
+  try {
     const [{ n } = { n: 0 }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from tracks`);
     console.log(
-      model.source === 'model'
-        ? `Earworm is ready: ${n.toLocaleString('en-US')} tracks in the catalogue, recommender version ${model.version}.`
-        : `Earworm is ready on the popularity floor: ${model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
+      rt.model.source === 'model'
+        ? `Earworm is ready: ${n.toLocaleString('en-US')} tracks in the catalogue, recommender version ${rt.model.version}.`
+        : `Earworm is ready on the popularity floor: ${rt.model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
     );
-    console.log(`Storage: ${db.driver === 'pglite' ? `embedded PGlite in ${config.home}` : 'Postgres (DATABASE_URL)'}.`);
-    let http: { running: RunningServer; closeMcp: () => Promise<void> } | undefined;
-    if (config.mcpToken !== undefined) {
-      const services = await createToolServices({ db, home: config.home, logger });
-      const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
-      const running = await listen(createHttpServer([mcp.route], logger), config.port, config.host);
-      http = { running, closeMcp: () => mcp.closeAll() };
-      console.log(`MCP over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); health: ${running.url}/healthz.`);
-    } else {
-      console.log('MCP over HTTP is off (set MCP_TOKEN to serve it); `earworm mcp` serves MCP over stdio.');
-    }
-    const ended = await chatLoop(db, config, logger);
-    if (http !== undefined) {
-      if (ended === 'end-of-input') {
-        // No terminal input (as in a container): keep serving HTTP until stopped.
-        console.log('No terminal input: serving HTTP until SIGINT or SIGTERM.');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+    const slots = await configuredFrontEnds(rt);
+    const frontEnds = slots.flatMap((s) => (s.on ? [s.frontEnd] : []));
+    let running: RunningServer;
+    try {
+      running = await rt.serve(frontEnds.flatMap((f) => f.routes ?? []));
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
+        console.error(`Port ${config.port} on ${config.host} is in use (another Earworm?): stop that process or set PORT to a free port.`);
+        return 1;
       }
-      await http.closeMcp();
-      await http.running.close();
+      throw err;
     }
+    for (const f of frontEnds) {
+      if (f.stop !== undefined) rt.lifecycle.onShutdown(f.summary, () => f.stop?.(), f.stopPhase ?? 'intake');
+      await f.start?.();
+    }
+    printBanner(rt, running, slots);
+    const ended = await chatLoop(db, config, logger, { agent: rt.agent, signal: rt.lifecycle.signal });
+    if (ended === 'end-of-input' && !rt.lifecycle.stopping) {
+      // No terminal input (as in a container): keep serving until stopped.
+      console.log('No terminal input: serving until SIGINT or SIGTERM.');
+      await rt.lifecycle.stopRequested();
+    }
+    await rt.shutdown('quit');
     return 0;
   } finally {
-    await db.close();
+    untrap();
+    await rt.shutdown('exit');
   }
+}
+
+/** Prints what runs and how to talk to it. */
+function printBanner(rt: Runtime, running: RunningServer, slots: readonly FrontEndSlot[]): void {
+  const { config } = rt;
+  const rows: [string, string][] = [
+    ['HTTP', `${running.url}  (health /healthz, readiness /readyz, metrics /metrics${config.dashboardToken !== undefined ? ' with bearer DASHBOARD_TOKEN' : ''})`],
+    ['MCP', rt.mcp !== undefined ? `over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); \`earworm mcp\` serves stdio` : 'off over HTTP: set MCP_TOKEN to serve /mcp; `earworm mcp` serves stdio'],
+    ['planner', config.llm !== undefined ? `LLM ${config.llm.model} at ${config.llm.baseUrl}, rule planner when it is down` : 'rule planner: set LLM_BASE_URL for the LLM (vLLM gpt-oss)'],
+    ['storage', rt.db.driver === 'pglite' ? `embedded PGlite in ${config.home}: set DATABASE_URL for Postgres` : 'Postgres (DATABASE_URL)'],
+    ...slots.map((s): [string, string] => [s.name, s.on ? s.frontEnd.summary : `off: ${s.why}`]),
+    ['terminal chat', 'below: "help" for ideas, "quit" stops Earworm'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(['Running:', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n'));
 }
 
 /** Imports the datasets when the catalogue is empty and trains when no version is active; false if it cannot. */

@@ -1,0 +1,138 @@
+/**
+ * Prometheus metrics of one Earworm process, in a registry of its own (never prom-client's global one, so tests and
+ * several runtimes in one process do not share counters): HTTP latency by route, tool calls and their latency, votes
+ * recorded, job durations, LLM latency and errors, plus Node's default process metrics. Served at `/metrics`.
+ * Observers here never throw: a metrics bug must not fail a request, a tool call or a job.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { findTool } from '../tools/registry.ts';
+import type { ToolObserver, ToolOutcomeKind } from '../tools/tool-context.ts';
+import type { Route } from './http-server.ts';
+import { requireBearer } from './bearer-auth.ts';
+
+/** How a job ended, as the `outcome` label: done, failed for good, or failed with another attempt scheduled. */
+export type JobOutcome = 'completed' | 'failed' | 'retried';
+
+/** How an LLM request ended: `ok`, or the LlmError code (LLM_TIMEOUT, LLM_UNREACHABLE, …). */
+export type LlmOutcome = 'ok' | string;
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** The metrics of one process. */
+export class Metrics implements ToolObserver {
+  readonly registry = new Registry();
+  private readonly http: Histogram<'route' | 'method' | 'status'>;
+  private readonly toolCalls: Counter<'tool' | 'outcome'>;
+  private readonly toolSeconds: Histogram<'tool' | 'outcome'>;
+  private readonly votes: Counter<'choice'>;
+  private readonly jobSeconds: Histogram<'queue' | 'name' | 'outcome'>;
+  private readonly llmSeconds: Histogram<'outcome'>;
+  private readonly llmErrors: Counter<'code'>;
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.http = new Histogram({
+      name: 'earworm_http_request_duration_seconds',
+      help: 'HTTP requests by route (the matched route pattern), method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.toolCalls = new Counter({ name: 'earworm_tool_calls_total', help: 'Tool calls by tool and outcome (ok, retry, user, system)', labelNames: ['tool', 'outcome'], registers });
+    this.toolSeconds = new Histogram({
+      name: 'earworm_tool_call_duration_seconds',
+      help: 'Tool call latency by tool and outcome',
+      labelNames: ['tool', 'outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.votes = new Counter({ name: 'earworm_votes_recorded_total', help: 'A/B votes stored (a repeated delivery is not counted again)', labelNames: ['choice'], registers });
+    this.jobSeconds = new Histogram({
+      name: 'earworm_job_duration_seconds',
+      help: 'Job run time by queue, job name and outcome (completed, failed, retried)',
+      labelNames: ['queue', 'name', 'outcome'],
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    });
+    this.llmSeconds = new Histogram({
+      name: 'earworm_llm_request_duration_seconds',
+      help: 'LLM completion requests (including the SDK retries) by outcome: ok or the error code',
+      labelNames: ['outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+      registers,
+    });
+    this.llmErrors = new Counter({ name: 'earworm_llm_errors_total', help: 'Failed LLM requests by error code', labelNames: ['code'], registers });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'earworm_' });
+  }
+
+  /** One finished HTTP request; `route` is the route pattern (`/mcp`, `/web/*`) or `unmatched`, never the raw path. */
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    this.http.observe({ route, method: HTTP_METHODS.has(method) ? method : 'other', status: String(status) }, seconds);
+  }
+
+  /** One tool call (ToolObserver); names that are not tools count as `unknown`, so a model cannot grow the labels. */
+  toolCall(tool: string, outcome: ToolOutcomeKind, seconds: number): void {
+    const label = findTool(tool) === undefined ? 'unknown' : tool;
+    this.toolCalls.inc({ tool: label, outcome });
+    this.toolSeconds.observe({ tool: label, outcome }, seconds);
+  }
+
+  /** One vote stored for the first time (ToolObserver). */
+  voteRecorded(choice: 'a' | 'b' | 'skip'): void {
+    this.votes.inc({ choice });
+  }
+
+  /** One job run (call it from the worker or the in-process queue). */
+  observeJob(queue: string, name: string, seconds: number, outcome: JobOutcome): void {
+    this.jobSeconds.observe({ queue, name, outcome }, seconds);
+  }
+
+  /** Runs a job function and records its duration and outcome; the job's own result or error passes through. */
+  async timeJob<T>(queue: string, name: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      this.observeJob(queue, name, (performance.now() - started) / 1000, 'completed');
+      return result;
+    } catch (err) {
+      this.observeJob(queue, name, (performance.now() - started) / 1000, 'failed');
+      throw err;
+    }
+  }
+
+  /** One LLM request (the OpenAiLlmClient `observe` option). */
+  observeLlm(seconds: number, outcome: LlmOutcome): void {
+    this.llmSeconds.observe({ outcome }, seconds);
+    if (outcome !== 'ok') this.llmErrors.inc({ code: outcome });
+  }
+
+  /** The exposition text Prometheus scrapes. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/**
+ * Subscribes the job-duration histogram to a job lifecycle emitter (src/jobs JobEvents: `completed` and `failed`
+ * events carrying queue, name, durationMs and, for failures, willRetry).
+ */
+export function observeJobEvents(
+  events: {
+    on(event: 'completed', listener: (e: { readonly queue: string; readonly name: string; readonly durationMs: number }) => void): unknown;
+    on(event: 'failed', listener: (e: { readonly queue: string; readonly name: string; readonly durationMs: number; readonly willRetry: boolean }) => void): unknown;
+  },
+  metrics: Pick<Metrics, 'observeJob'>,
+): void {
+  events.on('completed', (e) => metrics.observeJob(e.queue, e.name, e.durationMs / 1000, 'completed'));
+  events.on('failed', (e) => metrics.observeJob(e.queue, e.name, e.durationMs / 1000, e.willRetry ? 'retried' : 'failed'));
+}
+
+/** `GET /metrics` in Prometheus text format; behind `Authorization: Bearer <token>` when a token is given. */
+export function metricsRoute(metrics: Metrics, token?: string): Route {
+  const handler: Route['handler'] = async (_req, res) => {
+    const body = await metrics.text();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  return { path: '/metrics', methods: ['GET'], handler: token === undefined ? handler : requireBearer(token, handler) };
+}
