@@ -42,7 +42,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** Options of the server; all optional. */
 export interface HttpServerOptions {
-  /** Told about each finished request (metrics): the matched route's pattern (or `unmatched`), method, status, time. */
+  /** Told about each finished request (metrics): the matched route's pattern (or `unmatched`), method, status, time; not standing event streams. */
   readonly observe?: (route: string, method: string, status: number, seconds: number) => void;
 }
 
@@ -79,7 +79,7 @@ export function createHttpServer(routes: readonly Route[], logger: Logger, optio
       if (done) return;
       done = true;
       state.requests.delete(req);
-      options.observe?.(route?.path ?? 'unmatched', req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1000);
+      if (!standing) options.observe?.(route?.path ?? 'unmatched', req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1000);
     };
     res.once('finish', finished);
     res.once('close', finished);
