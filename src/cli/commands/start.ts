@@ -44,10 +44,10 @@ export async function run(_args: string[], config: Config): Promise<number> {
         : `Earworm is ready on the popularity floor: ${rt.model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
     );
     const slots = await configuredFrontEnds(rt);
-    const frontEnds = slots.flatMap((s) => (s.on ? [s.frontEnd] : []));
+    const frontEnds = slots.flatMap((s) => (s.on ? [{ name: s.name, frontEnd: s.frontEnd }] : []));
     let running: RunningServer;
     try {
-      running = await rt.serve(frontEnds.flatMap((f) => f.routes ?? []));
+      running = await rt.serve(frontEnds.flatMap(({ frontEnd }) => frontEnd.routes ?? []));
     } catch (err) {
       if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
         console.error(`Port ${config.port} on ${config.host} is in use (another Earworm?): stop that process or set PORT to a free port.`);
@@ -55,9 +55,9 @@ export async function run(_args: string[], config: Config): Promise<number> {
       }
       throw err;
     }
-    for (const f of frontEnds) {
-      if (f.stop !== undefined) rt.lifecycle.onShutdown(f.summary, () => f.stop?.(), f.stopPhase ?? 'intake');
-      await f.start?.();
+    for (const { name, frontEnd } of frontEnds) {
+      if (frontEnd.stop !== undefined) rt.lifecycle.onShutdown(name, () => frontEnd.stop?.(), frontEnd.stopPhase ?? 'intake');
+      await frontEnd.start?.();
     }
     printBanner(rt, running, slots);
     const ended = await chatLoop(db, config, logger, { agent: rt.agent, signal: rt.lifecycle.signal });
