@@ -59,28 +59,29 @@ export class Agent {
 
   /** Answers one message. */
   async handle(input: TurnInput): Promise<AgentReply> {
-    const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
     // Every log line of this turn (tool failures included) carries its turn id.
     const log = this.logger.child({ turn: randomUUID(), personId: input.personId, platform: input.platform });
-    const ctx: ToolContext = { ...contextFor(this.options.services, input.personId), logger: log };
+    const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
+    const ctx = contextFor(this.options.services, input.personId);
     const plan = planTurn(input.text, state);
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
     const direct = plan.intent === 'vote' || plan.intent === 'rate';
+    const turnCtx: ToolContext = { ...ctx, logger: log };
     if (this.options.llm !== undefined && !direct && this.now() >= this.llmDownUntil) {
       try {
-        const { reply, state: next } = await this.llmTurn(this.options.llm, ctx, state, history, user);
+        const { reply, state: next } = await this.llmTurn(this.options.llm, turnCtx, state, history, user);
         await this.options.store.save(input, next, [user, { role: 'assistant', content: reply.text }]);
         return reply;
       } catch (err) {
         const failure = toLlmError(err);
         this.llmDownUntil = this.now() + (this.options.llmCooldownMs ?? 30_000);
         log.warn({ err: failure, code: failure.code }, 'LLM failed; the rule planner answers');
-        const r = await this.ruleTurn(plan, ctx, state, input, user);
+        const r = await this.ruleTurn(plan, turnCtx, state, input, user);
         return { ...r, text: `${r.text}\n(The language model is not answering right now, so my built-in planner answered.)` };
       }
     }
-    return this.ruleTurn(plan, ctx, state, input, user);
+    return this.ruleTurn(plan, turnCtx, state, input, user);
   }
 
   /** Records an A/B vote on the pending comparison (a button or key press). */

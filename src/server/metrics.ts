@@ -5,8 +5,8 @@
  * Observers here never throw: a metrics bug must not fail a request, a tool call or a job.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { findTool } from '../tools/registry.ts';
-import type { ToolObserver, ToolOutcomeKind } from '../tools/tool-context.ts';
+import { findTool, type ToolCallOutcome } from '../tools/registry.ts';
+import type { ToolObserver } from '../tools/tool-context.ts';
 import type { Route } from './http-server.ts';
 import { requireBearer } from './bearer-auth.ts';
 
@@ -70,15 +70,19 @@ export class Metrics implements ToolObserver {
     this.http.observe({ route, method: HTTP_METHODS.has(method) ? method : 'other', status: String(status) }, seconds);
   }
 
-  /** One tool call (ToolObserver); names that are not tools count as `unknown`, so a model cannot grow the labels. */
-  toolCall(tool: string, outcome: ToolOutcomeKind, seconds: number): void {
+  /**
+   * One tool call (ToolObserver); names that are not tools count as `unknown`, so a model cannot grow the labels. A
+   * record_preference that stored its vote (committed; not a repeat of a stored one) counts as a vote recorded.
+   */
+  toolCall(tool: string, outcome: ToolCallOutcome, seconds: number): void {
     const label = findTool(tool) === undefined ? 'unknown' : tool;
-    this.toolCalls.inc({ tool: label, outcome });
-    this.toolSeconds.observe({ tool: label, outcome }, seconds);
+    this.toolCalls.inc({ tool: label, outcome: outcome.kind });
+    this.toolSeconds.observe({ tool: label, outcome: outcome.kind }, seconds);
+    if (tool === 'record_preference' && outcome.kind === 'ok' && outcome.value.recorded === true) this.voteRecorded(String(outcome.value.choice));
   }
 
-  /** One vote stored for the first time (ToolObserver). */
-  voteRecorded(choice: 'a' | 'b' | 'skip'): void {
+  /** One vote stored for the first time, by choice (a, b or skip). */
+  voteRecorded(choice: string): void {
     this.votes.inc({ choice });
   }
 

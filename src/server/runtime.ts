@@ -89,6 +89,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const metrics = options.metrics ?? new Metrics();
     const model = options.model ?? (await loadTrackModel(db, config.home));
+    // SLOT spotify (lead): add `...spotifyDeps(config)` to these deps, as chatLoop does on the Spotify branch.
     const base = await createToolServices({ db, home: config.home, logger, model, ...(options.random !== undefined ? { random: options.random } : {}) });
     const services: ToolServices = { ...base, observer: metrics };
     const store = new PgConversationStore(db);

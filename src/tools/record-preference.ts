@@ -40,7 +40,6 @@ export const recordPreference = defineTool({
         choice: args.choice,
         interactionId: args.interaction_id ?? `comparison:${ctx.personId}:${args.comparison_id}`,
       });
-      if (r.recorded) ctx.observer?.voteRecorded(r.choice);
       return ok({ recorded: r.recorded, choice: r.choice, votes: r.votes, confidence: r.confidence });
     } catch (err) {
       if (err instanceof UnknownComparisonIdError) {

@@ -63,7 +63,7 @@ export function describeIssues(error: z.ZodError): string {
 export async function callTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome> {
   const started = performance.now();
   const outcome = await runTool(name, args, ctx);
-  ctx.observer?.toolCall(name, outcome.kind, (performance.now() - started) / 1000);
+  ctx.observer?.toolCall(name, outcome, (performance.now() - started) / 1000);
   return outcome;
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
 import type { Catalog } from './catalog.ts';
+import type { ToolCallOutcome } from './registry.ts';
 import type { Experiments } from './experiments.ts';
 import type { PreferenceStore } from './preference-store.ts';
 import type { RatingStore } from './rating-store.ts';
@@ -21,7 +22,7 @@ import type { TrackRecommender } from './track-recommender.ts';
 /** The shared services every tool call may use. */
 export interface ToolServices {
   readonly catalog: Catalog;
-  /** Told about every tool call and every stored vote (metrics); optional, and it must not throw. */
+  /** Told about every tool call (metrics: calls, latency, votes stored); optional, and it must not throw. */
   readonly observer?: ToolObserver;
   readonly recommender: TrackRecommender;
   readonly ratings: RatingStore;
@@ -31,13 +32,9 @@ export interface ToolServices {
   readonly logger: Logger;
 }
 
-/** How a tool call ended (ToolCallOutcome's kind). */
-export type ToolOutcomeKind = 'ok' | 'retry' | 'user' | 'system';
-
-/** Instrumentation of tool calls (src/server/metrics.ts implements it). */
+/** Instrumentation of tool calls, told each call's outcome and duration (src/server/metrics.ts implements it). */
 export interface ToolObserver {
-  toolCall(tool: string, outcome: ToolOutcomeKind, seconds: number): void;
-  voteRecorded(choice: 'a' | 'b' | 'skip'): void;
+  toolCall(tool: string, outcome: ToolCallOutcome, seconds: number): void;
 }
 
 /** One call's context: the services plus the person it is for. */

@@ -42,16 +42,19 @@ export async function run(_args: string[], config: Config): Promise<number> {
   }
 }
 
+/** The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed, or the input ran out. */
+export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
+  const services = await createToolServices({ db, home: config.home, logger });
+  const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
+  const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+  return converse(db, config, agent, logger);
+}
+
 /**
- * The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed (or Ctrl-C, or `signal`
- * aborted), or the input ran out. `agent`: the one to talk to (default: one built here over `db`).
+ * The conversation loop with a given agent (`earworm start` passes the runtime's): ends with "quit" typed, Ctrl-C or
+ * `signal` aborted ("quit"), or when the input runs out ("end-of-input").
  */
-export async function chatLoop(db: Db, config: Config, logger: Logger, options: { agent?: Agent; signal?: AbortSignal } = {}): Promise<'quit' | 'end-of-input'> {
-  let agent = options.agent;
-  if (agent === undefined) {
-    const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
-    agent = new Agent({ services: await createToolServices({ db, home: config.home, logger }), store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
-  }
+export async function converse(db: Db, config: Config, agent: Agent, logger: Logger, signal?: AbortSignal): Promise<'quit' | 'end-of-input'> {
   const user = os.userInfo().username;
   const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
   const tty = process.stdin.isTTY === true;
@@ -63,8 +66,8 @@ export async function chatLoop(db: Db, config: Config, logger: Logger, options: 
     rl.close();
   };
   rl.on('SIGINT', stop);
-  if (options.signal?.aborted === true) stop();
-  options.signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted === true) stop();
+  signal?.addEventListener('abort', stop, { once: true });
   rl.setPrompt('you> ');
   if (tty && !stopped) rl.prompt();
   for await (const line of rl) {
@@ -89,7 +92,7 @@ export async function chatLoop(db: Db, config: Config, logger: Logger, options: 
     if (tty) rl.prompt();
   }
   rl.close();
-  options.signal?.removeEventListener('abort', stop);
+  signal?.removeEventListener('abort', stop);
   return stopped ? 'quit' : 'end-of-input';
 }
 

@@ -18,7 +18,7 @@ import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts
 import { configuredFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
 import type { RunningServer } from '../../server/http-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime.ts';
-import { chatLoop } from './chat.ts';
+import { converse } from './chat.ts';
 
 /** Prepares the state folder on first run, then serves until `quit` or a signal. */
 export async function run(_args: string[], config: Config): Promise<number> {
@@ -60,7 +60,7 @@ export async function run(_args: string[], config: Config): Promise<number> {
       await frontEnd.start?.();
     }
     printBanner(rt, running, slots);
-    const ended = await chatLoop(db, config, logger, { agent: rt.agent, signal: rt.lifecycle.signal });
+    const ended = await converse(db, config, rt.agent, logger, rt.lifecycle.signal);
     if (ended === 'end-of-input' && !rt.lifecycle.stopping) {
       // No terminal input (as in a container): keep serving until stopped.
       console.log('No terminal input: serving until SIGINT or SIGTERM.');
