@@ -282,7 +282,7 @@ function catalogueFeatures(snap: CatalogSnapshot, table: FeatureTable, data: Tas
 }
 
 /** Each track's content input: its audio features, its own tags, and its primary artist's Last.fm tags at half weight. */
-function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
+export function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
   return snap.trackIds.length === 0
     ? []
     : Array.from(snap.trackIds, (_, i) => {
@@ -308,7 +308,7 @@ function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
 }
 
 /** Filter attributes per snapshot track; `select` restricts them to the indexed tracks. */
-function indexAttributes(
+export function indexAttributes(
   snap: CatalogSnapshot,
   table: FeatureTable,
   hasVector: Uint8Array,
