@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger.ts';
 import { BullJobQueue } from './bull-job-queue.ts';
 import { InProcessJobQueue } from './in-process-job-queue.ts';
 import { RedisUnavailableError } from './job-errors.ts';
-import { JobEvents } from './job-events.ts';
+import type { JobEvents } from './job-events.ts';
 import { scheduleRetraining, type JobQueue } from './job-queue.ts';
 import type { JobProcessors } from './job-types.ts';
 
