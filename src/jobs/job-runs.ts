@@ -14,6 +14,9 @@ export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 /** Creates the row of a key, or returns the existing one (`created` false). */
 export async function openJobRun(db: Db, run: { queue: string; name: string; key: string; data: unknown }): Promise<{ row: JobRunRow; created: boolean }> {
+  // Look first: an insert that conflicts still uses up an identity value.
+  const found = await findJobRun(db, run.queue, run.key);
+  if (found !== undefined) return { row: found, created: false };
   const [inserted] = await db.orm
     .insert(jobRuns)
     .values({ queue: run.queue, name: run.name, jobKey: run.key, status: 'queued', data: run.data ?? {} })

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersions, recordModelVersion } from '../db/model-versions.ts';
 import { writeArtistPrior } from '../recsys/classifier/artist-prior.ts';
 import { renderModelCard } from '../recsys/classifier/model-card.ts';
 import { MOOD_TAGS, MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
@@ -247,7 +247,7 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
       await storePredictions(db, row.id, Int32Array.from(table.trackIndex, (i) => snap.trackIds[i]!), s.predictions, s.classes);
     }
   }
-  for (const s of staged) await activateModelVersion(db, s.kind, version);
+  await activateModelVersions(db, staged.map((s) => ({ kind: s.kind, version })));
   log.info({ version }, 'content models active');
   return {
     version,
