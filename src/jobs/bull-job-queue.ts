@@ -35,8 +35,10 @@ export interface BullJobQueueOptions {
   readonly attempts?: number;
   /** First retry delay, doubling each retry [1000 ms]. */
   readonly backoffMs?: number;
-  /** How long the reachability check and each enqueue may take [3000 ms]. */
+  /** How long the reachability check may take [3000 ms]. */
   readonly timeoutMs?: number;
+  /** How long one enqueue may wait for Redis [10000 ms]; a Redis that is down fails at once, not after this. */
+  readonly commandTimeoutMs?: number;
 }
 
 /** BullMQ job id of a key: never an integer, and without `:` (which BullMQ reserves). */
@@ -59,6 +61,7 @@ export class BullJobQueue implements JobQueue {
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 1000,
       timeoutMs: options.timeoutMs ?? 3000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
     };
   }
 
@@ -143,7 +146,7 @@ export class BullJobQueue implements JobQueue {
       return await Promise.race([
         fn(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.#opts.timeoutMs} ms`)), this.#opts.timeoutMs);
+          timer = setTimeout(() => reject(new Error(`no answer within ${this.#opts.commandTimeoutMs} ms`)), this.#opts.commandTimeoutMs);
         }),
       ]);
     } finally {

@@ -102,7 +102,7 @@ describe('earworm jobs and models commands (in-process)', () => {
     const none = await earworm('models:rollback', '--kind', 'hybrid');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(`No hybrid version is older than the active ${versions[0]}. Name one with --to`);
-  });
+  }, 300_000);
 
   it('explains bad calls', async () => {
     const w = await earworm('worker');
@@ -114,5 +114,5 @@ describe('earworm jobs and models commands (in-process)', () => {
     const unknown = await earworm('jobs:enqueue', 'dance');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown job "dance"/);
-  });
+  }, 120_000);
 });
