@@ -81,7 +81,8 @@ describe.each(redisCases)('two workers on one Redis (%s)', (driver) => {
     const counting = (worker: string): JobProcessors => ({
       import: async (_d, ctx) => {
         await logExecution(db, ctx.key, worker, ctx.attempt);
-        await new Promise((r) => setTimeout(r, 10));
+        // Long enough that the other worker is free to take the next job.
+        await new Promise((r) => setTimeout(r, 25));
         return { worker };
       },
     });
