@@ -47,7 +47,7 @@ export class BullJobWorker {
     const logger = options.logger ?? silentLogger;
     const deps: JobRunnerDeps = { db: options.db, processors: options.processors, events, logger };
     const workers = (options.queues ?? QUEUE_NAMES).map((queue) => {
-      const w = new Worker(queue, (job: Job) => process(deps, job), {
+      const w = new Worker(queue, (job: Job) => processJob(deps, job), {
         connection: { url: options.url, maxRetriesPerRequest: null },
         prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
         concurrency: options.concurrency ?? 1,
@@ -66,7 +66,7 @@ export class BullJobWorker {
   }
 }
 
-async function process(deps: JobRunnerDeps, job: Job): Promise<unknown> {
+async function processJob(deps: JobRunnerDeps, job: Job): Promise<unknown> {
   const payload = (job.data ?? {}) as Partial<BullPayload>;
   let valid;
   try {

@@ -6,6 +6,8 @@
  * cannot be loaded (missing or corrupt files) is refused and the old one keeps serving.
  */
 import type { Db } from '../../db/db.ts';
+import { activeModelVersion } from '../../db/model-versions.ts';
+import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RecsysError } from '../../recsys/errors.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
@@ -114,7 +116,10 @@ export class ServingModels {
 
   async #reload(): Promise<ReloadOutcome> {
     const old = this.#current.model;
-    const next = await loadTrackModel(this.deps.db, this.deps.home);
+    // Only the content index or the classifiers changed: keep the loaded chat model, rebuild what depends on them.
+    const active = await activeModelVersion(this.deps.db, TRACK_MODEL_KIND);
+    const same = old.source === 'model' && active !== undefined && active.version === old.version;
+    const next = same ? old : await loadTrackModel(this.deps.db, this.deps.home);
     if (next.source !== 'model' && next.problem !== undefined && old.source === 'model') {
       this.deps.logger.error({ err: next.problem, kept: old.version }, 'the active chat model cannot be loaded; still serving the previous version');
       return { status: 'refused', kept: old.version, problem: next.problem };
