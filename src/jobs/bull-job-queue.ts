@@ -93,6 +93,7 @@ export class BullJobQueue implements JobQueue {
       if (!created && row.status === 'failed') {
         // A retry asked for by enqueueing the key again: drop the failed BullMQ job so the id can be added afresh.
         await this.#withTimeout(async () => {
+          await this.#assertConnected(queue);
           const old = await queue.getJob(jobId);
           if (old !== undefined && (await old.isFailed())) await old.remove();
         });
@@ -100,7 +101,10 @@ export class BullJobQueue implements JobQueue {
       }
       // Adding an id that exists is a no-op in BullMQ, so a queued or running key is not queued twice; a queued row
       // whose BullMQ job was lost (Redis flushed) is queued again.
-      await this.#withTimeout(() => queue.add(job.name, payload, { ...this.jobOptions, jobId }));
+      await this.#withTimeout(async () => {
+        await this.#assertConnected(queue);
+        return queue.add(job.name, payload, { ...this.jobOptions, jobId });
+      });
     } catch (err) {
       if (created) await deleteQueuedRun(this.#opts.db, row.id);
       throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(this.#opts.url, { cause: err });
@@ -132,12 +136,20 @@ export class BullJobQueue implements JobQueue {
   #queue(name: QueueName): Queue {
     let q = this.#queues.get(name);
     if (q === undefined) {
-      // enableOfflineQueue off: an enqueue while Redis is down fails at once instead of waiting for it.
-      q = new Queue(name, { connection: { url: this.#opts.url, enableOfflineQueue: false }, prefix: this.#opts.prefix });
+      // An enqueue while Redis is down fails at once (no offline queue, one retry of a command cut off mid-flight)
+      // instead of waiting for Redis to come back.
+      q = new Queue(name, { connection: { url: this.#opts.url, enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix: this.#opts.prefix });
       q.on('error', (err) => this.#opts.logger.warn({ err, queue: name }, 'Redis connection error'));
       this.#queues.set(name, q);
     }
     return q;
+  }
+
+  /** Fails at once while the connection is down (BullMQ would otherwise wait for it to come back). */
+  async #assertConnected(queue: Queue): Promise<void> {
+    const client = await queue.backend.client;
+    const status = (client as { status?: string }).status;
+    if (status !== undefined && status !== 'ready') throw new Error(`the connection is ${status}`);
   }
 
   async #withTimeout<T>(fn: () => Promise<T>): Promise<T> {

@@ -101,6 +101,39 @@ describe.each(redisCases)('two workers on one Redis (%s)', (driver) => {
     expect(workers.map((w) => w.worker)).toEqual(['w1', 'w2']);
   });
 
+  it('gives the typed error, and keeps no job row, when Redis goes away after the queue connected', async () => {
+    // A loopback TCP proxy in front of the test Redis, closed to make Redis unreachable.
+    const target = new URL(TEST_REDIS_URL!);
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = `redis://127.0.0.1:${(proxy.address() as net.AddressInfo).port}${target.pathname}`;
+    const prefix = testPrefix();
+    const queue = await BullJobQueue.connect({ url, db, prefix });
+    try {
+      expect((await queue.enqueue({ name: 'import', data: { source: 'tidy' }, key: 'before' })).enqueued).toBe(true);
+      await new Promise<void>((r) => {
+        proxy.close(() => r());
+        for (const s of sockets) s.destroy();
+      });
+      const err = await queue.enqueue({ name: 'import', data: { source: 'tidy' }, key: 'after' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RedisUnavailableError);
+      expect((err as Error).message).toContain(`Redis at ${url} is unreachable`);
+      expect((await recentJobRuns(db)).map((r) => r.jobKey)).toEqual(['before']);
+    } finally {
+      await queue.close().catch(() => {});
+      await dropPrefix(TEST_REDIS_URL!, prefix);
+    }
+  });
+
   it('a second producer process enqueueing the same keys adds nothing', async () => {
     const processors: JobProcessors = { import: async (_d, ctx) => logExecution(db, ctx.key, 'w', ctx.attempt) };
     const url = TEST_REDIS_URL!;
