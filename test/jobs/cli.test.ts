@@ -42,9 +42,11 @@ function resultOf(stdout: string): unknown {
 describe('earworm jobs and models commands (in-process)', () => {
   let dir: string;
   let env: Record<string, string>;
-  const earworm = (...args: string[]) =>
+  const earworm = (...argsAndEnv: (string | Record<string, string>)[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+      const args = argsAndEnv.filter((a): a is string => typeof a === 'string');
+      const extra = argsAndEnv.find((a): a is Record<string, string> => typeof a !== 'string') ?? {};
+      execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env, ...extra }, timeout: 120_000 }, (err, stdout, stderr) => {
         resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
       });
     });
@@ -108,6 +110,9 @@ describe('earworm jobs and models commands (in-process)', () => {
     const w = await earworm('worker');
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/earworm worker needs REDIS_URL/);
+    const noPg = await earworm('worker', { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(noPg.code).toBe(2);
+    expect(noPg.stderr).toMatch(/earworm worker needs DATABASE_URL \(Postgres\)/);
     const bad = await earworm('jobs:enqueue', 'train', '--targets', 'everything');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad data for job train: targets\.0/);

@@ -28,6 +28,9 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (config.redisUrl === undefined) {
     throw new UsageError('earworm worker needs REDIS_URL (e.g. redis://127.0.0.1:6379). Without Redis, jobs run inside `earworm start`.');
   }
+  if (config.databaseUrl === undefined) {
+    throw new UsageError('earworm worker needs DATABASE_URL (Postgres): the embedded database cannot be shared with `earworm start` and other workers.');
+  }
   const queues = values.queues === undefined ? [...QUEUE_NAMES] : values.queues.split(',').map((q) => q.trim());
   for (const q of queues) if (!(QUEUE_NAMES as readonly string[]).includes(q)) throw new UsageError(`unknown queue "${q}". ${USAGE}`);
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
