@@ -18,6 +18,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   bench: { summary: 'speed and memory benchmarks', load: () => import('./commands/bench.ts') },
   chat: { summary: 'chat with Earworm in the terminal (LLM planner when LLM_BASE_URL is set, rule planner otherwise)', load: () => import('./commands/chat.ts') },
   mcp: { summary: 'serve the tools to MCP clients: stdio, or --http at /mcp (needs MCP_TOKEN)', load: () => import('./commands/mcp.ts') },
+  worker: { summary: 'run background jobs (import, train, index, Spotify sync) from the Redis at REDIS_URL', load: () => import('./commands/worker.ts') },
+  jobs: { summary: 'recent background jobs with status and progress', load: () => import('./commands/jobs.ts') },
+  'jobs:enqueue': { summary: 'queue a job: <import|train|index|spotify-sync> (runs here when REDIS_URL is unset)', load: () => import('./commands/jobs-enqueue.ts') },
+  models: { summary: 'model versions per kind with metrics, and which is active', load: () => import('./commands/models.ts') },
+  'models:rollback': { summary: 'activate the previous (or --to a named) model version: --kind <kind>', load: () => import('./commands/models-rollback.ts') },
 };
 
 function help(): string {

@@ -43,15 +43,25 @@ export async function recordModelVersion(
 
 /** Makes one version the active one of its kind, atomically (serving never sees zero or two active). */
 export async function activateModelVersion(db: Db, kind: string, version: string): Promise<ModelVersionRow> {
+  const [row] = await activateModelVersions(db, [{ kind, version }]);
+  return row!;
+}
+
+/** Activates several versions (of different kinds) in one transaction: serving sees all of them switch, or none. */
+export async function activateModelVersions(db: Db, targets: readonly { kind: string; version: string }[]): Promise<ModelVersionRow[]> {
   return db.orm.transaction(async (tx) => {
-    const [target] = await tx
-      .select()
-      .from(modelVersions)
-      .where(and(eq(modelVersions.kind, kind), eq(modelVersions.version, version)));
-    if (target === undefined) throw new UnknownModelVersionError(kind, version);
-    await tx.update(modelVersions).set({ active: false }).where(and(eq(modelVersions.kind, kind), eq(modelVersions.active, true)));
-    const [row] = await tx.update(modelVersions).set({ active: true }).where(eq(modelVersions.id, target.id)).returning();
-    return row!;
+    const out: ModelVersionRow[] = [];
+    for (const { kind, version } of targets) {
+      const [target] = await tx
+        .select()
+        .from(modelVersions)
+        .where(and(eq(modelVersions.kind, kind), eq(modelVersions.version, version)));
+      if (target === undefined) throw new UnknownModelVersionError(kind, version);
+      await tx.update(modelVersions).set({ active: false }).where(and(eq(modelVersions.kind, kind), eq(modelVersions.active, true)));
+      const [row] = await tx.update(modelVersions).set({ active: true }).where(eq(modelVersions.id, target.id)).returning();
+      out.push(row!);
+    }
+    return out;
   });
 }
 

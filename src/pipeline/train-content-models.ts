@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersions, recordModelVersion } from '../db/model-versions.ts';
 import { writeArtistPrior } from '../recsys/classifier/artist-prior.ts';
 import { renderModelCard } from '../recsys/classifier/model-card.ts';
 import { MOOD_TAGS, MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
@@ -247,7 +247,7 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
       await storePredictions(db, row.id, Int32Array.from(table.trackIndex, (i) => snap.trackIds[i]!), s.predictions, s.classes);
     }
   }
-  for (const s of staged) await activateModelVersion(db, s.kind, version);
+  await activateModelVersions(db, staged.map((s) => ({ kind: s.kind, version })));
   log.info({ version }, 'content models active');
   return {
     version,
@@ -282,7 +282,7 @@ function catalogueFeatures(snap: CatalogSnapshot, table: FeatureTable, data: Tas
 }
 
 /** Each track's content input: its audio features, its own tags, and its primary artist's Last.fm tags at half weight. */
-function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
+export function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
   return snap.trackIds.length === 0
     ? []
     : Array.from(snap.trackIds, (_, i) => {
@@ -308,7 +308,7 @@ function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
 }
 
 /** Filter attributes per snapshot track; `select` restricts them to the indexed tracks. */
-function indexAttributes(
+export function indexAttributes(
   snap: CatalogSnapshot,
   table: FeatureTable,
   hasVector: Uint8Array,

@@ -5,7 +5,7 @@
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
-import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
+import type { TrackModel } from '../serving/track-model.ts';
 import type { Catalog } from './catalog.ts';
 import type { ToolCallOutcome } from './registry.ts';
 import type { Experiments } from './experiments.ts';
@@ -13,10 +13,8 @@ import type { PreferenceStore } from './preference-store.ts';
 import type { RatingStore } from './rating-store.ts';
 import { DbCatalog } from './services/db-catalog.ts';
 import { DbExperiments } from './services/db-experiments.ts';
-import { DbPreferenceStore } from './services/db-preference-store.ts';
 import { DbRatingStore } from './services/db-rating-store.ts';
-import { buildPreferenceSpace } from './services/preference-space.ts';
-import { RankedTrackRecommender } from './services/ranked-track-recommender.ts';
+import { ServingModels } from './services/serving-models.ts';
 import type { TrackRecommender } from './track-recommender.ts';
 
 /** The shared services every tool call may use. */
@@ -30,6 +28,8 @@ export interface ToolServices {
   /** The recommend-strategy experiment (bandit choice, served tracks, rewards). */
   readonly experiments: Experiments;
   readonly logger: Logger;
+  /** The swappable models behind `recommender` and `preferences` (hot reload: `models.reload()`, ModelWatcher). */
+  readonly models?: ServingModels;
 }
 
 /** Instrumentation of tool calls, told each call's outcome and duration (src/server/metrics.ts implements it). */
@@ -61,11 +61,8 @@ export interface ToolServiceDeps {
 
 /** Builds the real services over the database and the active models. */
 export async function createToolServices(deps: ToolServiceDeps): Promise<ToolServices> {
-  const model = deps.model ?? (await loadTrackModel(deps.db, deps.home));
-  if (model.problem !== undefined) deps.logger.warn({ err: model.problem }, 'serving the popularity floor');
-  const recommender = await RankedTrackRecommender.create(deps.db, model);
+  const models = await ServingModels.create(deps);
   const catalog = await DbCatalog.open(deps.db);
-  const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random);
   const experiments = new DbExperiments(deps.db, deps.random);
-  return { catalog, recommender, ratings: new DbRatingStore(deps.db), preferences, experiments, logger: deps.logger };
+  return { catalog, recommender: models.recommender, ratings: new DbRatingStore(deps.db), preferences: models.preferences, experiments, logger: deps.logger, models };
 }

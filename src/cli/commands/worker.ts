@@ -1,0 +1,65 @@
+/**
+ * `earworm worker [--queues import,train,index,spotify] [--concurrency <n>]`: runs the job processors against the
+ * Redis at REDIS_URL until SIGINT/SIGTERM (finishing the running jobs first), and keeps scheduled retraining set from
+ * EARWORM_RETRAIN_CRON. Run one or more beside `earworm start`; without REDIS_URL jobs run inside `earworm start`.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { openConfiguredDb } from '../../db/db.ts';
+import { BullJobQueue } from '../../jobs/bull-job-queue.ts';
+import { BullJobWorker } from '../../jobs/bull-job-worker.ts';
+import { JobEvents } from '../../jobs/job-events.ts';
+import { scheduleRetraining } from '../../jobs/job-queue.ts';
+import { createJobProcessors } from '../../jobs/job-processors.ts';
+import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { UsageError } from '../usage-error.ts';
+
+const USAGE = `Usage: earworm worker [--queues ${QUEUE_NAMES.join(',')}] [--concurrency <n>]`;
+
+/** Runs the worker until a signal. */
+export async function run(args: string[], config: Config): Promise<number> {
+  let values: { queues?: string | undefined; concurrency?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { queues: { type: 'string' }, concurrency: { type: 'string' } }, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}. ${USAGE}`);
+  }
+  if (config.redisUrl === undefined) {
+    throw new UsageError('earworm worker needs REDIS_URL (e.g. redis://127.0.0.1:6379). Without Redis, jobs run inside `earworm start`.');
+  }
+  if (config.databaseUrl === undefined) {
+    throw new UsageError('earworm worker needs DATABASE_URL (Postgres): the embedded database cannot be shared with `earworm start` and other workers.');
+  }
+  const queues = values.queues === undefined ? [...QUEUE_NAMES] : values.queues.split(',').map((q) => q.trim());
+  for (const q of queues) if (!(QUEUE_NAMES as readonly string[]).includes(q)) throw new UsageError(`unknown queue "${q}". ${USAGE}`);
+  const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer. ${USAGE}`);
+
+  const logger = createLogger({ logLevel: config.logLevel, name: 'worker' });
+  const db = await openConfiguredDb(config);
+  const events = new JobEvents();
+  events.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
+  let worker: BullJobWorker | undefined;
+  try {
+    const producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
+    try {
+      await scheduleRetraining(producer, config.retrainCron);
+    } finally {
+      await producer.close();
+    }
+    // Spotify sync needs the Spotify client, which this worker does not build; those jobs fail saying so.
+    const processors = createJobProcessors({ db, config, logger });
+    worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events, logger, queues: queues as QueueName[], concurrency });
+    logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    logger.info('stopping: finishing running jobs');
+    return 0;
+  } finally {
+    await worker?.close();
+    await db.close();
+  }
+}

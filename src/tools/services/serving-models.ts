@@ -1,0 +1,131 @@
+/**
+ * The models that serving answers from, swappable while the process runs: the chat model (TrackModel), the ranked
+ * recommender over it and the preference store whose feature space is built over its tracks. `recommender` and
+ * `preferences` are stable facades; `reload()` builds the new set aside and swaps it in with one assignment, so a
+ * call already running finishes on the models it started with and no call is dropped. A new active version that
+ * cannot be loaded (missing or corrupt files) is refused and the old one keeps serving.
+ */
+import type { Db } from '../../db/db.ts';
+import { activeModelVersion } from '../../db/model-versions.ts';
+import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { RecsysError } from '../../recsys/errors.ts';
+import type { SeededRandom } from '../../recsys/rng.ts';
+import { loadTrackModel, type TrackModel } from '../../serving/track-model.ts';
+import type { PreferenceStore } from '../preference-store.ts';
+import type { TrackRecommender } from '../track-recommender.ts';
+import { DbPreferenceStore } from './db-preference-store.ts';
+import { buildPreferenceSpace } from './preference-space.ts';
+import { RankedTrackRecommender } from './ranked-track-recommender.ts';
+
+/** What a reload did. */
+export type ReloadOutcome =
+  | { readonly status: 'swapped'; readonly from: string | undefined; readonly to: string | undefined }
+  | { readonly status: 'refused'; readonly kept: string | undefined; readonly problem: RecsysError };
+
+/** Dependencies (as createToolServices receives them). */
+export interface ServingModelDeps {
+  readonly db: Db;
+  readonly home: string;
+  readonly logger: Logger;
+  /** The chat model to start with (default: the active version). */
+  readonly model?: TrackModel;
+  readonly random?: () => SeededRandom;
+}
+
+interface ModelSet {
+  readonly model: TrackModel;
+  readonly recommender: RankedTrackRecommender;
+  readonly preferences: DbPreferenceStore;
+}
+
+/** The swappable models behind the tool services. */
+export class ServingModels {
+  #current: ModelSet;
+  #reloading: Promise<ReloadOutcome> | undefined;
+  #again = false;
+
+  /** Delegates each call to the recommender current when the call starts. */
+  readonly recommender: TrackRecommender;
+  /** Delegates each call to the preference store current when the call starts. */
+  readonly preferences: PreferenceStore;
+
+  private constructor(
+    private readonly deps: ServingModelDeps,
+    first: ModelSet,
+  ) {
+    this.#current = first;
+    const current = () => this.#current;
+    this.recommender = {
+      get description() {
+        return current().recommender.description;
+      },
+      get strategies() {
+        return current().recommender.strategies;
+      },
+      knows: (trackId) => current().recommender.knows(trackId),
+      recommend: (request) => current().recommender.recommend(request),
+      similar: (trackId, k, constraints) => current().recommender.similar(trackId, k, constraints),
+      explain: (request, trackId) => current().recommender.explain(request, trackId),
+    };
+    this.preferences = {
+      nextComparison: (personId, plausible) => current().preferences.nextComparison(personId, plausible),
+      vote: (v) => current().preferences.vote(v),
+      taste: (personId) => current().preferences.taste(personId),
+    };
+  }
+
+  /** Loads the active models (or uses `deps.model`). */
+  static async create(deps: ServingModelDeps): Promise<ServingModels> {
+    const model = deps.model ?? (await loadTrackModel(deps.db, deps.home));
+    if (model.problem !== undefined) deps.logger.warn({ err: model.problem }, 'serving the popularity floor');
+    return new ServingModels(deps, await ServingModels.build(deps, model));
+  }
+
+  private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
+    const recommender = await RankedTrackRecommender.create(deps.db, model);
+    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random);
+    return { model, recommender, preferences };
+  }
+
+  /** The chat model serving now. */
+  get model(): TrackModel {
+    return this.#current.model;
+  }
+
+  /**
+   * Loads the active versions again and swaps them in. Refuses (keeping the current models) when the active chat
+   * model cannot be loaded while a working one is serving. Calls made during a reload share it, and one more reload
+   * follows so that a version activated meanwhile is not missed.
+   */
+  reload(): Promise<ReloadOutcome> {
+    if (this.#reloading !== undefined) {
+      this.#again = true;
+      return this.#reloading;
+    }
+    const run = this.#reload().finally(() => {
+      this.#reloading = undefined;
+      if (this.#again) {
+        this.#again = false;
+        void this.reload().catch((err: unknown) => this.deps.logger.error({ err }, 'model reload failed'));
+      }
+    });
+    this.#reloading = run;
+    return run;
+  }
+
+  async #reload(): Promise<ReloadOutcome> {
+    const old = this.#current.model;
+    // Only the content index or the classifiers changed: keep the loaded chat model, rebuild what depends on them.
+    const active = await activeModelVersion(this.deps.db, TRACK_MODEL_KIND);
+    const same = old.source === 'model' && active !== undefined && active.version === old.version;
+    const next = same ? old : await loadTrackModel(this.deps.db, this.deps.home);
+    if (next.source !== 'model' && next.problem !== undefined && old.source === 'model') {
+      this.deps.logger.error({ err: next.problem, kept: old.version }, 'the active chat model cannot be loaded; still serving the previous version');
+      return { status: 'refused', kept: old.version, problem: next.problem };
+    }
+    this.#current = await ServingModels.build(this.deps, next);
+    this.deps.logger.info({ from: old.version, to: next.version }, 'models reloaded');
+    return { status: 'swapped', from: old.version, to: next.version };
+  }
+}
