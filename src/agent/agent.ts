@@ -59,7 +59,7 @@ export class Agent {
   /** Answers one message. */
   async handle(input: TurnInput): Promise<AgentReply> {
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
-    const ctx = contextFor(this.options.services, input.personId);
+    const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
     const plan = planTurn(input.text, state);
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
