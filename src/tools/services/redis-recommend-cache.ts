@@ -37,9 +37,12 @@ export class RedisRecommendCache implements RecommendCache {
     this.ttl = options.ttlSeconds ?? 600;
   }
 
-  /** Opens a connection to `url` (e.g. Config.redisUrl); commands fail fast instead of queueing while it is down. */
+  /**
+   * Opens a connection to `url` (e.g. Config.redisUrl). Commands wait for the connection, but give up after one
+   * reconnection attempt, so an outage costs a recommend call about a tenth of a second, not a hang.
+   */
   static connect(url: string, options: RedisRecommendCacheOptions = {}): RedisRecommendCache {
-    const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: (times) => Math.min(times * 100, 2000) });
     redis.on('error', (err) => options.onError?.(err));
     return new RedisRecommendCache(redis, options, true);
   }
