@@ -15,10 +15,11 @@ import { openHarness, valueOf, type Harness } from '../tools/support/tool-harnes
 const REDIS_URL = process.env.EARWORM_TEST_REDIS_URL || 'redis://127.0.0.1:56379/8';
 const PREFIX = `earworm:test:${randomBytes(4).toString('hex')}:`;
 
-type Backend = { name: string; open: () => RecommendCache };
+/** `scope` keeps the databases of one run apart: person ids repeat across them, so they need their own key space (as deployments sharing a Redis do). */
+type Backend = { name: string; open: (scope?: string) => RecommendCache };
 const BACKENDS: Backend[] = [
   { name: 'memory', open: () => new LruRecommendCache() },
-  { name: 'redis', open: () => RedisRecommendCache.connect(REDIS_URL, { prefix: PREFIX, ttlSeconds: 60 }) },
+  { name: 'redis', open: (scope = 'unit') => RedisRecommendCache.connect(REDIS_URL, { prefix: `${PREFIX}${scope}:`, ttlSeconds: 60 }) },
 ];
 
 afterAll(async () => {
@@ -67,7 +68,7 @@ describe.each(DRIVERS)('recommend with the cache on %s', (driver) => {
 
   describe.each(BACKENDS)('$name', (backend) => {
     it('returns the same answer until a vote, a rating or a stated-tastes change invalidates it', async () => {
-      const cache = backend.open();
+      const cache = backend.open(driver);
       const services: ToolServices = { ...h.services, recommendCache: cache };
       try {
         const personId = await resolvePerson(h.db, 'test', `cache-${backend.name}`);

@@ -10,7 +10,12 @@ function leaves(v: unknown, out: { numbers: number[]; strings: string[]; keys: s
   if (typeof v === 'number') out.numbers.push(v);
   else if (typeof v === 'string') out.strings.push(v);
   else if (Array.isArray(v)) for (const x of v) leaves(x, out);
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.keys.push(k), leaves(x, out));
+  else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      out.keys.push(k);
+      leaves(x, out);
+    }
+  }
   return out;
 }
 
