@@ -97,38 +97,37 @@ export async function runCacheBench(config: Config, opts: CacheBenchOptions = {}
     ];
     if (config.redisUrl !== undefined) runs.push({ name: 'Redis', cache: () => RedisRecommendCache.connect(config.redisUrl!, { prefix: `earworm:bench:${Date.now()}:` }) });
     else print('  (Redis run skipped: REDIS_URL is not set)');
-    for (const [r, run] of runs.entries()) {
+    // The runs take turns event by event, so that they share the machine's load and the figures compare.
+    const states = runs.map((run, r) => {
       const cache = run.cache();
-      const withCache = { ...services, recommendCache: cache };
-      const people = new Map<number, number>();
-      const personOf = async (k: number) => {
-        let id = people.get(k);
-        if (id === undefined) people.set(k, (id = await resolvePerson(db, 'bench', `cache-${Date.now()}-${r}-${k}`)));
-        return id;
-      };
-      const times: number[] = [];
-      const hitTimes: number[] = [];
-      const t0 = performance.now();
-      for (const e of events) {
-        const ctx = contextFor(withCache, await personOf(e.person), { platform: 'bench' });
+      return { run, r, cache, services: { ...services, recommendCache: cache }, people: new Map<number, number>(), times: [] as number[], hitTimes: [] as number[], busy: 0 };
+    });
+    const stamp = Date.now();
+    for (const e of events) {
+      for (const st of states) {
+        let personId = st.people.get(e.person);
+        if (personId === undefined) st.people.set(e.person, (personId = await resolvePerson(db, 'bench', `cache-${stamp}-${st.r}-${e.person}`)));
+        const ctx = contextFor(st.services, personId, { platform: 'bench' });
         if (e.kind === 'rate') {
           await callTool('rate_track', { track: e.track, rating: 'skip' }, ctx);
           continue;
         }
-        const hitsBefore = cache.counters.hits;
-        const s = performance.now();
+        const hitsBefore = st.cache.counters.hits;
+        const t = performance.now();
         const out = await callTool('recommend', e.args, ctx);
-        const ms = performance.now() - s;
-        times.push(ms);
-        if (cache.counters.hits > hitsBefore) hitTimes.push(ms);
+        const ms = performance.now() - t;
+        st.times.push(ms);
+        st.busy += ms;
+        if (st.cache.counters.hits > hitsBefore) st.hitTimes.push(ms);
         if (out.kind !== 'ok') throw new Error(`recommend failed: ${out.message}`);
       }
-      const seconds = (performance.now() - t0) / 1000;
-      const c = cache.counters;
+    }
+    for (const st of states) {
+      const c = st.cache.counters;
       const ratio = c.hits + c.misses > 0 ? c.hits / (c.hits + c.misses) : 0;
-      print(`${run.name.padEnd(18)} hit ratio ${(100 * ratio).toFixed(1).padStart(5)} %  all: ${summary(times)}  ${(times.length / seconds).toFixed(0)} requests/s`);
-      if (hitTimes.length > 0) print(`${''.padEnd(18)} hits alone: ${summary(hitTimes)}`);
-      await cache.close();
+      print(`${st.run.name.padEnd(18)} hit ratio ${(100 * ratio).toFixed(1).padStart(5)} %  all: ${summary(st.times)}  ${(st.times.length / (st.busy / 1000)).toFixed(0)} requests/s`);
+      if (st.hitTimes.length > 0) print(`${''.padEnd(18)} hits alone: ${summary(st.hitTimes)}`);
+      await st.cache.close();
     }
   } finally {
     await db.close();

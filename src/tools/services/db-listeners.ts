@@ -22,6 +22,9 @@ export interface DbListenersOptions {
   readonly minSimilarity?: number;
   /** Neighbours considered for candidates [20]. */
   readonly neighbours?: number;
+  /** Everyone else's profiles are rebuilt at most this often, ms, even when ratings changed [30000]; the asking person's is always fresh. */
+  readonly minRebuildMs?: number;
+  readonly now?: () => number;
 }
 
 interface Profile {
@@ -52,7 +55,9 @@ const dot = (a: Float64Array, b: Float64Array) => {
 
 /** Listeners in Postgres/PGlite. */
 export class DbListeners implements Listeners {
-  private profiles: { fingerprint: string; byPerson: Map<number, Profile> } | undefined;
+  private profiles: { fingerprint: string; at: number; byPerson: Map<number, Profile> } | undefined;
+  private readonly minRebuildMs: number;
+  private readonly now: () => number;
   private readonly ials: IalsRecommender | undefined;
   private readonly indexOf: Map<number, number>;
   private readonly minSimilarity: number;
@@ -70,6 +75,8 @@ export class DbListeners implements Listeners {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
     this.minSimilarity = options.minSimilarity ?? 0.3;
     this.neighbours = options.neighbours ?? 20;
+    this.minRebuildMs = options.minRebuildMs ?? 30_000;
+    this.now = options.now ?? Date.now;
   }
 
   async similar(personId: number, count: number): Promise<SimilarListenersSummary> {
@@ -148,7 +155,8 @@ export class DbListeners implements Listeners {
   /** The person's profile and their nearest listeners (similarity ≥ minSimilarity), best first. */
   private async nearest(personId: number, count: number): Promise<{ me: Profile | undefined; near: { profile: Profile; similarity: number }[] }> {
     const all = await this.load();
-    const me = all.get(personId);
+    // The asking person's own profile is always current (they may have just liked something).
+    const me = (await this.build(personId)).get(personId);
     if (me === undefined) return { me, near: [] };
     const near: { profile: Profile; similarity: number }[] = [];
     for (const p of all.values()) {
@@ -172,13 +180,26 @@ export class DbListeners implements Listeners {
     return parts.length === 0 ? undefined : parts.reduce((x, y) => x + y, 0) / parts.length;
   }
 
+  /** Everyone's profiles, rebuilt when the fingerprint changed and the last build is older than minRebuildMs. */
   private async load(): Promise<Map<number, Profile>> {
+    if (this.profiles !== undefined && this.now() - this.profiles.at < this.minRebuildMs) return this.profiles.byPerson;
     const [f] = await this.db.rows<Record<string, unknown>>(sql`
       select (select count(*) from interactions where source = ${RATING_SOURCE})::text || ':' || coalesce((select max(id) from interactions where source = ${RATING_SOURCE}), 0)::text
         || ':' || (select count(*) from person_seeds)::text || ':' || coalesce((select max(created_at) from person_seeds)::text, '')
         || ':' || coalesce((select max(updated_at) from preference_models)::text, '') as fingerprint`);
     const fingerprint = String(f?.fingerprint ?? '');
-    if (this.profiles !== undefined && this.profiles.fingerprint === fingerprint) return this.profiles.byPerson;
+    if (this.profiles !== undefined && this.profiles.fingerprint === fingerprint) {
+      this.profiles = { ...this.profiles, at: this.now() };
+      return this.profiles.byPerson;
+    }
+    const byPerson = await this.build();
+    this.profiles = { fingerprint, at: this.now(), byPerson };
+    return byPerson;
+  }
+
+  /** Profiles of everyone, or of one person. */
+  private async build(only?: number): Promise<Map<number, Profile>> {
+    const who = only === undefined ? sql`person_id is not null` : sql`person_id = ${only}`;
     const liked = new Map<number, Set<number>>();
     const rated = new Map<number, Set<number>>();
     const add = (m: Map<number, Set<number>>, p: number, t: number) => {
@@ -188,16 +209,16 @@ export class DbListeners implements Listeners {
     };
     const ratings = await this.db.rows<{ person_id: number; track_id: number; kind: string }>(sql`
       select distinct on (person_id, track_id) person_id, track_id, kind from interactions
-      where source = ${RATING_SOURCE} and person_id is not null and track_id is not null
+      where source = ${RATING_SOURCE} and ${who} and track_id is not null
       order by person_id, track_id, created_at desc, id desc`);
     for (const r of ratings) {
       add(rated, Number(r.person_id), Number(r.track_id));
       if (r.kind === 'like') add(liked, Number(r.person_id), Number(r.track_id));
     }
-    const seeds = await this.db.rows<{ person_id: number; track_id: number }>(sql`select distinct person_id, track_id from person_seeds`);
+    const seeds = await this.db.rows<{ person_id: number; track_id: number }>(sql`select distinct person_id, track_id from person_seeds where ${who}`);
     for (const r of seeds) add(liked, Number(r.person_id), Number(r.track_id));
     const bts = await this.db.rows<{ person_id: number; feature_version: string; weights: number[]; votes: number }>(
-      sql`select person_id, feature_version, weights, votes from preference_models where votes > 0`,
+      sql`select person_id, feature_version, weights, votes from preference_models where votes > 0 and ${who}`,
     );
     const btOf = new Map(bts.map((r) => [Number(r.person_id), r]));
     const byPerson = new Map<number, Profile>();
@@ -223,7 +244,6 @@ export class DbListeners implements Listeners {
         ...(row !== undefined && bt !== undefined ? { bt: { version: row.feature_version.split('|stated:')[0]!, w: bt } } : {}),
       });
     }
-    this.profiles = { fingerprint, byPerson };
     return byPerson;
   }
 
