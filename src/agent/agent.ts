@@ -62,7 +62,7 @@ export class Agent {
     // Every log line of this turn (tool failures included) carries its turn id.
     const log = this.logger.child({ turn: randomUUID(), personId: input.personId, platform: input.platform });
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
-    const ctx = contextFor(this.options.services, input.personId);
+    const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
     const plan = planTurn(input.text, state);
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.

@@ -16,6 +16,7 @@ export type Intent =
   | 'rate'
   | 'explain'
   | 'profile'
+  | 'onboard'
   | 'genres'
   | 'connect'
   | 'export'
@@ -119,6 +120,9 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
     if (track !== undefined) return { intent: 'explain', calls: [{ name: 'explain_recommendation', args: { track: track.id } }], ...keep };
   }
 
+  const onboard = parseStatedTastes(text, t);
+  if (onboard !== undefined) return { intent: 'onboard', calls: [{ name: 'set_tastes', args: onboard }], ...keep };
+
   const seed = parseSeed(text);
   // Words inside a named seed ("Daft Punk", "One More Time") are not genres or counts.
   const rest = seed === undefined ? text : text.replace(seed.span, ' ');
@@ -162,9 +166,57 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
   return { intent: 'unclear', calls: [], ...keep };
 }
 
+/** "I'm into …", "I like …", "my favourite artists are …": someone stating tastes rather than asking for music. */
+const ONBOARD_RE = /^(?:(?:i'?m|i am) (?:really |mostly |very |quite )?(?:into|a (?:big |huge )?fan of)|i (?:really |mostly |mainly |usually )?(?:like|love|enjoy|dig|listen to)|my (?:favou?rite|fave|top) (?:artists?|bands?|genres?|music|singers?)(?: (?:are|is|include))?|(?:set|update|change) my tastes?(?: to)?)\s+/;
+
+/** Mood words people use when stating tastes, beyond MOODS. */
+const STATED_MOODS: Record<string, string> = { ...MOODS, chill: 'calm', chilled: 'calm', 'laid back': 'calm', 'laid-back': 'calm', relaxed: 'calm', relaxing: 'calm', upbeat: 'happy', dark: 'sad' };
+
+/** Words that say nothing about a taste ("stuff", "a bit of"). */
+const STATED_FILLER = /\b(?:a lot of|lots of|loads of|plenty of|stuff|music|songs?|tracks?|things?|tunes|bands?|artists?|kind of|kinda|sort of|a bit of|some|mostly|mainly|really|also|too|like|the likes of|anything by|everything by|by|genre|genres|vibes?|sounds?|mood|moods|with|please)\b/gi;
+
+/** The set_tastes arguments of a taste statement, or undefined when the utterance is not one. */
+function parseStatedTastes(text: string, t: string): Record<string, unknown> | undefined {
+  const m = ONBOARD_RE.exec(t);
+  if (m === null) return undefined;
+  // "I like the second one" / "I love it" rate tracks; "I like songs like X" asks for music.
+  if (/\b(recommend\w*|suggest\w*|play|give me|find|show me|something|anything|similar|more)\b/.test(t)) return undefined;
+  const rest = text.slice(m[0].length).replace(/[.!?]+$/, '');
+  if (new RegExp(`^(the |number )?${ORDINAL}( one| track| song)?$`, 'i').test(rest.trim()) || /^(it|this|that|them|these|those)\b/i.test(rest.trim())) return undefined;
+  if (/\blike\b/i.test(rest)) return undefined;
+  const lower = rest.toLowerCase();
+  const energy = /\b(low|lower|little|less)[- ]energy\b/.test(lower) ? 0.2 : /\b(high|higher|lots of|more)[- ]energy\b/.test(lower) ? 0.8 : /\b(medium|mid|moderate)[- ]energy\b/.test(lower) ? 0.5 : undefined;
+  const labelWords = Object.keys({ ...GENRES, ...STATED_MOODS }).sort((a, b) => b.length - a.length);
+  const genres: string[] = [];
+  const moods: string[] = [];
+  const artists: string[] = [];
+  for (const part of rest.split(/,|;|\band\b|\bor\b|\bplus\b|\bbut\b|\//i)) {
+    let p = ` ${part} `.replace(/\b(?:low|lower|little|less|high|higher|lots of|more|medium|mid|moderate)[- ]energy\b/gi, ' ').replace(STATED_FILLER, ' ').replace(/\s+/g, ' ').trim();
+    if (p === '') continue;
+    // A capitalised part names an artist ("Daft Punk" is not punk), unless it is a label itself ("Jazz").
+    const named = /^\p{Lu}/u.test(p) && GENRES[p.toLowerCase()] === undefined && STATED_MOODS[p.toLowerCase()] === undefined;
+    if (!named) {
+      genres.push(...matchLabels(p.toLowerCase(), GENRES, new Set()));
+      moods.push(...matchLabels(p.toLowerCase(), STATED_MOODS, new Set()));
+      for (const w of labelWords) p = p.replace(new RegExp(`(^|[^\\w&-])${w.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}(?=$|[^\\w&-])`, 'gi'), '$1 ');
+      p = p.replace(/\s+/g, ' ').trim();
+    }
+    if (p !== '' && p.split(' ').length <= 5 && /\p{L}/u.test(p)) artists.push(p);
+  }
+  const args: Record<string, unknown> = {
+    ...(genres.length > 0 ? { genres: [...new Set(genres)] } : {}),
+    ...(moods.length > 0 ? { moods: [...new Set(moods)] } : {}),
+    ...(energy !== undefined ? { energy } : {}),
+    ...(artists.length > 0 ? { artists: artists.slice(0, 10) } : {}),
+  };
+  return Object.keys(args).length > 0 ? args : undefined;
+}
+
 /** Adds the tool call for a plan's query, count and constraints. */
 function withCalls(p: Omit<Plan, 'calls'> & { query: BaseQuery; count: number }): Plan {
-  return { ...p, calls: [queryCall(p.query, p.constraints, p.count)] };
+  const call = queryCall(p.query, p.constraints, p.count);
+  // The activity is context for the strategy bandit (recommend's `activity`).
+  return { ...p, calls: [p.activity !== undefined && call.name === 'recommend' ? { ...call, args: { ...call.args, activity: p.activity } } : call] };
 }
 
 /** The tool call that runs a base query under constraints. */

@@ -101,6 +101,14 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
     }
     case 'profile':
       return { reply: { ...base, text: profileText(v), cards: ((v.liked as Record<string, unknown>[]) ?? []).flatMap((c) => toReplyCard(c) ?? []).slice(0, 5), suggestions: ['recommend something for me', 'compare two songs'] }, state };
+    case 'onboard': {
+      const st = v.stated as { genres: string[]; moods: string[]; energy: number | null; artists: string[] };
+      const parts = [...st.artists, ...st.genres, ...st.moods.map((m) => `${m} music`)];
+      if (st.energy !== null) parts.push(st.energy < 0.4 ? 'low energy' : st.energy > 0.6 ? 'high energy' : 'medium energy');
+      const lines = [parts.length > 0 ? `Noted: you like ${parts.join(', ')}. I'll start from that, and your votes and likes will take over as they come.` : 'Noted.'];
+      lines.push(...((v.notes as string[] | undefined) ?? []));
+      return { reply: { ...base, text: lines.join('\n'), suggestions: ['recommend something for me', 'compare two songs', 'my profile'] }, state };
+    }
     case 'genres': {
       const names = (k: string) => ((v[k] as { name: string }[]) ?? []).map((g) => g.name).join(', ') || '(none yet)';
       return { reply: { ...base, text: `Genres: ${names('genres')}.\nMoods: ${names('moods')}.`, suggestions: ['calm pop songs', 'energetic rock'] }, state };
@@ -180,6 +188,9 @@ function profileText(v: Record<string, unknown>): string {
 export function failureText(o: Exclude<ToolCallOutcome, { kind: 'ok' }>): string {
   if (o.kind === 'retry' && o.code === 'ambiguous_track' && o.candidates !== undefined) {
     return `Which one do you mean?\n${o.candidates.slice(0, 5).map((c, i) => `  ${i + 1}. ${c.label}`).join('\n')}\nSay it with the artist, e.g. "similar to Creep by Radiohead".`;
+  }
+  if (o.kind === 'retry' && o.code === 'ambiguous_artist' && o.candidates !== undefined) {
+    return `Which artist do you mean?\n${o.candidates.slice(0, 5).map((c, i) => `  ${i + 1}. ${c.label}`).join('\n')}\nSay it with their full name.`;
   }
   if (o.kind === 'retry' && /^(unknown_track|unknown_artist|no_seeds_found)$/.test(o.code)) {
     return 'I could not find that in the catalogue. Try a song title with its artist, or an artist name.';

@@ -89,7 +89,7 @@ function summary(ms: number[]): string {
 }
 
 /** The configured database when a chat model is active there, else a synthetic one. */
-async function openBenchDb(config: Config): Promise<{ db: Db; cleanup: () => Promise<void>; label: { home: string; what: string } }> {
+export async function openBenchDb(config: Config): Promise<{ db: Db; cleanup: () => Promise<void>; label: { home: string; what: string } }> {
   const hasEmbedded = config.databaseUrl !== undefined || existsSync(path.join(config.home, 'pgdata'));
   if (hasEmbedded) {
     const db = await openConfiguredDb(config);

@@ -60,7 +60,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       person = undefined;
       throw err;
     });
-    return contextFor(options.services, await person);
+    return contextFor(options.services, await person, { platform: 'mcp' });
   };
 
   mcp.server.registerCapabilities({ tools: { listChanged: false } });

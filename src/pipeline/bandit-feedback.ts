@@ -2,12 +2,16 @@
  * DB glue of the strategy bandit: like/skip feedback is stored once per interaction id, and only a newly stored
  * feedback row moves its arm's counts, so a retried delivery never counts twice.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { banditArms, feedback, servedRecommendations } from '../db/schema.ts';
+import { scopeLevels } from '../recsys/experiments/contextual-bandit.ts';
 import { ThompsonBandit } from '../recsys/experiments/thompson-bandit.ts';
 
-/** Records like/skip feedback; returns whether it was new (and so counted). */
+/**
+ * Records like/skip feedback; returns whether it was new (and so counted). A contextual scope
+ * (`recommend@a=…|t=…`) moves the counts of every level of its hierarchy (global, activity, full context).
+ */
 export async function recordFeedback(
   db: Db,
   f: { interactionId: string; personId: number; trackId: number | null; scope: string; arm: string; liked: boolean },
@@ -15,15 +19,17 @@ export async function recordFeedback(
   return db.orm.transaction(async (tx) => {
     const inserted = await tx.insert(feedback).values(f).onConflictDoNothing().returning({ id: feedback.id });
     if (inserted.length === 0) return { recorded: false };
-    await tx
-      .insert(banditArms)
-      .values({ scope: f.scope, arm: f.arm, successes: f.liked ? 1 : 0, failures: f.liked ? 0 : 1 })
-      .onConflictDoUpdate({
-        target: [banditArms.scope, banditArms.arm],
-        set: f.liked
-          ? { successes: sql`${banditArms.successes} + 1`, updatedAt: new Date() }
-          : { failures: sql`${banditArms.failures} + 1`, updatedAt: new Date() },
-      });
+    for (const scope of scopeLevels(f.scope)) {
+      await tx
+        .insert(banditArms)
+        .values({ scope, arm: f.arm, successes: f.liked ? 1 : 0, failures: f.liked ? 0 : 1 })
+        .onConflictDoUpdate({
+          target: [banditArms.scope, banditArms.arm],
+          set: f.liked
+            ? { successes: sql`${banditArms.successes} + 1`, updatedAt: new Date() }
+            : { failures: sql`${banditArms.failures} + 1`, updatedAt: new Date() },
+        });
+    }
     return { recorded: true };
   });
 }
@@ -33,6 +39,34 @@ export async function loadBandit(db: Db, scope: string, arms: readonly string[])
   const rows = await db.orm.select().from(banditArms).where(eq(banditArms.scope, scope));
   const byArm = new Map(rows.map((r) => [r.arm, r]));
   return new ThompsonBandit(arms.map((arm) => ({ arm, successes: byArm.get(arm)?.successes ?? 0, failures: byArm.get(arm)?.failures ?? 0 })));
+}
+
+/** Every arm of each of these scopes (scopes with no rows are absent from the map). */
+export async function armsOfScopes(db: Db, scopes: readonly string[]): Promise<Map<string, { arm: string; successes: number; failures: number }[]>> {
+  const out = new Map<string, { arm: string; successes: number; failures: number }[]>();
+  if (scopes.length === 0) return out;
+  const rows = await db.orm.select().from(banditArms).where(inArray(banditArms.scope, [...scopes]));
+  for (const r of rows) {
+    const list = out.get(r.scope) ?? [];
+    list.push({ arm: r.arm, successes: r.successes, failures: r.failures });
+    out.set(r.scope, list);
+  }
+  return out;
+}
+
+/** Every arm of every scope that starts with `prefix`, by scope. */
+export async function armsByScopePrefix(db: Db, prefix: string): Promise<Map<string, { arm: string; successes: number; failures: number }[]>> {
+  const rows = await db.orm
+    .select()
+    .from(banditArms)
+    .where(sql`starts_with(${banditArms.scope}, ${prefix})`);
+  const out = new Map<string, { arm: string; successes: number; failures: number }[]>();
+  for (const r of rows) {
+    const list = out.get(r.scope) ?? [];
+    list.push({ arm: r.arm, successes: r.successes, failures: r.failures });
+    out.set(r.scope, list);
+  }
+  return out;
 }
 
 /** Like and skip counts of one arm. */

@@ -40,16 +40,36 @@ export interface ArmEvidence {
   readonly failures: number;
 }
 
+/** What a recommend call tells the contextual bandit besides the clock: the activity or mood asked for, the platform. */
+export interface RequestContext {
+  readonly activity?: string;
+  readonly platform?: string;
+}
+
+/** One context's evidence per arm (the context key is `a=…|t=…|d=…|p=…`). */
+export interface ContextEvidence {
+  readonly context: string;
+  readonly arms: readonly (ArmEvidence & {
+    /** Posterior mean like rate with backoff to the activity and global levels. */
+    readonly posteriorMean: number;
+  })[];
+}
+
 /** Runs the strategy experiment. */
 export interface Experiments {
   /** The person's variant (a pure function of the person). */
   variantOf(personId: number): StrategyVariant;
-  /** Picks the strategy for a person among the available ones. */
-  choose(personId: number, available: readonly Strategy[]): Promise<StrategyChoice>;
+  /**
+   * Picks the strategy for a person among the available ones: in the bandit variant by contextual Thompson sampling
+   * (time-of-day bucket and weekday/weekend from the clock, plus the request's activity/mood and platform).
+   */
+  choose(personId: number, available: readonly Strategy[], context?: RequestContext): Promise<StrategyChoice>;
   /** Remembers that `choice` served these tracks to the person. */
   served(personId: number, choice: StrategyChoice, trackIds: readonly number[]): Promise<void>;
   /** Rewards the strategy that served the track (like = success); a no-op for tracks recommend never served. */
   reward(r: { personId: number; trackId: number; liked: boolean; interactionId?: string }): Promise<{ counted: boolean; strategy?: string }>;
   /** Evidence per arm of a scope (arms with no feedback are absent). */
   arms(scope: string): Promise<ArmEvidence[]>;
+  /** Evidence per arm in every full context of the bandit variant that has feedback. */
+  contextArms(): Promise<ContextEvidence[]>;
 }

@@ -37,6 +37,14 @@ const output = z.object({
     your_variant: z.string(),
     variants: z.array(line.extend({ variant: z.string(), share: z.number() })),
   }),
+  by_context: z
+    .array(
+      z.object({
+        context: z.string().describe('a=activity or mood asked for | t=time of day (UTC) | d=weekday/weekend | p=platform'),
+        arms: z.array(line.extend({ arm: z.string(), posterior_mean: z.number().describe('Like rate the contextual bandit believes, backing off to the activity and global evidence.') })),
+      }),
+    )
+    .describe('The contextual bandit: arm performance per context that has feedback, with 95 % intervals.'),
 });
 
 const LEVEL = 0.95;
@@ -53,7 +61,7 @@ export const getExperimentStats = defineTool({
   name: 'get_experiment_stats',
   title: 'Recommendation experiment statistics',
   description:
-    'Report how the recommendation strategies (cf, content, hybrid, explore) perform: for each, likes, skips, like rate with a 95 % interval, a significance test of the best strategy against the rest, and the A/B split between the bandit and the hybrid-only control (with the variant of the person asking). Call it when someone asks how recommendations or experiments are doing.',
+    'Report how the recommendation strategies (cf, content, hybrid, explore) perform: for each, likes, skips, like rate with a 95 % interval, a significance test of the best strategy against the rest, the A/B split between the bandit and the hybrid-only control (with the variant of the person asking), and per context (time of day, weekday/weekend, activity or mood, platform) how each strategy does. Call it when someone asks how recommendations or experiments are doing.',
   input,
   output,
   writes: false,
@@ -77,10 +85,15 @@ export const getExperimentStats = defineTool({
       const t = total(v.name === 'bandit' ? stored : await ctx.experiments.arms(scopeOf(v.name)));
       variants.push({ variant: v.name, share: v.weight / weightSum, ...summary(t.s, t.f) });
     }
+    const byContext = (await ctx.experiments.contextArms()).map((c) => ({
+      context: c.context,
+      arms: c.arms.map((a) => ({ arm: a.arm, posterior_mean: a.posteriorMean, ...summary(a.successes, a.failures) })),
+    }));
     return ok({
       arms,
       ...(bestVsRest !== undefined ? { best_vs_rest: bestVsRest } : {}),
       experiment: { name: STRATEGY_EXPERIMENT, your_variant: ctx.experiments.variantOf(ctx.personId), variants },
+      by_context: byContext,
     });
   },
 });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { TrackCard } from './catalog.ts';
 import { cardOut, trackCard } from './schemas.ts';
+import { hasTastes } from './stated-tastes.ts';
 import { defineTool, ok } from './tool.ts';
 
 const input = z.object({}).strict();
@@ -15,6 +16,16 @@ const output = z.object({
   top_genres: count.describe('Genres among liked tracks.'),
   top_moods: count.describe('Moods among liked tracks.'),
   leanings: z.array(z.object({ feature: z.string(), weight: z.number() })).describe('What the A/B votes weigh most (positive: more of it).'),
+  stated: z
+    .object({
+      genres: z.array(z.string()),
+      moods: z.array(z.string()),
+      energy: z.number().nullable(),
+      artists: z.array(z.string()),
+      weight: z.number().describe('How much the stated tastes still count, 0..1 (fades as votes and likes arrive).'),
+    })
+    .nullable()
+    .describe('What the person stated they like (set_tastes), or null; the other fields are what Earworm learnt.'),
 });
 
 const tally = (cards: readonly TrackCard[], key: 'genre' | 'mood') => {
@@ -27,13 +38,14 @@ const tally = (cards: readonly TrackCard[], key: 'genre' | 'mood') => {
 export const getTasteProfile = defineTool({
   name: 'get_taste_profile',
   title: 'Taste profile',
-  description: "Summarise the person's taste: liked tracks, rating counts, genres and moods they like, and what their A/B votes taught the taste model (with its confidence).",
+  description: "Summarise the person's taste: liked tracks, rating counts, genres and moods they like, what their A/B votes taught the taste model (with its confidence), and what they stated they like (set_tastes) with how much it still counts.",
   input,
   output,
   writes: false,
   async execute(_args, ctx) {
     const o = await ctx.ratings.opinions(ctx.personId);
     const taste = await ctx.preferences.taste(ctx.personId);
+    const stated = await ctx.tastes.stated(ctx.personId);
     const cards = await ctx.catalog.describe(o.liked);
     const liked = o.liked.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined);
     return ok({
@@ -43,6 +55,9 @@ export const getTasteProfile = defineTool({
       top_genres: tally(liked, 'genre'),
       top_moods: tally(liked, 'mood'),
       leanings: taste.leanings.map((l) => ({ ...l })),
+      stated: hasTastes(stated)
+        ? { genres: [...stated.genres], moods: [...stated.moods], energy: stated.energy, artists: stated.artists.map((a) => a.name), weight: taste.statedWeight ?? 0 }
+        : null,
     });
   },
 });

@@ -17,6 +17,8 @@ export interface TasteModel {
   readonly confidence: number;
   /** Features the votes weigh most (positive: likes more of it), strongest first. */
   readonly leanings: readonly { readonly feature: string; readonly weight: number }[];
+  /** Weight (0..1) of the person's stated tastes in their prior mean, when they stated any that has not faded out. */
+  readonly statedWeight?: number;
   /** Posterior mean utility of a track; NaN when the track has no preference features. */
   utility(trackId: number): number;
 }

@@ -37,6 +37,7 @@ export const rateTrack = defineTool({
       kind: args.rating,
       ...(args.interaction_id !== undefined ? { interactionId: args.interaction_id } : {}),
     });
+    await ctx.recommendCache.invalidate(ctx.personId);
     // A rating of a track that recommend served feeds the strategy bandit: like = success, skip/dislike = failure.
     const reward = await ctx.experiments.reward({
       personId: ctx.personId,

@@ -9,6 +9,7 @@ import type { StrategyChoice } from './experiments.ts';
 import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from './catalog.ts';
 import { personalisation } from './personalisation.ts';
+import { stableKey } from './recommend-cache.ts';
 import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok, retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
@@ -33,8 +34,18 @@ const input = z
       .enum(['me', 'anyone'])
       .default('me')
       .describe('"me": shaped by the person\'s likes, dislikes and A/B votes; "anyone": a neutral list (e.g. for a party).'),
+    activity: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .optional()
+      .describe('What the music is for, if the person said (focus, study, workout, sleep, party, relax): context for choosing the strategy.'),
   })
   .strict();
+
+/** Weight of "what people like you play" (similar listeners) in the blend: the most it adds to a track's score. */
+export const SIMILAR_LISTENERS_WEIGHT = 0.5;
 
 const output = z.object({
   recommendations: z.array(recommendationOut),
@@ -118,15 +129,25 @@ export const recommend = defineTool({
   output,
   writes: false,
   async execute(args, ctx) {
+    // Recent answers are cached per (person, request, platform, model version); votes, ratings and stated-tastes
+    // changes invalidate the person's entries.
+    const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description });
+    const cached = await ctx.recommendCache.lookup(ctx.personId, cacheKey);
+    if (cached.value !== undefined) return ok(cached.value as z.output<typeof output>);
     const seeds = await collectSeeds(ctx, args.seeds);
     if (isRetry(seeds)) return seeds;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
     const seedIds = [...new Set(seeds.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
-    const used = startFromLikes ? personal.liked.slice(0, 10) : seedIds;
-    // For "me" the strategy experiment picks how candidates are found (the bandit, or hybrid in the control); a
-    // neutral list is always the full hybrid and teaches the bandit nothing.
-    const choice: StrategyChoice | undefined = args.for === 'me' ? await ctx.experiments.choose(ctx.personId, ctx.recommender.strategies) : undefined;
+    // With no seeds named, start from the likes plus what the person stated (faded as votes and likes arrive).
+    const used = startFromLikes ? [...new Set([...personal.liked.slice(0, 10), ...personal.statedSeeds])] : seedIds;
+    // "What people like you play": a small candidate source for the person, explained as `similar_listeners`.
+    const near = personal !== undefined ? await ctx.listeners.candidates(ctx.personId) : new Map<number, number>();
+    // For "me" the strategy experiment picks how candidates are found (the contextual bandit, or hybrid in the
+    // control); a neutral list is always the full hybrid and teaches the bandit nothing.
+    const activity = args.activity ?? args.seeds?.moods?.[0] ?? args.constraints?.moods?.[0];
+    const choice: StrategyChoice | undefined =
+      args.for === 'me' ? await ctx.experiments.choose(ctx.personId, ctx.recommender.strategies, { ...(activity !== undefined ? { activity } : {}), platform: ctx.platform }) : undefined;
     let list;
     try {
       list = await ctx.recommender.recommend({
@@ -135,6 +156,7 @@ export const recommend = defineTool({
         k: args.count,
         constraints: toConstraints(args.constraints),
         ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
+        ...(near.size > 0 ? { extraSignals: [{ name: 'similar_listeners', weight: SIMILAR_LISTENERS_WEIGHT, scores: near }] } : {}),
       });
     } catch (err) {
       if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call recommend again.`);
@@ -145,7 +167,8 @@ export const recommend = defineTool({
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
     const notes = [...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
-    return ok({
+    if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);
+    const answer: z.output<typeof output> = {
       recommendations: list.items.flatMap((r) => {
         const t = cards.get(r.trackId);
         return t === undefined ? [] : [{ track: cardOut(t), score: r.score, why: { sentence: r.sentence, signals: r.signals.map((s) => ({ ...s })) } }];
@@ -155,6 +178,8 @@ export const recommend = defineTool({
       strategy: list.strategy ?? 'popularity',
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
-    });
+    };
+    await ctx.recommendCache.store(ctx.personId, cacheKey, answer, cached.token);
+    return ok(answer);
   },
 });

@@ -40,6 +40,7 @@ export const recordPreference = defineTool({
         choice: args.choice,
         interactionId: args.interaction_id ?? `comparison:${ctx.personId}:${args.comparison_id}`,
       });
+      await ctx.recommendCache.invalidate(ctx.personId);
       return ok({ recorded: r.recorded, choice: r.choice, votes: r.votes, confidence: r.confidence });
     } catch (err) {
       if (err instanceof UnknownComparisonIdError) {

@@ -15,6 +15,9 @@ import { rateTrack } from './rate-track.ts';
 import { recommend } from './recommend.ts';
 import { recordPreference } from './record-preference.ts';
 import { searchCatalog } from './search-catalog.ts';
+import { setTastes } from './set-tastes.ts';
+import { shareMyListening } from './share-my-listening.ts';
+import { similarListeners } from './similar-listeners.ts';
 import { similarTracks } from './similar-tracks.ts';
 import type { Candidate, Tool } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
@@ -32,6 +35,9 @@ export const TOOLS: readonly Tool[] = [
   getTasteProfile,
   listGenresAndMoods,
   getExperimentStats,
+  setTastes,
+  similarListeners,
+  shareMyListening,
 ] as unknown as readonly Tool[];
 
 /** The tool with this name, if any. */

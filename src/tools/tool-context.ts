@@ -9,12 +9,18 @@ import type { TrackModel } from '../serving/track-model.ts';
 import type { Catalog } from './catalog.ts';
 import type { ToolCallOutcome } from './registry.ts';
 import type { Experiments } from './experiments.ts';
+import type { Listeners } from './listeners.ts';
 import type { PreferenceStore } from './preference-store.ts';
 import type { RatingStore } from './rating-store.ts';
+import type { RecommendCache } from './recommend-cache.ts';
 import { DbCatalog } from './services/db-catalog.ts';
 import { DbExperiments } from './services/db-experiments.ts';
 import { DbRatingStore } from './services/db-rating-store.ts';
+import { DbTasteStore } from './services/db-taste-store.ts';
+import { LruRecommendCache } from './services/lru-recommend-cache.ts';
 import { ServingModels } from './services/serving-models.ts';
+import { statedPrior } from './services/stated-prior.ts';
+import type { TasteStore } from './stated-tastes.ts';
 import type { TrackRecommender } from './track-recommender.ts';
 
 /** The shared services every tool call may use. */
@@ -27,6 +33,12 @@ export interface ToolServices {
   readonly preferences: PreferenceStore;
   /** The recommend-strategy experiment (bandit choice, served tracks, rewards). */
   readonly experiments: Experiments;
+  /** What people stated they like (onboarding). */
+  readonly tastes: TasteStore;
+  /** Similar listeners ("people like you"), in aggregate, and consent to be shown. */
+  readonly listeners: Listeners;
+  /** Recent recommend answers per (person, request, model version). */
+  readonly recommendCache: RecommendCache;
   readonly logger: Logger;
   /** The swappable models behind `recommender` and `preferences` (hot reload: `models.reload()`, ModelWatcher). */
   readonly models?: ServingModels;
@@ -40,11 +52,18 @@ export interface ToolObserver {
 /** One call's context: the services plus the person it is for. */
 export interface ToolContext extends ToolServices {
   readonly personId: number;
+  /** The platform the call came from (`discord`, `slack`, `mcp`, `web`, `terminal`, …); `unknown` when not said. */
+  readonly platform: string;
 }
 
-/** Binds the services to a person. */
-export function contextFor(services: ToolServices, personId: number): ToolContext {
-  return { ...services, personId };
+/** What a front end may say about a call besides the person. */
+export interface ContextExtras {
+  readonly platform?: string;
+}
+
+/** Binds the services to a person (and, optionally, the platform they are on). */
+export function contextFor(services: ToolServices, personId: number, extras: ContextExtras = {}): ToolContext {
+  return { ...services, personId, platform: extras.platform ?? 'unknown' };
 }
 
 /** Dependencies of the real services. */
@@ -57,12 +76,28 @@ export interface ToolServiceDeps {
   readonly model?: TrackModel;
   /** Pair-selection and bandit-sampling randomness (default: a fresh random seed per comparison or choice). */
   readonly random?: () => SeededRandom;
+  /** The recommend cache (default: an in-process LRU; the entry point passes RedisRecommendCache.connect(redisUrl)). */
+  readonly recommendCache?: RecommendCache;
+  /** The clock of the contextual bandit's time-of-day and weekday context (default Date.now). */
+  readonly now?: () => number;
 }
 
 /** Builds the real services over the database and the active models. */
 export async function createToolServices(deps: ToolServiceDeps): Promise<ToolServices> {
-  const models = await ServingModels.create(deps);
   const catalog = await DbCatalog.open(deps.db);
-  const experiments = new DbExperiments(deps.db, deps.random);
-  return { catalog, recommender: models.recommender, ratings: new DbRatingStore(deps.db), preferences: models.preferences, experiments, logger: deps.logger, models };
+  const tastes = new DbTasteStore(deps.db);
+  const models = await ServingModels.create({ ...deps, catalog, personalPrior: (personId, space) => statedPrior(tastes, space, personId) });
+  const experiments = new DbExperiments(deps.db, deps.random, deps.now !== undefined ? { now: deps.now } : {});
+  return {
+    catalog,
+    recommender: models.recommender,
+    ratings: new DbRatingStore(deps.db),
+    preferences: models.preferences,
+    experiments,
+    tastes,
+    listeners: models.listeners,
+    recommendCache: deps.recommendCache ?? new LruRecommendCache(),
+    logger: deps.logger,
+    models,
+  };
 }

@@ -35,6 +35,15 @@ export interface RecommendationRequest {
   readonly preference?: PreferenceInput;
   /** Which candidate strategy ranks (default `hybrid`, the full blend); must be one of `strategies`. */
   readonly strategy?: Strategy;
+  /** Per-request candidate sources by track id (e.g. `similar_listeners`), each adding at most its weight to a track's score. */
+  readonly extraSignals?: readonly ExtraSignalInput[];
+}
+
+/** A per-request candidate source: non-negative scores of some tracks. */
+export interface ExtraSignalInput {
+  readonly name: string;
+  readonly weight: number;
+  readonly scores: ReadonlyMap<number, number>;
 }
 
 /** One signal's share in a result. */

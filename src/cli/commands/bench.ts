@@ -2,7 +2,7 @@
  * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
  * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), agent (rule-planner
- * turns), mcp (recommend over MCP HTTP).
+ * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,10 @@ const PARTS: Record<string, Part> = {
   mcp: {
     title: 'The recommend tool over MCP Streamable HTTP (p50/p99)',
     run: async (config) => (await import('../../bench/mcp-bench.ts')).runMcpBench(config),
+  },
+  cache: {
+    title: 'Recommend cache (replayed Zipf stream: hit ratio and latency without a cache, with the LRU, with Redis)',
+    run: async (config) => (await import('../../bench/cache-bench.ts')).runCacheBench(config),
   },
 };
 

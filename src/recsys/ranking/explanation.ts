@@ -33,6 +33,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   content: 'it sounds like your picks',
   popularity: 'it is popular right now',
   preference: 'it fits what your A/B votes say you like',
+  similar_listeners: 'people with taste like yours play it',
 };
 
 /** The phrase for a signal ("content-artist" reads as content). */

@@ -52,6 +52,19 @@ export interface RankingRequest {
   /** Items the person already knows (history, seeds, earlier suggestions): never returned. */
   readonly known?: readonly number[];
   readonly preference?: PreferenceSignal;
+  /** Per-request candidate sources (e.g. what similar listeners play): blended, pooled and explained like components. */
+  readonly extra?: readonly ExtraSignal[];
+}
+
+/**
+ * A per-request signal: a non-negative score for every item (0 where it has nothing to say). Sparse sources are not
+ * standardised (a handful of items would get huge z-scores): the item's score over the largest eligible score,
+ * times `weight`, is added to its blended z-score, so an extra signal adds at most `weight`.
+ */
+export interface ExtraSignal {
+  readonly name: string;
+  readonly weight: number;
+  readonly scores: Float32Array;
 }
 
 /** One result. */
@@ -142,6 +155,17 @@ export class Ranker {
       }
       return st;
     });
+    const extras = (request.extra ?? []).filter((e) => e.weight > 0 && e.scores.length === n);
+    const extraStats = extras.map((e) => {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (eligible[i] === 1 && e.scores[i]! > max) max = e.scores[i]!;
+      const st = { mean: 0, inv: max > 0 ? 1 / max : 0 };
+      const f = e.weight * st.inv;
+      for (let i = 0; i < n; i++) if (e.scores[i]! > 0) blended[i]! += f * e.scores[i]!;
+      // Only items the source actually scores join the pool through it.
+      for (const r of topK(e.scores, this.poolPerComponent, blocked)) if (r.score > 0) member(r.item);
+      return st;
+    });
     for (const r of topK(blended, this.poolPerComponent, blocked)) member(r.item);
     const items = [...pool.keys()];
     const blend = items.map((item) => blended[item]!);
@@ -180,6 +204,12 @@ export class Ranker {
         const z = (raw - stats[k]!.mean) * stats[k]!.inv;
         const base = { signal: c.name, score: raw, z, weight: c.weight, contribution: c.weight * z };
         return ranks[k]! > 0 ? { ...base, rank: ranks[k]! } : base;
+      });
+      extras.forEach((e, k) => {
+        const raw = e.scores[p.item]!;
+        if (!(raw > 0)) return;
+        const z = (raw - extraStats[k]!.mean) * extraStats[k]!.inv;
+        signals.push({ signal: e.name, score: raw, z, weight: e.weight, contribution: e.weight * z });
       });
       const u = utilities?.[t];
       if (pref !== undefined && u !== undefined && Number.isFinite(u)) {

@@ -1,12 +1,18 @@
 /** PreferenceStore over the colleague's preference pipeline (votes → Bradley–Terry posterior in preference_models). */
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
+import { preferenceModels } from '../../db/schema.ts';
 import { DuplicatePairError, UnknownComparisonError } from '../../db/votes.ts';
-import { loadPreferenceModel, nextComparison, recordPreferenceVote } from '../../pipeline/preferences.ts';
+import { loadPreferenceModel, nextComparison, recordPreferenceVote, updatePreferenceModel } from '../../pipeline/preferences.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../errors.ts';
 import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteResult } from '../preference-store.ts';
 import type { NamedPreferenceSpace } from './preference-space.ts';
+import type { PersonalPrior } from './stated-prior.ts';
+
+/** A person's own prior mean (e.g. from stated tastes), or undefined for the population prior. */
+export type PersonalPriorSource = (personId: number, space: NamedPreferenceSpace) => Promise<PersonalPrior | undefined>;
 
 /** Random pairs come from this many of the most plausible tracks. */
 const ELIGIBLE = 200;
@@ -20,7 +26,19 @@ export class DbPreferenceStore implements PreferenceStore {
     private readonly buildSpace: () => Promise<NamedPreferenceSpace>,
     /** Source of pair-selection randomness (seeded in tests). */
     private readonly random: () => SeededRandom = () => new SeededRandom(Math.floor(Math.random() * 2 ** 31)),
+    /** Per-person prior means (default: everyone starts from the population utility). */
+    private readonly personalPrior?: PersonalPriorSource,
   ) {}
+
+  /**
+   * The space as one person's model sees it: their own prior mean when they have one, under a feature version
+   * tagged with it, so that a stored posterior built on another prior is refitted from the votes.
+   */
+  private async spaceFor(personId: number): Promise<NamedPreferenceSpace & { priorWeight?: number }> {
+    const space = await this.getSpace();
+    const prior = await this.personalPrior?.(personId, space);
+    return prior === undefined ? space : { ...space, population: prior.mean, featureVersion: `${space.featureVersion}|${prior.tag}`, priorWeight: prior.weight };
+  }
 
   private getSpace(): Promise<NamedPreferenceSpace> {
     this.space ??= this.buildSpace().catch((err: unknown) => {
@@ -31,7 +49,7 @@ export class DbPreferenceStore implements PreferenceStore {
   }
 
   async nextComparison(personId: number, plausible: readonly number[]): Promise<ComparisonOffer> {
-    const space = await this.getSpace();
+    const space = await this.spaceFor(personId);
     const candidates = plausible.filter((t) => space.features.has(t));
     if (candidates.length < 2) {
       throw new UserError('PAIRS_EXHAUSTED', 'There are not enough tracks with audio features or labels to compare yet.');
@@ -57,7 +75,7 @@ export class DbPreferenceStore implements PreferenceStore {
   }
 
   async vote(v: { personId: number; comparisonId: number; choice: 'a' | 'b' | 'skip'; interactionId: string }): Promise<VoteResult> {
-    const space = await this.getSpace();
+    const space = await this.spaceFor(v.personId);
     try {
       const r = await recordPreferenceVote(this.db, space, v);
       return { recorded: r.outcome.recorded, choice: r.outcome.choice, votes: r.posterior.votes, confidence: r.posterior.confidence() };
@@ -68,8 +86,13 @@ export class DbPreferenceStore implements PreferenceStore {
   }
 
   async taste(personId: number): Promise<TasteModel> {
-    const space = await this.getSpace();
-    const posterior = await loadPreferenceModel(this.db, personId, space);
+    const space = await this.spaceFor(personId);
+    // A stored posterior on another prior (stated tastes changed or faded) is refitted from the votes, not dropped.
+    const [stored] = await this.db.orm.select({ featureVersion: preferenceModels.featureVersion }).from(preferenceModels).where(eq(preferenceModels.personId, personId));
+    const posterior =
+      stored !== undefined && stored.featureVersion !== space.featureVersion
+        ? (await updatePreferenceModel(this.db, personId, space)).posterior
+        : await loadPreferenceModel(this.db, personId, space);
     const state = posterior.toState();
     const leanings =
       posterior.votes === 0
@@ -82,6 +105,7 @@ export class DbPreferenceStore implements PreferenceStore {
       votes: posterior.votes,
       confidence: posterior.confidence(),
       leanings,
+      ...(space.priorWeight !== undefined ? { statedWeight: space.priorWeight } : {}),
       utility: (trackId) => {
         const r = space.features.indexOf(trackId);
         return r === undefined ? Number.NaN : posterior.utility(space.features.row(r));

@@ -18,10 +18,11 @@ import type { ItemScorer } from '../../recsys/recommender.ts';
 import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
-import { Ranker, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
+import { Ranker, type ExtraSignal, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
 import type { TrackModel } from '../../serving/track-model.ts';
 import type {
   ExplainOutcome,
+  ExtraSignalInput,
   RecommendConstraints,
   Recommendation,
   RecommendationList,
@@ -145,6 +146,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       disliked: this.items(request.disliked),
       known: this.items(request.known),
       ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
+      ...(request.extraSignals !== undefined && request.extraSignals.length > 0 ? { extra: request.extraSignals.map((e) => this.extraSignal(e)) } : {}),
     });
     const items = result.items.map((r) => this.toRecommendation(r));
     const base = strategy === undefined ? { items, notes } : { items, notes, strategy };
@@ -192,6 +194,15 @@ export class RankedTrackRecommender implements TrackRecommender {
       if (i !== undefined) out.push(i);
     }
     return out;
+  }
+
+  private extraSignal(e: ExtraSignalInput): ExtraSignal {
+    const scores = new Float32Array(this.model.trackIds.length);
+    for (const [trackId, score] of e.scores) {
+      const i = this.indexOf.get(trackId);
+      if (i !== undefined && score > 0) scores[i] = score;
+    }
+    return { name: e.name, weight: e.weight, scores };
   }
 
   private signal(p: { utility(trackId: number): number; confidence: number }): PreferenceSignal {

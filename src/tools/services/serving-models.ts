@@ -12,9 +12,12 @@ import type { Logger } from '../../logging/logger.ts';
 import type { RecsysError } from '../../recsys/errors.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../../serving/track-model.ts';
+import type { Catalog } from '../catalog.ts';
+import type { Listeners } from '../listeners.ts';
 import type { PreferenceStore } from '../preference-store.ts';
 import type { TrackRecommender } from '../track-recommender.ts';
-import { DbPreferenceStore } from './db-preference-store.ts';
+import { DbListeners } from './db-listeners.ts';
+import { DbPreferenceStore, type PersonalPriorSource } from './db-preference-store.ts';
 import { buildPreferenceSpace } from './preference-space.ts';
 import { RankedTrackRecommender } from './ranked-track-recommender.ts';
 
@@ -31,12 +34,17 @@ export interface ServingModelDeps {
   /** The chat model to start with (default: the active version). */
   readonly model?: TrackModel;
   readonly random?: () => SeededRandom;
+  /** Per-person prior means of the taste model (stated tastes); default: the population utility for everyone. */
+  readonly personalPrior?: PersonalPriorSource;
+  /** The catalogue (similar listeners describe their tracks with it). */
+  readonly catalog: Catalog;
 }
 
 interface ModelSet {
   readonly model: TrackModel;
   readonly recommender: RankedTrackRecommender;
   readonly preferences: DbPreferenceStore;
+  readonly listeners: DbListeners;
 }
 
 /** The swappable models behind the tool services. */
@@ -49,6 +57,8 @@ export class ServingModels {
   readonly recommender: TrackRecommender;
   /** Delegates each call to the preference store current when the call starts. */
   readonly preferences: PreferenceStore;
+  /** Delegates each call to the similar-listeners service over the current model. */
+  readonly listeners: Listeners;
 
   private constructor(
     private readonly deps: ServingModelDeps,
@@ -73,6 +83,12 @@ export class ServingModels {
       vote: (v) => current().preferences.vote(v),
       taste: (personId) => current().preferences.taste(personId),
     };
+    this.listeners = {
+      similar: (personId, count) => current().listeners.similar(personId, count),
+      candidates: (personId) => current().listeners.candidates(personId),
+      consent: (personId, shownName) => current().listeners.consent(personId, shownName),
+      shownName: (personId) => current().listeners.shownName(personId),
+    };
   }
 
   /** Loads the active models (or uses `deps.model`). */
@@ -84,8 +100,8 @@ export class ServingModels {
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
     const recommender = await RankedTrackRecommender.create(deps.db, model);
-    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random);
-    return { model, recommender, preferences };
+    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random, deps.personalPrior);
+    return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }
 
   /** The chat model serving now. */
