@@ -113,7 +113,7 @@ export const recommend = defineTool({
   name: 'recommend',
   title: 'Recommend tracks',
   description:
-    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
+    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked and the tracks imported from their Spotify library. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
   input,
   output,
   writes: false,
@@ -123,7 +123,7 @@ export const recommend = defineTool({
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
     const seedIds = [...new Set(seeds.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
-    const used = startFromLikes ? personal.liked.slice(0, 10) : seedIds;
+    const used = startFromLikes ? personal.seeds.slice(0, 10) : seedIds;
     // For "me" the strategy experiment picks how candidates are found (the bandit, or hybrid in the control); a
     // neutral list is always the full hybrid and teaches the bandit nothing.
     const choice: StrategyChoice | undefined = args.for === 'me' ? await ctx.experiments.choose(ctx.personId, ctx.recommender.strategies) : undefined;

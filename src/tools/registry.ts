@@ -16,6 +16,10 @@ import { recommend } from './recommend.ts';
 import { recordPreference } from './record-preference.ts';
 import { searchCatalog } from './search-catalog.ts';
 import { similarTracks } from './similar-tracks.ts';
+import { spotifyConnectLink } from './spotify-connect-link.ts';
+import { spotifyDisconnect } from './spotify-disconnect.ts';
+import { spotifyExportPlaylist } from './spotify-export-playlist.ts';
+import { spotifyImport } from './spotify-import.ts';
 import type { Candidate, Tool } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
 
@@ -32,6 +36,10 @@ export const TOOLS: readonly Tool[] = [
   getTasteProfile,
   listGenresAndMoods,
   getExperimentStats,
+  spotifyConnectLink,
+  spotifyImport,
+  spotifyExportPlaylist,
+  spotifyDisconnect,
 ] as unknown as readonly Tool[];
 
 /** The tool with this name, if any. */

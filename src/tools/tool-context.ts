@@ -6,6 +6,7 @@ import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
+import { createSpotifyService, type SpotifyService, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import type { Catalog } from './catalog.ts';
 import type { Experiments } from './experiments.ts';
 import type { PreferenceStore } from './preference-store.ts';
@@ -27,6 +28,8 @@ export interface ToolServices {
   /** The recommend-strategy experiment (bandit choice, served tracks, rewards). */
   readonly experiments: Experiments;
   readonly logger: Logger;
+  /** The person's Spotify link; absent when Spotify is not configured. */
+  readonly spotify?: SpotifyService;
 }
 
 /** One call's context: the services plus the person it is for. */
@@ -49,6 +52,8 @@ export interface ToolServiceDeps {
   readonly model?: TrackModel;
   /** Pair-selection and bandit-sampling randomness (default: a fresh random seed per comparison or choice). */
   readonly random?: () => SeededRandom;
+  /** Spotify app settings (`spotifySettings(config)`); absent leaves the Spotify tools answering "not configured". */
+  readonly spotify?: SpotifySettings & SpotifyServiceOverrides;
 }
 
 /** Builds the real services over the database and the active models. */
@@ -59,5 +64,6 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
   const catalog = await DbCatalog.open(deps.db);
   const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random);
   const experiments = new DbExperiments(deps.db, deps.random);
-  return { catalog, recommender, ratings: new DbRatingStore(deps.db), preferences, experiments, logger: deps.logger };
+  const spotify = deps.spotify === undefined ? undefined : createSpotifyService({ db: deps.db, logger: deps.logger, settings: deps.spotify, ...deps.spotify });
+  return { catalog, recommender, ratings: new DbRatingStore(deps.db), preferences, experiments, logger: deps.logger, ...(spotify !== undefined ? { spotify } : {}) };
 }
