@@ -362,6 +362,12 @@ export function spotifySettings(config: Pick<Config, 'spotify' | 'secret'>): Spo
   return config.spotify === undefined || config.secret === undefined ? undefined : { app: config.spotify, secret: config.secret };
 }
 
+/** `{ spotify }` for createToolServices when Spotify is configured, else `{}`: spread it into the deps. */
+export function spotifyDeps(config: Pick<Config, 'spotify' | 'secret'>): { spotify?: SpotifySettings } {
+  const settings = spotifySettings(config);
+  return settings === undefined ? {} : { spotify: settings };
+}
+
 /** Builds the real service: WebApiSpotify (spotify-web-api-node) over the configured app. */
 export function createSpotifyService(deps: { db: Db; logger: Logger; settings: SpotifySettings } & SpotifyServiceOverrides): SpotifyService {
   const { app, secret } = deps.settings;
