@@ -104,3 +104,14 @@ describe('Spotify settings from the configuration', () => {
     expect(spotifyDeps(config)).toEqual({ spotify: { app: { clientId: 'id', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:8123/spotify/callback' }, secret: 's'.repeat(32) } });
   });
 });
+
+describe('Spotify data and training', () => {
+  it('is touched only by the seeds module and personalisation: no pipeline, training, evaluation or recsys code reads person_seeds', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const root = new URL('../../src/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const readers: string[] = [];
+    for (const f of files) if (/person_seeds|personSeeds/.test(await readFile(new URL(f, root), 'utf8'))) readers.push(f.replace(/\\/g, '/'));
+    expect(readers.sort()).toEqual(['db/schema.ts', 'spotify/person-seeds.ts', 'tools/personalisation.ts'].sort());
+  });
+});
