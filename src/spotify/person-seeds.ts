@@ -27,7 +27,8 @@ export async function replaceSpotifySeeds(db: Db, personId: number, seeds: reado
   const rows = [...unique.values()];
   await db.orm.transaction(async (tx) => {
     await tx.delete(personSeeds).where(and(eq(personSeeds.personId, personId), like(personSeeds.source, SPOTIFY_SOURCES)));
-    for (let i = 0; i < rows.length; i += 1000) await tx.insert(personSeeds).values(rows.slice(i, i + 1000));
+    // A concurrent import of the same person may have inserted the same rows: theirs are identical.
+    for (let i = 0; i < rows.length; i += 1000) await tx.insert(personSeeds).values(rows.slice(i, i + 1000)).onConflictDoNothing();
   });
   return rows.length;
 }
