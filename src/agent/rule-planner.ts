@@ -19,6 +19,8 @@ export type Intent =
   | 'onboard'
   | 'genres'
   | 'connect'
+  | 'import'
+  | 'disconnect'
   | 'export'
   | 'greeting'
   | 'help'
@@ -100,8 +102,8 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
   if (/\b(my (taste|profile|stats|likes)|taste profile|what do i like|what have i liked|what do you know about me)\b/.test(t)) {
     return { intent: 'profile', calls: [{ name: 'get_taste_profile', args: {} }], ...keep };
   }
-  if (/\b(connect|link|log ?in)\b.*\bspotify\b|^connect\b/.test(t)) return { intent: 'connect', calls: [], ...keep };
-  if (/\b(export|save (this|these|them|it) (as|to|in)|make (it |this |that )?(into )?a playlist|to (a |my )?playlist)\b/.test(t)) return { intent: 'export', calls: [], ...keep };
+  const spotify = planSpotify(t, text, state);
+  if (spotify !== undefined) return { ...spotify, ...keep };
   if (/\b(what|which|list( the)?|show( me)?( the)?) (genres|moods|labels)\b|\bgenres (and|or) moods\b/.test(t)) return { intent: 'genres', calls: [{ name: 'list_genres_and_moods', args: {} }], ...keep };
 
   const last = state.lastRecommendations;
@@ -210,6 +212,18 @@ function parseStatedTastes(text: string, t: string): Record<string, unknown> | u
     ...(artists.length > 0 ? { artists: artists.slice(0, 10) } : {}),
   };
   return Object.keys(args).length > 0 ? args : undefined;
+}
+
+/** Spotify requests: connect, import, disconnect, and export (the tracks shown last, else the current recommendations). */
+function planSpotify(t: string, text: string, state: ConversationState): Pick<Plan, 'intent' | 'calls'> | undefined {
+  if (/\b(disconnect|unlink|forget|remove|delete)\b.*\bspotify\b/.test(t)) return { intent: 'disconnect', calls: [{ name: 'spotify_disconnect', args: {} }] };
+  if (/\b(import|sync|load|pull|read|use)\b.*\bspotify\b/.test(t)) return { intent: 'import', calls: [{ name: 'spotify_import', args: {} }] };
+  if (/\b(connect|link|log ?in)\b.*\bspotify\b|^connect\b/.test(t)) return { intent: 'connect', calls: [{ name: 'spotify_connect_link', args: {} }] };
+  if (!/\b(export|save (this|these|them|it|that|my \w+) (as|to|in)|make (it |this |that )?(into )?a playlist|to (a |my )?(spotify )?playlist)\b/.test(t)) return undefined;
+  const name = /\b(?:called|named)\s+["“']?(.+?)["”']?[.!]*$/i.exec(text)?.[1]?.trim().slice(0, 100);
+  const ids = state.lastRecommendations.map((c) => c.id);
+  const args = { ...(ids.length > 0 ? { track_ids: ids } : {}), ...(name !== undefined && name !== '' ? { name } : {}) };
+  return { intent: 'export', calls: [{ name: 'spotify_export_playlist', args }] };
 }
 
 /** Adds the tool call for a plan's query, count and constraints. */

@@ -7,6 +7,7 @@ import type { ToolContext } from '../tools/tool-context.ts';
 import { toReplyCard, type AgentReply, type ReplyCard } from './agent-reply.ts';
 import type { ActiveConstraints, ConversationState } from './conversation-state.ts';
 import { DEFAULT_COUNT, queryCall, type Plan } from './rule-planner.ts';
+import { runSpotifyPlan } from './spotify-turn.ts';
 
 /** What a rule turn produced. */
 export interface RuleTurn {
@@ -23,7 +24,9 @@ export const HELP_TEXT = [
   '  "something like Daft Punk but calmer", "focus music without vocals", "5 sad rock songs from the 90s",',
   '  "similar to Creep by Radiohead", then refine: "calmer", "older", "no rap", "more like the second one".',
   '  "compare two songs" starts an A/B pair (answer a or b); "like 2" / "dislike 3" rate a track;',
-  '  "why the first one?" explains; "my profile" shows your taste; "export" lists the tracks to copy.',
+  '  "why the first one?" explains; "my profile" shows your taste.',
+  '  Spotify: "connect spotify", "import my spotify" (your top and saved tracks become seeds), "save this as a playlist",',
+  '  "disconnect spotify" (deletes everything imported). Without Spotify, "export" lists the tracks to copy.',
 ].join('\n');
 
 /** Runs the plan and writes the reply. */
@@ -38,15 +41,10 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
     case 'unclear':
       return { reply: { ...base, text: `I did not catch a music request there.\n${HELP_TEXT}`, suggestions: ['something like Daft Punk', 'help'] }, state };
     case 'connect':
-      return {
-        reply: { ...base, text: 'Connecting Spotify is done from Discord, Slack or the web page (it needs a browser for the Spotify login). Here, name songs or artists you like and rate tracks: that teaches me just as well.', suggestions: ['something like Daft Punk', 'compare two songs'] },
-        state,
-      };
-    case 'export': {
-      if (state.lastRecommendations.length === 0) return { reply: { ...base, text: 'There is nothing to export yet: ask for some music first.', suggestions: ['something like Daft Punk'] }, state };
-      const lines = state.lastRecommendations.map((c) => `${c.artists.join(', ')} - ${c.title}`);
-      return { reply: { ...base, text: `Your last ${lines.length} tracks, one per line, ready to paste into a playlist:\n${lines.join('\n')}`, cards: [...state.lastRecommendations], suggestions: ['more like the first one', 'calmer'] }, state };
-    }
+    case 'import':
+    case 'export':
+    case 'disconnect':
+      return runSpotifyPlan(plan, ctx, state, failureText);
     default:
       break;
   }

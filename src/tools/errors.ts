@@ -5,7 +5,16 @@
  */
 
 /** Codes of errors shown to the person. */
-export type UserErrorCode = 'NOT_READY' | 'PAIRS_EXHAUSTED';
+export type UserErrorCode =
+  | 'NOT_READY'
+  | 'PAIRS_EXHAUSTED'
+  // Spotify (src/tools/spotify-*.ts)
+  | 'spotify_not_configured'
+  | 'spotify_not_connected'
+  | 'spotify_busy'
+  | 'spotify_unavailable'
+  | 'spotify_forbidden'
+  | 'spotify_nothing_to_export';
 
 /** Something the person (not the calling model) has to act on; the message is written for them. */
 export class UserError extends Error {

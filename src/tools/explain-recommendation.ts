@@ -42,7 +42,7 @@ export const explainRecommendation = defineTool({
     const p = await personalisation(ctx);
     const outcome = await ctx.recommender.explain(
       {
-        seeds: args.seeds === undefined ? p.liked.slice(0, 10) : seeds.map((s) => s.id),
+        seeds: args.seeds === undefined ? p.seeds.slice(0, 10) : seeds.map((s) => s.id),
         k: 10,
         disliked: p.disliked,
         known: p.known,

@@ -26,7 +26,7 @@ export const nextComparison = defineTool({
   writes: true,
   async execute(_args, ctx) {
     const p = await personalisation(ctx);
-    const plausible = await ctx.recommender.recommend({ seeds: [...new Set([...p.liked.slice(0, 10), ...p.statedSeeds])], k: 200, disliked: p.disliked });
+    const plausible = await ctx.recommender.recommend({ seeds: [...new Set([...p.seeds.slice(0, 10), ...p.statedSeeds])], k: 200, disliked: p.disliked });
     const offer = await ctx.preferences.nextComparison(
       ctx.personId,
       plausible.items.map((r) => r.trackId),

@@ -1,6 +1,7 @@
 /**
- * What the person has told Earworm, as recommending uses it: likes as default seeds, ratings to leave out, votes,
- * and stated tastes (onboarding) as faded seeds and prior — see stated-tastes.ts for the fade schedule.
+ * What the person has told Earworm, as recommending uses it: likes and tracks imported from their linked Spotify
+ * account (person_seeds) as default seeds, ratings to leave out, votes, and stated tastes (onboarding) as faded seeds
+ * and prior — see stated-tastes.ts for the fade schedule.
  */
 import { hasTastes, STATED_CONFIDENCE } from './stated-tastes.ts';
 import type { PreferenceInput } from './track-recommender.ts';
@@ -10,8 +11,10 @@ import type { ToolContext } from './tool-context.ts';
 export interface Personalisation {
   readonly liked: readonly number[];
   readonly disliked: readonly number[];
-  /** Liked and skipped tracks: never recommended again. */
+  /** Liked, skipped and imported tracks: never recommended again. */
   readonly known: readonly number[];
+  /** Default seeds when none are given: liked tracks interleaved with imported ones (strongest first). */
+  readonly seeds: readonly number[];
   /** The Bradley–Terry utility, once the person has voted or stated tastes. */
   readonly preference?: PreferenceInput;
   /** Seeds from stated tastes (stated artists' tracks, then popular tracks of stated genres and moods), already faded. */
@@ -23,11 +26,17 @@ export interface Personalisation {
 /** Stated seeds per artist, genre and mood before fading. */
 const SEEDS_PER_STATED = 3;
 
-/** Loads the person's ratings, taste model and stated tastes. */
+/** Loads the person's ratings, imported seeds, taste model and stated tastes. */
 export async function personalisation(ctx: ToolContext): Promise<Personalisation> {
   const opinions = await ctx.ratings.opinions(ctx.personId);
   const taste = await ctx.preferences.taste(ctx.personId);
-  const base = { liked: opinions.liked, disliked: opinions.disliked, known: [...opinions.liked, ...opinions.skipped] };
+  const disliked = new Set(opinions.disliked);
+  const imported = ctx.spotify === undefined ? [] : (await ctx.spotify.seedTracks(ctx.personId)).filter((t) => !disliked.has(t));
+  const seeds: number[] = [];
+  for (let i = 0; i < Math.max(opinions.liked.length, imported.length); i++) {
+    for (const t of [opinions.liked[i], imported[i]]) if (t !== undefined && !seeds.includes(t)) seeds.push(t);
+  }
+  const base = { liked: opinions.liked, disliked: opinions.disliked, known: [...new Set([...opinions.liked, ...opinions.skipped, ...imported])], seeds };
   const weight = taste.statedWeight ?? 0;
   const statedSeeds = weight > 0 ? await statedSeedTracks(ctx, weight, new Set([...base.known, ...base.disliked])) : [];
   // A person with stated tastes but no votes still has a prior worth using; votes then add their own confidence.

@@ -124,7 +124,7 @@ export const recommend = defineTool({
   name: 'recommend',
   title: 'Recommend tracks',
   description:
-    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
+    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked and the tracks imported from their Spotify library. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
   input,
   output,
   writes: false,
@@ -139,8 +139,8 @@ export const recommend = defineTool({
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
     const seedIds = [...new Set(seeds.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
-    // With no seeds named, start from the likes plus what the person stated (faded as votes and likes arrive).
-    const used = startFromLikes ? [...new Set([...personal.liked.slice(0, 10), ...personal.statedSeeds])] : seedIds;
+    // With no seeds named, start from the likes and imported seeds plus what the person stated (faded as votes and likes arrive).
+    const used = startFromLikes ? [...new Set([...personal.seeds.slice(0, 10), ...personal.statedSeeds])] : seedIds;
     // "What people like you play": a small candidate source for the person, explained as `similar_listeners`.
     const near = personal !== undefined ? await ctx.listeners.candidates(ctx.personId) : new Map<number, number>();
     // For "me" the strategy experiment picks how candidates are found (the contextual bandit, or hybrid in the

@@ -19,6 +19,10 @@ import { setTastes } from './set-tastes.ts';
 import { shareMyListening } from './share-my-listening.ts';
 import { similarListeners } from './similar-listeners.ts';
 import { similarTracks } from './similar-tracks.ts';
+import { spotifyConnectLink } from './spotify-connect-link.ts';
+import { spotifyDisconnect } from './spotify-disconnect.ts';
+import { spotifyExportPlaylist } from './spotify-export-playlist.ts';
+import { spotifyImport } from './spotify-import.ts';
 import type { Candidate, Tool } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
 
@@ -38,6 +42,10 @@ export const TOOLS: readonly Tool[] = [
   setTastes,
   similarListeners,
   shareMyListening,
+  spotifyConnectLink,
+  spotifyImport,
+  spotifyExportPlaylist,
+  spotifyDisconnect,
 ] as unknown as readonly Tool[];
 
 /** The tool with this name, if any. */

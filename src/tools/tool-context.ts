@@ -6,6 +6,7 @@ import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import type { TrackModel } from '../serving/track-model.ts';
+import { createSpotifyService, type SpotifyService, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import type { Catalog } from './catalog.ts';
 import type { ToolCallOutcome } from './registry.ts';
 import type { Experiments } from './experiments.ts';
@@ -40,6 +41,8 @@ export interface ToolServices {
   /** Recent recommend answers per (person, request, model version). */
   readonly recommendCache: RecommendCache;
   readonly logger: Logger;
+  /** The person's Spotify link; absent when Spotify is not configured. */
+  readonly spotify?: SpotifyService;
   /** The swappable models behind `recommender` and `preferences` (hot reload: `models.reload()`, ModelWatcher). */
   readonly models?: ServingModels;
 }
@@ -80,6 +83,8 @@ export interface ToolServiceDeps {
   readonly recommendCache?: RecommendCache;
   /** The clock of the contextual bandit's time-of-day and weekday context (default Date.now). */
   readonly now?: () => number;
+  /** Spotify app settings (`spotifySettings(config)`); absent leaves the Spotify tools answering "not configured". */
+  readonly spotify?: SpotifySettings & SpotifyServiceOverrides;
 }
 
 /** Builds the real services over the database and the active models. */
@@ -87,6 +92,7 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
   const catalog = await DbCatalog.open(deps.db);
   const tastes = new DbTasteStore(deps.db);
   const models = await ServingModels.create({ ...deps, catalog, personalPrior: (personId, space) => statedPrior(tastes, space, personId) });
+  const spotify = deps.spotify === undefined ? undefined : createSpotifyService({ db: deps.db, logger: deps.logger, settings: deps.spotify, ...deps.spotify });
   const experiments = new DbExperiments(deps.db, deps.random, deps.now !== undefined ? { now: deps.now } : {});
   return {
     catalog,
@@ -99,5 +105,6 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
     recommendCache: deps.recommendCache ?? new LruRecommendCache(),
     logger: deps.logger,
     models,
+    ...(spotify !== undefined ? { spotify } : {}),
   };
 }

@@ -8,9 +8,9 @@ type Card = { id: number; title: string; artists: string[]; genre: string | null
 type Rec = { track: Card; score: number; why: { sentence: string; signals: { signal: string }[] } };
 
 describe('the tool registry', () => {
-  it('has the fourteen tools, each with a description, object schemas and distinct names', () => {
+  it('has the eighteen tools, each with a description, object schemas and distinct names', () => {
     expect(TOOLS.map((t) => t.name).sort()).toEqual(
-      ['classify_track', 'explain_recommendation', 'get_experiment_stats', 'get_taste_profile', 'list_genres_and_moods', 'next_comparison', 'rate_track', 'recommend', 'record_preference', 'search_catalog', 'similar_tracks', 'set_tastes', 'similar_listeners', 'share_my_listening'].sort(),
+      ['classify_track', 'explain_recommendation', 'get_experiment_stats', 'get_taste_profile', 'list_genres_and_moods', 'next_comparison', 'rate_track', 'recommend', 'record_preference', 'search_catalog', 'similar_tracks', 'set_tastes', 'similar_listeners', 'share_my_listening', 'spotify_connect_link', 'spotify_disconnect', 'spotify_export_playlist', 'spotify_import'].sort(),
     );
     for (const t of TOOLS) {
       expect(t.description.length).toBeGreaterThan(40);

@@ -15,6 +15,7 @@ import { activeModelVersion } from '../../db/model-versions.ts';
 import { resolvePerson } from '../../db/people.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
 
 /** Maps the chat's key shortcuts to what the agent understands. */
@@ -44,7 +45,7 @@ export async function run(_args: string[], config: Config): Promise<number> {
 
 /** The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed, or the input ran out. */
 export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
-  const services = await createToolServices({ db, home: config.home, logger });
+  const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
   const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
   const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
   return converse(db, config, agent, logger);

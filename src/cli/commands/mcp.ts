@@ -9,6 +9,7 @@ import { openConfiguredDb } from '../../db/db.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
 import { createHttpServer, listen } from '../../server/http-server.ts';
+import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -30,7 +31,7 @@ export async function run(args: string[], config: Config): Promise<number> {
   const logger = createLogger({ logLevel: config.logLevel, name: 'mcp' });
   const db = await openConfiguredDb(config);
   try {
-    const services = await createToolServices({ db, home: config.home, logger });
+    const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
     if (values.http !== true) {
       await serveMcpStdio({ db, services, logger });
       return 0;
