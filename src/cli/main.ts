@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   bench: { summary: 'speed and memory benchmarks', load: () => import('./commands/bench.ts') },
   chat: { summary: 'chat with Earworm in the terminal (LLM planner when LLM_BASE_URL is set, rule planner otherwise)', load: () => import('./commands/chat.ts') },
   mcp: { summary: 'serve the tools to MCP clients: stdio, or --http at /mcp (needs MCP_TOKEN)', load: () => import('./commands/mcp.ts') },
+  'discord:register': { summary: 'register the Discord slash commands: --guild <id> (default DISCORD_GUILD_ID) or --global', load: () => import('./commands/discord-register.ts') },
 };
 
 function help(): string {
