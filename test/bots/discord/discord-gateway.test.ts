@@ -29,7 +29,7 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
   /** Delivers a command and waits for its deferred reply to be edited; returns the callback and the edit. */
   async function slash(user: ReturnType<typeof fakeUser>, name: string, options: Record<string, string | number> = {}, dm = false) {
     const i = fake.deliver(fake.command(user, name, options, dm));
-    const edit = await fake.until(() => fake.callsFor(i).find((c) => c.method === 'PATCH' || c.method === 'DELETE'), 10_000, `/${name} answer`);
+    const edit = await fake.until(() => fake.callsFor(i).find((c) => (c.method === 'PATCH' || c.method === 'DELETE') && c.status !== undefined && c.status < 300), 10_000, `/${name} answer`);
     const callback = fake.callsFor(i).find((c) => c.path.endsWith('/callback'))!;
     return { i, callback, edit, calls: () => fake.callsFor(i) };
   }
@@ -187,12 +187,16 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     expect((reply.body.embeds as Embed[]).length).toBeGreaterThan(0);
     expect(buttonIds(reply.body).every((id) => id.startsWith('ew:'))).toBe(true);
     const dmChannel = snowflake();
-    const dmMessage = { ...base, id: snowflake(), channel_id: dmChannel, channel_type: 1, content: 'something calm please', mentions: [] };
+    const dmMessage = { ...base, id: snowflake(), channel_id: dmChannel, channel_type: 1, content: 'something like daft punk', mentions: [] };
     fake.dispatch('MESSAGE_CREATE', dmMessage);
     const dm = await fake.waitCall((c) => c.method === 'POST' && c.path === `/channels/${dmChannel}/messages`);
     expect(dm.body.message_reference).toMatchObject({ message_id: dmMessage.id });
     expect((dm.body.embeds as Embed[]).length).toBeGreaterThan(0);
     // Only those two were answered: the chatter got nothing.
     expect(fake.calls.filter((c) => c.method === 'POST' && /^\/channels\/[^/]+\/messages$/.test(c.path))).toHaveLength(2);
+  });
+
+  it('made no REST call that Discord would have refused', () => {
+    expect(fake.calls.filter((c) => (c.status ?? 500) >= 300).map((c) => `${c.method} ${c.path} → ${String(c.status)}`)).toEqual([]);
   });
 });

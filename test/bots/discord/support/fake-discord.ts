@@ -23,6 +23,8 @@ export interface RecordedCall {
   readonly files: readonly { readonly field: string; readonly name: string; readonly type: string; readonly bytes: Buffer }[];
   /** The message this call created or edited, as the fake stored it. */
   result?: StoredMessage;
+  /** The HTTP status the fake answered with. */
+  status?: number;
 }
 
 /** A stored message as Discord returns it. */
@@ -236,6 +238,15 @@ export class FakeDiscord {
     return { ...b, message, data: { custom_id: customId, component_type: 2 } };
   }
 
+  /** Records an interaction response that an HTTP interactions endpoint returned (what Discord does with it). */
+  acknowledge(interaction: { token: string }, response: { type?: unknown; data?: unknown }): void {
+    const p = this.pending.get(interaction.token);
+    if (p === undefined) return;
+    const data = (response.data ?? {}) as Record<string, unknown>;
+    if (response.type === 5 || response.type === 4) p.originalId = this.store(p.channelId, response.type === 4 ? data : { content: '', flags: data.flags }).id;
+    this.notify();
+  }
+
   /** Dispatches an interaction over the gateway; returns it. */
   deliver<T>(interaction: T): T {
     this.dispatch('INTERACTION_CREATE', interaction);
@@ -255,7 +266,7 @@ export class FakeDiscord {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out waiting for ${what}; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path}`).join('\n')}`));
+        reject(new Error(`timed out waiting for ${what}; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path} → ${String(c.status)}`).join('\n')}`));
       }, timeoutMs);
       const waiter = () => {
         const v = check();
@@ -273,9 +284,9 @@ export class FakeDiscord {
     return this.calls.filter((c) => c.path.startsWith(`/interactions/${interaction.id}/`) || c.path.includes(`/${interaction.token}`));
   }
 
-  /** Waits for the n-th (1-based) call matching `match`. */
+  /** Waits for the n-th (1-based) successful call matching `match`. */
   waitCall(match: (c: RecordedCall) => boolean, n = 1, timeoutMs = 10_000): Promise<RecordedCall> {
-    return this.until(() => this.calls.filter(match)[n - 1], timeoutMs, 'a matching REST call');
+    return this.until(() => this.calls.filter((c) => c.status !== undefined && c.status < 300 && match(c))[n - 1], timeoutMs, 'a matching REST call');
   }
 
   // ---- REST ----
@@ -304,6 +315,7 @@ export class FakeDiscord {
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, authorization: req.headers.authorization, contentType, body, files };
     this.calls.push(call);
     const send = (status: number, payload?: unknown) => {
+      call.status = status;
       if (payload === undefined) {
         res.writeHead(status);
         res.end();
@@ -332,6 +344,9 @@ export class FakeDiscord {
       const p = this.pending.get(m[2]!);
       if (p === undefined) return send(404, { message: 'Unknown Webhook', code: 10015 });
       if (call.method === 'POST' && m[3] === undefined) return send(200, (call.result = this.store(p.channelId, b, files)));
+      // Over HTTP interactions Discord learns of the deferral from the endpoint's response, reported by `acknowledge`;
+      // like Discord, an edit that races ahead of it is applied once the acknowledgement is in.
+      if (m[4] === '@original' && p.originalId === undefined) await this.until(() => p.originalId, 2000, 'the acknowledgement').catch(() => undefined);
       const target = m[4] === '@original' ? p.originalId : m[4];
       if (target === undefined || !this.messages.has(target)) return send(404, { message: 'Unknown Message', code: 10008 });
       if (call.method === 'PATCH') return send(200, (call.result = this.update(target, b, files)));
