@@ -26,8 +26,8 @@ export interface DiscordBotOptions {
   readonly chartPng?: (personId: number) => Promise<Buffer | undefined>;
 }
 
-/** What became of one delivery: handled, already handled (a repeated delivery), or a kind Earworm does not handle. */
-export type HandleResult = 'handled' | 'duplicate' | 'unsupported';
+/** What became of one delivery: handled, or already handled before (a repeated delivery, not applied again). */
+export type HandleResult = 'handled' | 'duplicate';
 
 /** A message that mentions the bot, or a DM. */
 export interface ChatMessage {
