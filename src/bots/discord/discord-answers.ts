@@ -102,7 +102,7 @@ async function recommendationAnswer(desk: FrontDesk, personId: number, recs: rea
 
 function recommendText(value: Record<string, unknown>, intro: string): string {
   const lines = [intro];
-  if (value.strategy === 'popularity') lines.push('_You have not rated anything yet, so these are popular picks. Rate them, or use /compare, and I will learn your taste._');
+  if (value.strategy === 'popularity') lines.push('_These are popular picks: rate them with 👍 / 👎, or use /compare, and I will learn your taste._');
   return lines.join('\n');
 }
 
@@ -140,6 +140,27 @@ export class CommandAnswers {
     }
   }
 
+  /**
+   * Runs `recommend` with each argument set in turn until one returns tracks (only the first counts against the
+   * rate limit). Genre and mood requests start from the person's own taste under the label as a constraint, and fall
+   * back to the label's top tracks as seeds (which are then left out of the results, so they cannot come first).
+   */
+  private async recommendTries(speaker: Speaker, tries: readonly Record<string, unknown>[], what: string): Promise<{ personId: number; value: Record<string, unknown> } | Answer | { retry: Exclude<ToolCallOutcome, { kind: 'ok' }> }> {
+    let last: { personId: number; value: Record<string, unknown> } | undefined;
+    for (const [n, args] of tries.entries()) {
+      const r = await this.desk.tool(speaker, 'recommend', args, { limited: n === 0 });
+      if (!('outcome' in r)) return noticeAnswer(r);
+      if (r.outcome.kind !== 'ok') {
+        if (last !== undefined) return last;
+        if (r.outcome.kind === 'retry' && r.outcome.code === 'no_seeds_found') return { retry: r.outcome };
+        return failure(r.outcome, what);
+      }
+      last = { personId: r.personId, value: r.outcome.value };
+      if (Array.isArray(r.outcome.value.recommendations) && r.outcome.value.recommendations.length > 0) return last;
+    }
+    return last!;
+  }
+
   private async recommend(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
     const text = str(options.request);
     const genre = str(options.genre)?.toLowerCase();
@@ -147,13 +168,16 @@ export class CommandAnswers {
     const count = int(options.count, 5);
     const labels = { ...(genre !== undefined ? { genres: [genre] } : {}), ...(mood !== undefined ? { moods: [mood] } : {}) };
     const hasLabels = genre !== undefined || mood !== undefined;
-    const args = {
-      count,
-      ...(text !== undefined ? { seeds: { text } } : hasLabels ? { seeds: labels } : {}),
-      ...(hasLabels ? { constraints: labels } : {}),
-    };
+    const constraints = hasLabels ? { constraints: labels } : {};
+    const tries =
+      text !== undefined
+        ? [{ count, seeds: { text }, ...constraints }]
+        : hasLabels
+          ? [{ count, ...constraints }, { count, seeds: labels, ...constraints }]
+          : [{ count }];
     const what = text !== undefined ? `“${text}”` : 'that';
-    const r = await runTool(this.desk, speaker, 'recommend', args, what);
+    const r = await this.recommendTries(speaker, tries, what);
+    if ('retry' in r) return failure(r.retry, what);
     if (isAnswer(r)) return r;
     const about = [text !== undefined ? `“${text}”` : undefined, genre, mood].filter((x) => x !== undefined).join(', ');
     const intro = about === '' ? 'Picked for you:' : `For ${about}:`;
@@ -178,18 +202,19 @@ export class CommandAnswers {
     if (vibe === undefined) return privately('Name a mood or an activity, for example "calm" or "running".');
     const moods = await this.moodNames(speaker);
     const activity = ACTIVITIES.find((a) => a.words.some((w) => vibe === w || vibe.includes(w)));
-    let args: Record<string, unknown>;
-    if (moods.includes(vibe)) args = { seeds: { moods: [vibe] }, constraints: { moods: [vibe] } };
-    else if (activity !== undefined && moods.includes(activity.mood)) args = { seeds: { moods: [activity.mood] }, constraints: { moods: [activity.mood], ...activity.constraints } };
-    else args = { seeds: { text: vibe } };
-    const r = await this.desk.tool(speaker, 'recommend', { ...args, count: 5 });
-    if (!('outcome' in r)) return noticeAnswer(r);
-    if (r.outcome.kind === 'retry' && r.outcome.code === 'no_seeds_found') {
-      return privately(`I don't know the vibe “${vibe}” yet. Try a mood (${moods.join(', ') || 'none trained yet'}) or an activity (${ACTIVITY_NAMES.join(', ')}).`);
+    const mood = moods.includes(vibe) ? vibe : activity !== undefined && moods.includes(activity.mood) ? activity.mood : undefined;
+    const tries: Record<string, unknown>[] = [];
+    if (mood !== undefined) {
+      const constraints = { moods: [mood], ...(mood === vibe ? {} : activity?.constraints) };
+      tries.push({ count: 5, constraints }, { count: 5, seeds: { moods: [mood] }, constraints }, { count: 5, seeds: { moods: [mood] }, constraints: { moods: [mood] } });
+    } else {
+      tries.push({ count: 5, seeds: { text: vibe } });
     }
-    if (r.outcome.kind !== 'ok') return failure(r.outcome, `“${vibe}”`);
-    const empty = typeof r.outcome.value.empty_reason === 'string' ? r.outcome.value.empty_reason : 'Nothing fits that vibe yet.';
-    return recommendationAnswer(this.desk, r.personId, (r.outcome.value.recommendations as Rec[]) ?? [], recommendText(r.outcome.value, `A ${vibe} vibe:`), empty);
+    const r = await this.recommendTries(speaker, tries, `“${vibe}”`);
+    if ('retry' in r) return privately(`I don't know the vibe “${vibe}” yet. Try a mood (${moods.join(', ') || 'none trained yet'}) or an activity (${ACTIVITY_NAMES.join(', ')}).`);
+    if (isAnswer(r)) return r;
+    const empty = typeof r.value.empty_reason === 'string' ? r.value.empty_reason : 'Nothing fits that vibe yet.';
+    return recommendationAnswer(this.desk, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, `A ${vibe} vibe:`), empty);
   }
 
   private async profile(speaker: Speaker): Promise<Answer> {

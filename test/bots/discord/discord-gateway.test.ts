@@ -144,6 +144,26 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     expect(withVotes.length).toBe(footers(after.edit).length);
   });
 
+  it('filters /recommend by an autocompleted genre, maps /vibe activities to moods, and explains an unknown vibe privately', async () => {
+    const ivy = fakeUser('ivy');
+    const ac = fake.deliver(fake.autocomplete(ivy, 'recommend', 'genre', 'ro'));
+    const choices = (await fake.waitCall((c) => c.path === `/interactions/${ac.id}/${ac.token}/callback`)).body.data.choices as { value: string }[];
+    expect(choices.map((c) => c.value)).toEqual(['rock']);
+    const rock = await slash(ivy, 'recommend', { genre: 'rock', count: 3 });
+    const rockEmbeds = rock.edit.body.embeds as Embed[];
+    expect(rockEmbeds.length).toBeGreaterThan(0);
+    expect(rockEmbeds.every((e) => e.description.includes('`rock`'))).toBe(true);
+    const focus = await slash(ivy, 'vibe', { vibe: 'focus' });
+    const focusEmbeds = focus.edit.body.embeds as Embed[];
+    expect(focusEmbeds.length).toBeGreaterThan(0);
+    expect(focusEmbeds.every((e) => e.description.includes('`calm`'))).toBe(true);
+    const unknown = await slash(ivy, 'vibe', { vibe: 'zzzz' });
+    expect(unknown.edit.method).toBe('DELETE');
+    const note = fake.callsFor(unknown.i).find((c) => c.method === 'POST' && c.path.startsWith('/webhooks/'))!;
+    expect(note.body.flags).toBe(64);
+    expect(note.body.content).toMatch(/I don't know the vibe “zzzz” yet\. Try a mood \(.*calm.*\) or an activity/);
+  });
+
   it('answers expired and unknown buttons with an ephemeral explanation', async () => {
     const eve = fakeUser('eve');
     const { edit } = await slash(eve, 'recommend', { request: 'nirvana', count: 1 });

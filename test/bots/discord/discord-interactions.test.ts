@@ -5,7 +5,8 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { pino } from 'pino';
+import { FrontDesk, type DeskOutcome } from '../../../src/bots/common/front-desk.ts';
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { Agent } from '../../../src/agent/agent.ts';
@@ -28,6 +29,7 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
   let fake: FakeDiscord;
   let d: DiscordHarness;
   let server: RunningServer;
+  const logged: Record<string, unknown>[] = [];
   beforeAll(async () => {
     fake = await FakeDiscord.start();
     d = await openDiscordHarness(driver);
@@ -35,11 +37,20 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
     // A second desk over the same database that allows one request a minute, and whose chart renderer fails.
     const strict = new FrontDesk({ db: d.h.db, agent: new Agent({ services: d.h.services, store }), services: d.h.services, store, logger: silentLogger, ratePerMinute: 1 });
     const strictBot = new DiscordBot({ desk: strict, db: d.h.db, chartPng: () => Promise.reject(new Error('renderer down')) });
+    // A desk whose comparison fails inside Earworm (a system error), with a logger that keeps what it logs.
+    class BrokenDesk extends FrontDesk {
+      override compare(): Promise<DeskOutcome> {
+        return Promise.reject(new Error('preference store unavailable'));
+      }
+    }
+    const broken = new BrokenDesk({ db: d.h.db, agent: new Agent({ services: d.h.services, store }), services: d.h.services, store, logger: silentLogger });
+    const brokenBot = new DiscordBot({ desk: broken, db: d.h.db, logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) }) });
     server = await listen(
       createHttpServer(
         [
           discordInteractionsRoute({ publicKey: discordKey.publicHex, bot: d.bot, rest: { api: fake.api } }),
           discordInteractionsRoute({ publicKey: discordKey.publicHex, bot: strictBot, rest: { api: fake.api }, path: '/discord/strict' }),
+          discordInteractionsRoute({ publicKey: discordKey.publicHex, bot: brokenBot, rest: { api: fake.api }, path: '/discord/broken' }),
         ],
         silentLogger,
       ),
@@ -145,6 +156,17 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
     const embed = (edit.body.embeds as { title: string; image?: unknown }[])[0]!;
     expect(embed.title).toBe('Your taste profile');
     expect(embed.image).toBeUndefined();
+  });
+
+  it('logs a system error and shows the person a short generic message, privately', async () => {
+    const fay = fakeUser('fay');
+    const cmd = fake.command(fay, 'compare');
+    expect((await post(cmd, { path: '/discord/broken' })).body).toEqual({ type: 5 });
+    const note = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${cmd.token}`);
+    expect(note.body).toMatchObject({ flags: 64, content: 'Something went wrong inside Earworm. Please try again in a moment.' });
+    await fake.waitCall((c) => c.method === 'DELETE' && c.path.includes(cmd.token));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ msg: 'Discord interaction failed', interaction: cmd.id, err: { message: 'preference store unavailable' } });
   });
 
   it('made no REST call that Discord would have refused', () => {
