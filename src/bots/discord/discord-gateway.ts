@@ -87,8 +87,6 @@ function toDiscordJs(m: OutgoingMessage) {
   };
 }
 
-type Respondable = Extract<Interaction, { deferReply: unknown }> | Extract<Interaction, { respond: unknown }>;
-
 /** The responder over a discord.js interaction. */
 export function discordJsResponder(i: Interaction): DiscordResponder {
   const replyable = () => {
@@ -135,7 +133,7 @@ export async function startDiscordGateway(options: DiscordGatewayOptions): Promi
       logger.debug({ interaction: interaction.id, type: interaction.type }, 'unsupported Discord interaction');
       return;
     }
-    void options.bot.handleInteraction(req, discordJsResponder(interaction as Respondable));
+    void options.bot.handleInteraction(req, discordJsResponder(interaction));
   });
   client.on(Events.MessageCreate, (message: Message) => {
     void onMessage(client, options.bot, message).catch((err: unknown) => logger.error({ err, message: message.id }, 'Discord message reply failed'));
