@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   'jobs:enqueue': { summary: 'queue a job: <import|train|index|spotify-sync> (runs here when REDIS_URL is unset)', load: () => import('./commands/jobs-enqueue.ts') },
   models: { summary: 'model versions per kind with metrics, and which is active', load: () => import('./commands/models.ts') },
   'models:rollback': { summary: 'activate the previous (or --to a named) model version: --kind <kind>', load: () => import('./commands/models-rollback.ts') },
+  'discord:register': { summary: 'register the Discord slash commands: --guild <id> (default DISCORD_GUILD_ID) or --global', load: () => import('./commands/discord-register.ts') },
 };
 
 function help(): string {
