@@ -30,6 +30,8 @@ export interface FakeSlack {
   readonly notInChannel: Set<string>;
   /** Makes views.publish answer `invalid_blocks` when the view has an image block. */
   rejectImages: boolean;
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
+  socketUrl: string;
   responseUrl(id: string): string;
   /** Calls of one method (optionally filtered). */
   callsOf(method: string, where?: (args: Record<string, unknown>) => boolean): ApiCall[];
@@ -70,7 +72,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: ResponsePost[] = [];
   const notInChannel = new Set<string>();
   let ts = 1_700_000_000;
-  const state = { rejectImages: false };
+  const state = { rejectImages: false, socketUrl: 'ws://127.0.0.1:9/unset' };
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
       case 'auth.test':
@@ -81,6 +83,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         ts += 1;
         return { ok: true, channel, ts: `${ts}.000100`, message: { type: 'message', text: args.text, bot_id: 'BBOT', ts: `${ts}.000100` } };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: state.socketUrl };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
@@ -133,6 +137,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     set rejectImages(v: boolean) {
       state.rejectImages = v;
+    },
+    get socketUrl() {
+      return state.socketUrl;
+    },
+    set socketUrl(v: string) {
+      state.socketUrl = v;
     },
     responseUrl: (id) => `${url}/response/${id}`,
     callsOf,
