@@ -176,6 +176,17 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     expect(eph!.args.channel).toBe('C1');
   });
 
+  it('answers "more like this" with similar tracks in the thread of the card', async () => {
+    const c = command('U7', 'recommend something');
+    await c.send();
+    const [posted] = await fake.waitFor('chat.postMessage', (a) => String(JSON.stringify(a.blocks)).includes('<@U7> asked'));
+    const more = buttonIds(blocksOf(posted!))[2]!;
+    const ts = String(posted!.response.ts);
+    await press('U7', more, { channel: 'C1', ts }).send();
+    const [threaded] = await fake.waitFor('chat.postMessage', (a) => a.thread_ts === ts);
+    expect(allText(blocksOf(threaded!))).toMatch(/More like|Nothing close/);
+  });
+
   it('answers an unknown button with an ephemeral explanation', async () => {
     await press('U3', 'ew:AAAAAAAAAAAA', { channel: 'C1', ts: '1.1' }).send();
     await fake.waitFor('chat.postEphemeral', (a) => a.user === 'U3' && String(a.text).includes("don't recognise that button"));
