@@ -6,7 +6,7 @@
 import type { ReplyCard } from '../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../bots/common/front-desk.ts';
 import { MAX_MESSAGE_CHARS } from '../bots/common/front-desk.ts';
-import { tasteChartSvg, type TasteProfile } from '../bots/common/taste-chart.ts';
+import { RADAR_AXES, tasteChartSvg, type TasteProfile } from '../bots/common/taste-chart.ts';
 import type { Transcript, TranscriptEntry } from './transcript.ts';
 import { esc, layout } from './web-http.ts';
 
@@ -116,7 +116,7 @@ function entryHtml(p: PlaygroundPaths, csrf: string, e: TranscriptEntry, t: Tran
     case 'reply':
       return (
         `<li id="entry-${e.id}" class="msg earworm" tabindex="-1"><p class="who">Earworm</p>` +
-        (e.ack !== undefined && e.ack !== '' && e.ack !== e.reply?.text ? `<p class="ack">${esc(e.ack)}</p>` : '') +
+        (e.ack !== undefined && e.ack !== '' && !(e.reply?.text ?? '').startsWith(e.ack) ? `<p class="ack">${esc(e.ack)}</p>` : '') +
         (e.reply !== undefined ? replyHtml(p, csrf, e.id, e.reply, t, rated) : '') +
         `</li>`
       );
@@ -137,17 +137,20 @@ export function profileHtml(profile: TasteProfile): string {
     `<h3 id="${id}">${title}</h3>` +
     (xs.length === 0 ? `<p class="muted">None yet: like a few tracks.</p>` : `<ul aria-labelledby="${id}" class="${id}">${xs.slice(0, 5).map((g) => `<li>${esc(g.name)} <span class="muted">(${g.count})</span></li>`).join('')}</ul>`);
   const c = profile.counts;
+  const labels = profile.leanings.filter((l) => !(RADAR_AXES as readonly string[]).includes(l.feature)).slice(0, 4);
   return (
     `<h2 id="profile-h">Your taste</h2>` +
-    `<figure class="chart">${tasteChartSvg(profile).replace('<svg ', '<svg class="chart taste" ')}<figcaption class="muted">${c !== undefined ? `${c.votes} vote${c.votes === 1 ? '' : 's'}, ${c.liked} liked, ${c.disliked} disliked` : ''} · confidence <span class="confidence">${Math.round(profile.confidence * 100)} %</span></figcaption></figure>` +
+    `<figure class="chart">${tasteChartSvg(profile, { radarOnly: true }).replace('<svg ', '<svg class="chart taste" ')}<figcaption class="muted">${c !== undefined ? `${c.votes} vote${c.votes === 1 ? '' : 's'}, ${c.liked} liked, ${c.disliked} disliked` : ''} · confidence <span class="confidence">${Math.round(profile.confidence * 100)} %</span></figcaption></figure>` +
+    (labels.length > 0 ? `<h3 id="leans">Your votes lean to</h3><ul aria-labelledby="leans" class="leans">${labels.map((l) => `<li>${l.weight >= 0 ? 'more' : 'less'} ${esc(l.feature)}</li>`).join('')}</ul>` : '') +
     list('Top genres', profile.top_genres, 'top-genres') +
     list('Top moods', profile.top_moods, 'top-moods')
   );
 }
 
 const PLAY_CSS = `
-.play{display:grid;grid-template-columns:minmax(0,1fr) 360px;gap:1rem;align-items:start}
+.play{display:grid;grid-template-columns:minmax(0,1fr) 400px;gap:1rem;align-items:start}
 @media (max-width:900px){.play{grid-template-columns:1fr}}
+@media (min-width:901px){#profile{position:sticky;top:.5rem}}
 #transcript{list-style:none;margin:0;padding:0}
 .msg{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:.6rem .8rem;margin:.5rem 0}
 .msg.you{margin-left:15%;border-color:var(--accent)}.msg.notice{border-left:4px solid var(--bad)}

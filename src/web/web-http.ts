@@ -113,5 +113,5 @@ svg.chart{max-width:100%;height:auto}
 
 /** A whole page: skip link, header with navigation, main landmark. */
 export function layout(o: { title: string; heading: string; nav?: string; body: string; script?: string }): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(o.title)}</title><style>${BASE_CSS}</style></head><body><a class="skip" href="#main">Skip to content</a><header class="top"><h1>${esc(o.heading)}</h1>${o.nav ?? ''}</header><main id="main" tabindex="-1">${o.body}</main>${o.script !== undefined ? `<script>${o.script}</script>` : ''}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(o.title)}</title><style>${BASE_CSS}</style></head><body><a class="skip" href="#main">Skip to content</a><header class="top"><h1>${esc(o.heading)}</h1>${o.nav ?? ''}</header><main id="main" tabindex="-1">${o.body}</main>${o.script !== undefined ? `<script>${o.script}</script>` : ''}</body></html>`;
 }

@@ -31,6 +31,8 @@ export const RADAR_AXES = ['energy', 'danceability', 'valence', 'acousticness', 
 /** Width and height of the SVG in CSS pixels; the PNG is rendered at PNG_SCALE times this. */
 export const CHART_WIDTH = 600;
 export const CHART_HEIGHT = 360;
+/** Width of the radar alone (`radarOnly`: a page that lists genres and moods itself). */
+export const RADAR_ONLY_WIDTH = 424;
 /** PNG scale (crisp on high-density screens, still small: ~40 kB). */
 export const PNG_SCALE = 2;
 
@@ -98,10 +100,12 @@ export function tasteChartSummary(profile: TasteProfile): string {
 
 /**
  * The chart as a standalone SVG document (role="img" with title and desc). The radar maps each audio leaning to
- * −1..1: the dashed middle ring is "as most people", outside it "more of it", inside "less of it".
+ * −1..1: the dashed middle ring is "as most people", outside it "more of it", inside "less of it". `radarOnly`
+ * leaves out the right-hand column (label leanings, liked genres and moods) for pages that list those as text.
  */
-export function tasteChartSvg(profile: TasteProfile, options: { id?: string } = {}): string {
+export function tasteChartSvg(profile: TasteProfile, options: { id?: string; radarOnly?: boolean } = {}): string {
   const id = options.id ?? 'taste-chart';
+  const width = options.radarOnly === true ? RADAR_ONLY_WIDTH : CHART_WIDTH;
   const cx = 212;
   const cy = 190;
   const R = 120;
@@ -114,10 +118,10 @@ export function tasteChartSvg(profile: TasteProfile, options: { id?: string } = 
   const shape = values.map((v, i) => at(i, radius(v)).map(fmt).join(',')).join(' ');
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="DejaVu Sans, Verdana, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${CHART_HEIGHT}" viewBox="0 0 ${width} ${CHART_HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="DejaVu Sans, Verdana, sans-serif">`,
     `<title id="${id}-title">Taste profile</title>`,
     `<desc id="${id}-desc">${esc(tasteChartSummary(profile))}</desc>`,
-    `<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
+    `<rect width="${width}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
     `<text x="16" y="26" font-size="16" font-weight="bold" fill="#1a1a2e">Your taste</text>`,
     `<text x="16" y="46" font-size="12" fill="#4a4a5a">${esc(`${profile.counts?.votes ?? 0} votes · confidence ${Math.round(profile.confidence * 100)} %`)}</text>`,
   );
@@ -137,6 +141,10 @@ export function tasteChartSvg(profile: TasteProfile, options: { id?: string } = 
     const anchor = Math.abs(lx - cx) < 8 ? 'middle' : lx > cx ? 'start' : 'end';
     out.push(`<text x="${fmt(lx)}" y="${fmt(ly + 4)}" font-size="11" fill="#1a1a2e" text-anchor="${anchor}">${esc(a)}</text>`);
   });
+  if (options.radarOnly === true) {
+    out.push(`<text x="16" y="${CHART_HEIGHT - 12}" font-size="10" fill="#6a6a7a">Dashed ring: like most people. Outside: more of it. Inside: less.</text></svg>`);
+    return out.join('');
+  }
   // Right column: genre and mood leanings from the votes, then liked genres and moods.
   let y = 14;
   const x0 = 390;

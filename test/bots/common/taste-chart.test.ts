@@ -1,6 +1,6 @@
 /** The shared taste chart: an accessible SVG radar that follows the leanings, and a PNG of it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH, chartPngForPerson, PNG_SCALE, radarValues, tasteChartPng, tasteChartSvg, type TasteProfile } from '../../../src/bots/common/taste-chart.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartPngForPerson, PNG_SCALE, RADAR_ONLY_WIDTH, radarValues, tasteChartPng, tasteChartSvg, type TasteProfile } from '../../../src/bots/common/taste-chart.ts';
 import { resolvePerson } from '../../../src/db/people.ts';
 import { openHarness, valueOf, type Harness } from '../../tools/support/tool-harness.ts';
 
@@ -43,6 +43,14 @@ describe('taste chart', () => {
     expect(a).toBeDefined();
     expect(same).toBe(a);
     expect(moved).not.toBe(a);
+  });
+
+  it('draws the radar alone for pages that list genres and moods themselves', () => {
+    const svg = tasteChartSvg(base, { radarOnly: true });
+    expect(svg).toContain(`width="${RADAR_ONLY_WIDTH}"`);
+    expect(shape(svg)).toBe(shape(tasteChartSvg(base)));
+    expect(svg).not.toContain('>Liked genres</text>');
+    expect(svg).toContain('<desc id="taste-chart-desc">');
   });
 
   it('escapes names that look like markup', () => {
