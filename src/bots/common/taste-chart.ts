@@ -210,8 +210,13 @@ export async function tasteProfileFor(services: ToolServices, personId: number):
   return toTasteProfile(out.value);
 }
 
-/** The person's taste chart as a PNG plus its alt text. */
-export async function chartPngForPerson(services: ToolServices, personId: number): Promise<{ png: Buffer; alt: string; profile: TasteProfile }> {
+/** The person's taste chart as a PNG (throws TasteChartError when the profile cannot be read). */
+export async function chartPngForPerson(services: ToolServices, personId: number): Promise<Buffer> {
+  return (await tasteChartForPerson(services, personId)).png;
+}
+
+/** The person's taste chart as a PNG, with its alt text (for an image block or attachment) and the profile. */
+export async function tasteChartForPerson(services: ToolServices, personId: number): Promise<{ png: Buffer; alt: string; profile: TasteProfile }> {
   const profile = await tasteProfileFor(services, personId);
   return { png: await tasteChartPng(profile), alt: tasteChartSummary(profile), profile };
 }

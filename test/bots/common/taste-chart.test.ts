@@ -1,6 +1,6 @@
 /** The shared taste chart: an accessible SVG radar that follows the leanings, and a PNG of it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH, chartPngForPerson, PNG_SCALE, RADAR_ONLY_WIDTH, radarValues, tasteChartPng, tasteChartSvg, type TasteProfile } from '../../../src/bots/common/taste-chart.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartPngForPerson, PNG_SCALE, RADAR_ONLY_WIDTH, radarValues, tasteChartForPerson, tasteChartPng, tasteChartSvg, type TasteProfile } from '../../../src/bots/common/taste-chart.ts';
 import { resolvePerson } from '../../../src/db/people.ts';
 import { openHarness, valueOf, type Harness } from '../../tools/support/tool-harness.ts';
 
@@ -77,17 +77,20 @@ describe('chart for a person', () => {
 
   it('reads the profile through get_taste_profile and follows the votes', async () => {
     const person = await resolvePerson(h.db, 'test', 'carol');
-    const before = await chartPngForPerson(h.services, person);
+    const before = await tasteChartForPerson(h.services, person);
     expect(before.profile.counts?.votes).toBe(0);
     expect(before.alt).toContain('No A/B votes yet');
     for (let i = 0; i < 3; i++) {
       const cmp = valueOf(await h.call('carol', 'next_comparison', {}));
       valueOf(await h.call('carol', 'record_preference', { comparison_id: cmp.comparison_id, choice: 'a', interaction_id: `t${i}` }));
     }
-    const after = await chartPngForPerson(h.services, person);
+    const after = await tasteChartForPerson(h.services, person);
     expect(after.profile.counts?.votes).toBe(3);
     expect(after.profile.leanings.length).toBeGreaterThan(0);
+    expect(after.alt).toMatch(/^From 3 A\/B votes/);
     expect(after.png.equals(before.png)).toBe(false);
-    expect(pngSize(after.png)).toEqual({ width: CHART_WIDTH * PNG_SCALE, height: CHART_HEIGHT * PNG_SCALE });
+    const png = await chartPngForPerson(h.services, person);
+    expect(png.equals(after.png)).toBe(true);
+    expect(pngSize(png)).toEqual({ width: CHART_WIDTH * PNG_SCALE, height: CHART_HEIGHT * PNG_SCALE });
   });
 });
