@@ -28,10 +28,14 @@ export interface WebSession {
   readonly expiresAt: Date;
 }
 
-/** What a cookie value turned out to be. */
+/**
+ * What a cookie value turned out to be: a live session, an expired one, a well-formed value with no session yet
+ * (`unused`: handed out by a page, nothing done with it so far), or no usable cookie at all (`missing`).
+ */
 export type SessionLookup =
   | { readonly status: 'ok'; readonly session: WebSession }
   | { readonly status: 'expired'; readonly personId: number }
+  | { readonly status: 'unused'; readonly cookie: string }
   | { readonly status: 'missing' };
 
 /** SHA-256 of a cookie value, hex (what the table stores). */
@@ -47,14 +51,29 @@ export class WebSessions {
     readonly ttlMs = DEFAULT_SESSION_TTL_MS,
   ) {}
 
-  /** Starts a session for a new person. */
-  async create(): Promise<WebSession> {
-    const cookie = randomBytes(32).toString('base64url');
-    const externalId = `web-${randomBytes(12).toString('base64url')}`;
+  /**
+   * A new cookie value. Nothing is stored until the visitor does something (`adopt`), so pages fetched by crawlers
+   * or link previews create no people.
+   */
+  newCookie(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  /** Stores the session of an unused cookie value, for a new person (idempotent for the same value). */
+  async adopt(cookie: string): Promise<WebSession> {
+    if (!COOKIE_PATTERN.test(cookie)) throw new Error('not a session cookie value');
+    const externalId = `web-${hashSessionCookie(`person:${cookie}`).slice(0, 24)}`;
     const personId = await resolvePerson(this.db, 'web', externalId);
     const expiresAt = new Date(this.now() + this.ttlMs);
-    await this.db.orm.insert(webSessions).values({ idHash: hashSessionCookie(cookie), personId, expiresAt, lastSeenAt: new Date(this.now()) });
-    return { cookie, personId, externalId, expiresAt };
+    await this.db.orm.insert(webSessions).values({ idHash: hashSessionCookie(cookie), personId, expiresAt, lastSeenAt: new Date(this.now()) }).onConflictDoNothing();
+    const found = await this.lookup(cookie);
+    if (found.status !== 'ok') throw new Error(`session could not be stored (${found.status})`);
+    return found.session;
+  }
+
+  /** Starts and stores a session for a new person at once. */
+  async create(): Promise<WebSession> {
+    return this.adopt(this.newCookie());
   }
 
   /** Looks a cookie value up; a live session's expiry slides forward (at most once a minute). */
@@ -67,7 +86,7 @@ export class WebSessions {
       .leftJoin(identities, and(eq(identities.personId, webSessions.personId), eq(identities.provider, 'web')))
       .where(eq(webSessions.idHash, idHash))
       .limit(1);
-    if (row === undefined) return { status: 'missing' };
+    if (row === undefined) return { status: 'unused', cookie };
     const now = this.now();
     if (row.expiresAt.getTime() <= now || row.externalId === null) return { status: 'expired', personId: row.personId };
     let expiresAt = row.expiresAt;

@@ -13,26 +13,36 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
   });
   afterAll(() => w.close());
 
-  /** A new visitor with a session and the page's CSRF token. */
-  async function visitor(): Promise<{ c: PageClient; csrf: string; personId: number }> {
+  /** A new visitor with a cookie and the page's CSRF token; `personId()` once it has done something. */
+  async function visitor(): Promise<{ c: PageClient; csrf: string; personId: () => Promise<number> }> {
     const c = new PageClient(w.server.url);
     const page = await c.get('/web');
     expect(page.status).toBe(200);
     const cookie = c.cookies.get(SESSION_COOKIE)!;
-    const [row] = await w.h.db.rows<{ person_id: number }>(sql`select person_id from web_sessions where id_hash = ${hashSessionCookie(decodeURIComponent(cookie))}`);
-    return { c, csrf: hiddenValue(page.text, 'csrf'), personId: Number(row!.person_id) };
+    const personId = async () => {
+      const [row] = await w.h.db.rows<{ person_id: number }>(sql`select person_id from web_sessions where id_hash = ${hashSessionCookie(decodeURIComponent(cookie))}`);
+      if (row === undefined) throw new Error('no session stored yet');
+      return Number(row.person_id);
+    };
+    return { c, csrf: hiddenValue(page.text, 'csrf'), personId };
   }
 
   const votes = async (personId: number) => (await w.h.db.rows<{ n: number }>(sql`select count(*)::int as n from votes v join comparisons c on c.id = v.comparison_id where c.person_id = ${personId}`))[0]!.n;
   const opinions = (personId: number) => w.h.services.ratings.opinions(personId);
 
-  it('starts a cookie session that stores only a hash, with strict headers', async () => {
+  it('starts a cookie session that stores only a hash, and only once it is used, with strict headers', async () => {
+    const people = await countRows(w.h.db, 'people');
     const c = new PageClient(w.server.url);
     const page = await c.get('/web');
     expect(page.status).toBe(200);
     const set = page.res.headers.get('set-cookie')!;
     expect(set).toMatch(/^ew_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
     const value = c.cookies.get(SESSION_COOKIE)!;
+    // Looking creates nobody (crawlers, link previews); the first use does.
+    expect(await countRows(w.h.db, 'people')).toBe(people);
+    expect((await c.get('/web')).res.headers.get('set-cookie')).toBeNull();
+    await c.post('/web/compare', { csrf: hiddenValue(page.text, 'csrf') });
+    expect(await countRows(w.h.db, 'people')).toBe(people + 1);
     const stored = await w.h.db.rows<{ id_hash: string }>(sql`select id_hash from web_sessions`);
     expect(stored.map((r) => r.id_hash)).toContain(hashSessionCookie(value));
     expect(stored.map((r) => r.id_hash)).not.toContain(value);
@@ -47,7 +57,7 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
   });
 
   it('answers a message with cards whose buttons work as plain form posts', async () => {
-    const { c, csrf, personId } = await visitor();
+    const { c, csrf, personId: person } = await visitor();
     const sent = await c.post('/web/say', { csrf, text: 'recommend something' });
     expect(sent.status).toBe(303);
     expect(sent.res.headers.get('location')).toMatch(/^\/web#entry-\d+$/);
@@ -57,13 +67,13 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     expect(page.text).toContain('class="badge genre"');
     const liked = await c.post('/web/press', { csrf, button: likes[0]! });
     expect(liked.status).toBe(303);
-    expect((await opinions(personId)).liked).toHaveLength(1);
+    expect((await opinions(await person())).liked).toHaveLength(1);
     const after = await c.get('/web');
     expect(after.text).toMatch(/aria-pressed="true" aria-describedby="[^"]+" class="like">♥ Liked/);
   });
 
   it('votes through the JSON path once, and the chart follows', async () => {
-    const { c, csrf, personId } = await visitor();
+    const { c, csrf, personId: person } = await visitor();
     const first = await c.post('/web/compare', { csrf }, { json: true });
     expect(first.status).toBe(200);
     const a = buttonIds(first.json!.transcript as string, 'vote-a')[0]!;
@@ -73,7 +83,7 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     expect(v1.status).toBe(200);
     expect(v1.json!.announce).toMatch(/Voted for A/);
     expect(v2.json!.announce).toMatch(/Already counted/);
-    expect(await votes(personId)).toBe(1);
+    expect(await votes(await person())).toBe(1);
     expect(v1.json!.profile).not.toBe(profile0);
     expect(v1.json!.profile).toContain('1 vote,');
   });
@@ -115,16 +125,24 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     const noCsrf = await alice.c.post('/web/say', { text: 'recommend something' });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.text).toContain('recommend something</textarea>');
-    expect(await votes(alice.personId)).toBe(0);
-    expect(await votes(bob.personId)).toBe(0);
+    expect(await votes(await alice.personId())).toBe(0);
+    expect(await votes(await bob.personId())).toBe(0);
+    // A new visitor with another page's token gets no session and no profile.
+    const people = await countRows(w.h.db, 'people');
+    const fresh = new PageClient(w.server.url);
+    await fresh.get('/web');
+    const borrowed = await fresh.post('/web/say', { csrf: alice.csrf, text: 'hello' });
+    expect(borrowed.status).toBe(403);
+    expect(borrowed.text).toContain('hello</textarea>');
+    expect(await countRows(w.h.db, 'people')).toBe(people);
     // The real vote still works afterwards: nothing was used up.
     const real = await alice.c.post('/web/press', { csrf: alice.csrf, button: aliceVote }, { json: true });
     expect(real.json!.announce).toMatch(/Voted for B/);
-    expect(await votes(alice.personId)).toBe(1);
+    expect(await votes(await alice.personId())).toBe(1);
   });
 
   it('answers an expired session with a new one, keeps the typed message and loses nothing stored', async () => {
-    const { c, csrf, personId } = await visitor();
+    const { c, csrf, personId: person } = await visitor();
     const cmp = await c.post('/web/compare', { csrf }, { json: true });
     await c.post('/web/press', { csrf, button: buttonIds(cmp.json!.transcript as string, 'vote-a')[0]! });
     const oldCookie = c.cookies.get(SESSION_COOKIE)!;
@@ -146,8 +164,8 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
       expect(j.status).toBe(401);
       expect(j.json!.announce).toMatch(/click was not recorded/);
       expect(j.json!.csrf).not.toBe(csrf);
-      expect(await votes(personId)).toBe(1);
-      expect(await countRows(w.h.db, 'web_sessions')).toBe(sessionsBefore + 2);
+      expect(await votes(await person())).toBe(1);
+      expect(await countRows(w.h.db, 'web_sessions')).toBe(sessionsBefore + 1);
       // A page load with an expired cookie says so too.
       const stale = new PageClient(w.server.url);
       stale.cookies.set(SESSION_COOKIE, oldCookie);
