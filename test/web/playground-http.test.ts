@@ -1,0 +1,188 @@
+/** The playground over plain HTTP (a browser with JavaScript off, and the page's own fetch calls): sessions, bad input. */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSessionCookie, SESSION_COOKIE } from '../../src/web/web-sessions.ts';
+import { DRIVERS, countRows } from '../support/db.ts';
+import { buttonIds, hiddenValue, PageClient } from './support/http-client.ts';
+import { openWeb, type WebHarness } from './support/web-harness.ts';
+
+describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
+  let w: WebHarness;
+  beforeAll(async () => {
+    w = await openWeb(driver);
+  });
+  afterAll(() => w.close());
+
+  /** A new visitor with a cookie and the page's CSRF token; `personId()` once it has done something. */
+  async function visitor(): Promise<{ c: PageClient; csrf: string; personId: () => Promise<number> }> {
+    const c = new PageClient(w.server.url);
+    const page = await c.get('/web');
+    expect(page.status).toBe(200);
+    const cookie = c.cookies.get(SESSION_COOKIE)!;
+    const personId = async () => {
+      const [row] = await w.h.db.rows<{ person_id: number }>(sql`select person_id from web_sessions where id_hash = ${hashSessionCookie(decodeURIComponent(cookie))}`);
+      if (row === undefined) throw new Error('no session stored yet');
+      return Number(row.person_id);
+    };
+    return { c, csrf: hiddenValue(page.text, 'csrf'), personId };
+  }
+
+  const votes = async (personId: number) => (await w.h.db.rows<{ n: number }>(sql`select count(*)::int as n from votes v join comparisons c on c.id = v.comparison_id where c.person_id = ${personId}`))[0]!.n;
+  const opinions = (personId: number) => w.h.services.ratings.opinions(personId);
+
+  it('starts a cookie session that stores only a hash, and only once it is used, with strict headers', async () => {
+    const people = await countRows(w.h.db, 'people');
+    const c = new PageClient(w.server.url);
+    const page = await c.get('/web');
+    expect(page.status).toBe(200);
+    const set = page.res.headers.get('set-cookie')!;
+    expect(set).toMatch(/^ew_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+    const value = c.cookies.get(SESSION_COOKIE)!;
+    // Looking creates nobody (crawlers, link previews); the first use does.
+    expect(await countRows(w.h.db, 'people')).toBe(people);
+    expect((await c.get('/web')).res.headers.get('set-cookie')).toBeNull();
+    await c.post('/web/compare', { csrf: hiddenValue(page.text, 'csrf') });
+    expect(await countRows(w.h.db, 'people')).toBe(people + 1);
+    const stored = await w.h.db.rows<{ id_hash: string }>(sql`select id_hash from web_sessions`);
+    expect(stored.map((r) => r.id_hash)).toContain(hashSessionCookie(value));
+    expect(stored.map((r) => r.id_hash)).not.toContain(value);
+    expect(page.res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(page.text).toContain('<main id="main"');
+    expect(page.text).toContain('<label for="msg">');
+    expect(page.text).toContain('aria-live="polite"');
+    expect(page.text).toContain('role="img"');
+    // The same cookie keeps the same session (no new cookie).
+    const again = await c.get('/web');
+    expect(again.res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('answers a message with cards whose buttons work as plain form posts', async () => {
+    const { c, csrf, personId: person } = await visitor();
+    const sent = await c.post('/web/say', { csrf, text: 'recommend something' });
+    expect(sent.status).toBe(303);
+    expect(sent.res.headers.get('location')).toMatch(/^\/web#entry-\d+$/);
+    const page = await c.get('/web');
+    const likes = buttonIds(page.text, 'like');
+    expect(likes.length).toBeGreaterThan(0);
+    expect(page.text).toContain('class="badge genre"');
+    const liked = await c.post('/web/press', { csrf, button: likes[0]! });
+    expect(liked.status).toBe(303);
+    expect((await opinions(await person())).liked).toHaveLength(1);
+    const after = await c.get('/web');
+    expect(after.text).toMatch(/aria-pressed="true" aria-describedby="[^"]+" class="like">♥ Liked/);
+  });
+
+  it('votes through the JSON path once, and the chart follows', async () => {
+    const { c, csrf, personId: person } = await visitor();
+    const first = await c.post('/web/compare', { csrf }, { json: true });
+    expect(first.status).toBe(200);
+    const a = buttonIds(first.json!.transcript as string, 'vote-a')[0]!;
+    const profile0 = first.json!.profile as string;
+    const v1 = await c.post('/web/press', { csrf, button: a }, { json: true });
+    const v2 = await c.post('/web/press', { csrf, button: a }, { json: true });
+    expect(v1.status).toBe(200);
+    expect(v1.json!.announce).toMatch(/Voted for A/);
+    expect(v2.json!.announce).toMatch(/Already counted/);
+    expect(await votes(await person())).toBe(1);
+    expect(v1.json!.profile).not.toBe(profile0);
+    expect(v1.json!.profile).toContain('1 vote,');
+  });
+
+  it('rejects an empty message and a 10,000-character one with a clear message, keeping the text', async () => {
+    const { c, csrf } = await visitor();
+    const before = await countRows(w.h.db, 'messages');
+    const empty = await c.post('/web/say', { csrf, text: '   ' }, { json: true });
+    expect(empty.status).toBe(422);
+    expect(empty.json!.announce).toMatch(/Say what you would like to hear/);
+    const long = 'la '.repeat(3334).slice(0, 10_000);
+    const tooLong = await c.post('/web/say', { csrf, text: long }, { json: true });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.json!.announce).toBe('That message is 10,000 characters; please keep it under 2,000.');
+    expect(tooLong.json!.draft).toBe(long);
+    // Without JavaScript: the redirect shows the notice and the text is back in the box.
+    const plain = await c.post('/web/say', { csrf, text: long });
+    expect(plain.status).toBe(303);
+    const page = await c.get('/web');
+    expect(page.text).toContain('please keep it under 2,000');
+    expect(page.text).toContain(`aria-describedby="msg-hint">${long}</textarea>`);
+    expect(await countRows(w.h.db, 'messages')).toBe(before);
+  });
+
+  it('refuses a forged vote: a button of another session, an unknown id, a bad CSRF token', async () => {
+    const alice = await visitor();
+    const bob = await visitor();
+    const cmp = await alice.c.post('/web/compare', { csrf: alice.csrf }, { json: true });
+    const aliceVote = buttonIds(cmp.json!.transcript as string, 'vote-b')[0]!;
+    const stolen = await bob.c.post('/web/press', { csrf: bob.csrf, button: aliceVote }, { json: true });
+    expect(stolen.status).toBe(403);
+    expect(stolen.json!.announce).toMatch(/not issued to this browser session/);
+    const made = await bob.c.post('/web/press', { csrf: bob.csrf, button: 'ew:AAAAAAAAAAAA' });
+    expect(made.status).toBe(403);
+    expect(made.text).toMatch(/not issued to this browser session/);
+    const badCsrf = await alice.c.post('/web/press', { csrf: bob.csrf, button: aliceVote }, { json: true });
+    expect(badCsrf.status).toBe(403);
+    expect(badCsrf.json!.announce).toMatch(/security token did not match/);
+    const noCsrf = await alice.c.post('/web/say', { text: 'recommend something' });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.text).toContain('recommend something</textarea>');
+    expect(await votes(await alice.personId())).toBe(0);
+    expect(await votes(await bob.personId())).toBe(0);
+    // A new visitor with another page's token gets no session and no profile.
+    const people = await countRows(w.h.db, 'people');
+    const fresh = new PageClient(w.server.url);
+    await fresh.get('/web');
+    const borrowed = await fresh.post('/web/say', { csrf: alice.csrf, text: 'hello' });
+    expect(borrowed.status).toBe(403);
+    expect(borrowed.text).toContain('hello</textarea>');
+    expect(await countRows(w.h.db, 'people')).toBe(people);
+    // The real vote still works afterwards: nothing was used up.
+    const real = await alice.c.post('/web/press', { csrf: alice.csrf, button: aliceVote }, { json: true });
+    expect(real.json!.announce).toMatch(/Voted for B/);
+    expect(await votes(await alice.personId())).toBe(1);
+  });
+
+  it('answers an expired session with a new one, keeps the typed message and loses nothing stored', async () => {
+    const { c, csrf, personId: person } = await visitor();
+    const cmp = await c.post('/web/compare', { csrf }, { json: true });
+    await c.post('/web/press', { csrf, button: buttonIds(cmp.json!.transcript as string, 'vote-a')[0]! });
+    const oldCookie = c.cookies.get(SESSION_COOKIE)!;
+    const sessionsBefore = await countRows(w.h.db, 'web_sessions');
+    w.clock += 31 * 24 * 3600 * 1000;
+    try {
+      const r = await c.post('/web/say', { csrf, text: 'calm piano please' });
+      expect(r.status).toBe(401);
+      expect(c.cookies.get(SESSION_COOKIE)).not.toBe(oldCookie);
+      expect(r.text).toContain('Your session expired, so that message was not sent');
+      expect(r.text).toContain('calm piano please</textarea>');
+      // The new session works at once with the token of the page it was given.
+      const next = await c.post('/web/say', { csrf: hiddenValue(r.text, 'csrf'), text: 'calm piano please' }, { json: true });
+      expect(next.status).toBe(200);
+      // The page's script gets the same as JSON, with the new CSRF token.
+      const stale2 = new PageClient(w.server.url);
+      stale2.cookies.set(SESSION_COOKIE, oldCookie);
+      const j = await stale2.post('/web/press', { csrf, button: 'ew:AAAAAAAAAAAA' }, { json: true });
+      expect(j.status).toBe(401);
+      expect(j.json!.announce).toMatch(/click was not recorded/);
+      expect(j.json!.csrf).not.toBe(csrf);
+      expect(await votes(await person())).toBe(1);
+      expect(await countRows(w.h.db, 'web_sessions')).toBe(sessionsBefore + 1);
+      // A page load with an expired cookie says so too.
+      const stale = new PageClient(w.server.url);
+      stale.cookies.set(SESSION_COOKIE, oldCookie);
+      expect((await stale.get('/web')).text).toContain('Your previous session expired');
+    } finally {
+      w.clock -= 31 * 24 * 3600 * 1000;
+    }
+  });
+
+  it('says what to do for an unreadable body and an unknown page', async () => {
+    const { c } = await visitor();
+    const r = await fetch(`${w.server.url}/web/say`, { method: 'POST', body: '{"text":"x"}', headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${c.cookies.get(SESSION_COOKIE)!}` } });
+    expect(r.status).toBe(415);
+    expect(await r.text()).toContain('application/x-www-form-urlencoded');
+    expect((await c.get('/web/nope')).status).toBe(404);
+    const svg = await c.get('/web/chart.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.res.headers.get('content-type')).toBe('image/svg+xml');
+  });
+});
