@@ -1,8 +1,11 @@
 /**
- * Chooses the weights of a hybrid on a validation split: every component's standardised scores are computed once
- * per validation person over a candidate pool (the union of each component's top items), then weights are found by
- * coordinate ascent on mean ndcg@20 over those pools.
+ * Chooses the weights of a blend on validation data: every component's standardised scores (and reciprocal ranks)
+ * are computed once per validation person over a candidate pool (the union of each component's top items), then
+ * weights are found by coordinate ascent on mean ndcg@20 over those pools. With several validation folds (splits
+ * carved from the training data with different seeds), the objective is the mean over folds of each fold's mean,
+ * so that one small split's noise does not decide the blend.
  */
+import { rrfValue, type Fusion } from '../recsys/ranking/fusion.ts';
 import { standardisation } from '../recsys/score-normalisation.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
@@ -23,6 +26,8 @@ interface Pool {
   readonly items: Int32Array;
   /** components × items, z-scores. */
   readonly z: Float32Array;
+  /** components × items, reciprocal-rank values (fusion.ts). */
+  readonly rrf: Float32Array;
   readonly relevant: Uint8Array;
   readonly idcg: number;
 }
@@ -30,11 +35,42 @@ interface Pool {
 /** Weight values tried for each component. */
 export const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2, 4] as const;
 
-/** Tunes blend weights for components already fitted on the validation training matrix `train`. */
+/** One validation fold: its split, its training matrix, and the components fitted on that matrix (same order in every fold). */
+export interface BlendFold {
+  readonly components: readonly ScoringRecommender[];
+  readonly train: CsrMatrix;
+  readonly val: ValidationSplit;
+}
+
+/** Tunes blend weights (z-score fusion) for components already fitted on the validation training matrix `train`. */
 export function tuneBlend(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize = 150): BlendChoice {
-  const pools = buildPools(components, train, val, poolSize);
-  const c = components.length;
-  const score = (w: readonly number[]) => meanNdcg(pools, w, c);
+  return tuneBlendPools({ components: components.length, folds: [buildPools(components, train, val, poolSize)] }, 'z');
+}
+
+/** Per-fold candidate pools, computed once and reused for every fusion method. */
+export interface FoldPools {
+  readonly components: number;
+  readonly folds: readonly (readonly Pool[])[];
+}
+
+/** Builds the candidate pools of every fold (the expensive part: every component scores every validation person). */
+export function buildFoldPools(folds: readonly BlendFold[], poolSize = 150): FoldPools {
+  if (folds.length === 0) throw new Error('blend tuning needs at least one validation fold');
+  const c = folds[0]!.components.length;
+  if (!folds.every((f) => f.components.length === c)) throw new Error('every fold must have the same components');
+  return { components: c, folds: folds.map((f) => buildPools(f.components, f.train, f.val, poolSize)) };
+}
+
+/** Each component alone, by the mean over folds of validation ndcg@20. */
+export function singleScores(pools: FoldPools, fusion: Fusion = 'z'): number[] {
+  const c = pools.components;
+  return Array.from({ length: c }, (_v, k) => foldMean(pools, Array.from({ length: c }, (_w, j) => (j === k ? 1 : 0)), fusion));
+}
+
+/** Tunes blend weights for one fusion method by the mean over folds of each fold's validation ndcg@20. */
+export function tuneBlendPools(pools: FoldPools, fusion: Fusion): BlendChoice {
+  const c = pools.components;
+  const score = (w: readonly number[]) => foldMean(pools, w, fusion);
   let weights = new Array<number>(c).fill(0);
   let best = -1;
   for (let k = 0; k < c; k++) {
@@ -65,6 +101,12 @@ export function tuneBlend(components: readonly ScoringRecommender[], train: CsrM
     if (!improved) break;
   }
   return { weights, ndcg: best };
+}
+
+function foldMean(pools: FoldPools, weights: readonly number[], fusion: Fusion): number {
+  let sum = 0;
+  for (const p of pools.folds) sum += meanNdcg(p, weights, fusion);
+  return pools.folds.length > 0 ? sum / pools.folds.length : 0;
 }
 
 function buildPools(components: readonly ScoringRecommender[], train: CsrMatrix, val: ValidationSplit, poolSize: number): Pool[] {
@@ -108,6 +150,10 @@ function buildPools(components: readonly ScoringRecommender[], train: CsrMatrix,
     const items = Int32Array.from(members);
     const z = new Float32Array(c * items.length);
     for (let k = 0; k < c; k++) for (let t = 0; t < items.length; t++) z[k * items.length + t] = full[k]![items[t]!]!;
+    const slot = new Map<number, number>();
+    items.forEach((it, t) => slot.set(it, t));
+    const rrf = new Float32Array(c * items.length);
+    for (let k = 0; k < c; k++) topK(full[k]!, poolSize, blocked).forEach((r, rank) => (rrf[k * items.length + slot.get(r.item)!] = rrfValue(rank + 1)));
     const hiddenSet = new Set(hidden);
     const relevant = new Uint8Array(items.length);
     items.forEach((it, t) => {
@@ -116,21 +162,23 @@ function buildPools(components: readonly ScoringRecommender[], train: CsrMatrix,
     });
     let idcg = 0;
     for (let r = 1; r <= Math.min(LIST_LENGTH, hiddenSet.size); r++) idcg += 1 / Math.log2(r + 1);
-    pools.push({ items, z, relevant, idcg });
+    pools.push({ items, z, rrf, relevant, idcg });
   }
   return pools;
 }
 
-function meanNdcg(pools: readonly Pool[], weights: readonly number[], c: number): number {
+function meanNdcg(pools: readonly Pool[], weights: readonly number[], fusion: Fusion): number {
+  const c = weights.length;
   let sum = 0;
   for (const pool of pools) {
     const m = pool.items.length;
+    const values = fusion === 'z' ? pool.z : pool.rrf;
     const blended = new Float32Array(m);
     for (let k = 0; k < c; k++) {
       const w = weights[k]!;
       if (w === 0) continue;
       const o = k * m;
-      for (let t = 0; t < m; t++) blended[t]! += w * pool.z[o + t]!;
+      for (let t = 0; t < m; t++) blended[t]! += w * values[o + t]!;
     }
     let dcg = 0;
     topK(blended, LIST_LENGTH).forEach((r, rank) => {

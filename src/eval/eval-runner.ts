@@ -1,21 +1,25 @@
 /**
  * The protocol of ../shared/EVAL.md end to end: load, split (seed), carve a validation split from the training
  * pairs only (same rule, seed 1000 + seed), choose each model's hyperparameters on it by ndcg@20, refit on the
- * full training pairs, and measure on the test users.
+ * full training pairs, and measure on the test users. The ranked model's fusion method, blend weights and MMR λ are
+ * chosen by the mean ndcg@20 over validation folds (seeds 1000 + seed, 2000 + seed, ...; each carved from the
+ * training pairs only): in task C enough folds to hold MIN_VALIDATION_CASES people, so few cold users are not decided
+ * by one small split's noise.
  */
 import { HybridRecommender } from '../recsys/hybrid.ts';
 import { pairsToMatrix, type InteractionPairs } from '../recsys/interaction-pairs.ts';
+import { FUSIONS, isFusion, type Fusion } from '../recsys/ranking/fusion.ts';
 import { fitRankedModel } from '../recsys/ranking/ranked-tuning.ts';
 import type { RankingReport } from '../recsys/metrics.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
 import { splitCold, splitWarm } from '../recsys/split.ts';
-import { tuneBlend, type ValidationSplit } from './blend-tuner.ts';
+import { buildFoldPools, singleScores, tuneBlend, tuneBlendPools, type ValidationSplit } from './blend-tuner.ts';
 import { countCandidates, evaluateCold, evaluateWarm } from './evaluate-split.ts';
 import type { InteractionDataset } from './interaction-dataset.ts';
 import { loadDataset, type DatasetName } from './load-dataset.ts';
 import { contentModel, contentSignals, GRID_MODELS, type GridParams, type ModelContext, type ModelName } from './model-catalog.ts';
-import { dataFingerprint, TuningCache, type TunedChoice } from './tuning-cache.ts';
+import { dataFingerprint, RANKED_TUNING_VERSION, TuningCache, type TunedChoice } from './tuning-cache.ts';
 
 /** The two tasks of the protocol. */
 export const TASKS = ['W', 'C'] as const;
@@ -56,6 +60,34 @@ export function validationSeed(seed: number): number {
   return 1000 + seed;
 }
 
+/**
+ * In task C the ranked model is tuned on at least this many validation people (folds are added until it is
+ * reached): the protocol keeps only a tenth of the users with 10 or more items as cold test users, so one cold
+ * validation split holds 40 to 400 people. Task W validates on every user with a hidden item and keeps one fold.
+ */
+export const MIN_VALIDATION_CASES = 500;
+
+/** At most this many validation folds. */
+export const MAX_FOLDS = 5;
+
+/** Validation folds for the ranked model: task W one; task C enough to reach MIN_VALIDATION_CASES when one fold holds `cases` people (1 to MAX_FOLDS). */
+export function foldCount(task: Task, cases: number): number {
+  if (task === 'W') return 1;
+  return Math.max(1, Math.min(MAX_FOLDS, Math.ceil(MIN_VALIDATION_CASES / Math.max(1, cases))));
+}
+
+/** The seed of validation fold f (0-based): 1000 + seed, 2000 + seed, ... (fold 0 is the hyperparameter split). */
+export function foldSeed(seed: number, f: number): number {
+  return 1000 * (f + 1) + seed;
+}
+
+/** One validation split carved from the training pairs, with models fitted on its training matrix. */
+interface Fold {
+  readonly train: CsrMatrix;
+  readonly val: ValidationSplit;
+  readonly models: Map<string, ScoringRecommender>;
+}
+
 /** Runs every requested (dataset, task, model) and returns the results in order. */
 export async function runEvaluation(opts: EvalOptions): Promise<EvalResult[]> {
   const cache = new TuningCache(opts.cacheDir);
@@ -94,6 +126,9 @@ class TaskRun {
   private readonly chosen = new Map<string, TunedChoice & { cached: boolean }>();
   private readonly valModels = new Map<string, ScoringRecommender>();
   private readonly finals = new Map<string, ScoringRecommender>();
+  private readonly trainPairs: InteractionPairs;
+  private extraFolds: Fold[] | undefined;
+  private hybridChoice: Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> | undefined;
 
   constructor(
     dataset: InteractionDataset,
@@ -121,6 +156,7 @@ class TaskRun {
       trainPairs = s.train;
       valPairs = v.train;
     }
+    this.trainPairs = trainPairs;
     this.train = pairsToMatrix(trainPairs);
     this.valTrain = pairsToMatrix(valPairs);
     this.candidates = countCandidates(trainPairs.items, dataset.itemIds.length);
@@ -226,38 +262,121 @@ class TaskRun {
     };
   }
 
-  /** The full ranker (src/recsys/ranking) over the hybrid's validation-fitted blend, with MMR's λ chosen on validation. */
-  private async ranked(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: ScoringRecommender }> {
-    const h = await this.hybrid();
-    const blend = Object.entries(h.params)
-      .filter(([k]) => k.startsWith('w.'))
-      .map(([k, w]) => ({ name: k.slice(2), weight: Number(w) }));
-    const paramsOf = (n: string): GridParams =>
-      n.startsWith('content-') ? contentSignals(this.ctx.side!).find((s) => s.name === n)!.params : this.chosen.get(n)!.params;
-    const r = fitRankedModel({
-      blend,
-      validationModel: (n) => this.valModel(n, paramsOf(n)),
-      finalModel: (n) => this.finalModel(n, paramsOf(n)),
-      validationInteractions: this.valTrain,
-      validation: this.val,
-      interactions: this.train,
-    });
-    return { params: { ...h.params, lambda: r.lambda }, validationNdcg: r.validationNdcg, cached: h.cached, model: r.model };
+  /** All validation folds for the ranked model: fold 0 (the hyperparameter split), then more until MIN_VALIDATION_CASES. */
+  private folds(): Fold[] {
+    if (this.extraFolds === undefined) {
+      const n = foldCount(this.task, this.val.split.users.length);
+      this.extraFolds = [];
+      for (let f = 1; f < n; f++) {
+        const seed = foldSeed(this.opts.seed, f);
+        const val: ValidationSplit = this.task === 'W' ? { task: 'W', split: splitWarm(this.trainPairs, seed) } : { task: 'C', split: splitCold(this.trainPairs, seed) };
+        this.extraFolds.push({ train: pairsToMatrix(val.split.train), val, models: new Map() });
+      }
+    }
+    return [{ train: this.valTrain, val: this.val, models: this.valModels }, ...this.extraFolds];
   }
 
-  private async hybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
+  private foldModel(fold: Fold, name: string, params: GridParams): ScoringRecommender {
+    if (fold.models === this.valModels) return this.valModel(name, params);
+    let m = fold.models.get(name);
+    if (m === undefined) {
+      m = this.build(name, params);
+      m.fit(fold.train);
+      fold.models.set(name, m);
+    }
+    return m;
+  }
+
+  /** The blend's components (grid models with their chosen parameters, and on datasets with side information the content signals). */
+  private async components(): Promise<{ names: string[]; paramsOf: Map<string, GridParams>; fixed: Set<string> }> {
     const names: string[] = ['ials', 'rp3beta', 'itemknn', 'popularity'];
-    const fixed = new Map<string, GridParams>();
+    const fixed = new Set<string>();
+    const paramsOf = new Map<string, GridParams>();
     if (this.ctx.side !== undefined) {
       for (const s of contentSignals(this.ctx.side)) {
         names.push(s.name);
-        fixed.set(s.name, s.params);
+        fixed.add(s.name);
+        paramsOf.set(s.name, s.params);
       }
     }
-    const paramsOf = new Map<string, GridParams>();
-    for (const n of names) {
-      paramsOf.set(n, fixed.get(n) ?? (await this.choose(n as Exclude<ModelName, 'hybrid' | 'ranked'>)).params);
+    for (const n of names) if (!fixed.has(n)) paramsOf.set(n, (await this.choose(n as Exclude<ModelName, 'hybrid' | 'ranked'>)).params);
+    return { names, paramsOf, fixed };
+  }
+
+  /**
+   * The full ranker (src/recsys/ranking): candidates from every component, the fusion method (z-scores or
+   * reciprocal ranks) and its weights chosen by coordinate ascent on the validation folds, then MMR's λ on the same
+   * folds, over components refitted on the full training data.
+   */
+  private async ranked(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: ScoringRecommender }> {
+    const { names, paramsOf, fixed } = await this.components();
+    const key = this.key(`ranked-r${RANKED_TUNING_VERSION}`);
+    const hit = this.opts.retune ? undefined : await this.cache.get(key);
+    const folds = this.folds();
+    let chosen: { fusion: Fusion; weights: number[]; lambda: number | undefined; validationNdcg: number; notes: Record<string, number> };
+    let cached = false;
+    if (hit !== undefined && isFusion(hit.params['fusion']) && typeof hit.params['lambda'] === 'number' && names.every((n) => typeof hit.params[`w.${n}`] === 'number')) {
+      const notes: Record<string, number> = {};
+      for (const [k, v] of Object.entries(hit.params)) if (k.startsWith('val.') || k === 'folds') notes[k] = Number(v);
+      chosen = { fusion: hit.params['fusion'], weights: names.map((n) => Number(hit.params[`w.${n}`])), lambda: Number(hit.params['lambda']), validationNdcg: hit.validationNdcg, notes };
+      cached = true;
+    } else {
+      const t0 = performance.now();
+      const pools = buildFoldPools(folds.map((f) => ({ components: names.map((n) => this.foldModel(f, n, paramsOf.get(n)!)), train: f.train, val: f.val })));
+      const alone = singleScores(pools);
+      const cases = folds.reduce((sum, f) => sum + f.val.split.users.length, 0);
+      this.opts.progress(
+        `${this.name} ${this.task} ranked: ${folds.length} validation fold(s), ${cases} people; alone: ${names.map((n, k) => `${n} ${alone[k]!.toFixed(4)}`).join(', ')}`,
+      );
+      let best: { fusion: Fusion; weights: number[]; ndcg: number } | undefined;
+      const notes: Record<string, number> = { folds: folds.length };
+      for (const fusion of FUSIONS) {
+        const c = tuneBlendPools(pools, fusion);
+        notes[`val.${fusion}`] = Number(c.ndcg.toFixed(5));
+        this.opts.progress(`${this.name} ${this.task} ranked: fusion ${fusion} validation ndcg@20 ${c.ndcg.toFixed(4)} with ${names.map((n, k) => `${n}=${c.weights[k]}`).join(' ')}`);
+        if (best === undefined || c.ndcg > best.ndcg + 1e-9) best = { fusion, weights: c.weights, ndcg: c.ndcg };
+      }
+      const bestSingle = Math.max(...alone);
+      notes['val.single'] = Number(bestSingle.toFixed(5));
+      chosen = { fusion: best!.fusion, weights: best!.weights, lambda: undefined, validationNdcg: best!.ndcg, notes };
+      this.opts.progress(`${this.name} ${this.task} ranked: chose ${best!.fusion} in ${ms(t0)}`);
     }
+    const blend = names.map((n, k) => ({ name: n, weight: chosen.weights[k]! })).filter((b) => b.weight > 0);
+    const t1 = performance.now();
+    const r = fitRankedModel({
+      blend,
+      fusion: chosen.fusion,
+      folds: folds.map((f) => ({ validationModel: (n: string) => this.foldModel(f, n, paramsOf.get(n)!), validationInteractions: f.train, validation: f.val })),
+      finalModel: (n) => this.finalModel(n, paramsOf.get(n)!),
+      interactions: this.train,
+      ...(chosen.lambda === undefined ? {} : { lambda: chosen.lambda }),
+    });
+    let validationNdcg = chosen.validationNdcg;
+    if (chosen.lambda === undefined) {
+      validationNdcg = r.validationNdcg;
+      chosen.notes['val.lambda'] = Number(r.validationNdcg.toFixed(5));
+      this.opts.progress(`${this.name} ${this.task} ranked: λ ${r.lambda} chosen in ${ms(t1)}, validation ndcg@20 ${r.validationNdcg.toFixed(4)}`);
+      await this.cache.set(key, {
+        params: { fusion: chosen.fusion, ...Object.fromEntries(names.map((n, k) => [`w.${n}`, chosen.weights[k]!])), lambda: r.lambda, ...chosen.notes },
+        validationNdcg,
+      });
+    }
+    const params: Record<string, number | string> = { fusion: chosen.fusion };
+    for (const b of blend) params[`w.${b.name}`] = b.weight;
+    params['lambda'] = r.lambda;
+    Object.assign(params, chosen.notes);
+    for (const b of blend) if (!fixed.has(b.name)) params[`p.${b.name}`] = JSON.stringify(paramsOf.get(b.name));
+    return { params, validationNdcg, cached, model: r.model };
+  }
+
+  /** The hybrid, tuned once per task. */
+  private hybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
+    this.hybridChoice ??= this.tuneHybrid();
+    return this.hybridChoice;
+  }
+
+  private async tuneHybrid(): Promise<{ params: GridParams; validationNdcg: number; cached: boolean; model: HybridRecommender }> {
+    const { names, paramsOf, fixed } = await this.components();
     let weights: number[];
     let validationNdcg: number;
     let cached = false;

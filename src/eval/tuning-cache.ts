@@ -11,6 +11,9 @@ import type { GridParams } from './model-catalog.ts';
 /** Bump when a grid or a model changes in a way that makes old choices stale. */
 export const GRID_VERSION = 4;
 
+/** Bump when the ranked model's tuning (fusion methods, folds, weights tried) changes; part of its cache key. */
+export const RANKED_TUNING_VERSION = 2;
+
 /** A cached choice. */
 export interface TunedChoice {
   readonly params: GridParams;

@@ -28,7 +28,7 @@ function options(over: Partial<EvalOptions> = {}): EvalOptions & { results: Eval
   return {
     datasets: ['lastfm'],
     tasks: ['W', 'C'],
-    models: ['popularity', 'itemknn', 'hybrid'],
+    models: ['popularity', 'itemknn', 'hybrid', 'ranked'],
     seed: 0,
     dataDir: dir,
     cacheDir: path.join(home, 'eval-cache'),
@@ -46,7 +46,7 @@ describe('runEvaluation', () => {
     const opts = options();
     const first = await runEvaluation(opts);
     expect(opts.results).toEqual(first);
-    expect(first.map((r) => `${r.task}/${r.model}`)).toEqual(['W/popularity', 'W/itemknn', 'W/hybrid', 'C/popularity', 'C/itemknn', 'C/hybrid']);
+    expect(first.map((r) => `${r.task}/${r.model}`)).toEqual(['W/popularity', 'W/itemknn', 'W/hybrid', 'W/ranked', 'C/popularity', 'C/itemknn', 'C/hybrid', 'C/ranked']);
     const warmUsers = splitWarm(data, 0).users.length;
     const coldUsers = splitCold(data, 0).users.length;
     expect(coldUsers).toBeGreaterThan(0);
@@ -63,6 +63,18 @@ describe('runEvaluation', () => {
     const ndcg = (task: string, model: string) => first.find((r) => r.task === task && r.model === model)!.ndcg;
     expect(ndcg('W', 'itemknn')).toBeGreaterThan(ndcg('W', 'popularity'));
     expect(ndcg('W', 'hybrid')).toBeGreaterThan(ndcg('W', 'popularity'));
+    expect(ndcg('W', 'ranked')).toBeGreaterThan(ndcg('W', 'popularity'));
+    // The ranked model names its fusion method, λ and the validation figures behind them; few cold validation
+    // people (a tenth of 90 users) means the most folds.
+    for (const task of ['W', 'C']) {
+      const ranked = first.find((r) => r.task === task && r.model === 'ranked')!;
+      expect(['z', 'rrf']).toContain(ranked.params['fusion']);
+      expect(typeof ranked.params['lambda']).toBe('number');
+      expect(ranked.validationNdcg).toBeGreaterThan(0);
+      expect(ranked.validationNdcg).toBeGreaterThanOrEqual(Math.max(Number(ranked.params['val.z']), Number(ranked.params["val.rrf"])) - 1e-5);
+      expect(ranked.params['val.single']).toBeLessThanOrEqual(Math.max(Number(ranked.params['val.z']), Number(ranked.params['val.rrf'])));
+    }
+    expect(first.find((r) => r.task === 'C' && r.model === 'ranked')!.params['folds']).toBe(5);
     const line = JSON.parse(resultJson(first[0]!)) as Record<string, unknown>;
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['dataset', 'task', 'model', 'users', 'recall@20', 'ndcg@20', 'hr@10', 'coverage@20', 'params']));
     expect((await readdir(path.join(home, 'eval-cache'))).length).toBeGreaterThan(0);

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
+import { openConfiguredDb, type Db } from '../../db/db.ts';
+import { recordEvalResult } from '../../eval/eval-record.ts';
 import { resultJson, resultTable } from '../../eval/eval-report.ts';
 import { runEvaluation, TASKS, type Task } from '../../eval/eval-runner.ts';
 import { DATASET_NAMES, type DatasetName } from '../../eval/load-dataset.ts';
@@ -9,9 +11,11 @@ import { MODEL_NAMES, type ModelName } from '../../eval/model-catalog.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `usage: earworm eval [--dataset lastfm,yes,tidy] [--task W,C] [--model ${MODEL_NAMES.join(',')}]
-                    [--seed 0] [--data-dir DIR] [--retune]
+                    [--seed 0] [--data-dir DIR] [--retune] [--no-record]
 Prints one JSON line per (dataset, task, model), then a table. Hyperparameters are tuned on a validation split of
-the training data (seed 1000 + seed) and cached under $EARWORM_HOME/eval-cache; --retune ignores the cache.`;
+the training data (seed 1000 + seed) and cached under $EARWORM_HOME/eval-cache; --retune ignores the cache.
+Each result is also stored in the eval_runs table of the configured database (DATABASE_URL, or the embedded one in
+$EARWORM_HOME); --no-record skips that.`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
   if (raw === undefined || raw === 'all') return [...allowed];
@@ -36,6 +40,7 @@ export async function run(args: string[], config: Config): Promise<number> {
         seed: { type: 'string' },
         'data-dir': { type: 'string' },
         retune: { type: 'boolean', default: false },
+        'no-record': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -53,18 +58,50 @@ export async function run(args: string[], config: Config): Promise<number> {
   const datasets = list<DatasetName>(values.dataset, DATASET_NAMES, 'dataset');
   const tasks = list<Task>(values.task?.toUpperCase(), TASKS, 'task');
   const models = list<ModelName>(values.model, MODEL_NAMES, 'model');
-  const results = await runEvaluation({
-    datasets,
-    tasks,
-    models,
-    seed,
-    dataDir: values['data-dir'] === undefined ? config.dataDir : path.resolve(values['data-dir']),
-    cacheDir: path.join(config.home, 'eval-cache'),
-    retune: values.retune,
-    progress: (line) => console.error(`[eval] ${line}`),
-    onResult: (r) => console.log(resultJson(r)),
-  });
-  console.log('');
-  console.log(resultTable(results));
-  return 0;
+  // Open the database first, so a wrong DATABASE_URL fails before minutes of evaluation.
+  const db: Db | undefined = values['no-record'] ? undefined : await openConfiguredDb(config);
+  let recorded = 0;
+  let failure: unknown;
+  let pending: Promise<void> = Promise.resolve();
+  const record = (r: Parameters<typeof recordEvalResult>[1]) => {
+    if (db === undefined) return;
+    pending = pending.then(async () => {
+      if (failure !== undefined) return;
+      try {
+        await recordEvalResult(db, r);
+        recorded++;
+      } catch (err) {
+        failure = err;
+      }
+    });
+  };
+  try {
+    const results = await runEvaluation({
+      datasets,
+      tasks,
+      models,
+      seed,
+      dataDir: values['data-dir'] === undefined ? config.dataDir : path.resolve(values['data-dir']),
+      cacheDir: path.join(config.home, 'eval-cache'),
+      retune: values.retune,
+      progress: (line) => console.error(`[eval] ${line}`),
+      onResult: (r) => {
+        console.log(resultJson(r));
+        record(r);
+      },
+    });
+    await pending;
+    console.log('');
+    console.log(resultTable(results));
+    if (failure !== undefined) {
+      const why = failure instanceof Error ? failure.message : String(failure);
+      console.error(`[eval] could not record results in eval_runs after ${recorded} of ${results.length}: ${why} (the results above are complete; run again with --no-record to skip the database)`);
+      return 1;
+    }
+    if (db !== undefined) console.error(`[eval] recorded ${recorded} result${recorded === 1 ? '' : 's'} in eval_runs (${db.driver})`);
+    return 0;
+  } finally {
+    await pending;
+    await db?.close();
+  }
 }

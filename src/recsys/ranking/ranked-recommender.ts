@@ -11,6 +11,7 @@ import { ScoringRecommender } from '../scoring-recommender.ts';
 import type { CsrMatrix } from '../sparse-matrix.ts';
 import type { ScoredItem } from '../top-k.ts';
 import type { ConstraintCatalog } from './constraints.ts';
+import type { Fusion } from './fusion.ts';
 import { cosineSimilarity } from './mmr.ts';
 import { Ranker, type RankingComponent } from './ranker.ts';
 
@@ -29,6 +30,8 @@ export interface RankedOptions {
   readonly poolPerComponent?: number;
   /** Row-major item vectors for MMR similarity (e.g. normalised ALS item factors); omitted: no MMR. */
   readonly vectors?: { readonly values: Float32Array; readonly dim: number };
+  /** How component scores are combined (fusion.ts) ['z']. */
+  readonly fusion?: Fusion;
 }
 
 /** Candidates + fitted blend + MMR, as a Recommender (history and seeds are never returned). */
@@ -69,6 +72,7 @@ export class RankedRecommender extends ScoringRecommender {
       recommendable,
       lambda: this.options.lambda ?? 0.9,
       poolPerComponent: this.options.poolPerComponent ?? 100,
+      fusion: this.options.fusion ?? 'z',
       ...(v !== undefined ? { similarity: cosineSimilarity(v.values, v.dim) } : {}),
     });
     this.buffer.mask = recommendable;
@@ -117,7 +121,7 @@ export class RankedRecommender extends ScoringRecommender {
     });
     if (this.options.vectors !== undefined) arrays['mmr.vectors'] = this.options.vectors.values;
     return {
-      params: { components, lambda: this.options.lambda ?? 0.9, poolPerComponent: this.options.poolPerComponent ?? 100, vectorDim: this.options.vectors?.dim ?? 0 },
+      params: { components, fusion: this.options.fusion ?? 'z', lambda: this.options.lambda ?? 0.9, poolPerComponent: this.options.poolPerComponent ?? 100, vectorDim: this.options.vectors?.dim ?? 0 },
       arrays,
     };
   }

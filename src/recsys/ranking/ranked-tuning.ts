@@ -1,13 +1,14 @@
 /**
- * Chooses the ranked model's MMR trade-off on a validation split carved from the training data (never the test
- * items), by mean ndcg@20, with blend weights already fitted on that validation split. λ = 1 (no diversification)
- * is always a candidate, so diversity is only kept where it does not cost accuracy on validation.
+ * Chooses the ranked model's MMR trade-off on validation splits carved from the training data (never the test
+ * items), by mean ndcg@20, with blend weights already fitted on those splits. λ = 1 (no diversification) is always
+ * a candidate, so diversity is only kept where it does not cost accuracy on validation.
  */
 import { IalsRecommender } from '../ials.ts';
 import { RankingMetrics } from '../metrics.ts';
 import type { ScoringRecommender } from '../scoring-recommender.ts';
 import type { CsrMatrix } from '../sparse-matrix.ts';
 import type { ColdSplit, WarmSplit } from '../split.ts';
+import type { Fusion } from './fusion.ts';
 import { RankedRecommender, type RankedComponent, type RankedOptions } from './ranked-recommender.ts';
 
 /** A validation split of either task. */
@@ -36,11 +37,25 @@ export function tuneRankedLambda(
   options: Omit<RankedOptions, 'lambda'> = {},
   lambdas: readonly number[] = MMR_LAMBDAS,
 ): { lambda: number; ndcg: number } {
+  return tuneRankedLambdaFolds([{ components, interactions, validation, options }], lambdas);
+}
+
+/** One validation fold for λ: components fitted on its training matrix, and its options (e.g. its own vectors). */
+export interface LambdaFold {
+  readonly components: readonly RankedComponent[];
+  readonly interactions: CsrMatrix;
+  readonly validation: RankedValidation;
+  readonly options: Omit<RankedOptions, 'lambda'>;
+}
+
+/** The λ with the best mean over folds of validation ndcg@20 (ties: the larger λ). Without vectors only λ = 1 is tried. */
+export function tuneRankedLambdaFolds(folds: readonly LambdaFold[], lambdas: readonly number[] = MMR_LAMBDAS): { lambda: number; ndcg: number } {
   let best = { lambda: 1, ndcg: -1 };
-  const tried = options.vectors === undefined ? [1] : lambdas;
+  const tried = folds.every((f) => f.options.vectors !== undefined) ? lambdas : [1];
   for (const lambda of tried) {
-    const model = RankedRecommender.ofFitted(components, interactions, { ...options, lambda });
-    const ndcg = validationNdcg(model, validation);
+    let sum = 0;
+    for (const f of folds) sum += validationNdcg(RankedRecommender.ofFitted(f.components, f.interactions, { ...f.options, lambda }), f.validation);
+    const ndcg = folds.length > 0 ? sum / folds.length : 0;
     if (ndcg > best.ndcg + 1e-9) best = { lambda, ndcg };
   }
   return best;
@@ -58,34 +73,54 @@ export function normalisedRows(values: Float32Array, dim: number): { values: Flo
   return { values: out, dim };
 }
 
-/** What fitRankedModel needs: blend weights fitted on validation, and the components fitted on each matrix. */
+/** One validation split carved from the training data, with components fitted on its training matrix. */
+export interface RankedFold {
+  /** A component fitted on this fold's validation training matrix. */
+  validationModel(name: string): ScoringRecommender;
+  readonly validationInteractions: CsrMatrix;
+  readonly validation: RankedValidation;
+}
+
+/** What fitRankedModel needs: blend weights and fusion chosen on validation, and the components fitted on each matrix. */
 export interface RankedFitInput {
   /** Component names with their fitted blend weights (weights 0 are dropped). */
   readonly blend: readonly { readonly name: string; readonly weight: number }[];
-  /** A component fitted on the validation training matrix. */
-  validationModel(name: string): ScoringRecommender;
+  /** How component scores are combined ['z']. */
+  readonly fusion?: Fusion;
+  /** Validation folds on which λ is chosen (mean ndcg@20 over folds). */
+  readonly folds: readonly RankedFold[];
   /** A component fitted on the full training matrix. */
   finalModel(name: string): ScoringRecommender;
-  readonly validationInteractions: CsrMatrix;
-  readonly validation: RankedValidation;
   readonly interactions: CsrMatrix;
+  /** A λ already chosen (e.g. cached): no tuning. */
+  readonly lambda?: number;
+}
+
+/** Normalised iALS item factors of the first iALS model among `models`, for MMR similarity. */
+function vectorsOf(models: readonly ScoringRecommender[]): { values: Float32Array; dim: number } | undefined {
+  const ials = models.find((m): m is IalsRecommender => m instanceof IalsRecommender);
+  return ials === undefined ? undefined : normalisedRows(ials.items, ials.params.factors);
 }
 
 /**
- * The ranked model for evaluation: the fitted blend, MMR over the iALS component's normalised item factors (when
- * iALS is in the blend) with λ chosen on validation, over components refitted on the full training matrix.
+ * The ranked model for evaluation: the fitted blend with its fusion method, MMR over the iALS component's
+ * normalised item factors (when iALS is in the blend) with λ chosen on the validation folds, over components
+ * refitted on the full training matrix.
  */
 export function fitRankedModel(input: RankedFitInput): { model: RankedRecommender; lambda: number; validationNdcg: number } {
   const blend = input.blend.filter((b) => b.weight > 0);
-  const vectorsOf = (models: readonly ScoringRecommender[]) => {
-    const ials = models.find((m): m is IalsRecommender => m instanceof IalsRecommender);
-    return ials === undefined ? undefined : normalisedRows(ials.items, ials.params.factors);
-  };
-  const valComponents = blend.map((b) => ({ name: b.name, weight: b.weight, model: input.validationModel(b.name) }));
-  const valVectors = vectorsOf(valComponents.map((c) => c.model));
-  const tuned = tuneRankedLambda(valComponents, input.validationInteractions, input.validation, valVectors === undefined ? {} : { vectors: valVectors });
+  const fusion = input.fusion ?? 'z';
+  let tuned = { lambda: input.lambda ?? 1, ndcg: Number.NaN };
+  if (input.lambda === undefined) {
+    const folds = input.folds.map((f): LambdaFold => {
+      const components = blend.map((b) => ({ name: b.name, weight: b.weight, model: f.validationModel(b.name) }));
+      const vectors = vectorsOf(components.map((c) => c.model));
+      return { components, interactions: f.validationInteractions, validation: f.validation, options: { fusion, ...(vectors === undefined ? {} : { vectors }) } };
+    });
+    tuned = tuneRankedLambdaFolds(folds);
+  }
   const finals = blend.map((b) => ({ name: b.name, weight: b.weight, model: input.finalModel(b.name) }));
   const vectors = vectorsOf(finals.map((c) => c.model));
-  const model = RankedRecommender.ofFitted(finals, input.interactions, { lambda: tuned.lambda, ...(vectors === undefined ? {} : { vectors }) });
+  const model = RankedRecommender.ofFitted(finals, input.interactions, { lambda: tuned.lambda, fusion, ...(vectors === undefined ? {} : { vectors }) });
   return { model, lambda: tuned.lambda, validationNdcg: tuned.ndcg };
 }

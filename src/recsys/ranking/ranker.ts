@@ -6,10 +6,10 @@
  */
 import { InvalidParamsError, UnknownItemError } from '../errors.ts';
 import type { ItemScorer } from '../recommender.ts';
-import { standardisation } from '../score-normalisation.ts';
 import { topK } from '../top-k.ts';
 import { applyConstraints, type ConstraintCatalog, type RankingConstraints } from './constraints.ts';
 import { explanationSentence, type Explanation, type SignalContribution } from './explanation.ts';
+import { addFused, rrfValue, type Fusion } from './fusion.ts';
 import { maximalMarginalRelevance, type ItemSimilarity } from './mmr.ts';
 
 /** One blended component and its weight (weights are fitted on validation data). */
@@ -39,6 +39,8 @@ export interface RankerOptions {
   readonly similarity?: ItemSimilarity;
   /** Items that may be recommended at all (e.g. those the models were trained on); omitted: every item. */
   readonly recommendable?: Uint8Array;
+  /** How component scores are combined (fusion.ts) ['z']. */
+  readonly fusion?: Fusion;
 }
 
 /** One ranking request: a known user or seed items, plus what the person ruled out. */
@@ -88,6 +90,7 @@ export class Ranker {
   private readonly poolPerComponent: number;
   private readonly lambda: number;
   private readonly preferenceWeight: number;
+  private readonly fusion: Fusion;
 
   constructor(
     readonly components: readonly RankingComponent[],
@@ -101,6 +104,7 @@ export class Ranker {
     this.poolPerComponent = options.poolPerComponent ?? 100;
     this.lambda = options.lambda ?? 0.8;
     this.preferenceWeight = options.preferenceWeight ?? 1;
+    this.fusion = options.fusion ?? 'z';
     if (!(this.lambda >= 0 && this.lambda <= 1)) throw new InvalidParamsError('lambda must be in [0, 1]');
     this.scratch = components.map(() => new Float32Array(catalog.itemCount));
     this.blendBuffer = new Float32Array(catalog.itemCount);
@@ -130,8 +134,8 @@ export class Ranker {
     for (let i = 0; i < n; i++) open += allowed[i]!;
     if (open === 0) return { items: [], emptyReason: `all ${mask.count} tracks that meet the constraints are already known or disliked` };
 
-    // Each component scores every item; z-scores over the eligible items make them comparable. The candidates are
-    // each component's own top items plus the blend's top items.
+    // Each component scores every item; z-scores over the eligible items (or reciprocal ranks, see fusion.ts) make
+    // them comparable. The candidates are each component's own top items plus the blend's top items.
     const blocked = new Uint8Array(n);
     for (let i = 0; i < n; i++) blocked[i] = allowed[i] === 1 ? 0 : 1;
     const pool = new Map<number, number[]>();
@@ -147,12 +151,8 @@ export class Ranker {
       if (request.user !== undefined) c.scorer.scoreUser(request.user, out);
       else if (request.seeds !== undefined && request.seeds.length > 0) c.scorer.scoreSeeds(request.seeds, out);
       else throw new InvalidParamsError('a ranking request needs a user or seeds');
-      const st = standardisation(out, eligible);
-      if (c.weight > 0) {
-        const f = c.weight * st.inv;
-        for (let i = 0; i < n; i++) blended[i]! += f * (out[i]! - st.mean);
-        topK(out, this.poolPerComponent, blocked).forEach((r, rank) => (member(r.item)[k] = rank + 1));
-      }
+      const st = addFused(this.fusion, out, eligible, blocked, c.weight, blended);
+      if (c.weight > 0) topK(out, this.poolPerComponent, blocked).forEach((r, rank) => (member(r.item)[k] = rank + 1));
       return st;
     });
     const extras = (request.extra ?? []).filter((e) => e.weight > 0 && e.scores.length === n);
@@ -202,7 +202,8 @@ export class Ranker {
       const signals: SignalContribution[] = this.components.map((c, k) => {
         const raw = this.scratch[k]![p.item]!;
         const z = (raw - stats[k]!.mean) * stats[k]!.inv;
-        const base = { signal: c.name, score: raw, z, weight: c.weight, contribution: c.weight * z };
+        const contribution = this.fusion === 'z' ? c.weight * z : c.weight * rrfValue(ranks[k]!);
+        const base = { signal: c.name, score: raw, z, weight: c.weight, contribution };
         return ranks[k]! > 0 ? { ...base, rank: ranks[k]! } : base;
       });
       extras.forEach((e, k) => {
