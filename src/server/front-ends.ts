@@ -1,11 +1,23 @@
 /**
  * The front ends and background parts `earworm start` runs beside MCP and the terminal chat: Discord, Slack, the web
  * playground and dashboard, Spotify linking, and jobs. Each is on when its variables are set; each plugs in as a
- * `FrontEnd` (routes for the HTTP server and/or a start/stop handle). The SLOT comments mark where each one's factory
- * is called once its branch is merged; until then the slot reports what would turn it on.
+ * `FrontEnd` (routes for the HTTP server and/or a start/stop handle). Each slot below builds one front end; the factory
+ * is called; a part that is off reports what would turn it on.
  */
+import { chartPngForPerson } from '../bots/common/taste-chart.ts';
+import { DiscordBot } from '../bots/discord/discord-bot.ts';
+import { startDiscordGateway, type DiscordGateway } from '../bots/discord/discord-gateway.ts';
+import { discordInteractionsRoute } from '../bots/discord/discord-interactions.ts';
+import { createSlackFrontEnd } from '../bots/slack/slack-app.ts';
+import { startBackground, type Background } from '../jobs/background.ts';
+import { JobEvents } from '../jobs/job-events.ts';
+import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
+import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
+import { dashboardRoutes } from '../web/dashboard.ts';
+import { webPlaygroundRoutes } from '../web/playground.ts';
 import type { Route } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
+import { latencyFigures, observeJobEvents } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What a front end adds to the running service. */
@@ -31,33 +43,124 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
   const { config } = rt;
   const slots: FrontEndSlot[] = [];
 
-  // SLOT jobs (lead, after the jobs branch): the job queue (BullMQ with REDIS_URL, in-process otherwise), scheduled
-  // retraining from EARWORM_RETRAIN_CRON, and the model watcher that hot-swaps new versions:
-  //   const events = new JobEvents(); observeJobEvents(events, rt.metrics);
-  //   const queue = await createJobQueue(config, { db: rt.db, processors: createJobProcessors({ db: rt.db, config, logger: rt.logger.child({ component: 'jobs' }) }), logger: rt.logger.child({ component: 'jobs' }), events, fallbackInProcess: false });
-  //   const watcher = new ModelWatcher({ db: rt.db, onChange: () => rt.services.models!.reload(), logger: rt.logger });
-  //   rt.modelStatus = () => rt.services.models!.<current TrackModel>;   // readiness follows the swap
-  //   slots.push({ name: 'jobs', on: true, frontEnd: { start: () => watcher.start(), stop: async () => { watcher.stop(); await queue.close(); }, stopPhase: 'work',
-  //     summary: config.redisUrl === undefined ? 'in-process (set REDIS_URL and run `earworm worker` to move them out)' : 'BullMQ on REDIS_URL; run `earworm worker` beside this process' } });
-  slots.push({ name: 'jobs', on: false, why: 'not wired in this build' });
+  // Jobs: the queue (BullMQ with REDIS_URL, in-process otherwise), scheduled retraining (EARWORM_RETRAIN_CRON) and the
+  // model watcher that hot-swaps new versions into the running services.
+  const jobLog = rt.logger.child({ component: 'jobs' });
+  const events = new JobEvents();
+  observeJobEvents(events, rt.metrics);
+  let background: Background | undefined;
+  const spotifySync = rt.services.spotify === undefined ? undefined : spotifySyncProcessor(rt.services.spotify, rt.services);
+  slots.push({
+    name: 'jobs',
+    on: true,
+    frontEnd: {
+      start: async () => {
+        background = await startBackground({ config, db: rt.db, logger: jobLog, models: rt.services.models, events, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+      },
+      stop: async () => {
+        await background?.close();
+      },
+      stopPhase: 'work',
+      summary:
+        config.redisUrl === undefined
+          ? `in-process${config.retrainCron !== undefined ? `, retraining at "${config.retrainCron}" (UTC)` : ''} (set REDIS_URL and run \`earworm worker\` to move jobs out)`
+          : `BullMQ on REDIS_URL${config.retrainCron !== undefined ? `, retraining at "${config.retrainCron}" (UTC)` : ''}; run \`earworm worker\` beside this process`,
+    },
+  });
 
-  // SLOT discord (lead, after the Discord branch): on with DISCORD_TOKEN and DISCORD_APPLICATION_ID. The factory takes
-  // { config: config.discord, desk: rt.desk, services: rt.services, db: rt.db, logger: rt.logger.child({ component: 'discord' }) }
-  // and returns routes (/discord/interactions when DISCORD_PUBLIC_KEY is set) and a gateway client to start/stop.
-  slots.push(off('discord', config.discord.token === undefined ? 'set DISCORD_TOKEN and DISCORD_APPLICATION_ID' : 'not wired in this build'));
+  // The taste chart image shared by Discord (/profile) and Slack (App Home).
+  const chartPng = (personId: number) => chartPngForPerson(rt.services, personId);
 
-  // SLOT slack (lead, after the Slack branch): on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP events at
-  // /slack/events) or SLACK_APP_TOKEN (Socket Mode): createSlackFrontEnd({ config: config.slack, desk: rt.desk,
-  // db: rt.db, publicUrl: config.publicUrl, logger: rt.logger.child({ component: 'slack' }) }) → routes + start/stop.
-  slots.push(off('slack', config.slack.botToken === undefined ? 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)' : 'not wired in this build'));
+  // Discord: the gateway with DISCORD_TOKEN, the HTTP interactions endpoint with DISCORD_PUBLIC_KEY.
+  if (config.discord.token !== undefined || config.discord.publicKey !== undefined) {
+    const log = rt.logger.child({ component: 'discord' });
+    const bot = new DiscordBot({ desk: rt.desk, db: rt.db, logger: log, chartPng });
+    const token = config.discord.token;
+    const publicKey = config.discord.publicKey;
+    let gateway: DiscordGateway | undefined;
+    slots.push({
+      name: 'discord',
+      on: true,
+      frontEnd: {
+        routes: publicKey !== undefined ? [discordInteractionsRoute({ publicKey, bot, logger: log })] : [],
+        ...(token !== undefined
+          ? {
+              start: async () => {
+                gateway = await startDiscordGateway({ token, bot, logger: log });
+              },
+              stop: async () => {
+                await gateway?.stop();
+              },
+            }
+          : {}),
+        summary: [
+          token !== undefined ? 'gateway connected with DISCORD_TOKEN' : undefined,
+          publicKey !== undefined ? `interactions endpoint ${config.publicUrl}/discord/interactions` : undefined,
+        ]
+          .filter((x) => x !== undefined)
+          .join('; ') + ' (register commands once: `earworm discord:register`)',
+      },
+    });
+  } else {
+    slots.push(off('discord', 'set DISCORD_TOKEN and DISCORD_APPLICATION_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP interactions)'));
+  }
 
-  // SLOT web (lead, after the web branch): the playground is always on (webPlaygroundRoutes({ desk: rt.desk, db: rt.db, … })
-  // under /web/*); the operator dashboard (dashboardRoutes({ db: rt.db, token: config.dashboardToken, … })) with DASHBOARD_TOKEN.
-  slots.push(off('web', 'not wired in this build'));
+  // Slack: HTTP events at /slack/events with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN.
+  if (config.slack.botToken !== undefined) {
+    const slack = createSlackFrontEnd({ desk: rt.desk, db: rt.db, logger: rt.logger.child({ component: 'slack' }), slack: config.slack, publicUrl: config.publicUrl, chartPng });
+    slots.push({
+      name: 'slack',
+      on: true,
+      frontEnd: {
+        routes: slack.routes,
+        start: () => slack.start(),
+        stop: () => slack.stop(),
+        summary: slack.mode === 'socket' ? 'Socket Mode (SLACK_APP_TOKEN)' : `events, commands and buttons at ${config.publicUrl}/slack/events`,
+      },
+    });
+  } else {
+    slots.push(off('slack', 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)'));
+  }
 
-  // SLOT spotify (lead, after the Spotify branch): on with SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and EARWORM_SECRET;
-  // adds /spotify/callback (redirect URI SPOTIFY_REDIRECT_URI) and the account-linking tools.
-  slots.push(off('spotify', config.spotify === undefined ? 'set SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and EARWORM_SECRET' : 'not wired in this build'));
+  // The web playground (always) and the operator dashboard (with DASHBOARD_TOKEN).
+  const secureCookies = config.publicUrl.startsWith('https:');
+  const nav = '<nav aria-label="Sections"><a href="/web">Playground</a> <a href="/dashboard">Dashboard</a></nav>';
+  slots.push({
+    name: 'web',
+    on: true,
+    frontEnd: {
+      routes: [
+        ...webPlaygroundRoutes({ db: rt.db, desk: rt.desk, services: rt.services, logger: rt.logger.child({ component: 'web' }), secureCookies, nav }),
+        ...dashboardRoutes({
+          db: rt.db,
+          services: rt.services,
+          logger: rt.logger.child({ component: 'dashboard' }),
+          token: config.dashboardToken,
+          latency: () => latencyFigures(rt.metrics),
+          onActivate: async () => {
+            await rt.services.models?.reload();
+          },
+          secureCookies,
+          nav,
+        }),
+      ],
+      summary: `playground ${config.publicUrl}/web; ${config.dashboardToken !== undefined ? `dashboard ${config.publicUrl}/dashboard (DASHBOARD_TOKEN)` : 'dashboard off (set DASHBOARD_TOKEN)'}`,
+    },
+  });
+
+  // Spotify: /spotify/callback and the account-linking tools.
+  if (rt.services.spotify !== undefined) {
+    slots.push({
+      name: 'spotify',
+      on: true,
+      frontEnd: {
+        routes: [spotifyCallbackRoute(rt.services.spotify, rt.logger.child({ component: 'spotify' }))],
+        summary: `account linking; OAuth callback ${config.spotify?.redirectUri ?? ''}`,
+      },
+    });
+  } else {
+    slots.push(off('spotify', 'set SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and EARWORM_SECRET'));
+  }
 
   return slots;
 }

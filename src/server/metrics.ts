@@ -4,7 +4,8 @@
  * recorded, job durations, LLM latency and errors, plus Node's default process metrics. Served at `/metrics`.
  * Observers here never throw: a metrics bug must not fail a request, a tool call or a job.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { cacheStats } from '../tools/recommend-cache.ts';
 import { findTool, type ToolCallOutcome } from '../tools/registry.ts';
 import type { ToolObserver } from '../tools/tool-context.ts';
 import type { Route } from './http-server.ts';
@@ -62,6 +63,28 @@ export class Metrics implements ToolObserver {
       registers,
     });
     this.llmErrors = new Counter({ name: 'earworm_llm_errors_total', help: 'Failed LLM requests by error code', labelNames: ['code'], registers });
+    // The recommend cache's process-wide counters, read at scrape time.
+    new Gauge({
+      name: 'earworm_recommend_cache_hit_ratio',
+      help: 'Recommend cache hits / lookups since the process started',
+      registers,
+      collect() {
+        this.set(cacheStats().hitRatio);
+      },
+    });
+    new Gauge({
+      name: 'earworm_recommend_cache_events',
+      help: 'Recommend cache lookups and invalidations since the process started, by event (hit, miss, invalidation, error)',
+      labelNames: ['event'],
+      registers,
+      collect() {
+        const s = cacheStats();
+        this.set({ event: 'hit' }, s.hits);
+        this.set({ event: 'miss' }, s.misses);
+        this.set({ event: 'invalidation' }, s.invalidations);
+        this.set({ event: 'error' }, s.errors);
+      },
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'earworm_' });
   }
 
@@ -139,4 +162,50 @@ export function metricsRoute(metrics: Metrics, token?: string): Route {
     res.end(body);
   };
   return { path: '/metrics', methods: ['GET'], handler: token === undefined ? handler : requireBearer(token, handler) };
+}
+
+/** p50/p99 (ms) and counts of request routes and tools, estimated from the histogram buckets (for the dashboard). */
+export async function latencyFigures(metrics: Metrics): Promise<{ name: string; p50: number; p99: number; count: number }[]> {
+  const out: { name: string; p50: number; p99: number; count: number }[] = [];
+  const all = await metrics.registry.getMetricsAsJSON();
+  for (const [metric, label, prefix] of [
+    ['earworm_http_request_duration_seconds', 'route', 'HTTP '],
+    ['earworm_tool_call_duration_seconds', 'tool', 'tool '],
+  ] as const) {
+    const m = all.find((x) => x.name === metric);
+    if (m === undefined) continue;
+    // Sum the cumulative buckets over the other labels (method, status, outcome).
+    const byName = new Map<string, Map<number, number>>();
+    for (const v of m.values as { value: number; labels: Record<string, string | number>; metricName?: string }[]) {
+      if (v.metricName !== `${metric}_bucket`) continue;
+      const name = String(v.labels[label] ?? '?');
+      const le = v.labels.le === '+Inf' ? Infinity : Number(v.labels.le);
+      const buckets = byName.get(name) ?? new Map<number, number>();
+      buckets.set(le, (buckets.get(le) ?? 0) + v.value);
+      byName.set(name, buckets);
+    }
+    for (const [name, buckets] of byName) {
+      const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+      const count = sorted.at(-1)?.[1] ?? 0;
+      if (count === 0) continue;
+      out.push({ name: prefix + name, p50: quantile(sorted, count, 0.5) * 1000, p99: quantile(sorted, count, 0.99) * 1000, count });
+    }
+  }
+  return out.sort((a, b) => b.count - a.count);
+}
+
+/** Linear interpolation inside the bucket holding the q-quantile (Prometheus' histogram_quantile). */
+function quantile(sorted: readonly (readonly [number, number])[], count: number, q: number): number {
+  const rank = q * count;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const [le, c] of sorted) {
+    if (c >= rank) {
+      if (le === Infinity) return prevLe;
+      return prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(1e-12, c - prevCount);
+    }
+    prevLe = le;
+    prevCount = c;
+  }
+  return prevLe;
 }

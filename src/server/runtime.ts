@@ -16,6 +16,8 @@ import { mcpHttpRoute } from '../mcp/mcp-front-end.ts';
 import type { McpHttpRoute } from '../mcp/mcp-http.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
+import { spotifyDeps } from '../spotify/spotify-service.ts';
+import { RedisRecommendCache } from '../tools/services/redis-recommend-cache.ts';
 import { createToolServices, type ToolServices } from '../tools/tool-context.ts';
 import { createHttpServer, drainServer, listen, type Route, type RunningServer } from './http-server.ts';
 import { Lifecycle, type ShutdownReport } from './lifecycle.ts';
@@ -89,8 +91,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const metrics = options.metrics ?? new Metrics();
     const model = options.model ?? (await loadTrackModel(db, config.home));
-    // SLOT spotify (lead): add `...spotifyDeps(config)` to these deps, as chatLoop does on the Spotify branch.
-    const base = await createToolServices({ db, home: config.home, logger, model, ...(options.random !== undefined ? { random: options.random } : {}) });
+    // Recent recommend answers: in Redis when REDIS_URL is set (shared by every process), in-process otherwise.
+    const recommendCache = config.redisUrl === undefined ? undefined : RedisRecommendCache.connect(config.redisUrl, { onError: (err) => logger.warn({ err }, 'recommend cache') });
+    const base = await createToolServices({
+      db,
+      home: config.home,
+      logger,
+      model,
+      ...spotifyDeps(config),
+      ...(recommendCache !== undefined ? { recommendCache } : {}),
+      ...(options.random !== undefined ? { random: options.random } : {}),
+    });
+    lifecycle.onShutdown('recommend cache', () => base.recommendCache.close(), 'storage');
     const services: ToolServices = { ...base, observer: metrics };
     const store = new PgConversationStore(db);
     const llm =
@@ -131,7 +143,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       desk,
       mcp,
       readiness: [],
-      modelStatus: () => model,
+      // Follows hot swaps (the model watcher reloads services.models).
+      modelStatus: () => services.models?.model ?? model,
       routes() {
         const token = options.metricsToken ?? config.dashboardToken;
         return [readinessRoute(runtime.readiness), metricsRoute(metrics, token), ...(mcp !== undefined ? [mcp.route] : [])];

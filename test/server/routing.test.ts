@@ -1,4 +1,5 @@
 /** The route table: exact paths, prefix routes (longest first), 404 and 405. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, listen, sendJson, type RunningServer } from '../../src/server/http-server.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
@@ -6,7 +7,7 @@ import { silentLogger } from '../../src/logging/logger.ts';
 describe('route table', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    const answer = (name: string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => sendJson(res, 200, { route: name, url: req.url });
+    const answer = (name: string) => (req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, { route: name, url: req.url });
     server = await listen(
       createHttpServer(
         [

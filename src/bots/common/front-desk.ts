@@ -130,7 +130,7 @@ export class FrontDesk {
       const limited = this.limit(speaker);
       if (limited !== undefined) return limited;
     }
-    return { personId, outcome: await callTool(name, args, contextFor(this.options.services, personId)) };
+    return { personId, outcome: await callTool(name, args, contextFor(this.options.services, personId, { platform: speaker.platform })) };
   }
 
   /** Applies a button press (its id as the button carried it). */
@@ -149,7 +149,7 @@ export class FrontDesk {
     }
     const limited = this.limit(speaker);
     if (limited !== undefined) return limited;
-    const ctx = contextFor(this.options.services, personId);
+    const ctx = contextFor(this.options.services, personId, { platform: speaker.platform });
     const interactionId = `button:${found.key}`;
     switch (action.type) {
       case 'vote': {
@@ -234,7 +234,7 @@ export class FrontDesk {
   }
 
   private async nextComparison(personId: number, speaker: Speaker, text: string): Promise<{ kind: 'ok'; reply: DeskReply } | Extract<DeskOutcome, { kind: 'notice' }>> {
-    const out = await callTool('next_comparison', {}, contextFor(this.options.services, personId));
+    const out = await callTool('next_comparison', {}, contextFor(this.options.services, personId, { platform: speaker.platform }));
     if (out.kind !== 'ok') return this.failed(out);
     const a = toReplyCard(out.value.a as Record<string, unknown>);
     const b = toReplyCard(out.value.b as Record<string, unknown>);

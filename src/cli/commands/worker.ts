@@ -13,6 +13,10 @@ import { scheduleRetraining } from '../../jobs/job-queue.ts';
 import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
+import { createHttpServer, listen } from '../../server/http-server.ts';
+import { metricsRoute, Metrics, observeJobEvents } from '../../server/metrics.ts';
+import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
+import { spotifySyncProcessor } from '../../spotify/spotify-sync.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `Usage: earworm worker [--queues ${QUEUE_NAMES.join(',')}] [--concurrency <n>]`;
@@ -48,8 +52,17 @@ export async function run(args: string[], config: Config): Promise<number> {
     } finally {
       await producer.close();
     }
-    // Spotify sync needs the Spotify client, which this worker does not build; those jobs fail saying so.
-    const processors = createJobProcessors({ db, config, logger });
+    // Spotify sync runs where Spotify is configured; without it those jobs fail saying what to set.
+    const settings = spotifySettings(config);
+    const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
+    const processors = createJobProcessors({ db, config, logger, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+    // Job durations of this worker are served at /metrics on PORT (the service's own /metrics sees only its jobs).
+    const metrics = new Metrics();
+    observeJobEvents(events, metrics);
+    const http = await listen(createHttpServer([metricsRoute(metrics, config.dashboardToken)], logger), config.port, config.host).catch((err: unknown) => {
+      logger.warn({ err }, 'worker metrics are not served (the port is taken); set PORT to another port for this worker');
+      return undefined;
+    });
     worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events, logger, queues: queues as QueueName[], concurrency });
     logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
     await new Promise<void>((resolve) => {
@@ -57,6 +70,7 @@ export async function run(args: string[], config: Config): Promise<number> {
       process.once('SIGTERM', resolve);
     });
     logger.info('stopping: finishing running jobs');
+    await http?.close();
     return 0;
   } finally {
     await worker?.close();
