@@ -22,6 +22,8 @@ export interface BackgroundOptions {
   readonly models?: { reload(): Promise<unknown> } | undefined;
   /** Job lifecycle events of jobs run in this process (metrics) [none]. */
   readonly events?: JobEvents;
+  /** PSI past which a drift check retrains [0.2]. */
+  readonly driftThreshold?: number;
   /** The Spotify sync processor, where Spotify is configured [none]. */
   readonly spotifySync?: JobProcessor<'spotify-sync'>;
   /** Run jobs in-process when Redis is unreachable instead of failing [false]. */
@@ -40,7 +42,19 @@ export interface Background {
 
 /** Starts the job queue, the retraining schedule and the model watcher. */
 export async function startBackground(o: BackgroundOptions): Promise<Background> {
-  const processors = createJobProcessors({ db: o.db, config: o.config, logger: o.logger, ...(o.spotifySync !== undefined ? { spotifySync: o.spotifySync } : {}) });
+  // Drift checks queue their retrain on this same queue, which exists only once the processors are built.
+  let self: JobQueue | undefined;
+  const processors = createJobProcessors({
+    db: o.db,
+    config: o.config,
+    logger: o.logger,
+    ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
+    enqueue: (request) => {
+      if (self === undefined) throw new Error('the job queue is not running yet');
+      return self.enqueue(request);
+    },
+    ...(o.spotifySync !== undefined ? { spotifySync: o.spotifySync } : {}),
+  });
   const queue = await createJobQueue(o.config, {
     db: o.db,
     processors,
@@ -48,6 +62,7 @@ export async function startBackground(o: BackgroundOptions): Promise<Background>
     ...(o.events !== undefined ? { events: o.events } : {}),
     ...(o.fallbackInProcess !== undefined ? { fallbackInProcess: o.fallbackInProcess } : {}),
   });
+  self = queue;
   let watcher: ModelWatcher | undefined;
   const models = o.models;
   if (models !== undefined) {

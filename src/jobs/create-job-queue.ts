@@ -9,7 +9,7 @@ import { BullJobQueue } from './bull-job-queue.ts';
 import { InProcessJobQueue } from './in-process-job-queue.ts';
 import { RedisUnavailableError } from './job-errors.ts';
 import type { JobEvents } from './job-events.ts';
-import { scheduleRetraining, type JobQueue } from './job-queue.ts';
+import { scheduleDriftChecks, scheduleRetraining, type JobQueue } from './job-queue.ts';
 import type { JobProcessors } from './job-types.ts';
 
 /** Dependencies of `createJobQueue`; defaults in brackets. */
@@ -43,6 +43,7 @@ export async function createJobQueue(config: Pick<Config, 'redisUrl' | 'retrainC
   if (deps.schedule ?? true) {
     try {
       await scheduleRetraining(queue, config.retrainCron);
+      await scheduleDriftChecks(queue, config.retrainCron);
     } catch (err) {
       await queue.close();
       throw err;

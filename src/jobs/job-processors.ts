@@ -15,8 +15,9 @@ import { buildContentIndex } from '../pipeline/build-content-index.ts';
 import { NoInteractionsError, TRACK_MODEL_KIND, trainCfModel } from '../pipeline/train-cf-model.ts';
 import { trainContentModels } from '../pipeline/train-content-models.ts';
 import { publishTrackStrengths } from '../pipeline/track-strengths-model.ts';
+import { runDriftCheck } from '../pipeline/drift-check.ts';
 import { PermanentJobError } from './job-errors.ts';
-import { TRAIN_TARGETS, type JobContext, type JobProcessor, type JobProcessors } from './job-types.ts';
+import { TRAIN_TARGETS, type EnqueuedJob, type JobContext, type JobProcessor, type JobProcessors, type JobRequest } from './job-types.ts';
 
 /** What the processors need. */
 export interface JobProcessorDeps {
@@ -27,6 +28,10 @@ export interface JobProcessorDeps {
   readonly spotifySync?: JobProcessor<'spotify-sync'>;
   /** Test seam: the download fetch of the import job. */
   readonly fetch?: typeof globalThis.fetch;
+  /** Drift threshold (PSI) of drift checks without one in their data [config.driftThreshold, else 0.2]. */
+  readonly driftThreshold?: number;
+  /** Queues follow-up jobs (the retrain a drift check triggers); absent: drift is recorded, nothing is queued. */
+  readonly enqueue?: (request: JobRequest) => Promise<EnqueuedJob>;
 }
 
 /** The version name of models a run publishes: its enqueue time and run id (stable across retries). */
@@ -101,6 +106,21 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
       return buildContentIndex(db, config.home, logger, runVersion(ctx));
     },
 
+    'drift-check': async (data, ctx) => {
+      const enqueue = deps.enqueue;
+      const r = await runDriftCheck(db, {
+        threshold: data.threshold ?? deps.driftThreshold ?? 0.2,
+        ...(enqueue !== undefined ? { retrain: async (key: string) => (await enqueue({ name: 'train', data: {}, key })).key } : {}),
+      });
+      await ctx.progress(1);
+      return {
+        status: r.status,
+        modelVersion: r.modelVersion ?? null,
+        newInteractions: r.newInteractions,
+        drifted: r.features.filter((f) => f.drifted).map((f) => ({ feature: f.feature, psi: f.psi })),
+        triggeredJob: r.triggeredJob ?? null,
+      };
+    },
     ...(deps.spotifySync !== undefined ? { 'spotify-sync': deps.spotifySync } : {}),
   };
 }

@@ -32,6 +32,14 @@ export function scheduleRetraining(queue: JobQueue, cron: string | undefined): P
   return queue.setSchedule(RETRAIN_SCHEDULE_ID, cron, { name: 'train', data: {} });
 }
 
+/** Schedule id of the drift checks. */
+export const DRIFT_SCHEDULE_ID = 'drift-check';
+
+/** Drift checks run hourly (at minute 30) while scheduled retraining is on; `cron` undefined turns them off. */
+export function scheduleDriftChecks(queue: JobQueue, cron: string | undefined): Promise<void> {
+  return queue.setSchedule(DRIFT_SCHEDULE_ID, cron === undefined ? undefined : '30 * * * *', { name: 'drift-check', data: {} });
+}
+
 /** Job key of a scheduled firing: the same in every process, so two schedulers firing together run it once. */
 export function scheduledJobKey(scheduleId: string, fireTime: Date): string {
   return `${scheduleId}-${fireTime.toISOString()}`;

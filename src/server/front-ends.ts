@@ -15,6 +15,8 @@ import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
 import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
 import { webPlaygroundRoutes } from '../web/playground.ts';
+import { Gauge } from 'prom-client';
+import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
@@ -48,6 +50,18 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
   const jobLog = rt.logger.child({ component: 'jobs' });
   const events = new JobEvents();
   observeJobEvents(events, rt.metrics);
+  // The latest drift check per feature (population stability index), read from drift_reports at scrape time.
+  const db = rt.db;
+  new Gauge({
+    name: 'earworm_drift_psi',
+    help: 'Population stability index of each monitored feature against the training snapshot (latest drift check)',
+    labelNames: ['feature'],
+    registers: [rt.metrics.registry],
+    async collect() {
+      this.reset();
+      for (const d of await latestDrift(db).catch(() => [])) this.set({ feature: d.feature }, d.value);
+    },
+  });
   let background: Background | undefined;
   const spotifySync = rt.services.spotify === undefined ? undefined : spotifySyncProcessor(rt.services.spotify, rt.services);
   slots.push({
@@ -55,7 +69,7 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
     on: true,
     frontEnd: {
       start: async () => {
-        background = await startBackground({ config, db: rt.db, logger: jobLog, models: rt.services.models, events, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+        background = await startBackground({ config, db: rt.db, logger: jobLog, models: rt.services.models, events, driftThreshold: config.driftThreshold, ...(spotifySync !== undefined ? { spotifySync } : {}) });
       },
       stop: async () => {
         await background?.close();

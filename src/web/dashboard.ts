@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
+import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -191,7 +192,7 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
   }
 
   async function render(csrf: string | undefined, flash: string | undefined): Promise<string> {
-    const [counts, versions, evals, stats, jobs, latency] = await Promise.all([
+    const [counts, versions, evals, stats, jobs, latency, drift] = await Promise.all([
       tableCounts(o.db),
       o.db.rows<{ id: number; kind: string; version: string; active: boolean; created_at: Date | string; metrics: unknown; data_snapshot: unknown }>(
         sql`select id, kind, version, active, created_at, metrics, data_snapshot from model_versions order by kind, id`,
@@ -204,15 +205,17 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
         sql`select id, queue, name, status, progress, attempts, error, created_at, started_at, finished_at from job_runs order by created_at desc, id desc limit 50`,
       ),
       o.latency === undefined ? Promise.resolve(undefined) : o.latency().catch((err: unknown) => (o.logger.warn({ err }, 'latency figures failed'), null)),
+      latestDrift(o.db),
     ]);
     const sections = [
       flash !== undefined ? `<p class="notice ok" role="status">Activated ${esc(flash)}.</p>` : '',
-      `<nav class="toc" aria-label="Dashboard sections"><a href="#catalogue">Catalogue</a> <a href="#models">Models</a> <a href="#evals">Evaluations</a> <a href="#experiments">Experiments</a> <a href="#jobs">Jobs</a> <a href="#latency">Latency</a></nav>`,
+      `<nav class="toc" aria-label="Dashboard sections"><a href="#catalogue">Catalogue</a> <a href="#models">Models</a> <a href="#evals">Evaluations</a> <a href="#experiments">Experiments</a> <a href="#jobs">Jobs</a> <a href="#drift">Drift</a> <a href="#latency">Latency</a></nav>`,
       countsSection(counts),
       modelsSection(versions, csrf, base),
       evalSection(evals),
       experimentSection(stats),
       jobsSection(jobs),
+      driftSection(drift),
       latencySection(latency),
       csrf !== undefined ? `<form method="post" action="${base}/logout" class="logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form>` : '',
     ];
@@ -385,6 +388,15 @@ function jobsSection(rows: readonly { id: number; queue: string; name: string; s
     `<p>${[...byStatus].map(([s, n]) => `${esc(s)}: <strong>${n}</strong>`).join(' · ')} <span class="muted">(latest ${rows.length})</span></p>` +
     `<div class="scroll"><table><caption class="sr-only">Latest jobs</caption><thead><tr><th scope="col">Queue</th><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col" class="num">Attempts</th><th scope="col">Queued (UTC)</th><th scope="col">Started</th><th scope="col">Finished</th></tr></thead><tbody>${body}</tbody></table></div></section>`
   );
+}
+
+function driftSection(rows: readonly { feature: string; value: number; threshold: number; triggeredJob: string | null; createdAt: Date }[]): string {
+  const head = `<section id="drift" class="panel" aria-labelledby="drift-h"><h2 id="drift-h">Drift</h2>`;
+  if (rows.length === 0) return `${head}<p class="muted">No drift checks yet: they run hourly with the job queue (a <code>drift-check</code> job), once enough new interactions arrived since the active model was trained.</p></section>`;
+  const body = rows
+    .map((r) => `<tr><th scope="row">${esc(r.feature)}</th><td class="num${r.value > r.threshold ? ' status-failed' : ''}">${r.value.toFixed(3)}</td><td class="num">${r.threshold.toFixed(2)}</td><td>${r.triggeredJob !== null ? esc(r.triggeredJob) : '—'}</td><td>${when(r.createdAt)}</td></tr>`)
+    .join('');
+  return `${head}<p class="muted">Population stability index of each feature now against the training snapshot; past the threshold a retrain is queued (once per model version).</p><div class="scroll"><table><caption class="sr-only">Latest drift per feature</caption><thead><tr><th scope="col">Feature</th><th scope="col" class="num">PSI</th><th scope="col" class="num">Threshold</th><th scope="col">Retrain job</th><th scope="col">Checked (UTC)</th></tr></thead><tbody>${body}</tbody></table></div></section>`;
 }
 
 function latencySection(figures: readonly LatencyFigure[] | undefined | null): string {

@@ -18,9 +18,13 @@ import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.ts';
 import { formatFigures, percentile, runLoad, type LoadTarget } from './support/load-harness.ts';
 import { mcpTarget } from './support/mcp-target.ts';
+import { slackTarget } from './support/slack-target.ts';
+import { createSlackFrontEnd } from '../../src/bots/slack/slack-app.ts';
+import { startFakeSlack, type FakeSlack } from '../bots/slack/support/fake-slack.ts';
 
 const MCP_TOKEN = 'load-mcp-token-0123456789';
 const METRICS_TOKEN = 'load-dashboard-token-0123';
+const SLACK_SECRET = 'load-slack-signing-secret';
 const CONVERSATIONS = 50;
 const TURNS = 20;
 /** Postgres (the system of record) when the run has one, else the embedded database. */
@@ -34,26 +38,30 @@ describe(`service under load (${DRIVER})`, () => {
   let running: RunningServer;
   let llm: FakeOpenAi;
   let redis: LocalRedis;
+  let slackApi: FakeSlack;
   beforeAll(async () => {
+    slackApi = await startFakeSlack();
     h = await openHarness(DRIVER);
     llm = await startFakeOpenAi();
     redis = await startRedis();
-    const config = loadConfig({ EARWORM_HOME: h.home, MCP_TOKEN, DASHBOARD_TOKEN: METRICS_TOKEN, LLM_BASE_URL: llm.baseURL, REDIS_URL: redis.url, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ EARWORM_HOME: h.home, MCP_TOKEN, DASHBOARD_TOKEN: METRICS_TOKEN, LLM_BASE_URL: llm.baseURL, REDIS_URL: redis.url, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-load', SLACK_SIGNING_SECRET: SLACK_SECRET, EARWORM_RATE_LIMIT: '100' });
     let seed = 1;
     rt = await createRuntime({ config, db: h.db, logger: silentLogger, random: () => new SeededRandom(seed++), llmClient: { maxRetries: 0, timeoutMs: 5000 }, agent: { llmCooldownMs: 0 } });
-    running = await rt.serve([], { port: 0, host: '127.0.0.1' });
+    const slack = createSlackFrontEnd({ desk: rt.desk, db: rt.db, logger: silentLogger, slack: config.slack, publicUrl: config.publicUrl, clientOptions: { slackApiUrl: slackApi.apiUrl } });
+    await slack.start();
+    running = await rt.serve(slack.routes, { port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await rt?.shutdown('load test end');
     await llm?.stop();
     await redis?.stop();
     await h?.close();
+    await slackApi?.close();
     console.log(`\n=== load and fault figures (${DRIVER})\n${report.join('\n')}\n`);
   });
 
-  it(`${CONVERSATIONS} concurrent conversations × ${TURNS} turns through MCP over HTTP: no errors, every vote stored`, async () => {
-    // More targets (the Slack events endpoint) join this list as their front ends land.
-    const targets: LoadTarget[] = [mcpTarget(`${running.url}/mcp`, MCP_TOKEN, h.fixture)];
+  it(`${CONVERSATIONS} concurrent conversations × ${TURNS} turns through MCP over HTTP and the Slack endpoint: no errors, every vote stored`, async () => {
+    const targets: LoadTarget[] = [mcpTarget(`${running.url}/mcp`, MCP_TOKEN, h.fixture), slackTarget(`${running.url}/slack/events`, SLACK_SECRET, slackApi)];
     const figures = await runLoad(targets, { conversations: CONVERSATIONS, turns: TURNS });
     report.push(formatFigures(figures));
     for (const f of figures) {

@@ -152,6 +152,7 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
     expect(report.steps.map((s) => [s.name, s.phase, s.outcome])).toEqual([
       ['http server', 'intake', 'done'],
       ['mcp sessions', 'work', 'done'],
+      ['recommend cache', 'storage', 'done'],
       ['database', 'storage', 'done'],
     ]);
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();

@@ -9,7 +9,7 @@ import { openConfiguredDb } from '../../db/db.ts';
 import { BullJobQueue } from '../../jobs/bull-job-queue.ts';
 import { BullJobWorker } from '../../jobs/bull-job-worker.ts';
 import { JobEvents } from '../../jobs/job-events.ts';
-import { scheduleRetraining } from '../../jobs/job-queue.ts';
+import { scheduleDriftChecks, scheduleRetraining } from '../../jobs/job-queue.ts';
 import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -45,17 +45,17 @@ export async function run(args: string[], config: Config): Promise<number> {
   const events = new JobEvents();
   events.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
   let worker: BullJobWorker | undefined;
+  let producer: BullJobQueue | undefined;
   try {
-    const producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
-    try {
-      await scheduleRetraining(producer, config.retrainCron);
-    } finally {
-      await producer.close();
-    }
+    // The producer sets the schedules, and queues the retrain a drift check triggers.
+    producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
+    await scheduleRetraining(producer, config.retrainCron);
+    await scheduleDriftChecks(producer, config.retrainCron);
+    const enqueue = producer.enqueue.bind(producer);
     // Spotify sync runs where Spotify is configured; without it those jobs fail saying what to set.
     const settings = spotifySettings(config);
     const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
-    const processors = createJobProcessors({ db, config, logger, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+    const processors = createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold, enqueue, ...(spotifySync !== undefined ? { spotifySync } : {}) });
     // Job durations of this worker are served at /metrics on PORT (the service's own /metrics sees only its jobs).
     const metrics = new Metrics();
     observeJobEvents(events, metrics);
@@ -74,6 +74,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     return 0;
   } finally {
     await worker?.close();
+    await producer?.close();
     await db.close();
   }
 }

@@ -1,10 +1,11 @@
 /**
- * Listeners over the database and the serving model. A listener is a person with likes (rating interactions) or
- * linked-account seeds (person_seeds); their taste vector is the iALS fold-in of those tracks (the same fold-in that
+ * Listeners over the database and the serving model. A listener is a person with likes (rating interactions); tracks
+ * imported from a linked Spotify account are never used here, because what similar listeners see is
+ * built from other people's data and Spotify's terms keep a person's Spotify data to that person. Their taste vector is the iALS fold-in of those tracks (the same fold-in that
  * serves them), and people who voted also have Bradley–Terry weights. Similarity is the cosine of the fold-in
  * vectors, averaged with the cosine of the BT weights when both people voted in the same feature space. Without an
  * iALS model, the fold-in is replaced by the cosine of the liked-track sets. Profiles are rebuilt only when a
- * cheap fingerprint of ratings, seeds and taste models changes, so a recommend call does not refold everyone.
+ * cheap fingerprint of ratings and taste models changes, so a recommend call does not refold everyone.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
@@ -185,7 +186,6 @@ export class DbListeners implements Listeners {
     if (this.profiles !== undefined && this.now() - this.profiles.at < this.minRebuildMs) return this.profiles.byPerson;
     const [f] = await this.db.rows<Record<string, unknown>>(sql`
       select (select count(*) from interactions where source = ${RATING_SOURCE})::text || ':' || coalesce((select max(id) from interactions where source = ${RATING_SOURCE}), 0)::text
-        || ':' || (select count(*) from person_seeds)::text || ':' || coalesce((select max(created_at) from person_seeds)::text, '')
         || ':' || coalesce((select max(updated_at) from preference_models)::text, '') as fingerprint`);
     const fingerprint = String(f?.fingerprint ?? '');
     if (this.profiles !== undefined && this.profiles.fingerprint === fingerprint) {
@@ -215,8 +215,6 @@ export class DbListeners implements Listeners {
       add(rated, Number(r.person_id), Number(r.track_id));
       if (r.kind === 'like') add(liked, Number(r.person_id), Number(r.track_id));
     }
-    const seeds = await this.db.rows<{ person_id: number; track_id: number }>(sql`select distinct person_id, track_id from person_seeds where ${who}`);
-    for (const r of seeds) add(liked, Number(r.person_id), Number(r.track_id));
     const bts = await this.db.rows<{ person_id: number; feature_version: string; weights: number[]; votes: number }>(
       sql`select person_id, feature_version, weights, votes from preference_models where votes > 0 and ${who}`,
     );
