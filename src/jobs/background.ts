@@ -43,15 +43,15 @@ export interface Background {
 /** Starts the job queue, the retraining schedule and the model watcher. */
 export async function startBackground(o: BackgroundOptions): Promise<Background> {
   // Drift checks queue their retrain on this same queue, which exists only once the processors are built.
-  let self: JobQueue | undefined;
+  const self: { queue?: JobQueue } = {};
   const processors = createJobProcessors({
     db: o.db,
     config: o.config,
     logger: o.logger,
     ...(o.driftThreshold !== undefined ? { driftThreshold: o.driftThreshold } : {}),
     enqueue: (request) => {
-      if (self === undefined) throw new Error('the job queue is not running yet');
-      return self.enqueue(request);
+      if (self.queue === undefined) throw new Error('the job queue is not running yet');
+      return self.queue.enqueue(request);
     },
     ...(o.spotifySync !== undefined ? { spotifySync: o.spotifySync } : {}),
   });
@@ -62,7 +62,7 @@ export async function startBackground(o: BackgroundOptions): Promise<Background>
     ...(o.events !== undefined ? { events: o.events } : {}),
     ...(o.fallbackInProcess !== undefined ? { fallbackInProcess: o.fallbackInProcess } : {}),
   });
-  self = queue;
+  self.queue = queue;
   let watcher: ModelWatcher | undefined;
   const models = o.models;
   if (models !== undefined) {

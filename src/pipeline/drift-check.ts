@@ -40,7 +40,8 @@ export interface DriftCheckResult {
 export async function runDriftCheck(db: Db, options: DriftCheckOptions): Promise<DriftCheckResult> {
   const model = await activeModelVersion(db, TRACK_MODEL_KIND);
   if (model === undefined) return { status: 'no-model', newInteractions: 0, features: [] };
-  const since = model.createdAt;
+  // As text with a cast: postgres.js does not serialise a Date inside a raw sql fragment.
+  const since = sql`${model.createdAt.toISOString()}::timestamptz`;
   const n = options.sampleSize ?? 20_000;
   const [{ fresh } = { fresh: 0 }] = await db.rows<{ fresh: number }>(sql`select count(*)::int as fresh from interactions where track_id is not null and created_at > ${since}`);
   if (fresh < (options.minSamples ?? 50)) return { status: 'too-little-data', modelVersion: model.version, newInteractions: fresh, features: [] };

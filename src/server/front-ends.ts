@@ -4,6 +4,7 @@
  * `FrontEnd` (routes for the HTTP server and/or a start/stop handle). Each slot below builds one front end; the factory
  * is called; a part that is off reports what would turn it on.
  */
+import { pruneDeliveries } from '../bots/common/event-dedupe.ts';
 import { chartPngForPerson } from '../bots/common/taste-chart.ts';
 import { DiscordBot } from '../bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../bots/discord/discord-gateway.ts';
@@ -15,6 +16,7 @@ import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
 import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
 import { webPlaygroundRoutes } from '../web/playground.ts';
+import { WebSessions } from '../web/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route } from './http-server.ts';
@@ -79,6 +81,33 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
         config.redisUrl === undefined
           ? `in-process${config.retrainCron !== undefined ? `, retraining at "${config.retrainCron}" (UTC)` : ''} (set REDIS_URL and run \`earworm worker\` to move jobs out)`
           : `BullMQ on REDIS_URL${config.retrainCron !== undefined ? `, retraining at "${config.retrainCron}" (UTC)` : ''}; run \`earworm worker\` beside this process`,
+    },
+  });
+
+  // Housekeeping, hourly: expired buttons, old delivery ids (Slack/Discord retries) and expired web sessions.
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = async () => {
+    try {
+      const removed = { buttons: await rt.desk.buttons.prune(), deliveries: await pruneDeliveries(rt.db), sessions: await new WebSessions(rt.db).prune() };
+      rt.logger.debug(removed, 'housekeeping');
+    } catch (err) {
+      rt.logger.warn({ err }, 'housekeeping failed; it runs again in an hour');
+    }
+  };
+  slots.push({
+    name: 'housekeeping',
+    on: true,
+    frontEnd: {
+      start: async () => {
+        sweeper = setInterval(() => void sweep(), 3_600_000);
+        sweeper.unref();
+        await sweep();
+      },
+      stop: async () => {
+        clearInterval(sweeper);
+      },
+      stopPhase: 'work',
+      summary: 'hourly: expired buttons, old delivery ids and expired web sessions are removed',
     },
   });
 

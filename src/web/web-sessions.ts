@@ -5,7 +5,7 @@
  * another session (or another site) cannot produce it. Sessions slide: each use pushes the expiry forward.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { resolvePerson } from '../db/people.ts';
 import { identities, webSessions } from '../db/schema.ts';
@@ -106,7 +106,7 @@ export class WebSessions {
   async prune(): Promise<number> {
     const rows = await this.db.orm
       .delete(webSessions)
-      .where(sql`${webSessions.expiresAt} < ${new Date(this.now() - 86_400_000)}`)
+      .where(lt(webSessions.expiresAt, new Date(this.now() - 86_400_000)))
       .returning({ idHash: webSessions.idHash });
     return rows.length;
   }

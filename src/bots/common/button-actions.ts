@@ -4,7 +4,7 @@
  * (votes) are marked used atomically, so a second press or a repeated delivery is answered, never applied twice.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { buttonActions } from '../../db/schema.ts';
 
@@ -78,7 +78,7 @@ export class ButtonActions {
   async prune(): Promise<number> {
     const rows = await this.db.orm
       .delete(buttonActions)
-      .where(lt(buttonActions.expiresAt, sql`${new Date(this.now() - 86_400_000)}`))
+      .where(lt(buttonActions.expiresAt, new Date(this.now() - 86_400_000)))
       .returning({ key: buttonActions.key });
     return rows.length;
   }

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { firstDelivery } from '../../../src/bots/common/event-dedupe.ts';
+import { firstDelivery, pruneDeliveries } from '../../../src/bots/common/event-dedupe.ts';
 import { FrontDesk, type DeskOutcome, type Speaker } from '../../../src/bots/common/front-desk.ts';
 import { RateLimiter } from '../../../src/bots/common/rate-limiter.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
@@ -80,6 +80,19 @@ describe.each(DRIVERS)('front desk on %s', (driver) => {
   it('rejects empty and overlong messages without calling the agent', async () => {
     expect(await desk.say(alice, '   ')).toMatchObject({ kind: 'notice', code: 'empty' });
     expect(await desk.say(alice, 'x'.repeat(10_000))).toMatchObject({ kind: 'notice', code: 'too_long' });
+  });
+
+  it('prunes buttons a day past their expiry and old delivery ids, keeping live ones', async () => {
+    const live = await desk.buttons.create(1, 'test', { type: 'compare' });
+    clock += 9 * 24 * 3600 * 1000;
+    const fresh = await desk.buttons.create(1, 'test', { type: 'compare' });
+    expect(await desk.buttons.prune()).toBeGreaterThan(0);
+    expect((await desk.buttons.resolve(live)).status).toBe('unknown');
+    expect((await desk.buttons.resolve(fresh)).status).toBe('ok');
+    await firstDelivery(h.db, 'test', 'old');
+    await h.db.orm.execute(sql`update processed_events set received_at = now() - interval '2 days' where event_id = 'old'`);
+    expect(await pruneDeliveries(h.db)).toBe(1);
+    expect(await firstDelivery(h.db, 'test', 'old')).toBe(true);
   });
 
   it('stores a delivery id once', async () => {

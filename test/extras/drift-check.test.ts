@@ -1,0 +1,103 @@
+/** Drift monitoring end to end: an unshifted stream changes nothing, a shifted one is recorded and retrains once. */
+import { sql } from 'drizzle-orm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.ts';
+import { activeModelVersion } from '../../src/db/model-versions.ts';
+import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.ts';
+import { createJobProcessors } from '../../src/jobs/job-processors.ts';
+import type { JobQueue } from '../../src/jobs/job-queue.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { latestDrift, runDriftCheck } from '../../src/pipeline/drift-check.ts';
+import { TRACK_MODEL_KIND } from '../../src/pipeline/train-cf-model.ts';
+import { DRIVERS, freshDb } from '../support/db.ts';
+import { buildFixture } from '../tools/support/catalogue-fixture.ts';
+import { waitForRun } from '../jobs/support/backends.ts';
+
+describe.each(DRIVERS)('drift check on %s', (driver) => {
+  let db: Db;
+  let home: string;
+  beforeEach(async () => {
+    db = await freshDb(driver);
+    home = await mkdtemp(path.join(os.tmpdir(), 'earworm-drift-'));
+    await buildFixture(db, home);
+  });
+  afterEach(async () => {
+    await db.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** New interactions after the model was trained: the training snapshot's own tracks again (unshifted). */
+  const replayTraining = () =>
+    db.orm.execute(sql`insert into interactions (source, source_key, playlist_id, track_id, kind, weight)
+      select 'drift-replay', 'r' || id::text, playlist_id, track_id, kind, weight from interactions where track_id is not null and playlist_id is not null`);
+
+  /** New interactions all on the three most energetic tracks (a shifted stream). */
+  const shiftedStream = (n: number) =>
+    db.orm.execute(sql`insert into interactions (source, source_key, playlist_id, track_id, kind, weight)
+      select 'drift-shift', 's' || g::text, (select min(id) from playlists), t.track_id, 'play', 1
+      from generate_series(1, ${n}) g
+      join (select track_id, row_number() over (order by energy desc) - 1 as r from audio_features order by energy desc limit 3) t on t.r = g % 3`);
+
+  it('an unshifted stream records low PSI everywhere and triggers nothing', async () => {
+    await replayTraining();
+    const retrains: string[] = [];
+    const r = await runDriftCheck(db, { threshold: 0.2, retrain: async (k) => (retrains.push(k), k) });
+    expect(r.status).toBe('checked');
+    expect(r.newInteractions).toBeGreaterThanOrEqual(50);
+    expect(r.features.map((f) => f.feature)).toEqual(expect.arrayContaining(['interaction_genre', 'interaction_mood', 'interaction_energy', 'interaction_valence', 'prediction_confidence']));
+    for (const f of r.features) expect(f.psi).toBeLessThan(0.05);
+    expect(r.triggeredJob).toBeUndefined();
+    expect(retrains).toEqual([]);
+    expect((await latestDrift(db)).length).toBe(r.features.length);
+  });
+
+  it('a shifted stream is recorded as drift and queues one retrain per model version', async () => {
+    await shiftedStream(200);
+    const version = (await activeModelVersion(db, TRACK_MODEL_KIND))!.version;
+    const retrains: string[] = [];
+    const r = await runDriftCheck(db, { threshold: 0.2, retrain: async (k) => (retrains.push(k), k) });
+    const drifted = r.features.filter((f) => f.drifted).map((f) => f.feature);
+    expect(drifted).toEqual(expect.arrayContaining(['interaction_energy', 'interaction_genre']));
+    expect(r.triggeredJob).toBe(`drift-retrain-${version}`);
+    const latest = await latestDrift(db);
+    expect(latest.find((d) => d.feature === 'interaction_energy')).toMatchObject({ triggeredJob: `drift-retrain-${version}` });
+    expect(latest.find((d) => d.feature === 'interaction_energy')!.value).toBeGreaterThan(0.2);
+  });
+
+  it('waits for enough new data before judging', async () => {
+    await shiftedStream(20);
+    const r = await runDriftCheck(db, { threshold: 0.2, retrain: async (k) => k });
+    expect(r).toMatchObject({ status: 'too-little-data', newInteractions: 20, features: [] });
+    expect(await latestDrift(db)).toEqual([]);
+  });
+
+  it('as a job: a drift-check on a shifted stream queues the retrain job once, even when checked twice', async () => {
+    await shiftedStream(200);
+    const version = (await activeModelVersion(db, TRACK_MODEL_KIND))!.version;
+    const holder: { queue?: JobQueue } = {};
+    const processors = createJobProcessors({
+      db,
+      config: { home, dataDir: home, downloads: false, onnxProvider: 'cpu' },
+      logger: silentLogger,
+      driftThreshold: 0.2,
+      enqueue: (req) => holder.queue!.enqueue(req),
+    });
+    const queue = new InProcessJobQueue({ db, processors, backoffMs: 10 });
+    holder.queue = queue;
+    try {
+      await queue.enqueue({ name: 'drift-check', data: {}, key: 'check-1' });
+      expect((await waitForRun(db, 'train', 'check-1', 30_000)).status).toBe('completed');
+      await queue.enqueue({ name: 'drift-check', data: {}, key: 'check-2' });
+      expect((await waitForRun(db, 'train', 'check-2', 30_000)).status).toBe('completed');
+      const retrain = await waitForRun(db, 'train', `drift-retrain-${version}`, 60_000);
+      expect(retrain.name).toBe('train');
+      const [{ n } = { n: -1 }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from job_runs where name = 'train'`);
+      expect(n).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  });
+});
