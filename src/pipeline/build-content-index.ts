@@ -9,13 +9,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, activeModelVersion, recordModelVersion } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
-import { ContentIndex } from '../recsys/content/content-index.ts';
 import { contentModelToJson } from '../recsys/content/content-model-json.ts';
-import { buildContentVectors, fitContentVectorModel } from '../recsys/content/content-vectors.ts';
-import type { TagDocument } from '../recsys/content/tag-embedding.ts';
 import { readCatalogSnapshot } from './catalog-snapshot.ts';
 import { buildFeatureTable } from './classifier-datasets.ts';
-import { CONTENT_MODEL_KINDS, contentTracks, indexAttributes } from './train-content-models.ts';
+import { buildContentIndexOf, CONTENT_MODEL_KINDS, type indexAttributes } from './train-content-models.ts';
 
 /** What an index build produced. */
 export interface ContentIndexSummary {
@@ -45,19 +42,7 @@ export async function buildContentIndex(db: Db, home: string, log: Logger, versi
     const p = await storedPredictions(db, task, table.trackIndex, snap.trackIds);
     if (p !== undefined) predictions[task] = p;
   }
-  const tracks = contentTracks(snap);
-  const extra: TagDocument[] = [...snap.artistTags.values()];
-  const model = fitContentVectorModel(tracks, { version, extraTagDocuments: extra });
-  const cv = buildContentVectors(model, tracks);
-  const attributes = indexAttributes(snap, table, cv.hasVector, predictions);
-  const keep: number[] = [];
-  cv.hasVector.forEach((h, i) => {
-    if (h === 1) keep.push(i);
-  });
-  const ids = Int32Array.from(keep, (i) => snap.trackIds[i]!);
-  const vectors = new Float32Array(keep.length * cv.dim);
-  keep.forEach((i, r) => vectors.set(cv.vectors.subarray(i * cv.dim, (i + 1) * cv.dim), r * cv.dim));
-  const index = ContentIndex.build(ids, vectors, cv.dim, attributes.select(keep));
+  const { model, cv, keep, index } = buildContentIndexOf(snap, table, version, predictions);
   const tmp = `${final}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await index.save(tmp);

@@ -191,19 +191,7 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
 
   // Content vectors and the index.
   log.info('building content vectors');
-  const tracks = contentTracks(snap);
-  const extra: TagDocument[] = [...snap.artistTags.values()];
-  const contentModel = fitContentVectorModel(tracks, { version, extraTagDocuments: extra });
-  const cv = buildContentVectors(contentModel, tracks);
-  const attributes = indexAttributes(snap, table, cv.hasVector, predictionsByTask);
-  const keep: number[] = [];
-  cv.hasVector.forEach((h, i) => {
-    if (h === 1) keep.push(i);
-  });
-  const ids = Int32Array.from(keep, (i) => snap.trackIds[i]!);
-  const vectors = new Float32Array(keep.length * cv.dim);
-  keep.forEach((i, r) => vectors.set(cv.vectors.subarray(i * cv.dim, (i + 1) * cv.dim), r * cv.dim));
-  const index = ContentIndex.build(ids, vectors, cv.dim, attributes.select(keep));
+  const { model: contentModel, cv, keep, index } = buildContentIndexOf(snap, table, version, predictionsByTask);
   const contentFinal = path.join(config.home, 'models', CONTENT_MODEL_KINDS.content, version);
   const contentDir = `${contentFinal}.tmp`;
   await rm(contentDir, { recursive: true, force: true });
@@ -308,6 +296,23 @@ export function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
 }
 
 /** Filter attributes per snapshot track; `select` restricts them to the indexed tracks. */
+/** Fits the content-vector model over the snapshot and builds the HNSW index over the tracks that have a vector. */
+export function buildContentIndexOf(snap: CatalogSnapshot, table: FeatureTable, version: string, predictions: Parameters<typeof indexAttributes>[3]) {
+  const tracks = contentTracks(snap);
+  const extra: TagDocument[] = [...snap.artistTags.values()];
+  const model = fitContentVectorModel(tracks, { version, extraTagDocuments: extra });
+  const cv = buildContentVectors(model, tracks);
+  const attributes = indexAttributes(snap, table, cv.hasVector, predictions);
+  const keep: number[] = [];
+  cv.hasVector.forEach((h, i) => {
+    if (h === 1) keep.push(i);
+  });
+  const ids = Int32Array.from(keep, (i) => snap.trackIds[i]!);
+  const vectors = new Float32Array(keep.length * cv.dim);
+  keep.forEach((i, r) => vectors.set(cv.vectors.subarray(i * cv.dim, (i + 1) * cv.dim), r * cv.dim));
+  return { model, cv, keep, index: ContentIndex.build(ids, vectors, cv.dim, attributes.select(keep)) };
+}
+
 export function indexAttributes(
   snap: CatalogSnapshot,
   table: FeatureTable,

@@ -143,8 +143,8 @@ export async function listen(server: http.Server, port: number, host = '127.0.0.
   };
 }
 
-/** Reads a request body as JSON (at most `limit` bytes); undefined for an empty body. */
-export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+/** Reads a request body (at most `limit` bytes, else a 413 BodyError). */
+export async function readRawBody(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -153,9 +153,15 @@ export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Pro
     if (size > limit) throw new BodyError(413, `request body is larger than ${limit} bytes`);
     chunks.push(b);
   }
-  if (size === 0) return undefined;
+  return Buffer.concat(chunks);
+}
+
+/** Reads a request body as JSON (at most `limit` bytes); undefined for an empty body. */
+export async function readJsonBody(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+  const body = await readRawBody(req, limit);
+  if (body.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch (cause) {
     throw new BodyError(400, 'request body is not valid JSON', { cause });
   }

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { InteractionResponseType, InteractionType, MessageFlags, REST, Routes, type APIInteraction, type RawFile } from 'discord.js';
 import type { Logger } from '../../logging/logger.ts';
 import { silentLogger } from '../../logging/logger.ts';
-import { BodyError, sendJson, type Route } from '../../server/http-server.ts';
+import { BodyError, readRawBody, sendJson, type Route } from '../../server/http-server.ts';
 import type { DiscordBot, HandleResult } from './discord-bot.ts';
 import { requestFromApi, type DiscordResponder, type OutgoingMessage } from './discord-request.ts';
 import { discordPublicKey, verifyDiscordSignature } from './discord-signature.ts';
@@ -53,7 +53,7 @@ export function discordInteractionsRoute(options: DiscordInteractionsOptions): R
     async handler(req, res) {
       let body: Buffer;
       try {
-        body = await readRaw(req, options.maxBodyBytes ?? 1_000_000);
+        body = await readRawBody(req, options.maxBodyBytes ?? 1_000_000);
       } catch (err) {
         if (err instanceof BodyError) return sendJson(res, err.status, { error: err.message });
         throw err;
@@ -95,18 +95,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   const s = Array.isArray(v) ? v[0] : v;
   return s === undefined || s === '' ? undefined : s;
-}
-
-async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) throw new BodyError(413, `request body is larger than ${limit} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** A webhook request body (JSON, or multipart with files). */
