@@ -30,6 +30,13 @@ export interface AgentReply {
   readonly planner: 'llm' | 'rules';
   /** Track names the model wrote that no tool returned; they were removed from `text`. */
   readonly flagged?: readonly string[];
+  /** Set when a tool failed inside Earworm (logged there): `text` is the short generic message, for the person only. */
+  readonly failure?: { readonly kind: 'system'; readonly code: string };
+}
+
+/** The `failure` mark of a reply to a failed tool call: only a system error is marked. */
+export function failureOf(o: { readonly kind: string; readonly code: string }): Pick<AgentReply, 'failure'> {
+  return o.kind === 'system' ? { failure: { kind: 'system', code: o.code } } : {};
 }
 
 /** Converts a tool's track card (and optional reason) into a reply card. */

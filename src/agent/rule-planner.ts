@@ -1,7 +1,8 @@
 /**
  * The rule planner: deterministic parsing of common music requests into the same tool calls the LLM would make.
  * It reads seeds ("like X", "similar to Y by Z"), genres, moods, activities, negations, relative words, counts,
- * comparisons, votes, ratings, profile, connect/export, greetings and help, and refines the previous turn
+ * comparisons, votes, ratings, profile, stated tastes, similar listeners ("people like me") and sharing one's name
+ * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
 import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
@@ -16,6 +17,8 @@ export type Intent =
   | 'rate'
   | 'explain'
   | 'profile'
+  | 'listeners'
+  | 'share'
   | 'onboard'
   | 'genres'
   | 'connect'
@@ -99,6 +102,14 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
   if (/\b(compare|comparison|a\/b|ab test|which (one )?do i (prefer|like more)|play (me )?a game|two songs)\b/.test(t)) {
     return { intent: 'compare', calls: [{ name: 'next_comparison', args: {} }], ...keep };
   }
+  // Sharing first: "share my listening with people like me as Rocky" names similar listeners too.
+  if (STOP_SHARING_RE.test(t)) return { intent: 'share', calls: [{ name: 'share_my_listening', args: { stop: true } }], ...keep };
+  const share = SHARE_RE.exec(text.trim());
+  if (share !== null) {
+    const name = share[1]?.trim().replace(/^["“']|["”']$/g, '').trim().slice(0, 40);
+    return { intent: 'share', calls: name === undefined || name === '' ? [] : [{ name: 'share_my_listening', args: { shown_name: name } }], ...keep };
+  }
+  if (LISTENERS_RE.test(t)) return { intent: 'listeners', calls: [{ name: 'similar_listeners', args: {} }], ...keep };
   if (/\b(my (taste|profile|stats|likes)|taste profile|what do i like|what have i liked|what do you know about me)\b/.test(t)) {
     return { intent: 'profile', calls: [{ name: 'get_taste_profile', args: {} }], ...keep };
   }
@@ -167,6 +178,17 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
   }
   return { intent: 'unclear', calls: [], ...keep };
 }
+
+/** "People like me", "who listens like me", "similar listeners", "people with my taste": the similar_listeners tool. */
+const LISTENERS_RE =
+  /\b(?:(?:people|listeners|others|folks|users|fans|anyone|someone|somebody|who)(?: else)?(?: (?:who|that))?(?: (?:listens?|sounds?|are))? (?:like|similar to) me\b|similar (?:listeners|people|users)\b|(?:people|listeners|others|anyone|who)(?: else)? (?:with|who (?:has|have|shares?)|that (?:has|have|shares?)|sharing) (?:my|similar|the same) tastes?\b|who (?:else )?likes? what i like\b)/;
+
+/** "Share my listening as Rocky", "show me to similar listeners as Rocky": opting in to be shown by that name. */
+const SHARE_RE =
+  /^(?:please )?(?:share my (?:listening|taste|profile)(?: (?:to|with) (?:similar listeners|people like me|others))?|(?:show|list) me (?:to|with) (?:similar listeners|people like me|others))(?:\s+(?:as|under the name|with the name|named|called)\s+(.+?))?[.!]*$/i;
+
+/** "Stop sharing my listening", "don't show me to others", "hide me": opting out. */
+const STOP_SHARING_RE = /\b(?:(?:stop|quit) (?:sharing|showing|listing)|(?:don't|do not|no longer) (?:share|show|list)) (?:my (?:listening|taste|name|profile)\b|me(?= to | by name|[.!]*$))|^hide me\b|^unshare\b/;
 
 /** "I'm into …", "I like …", "my favourite artists are …": someone stating tastes rather than asking for music. */
 const ONBOARD_RE = /^(?:(?:i'?m|i am) (?:really |mostly |very |quite )?(?:into|a (?:big |huge )?fan of)|i (?:really |mostly |mainly |usually )?(?:like|love|enjoy|dig|listen to)|my (?:favou?rite|fave|top) (?:artists?|bands?|genres?|music|singers?)(?: (?:are|is|include))?|(?:set|update|change) my tastes?(?: to)?)\s+/;

@@ -4,7 +4,7 @@
  */
 import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import { toReplyCard, type AgentReply, type ReplyCard } from './agent-reply.ts';
+import { failureOf, toReplyCard, type AgentReply, type ReplyCard } from './agent-reply.ts';
 import type { ActiveConstraints, ConversationState } from './conversation-state.ts';
 import { DEFAULT_COUNT, queryCall, type Plan } from './rule-planner.ts';
 import { runSpotifyPlan } from './spotify-turn.ts';
@@ -24,7 +24,8 @@ export const HELP_TEXT = [
   '  "something like Daft Punk but calmer", "focus music without vocals", "5 sad rock songs from the 90s",',
   '  "similar to Creep by Radiohead", then refine: "calmer", "older", "no rap", "more like the second one".',
   '  "compare two songs" starts an A/B pair (answer a or b); "like 2" / "dislike 3" rate a track;',
-  '  "why the first one?" explains; "my profile" shows your taste.',
+  '  "why the first one?" explains; "my profile" shows your taste; "I\'m into indie and chill stuff" states it.',
+  '  "people like me" shows listeners with taste like yours (in aggregate); "share my listening as <name>" shows you to them.',
   '  Spotify: "connect spotify", "import my spotify" (your top and saved tracks become seeds), "save this as a playlist",',
   '  "disconnect spotify" (deletes everything imported). Without Spotify, "export" lists the tracks to copy.',
 ].join('\n');
@@ -45,6 +46,9 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
     case 'export':
     case 'disconnect':
       return runSpotifyPlan(plan, ctx, state, failureText);
+    case 'share':
+      if (plan.calls.length > 0) break;
+      return { reply: { ...base, text: 'Say the name people with taste like yours should see, e.g. "share my listening as Rocky". Only that name is shown, never your history.', suggestions: ['people like me'] }, state };
     default:
       break;
   }
@@ -66,7 +70,7 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
     const retryCall = queryCall(dropEmptySeeds(query), constraints, plan.count ?? DEFAULT_COUNT);
     outcome = await callTool(retryCall.name, retryCall.args, ctx);
   }
-  if (outcome.kind !== 'ok') return { reply: { ...base, text: failureText(outcome), suggestions: ['help', 'something like Daft Punk'] }, state: same };
+  if (outcome.kind !== 'ok') return { reply: { ...base, text: failureText(outcome), suggestions: ['help', 'something like Daft Punk'], ...failureOf(outcome) }, state: same };
   const v = outcome.value;
   switch (plan.intent) {
     case 'compare': {
@@ -106,6 +110,17 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
       const lines = [parts.length > 0 ? `Noted: you like ${parts.join(', ')}. I'll start from that, and your votes and likes will take over as they come.` : 'Noted.'];
       lines.push(...((v.notes as string[] | undefined) ?? []));
       return { reply: { ...base, text: lines.join('\n'), suggestions: ['recommend something for me', 'compare two songs', 'my profile'] }, state };
+    }
+    case 'listeners': {
+      const { text, cards } = listenersReply(v);
+      return { reply: { ...base, text, cards, suggestions: cards.length > 0 ? ['like 1', 'more like the first one', 'recommend something for me'] : ['recommend something for me', 'compare two songs'] }, state: cards.length > 0 ? { ...state, lastRecommendations: cards } : state };
+    }
+    case 'share': {
+      const text =
+        v.sharing === true
+          ? `${v.changed === true ? 'Done' : 'Already so'}: people with taste like yours see you as “${String(v.shown_name)}” among their similar listeners (the name only, never your history). Say "stop sharing my listening" to hide it.`
+          : `${v.changed === true ? 'Done' : 'Already so'}: you are not shown by name; you count only anonymously among other people's similar listeners.`;
+      return { reply: { ...base, text, suggestions: ['people like me', 'recommend something for me'] }, state };
     }
     case 'genres': {
       const names = (k: string) => ((v[k] as { name: string }[]) ?? []).map((g) => g.name).join(', ') || '(none yet)';
@@ -170,6 +185,22 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/** similar_listeners as words (aggregates, and names only of people who chose to be shown) and its tracks as cards. */
+export function listenersReply(v: Record<string, unknown>): { text: string; cards: ReplyCard[] } {
+  const labels = (k: string) => ((v[k] as { name: string; listeners: number }[] | undefined) ?? []).slice(0, 3).map((l) => `${l.name} (${l.listeners})`).join(', ');
+  const played = ((v.they_play as { track: Record<string, unknown>; listeners: number }[] | undefined) ?? [])
+    .flatMap((p) => toReplyCard(p.track, `${p.listeners} listeners with taste like yours play it.`) ?? [])
+    .slice(0, DEFAULT_COUNT);
+  const names = (v.shown_names as string[] | undefined) ?? [];
+  const lines = [String(v.note ?? '')];
+  if (labels('top_genres') !== '') lines.push(`Genres they like: ${labels('top_genres')}.`);
+  if (labels('top_moods') !== '') lines.push(`Moods they like: ${labels('top_moods')}.`);
+  if (names.length > 0) lines.push(`Among them, by their own choice: ${names.join(', ')}.`);
+  if (Number(v.similar_listeners) > 0) lines.push(played.length > 0 ? 'What they play that you have not rated yet:' : 'They play nothing you have not rated already.');
+  lines.push('Names appear only for people who chose to be shown ("share my listening as …"); everyone else counts anonymously.');
+  return { text: lines.filter((l) => l !== '').join('\n'), cards: played };
 }
 
 function profileText(v: Record<string, unknown>): string {

@@ -4,7 +4,7 @@
  */
 import { callTool } from '../tools/registry.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import type { AgentReply, ReplyCard } from './agent-reply.ts';
+import { failureOf, type AgentReply, type ReplyCard } from './agent-reply.ts';
 import type { ConversationState } from './conversation-state.ts';
 import type { Plan } from './rule-planner.ts';
 import type { RuleTurn } from './rule-turn.ts';
@@ -19,7 +19,7 @@ export async function runSpotifyPlan(plan: Plan, ctx: ToolContext, state: Conver
   if (outcome.kind !== 'ok') {
     if (plan.intent === 'export' && outcome.kind === 'user' && outcome.code === 'spotify_not_configured') return pasteList(state, say);
     const next = outcome.kind === 'user' && outcome.code === 'spotify_not_connected' ? ['connect spotify'] : ['help'];
-    return say(failureText(outcome), next);
+    return say(failureText(outcome), next, failureOf(outcome));
   }
   const v = outcome.value;
   switch (plan.intent) {

@@ -64,6 +64,15 @@ export async function getLinkedAccount(db: Db, cipher: TokenCipher, personId: nu
   };
 }
 
+/** The provider's user id the person is linked as, if linked; reads no token (for showing the connection state). */
+export async function linkedUserId(db: Db, personId: number, provider: string): Promise<string | undefined> {
+  const [row] = await db.orm
+    .select({ externalUserId: linkedAccounts.externalUserId })
+    .from(linkedAccounts)
+    .where(and(eq(linkedAccounts.personId, personId), eq(linkedAccounts.provider, provider)));
+  return row?.externalUserId;
+}
+
 /** Removes the person's account on a provider; returns whether one was there. */
 export async function deleteLinkedAccount(db: Db, personId: number, provider: string): Promise<boolean> {
   const rows = await db.orm

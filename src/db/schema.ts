@@ -681,3 +681,26 @@ export const driftReports = pgTable(
   },
   (t) => [index('drift_reports_created').on(t.createdAt)],
 );
+
+/**
+ * What one `recommend` call asked for (genres and moods named in its seeds, constraints or free text, and the
+ * activity), so that drift checks can compare what people ask for with the training snapshot. Deleted with the person.
+ */
+export const recommendRequests = pgTable(
+  'recommend_requests',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    platform: text('platform').notNull(),
+    /** Lower-case genre names asked for. */
+    genres: text('genres').array().notNull().default(sql`'{}'::text[]`),
+    /** Lower-case mood names asked for. */
+    moods: text('moods').array().notNull().default(sql`'{}'::text[]`),
+    /** The activity named (focus, workout, …), lower case, or null. */
+    activity: text('activity'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recommend_requests_created').on(t.createdAt)],
+);

@@ -117,6 +117,7 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
         status: r.status,
         modelVersion: r.modelVersion ?? null,
         newInteractions: r.newInteractions,
+        newRequests: r.newRequests,
         drifted: r.features.filter((f) => f.drifted).map((f) => ({ feature: f.feature, psi: f.psi })),
         triggeredJob: r.triggeredJob ?? null,
       };

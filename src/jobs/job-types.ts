@@ -34,7 +34,7 @@ export const JOB_DATA = {
     .strict(),
   /** Rebuilds the HNSW content index over the catalogue with the active classifiers' predictions. */
   index: z.object({}).strict(),
-  /** Compares new interactions and predictions with the training snapshot; retrains past the drift threshold. */
+  /** Compares new interactions, requested genres and moods, and predictions with the training snapshot; retrains past the drift threshold. */
   'drift-check': z.object({ threshold: z.number().positive().optional() }).strict(),
   /** Syncs a person's linked Spotify library (the processor is injected by whoever configures Spotify). */
   'spotify-sync': z.object({ personId: z.number().int().positive() }).catchall(z.unknown()),

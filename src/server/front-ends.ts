@@ -19,7 +19,7 @@ import { webPlaygroundRoutes } from '../web/playground.ts';
 import { WebSessions } from '../web/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
-import type { Route } from './http-server.ts';
+import type { Route, RunningServer } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
@@ -206,6 +206,20 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
   }
 
   return slots;
+}
+
+/**
+ * Serves the runtime's routes plus those of the front ends that are on, registers each one's stop for shutdown (in
+ * its phase) and starts them, in slot order: what `earworm start` runs. A listen error (EADDRINUSE) passes through.
+ */
+export async function serveFrontEnds(rt: Runtime, slots: readonly FrontEndSlot[], where?: { readonly port?: number; readonly host?: string }): Promise<RunningServer> {
+  const frontEnds = slots.flatMap((s) => (s.on ? [{ name: s.name, frontEnd: s.frontEnd }] : []));
+  const running = await rt.serve(frontEnds.flatMap(({ frontEnd }) => frontEnd.routes ?? []), where);
+  for (const { name, frontEnd } of frontEnds) {
+    if (frontEnd.stop !== undefined) rt.lifecycle.onShutdown(name, () => frontEnd.stop?.(), frontEnd.stopPhase ?? 'intake');
+    await frontEnd.start?.();
+  }
+  return running;
 }
 
 function off(name: string, why: string): FrontEndSlot {

@@ -103,6 +103,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.random !== undefined ? { random: options.random } : {}),
     });
     lifecycle.onShutdown('recommend cache', () => base.recommendCache.close(), 'storage');
+    // The buffered recommend requests are written once intake has stopped, before the database closes.
+    lifecycle.onShutdown('request log', () => base.requests.flush(), 'work');
     const services: ToolServices = { ...base, observer: metrics };
     const store = new PgConversationStore(db);
     const llm =

@@ -119,6 +119,22 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
   return out;
 }
 
+/**
+ * Records what an answered call asked for — the genres and moods named in seeds, constraints or free text, and the
+ * activity — for drift monitoring (buffered: it does not slow the answer).
+ */
+async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Promise<void> {
+  const vocab = await ctx.catalog.vocabulary();
+  const words = args.seeds?.text !== undefined ? searchTerms(args.seeds.text) : [];
+  const named = (given: readonly string[], known: readonly { name: string }[]) => [...given, ...words.filter((w) => known.some((k) => k.name === w))];
+  ctx.requests.record(ctx.personId, {
+    platform: ctx.platform,
+    genres: named([...(args.seeds?.genres ?? []), ...(args.constraints?.genres ?? [])], vocab.genres),
+    moods: named([...(args.seeds?.moods ?? []), ...(args.constraints?.moods ?? [])], vocab.moods),
+    ...(args.activity !== undefined ? { activity: args.activity } : {}),
+  });
+}
+
 /** The recommend tool. */
 export const recommend = defineTool({
   name: 'recommend',
@@ -133,7 +149,10 @@ export const recommend = defineTool({
     // changes invalidate the person's entries.
     const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description });
     const cached = await ctx.recommendCache.lookup(ctx.personId, cacheKey);
-    if (cached.value !== undefined) return ok(cached.value as z.output<typeof output>);
+    if (cached.value !== undefined) {
+      await recordRequest(ctx, args);
+      return ok(cached.value as z.output<typeof output>);
+    }
     const seeds = await collectSeeds(ctx, args.seeds);
     if (isRetry(seeds)) return seeds;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
@@ -180,6 +199,7 @@ export const recommend = defineTool({
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
     };
     await ctx.recommendCache.store(ctx.personId, cacheKey, answer, cached.token);
+    await recordRequest(ctx, args);
     return ok(answer);
   },
 });

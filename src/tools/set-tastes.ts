@@ -45,7 +45,7 @@ async function resolveArtists(ctx: ToolContext, refs: readonly (number | string)
       continue;
     }
     const found = await ctx.tastes.findArtists(ref, 5);
-    if (found.length === 0) return retry('unknown_artist', `artists[${i}]: no artist called "${ref}" is in the catalogue. Check the spelling, or leave them out.`);
+    if (found.length === 0) return retry('unknown_artist', `No artist called "${ref}" is in the catalogue (artists[${i}]). Check the spelling, or leave them out.`);
     if (found.length > 1) {
       return retry(
         'ambiguous_artist',

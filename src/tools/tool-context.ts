@@ -14,9 +14,11 @@ import type { Listeners } from './listeners.ts';
 import type { PreferenceStore } from './preference-store.ts';
 import type { RatingStore } from './rating-store.ts';
 import type { RecommendCache } from './recommend-cache.ts';
+import type { RequestLog } from './request-log.ts';
 import { DbCatalog } from './services/db-catalog.ts';
 import { DbExperiments } from './services/db-experiments.ts';
 import { DbRatingStore } from './services/db-rating-store.ts';
+import { DbRequestLog } from './services/db-request-log.ts';
 import { DbTasteStore } from './services/db-taste-store.ts';
 import { LruRecommendCache } from './services/lru-recommend-cache.ts';
 import { ServingModels } from './services/serving-models.ts';
@@ -40,6 +42,8 @@ export interface ToolServices {
   readonly listeners: Listeners;
   /** Recent recommend answers per (person, request, model version). */
   readonly recommendCache: RecommendCache;
+  /** What people ask recommend for (genres, moods, activity): the requested side of drift monitoring. */
+  readonly requests: RequestLog;
   readonly logger: Logger;
   /** The person's Spotify link; absent when Spotify is not configured. */
   readonly spotify?: SpotifyService;
@@ -103,6 +107,7 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
     tastes,
     listeners: models.listeners,
     recommendCache: deps.recommendCache ?? new LruRecommendCache(),
+    requests: new DbRequestLog(deps.db, deps.logger),
     logger: deps.logger,
     models,
     ...(spotify !== undefined ? { spotify } : {}),

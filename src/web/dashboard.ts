@@ -392,11 +392,11 @@ function jobsSection(rows: readonly { id: number; queue: string; name: string; s
 
 function driftSection(rows: readonly { feature: string; value: number; threshold: number; triggeredJob: string | null; createdAt: Date }[]): string {
   const head = `<section id="drift" class="panel" aria-labelledby="drift-h"><h2 id="drift-h">Drift</h2>`;
-  if (rows.length === 0) return `${head}<p class="muted">No drift checks yet: they run hourly with the job queue (a <code>drift-check</code> job), once enough new interactions arrived since the active model was trained.</p></section>`;
+  if (rows.length === 0) return `${head}<p class="muted">No drift checks yet: they run hourly with the job queue (a <code>drift-check</code> job), once enough new interactions or recommend requests arrived since the active model was trained.</p></section>`;
   const body = rows
     .map((r) => `<tr><th scope="row">${esc(r.feature)}</th><td class="num${r.value > r.threshold ? ' status-failed' : ''}">${r.value.toFixed(3)}</td><td class="num">${r.threshold.toFixed(2)}</td><td>${r.triggeredJob !== null ? esc(r.triggeredJob) : '—'}</td><td>${when(r.createdAt)}</td></tr>`)
     .join('');
-  return `${head}<p class="muted">Population stability index of each feature now against the training snapshot; past the threshold a retrain is queued (once per model version).</p><div class="scroll"><table><caption class="sr-only">Latest drift per feature</caption><thead><tr><th scope="col">Feature</th><th scope="col" class="num">PSI</th><th scope="col" class="num">Threshold</th><th scope="col">Retrain job</th><th scope="col">Checked (UTC)</th></tr></thead><tbody>${body}</tbody></table></div></section>`;
+  return `${head}<p class="muted">Population stability index of each feature now against the training snapshot (<code>interaction_*</code>: tracks people played and rated; <code>requested_*</code>: genres and moods people asked for; <code>served_genre</code>: what Earworm served; <code>prediction_confidence</code>: the genre classifier's confidence); past the threshold a retrain is queued (once per model version).</p><div class="scroll"><table><caption class="sr-only">Latest drift per feature</caption><thead><tr><th scope="col">Feature</th><th scope="col" class="num">PSI</th><th scope="col" class="num">Threshold</th><th scope="col">Retrain job</th><th scope="col">Checked (UTC)</th></tr></thead><tbody>${body}</tbody></table></div></section>`;
 }
 
 function latencySection(figures: readonly LatencyFigure[] | undefined | null): string {

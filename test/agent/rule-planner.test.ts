@@ -66,6 +66,17 @@ const CASES: Case[] = [
   ['my favourite artists are Daft Punk, Justice and Simon & Garfunkel', 'onboard', { name: 'set_tastes', args: { artists: ['Daft Punk', 'Justice', 'Simon & Garfunkel'] } }],
   ['I love energetic rock and metallica', 'onboard', { name: 'set_tastes', args: { genres: ['rock'], moods: ['energetic'], artists: ['metallica'] } }],
   ['I like songs like Creep', 'recommend', rec({ seeds: { text: 'Creep' } })],
+  ['people like me', 'listeners', { name: 'similar_listeners', args: {} }],
+  ['Who listens like me?', 'listeners', { name: 'similar_listeners', args: {} }],
+  ['show me similar listeners', 'listeners', { name: 'similar_listeners', args: {} }],
+  ['what do people with my taste play?', 'listeners', { name: 'similar_listeners', args: {} }],
+  ['what do people like me listen to', 'listeners', { name: 'similar_listeners', args: {} }, shown],
+  ['songs like me and you', 'recommend', rec({ seeds: { text: 'me and you' } })],
+  ['share my listening as Rocky', 'share', { name: 'share_my_listening', args: { shown_name: 'Rocky' } }],
+  ['show me to similar listeners as "DJ Ana".', 'share', { name: 'share_my_listening', args: { shown_name: 'DJ Ana' } }],
+  ['stop sharing my listening', 'share', { name: 'share_my_listening', args: { stop: true } }],
+  ["don't show me to others", 'share', { name: 'share_my_listening', args: { stop: true } }],
+  ['share my listening', 'share', undefined],
   ['like 2', 'rate', { name: 'rate_track', args: { track: 12, rating: 'like' } }, shown],
   ['I love the first one', 'rate', { name: 'rate_track', args: { track: 11, rating: 'like' } }, shown],
   ['dislike the third', 'rate', { name: 'rate_track', args: { track: 13, rating: 'dislike' } }, shown],
@@ -92,6 +103,16 @@ describe('the rule planner', () => {
     expect(plan.intent).toBe(intent);
     expect(plan.calls[0]).toEqual(call);
     expect(plan.calls.length).toBe(call === undefined ? 0 : 1);
+  });
+
+  it('tells asking about similar listeners and sharing with them apart from music requests', () => {
+    for (const u of ["don't show me rap", 'show me rock songs', 'songs like me and you', 'something like Daft Punk', 'show me']) {
+      expect(['listeners', 'share']).not.toContain(planTurn(u, EMPTY_STATE).intent);
+    }
+    // Sharing is checked first: naming "people like me" as the audience is still an opt-in.
+    expect(planTurn('share my listening with people like me as Rocky', EMPTY_STATE).calls[0]).toEqual({ name: 'share_my_listening', args: { shown_name: 'Rocky' } });
+    // "people with my taste" asks about listeners, not for the person's own profile.
+    expect(planTurn('people with my taste', EMPTY_STATE).intent).toBe('listeners');
   });
 
   it('is deterministic', () => {

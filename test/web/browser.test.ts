@@ -1,18 +1,23 @@
 /**
  * End to end in Debian's Chromium (playwright-core, never a downloaded browser) against the running server: the
  * playground (recommendations, likes and dislikes, three A/B rounds moving the radar chart, bad input, no
- * JavaScript) and the dashboard (login, a model version, an experiment, switch and rollback). Screenshots go to
- * test-artifacts/.
+ * JavaScript) and the dashboard (login, a model version, an experiment, drift reports, latency measured on the
+ * requests the playground made, switch and rollback). The server is wired as `earworm start` wires it. Screenshots
+ * go to test-artifacts/.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { activeModelVersion, recordModelVersion } from '../../src/db/model-versions.ts';
+import { resolvePerson } from '../../src/db/people.ts';
 import { banditArms, evalRuns, jobRuns } from '../../src/db/schema.ts';
+import { runDriftCheck } from '../../src/pipeline/drift-check.ts';
 import { BANDIT_SCOPE, scopeOf } from '../../src/tools/experiments.ts';
-import { DASHBOARD_TOKEN, openWeb, type WebHarness } from './support/web-harness.ts';
+import { openService, type WiredService } from '../server/support/wired-service.ts';
+import { DASHBOARD_TOKEN } from './support/web-harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -25,11 +30,11 @@ if (!haveChromium && process.env.CI !== undefined) {
 const STEP_MS = 15_000;
 
 describe.skipIf(!haveChromium)('web app in Chromium', () => {
-  let w: WebHarness;
+  let w: WiredService;
   let browser: Browser;
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    w = await openWeb('pglite', { latency: async () => [{ name: 'POST /web/say', p50: 38, p99: 120, count: 57 }, { name: 'tool recommend', p50: 9.5, p99: 41, count: 63 }] });
+    w = await openService('pglite', { DASHBOARD_TOKEN, EARWORM_RATE_LIMIT: '1000' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -161,7 +166,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.context().close();
   });
 
-  it('dashboard: signs in, shows a model version and the experiment, switches and rolls back', async () => {
+  it('dashboard: signs in, shows a model version, the experiment, drift and latency, switches and rolls back', async () => {
     const active = (await activeModelVersion(w.h.db, 'hybrid'))!;
     await recordModelVersion(w.h.db, { kind: 'hybrid', version: 'candidate-2', path: active.path, metrics: { validation: { task: 'C', users: 40, ndcg20: 0.27, recall20: 0.41 } } });
     const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
@@ -181,6 +186,15 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       { queue: 'train', name: 'train-cf', jobKey: 'k-run', status: 'running', progress: 0.62, attempts: 1, startedAt: new Date() },
       { queue: 'import', name: 'import tidytuesday', jobKey: 'k-done', status: 'completed', progress: 1, attempts: 1, startedAt: day(20), finishedAt: day(20) },
     ]);
+    // A drift check over a shifted stream: plays of the three most energetic tracks, and requests for pop workouts.
+    await w.h.db.orm.execute(sql`insert into interactions (source, source_key, playlist_id, track_id, kind, weight)
+      select 'drift-shift', 's' || g::text, (select min(id) from playlists), t.track_id, 'play', 1 from generate_series(1, 200) g
+      join (select track_id, row_number() over (order by energy desc) - 1 as r from audio_features order by energy desc limit 3) t on t.r = g % 3`);
+    const asker = await resolvePerson(w.h.db, 'test', 'drift-asker');
+    await w.h.db.orm.execute(sql`insert into recommend_requests (person_id, platform, genres, moods, activity)
+      select ${asker}, 'test', array['pop'], '{}'::text[], 'workout' from generate_series(1, 80)`);
+    const drift = await runDriftCheck(w.h.db, { threshold: 0.2, retrain: async (key) => key });
+    expect(drift.features.some((f) => f.drifted)).toBe(true);
 
     const page = await newPage();
     await page.goto(`${w.server.url}/dashboard`);
@@ -191,6 +205,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.locator('#experiments table.arms tr[data-arm="hybrid"]').waitFor();
     await expect(page.locator('#experiments').textContent()).resolves.toMatch(/Best arm hybrid/);
     await expect(page.locator('#experiments table.variants').textContent()).resolves.toContain('hybrid-only');
+    await expect(page.locator('#drift th[scope="row"]').allTextContents()).resolves.toEqual(expect.arrayContaining(['interaction_energy', 'requested_genre', 'requested_mood']));
+    // Latency measured on the playground's requests (the same metrics registry as /metrics).
+    await expect(page.locator('#latency th[scope="row"]').allTextContents()).resolves.toEqual(expect.arrayContaining(['tool recommend', 'HTTP /web/*']));
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
     await Promise.all([page.waitForURL(/activated=/), page.getByRole('button', { name: 'Switch hybrid to candidate-2' }).click()]);

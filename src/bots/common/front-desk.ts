@@ -111,6 +111,8 @@ export class FrontDesk {
     const limited = this.limit(speaker);
     if (limited !== undefined) return limited;
     const reply = await this.options.agent.handle({ personId, platform: speaker.platform, channelId: speaker.channelId, text: trimmed });
+    // Earworm itself failed (already logged where it happened): a short message for the person, not a reply for all.
+    if (reply.failure?.kind === 'system') return { kind: 'notice', code: 'failed', message: reply.text };
     return { kind: 'reply', personId, reply: await this.decorate(personId, speaker.platform, reply) };
   }
 
@@ -254,11 +256,18 @@ export class FrontDesk {
     await this.options.store.save(key, rest, []);
   }
 
-  private async remember(personId: number, speaker: Speaker, cards: readonly ReplyCard[]): Promise<void> {
+  /** Remembers the cards just shown in the speaker's conversation: what "save these" or "like 2" then refers to. */
+  async remember(personId: number, speaker: Speaker, cards: readonly ReplyCard[]): Promise<void> {
     if (cards.length === 0) return;
     const key = this.key(personId, speaker);
     const { state } = await this.options.store.load(key, 0);
     await this.options.store.save(key, { ...state, lastRecommendations: cards }, []);
+  }
+
+  /** The cards last shown in the speaker's conversation, by any path (agent, slash command, button); empty when none. */
+  async lastShown(speaker: Speaker): Promise<readonly ReplyCard[]> {
+    const { state } = await this.options.store.load(this.key(await this.person(speaker), speaker), 0);
+    return state.lastRecommendations;
   }
 
   private key(personId: number, speaker: Speaker): ConversationKey {

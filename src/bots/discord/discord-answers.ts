@@ -6,6 +6,7 @@ import { toReplyCard, type ReplyCard } from '../../agent/agent-reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ToolCallOutcome } from '../../tools/registry.ts';
 import type { DeskOutcome, FrontDesk, Speaker } from '../common/front-desk.ts';
+import { energyWord } from '../common/taste-form.ts';
 import { MAX_COUNT } from './discord-commands.ts';
 import { clip, COLOURS, LIMITS, linkButton, renderReply, type SignalView } from './discord-render.ts';
 import type { Choice, OptionValue, OutgoingFile, OutgoingMessage } from './discord-request.ts';
@@ -14,7 +15,7 @@ import type { Choice, OptionValue, OutgoingFile, OutgoingMessage } from './disco
 export type Answer = { readonly kind: 'messages'; readonly messages: readonly OutgoingMessage[] } | { readonly kind: 'private'; readonly message: OutgoingMessage };
 
 /** Commands whose reply only the person sees. */
-export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['profile', 'connect', 'export', 'help']);
+export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['profile', 'tastes', 'listeners', 'connect', 'export', 'help']);
 
 /** Shown when the Spotify tools are not registered on this server. */
 export const SPOTIFY_NOT_SET_UP = "Spotify isn't set up on this server, so I can't connect accounts or save playlists here. Whoever runs Earworm can enable it by configuring SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.";
@@ -39,6 +40,8 @@ const HELP = [
   '`/vibe` music for a mood or an activity (focus, running, party…)',
   '`/compare` pick the better of two tracks; every vote sharpens your recommendations',
   '`/profile` what Earworm has learnt about your taste',
+  '`/tastes` tell Earworm the genres, moods, artists and energy you like (a form; edit it any time)',
+  '`/listeners` people with taste like yours: how many, their genres and moods, what they play',
   '`/connect` and `/export` link Spotify and save recommendations as a playlist',
   '',
   'Use 👍 / 👎 under a track to rate it and 🔁 for more like it. You can also mention me or send me a DM in plain words, e.g. "something like Daft Punk but calmer".',
@@ -79,8 +82,8 @@ export function noticeAnswer(o: DeskOutcome): Answer {
 
 const isAnswer = (x: object): x is Answer => 'kind' in x;
 
-/** Recommendation results (recommend or similar_tracks) as card messages with buttons and signals. */
-async function recommendationAnswer(desk: FrontDesk, personId: number, recs: readonly Rec[], text: string, emptyText: string): Promise<Answer> {
+/** Recommendation results (recommend or similar_tracks) as card messages with buttons and signals, remembered as shown (for /export). */
+async function recommendationAnswer(desk: FrontDesk, speaker: Speaker, personId: number, recs: readonly Rec[], text: string, emptyText: string): Promise<Answer> {
   const cards: ReplyCard[] = [];
   const signals = new Map<number, SignalView[]>();
   for (const r of recs) {
@@ -96,6 +99,7 @@ async function recommendationAnswer(desk: FrontDesk, personId: number, recs: rea
     }
   }
   if (cards.length === 0) return { kind: 'messages', messages: [{ content: clip(emptyText, LIMITS.content) }] };
+  await desk.remember(personId, speaker, cards);
   const reply = await desk.decorate(personId, 'discord', { text, cards, suggestions: [], planner: 'rules' }, 'button');
   return { kind: 'messages', messages: renderReply(reply, signals) };
 }
@@ -104,6 +108,13 @@ function recommendText(value: Record<string, unknown>, intro: string): string {
   const lines = [intro];
   if (value.strategy === 'popularity') lines.push('_These are popular picks: rate them with 👍 / 👎, or use /compare, and I will learn your taste._');
   return lines.join('\n');
+}
+
+/** Stated tastes in one field value, with how much they still count. */
+function statedText(s: { genres: string[]; moods: string[]; energy: number | null; artists: string[]; weight: number } | null | undefined): string {
+  if (s === null || s === undefined) return 'Nothing yet: use /tastes to say what you like.';
+  const parts = [...s.genres, ...s.moods, ...s.artists, ...(s.energy === null ? [] : [`${energyWord(s.energy)} energy`])];
+  return `${parts.join(', ')} (counts ${Math.round(s.weight * 100)}% now; /tastes to edit)`;
 }
 
 /** The transport-neutral command implementations. */
@@ -129,6 +140,8 @@ export class CommandAnswers {
       }
       case 'profile':
         return this.profile(speaker);
+      case 'listeners':
+        return this.listeners(speaker);
       case 'connect':
         return this.connect(speaker);
       case 'export':
@@ -182,7 +195,7 @@ export class CommandAnswers {
     const about = [text !== undefined ? `“${text}”` : undefined, genre, mood].filter((x) => x !== undefined).join(', ');
     const intro = about === '' ? 'Picked for you:' : `For ${about}:`;
     const empty = typeof r.value.empty_reason === 'string' ? r.value.empty_reason : 'Nothing matched that. Try fewer filters.';
-    return recommendationAnswer(this.desk, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, intro), empty);
+    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, intro), empty);
   }
 
   private async similar(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
@@ -194,7 +207,7 @@ export class CommandAnswers {
     const seed = toReplyCard(r.value.track as Record<string, unknown>);
     const name = seed === undefined ? 'that track' : `**${seed.title}** by ${seed.artists.join(', ')}`;
     const notes = Array.isArray(r.value.notes) ? (r.value.notes as string[]).join(' ') : '';
-    return recommendationAnswer(this.desk, r.personId, (r.value.similar as Rec[]) ?? [], `More like ${name}:`, `Nothing close to ${name} yet. ${notes}`.trim());
+    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.similar as Rec[]) ?? [], `More like ${name}:`, `Nothing close to ${name} yet. ${notes}`.trim());
   }
 
   private async vibe(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
@@ -214,7 +227,7 @@ export class CommandAnswers {
     if ('retry' in r) return privately(`I don't know the vibe “${vibe}” yet. Try a mood (${moods.join(', ') || 'none trained yet'}) or an activity (${ACTIVITY_NAMES.join(', ')}).`);
     if (isAnswer(r)) return r;
     const empty = typeof r.value.empty_reason === 'string' ? r.value.empty_reason : 'Nothing fits that vibe yet.';
-    return recommendationAnswer(this.desk, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, `A ${vibe} vibe:`), empty);
+    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, `A ${vibe} vibe:`), empty);
   }
 
   private async profile(speaker: Speaker): Promise<Answer> {
@@ -227,6 +240,7 @@ export class CommandAnswers {
       top_genres: { name: string; count: number }[];
       top_moods: { name: string; count: number }[];
       leanings: { feature: string; weight: number }[];
+      stated: { genres: string[]; moods: string[]; energy: number | null; artists: string[]; weight: number } | null;
     };
     const list = (xs: { name: string; count: number }[]) => (xs.length === 0 ? '—' : xs.slice(0, 5).map((x) => `\`${x.name}\` ×${x.count}`).join(' '));
     const leanings = v.leanings.slice(0, 5).map((l) => `${l.weight >= 0 ? 'more' : 'less'} ${l.feature}`).join(', ');
@@ -248,10 +262,43 @@ export class CommandAnswers {
         { name: 'Moods you like', value: clip(list(v.top_moods), LIMITS.fieldValue), inline: true },
         { name: 'Your A/B votes lean towards', value: clip(leanings === '' ? 'No votes yet: try /compare.' : leanings, LIMITS.fieldValue) },
         { name: 'Liked tracks', value: clip(liked.length === 0 ? 'None yet: press 👍 under a recommendation.' : liked.join('\n'), LIMITS.fieldValue) },
+        { name: 'What you told me', value: clip(statedText(v.stated), LIMITS.fieldValue) },
       ],
       ...(files.length > 0 ? { image: { url: 'attachment://taste.png' } } : {}),
     };
     return { kind: 'messages', messages: [{ embeds: [embed], files }] };
+  }
+
+  /** "People like you": aggregates only, and the names of those who chose to be shown; their tracks as cards. */
+  private async listeners(speaker: Speaker): Promise<Answer> {
+    const r = await runTool(this.desk, speaker, 'similar_listeners', {}, 'similar listeners');
+    if (isAnswer(r)) return r;
+    const v = r.value as {
+      similar_listeners: number;
+      top_genres: { name: string; listeners: number }[];
+      top_moods: { name: string; listeners: number }[];
+      they_play: { track: Record<string, unknown>; listeners: number }[];
+      shown_names: string[];
+      note: string;
+    };
+    const list = (xs: { name: string; listeners: number }[]) => clip(xs.slice(0, 5).map((x) => `\`${x.name}\` ×${x.listeners}`).join(' '), LIMITS.fieldValue);
+    const fields = [
+      ...(v.top_genres.length > 0 ? [{ name: 'Genres they like', value: list(v.top_genres), inline: true }] : []),
+      ...(v.top_moods.length > 0 ? [{ name: 'Moods they like', value: list(v.top_moods), inline: true }] : []),
+      ...(v.shown_names.length > 0 ? [{ name: 'Among them, by their choice', value: clip(v.shown_names.join(', '), LIMITS.fieldValue) }] : []),
+    ];
+    const summary = {
+      title: 'People like you',
+      description: clip(`${v.note}\n_Everyone else counts only anonymously; no one's name or history is shown without their consent._`, LIMITS.embedDescription),
+      color: COLOURS.profile,
+      ...(fields.length > 0 ? { fields } : {}),
+    };
+    const cards = v.they_play.slice(0, 5).flatMap((t) => toReplyCard(t.track, `${t.listeners} listeners with taste like yours play it.`) ?? []);
+    if (cards.length === 0) return { kind: 'messages', messages: [{ embeds: [summary] }] };
+    await this.desk.remember(r.personId, speaker, cards);
+    const reply = await this.desk.decorate(r.personId, 'discord', { text: 'What they play that you have not rated yet:', cards, suggestions: [], planner: 'rules' }, 'button');
+    const [first, ...rest] = renderReply(reply);
+    return { kind: 'messages', messages: [{ ...first, embeds: [summary, ...(first?.embeds ?? [])] }, ...rest] };
   }
 
   private async spotify(speaker: Speaker, tool: string, args: Record<string, unknown>): Promise<{ value: Record<string, unknown> } | Answer> {
@@ -276,7 +323,9 @@ export class CommandAnswers {
 
   private async export(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
     const name = str(options.name);
-    const r = await this.spotify(speaker, 'spotify_export_playlist', name === undefined ? {} : { name });
+    // The tracks last shown in this conversation; with none, the tool exports the person's current recommendations.
+    const shown = (await this.desk.lastShown(speaker)).map((c) => c.id);
+    const r = await this.spotify(speaker, 'spotify_export_playlist', { ...(name === undefined ? {} : { name }), ...(shown.length > 0 ? { track_ids: shown } : {}) });
     if (isAnswer(r)) return r;
     const added = typeof r.value.added === 'number' ? r.value.added : 0;
     const skipped = typeof r.value.skipped === 'number' ? r.value.skipped : 0;

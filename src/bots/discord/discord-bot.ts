@@ -2,8 +2,9 @@
  * The Discord handler core, shared by the gateway client and the HTTP interactions endpoint: each interaction is
  * handled once (its id goes through `firstDelivery`), acknowledged at once (Discord forgets an interaction not
  * acknowledged within 3 s), then answered with embeds and buttons. Button presses go through the FrontDesk, so a
- * vote counts once however often it arrives; after a vote the pair is marked and the next pair offered. Errors meant
- * for the person are short ephemeral messages; system errors are logged and shown generically.
+ * vote counts once however often it arrives; after a vote the pair is marked and the next pair offered. `/tastes`
+ * answers with a modal instead (src/bots/discord/discord-tastes.ts), whose submission is stored through set_tastes.
+ * Errors meant for the person are short ephemeral messages; system errors are logged and shown generically.
  */
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -11,9 +12,11 @@ import { silentLogger } from '../../logging/logger.ts';
 import { GENERIC_FAILURE } from '../../tools/errors.ts';
 import { firstDelivery } from '../common/event-dedupe.ts';
 import type { FrontDesk, Speaker } from '../common/front-desk.ts';
+import { loadTasteForm, submitTasteForm, tasteFormInputFrom } from '../common/taste-form.ts';
 import { CommandAnswers, noticeAnswer, PRIVATE_COMMANDS, type Answer } from './discord-answers.ts';
 import { markRated, markVoted, renderReply } from './discord-render.ts';
 import type { DiscordRequest, DiscordResponder, OutgoingMessage } from './discord-request.ts';
+import { TASTES_BUTTON, TASTES_COMMAND, TASTES_MODAL_ID, tastesAnswer, tastesInput, tastesModal } from './discord-tastes.ts';
 
 /** Dependencies of the core. */
 export interface DiscordBotOptions {
@@ -41,6 +44,9 @@ export interface ChatMessage {
 
 /** Delivery source name in `processed_events`. */
 export const DELIVERY_SOURCE = 'discord';
+
+/** How long the "Edit my tastes" button of a refused form keeps what was typed. */
+const TASTES_RETRY_TTL_MS = 24 * 3600 * 1000;
 
 /** The handler core. */
 export class DiscordBot {
@@ -70,6 +76,9 @@ export class DiscordBot {
         case 'button':
           await this.button(req, r);
           break;
+        case 'modal':
+          await this.modal(req, r);
+          break;
       }
     } catch (err) {
       this.logger.error({ err, interaction: req.id, kind: req.kind }, 'Discord interaction failed');
@@ -93,16 +102,34 @@ export class DiscordBot {
   }
 
   private async command(req: Extract<DiscordRequest, { kind: 'command' }>, r: TrackedResponder): Promise<void> {
+    // A modal must be the first response: no defer (the form's data comes from the database in milliseconds).
+    if (req.command === TASTES_COMMAND) return r.showModal(tastesModal(await loadTasteForm(this.options.desk, speakerOf(req))));
     const ephemeral = PRIVATE_COMMANDS.has(req.command);
     await r.deferReply(ephemeral);
     const answer = await this.answers.answer(speakerOf(req), req.command, req.options);
     await deliver(r, answer, ephemeral);
   }
 
+  /** A submitted `/tastes` modal: stored through set_tastes, answered privately (a refused one offers to edit it). */
+  private async modal(req: Extract<DiscordRequest, { kind: 'modal' }>, r: TrackedResponder): Promise<void> {
+    await r.deferReply(true);
+    if (req.customId !== TASTES_MODAL_ID) return r.editOriginal({ content: "I don't recognise that form: it may come from an old version of Earworm. Use /tastes to open it again." });
+    const desk = this.options.desk;
+    const speaker = speakerOf(req);
+    const input = tastesInput(req.fields);
+    const outcome = await submitTasteForm(desk, speaker, input);
+    const retry = outcome.kind === 'invalid' ? await desk.buttons.create(await desk.person(speaker), 'discord', { type: 'custom', name: TASTES_BUTTON, data: { ...input } }, TASTES_RETRY_TTL_MS) : undefined;
+    await r.editOriginal(tastesAnswer(outcome, retry));
+  }
+
   private async button(req: Extract<DiscordRequest, { kind: 'button' }>, r: TrackedResponder): Promise<void> {
-    await r.deferUpdate();
     const desk = this.options.desk;
     const before = await desk.buttons.resolve(req.customId);
+    // "Edit my tastes" reopens the refused form as it was submitted; a modal has to be the first response.
+    if (before.status === 'ok' && before.action.type === 'custom' && before.action.name === TASTES_BUTTON && before.personId === (await desk.person(speakerOf(req)))) {
+      return r.showModal(tastesModal(await loadTasteForm(desk, speakerOf(req)), tasteFormInputFrom(before.action.data)));
+    }
+    await r.deferUpdate();
     const out = await desk.press(speakerOf(req), req.customId);
     if (out.kind === 'notice') return r.followUp({ content: out.message, ephemeral: true });
     if (out.kind !== 'pressed') return;
@@ -135,7 +162,7 @@ export class DiscordBot {
         return;
       }
       if (!r.acknowledged) {
-        if (req.kind === 'command') await r.deferReply(true);
+        if (req.kind === 'command' || req.kind === 'modal') await r.deferReply(true);
         else await r.deferUpdate();
       }
       await r.followUp({ content: GENERIC_FAILURE, ephemeral: true });
@@ -182,6 +209,10 @@ function tracked(inner: DiscordResponder): TrackedResponder {
     },
     async autocomplete(choices) {
       await inner.autocomplete(choices);
+      acknowledged = true;
+    },
+    async showModal(modal) {
+      await inner.showModal(modal);
       acknowledged = true;
     },
     editOriginal: (m) => inner.editOriginal(m),

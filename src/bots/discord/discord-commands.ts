@@ -33,6 +33,8 @@ export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
       .addStringOption((o) => o.setName('vibe').setDescription('A mood (calm, happy…) or an activity (focus, running, party…)').setRequired(true).setAutocomplete(true).setMaxLength(100)),
     new SlashCommandBuilder().setName('compare').setDescription('Teach Earworm your taste: pick the better of two tracks').setContexts(...contexts),
     new SlashCommandBuilder().setName('profile').setDescription('What Earworm has learnt about your taste').setContexts(...contexts),
+    new SlashCommandBuilder().setName('tastes').setDescription('Tell Earworm the genres, moods, artists and energy you like (opens a form)').setContexts(...contexts),
+    new SlashCommandBuilder().setName('listeners').setDescription('People with taste like yours: how many, what they like and play (only you see it)').setContexts(...contexts),
     new SlashCommandBuilder().setName('connect').setDescription('Connect your Spotify account').setContexts(...contexts),
     new SlashCommandBuilder()
       .setName('export')

@@ -62,6 +62,14 @@ export function requestFromDiscordJs(i: Interaction): DiscordRequest | undefined
     const o = optionsFrom(i.options.data);
     return { ...origin, kind: 'autocomplete', command: i.commandName, options: o.values, focused: o.focused ?? { name: '', value: '' } };
   }
+  if (i.isModalSubmit()) {
+    const fields: Record<string, string | readonly string[]> = {};
+    for (const [id, f] of i.fields.fields) {
+      if ('values' in f && Array.isArray(f.values)) fields[id] = f.values.filter((v): v is string => typeof v === 'string');
+      else if ('value' in f && typeof f.value === 'string') fields[id] = f.value;
+    }
+    return { ...origin, kind: 'modal', customId: i.customId, fields };
+  }
   if (i.isButton()) {
     return {
       ...origin,
@@ -114,6 +122,10 @@ export function discordJsResponder(i: Interaction): DiscordResponder {
     },
     async deleteOriginal() {
       await replyable().deleteReply();
+    },
+    async showModal(modal) {
+      if (!i.isChatInputCommand() && !i.isMessageComponent()) throw new Error(`interaction ${i.id} cannot open a modal`);
+      await i.showModal(modal);
     },
   };
 }

@@ -3,8 +3,9 @@
  * the gateway. Every request is checked against the application's Ed25519 public key (401 when the signature is
  * missing or wrong), and a request is applied at most once: timestamps older than five minutes are refused and an
  * interaction id already handled gets 409. PING is answered PONG; commands get a deferred response (type 5), button
- * presses a deferred update (type 6), autocomplete its choices (type 8), all within the same HTTP response; the
- * answer then follows through the interaction webhook (edit original, follow-ups) over REST.
+ * presses a deferred update (type 6), autocomplete its choices (type 8), `/tastes` its modal (type 9), all within the
+ * same HTTP response (a modal's submission is deferred like a command); the answer then follows through the
+ * interaction webhook (edit original, follow-ups) over REST.
  */
 import type { IncomingMessage } from 'node:http';
 import { InteractionResponseType, InteractionType, MessageFlags, REST, Routes, type APIInteraction, type RawFile } from 'discord.js';
@@ -144,6 +145,10 @@ function webhookResponder(rest: REST, applicationId: string, token: string): Dis
     async deleteOriginal() {
       await sent;
       await rest.delete(original, { auth: false });
+    },
+    async showModal(modal) {
+      answer({ type: InteractionResponseType.Modal, data: modal });
+      await sent;
     },
   };
 }

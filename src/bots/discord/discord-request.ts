@@ -13,6 +13,8 @@ import {
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIInteraction,
+  type APIModalInteractionResponseCallbackData,
+  type APIModalSubmissionComponent,
   type APIUser,
 } from 'discord.js';
 
@@ -32,6 +34,12 @@ export interface InteractionOrigin {
 /** A command option value (strings, numbers and booleans are all Earworm's commands use). */
 export type OptionValue = string | number | boolean;
 
+/** What a modal submission carries per field custom id: a text input's text, or a select's chosen values. */
+export type ModalFields = Readonly<Record<string, string | readonly string[]>>;
+
+/** A modal as Discord's API takes it (the data of interaction response type 9). */
+export type ModalData = APIModalInteractionResponseCallbackData;
+
 /** One interaction, transport-neutral. */
 export type DiscordRequest = InteractionOrigin &
   (
@@ -48,6 +56,7 @@ export type DiscordRequest = InteractionOrigin &
         /** The message the button is on, as Discord sent it (edited in place after a vote). */
         readonly message: { readonly id: string; readonly embeds: readonly APIEmbed[]; readonly components: readonly ActionRow[] };
       }
+    | { readonly kind: 'modal'; readonly customId: string; readonly fields: ModalFields }
   );
 
 /** A file attached to a reply. */
@@ -89,6 +98,8 @@ export interface DiscordResponder {
   followUp(message: OutgoingMessage): Promise<void>;
   /** Removes the deferred reply (used when the answer turned out to be for the person only). */
   deleteOriginal(): Promise<void>;
+  /** Opens a modal: the initial response to a command or a button press (type 9); its submission arrives as a `modal` request. */
+  showModal(modal: ModalData): Promise<void>;
 }
 
 /** Options of a command interaction's data as name → value (subcommands are not used by Earworm). */
@@ -105,6 +116,21 @@ export function optionsFrom(options: readonly { name: string; type: number; valu
     if (o.focused === true) focused = { name: o.name, value: String(v ?? '') };
   }
   return focused === undefined ? { values } : { values, focused };
+}
+
+/** The fields of a raw modal submission (labels around selects and text inputs, or legacy rows of text inputs). */
+export function modalFieldsFromApi(components: readonly APIModalSubmissionComponent[]): ModalFields {
+  const fields: Record<string, string | readonly string[]> = {};
+  const take = (c: { custom_id?: string; value?: unknown; values?: unknown }) => {
+    if (typeof c.custom_id !== 'string') return;
+    if (Array.isArray(c.values)) fields[c.custom_id] = c.values.filter((v): v is string => typeof v === 'string');
+    else if (typeof c.value === 'string') fields[c.custom_id] = c.value;
+  };
+  for (const c of components) {
+    if (c.type === ComponentType.Label) take(c.component as { custom_id?: string; value?: unknown; values?: unknown });
+    else if (c.type === ComponentType.ActionRow) for (const inner of c.components) take(inner);
+  }
+  return fields;
 }
 
 function displayName(u: APIUser): string {
@@ -133,6 +159,8 @@ export function requestFromApi(i: APIInteraction): DiscordRequest | undefined {
       const opts = optionsFrom(i.data.options as APIApplicationCommandInteractionDataOption[] | undefined);
       return { ...origin, kind: 'autocomplete', command: i.data.name, options: opts.values, focused: opts.focused ?? { name: '', value: '' } };
     }
+    case InteractionType.ModalSubmit:
+      return { ...origin, kind: 'modal', customId: i.data.custom_id, fields: modalFieldsFromApi(i.data.components) };
     case InteractionType.MessageComponent: {
       if (i.data.component_type !== ComponentType.Button) return undefined;
       return {

@@ -7,6 +7,7 @@
 import type { types as SlackTypes } from '@slack/bolt';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../common/front-desk.ts';
+import { energyWord } from '../common/taste-form.ts';
 
 export type Block = SlackTypes.KnownBlock;
 export type HomeView = SlackTypes.HomeView;
@@ -18,6 +19,7 @@ export const SLACK_ACTIONS = {
   spotifyDisconnect: 'slack:spotify_disconnect',
   spotifyOpen: 'slack:spotify_open',
   refreshHome: 'slack:refresh_home',
+  setTastes: 'slack:set_tastes',
 } as const;
 
 /** Slack's limits that shape the rendering. */
@@ -117,6 +119,8 @@ export interface TasteProfileView {
   readonly top_genres: readonly { readonly name: string; readonly count: number }[];
   readonly top_moods: readonly { readonly name: string; readonly count: number }[];
   readonly liked: readonly { readonly title: string; readonly artists: readonly string[] }[];
+  /** What the person stated (set_tastes) and how much it still counts; null or absent when nothing. */
+  readonly stated?: { readonly genres: readonly string[]; readonly moods: readonly string[]; readonly energy: number | null; readonly artists: readonly string[]; readonly weight: number } | null;
 }
 
 /** One recent A/B vote, for the Home tab. */
@@ -131,6 +135,7 @@ export interface RecentVote {
 export type SpotifyState =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'unavailable' }
+  | { readonly kind: 'disconnected' }
   | { readonly kind: 'link'; readonly url: string; readonly expiresInMinutes: number }
   | { readonly kind: 'connected'; readonly user: string };
 
@@ -147,7 +152,7 @@ export interface HomeInput {
 const tally = (items: readonly { name: string; count: number }[]) =>
   items.length === 0 ? '_none yet_' : items.slice(0, 5).map((i) => `${escapeMrkdwn(i.name)} (${i.count})`).join(', ');
 
-/** The App Home tab: taste profile, recent votes, chart, Spotify controls. */
+/** The App Home tab: taste profile (what was learnt and what the person stated), recent votes, chart, Spotify controls. */
 export function homeView(input: HomeInput): HomeView {
   const blocks: Block[] = [];
   if (input.notice !== undefined) blocks.push(context(escapeMrkdwn(input.notice)));
@@ -166,6 +171,7 @@ export function homeView(input: HomeInput): HomeView {
       ),
       textSection(`*Top genres:* ${tally(p.top_genres)}\n*Top moods:* ${tally(p.top_moods)}`),
     );
+    blocks.push(textSection(statedSection(p.stated)));
     if (p.liked.length > 0) blocks.push(textSection(`*Recently liked:*\n${p.liked.slice(0, 5).map((t) => `• ${escapeMrkdwn(trackLabel(t))}`).join('\n')}`));
   }
   if (input.recentVotes.length > 0) {
@@ -177,9 +183,25 @@ export function homeView(input: HomeInput): HomeView {
   if (input.chartUrl !== undefined) {
     blocks.push({ type: 'image', image_url: input.chartUrl, alt_text: 'Chart of your taste profile: genres and moods you lean towards' });
   }
-  blocks.push({ type: 'actions', block_id: 'home:main', elements: [button('Compare two songs', SLACK_ACTIONS.compare, 'primary'), button('Refresh', SLACK_ACTIONS.refreshHome)] });
+  blocks.push({
+    type: 'actions',
+    block_id: 'home:main',
+    elements: [button('Compare two songs', SLACK_ACTIONS.compare, 'primary'), button('Set my tastes', SLACK_ACTIONS.setTastes), button('Refresh', SLACK_ACTIONS.refreshHome)],
+  });
   blocks.push({ type: 'divider' }, ...spotifyBlocks(input.spotify));
   return { type: 'home', blocks };
+}
+
+/** "What you told me": the stated tastes (set with the "Set my tastes" modal) and how much they still count. */
+function statedSection(s: TasteProfileView['stated']): string {
+  if (s === null || s === undefined) return '*What you told me:* _nothing yet_. Press *Set my tastes* to pick genres, moods, artists and an energy level.';
+  const list = (xs: readonly string[]) => (xs.length === 0 ? '—' : xs.map(escapeMrkdwn).join(', '));
+  const energy = s.energy === null ? '—' : `${s.energy} (${energyWord(s.energy)})`;
+  return [
+    `*What you told me* (counts ${Math.round(s.weight * 100)}% now; fades as you vote and like):`,
+    `Genres: ${list(s.genres)} · Moods: ${list(s.moods)} · Energy: ${energy}`,
+    `Artists: ${list(s.artists)}`,
+  ].join('\n');
 }
 
 function spotifyBlocks(s: SpotifyState): Block[] {
@@ -191,16 +213,18 @@ function spotifyBlocks(s: SpotifyState): Block[] {
         textSection(`*Spotify:* connected as ${escapeMrkdwn(s.user)}. Your library seeds your recommendations.`),
         { type: 'actions', block_id: 'home:spotify', elements: [button('Disconnect Spotify', SLACK_ACTIONS.spotifyDisconnect, 'danger')] },
       ];
+    case 'disconnected':
+      return [
+        textSection('*Spotify:* not connected. Connect your account so your library seeds your recommendations.'),
+        { type: 'actions', block_id: 'home:spotify', elements: [button('Connect Spotify', SLACK_ACTIONS.spotifyConnect, 'primary')] },
+      ];
     case 'link':
       return [
         textSection(`*Spotify:* open the link to connect (valid for ${s.expiresInMinutes} minute${s.expiresInMinutes === 1 ? '' : 's'}).`),
         {
           type: 'actions',
           block_id: 'home:spotify',
-          elements: [
-            { type: 'button', text: { type: 'plain_text', text: 'Connect on Spotify' }, action_id: SLACK_ACTIONS.spotifyOpen, url: s.url, style: 'primary' },
-            button('Disconnect Spotify', SLACK_ACTIONS.spotifyDisconnect),
-          ],
+          elements: [{ type: 'button', text: { type: 'plain_text', text: 'Connect on Spotify' }, action_id: SLACK_ACTIONS.spotifyOpen, url: s.url, style: 'primary' }],
         },
       ];
     case 'unknown':
@@ -216,6 +240,8 @@ export const HELP_TEXT = [
   '*Earworm* recommends music. Try:',
   '• `/earworm upbeat indie for a run`: recommendations with 👍 / 👎 / more-like-this buttons',
   '• `/earworm compare`: vote on A/B pairs to teach it your taste',
+  '• `/earworm tastes`: tell it the genres, moods, artists and energy you like (a form)',
+  '• `/earworm people like me`: listeners with taste like yours, in aggregate (only you see it)',
   '• `/earworm spotify connect` or `/earworm spotify disconnect`',
   '• mention @Earworm in a channel, or send it a direct message',
   'Your taste profile is on the app’s *Home* tab.',

@@ -4,14 +4,20 @@
  * events, slash commands and interactivity); development uses Socket Mode when an app-level token is configured.
  *
  * Every listener acknowledges first (Slack drops what is not acknowledged within 3 s) and then posts its answer with
- * the Web API (chat.postMessage / chat.update / views.publish) or the command's response_url. Retried event deliveries
- * are dropped on `event_id`; things meant for one person (rate limits, expired buttons, errors) go out ephemeral.
+ * the Web API (chat.postMessage / chat.update / views.publish / views.open) or the command's response_url; the one
+ * exception is the taste form's submission, stored before its ack so field errors can show (slack-tastes.ts).
+ * Retried event deliveries are dropped on `event_id`; things meant for one person (rate limits, expired buttons,
+ * errors, "people like me") go out ephemeral.
  */
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
+import { EMPTY_STATE } from '../../agent/conversation-state.ts';
+import { planTurn } from '../../agent/rule-planner.ts';
 import type { Db } from '../../db/db.ts';
+import { linkedUserId } from '../../db/linked-accounts.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Route } from '../../server/http-server.ts';
+import { SPOTIFY_PROVIDER } from '../../spotify/spotify-service.ts';
 import type { ButtonAction } from '../common/button-actions.ts';
 import { firstDelivery } from '../common/event-dedupe.ts';
 import type { DeskOutcome, DeskReply, FrontDesk, Speaker } from '../common/front-desk.ts';
@@ -29,6 +35,7 @@ import {
   type TasteProfileView,
 } from './blocks.ts';
 import { chartUrl, slackChartRoute, type ChartPng } from './charts.ts';
+import { openTastesModal, registerTastesView } from './slack-tastes.ts';
 
 /** The slash command this app registers (see slack-manifest.yaml). */
 export const SLASH_COMMAND = '/earworm';
@@ -118,11 +125,12 @@ type Respond = (message: Record<string, unknown>) => Promise<unknown>;
 type Client = webApi.WebClient;
 
 /** Parses `/earworm <text>` into what to do. */
-export function parseCommand(text: string): { kind: 'help' } | { kind: 'compare' } | { kind: 'spotify'; which: 'connect' | 'disconnect' } | { kind: 'say'; text: string } {
+export function parseCommand(text: string): { kind: 'help' } | { kind: 'compare' } | { kind: 'tastes' } | { kind: 'spotify'; which: 'connect' | 'disconnect' } | { kind: 'say'; text: string } {
   const t = text.trim();
   const lower = t.toLowerCase().replace(/\s+/g, ' ');
   if (lower === '' || lower === 'help' || lower === '?') return { kind: 'help' };
   if (lower === 'compare' || lower === 'vote' || lower === 'ab' || lower === 'a/b') return { kind: 'compare' };
+  if (/^(?:(?:set|edit|change|update) (?:my )?tastes?|tastes|onboard(?:ing)?)$/.test(lower)) return { kind: 'tastes' };
   if (lower === 'spotify' || lower === 'spotify connect' || lower === 'connect spotify' || lower === 'connect') return { kind: 'spotify', which: 'connect' };
   if (lower === 'spotify disconnect' || lower === 'disconnect spotify' || lower === 'disconnect') return { kind: 'spotify', which: 'disconnect' };
   return { kind: 'say', text: t };
@@ -228,9 +236,9 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
     }
     if (v.disconnected === true) {
       const n = typeof v.removed_seeds === 'number' ? v.removed_seeds : 0;
-      return { state: { kind: 'unknown' }, message: `Disconnected from Spotify; removed ${n} seed track${n === 1 ? '' : 's'} from your profile.` };
+      return { state: { kind: 'disconnected' }, message: `Disconnected from Spotify; removed ${n} seed track${n === 1 ? '' : 's'} from your profile.` };
     }
-    return { state: { kind: 'unknown' }, message: 'Spotify was not connected.' };
+    return { state: { kind: 'disconnected' }, message: 'Spotify was not connected.' };
   }
 
   /** Publishes the App Home tab for a user. */
@@ -243,7 +251,10 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
     const recent = await recentVotes(db, personId);
     const hasData = profile !== undefined && profile.counts.votes + profile.counts.liked + profile.counts.disliked > 0;
     const chart = chartsOn && hasData ? await chartUrl(desk.buttons, personId, options.publicUrl) : undefined;
-    const input = { profile, recentVotes: recent, spotify: extra.spotify ?? { kind: 'unknown' as const }, ...(extra.notice === undefined ? {} : { notice: extra.notice }) };
+    // Without a fresher state from a Home button, show whether the person is linked now: connect, or disconnect.
+    const linkedAs = extra.spotify === undefined ? await linkedUserId(db, personId, SPOTIFY_PROVIDER) : undefined;
+    const spotify: SpotifyState = extra.spotify ?? (linkedAs === undefined ? { kind: 'disconnected' } : { kind: 'connected', user: linkedAs });
+    const input = { profile, recentVotes: recent, spotify, ...(extra.notice === undefined ? {} : { notice: extra.notice }) };
     try {
       await client.views.publish({ user_id: user, view: homeView(chart === undefined ? input : { ...input, chartUrl: chart }) });
     } catch (err) {
@@ -261,7 +272,13 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
       await ack({ response_type: 'ephemeral', text: HELP_TEXT });
       return;
     }
-    await ack(parsed.kind === 'say' ? { response_type: 'ephemeral', text: `:headphones: Looking for “${escapeMrkdwn(parsed.text.slice(0, 200))}”…` } : undefined);
+    // "People like me" (the rule planner's similar-listeners intent) is about the person: answered only to them.
+    const personal = parsed.kind === 'say' && planTurn(parsed.text, EMPTY_STATE).intent === 'listeners';
+    await ack(
+      parsed.kind === 'say'
+        ? { response_type: 'ephemeral', text: personal ? ':busts_in_silhouette: Looking for people with taste like yours…' : `:headphones: Looking for “${escapeMrkdwn(parsed.text.slice(0, 200))}”…` }
+        : undefined,
+    );
     const who = speaker(command.team_id, command.user_id, command.channel_id);
     const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).then(() => undefined);
     await guarded('command', tell, async () => {
@@ -269,8 +286,16 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
         await tell((await spotify(who, parsed.which)).message);
         return;
       }
+      if (parsed.kind === 'tastes') {
+        await openTastesModal(client, desk, who, command.trigger_id, { channel: command.channel_id });
+        return;
+      }
       const outcome = parsed.kind === 'compare' ? await desk.compare(who) : await desk.say(who, parsed.text);
       if (outcome.kind !== 'reply') return tell(noticeText(outcome));
+      if (personal) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: replyFallback(outcome.reply), blocks: replyBlocks(outcome.reply) });
+        return;
+      }
       const lead = parsed.kind === 'say' ? `<@${command.user_id}> asked: ${escapeMrkdwn(parsed.text)}` : `<@${command.user_id}> is comparing tracks`;
       await post(client, { channel: command.channel_id, respond }, outcome.reply, lead);
     });
@@ -368,6 +393,9 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
         case SLACK_ACTIONS.refreshHome:
           await publishHome(client, team, user);
           return;
+        case SLACK_ACTIONS.setTastes:
+          await openTastesModal(client, desk, speaker(team, user, channel ?? user), body.trigger_id, { channel: channel ?? user });
+          return;
         case SLACK_ACTIONS.compare: {
           // Posting to a user id lands in the app's DM with that person.
           const outcome = await desk.compare(speaker(team, user, channel ?? user));
@@ -388,6 +416,9 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
       }
     });
   });
+
+  // The "Set my tastes" modal's submissions.
+  registerTastesView(app, { desk, log, speaker, publishHome });
 
   const routes: Route[] = [];
   if (receiver !== undefined) {

@@ -48,7 +48,11 @@ export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<
   const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
   const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
   const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
-  return converse(db, config, agent, logger);
+  try {
+    return await converse(db, config, agent, logger);
+  } finally {
+    await services.requests.flush();
+  }
 }
 
 /**

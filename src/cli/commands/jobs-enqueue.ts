@@ -1,5 +1,5 @@
 /**
- * `earworm jobs:enqueue <import|train|index|spotify-sync> [options]`: queues a job. With REDIS_URL it goes to the
+ * `earworm jobs:enqueue <import|train|index|drift-check|spotify-sync> [options]`: queues a job. With REDIS_URL it goes to the
  * workers and this command returns (--wait follows it to the end); without Redis it runs here, in-process.
  */
 import { parseArgs } from 'node:util';
@@ -59,7 +59,7 @@ export async function run(args: string[], config: Config): Promise<number> {
   const events = new JobEvents();
   events.on('failed', (e) => console.error(`attempt ${e.attempt} failed: ${e.error.message}${e.willRetry ? ' (retrying)' : ''}`));
   try {
-    const queue = await createJobQueue(config, { db, processors: createJobProcessors({ db, config, logger }), logger, events, schedule: false });
+    const queue = await createJobQueue(config, { db, processors: createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold }), logger, events, schedule: false });
     try {
       const request = { name, data, ...(values.key !== undefined ? { key: values.key } : {}) } as JobRequest;
       let job;

@@ -10,7 +10,7 @@ import { createLogger } from '../../logging/logger.ts';
 import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
 import { createHttpServer, listen } from '../../server/http-server.ts';
 import { spotifyDeps } from '../../spotify/spotify-service.ts';
-import { createToolServices } from '../../tools/tool-context.ts';
+import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = 'usage: earworm mcp [--http] [--port N] [--host 127.0.0.1]';
@@ -30,8 +30,9 @@ export async function run(args: string[], config: Config): Promise<number> {
   }
   const logger = createLogger({ logLevel: config.logLevel, name: 'mcp' });
   const db = await openConfiguredDb(config);
+  let services: ToolServices | undefined;
   try {
-    const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
+    services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
     if (values.http !== true) {
       await serveMcpStdio({ db, services, logger });
       return 0;
@@ -47,6 +48,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     await running.close();
     return 0;
   } finally {
+    await services?.requests.flush();
     await db.close();
   }
 }

@@ -15,7 +15,7 @@ import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
-import { configuredFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
+import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
 import type { RunningServer } from '../../server/http-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime.ts';
 import { converse } from './chat.ts';
@@ -44,20 +44,15 @@ export async function run(_args: string[], config: Config): Promise<number> {
         : `Earworm is ready on the popularity floor: ${rt.model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
     );
     const slots = await configuredFrontEnds(rt);
-    const frontEnds = slots.flatMap((s) => (s.on ? [{ name: s.name, frontEnd: s.frontEnd }] : []));
     let running: RunningServer;
     try {
-      running = await rt.serve(frontEnds.flatMap(({ frontEnd }) => frontEnd.routes ?? []));
+      running = await serveFrontEnds(rt, slots);
     } catch (err) {
       if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
         console.error(`Port ${config.port} on ${config.host} is in use (another Earworm?): stop that process or set PORT to a free port.`);
         return 1;
       }
       throw err;
-    }
-    for (const { name, frontEnd } of frontEnds) {
-      if (frontEnd.stop !== undefined) rt.lifecycle.onShutdown(name, () => frontEnd.stop?.(), frontEnd.stopPhase ?? 'intake');
-      await frontEnd.start?.();
     }
     printBanner(rt, running, slots);
     const ended = await converse(db, config, rt.agent, logger, rt.lifecycle.signal);

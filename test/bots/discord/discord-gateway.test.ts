@@ -3,6 +3,7 @@
  * then edited into embeds with buttons, autocomplete answers from the catalogue, votes count once however often
  * they arrive and change what /recommend returns, and mentions and DMs reach the agent.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscordGateway, type DiscordGateway } from '../../../src/bots/discord/discord-gateway.ts';
 import { DRIVERS } from '../../support/db.ts';
@@ -127,21 +128,50 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     return r.action.comparisonId;
   }
 
-  it('A/B votes change what /recommend returns', async () => {
+  /** Energy (the audio feature) of every catalogue track. */
+  async function energies(): Promise<Map<number, number>> {
+    const rows = await d.h.db.rows<{ track_id: number; energy: number }>(sql`select track_id, energy from audio_features`);
+    return new Map(rows.map((r) => [Number(r.track_id), Number(r.energy)]));
+  }
+
+  /** Catalogue ids of the tracks a message shows, in order (embed titles "1. Title" or "A · Title"). */
+  const shownIds = (c: RecordedCall) =>
+    (c.body.embeds as Embed[]).map((e) => {
+      const title = e.title.replace(/^(\d+\.|[AB] ·) /, '');
+      const id = d.h.fixture.byTitle.get(title);
+      if (id === undefined) throw new Error(`no catalogue track titled ${title}`);
+      return id;
+    });
+
+  it('A/B votes for the more energetic track make /recommend more energetic', async () => {
     const dee = fakeUser('dee');
+    const energy = await energies();
+    const meanEnergy = (ids: number[]) => ids.reduce((s, id) => s + energy.get(id)!, 0) / ids.length;
     const footers = (c: RecordedCall) => (c.body.embeds as Embed[]).map((e) => e.footer?.text ?? '');
-    const before = await slash(dee, 'recommend', { request: 'metallica', count: 5 });
+    const before = await slash(dee, 'recommend', { count: 5 });
+    const beforeIds = shownIds(before.edit);
+    expect(beforeIds).toHaveLength(5);
     expect(footers(before.edit).some((f) => f.includes('A/B votes'))).toBe(false);
-    // Five rounds of votes through the buttons.
+    // Six rounds through the buttons, each time picking the more energetic track of the pair shown.
     let { edit } = await slash(dee, 'compare');
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 6; round++) {
       const [a, b] = buttonIds(edit.body);
-      const press = fake.deliver(fake.button(dee, round % 2 === 0 ? a! : b!, messageOf(edit).id));
+      const [ea, eb] = shownIds(edit).map((id) => energy.get(id)!);
+      const press = fake.deliver(fake.button(dee, ea! >= eb! ? a! : b!, messageOf(edit).id));
       edit = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${press.token}`);
     }
-    const after = await slash(dee, 'recommend', { request: 'metallica', count: 5 });
-    const withVotes = footers(after.edit).filter((f) => /your A\/B votes [+−]\d/.test(f));
-    expect(withVotes.length).toBe(footers(after.edit).length);
+    const [voted] = await d.h.db.rows<{ n: number }>(sql`
+      select count(*)::int as n from votes v join identities i on i.person_id = v.person_id where i.provider = 'discord' and i.external_id = ${dee.id}`);
+    expect(voted!.n).toBe(6);
+    const after = await slash(dee, 'recommend', { count: 5 });
+    const afterIds = shownIds(after.edit);
+    expect(afterIds).toHaveLength(5);
+    // A different list, clearly more energetic than before: the votes moved it their way.
+    expect(afterIds).not.toEqual(beforeIds);
+    expect(meanEnergy(afterIds)).toBeGreaterThan(meanEnergy(beforeIds) + 0.15);
+    expect(afterIds.filter((id) => energy.get(id)! >= 0.75).length).toBeGreaterThan(beforeIds.filter((id) => energy.get(id)! >= 0.75).length);
+    // Every card now names the votes among its signals.
+    expect(footers(after.edit).every((f) => /your A\/B votes [+−]\d/.test(f))).toBe(true);
   });
 
   it('filters /recommend by an autocompleted genre, maps /vibe activities to moods, and explains an unknown vibe privately', async () => {
@@ -171,7 +201,28 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     const note = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${forged.token}`);
     expect(note.body.flags).toBe(64);
     expect(note.body.content).toMatch(/don't recognise that button/);
+
+    // A real button whose server-side state has expired: explained privately, nothing recorded, the card untouched.
+    const [like] = buttonIds(edit.body);
+    const key = like!.slice('ew:'.length);
+    await d.h.db.rows(sql`update button_actions set expires_at = now() - interval '1 minute' where key = ${key} returning key`);
+    const person = await d.desk.person({ platform: 'discord', externalId: eve.id, channelId: fake.channelId });
+    const ratingsBefore = await ratingsOf(person);
+    const late = fake.deliver(fake.button(eve, like!, messageOf(edit).id));
+    const expired = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${late.token}`);
+    expect(expired.body.flags).toBe(64);
+    expect(expired.body.content).toBe('That button has expired. Ask me again (or use /compare) for fresh ones.');
+    expect(fake.callsFor(late).map((c) => `${c.method} ${c.path.replace(late.token, 'TOKEN')}`)).toEqual([
+      `POST /interactions/${late.id}/TOKEN/callback`,
+      `POST /webhooks/${fake.applicationId}/TOKEN`,
+    ]);
+    expect(await ratingsOf(person)).toBe(ratingsBefore);
   });
+
+  async function ratingsOf(personId: number): Promise<number> {
+    const [r] = await d.h.db.rows<{ n: number }>(sql`select count(*)::int as n from interactions where person_id = ${personId}`);
+    return r!.n;
+  }
 
   it('/profile is private and carries the taste chart as an attached PNG', async () => {
     const fay = fakeUser('fay');

@@ -30,9 +30,11 @@ describe('discord:register', () => {
     });
   }
 
-  it('defines the eight commands with autocomplete where the catalogue helps', () => {
+  it('defines the ten commands with autocomplete where the catalogue helps', () => {
     const cmds = discordCommands();
-    expect(cmds.map((c) => c.name)).toEqual(['recommend', 'similar', 'vibe', 'compare', 'profile', 'connect', 'export', 'help']);
+    expect(cmds.map((c) => c.name)).toEqual(['recommend', 'similar', 'vibe', 'compare', 'profile', 'tastes', 'listeners', 'connect', 'export', 'help']);
+    // /tastes opens a form and /listeners takes nothing: neither has options.
+    for (const name of ['tastes', 'listeners']) expect(cmds.find((c) => c.name === name)!.options ?? []).toEqual([]);
     const option = (cmd: string, name: string) => cmds.find((c) => c.name === cmd)!.options!.find((o) => o.name === name) as { autocomplete?: boolean; required?: boolean };
     expect(option('similar', 'track')).toMatchObject({ autocomplete: true, required: true });
     expect(option('recommend', 'genre').autocomplete).toBe(true);
@@ -46,7 +48,7 @@ describe('discord:register', () => {
     const guild = await earworm(['discord:register', '--api', fake.api], env);
     expect(guild.stderr).toBe('');
     expect(guild.code).toBe(0);
-    expect(guild.stdout).toMatch(new RegExp(`Registered 8 commands in server ${fake.guildId}: /recommend, /similar`));
+    expect(guild.stdout).toMatch(new RegExp(`Registered 10 commands in server ${fake.guildId}: /recommend, /similar`));
     const put = fake.calls.find((c) => c.method === 'PUT')!;
     expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
     expect(put.authorization).toBe('Bot tok-register');

@@ -64,7 +64,16 @@ describe('Discord rendering', () => {
     const user = { id: '42', username: 'zoe', global_name: null, discriminator: '0', avatar: null };
     const cmd = requestFromApi({ id: '1', type: 2, token: 't', application_id: 'app', channel_id: 'c', user, data: { id: 'x', name: 'recommend', type: 1, options: [{ name: 'count', type: 4, value: 3 }] } } as unknown as APIInteraction);
     expect(cmd).toEqual({ id: '1', userId: '42', userName: 'zoe', channelId: 'c', kind: 'command', command: 'recommend', options: { count: 3 } });
-    const modal = requestFromApi({ id: '2', type: 5, token: 't', application_id: 'app', channel_id: 'c', user, data: { custom_id: 'm', components: [] } } as unknown as APIInteraction);
-    expect(modal).toBeUndefined();
+    // A modal submission: selects and text inputs in labels, and a text input in a legacy action row.
+    const components = [
+      { type: 18, id: 1, component: { type: 3, id: 2, custom_id: 'genres', values: ['rock', 'pop'] } },
+      { type: 18, id: 3, component: { type: 4, id: 4, custom_id: 'energy', value: '0.4' } },
+      { type: 1, id: 5, components: [{ type: 4, id: 6, custom_id: 'artists', value: 'Björk' }] },
+    ];
+    const modal = requestFromApi({ id: '2', type: 5, token: 't', application_id: 'app', channel_id: 'c', user, data: { custom_id: 'm', components } } as unknown as APIInteraction);
+    expect(modal).toEqual({ id: '2', userId: '42', userName: 'zoe', channelId: 'c', kind: 'modal', customId: 'm', fields: { genres: ['rock', 'pop'], energy: '0.4', artists: 'Björk' } });
+    // A select menu on a message is not something Earworm sends.
+    const select = requestFromApi({ id: '3', type: 3, token: 't', application_id: 'app', channel_id: 'c', user, message: { id: 'mm', embeds: [], components: [] }, data: { custom_id: 's', component_type: 3, values: ['x'] } } as unknown as APIInteraction);
+    expect(select).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 /**
  * A local Discord on 127.0.0.1 speaking the real wire formats: the gateway WebSocket (HELLO, IDENTIFY, READY,
  * heartbeats, dispatches such as INTERACTION_CREATE and MESSAGE_CREATE) and the REST API under `/api/v10` (gateway
- * info, interaction callbacks, the interaction webhook's edit / follow-up / delete, channel messages, command
- * registration). It records every REST call and keeps the messages it stored, so tests can press buttons on the
- * message as Discord would send it back.
+ * info, interaction callbacks, modals among them, the interaction webhook's edit / follow-up / delete, channel
+ * messages, command registration). It records every REST call and keeps the messages it stored, so tests can press
+ * buttons on the message as Discord would send it back.
  */
 import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -236,6 +236,20 @@ export class FakeDiscord {
     const b = this.base(3, user);
     this.pending.get(b.token)!.originalId = messageId;
     return { ...b, message, data: { custom_id: customId, component_type: 2 } };
+  }
+
+  /**
+   * A modal submission as Discord sends it: each field in a label (type 18), a text input (type 4) with its `value` for
+   * a string, a string select (type 3) with its `values` for a list.
+   */
+  modalSubmit(user: FakeUser, customId: string, fields: Record<string, string | readonly string[]>, dm = false) {
+    let n = 0;
+    const components = Object.entries(fields).map(([id, v]) => ({
+      type: 18,
+      id: ++n,
+      component: typeof v === 'string' ? { type: 4, id: ++n, custom_id: id, value: v } : { type: 3, id: ++n, custom_id: id, values: [...v] },
+    }));
+    return { ...this.base(5, user, dm), data: { custom_id: customId, components } };
   }
 
   /** Records an interaction response that an HTTP interactions endpoint returned (what Discord does with it). */
