@@ -34,7 +34,7 @@ export function resultTable(results: readonly EvalResult[]): string {
     r.coverage.toFixed(4),
     r.validationNdcg.toFixed(4),
     Object.entries(r.params)
-      .filter(([k]) => !k.startsWith('p.'))
+      .filter(([k]) => !k.startsWith('p.') && k !== 'learned')
       .map(([k, v]) => `${k}=${v}`)
       .join(' '),
   ]);

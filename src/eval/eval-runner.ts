@@ -8,13 +8,14 @@
  */
 import { HybridRecommender } from '../recsys/hybrid.ts';
 import { pairsToMatrix, type InteractionPairs } from '../recsys/interaction-pairs.ts';
-import { FUSIONS, isFusion, type Fusion } from '../recsys/ranking/fusion.ts';
+import { isFusion, WEIGHTED_FUSIONS, type Fusion } from '../recsys/ranking/fusion.ts';
+import { LearnedFusion } from '../recsys/ranking/learned-fusion.ts';
 import { fitRankedModel } from '../recsys/ranking/ranked-tuning.ts';
 import type { RankingReport } from '../recsys/metrics.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import type { CsrMatrix } from '../recsys/sparse-matrix.ts';
 import { splitCold, splitWarm } from '../recsys/split.ts';
-import { buildFoldPools, singleScores, tuneBlend, tuneBlendPools, type ValidationSplit } from './blend-tuner.ts';
+import { buildFoldPools, crossFitLearned, singleScores, tuneBlend, tuneBlendPools, type ValidationSplit } from './blend-tuner.ts';
 import { countCandidates, evaluateCold, evaluateWarm } from './evaluate-split.ts';
 import type { InteractionDataset } from './interaction-dataset.ts';
 import { loadDataset, type DatasetName } from './load-dataset.ts';
@@ -65,10 +66,10 @@ export function validationSeed(seed: number): number {
  * reached): the protocol keeps only a tenth of the users with 10 or more items as cold test users, so one cold
  * validation split holds 40 to 400 people. Task W validates on every user with a hidden item and keeps one fold.
  */
-export const MIN_VALIDATION_CASES = 500;
+export const MIN_VALIDATION_CASES = 1000;
 
 /** At most this many validation folds. */
-export const MAX_FOLDS = 5;
+export const MAX_FOLDS = 10;
 
 /** Validation folds for the ranked model: task W one; task C enough to reach MIN_VALIDATION_CASES when one fold holds `cases` people (1 to MAX_FOLDS). */
 export function foldCount(task: Task, cases: number): number {
@@ -313,12 +314,13 @@ class TaskRun {
     const key = this.key(`ranked-r${RANKED_TUNING_VERSION}`);
     const hit = this.opts.retune ? undefined : await this.cache.get(key);
     const folds = this.folds();
-    let chosen: { fusion: Fusion; weights: number[]; lambda: number | undefined; validationNdcg: number; notes: Record<string, number> };
+    let chosen: { fusion: Fusion; weights: number[]; learned?: LearnedFusion; lambda: number | undefined; validationNdcg: number; notes: Record<string, number> };
     let cached = false;
     if (hit !== undefined && isFusion(hit.params['fusion']) && typeof hit.params['lambda'] === 'number' && names.every((n) => typeof hit.params[`w.${n}`] === 'number')) {
       const notes: Record<string, number> = {};
       for (const [k, v] of Object.entries(hit.params)) if (k.startsWith('val.') || k === 'folds') notes[k] = Number(v);
-      chosen = { fusion: hit.params['fusion'], weights: names.map((n) => Number(hit.params[`w.${n}`])), lambda: Number(hit.params['lambda']), validationNdcg: hit.validationNdcg, notes };
+      const learned = hit.params['fusion'] === 'learned' ? { learned: LearnedFusion.fromJSON(JSON.parse(String(hit.params['learned']))) } : {};
+      chosen = { fusion: hit.params['fusion'], weights: names.map((n) => Number(hit.params[`w.${n}`])), ...learned, lambda: Number(hit.params['lambda']), validationNdcg: hit.validationNdcg, notes };
       cached = true;
     } else {
       const t0 = performance.now();
@@ -328,17 +330,25 @@ class TaskRun {
       this.opts.progress(
         `${this.name} ${this.task} ranked: ${folds.length} validation fold(s), ${cases} people; alone: ${names.map((n, k) => `${n} ${alone[k]!.toFixed(4)}`).join(', ')}`,
       );
-      let best: { fusion: Fusion; weights: number[]; ndcg: number } | undefined;
+      let best: { fusion: Fusion; weights: number[]; learned?: LearnedFusion; ndcg: number } | undefined;
       const notes: Record<string, number> = { folds: folds.length };
-      for (const fusion of FUSIONS) {
+      let zWeights: number[] = [];
+      for (const fusion of WEIGHTED_FUSIONS) {
         const c = tuneBlendPools(pools, fusion);
+        if (fusion === 'z') zWeights = c.weights;
         notes[`val.${fusion}`] = Number(c.ndcg.toFixed(5));
         this.opts.progress(`${this.name} ${this.task} ranked: fusion ${fusion} validation ndcg@20 ${c.ndcg.toFixed(4)} with ${names.map((n, k) => `${n}=${c.weights[k]}`).join(' ')}`);
         if (best === undefined || c.ndcg > best.ndcg + 1e-9) best = { fusion, weights: c.weights, ndcg: c.ndcg };
       }
+      // Learned fusion starts from the z blend; its score is cross-fitted (people it was not fitted on), so it only
+      // wins when it generalises beyond the weighted blends' in-sample validation score.
+      const learned = crossFitLearned(pools, zWeights);
+      notes['val.learned'] = Number(learned.ndcg.toFixed(5));
+      this.opts.progress(`${this.name} ${this.task} ranked: fusion learned cross-fitted validation ndcg@20 ${learned.ndcg.toFixed(4)}`);
+      if (learned.ndcg > best!.ndcg + 1e-9) best = { fusion: 'learned', weights: names.map(() => 1), learned: learned.model, ndcg: learned.ndcg };
       const bestSingle = Math.max(...alone);
       notes['val.single'] = Number(bestSingle.toFixed(5));
-      chosen = { fusion: best!.fusion, weights: best!.weights, lambda: undefined, validationNdcg: best!.ndcg, notes };
+      chosen = { fusion: best!.fusion, weights: best!.weights, ...(best!.learned === undefined ? {} : { learned: best!.learned }), lambda: undefined, validationNdcg: best!.ndcg, notes };
       this.opts.progress(`${this.name} ${this.task} ranked: chose ${best!.fusion} in ${ms(t0)}`);
     }
     const blend = names.map((n, k) => ({ name: n, weight: chosen.weights[k]! })).filter((b) => b.weight > 0);
@@ -349,21 +359,30 @@ class TaskRun {
       folds: folds.map((f) => ({ validationModel: (n: string) => this.foldModel(f, n, paramsOf.get(n)!), validationInteractions: f.train, validation: f.val })),
       finalModel: (n) => this.finalModel(n, paramsOf.get(n)!),
       interactions: this.train,
+      ...(chosen.learned === undefined ? {} : { learned: chosen.learned }),
       ...(chosen.lambda === undefined ? {} : { lambda: chosen.lambda }),
     });
     let validationNdcg = chosen.validationNdcg;
     if (chosen.lambda === undefined) {
-      validationNdcg = r.validationNdcg;
+      // The score that chose the model: for learned fusion its cross-fitted score (λ is then chosen in-sample).
+      if (chosen.fusion !== 'learned') validationNdcg = r.validationNdcg;
       chosen.notes['val.lambda'] = Number(r.validationNdcg.toFixed(5));
       this.opts.progress(`${this.name} ${this.task} ranked: λ ${r.lambda} chosen in ${ms(t1)}, validation ndcg@20 ${r.validationNdcg.toFixed(4)}`);
       await this.cache.set(key, {
-        params: { fusion: chosen.fusion, ...Object.fromEntries(names.map((n, k) => [`w.${n}`, chosen.weights[k]!])), lambda: r.lambda, ...chosen.notes },
+        params: {
+          fusion: chosen.fusion,
+          ...Object.fromEntries(names.map((n, k) => [`w.${n}`, chosen.weights[k]!])),
+          ...(chosen.learned === undefined ? {} : { learned: JSON.stringify(chosen.learned.toJSON()) }),
+          lambda: r.lambda,
+          ...chosen.notes,
+        },
         validationNdcg,
       });
     }
     const params: Record<string, number | string> = { fusion: chosen.fusion };
     for (const b of blend) params[`w.${b.name}`] = b.weight;
     params['lambda'] = r.lambda;
+    if (chosen.learned !== undefined) params['learned'] = JSON.stringify(chosen.learned.toJSON());
     Object.assign(params, chosen.notes);
     for (const b of blend) if (!fixed.has(b.name)) params[`p.${b.name}`] = JSON.stringify(paramsOf.get(b.name));
     return { params, validationNdcg, cached, model: r.model };

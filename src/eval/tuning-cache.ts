@@ -12,7 +12,7 @@ import type { GridParams } from './model-catalog.ts';
 export const GRID_VERSION = 4;
 
 /** Bump when the ranked model's tuning (fusion methods, folds, weights tried) changes; part of its cache key. */
-export const RANKED_TUNING_VERSION = 2;
+export const RANKED_TUNING_VERSION = 3;
 
 /** A cached choice. */
 export interface TunedChoice {

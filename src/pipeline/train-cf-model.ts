@@ -1,7 +1,8 @@
 /**
  * Trains the collaborative-filtering model that serves chat: a hybrid of iALS, RP3beta and ItemKNN over the stored
- * playlist/person × track interactions, blend weights tuned on a cold-start validation split (the chat case: a new
- * person names a few tracks), then fitted on everything, saved as a new version and activated.
+ * playlist/person × track interactions, blend weights (and the ranking stage's learned fusion, when it wins) tuned
+ * on a cold-start validation split (the chat case: a new person names a few tracks), then fitted on everything,
+ * saved as a new version and activated.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
-import { tuneBlend } from '../eval/blend-tuner.ts';
+import { buildFoldPools, crossFitLearned, tuneBlend } from '../eval/blend-tuner.ts';
 import { countCandidates, evaluateCold } from '../eval/evaluate-split.ts';
 import { HybridRecommender } from '../recsys/hybrid.ts';
 import { IalsRecommender, type IalsParams } from '../recsys/ials.ts';
@@ -46,6 +47,8 @@ export interface CfTrainSummary {
   readonly interactions: number;
   readonly weights: { readonly ials: number; readonly rp3beta: number; readonly itemknn: number };
   readonly validation: { readonly task: 'C'; readonly users: number; readonly ndcg20: number; readonly recall20: number };
+  /** How the ranking stage fuses the components: the weighted blend (`z`) or the learned fusion, and the latter's cross-fitted ndcg@20. */
+  readonly fusion: { readonly method: 'z' | 'learned'; readonly learnedCrossFittedNdcg20: number };
   readonly seconds: number;
 }
 
@@ -82,13 +85,18 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
   );
   const valReport = evaluateCold(valHybrid, val, countCandidates(val.train.items, val.train.itemIds.length));
   log.info({ weights: blend.weights, ndcg20: valReport.ndcg }, 'blend tuned on the validation split');
+  // The ranking stage's learned fusion (src/recsys/ranking/learned-fusion.ts), kept only when its cross-fitted
+  // validation ndcg@20 (people it was not fitted on) beats the weighted blend's.
+  const learned = crossFitLearned(buildFoldPools([{ components: valModels, train: valTrain, val: { task: 'C', split: val } }]), blend.weights);
+  const useLearned = learned.ndcg > blend.ndcg + 1e-9;
+  log.info({ crossFittedNdcg20: learned.ndcg, used: useLearned }, 'learned fusion fitted on the validation split');
 
   const all = pairsToMatrix(pairs);
   const models = components(options);
-  // A component the blend gave no weight is left out of the saved model altogether.
-  const weighted = models.map((model, n) => ({ model, weight: blend.weights[n]! })).filter((c) => c.weight > 0);
+  // A component the blend gave no weight is left out of the saved model, unless the learned fusion uses it.
+  const weighted = models.map((model, n) => ({ model, weight: blend.weights[n]! })).filter((c) => c.weight > 0 || useLearned);
   for (const c of weighted) c.model.fit(all);
-  const hybrid = HybridRecommender.ofFitted(weighted, all);
+  const hybrid = HybridRecommender.ofFitted(weighted, all, useLearned ? learned.model : undefined);
 
   const version = options.version ?? newVersion();
   const store = ModelStore.underHome(home);
@@ -96,13 +104,14 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
   await writeFileAtomic(path.join(path.dirname(saved.path), TRACK_IDS_FILE), JSON.stringify(Array.from(pairs.trackIds)));
   const weights = { ials: blend.weights[0]!, rp3beta: blend.weights[1]!, itemknn: blend.weights[2]! };
   const validation = { task: 'C' as const, users: val.users.length, ndcg20: valReport.ndcg, recall20: valReport.recall };
+  const fusion = { method: useLearned ? ('learned' as const) : ('z' as const), learnedCrossFittedNdcg20: learned.ndcg };
   await recordModelVersion(db, {
     kind: TRACK_MODEL_KIND,
     version,
     path: saved.path,
     checksum: saved.checksum,
     params: { weights, ials: { factors: 64, iterations: 10, ...options.ials } },
-    metrics: { validation },
+    metrics: { validation, fusion },
     dataSnapshot: {
       maxInteractionId: pairs.maxInteractionId,
       users: pairs.userIds.length,
@@ -120,6 +129,7 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
     interactions: pairs.users.length,
     weights,
     validation,
+    fusion,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,6 +1,7 @@
 /** A weighted blend of several models' per-person standardised scores: Earworm's best model. */
 import { InvalidParamsError, InvalidSnapshotError } from './errors.ts';
 import type { ModelSnapshot, SnapshotArray, SnapshotValue } from './model-snapshot.ts';
+import { LearnedFusion } from './ranking/learned-fusion.ts';
 import { addStandardised } from './score-normalisation.ts';
 import { interactionsFromSnapshot, ScoringRecommender } from './scoring-recommender.ts';
 import type { CsrMatrix } from './sparse-matrix.ts';
@@ -20,23 +21,31 @@ export class HybridRecommender extends ScoringRecommender {
   private readonly buffer: { scores: Float32Array } = { scores: new Float32Array(0) };
   private candidateMask = new Uint8Array(0);
 
-  constructor(readonly components: readonly HybridComponent[]) {
+  constructor(
+    readonly components: readonly HybridComponent[],
+    /**
+     * A learned fusion over all the components (in order), fitted on validation data, for the ranking stage to use
+     * instead of the weights (src/recsys/ranking); the hybrid's own scores stay the weighted blend.
+     */
+    readonly learned?: LearnedFusion,
+  ) {
     super();
     if (components.length === 0) throw new InvalidParamsError('a hybrid needs at least one component');
+    if (learned !== undefined && learned.components !== components.length) throw new InvalidParamsError(`the learned fusion was fitted for ${learned.components} components, not ${components.length}`);
     if (!components.every((c) => Number.isFinite(c.weight) && c.weight >= 0)) throw new InvalidParamsError('weights must be >= 0');
     if (!components.some((c) => c.weight > 0)) throw new InvalidParamsError('at least one weight must be > 0');
   }
 
   /** Builds a hybrid over components that are already fitted on `interactions` (no refit). */
-  static ofFitted(components: readonly HybridComponent[], interactions: CsrMatrix): HybridRecommender {
-    const h = new HybridRecommender(components);
+  static ofFitted(components: readonly HybridComponent[], interactions: CsrMatrix, learned?: LearnedFusion): HybridRecommender {
+    const h = new HybridRecommender(components, learned);
     h.setInteractions(interactions);
     h.prepare();
     return h;
   }
 
   protected fitModel(interactions: CsrMatrix): void {
-    for (const c of this.components) if (c.weight > 0) c.model.fit(interactions);
+    for (const c of this.components) if (c.weight > 0 || this.learned !== undefined) c.model.fit(interactions);
     this.prepare();
   }
 
@@ -73,7 +82,7 @@ export class HybridRecommender extends ScoringRecommender {
       components.push({ kind: s.kind, weight: c.weight, params: s.params });
       for (const [name, a] of Object.entries(s.arrays)) arrays[`c${n}.${name}`] = a;
     });
-    return { params: { components }, arrays };
+    return { params: { components, ...(this.learned !== undefined ? { learned: this.learned.toJSON() } : {}) }, arrays };
   }
 
   /** Rebuilds a hybrid, restoring each component with `restore`. */
@@ -90,6 +99,14 @@ export class HybridRecommender extends ScoringRecommender {
       for (const [name, a] of Object.entries(snapshot.arrays)) if (name.startsWith(prefix)) arrays[name.slice(prefix.length)] = a;
       return { weight: e.weight, model: restore({ kind: e.kind, params: e.params as ModelSnapshot['params'], arrays }) };
     });
-    return HybridRecommender.ofFitted(components, interactionsFromSnapshot(snapshot));
+    let learned: LearnedFusion | undefined;
+    if (snapshot.params['learned'] !== undefined) {
+      try {
+        learned = LearnedFusion.fromJSON(snapshot.params['learned']);
+      } catch (e) {
+        throw new InvalidSnapshotError(`hybrid: learned fusion is malformed (${(e as Error).message})`);
+      }
+    }
+    return HybridRecommender.ofFitted(components, interactionsFromSnapshot(snapshot), learned);
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFoldPools, singleScores, tuneBlend, tuneBlendPools, type BlendFold } from '../../src/eval/blend-tuner.ts';
+import { buildFoldPools, crossFitLearned, learnedFoldMean, singleScores, tuneBlend, tuneBlendPools, type BlendFold } from '../../src/eval/blend-tuner.ts';
 import { foldCount, foldSeed, MAX_FOLDS, MIN_VALIDATION_CASES } from '../../src/eval/eval-runner.ts';
 import { loadDataset } from '../../src/eval/load-dataset.ts';
 import { IalsRecommender } from '../../src/recsys/ials.ts';
@@ -10,7 +10,8 @@ import type { InteractionPairs } from '../../src/recsys/interaction-pairs.ts';
 import { pairsToMatrix } from '../../src/recsys/interaction-pairs.ts';
 import { ItemKnnRecommender } from '../../src/recsys/item-knn.ts';
 import { PopularityRecommender } from '../../src/recsys/popularity.ts';
-import { FUSIONS } from '../../src/recsys/ranking/fusion.ts';
+import { WEIGHTED_FUSIONS } from '../../src/recsys/ranking/fusion.ts';
+import type { LearnedFusion } from '../../src/recsys/ranking/learned-fusion.ts';
 import { RankedRecommender } from '../../src/recsys/ranking/ranked-recommender.ts';
 import { validationNdcg } from '../../src/recsys/ranking/ranked-tuning.ts';
 import { splitCold, splitWarm } from '../../src/recsys/split.ts';
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 const NAMES = ['ials', 'itemknn', 'popularity'];
 
-function fold(pairs: InteractionPairs, task: 'W' | 'C', seed: number): BlendFold & { models: RankedComponentsBuilder } {
+function fold(pairs: InteractionPairs, task: 'W' | 'C', seed: number): BlendFold & { models: RankedComponentsBuilder; learned: (model: LearnedFusion) => RankedRecommender } {
   const val = task === 'W' ? { task: 'W' as const, split: splitWarm(pairs, seed) } : { task: 'C' as const, split: splitCold(pairs, seed) };
   const train = pairsToMatrix(val.split.train);
   const ials = new IalsRecommender({ factors: 8, regularization: 1, alpha: 4, iterations: 6, seed: 3 });
@@ -47,17 +48,24 @@ function fold(pairs: InteractionPairs, task: 'W' | 'C', seed: number): BlendFold
         train,
         { lambda: 1, fusion },
       ),
+    learned: (model) =>
+      RankedRecommender.ofFitted(
+        NAMES.map((name, k) => ({ name, model: components[k]!, weight: 1 })),
+        train,
+        { lambda: 1, fusion: 'learned', learned: model },
+      ),
   };
 }
 
 type RankedComponentsBuilder = (weights: readonly number[], fusion: 'z' | 'rrf') => RankedRecommender;
+
 
 describe('blend tuning on validation folds', () => {
   it('scores each fusion exactly as the ranker ranks (same candidates, same ties)', () => {
     for (const task of ['W', 'C'] as const) {
       const f = fold(data, task, 1000);
       const pools = buildFoldPools([f]);
-      for (const fusion of FUSIONS) {
+      for (const fusion of WEIGHTED_FUSIONS) {
         const choice = tuneBlendPools(pools, fusion);
         expect(choice.weights.some((w) => w > 0)).toBe(true);
         expect(validationNdcg(f.models(choice.weights, fusion), f.val)).toBeCloseTo(choice.ndcg, 6);
@@ -81,10 +89,28 @@ describe('blend tuning on validation folds', () => {
     expect(() => buildFoldPools([])).toThrow(/at least one/);
   });
 
+  it('scores learned fusion exactly as the ranker ranks with it, and cross-fits its validation score', () => {
+    for (const task of ['W', 'C'] as const) {
+      const f = fold(data, task, 1000);
+      const pools = buildFoldPools([f]);
+      const z = tuneBlendPools(pools, 'z');
+      const choice = crossFitLearned(pools, z.weights);
+      // The ranker computes the same features over the same candidates as the tuner's pools.
+      expect(validationNdcg(f.learned(choice.model), f.val)).toBeCloseTo(learnedFoldMean(pools, choice.model), 6);
+      // The cross-fitted score is measured on people each model was not fitted on: it is not the in-sample score.
+      expect(choice.ndcg).not.toBeCloseTo(learnedFoldMean(pools, choice.model), 6);
+      expect(choice.ndcg).toBeGreaterThan(0);
+    }
+    const a = fold(data, 'C', foldSeed(0, 0));
+    const b = fold(data, 'C', foldSeed(0, 1));
+    const two = buildFoldPools([a, b]);
+    expect(crossFitLearned(two, tuneBlendPools(two, 'z').weights).model.weights).toEqual(crossFitLearned(two, tuneBlendPools(two, 'z').weights).model.weights);
+  });
+
   it('adds cold-task folds until enough validation people, within bounds; warm tasks keep one', () => {
     expect(foldCount('C', MIN_VALIDATION_CASES)).toBe(1);
     expect(foldCount('C', 2000)).toBe(1);
-    expect(foldCount('C', 203)).toBe(3);
+    expect(foldCount('C', 203)).toBe(5);
     expect(foldCount('C', 49)).toBe(MAX_FOLDS);
     expect(foldCount('C', 0)).toBe(MAX_FOLDS);
     expect(foldCount('W', 49)).toBe(1);

@@ -6,8 +6,9 @@ import { run } from '../../src/cli/commands/eval.ts';
 import { UsageError } from '../../src/cli/usage-error.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { resultJson } from '../../src/eval/eval-report.ts';
-import { runEvaluation, type EvalOptions, type EvalResult } from '../../src/eval/eval-runner.ts';
+import { MAX_FOLDS, runEvaluation, type EvalOptions, type EvalResult } from '../../src/eval/eval-runner.ts';
 import { loadDataset } from '../../src/eval/load-dataset.ts';
+import { FUSIONS } from '../../src/recsys/ranking/fusion.ts';
 import { splitCold, splitWarm } from '../../src/recsys/split.ts';
 import { writeFixtureDatasets } from './dataset-fixtures.ts';
 
@@ -68,13 +69,20 @@ describe('runEvaluation', () => {
     // people (a tenth of 90 users) means the most folds.
     for (const task of ['W', 'C']) {
       const ranked = first.find((r) => r.task === task && r.model === 'ranked')!;
-      expect(['z', 'rrf']).toContain(ranked.params['fusion']);
+      expect(FUSIONS).toContain(ranked.params['fusion']);
       expect(typeof ranked.params['lambda']).toBe('number');
       expect(ranked.validationNdcg).toBeGreaterThan(0);
-      expect(ranked.validationNdcg).toBeGreaterThanOrEqual(Math.max(Number(ranked.params['val.z']), Number(ranked.params["val.rrf"])) - 1e-5);
-      expect(ranked.params['val.single']).toBeLessThanOrEqual(Math.max(Number(ranked.params['val.z']), Number(ranked.params['val.rrf'])));
+      const val = (f: string) => Number(ranked.params[`val.${f}`]);
+      // The chosen fusion has the best validation score (learned: cross-fitted); λ = 1 is a candidate, so the
+      // weighted fusions' λ-tuned score is never below it.
+      expect(ranked.validationNdcg).toBeGreaterThanOrEqual(Math.max(...FUSIONS.map(val)) - 1e-5);
+      if (ranked.params['fusion'] === 'learned') {
+        expect(ranked.validationNdcg).toBeCloseTo(val('learned'), 5);
+        expect(typeof ranked.params['learned']).toBe('string');
+      }
+      expect(ranked.params['val.single']).toBeLessThanOrEqual(Math.max(val('z'), val('rrf')));
     }
-    expect(first.find((r) => r.task === 'C' && r.model === 'ranked')!.params['folds']).toBe(5);
+    expect(first.find((r) => r.task === 'C' && r.model === 'ranked')!.params['folds']).toBe(MAX_FOLDS);
     const line = JSON.parse(resultJson(first[0]!)) as Record<string, unknown>;
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['dataset', 'task', 'model', 'users', 'recall@20', 'ndcg@20', 'hr@10', 'coverage@20', 'params']));
     expect((await readdir(path.join(home, 'eval-cache'))).length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { activeModelVersion } from '../../src/db/model-versions.ts';
 import { interactions, playlists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { NoInteractionsError, TRACK_IDS_FILE, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
+import type { HybridRecommender } from '../../src/recsys/hybrid.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { loadTrackModel } from '../../src/serving/track-model.ts';
 import { DRIVERS, freshDb, truncateAll } from '../support/db.ts';
@@ -71,6 +72,11 @@ describe.each(DRIVERS)('chat recommender training and serving on %s', (driver) =
     const model = await loadTrackModel(db, home);
     expect(model.source).toBe('model');
     expect(model.version).toBe('v1');
+    // The fusion chosen on validation is recorded and served: a learned one travels with the saved hybrid.
+    expect(['z', 'learned']).toContain(summary.fusion.method);
+    expect(summary.fusion.learnedCrossFittedNdcg20).toBeGreaterThan(0);
+    expect(((await activeModelVersion(db, 'hybrid'))?.metrics as { fusion?: unknown }).fusion).toEqual(summary.fusion);
+    expect((model.recommender as HybridRecommender).learned !== undefined).toBe(summary.fusion.method === 'learned');
     const recs = model.recommendFromTracks(a.slice(0, 3), 10);
     expect(recs).toHaveLength(10);
     expect(recs.every((r) => a.includes(r.trackId) && !a.slice(0, 3).includes(r.trackId))).toBe(true);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelFileCorruptError, ModelFileMissingError, ModelVersionExistsError, RecsysError } from '../../src/recsys/errors.ts';
 import { HybridRecommender } from '../../src/recsys/hybrid.ts';
+import { featureCount, LearnedFusion } from '../../src/recsys/ranking/learned-fusion.ts';
 import { IalsRecommender } from '../../src/recsys/ials.ts';
 import { ItemKnnRecommender } from '../../src/recsys/item-knn.ts';
 import { ModelStore } from '../../src/recsys/model-store.ts';
@@ -60,6 +61,28 @@ describe('ModelStore', () => {
     await store.save(h, 'v1');
     const loaded = await store.load('hybrid', 'v1');
     expect(loaded.recommend(3, 6)).toEqual(h.recommend(3, 6));
+    expect((loaded as HybridRecommender).learned).toBeUndefined();
+  });
+
+  it('round-trips the learned fusion a hybrid carries for the ranking stage', async () => {
+    const store = ModelStore.underHome(home);
+    const weights = Float64Array.from({ length: featureCount(2) }, (_v, d) => (d % 3) - 0.5);
+    const h = new HybridRecommender(
+      [
+        { model: new ItemKnnRecommender({ neighbours: 5 }), weight: 1 },
+        { model: new PopularityRecommender(), weight: 0 },
+      ],
+      new LearnedFusion(weights, 2, 150),
+    );
+    h.fit(board.matrix);
+    await store.save(h, 'v-learned');
+    const loaded = (await store.load('hybrid', 'v-learned')) as HybridRecommender;
+    expect(Array.from(loaded.learned!.weights)).toEqual(Array.from(weights));
+    expect(loaded.learned!.depth).toBe(150);
+    // The zero-weight component was fitted and kept, because the learned fusion scores it.
+    expect(loaded.components).toHaveLength(2);
+    expect(loaded.components[1]!.model.itemCount).toBe(board.matrix.cols);
+    expect(() => new HybridRecommender([{ model: new PopularityRecommender(), weight: 1 }], new LearnedFusion(weights, 2, 150))).toThrow(/2 components, not 1/);
   });
 
   it('refuses to overwrite a version and rejects unsafe names', async () => {

@@ -3,7 +3,10 @@ import { resolvePerson } from '../../src/db/people.ts';
 import { armCounts, scopeArms } from '../../src/pipeline/bandit-feedback.ts';
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { loadTrackModel } from '../../src/serving/track-model.ts';
+import { HybridRecommender } from '../../src/recsys/hybrid.ts';
+import { restoreRecommender } from '../../src/recsys/model-registry.ts';
+import { featureCount, LearnedFusion, PER_COMPONENT_FEATURES } from '../../src/recsys/ranking/learned-fusion.ts';
+import { loadTrackModel, TrackModel } from '../../src/serving/track-model.ts';
 import { BANDIT_SCOPE } from '../../src/tools/experiments.ts';
 import { DbExperiments } from '../../src/tools/services/db-experiments.ts';
 import { RankedTrackRecommender } from '../../src/tools/services/ranked-track-recommender.ts';
@@ -148,5 +151,31 @@ describe.each(DRIVERS)('the strategy experiment on %s', (driver) => {
     expect(list.strategy).toBe('content');
     expect(list.items.length).toBe(3);
     expect(list.items.every((r) => r.signals.every((s) => s.signal === 'content' || s.signal === 'preference'))).toBe(true);
+  });
+
+  it('the hybrid strategy ranks with the learned fusion when the model carries one, and the others keep the weights', async () => {
+    const model = await loadTrackModel(h.db, h.home);
+    const hybrid = model.recommender as HybridRecommender;
+    expect(hybrid).toBeInstanceOf(HybridRecommender);
+    const c = hybrid.components.length;
+    // A fusion that follows the first component and strongly prefers unpopular tracks.
+    const weights = new Float64Array(featureCount(c));
+    weights[0] = 1;
+    weights[c * PER_COMPONENT_FEATURES] = -3;
+    // As if training had kept a learned fusion: the same saved model with the fusion in its parameters.
+    const snapshot = hybrid.toSnapshot();
+    const learned = restoreRecommender({ ...snapshot, params: { ...snapshot.params, learned: new LearnedFusion(weights, c, 150).toJSON() } });
+    expect((learned as HybridRecommender).learned).toBeDefined();
+    const served = new TrackModel(learned, model.trackIds, 'model', 'learned-test', undefined);
+    const seeds = [h.fixture.byTitle.get('One More Time')!];
+    const plain = await (await RankedTrackRecommender.create(h.db, model, { content: null })).recommend({ seeds, k: 5, strategy: 'hybrid' });
+    const rec = await RankedTrackRecommender.create(h.db, served, { content: null });
+    const list = await rec.recommend({ seeds, k: 5, strategy: 'hybrid' });
+    expect(list.items.length).toBe(5);
+    expect(list.items.every((r) => r.signals.some((s) => s.signal === 'popularity-prior'))).toBe(true);
+    const pop = (items: readonly { trackId: number }[]) => items.reduce((sum, r) => sum + hybrid.itemPopularity[model.trackIds.indexOf(r.trackId)]!, 0) / items.length;
+    expect(pop(list.items)).toBeLessThan(pop(plain.items));
+    const cf = await rec.recommend({ seeds, k: 5, strategy: 'cf' });
+    expect(cf.items.every((r) => r.signals.every((s) => s.signal !== 'popularity-prior'))).toBe(true);
   });
 });

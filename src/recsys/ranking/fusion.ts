@@ -1,15 +1,23 @@
 /**
- * How the ranker turns each component's scores into one blended score. Two methods, chosen per dataset and task
+ * How the ranker turns each component's scores into one blended score. Three methods, chosen per dataset and task
  * on validation data:
  * - `z`: weight × the component's score standardised (mean 0, sd 1) over the eligible items;
  * - `rrf`: reciprocal-rank fusion, weight / (RRF_K + rank) for the component's top RRF_DEPTH open items (rank from
- *   1), 0 below; scale-free, so one component's heavy tail cannot swamp the others.
+ *   1), 0 below; scale-free, so one component's heavy tail cannot swamp the others;
+ * - `learned`: a learning-to-rank model over the candidate pool (learned-fusion.ts); component weights only choose
+ *   which components take part.
  */
 import { standardisation } from '../score-normalisation.ts';
 import { topK } from '../top-k.ts';
 
-/** The fusion methods, in the order tried. */
-export const FUSIONS = ['z', 'rrf'] as const;
+/** The fusion methods with one weight per component, in the order tried. */
+export const WEIGHTED_FUSIONS = ['z', 'rrf'] as const;
+
+/** One of WEIGHTED_FUSIONS. */
+export type WeightedFusion = (typeof WEIGHTED_FUSIONS)[number];
+
+/** Every fusion method. */
+export const FUSIONS = [...WEIGHTED_FUSIONS, 'learned'] as const;
 
 /** One of FUSIONS. */
 export type Fusion = (typeof FUSIONS)[number];
@@ -43,7 +51,8 @@ export function addFused(
   out: Float32Array,
 ): { mean: number; inv: number } {
   const st = standardisation(scores, eligible);
-  if (weight === 0) return st;
+  // Learned fusion scores the pool itself (ranker.ts): nothing is added over all items.
+  if (weight === 0 || fusion === 'learned') return st;
   if (fusion === 'z') {
     const f = weight * st.inv;
     for (let i = 0; i < scores.length; i++) out[i]! += f * (scores[i]! - st.mean);

@@ -12,6 +12,7 @@ import type { CsrMatrix } from '../sparse-matrix.ts';
 import type { ScoredItem } from '../top-k.ts';
 import type { ConstraintCatalog } from './constraints.ts';
 import type { Fusion } from './fusion.ts';
+import type { LearnedFusion } from './learned-fusion.ts';
 import { cosineSimilarity } from './mmr.ts';
 import { Ranker, type RankingComponent } from './ranker.ts';
 
@@ -32,6 +33,8 @@ export interface RankedOptions {
   readonly vectors?: { readonly values: Float32Array; readonly dim: number };
   /** How component scores are combined (fusion.ts) ['z']. */
   readonly fusion?: Fusion;
+  /** The fitted model of the `learned` fusion (required by it). */
+  readonly learned?: LearnedFusion;
 }
 
 /** Candidates + fitted blend + MMR, as a Recommender (history and seeds are never returned). */
@@ -73,6 +76,7 @@ export class RankedRecommender extends ScoringRecommender {
       lambda: this.options.lambda ?? 0.9,
       poolPerComponent: this.options.poolPerComponent ?? 100,
       fusion: this.options.fusion ?? 'z',
+      ...(this.options.learned !== undefined ? { learned: this.options.learned, popularity: this.itemPopularity } : {}),
       ...(v !== undefined ? { similarity: cosineSimilarity(v.values, v.dim) } : {}),
     });
     this.buffer.mask = recommendable;
@@ -84,13 +88,13 @@ export class RankedRecommender extends ScoringRecommender {
     if (!Number.isInteger(user) || user < 0 || user >= m.rows) return super.recommend(user, k, options);
     if (m.rowLength(user) === 0) return super.recommend(user, k, options);
     const known = [...(options?.exclude ?? []), ...m.indices.subarray(m.indptr[user]!, m.indptr[user + 1]!)];
-    return this.ranker!.rank({ user, k, known }).items.map((r) => ({ item: r.item, score: r.score }));
+    return this.ranker!.rank({ user, k, known, profileSize: m.rowLength(user) }).items.map((r) => ({ item: r.item, score: r.score }));
   }
 
   override recommendFromSeeds(seeds: readonly number[], k: number, options?: RecommendOptions): ScoredItem[] {
     if (this.knownSeeds(seeds).length === 0) return super.recommendFromSeeds(seeds, k, options);
     const known = [...(options?.exclude ?? [])];
-    return this.ranker!.rank({ seeds, k, known }).items.map((r) => ({ item: r.item, score: r.score }));
+    return this.ranker!.rank({ seeds, k, known, profileSize: seeds.length }).items.map((r) => ({ item: r.item, score: r.score }));
   }
 
   protected userScores(user: number, out: Float32Array): void {
@@ -121,7 +125,14 @@ export class RankedRecommender extends ScoringRecommender {
     });
     if (this.options.vectors !== undefined) arrays['mmr.vectors'] = this.options.vectors.values;
     return {
-      params: { components, fusion: this.options.fusion ?? 'z', lambda: this.options.lambda ?? 0.9, poolPerComponent: this.options.poolPerComponent ?? 100, vectorDim: this.options.vectors?.dim ?? 0 },
+      params: {
+        components,
+        fusion: this.options.fusion ?? 'z',
+        ...(this.options.learned !== undefined ? { learned: this.options.learned.toJSON() } : {}),
+        lambda: this.options.lambda ?? 0.9,
+        poolPerComponent: this.options.poolPerComponent ?? 100,
+        vectorDim: this.options.vectors?.dim ?? 0,
+      },
       arrays,
     };
   }

@@ -9,6 +9,7 @@ import type { ScoringRecommender } from '../scoring-recommender.ts';
 import type { CsrMatrix } from '../sparse-matrix.ts';
 import type { ColdSplit, WarmSplit } from '../split.ts';
 import type { Fusion } from './fusion.ts';
+import type { LearnedFusion } from './learned-fusion.ts';
 import { RankedRecommender, type RankedComponent, type RankedOptions } from './ranked-recommender.ts';
 
 /** A validation split of either task. */
@@ -87,6 +88,8 @@ export interface RankedFitInput {
   readonly blend: readonly { readonly name: string; readonly weight: number }[];
   /** How component scores are combined ['z']. */
   readonly fusion?: Fusion;
+  /** The fitted model of the `learned` fusion, over the blend's components in order (required by it). */
+  readonly learned?: LearnedFusion;
   /** Validation folds on which λ is chosen (mean ndcg@20 over folds). */
   readonly folds: readonly RankedFold[];
   /** A component fitted on the full training matrix. */
@@ -110,17 +113,18 @@ function vectorsOf(models: readonly ScoringRecommender[]): { values: Float32Arra
 export function fitRankedModel(input: RankedFitInput): { model: RankedRecommender; lambda: number; validationNdcg: number } {
   const blend = input.blend.filter((b) => b.weight > 0);
   const fusion = input.fusion ?? 'z';
+  const learned = input.learned === undefined ? {} : { learned: input.learned };
   let tuned = { lambda: input.lambda ?? 1, ndcg: Number.NaN };
   if (input.lambda === undefined) {
     const folds = input.folds.map((f): LambdaFold => {
       const components = blend.map((b) => ({ name: b.name, weight: b.weight, model: f.validationModel(b.name) }));
       const vectors = vectorsOf(components.map((c) => c.model));
-      return { components, interactions: f.validationInteractions, validation: f.validation, options: { fusion, ...(vectors === undefined ? {} : { vectors }) } };
+      return { components, interactions: f.validationInteractions, validation: f.validation, options: { fusion, ...learned, ...(vectors === undefined ? {} : { vectors }) } };
     });
     tuned = tuneRankedLambdaFolds(folds);
   }
   const finals = blend.map((b) => ({ name: b.name, weight: b.weight, model: input.finalModel(b.name) }));
   const vectors = vectorsOf(finals.map((c) => c.model));
-  const model = RankedRecommender.ofFitted(finals, input.interactions, { lambda: tuned.lambda, fusion, ...(vectors === undefined ? {} : { vectors }) });
+  const model = RankedRecommender.ofFitted(finals, input.interactions, { lambda: tuned.lambda, fusion, ...learned, ...(vectors === undefined ? {} : { vectors }) });
   return { model, lambda: tuned.lambda, validationNdcg: tuned.ndcg };
 }

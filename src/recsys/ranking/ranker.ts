@@ -5,11 +5,13 @@
  * diversity by MMR, and an explanation on every result. Disliked, already-known and excluded items are never returned.
  */
 import { InvalidParamsError, UnknownItemError } from '../errors.ts';
+import { standardisation } from '../score-normalisation.ts';
 import type { ItemScorer } from '../recommender.ts';
 import { topK } from '../top-k.ts';
 import { applyConstraints, type ConstraintCatalog, type RankingConstraints } from './constraints.ts';
 import { explanationSentence, type Explanation, type SignalContribution } from './explanation.ts';
 import { addFused, rrfValue, type Fusion } from './fusion.ts';
+import { featureCount, writeFeatures, type LearnedFusion } from './learned-fusion.ts';
 import { maximalMarginalRelevance, type ItemSimilarity } from './mmr.ts';
 
 /** One blended component and its weight (weights are fitted on validation data). */
@@ -41,6 +43,10 @@ export interface RankerOptions {
   readonly recommendable?: Uint8Array;
   /** How component scores are combined (fusion.ts) ['z']. */
   readonly fusion?: Fusion;
+  /** The fitted model of the `learned` fusion (one feature block per component, in order); its depth is the pool depth. */
+  readonly learned?: LearnedFusion;
+  /** Training interactions per item: the popularity feature of the `learned` fusion. */
+  readonly popularity?: Float32Array;
 }
 
 /** One ranking request: a known user or seed items, plus what the person ruled out. */
@@ -56,6 +62,8 @@ export interface RankingRequest {
   readonly preference?: PreferenceSignal;
   /** Per-request candidate sources (e.g. what similar listeners play): blended, pooled and explained like components. */
   readonly extra?: readonly ExtraSignal[];
+  /** How much the person has told us (history length, or seed count): a feature of the `learned` fusion [seeds, else known]. */
+  readonly profileSize?: number;
 }
 
 /**
@@ -91,6 +99,8 @@ export class Ranker {
   private readonly lambda: number;
   private readonly preferenceWeight: number;
   private readonly fusion: Fusion;
+  /** ln(1 + interactions) per item, for the `learned` fusion. */
+  private readonly logPopularity: Float32Array | undefined;
 
   constructor(
     readonly components: readonly RankingComponent[],
@@ -105,6 +115,14 @@ export class Ranker {
     this.lambda = options.lambda ?? 0.8;
     this.preferenceWeight = options.preferenceWeight ?? 1;
     this.fusion = options.fusion ?? 'z';
+    if (this.fusion === 'learned') {
+      const learned = options.learned;
+      if (learned === undefined || options.popularity === undefined) throw new InvalidParamsError('the learned fusion needs its fitted model and item popularity');
+      if (learned.components !== components.length) throw new InvalidParamsError(`the learned fusion was fitted for ${learned.components} components, not ${components.length}`);
+      if (options.popularity.length !== catalog.itemCount) throw new InvalidParamsError('popularity must cover the catalogue items');
+      this.poolPerComponent = learned.depth;
+      this.logPopularity = Float32Array.from(options.popularity, (c) => Math.log1p(c));
+    }
     if (!(this.lambda >= 0 && this.lambda <= 1)) throw new InvalidParamsError('lambda must be in [0, 1]');
     this.scratch = components.map(() => new Float32Array(catalog.itemCount));
     this.blendBuffer = new Float32Array(catalog.itemCount);
@@ -152,7 +170,8 @@ export class Ranker {
       else if (request.seeds !== undefined && request.seeds.length > 0) c.scorer.scoreSeeds(request.seeds, out);
       else throw new InvalidParamsError('a ranking request needs a user or seeds');
       const st = addFused(this.fusion, out, eligible, blocked, c.weight, blended);
-      if (c.weight > 0) topK(out, this.poolPerComponent, blocked).forEach((r, rank) => (member(r.item)[k] = rank + 1));
+      // Learned fusion pools every component, as it was fitted (its weights are not the components' weights).
+      if (c.weight > 0 || this.fusion === 'learned') topK(out, this.poolPerComponent, blocked).forEach((r, rank) => (member(r.item)[k] = rank + 1));
       return st;
     });
     const extras = (request.extra ?? []).filter((e) => e.weight > 0 && e.scores.length === n);
@@ -166,9 +185,11 @@ export class Ranker {
       for (const r of topK(e.scores, this.poolPerComponent, blocked)) if (r.score > 0) member(r.item);
       return st;
     });
-    for (const r of topK(blended, this.poolPerComponent, blocked)) member(r.item);
+    if (this.fusion !== 'learned') for (const r of topK(blended, this.poolPerComponent, blocked)) member(r.item);
     const items = [...pool.keys()];
     const blend = items.map((item) => blended[item]!);
+    const learned = this.learnedScores(request, items, pool, stats, eligible);
+    if (learned !== undefined) items.forEach((_item, t) => (blend[t]! += learned.model.score(learned.features, t * learned.dim)));
 
     // The preference utility, standardised over the pool, weighted by confidence.
     const pref = request.preference;
@@ -202,7 +223,8 @@ export class Ranker {
       const signals: SignalContribution[] = this.components.map((c, k) => {
         const raw = this.scratch[k]![p.item]!;
         const z = (raw - stats[k]!.mean) * stats[k]!.inv;
-        const contribution = this.fusion === 'z' ? c.weight * z : c.weight * rrfValue(ranks[k]!);
+        const contribution =
+          learned !== undefined ? learned.model.componentShare(learned.features, t * learned.dim, k) : this.fusion === 'z' ? c.weight * z : c.weight * rrfValue(ranks[k]!);
         const base = { signal: c.name, score: raw, z, weight: c.weight, contribution };
         return ranks[k]! > 0 ? { ...base, rank: ranks[k]! } : base;
       });
@@ -212,6 +234,10 @@ export class Ranker {
         const z = (raw - extraStats[k]!.mean) * extraStats[k]!.inv;
         signals.push({ signal: e.name, score: raw, z, weight: e.weight, contribution: e.weight * z });
       });
+      if (learned !== undefined) {
+        const count = this.options.popularity![p.item]!;
+        signals.push({ signal: 'popularity-prior', score: count, z: learned.popularity(p.item), weight: 1, contribution: learned.model.popularityShare(learned.features, t * learned.dim) });
+      }
       const u = utilities?.[t];
       if (pref !== undefined && u !== undefined && Number.isFinite(u)) {
         const z = (u - uMean) * uInv;
@@ -226,5 +252,31 @@ export class Ranker {
       return { item: p.item, score: finalScore[t]!, explanation };
     });
     return { items: results };
+  }
+
+  /** The learned fusion's features of the pool items (undefined for the other fusions). */
+  private learnedScores(
+    request: RankingRequest,
+    items: readonly number[],
+    pool: ReadonlyMap<number, readonly number[]>,
+    stats: readonly { mean: number; inv: number }[],
+    eligible: Uint8Array,
+  ): { model: LearnedFusion; features: Float32Array; dim: number; popularity: (item: number) => number } | undefined {
+    const model = this.options.learned;
+    const logPop = this.logPopularity;
+    if (this.fusion !== 'learned' || model === undefined || logPop === undefined) return undefined;
+    const { mean, inv } = standardisation(logPop, eligible);
+    const popularity = (item: number): number => (logPop[item]! - mean) * inv;
+    const size = request.profileSize ?? (request.seeds !== undefined && request.seeds.length > 0 ? request.seeds.length : (request.known?.length ?? 1));
+    const logProfile = Math.log(Math.max(1, size));
+    const c = this.components.length;
+    const dim = featureCount(c);
+    const features = new Float32Array(items.length * dim);
+    const z = new Float64Array(c);
+    items.forEach((item, t) => {
+      for (let k = 0; k < c; k++) z[k] = (this.scratch[k]![item]! - stats[k]!.mean) * stats[k]!.inv;
+      writeFeatures(z, pool.get(item)!, model.depth, popularity(item), logProfile, features, t * dim);
+    });
+    return { model, features, dim, popularity };
   }
 }

@@ -107,7 +107,18 @@ export class RankedTrackRecommender implements TrackRecommender {
     const similarity = ials instanceof IalsRecommender && ials.items.length > 0 ? cosineSimilarity(ials.items, ials.params.factors) : undefined;
     const rankerOptions = similarity === undefined ? { lambda: 0.85 } : { lambda: 0.85, similarity };
     const floorScorer = new PopularityScorer(rec.itemPopularity);
-    const seeded = parts.length > 0 ? new Ranker(parts, catalog, rankerOptions) : new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
+    // The hybrid strategy ranks with the learned fusion when training kept one (over all the hybrid's components).
+    const learned = rec instanceof HybridRecommender ? rec.learned : undefined;
+    const seeded =
+      learned !== undefined && rec instanceof HybridRecommender
+        ? new Ranker(
+            rec.components.map((c) => ({ name: c.model.kind, scorer: c.model, weight: c.weight })),
+            catalog,
+            { ...rankerOptions, fusion: 'learned', learned, popularity: rec.itemPopularity },
+          )
+        : parts.length > 0
+          ? new Ranker(parts, catalog, rankerOptions)
+          : new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
     const floor = new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
     const byStrategy = new Map<Strategy, Ranker>();
     if (model.source === 'model' && parts.length > 0) {
