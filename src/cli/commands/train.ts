@@ -46,7 +46,8 @@ export async function run(args: string[], config: Config): Promise<number> {
       console.log(
         `chat recommender ${cf.version}: ${cf.users} playlists/people × ${cf.items} tracks, ${cf.interactions} interactions, ` +
           `blend ials ${w.ials} + rp3beta ${w.rp3beta} + itemknn ${w.itemknn}; validation (cold, ${cf.validation.users} users) ` +
-          `ndcg@20 ${cf.validation.ndcg20.toFixed(4)}, recall@20 ${cf.validation.recall20.toFixed(4)}; ${cf.seconds.toFixed(1)} s`,
+          `ndcg@20 ${cf.validation.ndcg20.toFixed(4)}, recall@20 ${cf.validation.recall20.toFixed(4)}; ranking fusion ${cf.fusion.method} ` +
+          `(learned fusion cross-fitted ndcg@20 ${cf.fusion.learnedCrossFittedNdcg20.toFixed(4)}); ${cf.seconds.toFixed(1)} s`,
       );
       if (values.only === 'cf') return 0;
     }
