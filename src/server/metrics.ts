@@ -114,19 +114,6 @@ export class Metrics implements ToolObserver {
     this.jobSeconds.observe({ queue, name, outcome }, seconds);
   }
 
-  /** Runs a job function and records its duration and outcome; the job's own result or error passes through. */
-  async timeJob<T>(queue: string, name: string, run: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      const result = await run();
-      this.observeJob(queue, name, (performance.now() - started) / 1000, 'completed');
-      return result;
-    } catch (err) {
-      this.observeJob(queue, name, (performance.now() - started) / 1000, 'failed');
-      throw err;
-    }
-  }
-
   /** One LLM request (the OpenAiLlmClient `observe` option). */
   observeLlm(seconds: number, outcome: LlmOutcome): void {
     this.llmSeconds.observe({ outcome }, seconds);
