@@ -21,6 +21,7 @@ import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route, RunningServer } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
+import { DbRequestLog } from '../tools/services/db-request-log.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -84,11 +85,12 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
     },
   });
 
-  // Housekeeping, hourly: expired buttons, old delivery ids (Slack/Discord retries) and expired web sessions.
+  // Housekeeping, hourly: expired buttons, old delivery ids (Slack/Discord retries), expired web sessions and recommend
+  // requests past their retention.
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = async () => {
     try {
-      const removed = { buttons: await rt.desk.buttons.prune(), deliveries: await pruneDeliveries(rt.db), sessions: await new WebSessions(rt.db).prune() };
+      const removed = { buttons: await rt.desk.buttons.prune(), deliveries: await pruneDeliveries(rt.db), sessions: await new WebSessions(rt.db).prune(), requests: await new DbRequestLog(rt.db, rt.logger).prune() };
       rt.logger.debug(removed, 'housekeeping');
     } catch (err) {
       rt.logger.warn({ err }, 'housekeeping failed; it runs again in an hour');
@@ -107,7 +109,7 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
         clearInterval(sweeper);
       },
       stopPhase: 'work',
-      summary: 'hourly: expired buttons, old delivery ids and expired web sessions are removed',
+      summary: 'hourly: expired buttons, old delivery ids, expired web sessions and recommend requests older than 30 days are removed',
     },
   });
 

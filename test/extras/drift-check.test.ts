@@ -19,6 +19,7 @@ import { TRACK_MODEL_KIND } from '../../src/pipeline/train-cf-model.ts';
 import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { callTool } from '../../src/tools/registry.ts';
+import { DbRequestLog } from '../../src/tools/services/db-request-log.ts';
 import { contextFor, createToolServices } from '../../src/tools/tool-context.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
 import { buildFixture } from '../tools/support/catalogue-fixture.ts';
@@ -143,6 +144,19 @@ describe.each(DRIVERS)('drift check on %s', (driver) => {
     expect(rows).toHaveLength(2);
     for (const row of rows) expect({ ...row, genres: [...row.genres].sort(), moods: [...row.moods].sort() }).toEqual({ platform: 'slack', genres: ['edm', 'rock'], moods: ['calm', 'happy'], activity: 'workout' });
     await services.recommendCache.close();
+  });
+
+  it('housekeeping removes requests past their retention and keeps the recent ones', async () => {
+    const person = await resolvePerson(db, 'test', 'asker');
+    await db.orm.execute(sql`insert into recommend_requests (person_id, platform, genres, moods, created_at)
+      values (${person}, 'test', array['pop'], '{}'::text[], now() - interval '31 days'),
+             (${person}, 'test', array['rock'], '{}'::text[], now() - interval '29 days'),
+             (${person}, 'test', array['edm'], '{}'::text[], now())`);
+    const log = new DbRequestLog(db, silentLogger);
+    expect(await log.prune()).toBe(1);
+    expect(await log.prune()).toBe(0);
+    const left = await db.rows<{ genres: string[] }>(sql`select genres from recommend_requests order by id`);
+    expect(left.map((r) => r.genres[0])).toEqual(['rock', 'edm']);
   });
 
   it('waits for enough new data before judging', async () => {

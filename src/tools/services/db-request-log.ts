@@ -1,4 +1,5 @@
 /** RequestLog over recommend_requests, written in batches. */
+import { lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { recommendRequests } from '../../db/schema.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -6,6 +7,9 @@ import type { RecommendRequest, RequestLog } from '../request-log.ts';
 
 /** Most rows in one insert. */
 const BATCH = 500;
+
+/** Requests older than this are removed by housekeeping: drift checks read the recent ones [30 days]. */
+export const REQUEST_RETENTION_MS = 30 * 86_400_000;
 
 /** Recommend requests in the database, one row per answered call; rows arriving together go in one insert. */
 export class DbRequestLog implements RequestLog {
@@ -30,6 +34,15 @@ export class DbRequestLog implements RequestLog {
 
   async flush(): Promise<void> {
     while (this.writing !== undefined) await this.writing;
+  }
+
+  /** Deletes requests older than `maxAgeMs` (hourly housekeeping); returns how many. */
+  async prune(maxAgeMs = REQUEST_RETENTION_MS): Promise<number> {
+    const rows = await this.db.orm
+      .delete(recommendRequests)
+      .where(lt(recommendRequests.createdAt, sql`now() - make_interval(secs => ${maxAgeMs / 1000})`))
+      .returning({ id: recommendRequests.id });
+    return rows.length;
   }
 
   /** Writes until the buffer is empty; what arrives meanwhile goes into the next batch. */
