@@ -5,26 +5,24 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordGateway, type DiscordGateway } from '../../../src/bots/discord/discord-gateway.ts';
+import type { DiscordGateway } from '../../../src/bots/discord/discord-gateway.ts';
 import { DRIVERS } from '../../support/db.ts';
-import { buttonIds, openDiscordHarness, TINY_PNG, type DiscordHarness } from './support/discord-harness.ts';
-import { FakeDiscord, fakeUser, snowflake, type RecordedCall, type StoredMessage } from './support/fake-discord.ts';
+import { buttonIds, openGatewayRig, TINY_PNG, type DiscordHarness, type GatewayRig } from './support/discord-harness.ts';
+import { fakeUser, snowflake, type FakeDiscord, type RecordedCall, type StoredMessage } from './support/fake-discord.ts';
 
 type Embed = { title: string; description: string; footer?: { text: string }; image?: { url: string }; fields?: { name: string; value: string }[] };
 
 describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
+  let rig: GatewayRig;
   let fake: FakeDiscord;
   let d: DiscordHarness;
   let gateway: DiscordGateway;
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    d = await openDiscordHarness(driver);
-    gateway = await startDiscordGateway({ token: 'fake-bot-token', bot: d.bot, rest: { api: fake.api }, readyTimeoutMs: 10_000 });
+    rig = await openGatewayRig(driver);
+    ({ fake, d, gateway } = rig);
   });
   afterAll(async () => {
-    await gateway?.stop();
-    await fake?.close();
-    await d?.close();
+    await rig?.close();
   });
 
   /** Delivers a command and waits for its deferred reply to be edited; returns the callback and the edit. */

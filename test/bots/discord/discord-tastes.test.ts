@@ -9,14 +9,13 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Speaker } from '../../../src/bots/common/front-desk.ts';
-import { startDiscordGateway, type DiscordGateway } from '../../../src/bots/discord/discord-gateway.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { TASTES_MODAL_ID } from '../../../src/bots/discord/discord-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { GENRES, MOODS } from '../../tools/support/catalogue-fixture.ts';
-import { buttonIds, openDiscordHarness, type DiscordHarness } from './support/discord-harness.ts';
+import { buttonIds, openDiscordHarness, openGatewayRig, type DiscordHarness, type GatewayRig } from './support/discord-harness.ts';
 import { FakeDiscord, fakeUser, type FakeUser, type RecordedCall } from './support/fake-discord.ts';
 
 type Embed = { title: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
@@ -31,22 +30,19 @@ const fieldOf = (modal: Modal, id: string): Field => {
 };
 
 describe.each(DRIVERS)('Discord /tastes on %s', (driver) => {
+  let rig: GatewayRig;
   let fake: FakeDiscord;
   let d: DiscordHarness;
-  let gateway: DiscordGateway;
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    d = await openDiscordHarness(driver);
-    gateway = await startDiscordGateway({ token: 'fake-bot-token', bot: d.bot, rest: { api: fake.api }, readyTimeoutMs: 10_000 });
+    rig = await openGatewayRig(driver);
+    ({ fake, d } = rig);
   });
   afterAll(async () => {
-    await gateway?.stop();
-    await fake?.close();
-    await d?.close();
+    await rig?.close();
   });
 
-  const callbackOf = (i: { id: string; token: string }) => fake.waitCall((c) => c.path === `/interactions/${i.id}/${i.token}/callback`);
-  const editOf = (i: { id: string; token: string }) => fake.until(() => fake.callsFor(i).find((c) => c.method === 'PATCH' && c.status !== undefined && c.status < 300), 10_000, 'the edited reply');
+  const callbackOf = (i: { id: string; token: string }) => rig.callbackOf(i);
+  const editOf = (i: { id: string; token: string }) => rig.editOf(i);
 
   /** `/tastes`: the modal Discord was asked to show, and the calls about the interaction. */
   async function openTastes(user: FakeUser) {
@@ -179,9 +175,9 @@ describe.each(DRIVERS)('Discord /tastes on %s', (driver) => {
 });
 
 describe.each(DRIVERS)('Discord /listeners on %s', (driver) => {
+  let rig: GatewayRig;
   let fake: FakeDiscord;
   let d: DiscordHarness;
-  let gateway: DiscordGateway;
   const others = [fakeUser('secretone'), fakeUser('secrettwo'), fakeUser('secretthree')];
   const me = fakeUser('listenerme');
   const like = async (u: FakeUser, tracks: readonly number[]) => {
@@ -191,9 +187,8 @@ describe.each(DRIVERS)('Discord /listeners on %s', (driver) => {
     }
   };
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    d = await openDiscordHarness(driver);
-    gateway = await startDiscordGateway({ token: 'fake-bot-token', bot: d.bot, rest: { api: fake.api }, readyTimeoutMs: 10_000 });
+    rig = await openGatewayRig(driver);
+    ({ fake, d } = rig);
     // Three Discord listeners with rock taste (their ids and names must never reach anyone else), and the asker.
     const rock = d.h.fixture.rock;
     const likes = [
@@ -205,13 +200,11 @@ describe.each(DRIVERS)('Discord /listeners on %s', (driver) => {
     await like(me, [rock[0]!, rock[1]!, rock[2]!]);
   });
   afterAll(async () => {
-    await gateway?.stop();
-    await fake?.close();
-    await d?.close();
+    await rig?.close();
   });
 
-  const callbackOf = (i: { id: string; token: string }) => fake.waitCall((c) => c.path === `/interactions/${i.id}/${i.token}/callback`);
-  const editOf = (i: { id: string; token: string }) => fake.until(() => fake.callsFor(i).find((c) => c.method === 'PATCH' && c.status !== undefined && c.status < 300), 10_000, 'the edited reply');
+  const callbackOf = (i: { id: string; token: string }) => rig.callbackOf(i);
+  const editOf = (i: { id: string; token: string }) => rig.editOf(i);
   const ask = async (u: FakeUser) => {
     const i = fake.deliver(fake.command(u, 'listeners'));
     const edit = await editOf(i);

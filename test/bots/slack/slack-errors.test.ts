@@ -15,17 +15,14 @@ import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
 import type { Db } from '../../../src/db/db.ts';
-import { silentLogger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { GENERIC_FAILURE } from '../../../src/tools/errors.ts';
 import { createToolServices } from '../../../src/tools/tool-context.ts';
 import { DRIVERS, freshDb } from '../../support/db.ts';
 import { buildFixture } from '../../tools/support/catalogue-fixture.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
-import { slackRequests, type SlackRequests } from './support/slack-requests.ts';
+import { serveSlackApp, type ServedSlackApp, type SlackRequests } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -50,8 +47,7 @@ describe.each(DRIVERS)('Slack system errors on %s', (driver) => {
   let db: Db;
   let home: string;
   let fake: FakeSlack;
-  let fe: SlackFrontEnd;
-  let server: RunningServer;
+  let app: ServedSlackApp;
   let slack: SlackRequests;
   const logs = capturingLogger();
   beforeAll(async () => {
@@ -64,21 +60,11 @@ describe.each(DRIVERS)('Slack system errors on %s', (driver) => {
     const store = new PgConversationStore(db);
     const agent = new Agent({ services, store, logger: logs.logger.child({ component: 'agent' }) });
     const desk = new FrontDesk({ db, agent, services, store, logger: logs.logger, ratePerMinute: 1000 });
-    fe = createSlackFrontEnd({
-      desk,
-      db,
-      slack: { botToken: 'xoxb-test-token', signingSecret: SECRET, appToken: undefined },
-      publicUrl: 'https://earworm.example',
-      logger: logs.logger,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-    });
-    await fe.start();
-    server = await listen(createHttpServer(fe.routes, silentLogger), 0);
-    slack = slackRequests(server.url, fake, SECRET);
+    app = await serveSlackApp({ desk, db: db, fake, secret: SECRET, logger: logs.logger });
+    slack = app.slack;
   });
   afterAll(async () => {
-    await fe?.stop();
-    await server?.close();
+    await app?.close();
     await fake?.close();
     await db?.close();
     if (home !== undefined) await rm(home, { recursive: true, force: true });

@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { countFor, openSpotifyWorld, type SpotifyWorld } from '../../spotify/support/spotify-world.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
-import { slackRequests, type SlackRequests } from './support/slack-requests.ts';
+import { serveSlackApp, type ServedSlackApp, type SlackRequests } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -36,8 +34,7 @@ function spotifySection(view: { blocks: Block[] }) {
 describe.each(DRIVERS)('Slack with Spotify configured on %s', (driver) => {
   let w: SpotifyWorld;
   let fake: FakeSlack;
-  let fe: SlackFrontEnd;
-  let server: RunningServer;
+  let app: ServedSlackApp;
   let slack: SlackRequests;
   let desk: FrontDesk;
   beforeAll(async () => {
@@ -45,21 +42,11 @@ describe.each(DRIVERS)('Slack with Spotify configured on %s', (driver) => {
     fake = await startFakeSlack();
     const store = new PgConversationStore(w.h.db);
     desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
-    fe = createSlackFrontEnd({
-      desk,
-      db: w.h.db,
-      slack: { botToken: 'xoxb-test-token', signingSecret: SECRET, appToken: undefined },
-      publicUrl: 'https://earworm.example',
-      logger: silentLogger,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-    });
-    await fe.start();
-    server = await listen(createHttpServer(fe.routes, silentLogger), 0);
-    slack = slackRequests(server.url, fake, SECRET);
+    app = await serveSlackApp({ desk, db: w.h.db, fake, secret: SECRET });
+    slack = app.slack;
   });
   afterAll(async () => {
-    await fe?.stop();
-    await server?.close();
+    await app?.close();
     await fake?.close();
     await w?.close();
   });

@@ -12,15 +12,14 @@ import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk, type Speaker } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
-import { createSlackFrontEnd, parseCommand, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
+import { parseCommand } from '../../../src/bots/slack/slack-app.ts';
 import { TASTES_CALLBACK_ID } from '../../../src/bots/slack/slack-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { GENRES, MOODS } from '../../tools/support/catalogue-fixture.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
-import { slackRequests, type SlackRequests } from './support/slack-requests.ts';
+import { serveSlackApp, type ServedSlackApp, type SlackRequests } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -63,8 +62,7 @@ type Entry = { genres?: string[]; moods?: string[]; artists?: string; energy?: s
 describe.each(DRIVERS)('Slack taste form and similar listeners on %s', (driver) => {
   let h: Harness;
   let fake: FakeSlack;
-  let fe: SlackFrontEnd;
-  let server: RunningServer;
+  let app: ServedSlackApp;
   let slack: SlackRequests;
   let desk: FrontDesk;
   let seq = 0;
@@ -74,17 +72,8 @@ describe.each(DRIVERS)('Slack taste form and similar listeners on %s', (driver) 
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
     desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
-    fe = createSlackFrontEnd({
-      desk,
-      db: h.db,
-      slack: { botToken: 'xoxb-test-token', signingSecret: SECRET, appToken: undefined },
-      publicUrl: 'https://earworm.example',
-      logger: silentLogger,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-    });
-    await fe.start();
-    server = await listen(createHttpServer(fe.routes, silentLogger), 0);
-    slack = slackRequests(server.url, fake, SECRET);
+    app = await serveSlackApp({ desk, db: h.db, fake, secret: SECRET });
+    slack = app.slack;
     // Listeners with rock taste, liked before anything asks about similar listeners (their profiles are then current).
     const rock = h.fixture.rock;
     const likes: [string, number[]][] = [
@@ -101,8 +90,7 @@ describe.each(DRIVERS)('Slack taste form and similar listeners on %s', (driver) 
     }
   });
   afterAll(async () => {
-    await fe?.stop();
-    await server?.close();
+    await app?.close();
     await fake?.close();
     await h?.close();
   });

@@ -4,6 +4,11 @@
  * test can read what the app answered there.
  */
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../../src/bots/slack/signing.ts';
+import type { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
+import { createSlackFrontEnd, type SlackFrontEnd } from '../../../../src/bots/slack/slack-app.ts';
+import type { Db } from '../../../../src/db/db.ts';
+import { silentLogger, type Logger } from '../../../../src/logging/logger.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../../src/server/http-server.ts';
 import type { FakeSlack } from './fake-slack.ts';
 
 /** What `/slack/events` answered. */
@@ -57,6 +62,38 @@ export function slackRequests(url: string, fake: FakeSlack, secret: string): Sla
         actions: [{ type: 'button', action_id: actionId, block_id: 'home:spotify', value: actionId, action_ts: `${Date.now() / 1000}` }],
       });
       return send(body, 'application/x-www-form-urlencoded');
+    },
+  };
+}
+
+/** Earworm's Slack front end (the real Bolt app) served on loopback, with the Web API pointed at the fake Slack. */
+export interface ServedSlackApp {
+  readonly frontEnd: SlackFrontEnd;
+  readonly server: RunningServer;
+  /** Signed requests to its `/slack/events`. */
+  readonly slack: SlackRequests;
+  close(): Promise<void>;
+}
+
+/** Starts the Slack front end over `desk` and serves it on a free loopback port. */
+export async function serveSlackApp(o: { readonly desk: FrontDesk; readonly db: Db; readonly fake: FakeSlack; readonly secret: string; readonly logger?: Logger }): Promise<ServedSlackApp> {
+  const frontEnd = createSlackFrontEnd({
+    desk: o.desk,
+    db: o.db,
+    slack: { botToken: 'xoxb-test-token', signingSecret: o.secret, appToken: undefined },
+    publicUrl: 'https://earworm.example',
+    logger: o.logger ?? silentLogger,
+    clientOptions: { slackApiUrl: o.fake.apiUrl, retryConfig: { retries: 0 } },
+  });
+  await frontEnd.start();
+  const server = await listen(createHttpServer(frontEnd.routes, silentLogger), 0);
+  return {
+    frontEnd,
+    server,
+    slack: slackRequests(server.url, o.fake, o.secret),
+    close: async () => {
+      await frontEnd.stop();
+      await server.close();
     },
   };
 }
