@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../db/model-versions.ts';
 import { MlpClassifier } from '../recsys/classifier/mlp-classifier.ts';
 import { OnnxClassifier } from '../recsys/classifier/onnx-classifier.ts';
 import { ContentIndex } from '../recsys/content/content-index.ts';
@@ -187,9 +187,9 @@ async function loadTrained(config: Pick<Config, 'home' | 'databaseUrl' | 'onnxPr
     const genre = await activeModelVersion(db, CONTENT_MODEL_KINDS.genre);
     const content = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
     if (genre === undefined || content === undefined) return undefined;
-    const onnxPath = path.join(genre.path, 'genre.onnx');
+    const onnxPath = path.join(modelFilePath(config.home, genre), 'genre.onnx');
     const onnx = await OnnxClassifier.open(onnxPath, { provider: config.onnxProvider });
-    const index = await ContentIndex.load(content.path);
+    const index = await ContentIndex.load(modelFilePath(config.home, content));
     // The TypeScript figure uses a network of the same shape (the trained weights live inside the ONNX graph);
     // throughput does not depend on the weights' values.
     const f = onnx.inputSize;

@@ -1,4 +1,10 @@
-/** Model versions: files on disk plus a row with params, metrics and data snapshot; one active version per kind. */
+/**
+ * Model versions: files on disk plus a row with params, metrics and data snapshot; one active version per kind.
+ * A row's `path` is relative to the state folder (`models/<kind>/<version>/...`), so a state folder that is moved,
+ * copied or restored elsewhere serves its own files; `modelFilePath` resolves it against the current state folder.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { modelVersions } from './schema.ts';
@@ -15,9 +21,35 @@ export class UnknownModelVersionError extends Error {
   }
 }
 
-/** Records a new (inactive) version; recording the same kind+version again returns the existing row. */
+/** What a row stores for a file under the state folder `home`: its path relative to `home` ('/'-separated). */
+export function storedModelPath(home: string, file: string): string {
+  const rel = path.relative(path.resolve(home), path.resolve(file));
+  // A file outside the state folder (not written by earworm) keeps its absolute path.
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return path.resolve(file);
+  return rel.split(path.sep).join('/');
+}
+
+/**
+ * Where a version's files are now, under the state folder `home`. Relative paths resolve against `home`; an absolute
+ * path written before paths were relative (or under a state folder that has since moved) is re-rooted at its
+ * `models/<kind>/<version>` part under `home`, unless only the path as written exists. Other absolute paths are kept.
+ */
+export function modelFilePath(home: string, row: Pick<ModelVersionRow, 'kind' | 'version' | 'path'>): string {
+  if (!path.isAbsolute(row.path)) return path.resolve(home, row.path);
+  const parts = row.path.split(/[\\/]+/);
+  for (let i = parts.length - 3; i >= 0; i--) {
+    if (parts[i] === 'models' && parts[i + 1] === row.kind && parts[i + 2] === row.version) {
+      const moved = path.join(home, ...parts.slice(i));
+      return existsSync(moved) || !existsSync(row.path) ? moved : row.path;
+    }
+  }
+  return row.path;
+}
+
+/** Records a new (inactive) version whose files are under the state folder `home`; recording the same kind+version again returns the existing row. */
 export async function recordModelVersion(
   db: Db,
+  home: string,
   v: { kind: string; version: string; path: string; checksum?: string; params?: unknown; metrics?: unknown; dataSnapshot?: unknown },
 ): Promise<ModelVersionRow> {
   const inserted = await db.orm
@@ -25,7 +57,7 @@ export async function recordModelVersion(
     .values({
       kind: v.kind,
       version: v.version,
-      path: v.path,
+      path: storedModelPath(home, v.path),
       checksum: v.checksum ?? null,
       params: v.params ?? {},
       metrics: v.metrics ?? {},

@@ -49,7 +49,7 @@ export async function buildContentIndex(db: Db, home: string, log: Logger, versi
   await writeFile(path.join(tmp, 'content-model.json'), JSON.stringify(contentModelToJson(model)));
   await rm(final, { recursive: true, force: true });
   await rename(tmp, final);
-  await recordModelVersion(db, {
+  await recordModelVersion(db, home, {
     kind,
     version,
     path: final,

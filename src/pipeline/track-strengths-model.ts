@@ -8,7 +8,7 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, modelFilePath, recordModelVersion } from '../db/model-versions.ts';
 import { fitTrackStrengthsFromVotes } from './preferences.ts';
 
 /** Model-version kind of the global track strengths. */
@@ -27,12 +27,12 @@ export interface TrackStrengthsSummary {
 
 /** Fits, writes, records and activates a version of the global track strengths (idempotent per version). */
 export async function publishTrackStrengths(db: Db, home: string, version: string): Promise<TrackStrengthsSummary> {
-  const [existing] = await db.rows<{ path: string; metrics: { tracks?: number; votes?: number } }>(
-    sql`select path, metrics from model_versions where kind = ${TRACK_STRENGTHS_KIND} and version = ${version}`,
+  const [existing] = await db.rows<{ kind: string; version: string; path: string; metrics: { tracks?: number; votes?: number } }>(
+    sql`select kind, version, path, metrics from model_versions where kind = ${TRACK_STRENGTHS_KIND} and version = ${version}`,
   );
   if (existing !== undefined) {
     await activateModelVersion(db, TRACK_STRENGTHS_KIND, version);
-    return { version, tracks: Number(existing.metrics.tracks ?? 0), votes: Number(existing.metrics.votes ?? 0), path: existing.path };
+    return { version, tracks: Number(existing.metrics.tracks ?? 0), votes: Number(existing.metrics.votes ?? 0), path: modelFilePath(home, existing) };
   }
   const strengths = await fitTrackStrengthsFromVotes(db);
   const [count] = await db.rows<{ n: number }>(sql`select count(*)::int as n from votes where choice in ('a', 'b')`);
@@ -50,7 +50,7 @@ export async function publishTrackStrengths(db: Db, home: string, version: strin
     await fh.close();
   }
   await rename(tmp, file);
-  await recordModelVersion(db, {
+  await recordModelVersion(db, home, {
     kind: TRACK_STRENGTHS_KIND,
     version,
     path: file,

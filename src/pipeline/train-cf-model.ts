@@ -105,7 +105,7 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
   const weights = { ials: blend.weights[0]!, rp3beta: blend.weights[1]!, itemknn: blend.weights[2]! };
   const validation = { task: 'C' as const, users: val.users.length, ndcg20: valReport.ndcg, recall20: valReport.recall };
   const fusion = { method: useLearned ? ('learned' as const) : ('z' as const), learnedCrossFittedNdcg20: learned.ndcg };
-  await recordModelVersion(db, {
+  await recordModelVersion(db, home, {
     kind: TRACK_MODEL_KIND,
     version,
     path: saved.path,

@@ -222,7 +222,7 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
     await rename(s.dir, s.final);
   }
   for (const s of staged) {
-    const row = await recordModelVersion(db, {
+    const row = await recordModelVersion(db, config.home, {
       kind: s.kind,
       version,
       path: s.final,

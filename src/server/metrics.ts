@@ -29,6 +29,7 @@ export class Metrics implements ToolObserver {
   private readonly jobSeconds: Histogram<'queue' | 'name' | 'outcome'>;
   private readonly llmSeconds: Histogram<'outcome'>;
   private readonly llmErrors: Counter<'code'>;
+  #modelStatus: () => { readonly unloadable?: string | undefined } | undefined = () => undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -85,7 +86,22 @@ export class Metrics implements ToolObserver {
         this.set({ event: 'error' }, s.errors);
       },
     });
+    // 1 while the active chat model's files are missing or corrupt (the popularity floor serves; /readyz fails).
+    const modelStatus = () => this.#modelStatus();
+    new Gauge({
+      name: 'earworm_model_unloadable',
+      help: '1 while the active chat model version cannot be loaded (missing or corrupt files) and the popularity floor serves',
+      registers,
+      collect() {
+        this.set(modelStatus()?.unloadable !== undefined ? 1 : 0);
+      },
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'earworm_' });
+  }
+
+  /** Where `earworm_model_unloadable` reads the serving model's state from (the runtime's model status). */
+  followModel(status: () => { readonly unloadable?: string | undefined } | undefined): void {
+    this.#modelStatus = status;
   }
 
   /** One finished HTTP request; `route` is the route pattern (`/mcp`, `/web/*`) or `unmatched`, never the raw path. */

@@ -119,9 +119,14 @@ export interface ModelStatus {
   readonly source: 'model' | 'popularity-fallback';
   readonly version: string | undefined;
   readonly problem?: { readonly message: string } | undefined;
+  /** The active version that could not be loaded (missing or corrupt files), if that is why the floor serves. */
+  readonly unloadable?: string | undefined;
 }
 
-/** The serving model is loaded: `ok` with its version, `degraded` on the popularity floor, `fail` when none is. */
+/**
+ * The serving model is loaded: `ok` with its version, `degraded` on the popularity floor when no version is active
+ * yet, `fail` when none is loaded or when the active version's files are missing or corrupt (say which and why).
+ */
 export function modelsCheck(status: () => ModelStatus | undefined): ReadinessCheck {
   return {
     name: 'models',
@@ -130,6 +135,12 @@ export function modelsCheck(status: () => ModelStatus | undefined): ReadinessChe
       const s = status();
       if (s === undefined) return Promise.resolve({ status: 'fail', detail: 'the recommender is not loaded yet' });
       if (s.source === 'model') return Promise.resolve({ status: 'ok', detail: `version ${s.version ?? '?'}` });
+      if (s.unloadable !== undefined) {
+        return Promise.resolve({
+          status: 'fail',
+          detail: `the active model version ${s.unloadable} cannot be loaded (${s.problem?.message ?? 'unknown problem'}); serving the popularity floor meanwhile. Restore the state folder's models/ or retrain with \`earworm train\``,
+        });
+      }
       return Promise.resolve({ status: 'degraded', detail: `popularity floor: ${s.problem?.message ?? 'no model version is active'}` });
     },
   };

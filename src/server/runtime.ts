@@ -169,6 +169,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: (reason) => lifecycle.shutdown(reason),
     };
     runtime.readiness.push(databaseCheck(db), modelsCheck(() => runtime.modelStatus()));
+    metrics.followModel(() => runtime.modelStatus());
     if (config.redisUrl !== undefined) runtime.readiness.push(redisCheck(config.redisUrl));
     if (config.llm !== undefined) runtime.readiness.push(llmCheck(config.llm));
     return runtime;

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, listModelVersions, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
+import { activateModelVersion, listModelVersions, modelFilePath, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
 import { TRACK_MODEL_KIND } from '../pipeline/train-cf-model.ts';
 import { ModelFileCorruptError, ModelFileMissingError } from '../recsys/errors.ts';
 import { ModelStore } from '../recsys/model-store.ts';
@@ -34,21 +34,25 @@ export async function modelVersionsByKind(db: Db, kind?: string): Promise<Map<st
   return out;
 }
 
-/** Checks that a version's files exist and match their checksum; throws ModelFileMissingError / ModelFileCorruptError. */
-export async function verifyModelVersion(row: ModelVersionRow): Promise<void> {
+/**
+ * Checks that a version's files (under the state folder `home`) exist and match their checksum; throws
+ * ModelFileMissingError / ModelFileCorruptError.
+ */
+export async function verifyModelVersion(row: ModelVersionRow, home: string): Promise<void> {
+  const file = modelFilePath(home, row);
   if (row.kind === TRACK_MODEL_KIND) {
-    await new ModelStore(path.dirname(path.dirname(path.dirname(row.path)))).loadFile(row.path, row.checksum ?? undefined);
+    await new ModelStore(path.dirname(path.dirname(path.dirname(file)))).loadFile(file, row.checksum ?? undefined);
     return;
   }
   let info;
   try {
-    info = await stat(row.path);
+    info = await stat(file);
   } catch (err) {
-    throw new ModelFileMissingError(row.path, { cause: err });
+    throw new ModelFileMissingError(file, { cause: err });
   }
   if (info.isFile() && row.checksum !== null) {
-    const digest = createHash('sha256').update(await readFile(row.path)).digest('hex');
-    if (digest !== row.checksum) throw new ModelFileCorruptError(row.path, `checksum ${digest} differs from the recorded ${row.checksum}`);
+    const digest = createHash('sha256').update(await readFile(file)).digest('hex');
+    if (digest !== row.checksum) throw new ModelFileCorruptError(file, `checksum ${digest} differs from the recorded ${row.checksum}`);
   }
 }
 
@@ -59,8 +63,8 @@ export interface RollbackResult {
   readonly to: string;
 }
 
-/** Activates the version before the active one, or `to`; the target's files are verified first. */
-export async function rollbackModel(db: Db, kind: string, to?: string): Promise<RollbackResult> {
+/** Activates the version before the active one, or `to`; the target's files (under the state folder `home`) are verified first. */
+export async function rollbackModel(db: Db, home: string, kind: string, to?: string): Promise<RollbackResult> {
   const versions = await listModelVersions(db, kind);
   const active = versions.find((v) => v.active);
   let target: ModelVersionRow | undefined;
@@ -71,7 +75,7 @@ export async function rollbackModel(db: Db, kind: string, to?: string): Promise<
     target = active === undefined ? undefined : versions.find((v) => v.id < active.id);
     if (target === undefined) throw new NoEarlierVersionError(kind, active?.version);
   }
-  await verifyModelVersion(target);
+  await verifyModelVersion(target, home);
   await activateModelVersion(db, kind, target.version);
   return { kind, from: active?.version, to: target.version };
 }

@@ -1,12 +1,13 @@
 /**
- * The chat recommender as serving sees it: the active model version loaded at start, with catalogue track ids in
- * and out. When no version is active, or its files are missing or corrupt, it serves the popularity floor over the
- * stored interactions and says why, instead of failing.
+ * The chat recommender as serving sees it: the active model version loaded at start (its files under the current
+ * state folder), with catalogue track ids in and out. When no version is active, or its files are missing or corrupt,
+ * it serves the popularity floor over the stored interactions and says why; an active version that cannot be loaded
+ * is named in `unloadable`, which readiness reports as a failure (a broken model is not a quiet downgrade).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../db/model-versions.ts';
 import { TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../pipeline/train-cf-model.ts';
 import { loadTrackInteractions } from '../pipeline/track-interactions.ts';
 import { ModelFileCorruptError, ModelFileMissingError, RecsysError } from '../recsys/errors.ts';
@@ -32,6 +33,8 @@ export class TrackModel {
     readonly source: 'model' | 'popularity-fallback',
     readonly version: string | undefined,
     readonly problem: RecsysError | undefined,
+    /** The active version whose files could not be loaded (so the floor serves instead of it); undefined otherwise. */
+    readonly unloadable?: string,
   ) {
     this.#indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   }
@@ -74,23 +77,24 @@ export async function loadTrackModel(db: Db, home: string): Promise<TrackModel> 
   const active = await activeModelVersion(db, TRACK_MODEL_KIND);
   if (active !== undefined) {
     try {
+      const file = modelFilePath(home, active);
       const store = ModelStore.underHome(home);
-      const recommender = await store.loadFile(active.path, active.checksum ?? undefined);
-      const ids = await readTrackIds(path.join(path.dirname(active.path), TRACK_IDS_FILE), recommender.itemCount);
+      const recommender = await store.loadFile(file, active.checksum ?? undefined);
+      const ids = await readTrackIds(path.join(path.dirname(file), TRACK_IDS_FILE), recommender.itemCount);
       return new TrackModel(recommender, ids, 'model', active.version, undefined);
     } catch (err) {
       if (!(err instanceof RecsysError)) throw err;
-      return fallback(db, err);
+      return fallback(db, err, active.version);
     }
   }
-  return fallback(db, undefined);
+  return fallback(db, undefined, undefined);
 }
 
-async function fallback(db: Db, problem: RecsysError | undefined): Promise<TrackModel> {
+async function fallback(db: Db, problem: RecsysError | undefined, unloadable: string | undefined): Promise<TrackModel> {
   const pairs = await loadTrackInteractions(db);
   const popularity = new PopularityRecommender();
   popularity.fit(pairsToMatrix(pairs));
-  return new TrackModel(popularity, pairs.trackIds, 'popularity-fallback', undefined, problem);
+  return new TrackModel(popularity, pairs.trackIds, 'popularity-fallback', undefined, problem, unloadable);
 }
 
 async function readTrackIds(file: string, expected: number): Promise<Int32Array> {

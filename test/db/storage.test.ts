@@ -127,9 +127,9 @@ describe.each(DRIVERS)('storage on %s', (driver) => {
 
   describe('model versions', () => {
     it('keeps exactly one active version per kind and switches atomically', async () => {
-      await recordModelVersion(db, { kind: 'als', version: 'v1', path: '/m/1', metrics: { ndcg: 0.3 } });
-      await recordModelVersion(db, { kind: 'als', version: 'v2', path: '/m/2' });
-      await recordModelVersion(db, { kind: 'item-knn', version: 'v1', path: '/k/1' });
+      await recordModelVersion(db, '/state', { kind: 'als', version: 'v1', path: '/m/1', metrics: { ndcg: 0.3 } });
+      await recordModelVersion(db, '/state', { kind: 'als', version: 'v2', path: '/m/2' });
+      await recordModelVersion(db, '/state', { kind: 'item-knn', version: 'v1', path: '/k/1' });
       expect(await activeModelVersion(db, 'als')).toBeUndefined();
       await activateModelVersion(db, 'als', 'v1');
       await activateModelVersion(db, 'item-knn', 'v1');

@@ -47,13 +47,13 @@ describe.each(DRIVERS)('hot model swap (%s)', (driver) => {
     expect(await servedModel()).toBe('hybrid v2');
     expect(h.services.models!.model.version).toBe('v2');
 
-    const back = await rollbackModel(h.db, TRACK_MODEL_KIND);
+    const back = await rollbackModel(h.db, h.home, TRACK_MODEL_KIND);
     expect(back).toEqual({ kind: TRACK_MODEL_KIND, from: 'v2', to: 'v1' });
     expect(await watcher.check()).toBe(true);
     expect(await servedModel()).toBe('hybrid v1');
-    await expect(rollbackModel(h.db, TRACK_MODEL_KIND)).rejects.toThrow(NoEarlierVersionError);
+    await expect(rollbackModel(h.db, h.home, TRACK_MODEL_KIND)).rejects.toThrow(NoEarlierVersionError);
 
-    expect(await rollbackModel(h.db, TRACK_MODEL_KIND, 'v2')).toMatchObject({ from: 'v1', to: 'v2' });
+    expect(await rollbackModel(h.db, h.home, TRACK_MODEL_KIND, 'v2')).toMatchObject({ from: 'v1', to: 'v2' });
     expect(await watcher.check()).toBe(true);
     expect(await servedModel()).toBe('hybrid v2');
   });
@@ -80,7 +80,7 @@ describe.each(DRIVERS)('hot model swap (%s)', (driver) => {
     await fh.write(Buffer.from([bytes[bytes.length >> 1]! ^ 0xff]), 0, 1, bytes.length >> 1);
     await fh.close();
 
-    await expect(rollbackModel(h.db, TRACK_MODEL_KIND, 'v2')).rejects.toThrow(ModelFileCorruptError);
+    await expect(rollbackModel(h.db, h.home, TRACK_MODEL_KIND, 'v2')).rejects.toThrow(ModelFileCorruptError);
     expect((await activeModelVersion(h.db, TRACK_MODEL_KIND))?.version).toBe('v1');
 
     // Activated anyway (by hand, or a broken deploy): the running service refuses it.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { activeModelVersion, recordModelVersion } from '../../src/db/model-versions.ts';
+import { activeModelVersion, modelFilePath, recordModelVersion } from '../../src/db/model-versions.ts';
 import { resolvePerson } from '../../src/db/people.ts';
 import { banditArms, evalRuns, jobRuns } from '../../src/db/schema.ts';
 import { runDriftCheck } from '../../src/pipeline/drift-check.ts';
@@ -168,7 +168,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
 
   it('dashboard: signs in, shows a model version, the experiment, drift and latency, switches and rolls back', async () => {
     const active = (await activeModelVersion(w.h.db, 'hybrid'))!;
-    await recordModelVersion(w.h.db, { kind: 'hybrid', version: 'candidate-2', path: active.path, metrics: { validation: { task: 'C', users: 40, ndcg20: 0.27, recall20: 0.41 } } });
+    await recordModelVersion(w.h.db, w.h.home, { kind: 'hybrid', version: 'candidate-2', path: modelFilePath(w.h.home, active), metrics: { validation: { task: 'C', users: 40, ndcg20: 0.27, recall20: 0.41 } } });
     const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
     await w.h.db.orm.insert(evalRuns).values(
       [0, 7, 14, 21].flatMap((d, i) => [

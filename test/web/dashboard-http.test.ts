@@ -1,6 +1,6 @@
 /** The operator dashboard over HTTP: token gate, login cookie, CSRF, switch and rollback, the sections it shows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeModelVersion, listModelVersions, recordModelVersion } from '../../src/db/model-versions.ts';
+import { activeModelVersion, listModelVersions, modelFilePath, recordModelVersion } from '../../src/db/model-versions.ts';
 import { evalRuns, jobRuns } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createHttpServer, listen } from '../../src/server/http-server.ts';
@@ -19,7 +19,7 @@ describe.each(DRIVERS)('dashboard over HTTP on %s', (driver) => {
     const active = await activeModelVersion(w.h.db, 'hybrid');
     kind = active!.kind;
     current = active!.version;
-    await recordModelVersion(w.h.db, { kind, version: 'candidate-2', path: active!.path, metrics: { validation: { ndcg20: 0.11, recall20: 0.2 } } });
+    await recordModelVersion(w.h.db, w.h.home, { kind, version: 'candidate-2', path: modelFilePath(w.h.home, active!), metrics: { validation: { ndcg20: 0.11, recall20: 0.2 } } });
     await w.h.db.orm.insert(evalRuns).values([
       { dataset: 'tidy', task: 'C', model: 'hybrid', seed: 0, users: 500, metrics: { 'ndcg@20': 0.21, 'recall@20': 0.3 }, createdAt: new Date('2026-01-02T00:00:00Z') },
       { dataset: 'tidy', task: 'C', model: 'hybrid', seed: 0, users: 500, metrics: { 'ndcg@20': 0.24, 'recall@20': 0.33 }, createdAt: new Date('2026-02-02T00:00:00Z') },

@@ -21,7 +21,7 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (values.kind === undefined) throw new UsageError(`--kind is required. ${USAGE}`);
   const db = await openConfiguredDb(config);
   try {
-    const r = await rollbackModel(db, values.kind, values.to);
+    const r = await rollbackModel(db, config.home, values.kind, values.to);
     console.log(`${r.kind}: active version ${r.from ?? '(none)'} -> ${r.to}`);
     return 0;
   } finally {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../../db/model-versions.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
@@ -71,6 +71,8 @@ const CONTENT_COMPONENT_KINDS: ReadonlySet<string> = new Set(['content-profile']
 export interface RankedRecommenderOptions {
   /** The content ANN index for the `content` strategy (default: the active content-vectors version, if it loads; null: none). */
   readonly content?: ContentIndex | null;
+  /** The state folder the active content index's files are under (default: the path as stored, from the working directory). */
+  readonly home?: string;
 }
 
 const AUDIO_RANGES = ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness'] as const;
@@ -125,7 +127,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       const cf = parts.filter((p) => !CONTENT_COMPONENT_KINDS.has(p.name));
       if (cf.length > 0) byStrategy.set('cf', new Ranker(cf, catalog, rankerOptions));
       const content = parts.filter((p) => CONTENT_COMPONENT_KINDS.has(p.name));
-      const index = options.content === undefined ? await activeContentIndex(db) : options.content;
+      const index = options.content === undefined ? await activeContentIndex(db, options.home) : options.content;
       if (index !== null) content.push({ name: 'content', scorer: contentScorer(index, model.trackIds), weight: 1 });
       if (content.length > 0) byStrategy.set('content', new Ranker(content, catalog, rankerOptions));
       const total = parts.reduce((a, p) => a + p.weight, 0);
@@ -252,11 +254,11 @@ export class RankedTrackRecommender implements TrackRecommender {
 }
 
 /** The active content-vectors index, or null when none is active or its files do not load. */
-async function activeContentIndex(db: Db): Promise<ContentIndex | null> {
+async function activeContentIndex(db: Db, home: string | undefined): Promise<ContentIndex | null> {
   const row = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
   if (row === undefined) return null;
   try {
-    return await ContentIndex.load(path.resolve(row.path));
+    return await ContentIndex.load(home === undefined ? path.resolve(row.path) : modelFilePath(home, row));
   } catch {
     // A missing or corrupt content index only takes the `content` strategy away; the other strategies still serve.
     return null;

@@ -94,12 +94,14 @@ export class ServingModels {
   /** Loads the active models (or uses `deps.model`). */
   static async create(deps: ServingModelDeps): Promise<ServingModels> {
     const model = deps.model ?? (await loadTrackModel(deps.db, deps.home));
-    if (model.problem !== undefined) deps.logger.warn({ err: model.problem }, 'serving the popularity floor');
+    if (model.unloadable !== undefined) {
+      deps.logger.error({ err: model.problem, version: model.unloadable }, 'the active chat model cannot be loaded; serving the popularity floor and reporting not ready');
+    } else if (model.problem !== undefined) deps.logger.warn({ err: model.problem }, 'serving the popularity floor');
     return new ServingModels(deps, await ServingModels.build(deps, model));
   }
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
-    const recommender = await RankedTrackRecommender.create(deps.db, model);
+    const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home });
     const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random, deps.personalPrior);
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }

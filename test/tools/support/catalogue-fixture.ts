@@ -95,7 +95,7 @@ export async function seedCatalogue(db: Db): Promise<Fixture> {
     ['genre', 'genre-classifier', GENRES, (s: Spec) => s.genre],
     ['mood', 'mood-classifier', MOODS, (s: Spec) => s.mood],
   ] as const) {
-    const row = await recordModelVersion(db, { kind, version: 'fixture', path: `/nonexistent/${task}`, params: { classes: [...classes] } });
+    const row = await recordModelVersion(db, '/nonexistent', { kind, version: 'fixture', path: `/nonexistent/${task}`, params: { classes: [...classes] } });
     await db.orm.insert(trackPredictions).values(
       specs.map((s, i) => {
         const label = pick(s) as string;
