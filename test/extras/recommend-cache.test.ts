@@ -10,20 +10,26 @@ import { contextFor, type ToolServices } from '../../src/tools/tool-context.ts';
 import type { TrackRecommender } from '../../src/tools/track-recommender.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';
+import { NO_TEST_REDIS, skippedSuite, TEST_REDIS_URL } from '../support/test-services.ts';
 
-/** CI's Redis, else the dev Redis on db 8. */
-const REDIS_URL = process.env.EARWORM_TEST_REDIS_URL || 'redis://127.0.0.1:56379/8';
 const PREFIX = `earworm:test:${randomBytes(4).toString('hex')}:`;
 
 /** `scope` keeps the databases of one run apart: person ids repeat across them, so they need their own key space (as deployments sharing a Redis do). */
 type Backend = { name: string; open: (scope?: string) => RecommendCache };
+function redisBackend(url: string): Backend {
+  return { name: 'redis', open: (scope = 'unit') => RedisRecommendCache.connect(url, { prefix: `${PREFIX}${scope}:`, ttlSeconds: 60 }) };
+}
+
+/** The in-memory cache always; the Redis one on the Redis CI provides (EARWORM_TEST_REDIS_URL), skipped without it. */
 const BACKENDS: Backend[] = [
   { name: 'memory', open: () => new LruRecommendCache() },
-  { name: 'redis', open: (scope = 'unit') => RedisRecommendCache.connect(REDIS_URL, { prefix: `${PREFIX}${scope}:`, ttlSeconds: 60 }) },
+  ...(TEST_REDIS_URL === undefined ? [] : [redisBackend(TEST_REDIS_URL)]),
 ];
+skippedSuite('the recommend cache (redis)', NO_TEST_REDIS);
 
 afterAll(async () => {
-  const r = new Redis(REDIS_URL);
+  if (TEST_REDIS_URL === undefined) return;
+  const r = new Redis(TEST_REDIS_URL);
   const keys = await r.keys(`${PREFIX}*`);
   if (keys.length > 0) await r.del(...keys);
   await r.quit();

@@ -10,7 +10,9 @@ import { recentJobRuns } from '../../src/jobs/job-runs.ts';
 import type { JobContext, JobProcessors } from '../../src/jobs/job-types.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
 import { BACKENDS, createExecutionLog, executionsByKey, logExecution, openRig, waitForRun, type JobRig } from './support/backends.ts';
+import { NO_TEST_REDIS, skippedSuite } from '../support/test-services.ts';
 
+skippedSuite('job queue on BullMQ (redis)', NO_TEST_REDIS);
 const cases = DRIVERS.flatMap((driver) => BACKENDS.map((backend) => ({ driver, backend })));
 
 describe.each(cases)('job queue on $backend / $driver', ({ driver, backend }) => {

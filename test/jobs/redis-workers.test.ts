@@ -16,6 +16,7 @@ import type { JobProcessors } from '../../src/jobs/job-types.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
 import { createExecutionLog, dropPrefix, executionsByKey, logExecution, openRig, TEST_REDIS_URL, testPrefix, waitForRun, type JobRig } from './support/backends.ts';
 import { sql } from 'drizzle-orm';
+import { NO_TEST_REDIS, skippedSuite } from '../support/test-services.ts';
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -62,6 +63,7 @@ describe('an unreachable Redis', () => {
   });
 });
 
+skippedSuite('two workers on one Redis', NO_TEST_REDIS);
 const redisCases = TEST_REDIS_URL === undefined ? [] : DRIVERS;
 
 describe.each(redisCases)('two workers on one Redis (%s)', (driver) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { activeModelVersion } from '../../src/db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../../src/db/model-versions.ts';
 import { interactions, playlists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { NoInteractionsError, TRACK_IDS_FILE, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
@@ -93,7 +93,7 @@ describe.each(DRIVERS)('chat recommender training and serving on %s', (driver) =
   it('falls back to popularity, with the reason, when the active files are corrupt or missing', async () => {
     const active = await activeModelVersion(db, 'hybrid');
     expect(active).toBeDefined();
-    await truncate(active!.path, 100);
+    await truncate(modelFilePath(home, active!), 100);
     const corrupt = await loadTrackModel(db, home);
     expect(corrupt.source).toBe('popularity-fallback');
     expect(corrupt.problem?.code).toBe('MODEL_FILE_CORRUPT');
@@ -101,7 +101,7 @@ describe.each(DRIVERS)('chat recommender training and serving on %s', (driver) =
 
     await trainCfModel(db, home, silentLogger, { version: 'v2', ials: { factors: 8, iterations: 5 } });
     expect((await loadTrackModel(db, home)).version).toBe('v2');
-    await unlink(path.join(path.dirname((await activeModelVersion(db, 'hybrid'))!.path), TRACK_IDS_FILE));
+    await unlink(path.join(path.dirname(modelFilePath(home, (await activeModelVersion(db, 'hybrid'))!)), TRACK_IDS_FILE));
     const missing = await loadTrackModel(db, home);
     expect(missing.source).toBe('popularity-fallback');
     expect(missing.problem?.code).toBe('MODEL_FILE_MISSING');

@@ -12,6 +12,7 @@ import { observeJobEvents } from '../../src/server/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { DRIVERS } from '../support/db.ts';
 import { startRedis, type LocalRedis } from '../support/local-servers.ts';
+import { HAS_REDIS_SERVER, NO_REDIS_SERVER } from '../support/test-services.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../load/support/fake-openai.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 
@@ -31,12 +32,16 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return found ? total : Number.NaN;
 }
 
+/** Without redis-server the runtime runs without REDIS_URL, and the Redis checks are reported as skipped. */
+const itWithRedis = it.skipIf(!HAS_REDIS_SERVER);
+const redisNote = NO_REDIS_SERVER === undefined ? '' : ` [skipped: ${NO_REDIS_SERVER}]`;
+
 describe.each(DRIVERS)('runtime on %s', (driver) => {
   let h: Harness;
   let rt: Runtime;
   let running: RunningServer;
   let llm: FakeOpenAi;
-  let redis: LocalRedis;
+  let redis: LocalRedis | undefined;
   const scrape = async () => {
     const res = await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
     expect(res.status).toBe(200);
@@ -45,8 +50,8 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
   beforeAll(async () => {
     h = await openHarness(driver);
     llm = await startFakeOpenAi();
-    redis = await startRedis();
-    const config = loadConfig({ EARWORM_HOME: h.home, MCP_TOKEN, DASHBOARD_TOKEN, LLM_BASE_URL: llm.baseURL, REDIS_URL: redis.url, LOG_LEVEL: 'silent' });
+    if (HAS_REDIS_SERVER) redis = await startRedis();
+    const config = loadConfig({ EARWORM_HOME: h.home, MCP_TOKEN, DASHBOARD_TOKEN, LLM_BASE_URL: llm.baseURL, ...(redis !== undefined ? { REDIS_URL: redis.url } : {}), LOG_LEVEL: 'silent' });
     let seed = 1;
     rt = await createRuntime({ config, db: h.db, logger: silentLogger, random: () => new SeededRandom(seed++), llmClient: { maxRetries: 0, timeoutMs: 5000 }, drainMs: 1000 });
     running = await rt.serve([], { port: 0, host: '127.0.0.1' });
@@ -58,7 +63,7 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
     await h?.close();
   });
 
-  it('is ready when the database, Redis and the models are, and lists each check', async () => {
+  it('is ready when the database, Redis (when configured) and the models are, and lists each check', async () => {
     const res = await fetch(`${running.url}/readyz`);
     const body = (await res.json()) as { status: string; checks: Record<string, { status: string; required: boolean; detail?: string }> };
     expect(res.status).toBe(200);
@@ -66,11 +71,13 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
     expect(body.checks.database).toMatchObject({ status: 'ok', required: true, detail: driver });
     expect(body.checks.models).toMatchObject({ status: 'ok', required: true });
     expect(body.checks.models!.detail).toMatch(/^version /);
-    expect(body.checks.redis).toMatchObject({ status: 'ok', required: true });
+    if (redis !== undefined) expect(body.checks.redis).toMatchObject({ status: 'ok', required: true });
+    else expect(body.checks.redis).toBeUndefined();
     expect(body.checks.llm).toMatchObject({ status: 'ok', required: false, detail: 'openai/gpt-oss-20b' });
   });
 
-  it('is not ready (503) while Redis is down, says which and why, and ready again when it is back', async () => {
+  itWithRedis(`is not ready (503) while Redis is down, says which and why, and ready again when it is back${redisNote}`, async () => {
+    if (redis === undefined) throw new Error('no redis-server');
     await redis.stop();
     const down = await fetch(`${running.url}/readyz`);
     const body = (await down.json()) as { status: string; checks: Record<string, { status: string; detail?: string }> };

@@ -6,7 +6,7 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activateModelVersion, activeModelVersion, listModelVersions } from '../../src/db/model-versions.ts';
+import { activateModelVersion, activeModelVersion, listModelVersions, modelFilePath } from '../../src/db/model-versions.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { ModelFileCorruptError } from '../../src/recsys/errors.ts';
@@ -75,8 +75,8 @@ describe.each(DRIVERS)('hot model swap (%s)', (driver) => {
     await activateModelVersion(h.db, TRACK_MODEL_KIND, 'v1');
     const v2 = (await listModelVersions(h.db, TRACK_MODEL_KIND)).find((v) => v.version === 'v2')!;
     // Flip one byte in the middle of v2's model file.
-    const bytes = await readFile(v2.path);
-    const fh = await open(v2.path, 'r+');
+    const bytes = await readFile(modelFilePath(h.home, v2));
+    const fh = await open(modelFilePath(h.home, v2), 'r+');
     await fh.write(Buffer.from([bytes[bytes.length >> 1]! ^ 0xff]), 0, 1, bytes.length >> 1);
     await fh.close();
 
@@ -90,7 +90,7 @@ describe.each(DRIVERS)('hot model swap (%s)', (driver) => {
     expect(await servedModel()).toBe('hybrid v1');
 
     // A version whose track-id map is missing is refused the same way.
-    await writeFile(path.join(path.dirname(v2.path), 'track-ids.json'), 'not json');
+    await writeFile(path.join(path.dirname(modelFilePath(h.home, v2)), 'track-ids.json'), 'not json');
     await expect(h.services.models!.reload()).resolves.toMatchObject({ status: 'refused', kept: 'v1' });
     expect(await servedModel()).toBe('hybrid v1');
   });

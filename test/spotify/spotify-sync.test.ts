@@ -14,7 +14,9 @@ import { BACKENDS, openRig, waitForRun, type JobRig } from '../jobs/support/back
 import { DRIVERS } from '../support/db.ts';
 import { valueOf } from '../tools/support/tool-harness.ts';
 import { countFor, openSpotifyWorld, type SpotifyWorld } from './support/spotify-world.ts';
+import { NO_TEST_REDIS, skippedSuite } from '../support/test-services.ts';
 
+skippedSuite('spotify-sync job on the BullMQ (redis) queue', NO_TEST_REDIS);
 const CASES = DRIVERS.flatMap((driver) => BACKENDS.map((backend) => [driver, backend] as const));
 
 type Rec = { track: { id: number } };

@@ -42,6 +42,12 @@ export default async function setup(project: TestProject) {
   } else {
     project.provide('postgresTemplate', null);
   }
+  // Say once what this run covers: a fresh clone has no Redis or Postgres, and their tests are skipped, not failed.
+  const skipped = [
+    ...(url === undefined || url === '' ? ['Postgres (set EARWORM_TEST_DATABASE_URL to run every database test on Postgres too; PGlite runs them now)'] : []),
+    ...(!process.env.EARWORM_TEST_REDIS_URL ? ['Redis (set EARWORM_TEST_REDIS_URL to run the BullMQ and Redis cache tests)'] : []),
+  ];
+  if (skipped.length > 0) console.log(`earworm tests: skipping what needs ${skipped.join('; and ')}. .ci/run provides both.`);
 
   return async () => {
     await rm(dir, { recursive: true, force: true });

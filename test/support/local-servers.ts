@@ -25,24 +25,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on the port (or rejects after `timeoutMs`). */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A redis-server of the test's own, which can be stopped and started again on the same port. */
 export interface LocalRedis {
   readonly url: string;
@@ -51,18 +33,37 @@ export interface LocalRedis {
   start(): Promise<void>;
 }
 
-/** Starts `redis-server` (no persistence) on a free loopback port. */
+/**
+ * Starts `redis-server` (no persistence) on a free loopback port. It is ready when it logs "Ready to accept
+ * connections" (no fixed deadline: a busy machine only makes it later); it fails at once when the server exits first
+ * or cannot be started (say, redis-server is not installed: see HAS_REDIS_SERVER in test-services.ts).
+ */
 export async function startRedis(): Promise<LocalRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitForPort(port);
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const onData = (chunk: Buffer) => {
+        seen = (seen + chunk.toString('utf8')).slice(-4096);
+        if (seen.includes('Ready to accept connections')) {
+          c.stdout!.off('data', onData);
+          c.stdout!.resume();
+          resolve();
+        }
+      };
+      c.stdout!.on('data', onData);
+      c.stderr!.resume();
+      c.once('error', (err) => reject(new Error(`redis-server could not be started: ${err.message}`, { cause: err })));
+      c.once('exit', (code, signal) => reject(new Error(`redis-server exited before it was ready (code ${String(code)}, signal ${String(signal)}): ${seen.trim().split('\n').slice(-3).join(' | ')}`)));
+    });
   };
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (c === undefined || c.exitCode !== null) return;
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     c.kill('SIGKILL');
     await exited;

@@ -13,11 +13,12 @@ import { JobEvents } from '../../../src/jobs/job-events.ts';
 import type { JobQueue } from '../../../src/jobs/job-queue.ts';
 import { findJobRun, type JobRunRow } from '../../../src/jobs/job-runs.ts';
 import type { JobProcessors, QueueName } from '../../../src/jobs/job-types.ts';
+import { TEST_REDIS_URL as TEST_REDIS } from '../../support/test-services.ts';
 
 export type Backend = 'in-process' | 'redis';
 
 /** The Redis of this run, if any. */
-export const TEST_REDIS_URL: string | undefined = process.env.EARWORM_TEST_REDIS_URL || undefined;
+export const TEST_REDIS_URL: string | undefined = TEST_REDIS;
 
 /** Backends this run covers. */
 export const BACKENDS: Backend[] = TEST_REDIS_URL === undefined ? ['in-process'] : ['in-process', 'redis'];
