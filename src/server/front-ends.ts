@@ -24,6 +24,7 @@ import type { ShutdownPhase } from './lifecycle.ts';
 import { DbRequestLog } from '../tools/services/db-request-log.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
+import type { webApi } from '@slack/bolt';
 
 /** What a front end adds to the running service. */
 export interface FrontEnd {
@@ -43,8 +44,16 @@ export type FrontEndSlot =
   | { readonly name: string; readonly on: true; readonly frontEnd: FrontEnd }
   | { readonly name: string; readonly on: false; readonly why: string };
 
+/** Where the front ends reach their platforms (local fakes in tests); the platforms' own hosts by default. */
+export interface PlatformEndpoints {
+  /** Slack Web API client options (`slackApiUrl`, retries). */
+  readonly slack?: webApi.WebClientOptions;
+  /** Discord REST base URL of the interactions endpoint's follow-ups (`https://discord.com/api` by default). */
+  readonly discordApi?: string;
+}
+
 /** The configured front ends, in banner order. */
-export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> {
+export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoints = {}): Promise<FrontEndSlot[]> {
   const { config } = rt;
   const slots: FrontEndSlot[] = [];
 
@@ -127,7 +136,7 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
       name: 'discord',
       on: true,
       frontEnd: {
-        routes: publicKey !== undefined ? [discordInteractionsRoute({ publicKey, bot, logger: log })] : [],
+        routes: publicKey !== undefined ? [discordInteractionsRoute({ publicKey, bot, logger: log, ...(endpoints.discordApi !== undefined ? { rest: { api: endpoints.discordApi } } : {}) })] : [],
         ...(token !== undefined
           ? {
               start: async () => {
@@ -152,7 +161,7 @@ export async function configuredFrontEnds(rt: Runtime): Promise<FrontEndSlot[]> 
 
   // Slack: HTTP events at /slack/events with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN.
   if (config.slack.botToken !== undefined) {
-    const slack = createSlackFrontEnd({ desk: rt.desk, db: rt.db, logger: rt.logger.child({ component: 'slack' }), slack: config.slack, publicUrl: config.publicUrl, chartPng });
+    const slack = createSlackFrontEnd({ desk: rt.desk, db: rt.db, logger: rt.logger.child({ component: 'slack' }), slack: config.slack, publicUrl: config.publicUrl, chartPng, ...(endpoints.slack !== undefined ? { clientOptions: endpoints.slack } : {}) });
     slots.push({
       name: 'slack',
       on: true,

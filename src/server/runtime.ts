@@ -16,7 +16,7 @@ import { mcpHttpRoute } from '../mcp/mcp-front-end.ts';
 import type { McpHttpRoute } from '../mcp/mcp-http.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
-import { spotifyDeps } from '../spotify/spotify-service.ts';
+import { spotifyDeps, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import { RedisRecommendCache } from '../tools/services/redis-recommend-cache.ts';
 import { createToolServices, type ToolServices } from '../tools/tool-context.ts';
 import { createHttpServer, drainServer, listen, type Route, type RunningServer } from './http-server.ts';
@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   readonly drainMs?: number;
   /** Bearer token of `/metrics` [config.dashboardToken: the operator's token; open when unset]. */
   readonly metricsToken?: string;
+  /** Spotify hosts and policies (a local fake in tests) [Spotify's own hosts]. */
+  readonly spotify?: SpotifyServiceOverrides;
   /** Per-step shutdown timeout [15,000 ms]. */
   readonly stepTimeoutMs?: number;
 }
@@ -98,7 +100,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       home: config.home,
       logger,
       model,
-      ...spotifyDeps(config),
+      ...withSpotifyOverrides(spotifyDeps(config), options.spotify),
       ...(recommendCache !== undefined ? { recommendCache } : {}),
       ...(options.random !== undefined ? { random: options.random } : {}),
     });
@@ -177,4 +179,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     await lifecycle.shutdown('start failed');
     throw err;
   }
+}
+
+function withSpotifyOverrides(deps: { spotify?: SpotifySettings }, overrides: SpotifyServiceOverrides | undefined): { spotify?: SpotifySettings & SpotifyServiceOverrides } {
+  return deps.spotify === undefined || overrides === undefined ? deps : { spotify: { ...deps.spotify, ...overrides } };
 }
