@@ -18,6 +18,8 @@ import { DASHBOARD_TOKEN, MCP_TOKEN, openHostileService, SLACK_SECRET, type Host
 
 const PER_SURFACE = 1_000;
 const CONCURRENCY = 8;
+/** A request not answered in this long is counted as hung (answers normally take milliseconds to a few seconds). */
+const HUNG_MS = 60_000;
 const SURFACES = ['slack', 'discord', 'mcp', 'web', 'dashboard', 'spotify'] as const;
 type Surface = (typeof SURFACES)[number];
 
@@ -28,8 +30,10 @@ interface Tally {
   s3xx: number;
   s4xx: number;
   s5xx: number;
-  /** Requests that got no HTTP answer (connection reset or closed). */
+  /** Requests whose connection was closed without an answer (a body refused unread). */
   noAnswer: number;
+  /** Requests never answered at all (HUNG_MS without a response): failures. */
+  hung: number;
   crashes: number;
   wronglyAccepted: number;
   crossPerson: number;
@@ -37,7 +41,7 @@ interface Tally {
   failures: string[];
 }
 
-const tallies = new Map<Surface, Tally>(SURFACES.map((s) => [s, { inputs: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, noAnswer: 0, crashes: 0, wronglyAccepted: 0, crossPerson: 0, failures: [] }]));
+const tallies = new Map<Surface, Tally>(SURFACES.map((s) => [s, { inputs: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, noAnswer: 0, hung: 0, crashes: 0, wronglyAccepted: 0, crossPerson: 0, failures: [] }]));
 let current: Surface = 'slack';
 
 function fail(surface: Surface, kind: 'crashes' | 's5xx' | 'wronglyAccepted' | 'crossPerson', what: string): void {
@@ -49,6 +53,12 @@ function fail(surface: Surface, kind: 'crashes' | 's5xx' | 'wronglyAccepted' | '
 /** The text with what a Cookie header cannot carry (controls, `;`) removed. */
 function cookieSafe(text: string): string {
   return [...text].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) < 0x7f && c !== ';').join('');
+}
+
+/** One surface's counts. */
+function line(name: Surface): string {
+  const t = tallies.get(name)!;
+  return `${name}: inputs ${t.inputs}, 4xx ${t.s4xx}, 2xx ${t.s2xx}, 3xx ${t.s3xx}, no answer ${t.noAnswer}, hung ${t.hung}, crashes ${t.crashes}, 5xx ${t.s5xx}, wrongly accepted ${t.wronglyAccepted}, cross-person ${t.crossPerson}`;
 }
 
 /** Short printable description of an input (for failure messages). */
@@ -73,11 +83,14 @@ async function send(surface: Surface, label: string, url: string, init: RequestI
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { redirect: 'manual', ...init });
+    res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(HUNG_MS), ...init });
     text = await res.text();
-  } catch {
-    // The server may close the connection of a body it refuses to read (too large): no answer, not a 5xx.
-    t.noAnswer += 1;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'TimeoutError') {
+      // A request the service never answers (its handler threw where nothing awaits it): a failure, named.
+      t.hung += 1;
+      if (t.failures.length < 12) t.failures.push(`hung: ${label}: no answer in ${HUNG_MS / 1000} s | input ${show(init.body ?? url)}`);
+    } else t.noAnswer += 1; // the server may close the connection of a body it refuses to read (too large)
     return { status: 0, text: '', headers: undefined };
   }
   const s = res.status;
@@ -91,11 +104,14 @@ async function send(surface: Surface, label: string, url: string, init: RequestI
   return { status: s, text, headers: res.headers };
 }
 
-/** Runs `n` generated inputs `make(i)` with a few in flight at a time. */
-async function pool(n: number, make: (i: number) => Promise<unknown>): Promise<void> {
+/**
+ * Runs `n` generated inputs `make(i)` with `width` in flight at a time (wider where the service holds requests on a
+ * timer rather than the CPU: Bolt answers a request no listener acknowledges after its 3 s timeout).
+ */
+async function pool(n: number, make: (i: number) => Promise<unknown>, width = CONCURRENCY): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: width }, async () => {
       for (let i = next++; i < n; i = next++) await make(i);
     }),
   );
@@ -118,6 +134,7 @@ describe('hostile inputs against the wired service', () => {
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
     s = await openHostileService();
+    process.stdout.write(`hostile: service up at ${s.url}\n`);
     count = async (query) => Number((await s.h.db.rows<{ n: number }>(query))[0]?.n ?? 0);
   });
   afterAll(async () => {
@@ -126,10 +143,11 @@ describe('hostile inputs against the wired service', () => {
     await s?.close();
   });
 
-  /** The process still serves: /healthz answers. */
+  /** The process still serves: /healthz answers. Prints the surface's counts (progress in the CI log). */
   async function alive(surface: Surface): Promise<void> {
     const ok = await fetch(`${s.url}/healthz`).then((r) => r.status === 200, () => false);
     if (!ok) fail(surface, 'crashes', 'the service stopped answering /healthz');
+    process.stdout.write(`hostile ${line(surface)}\n`);
   }
 
   const people = () => count(sql`select count(*)::int as n from people`);
@@ -166,6 +184,7 @@ describe('hostile inputs against the wired service', () => {
         : { ...form, ...signed(body.replace('UFORGED', 'UTAMPER')) };
       await send('slack', `forged kind ${kind}`, url, { method: 'POST', headers, body }, 'forged');
     });
+    process.stdout.write(`hostile ${line('slack')} (forged done)\n`);
     // Signed but malformed: a clear 4xx (or a harmless 200), never a 5xx or a crash.
     await pool(400, async (i) => {
       const kind = i % 8;
@@ -179,7 +198,8 @@ describe('hostile inputs against the wired service', () => {
       else if (kind === 5) [body, headers] = [command(`UHOST${i % 4}`, g.text(), `hostile-${i}`), form];
       else body = g.badBody();
       await send('slack', `signed malformed kind ${kind}`, url, { method: 'POST', headers: { ...headers, ...signed(body) }, body });
-    });
+    }, 48);
+    process.stdout.write(`hostile ${line('slack')} (malformed done)\n`);
     // A valid signed command, then the same bytes again and again: acted on once.
     const control = command('UCONTROL', 'something like daft punk', 'control');
     await send('slack', 'control command', url, { method: 'POST', headers: { ...form, ...signed(control) }, body: control });
@@ -475,10 +495,7 @@ describe('hostile inputs against the wired service', () => {
   });
 
   it('summary: >= 1,000 inputs per surface, no crash, no 5xx, nothing forged or replayed acted on, nobody reaches another person', () => {
-    const parts = SURFACES.map((name) => {
-      const t = tallies.get(name)!;
-      return `${name}: inputs ${t.inputs}, 4xx ${t.s4xx}, 2xx ${t.s2xx}, 3xx ${t.s3xx}, no answer ${t.noAnswer}, crashes ${t.crashes}, 5xx ${t.s5xx}, wrongly accepted ${t.wronglyAccepted}, cross-person ${t.crossPerson}`;
-    });
+    const parts = SURFACES.map(line);
     const total = [...tallies.values()].reduce((n, t) => n + t.inputs, 0);
     console.log(`hostile-input suite: ${total} inputs | ${parts.join(' | ')}`);
     const failures = SURFACES.flatMap((name) => tallies.get(name)!.failures.map((f) => `${name} ${f}`));
