@@ -33,7 +33,7 @@ function help(): string {
     '',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Configuration comes from the environment; see README.md.',
+    'Configuration comes from the environment; see docs/configuration.md.',
   ].join('\n');
 }
 

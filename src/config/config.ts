@@ -28,7 +28,7 @@ const port = (fallback: number) =>
     .transform((v) => (v === undefined ? fallback : Number(v)))
     .refine((v) => Number.isInteger(v) && v > 0 && v < 65536, { message: 'must be a port number from 1 to 65535' });
 
-/** Every environment variable Earworm reads, with its default; the README documents the same list. */
+/** Every environment variable Earworm reads, with its default; docs/configuration.md documents the same list. */
 const envSchema = z.object({
   EARWORM_HOME: optionalText,
   EARWORM_DATA_DIR: optionalText,
