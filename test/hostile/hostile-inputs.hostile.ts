@@ -37,17 +37,20 @@ interface Tally {
   crashes: number;
   wronglyAccepted: number;
   crossPerson: number;
-  /** The first failures, each with the input that caused it. */
-  failures: string[];
+  /** Failures by kind and request label: how many, and the first input that caused one. */
+  failures: Map<string, { count: number; first: string }>;
 }
 
-const tallies = new Map<Surface, Tally>(SURFACES.map((s) => [s, { inputs: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, noAnswer: 0, hung: 0, crashes: 0, wronglyAccepted: 0, crossPerson: 0, failures: [] }]));
+const tallies = new Map<Surface, Tally>(SURFACES.map((s) => [s, { inputs: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, noAnswer: 0, hung: 0, crashes: 0, wronglyAccepted: 0, crossPerson: 0, failures: new Map() }]));
 let current: Surface = 'slack';
 
-function fail(surface: Surface, kind: 'crashes' | 's5xx' | 'wronglyAccepted' | 'crossPerson', what: string): void {
+function fail(surface: Surface, kind: 'crashes' | 's5xx' | 'wronglyAccepted' | 'crossPerson' | 'hung', label: string, what: string): void {
   const t = tallies.get(surface)!;
-  if (kind !== 's5xx') t[kind] += 1;
-  if (t.failures.length < 12) t.failures.push(`${kind}: ${what.slice(0, 400)}`);
+  if (kind !== 's5xx' && kind !== 'hung') t[kind] += 1;
+  const key = label === 'side effects' ? `${kind}: ${what.slice(0, 200)}` : `${kind}: ${label}`;
+  const seen = t.failures.get(key);
+  if (seen === undefined) t.failures.set(key, { count: 1, first: what.slice(0, 400) });
+  else seen.count += 1;
 }
 
 /** The text with what a Cookie header cannot carry (controls, `;`) removed. */
@@ -59,6 +62,11 @@ function cookieSafe(text: string): string {
 function line(name: Surface): string {
   const t = tallies.get(name)!;
   return `${name}: inputs ${t.inputs}, 4xx ${t.s4xx}, 2xx ${t.s2xx}, 3xx ${t.s3xx}, no answer ${t.noAnswer}, hung ${t.hung}, crashes ${t.crashes}, 5xx ${t.s5xx}, wrongly accepted ${t.wronglyAccepted}, cross-person ${t.crossPerson}`;
+}
+
+/** Percent-encodes every UTF-8 byte of `text` (a lone surrogate becomes U+FFFD), for hostile URL paths. */
+function pathOf(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('').slice(0, 3000);
 }
 
 /** Short printable description of an input (for failure messages). */
@@ -89,18 +97,18 @@ async function send(surface: Surface, label: string, url: string, init: RequestI
     if (err instanceof Error && err.name === 'TimeoutError') {
       // A request the service never answers (its handler threw where nothing awaits it): a failure, named.
       t.hung += 1;
-      if (t.failures.length < 12) t.failures.push(`hung: ${label}: no answer in ${HUNG_MS / 1000} s | input ${show(init.body ?? url)}`);
+      fail(surface, 'hung', label, `no answer in ${HUNG_MS / 1000} s | input ${show(init.body ?? url)}`);
     } else t.noAnswer += 1; // the server may close the connection of a body it refuses to read (too large)
     return { status: 0, text: '', headers: undefined };
   }
   const s = res.status;
   if (s >= 500) {
     t.s5xx += 1;
-    fail(surface, 's5xx', `${label} → ${s} ${text.slice(0, 120)} | input ${show(init.body ?? url)}`);
+    fail(surface, 's5xx', label, `→ ${s} ${text.slice(0, 120)} | input ${show(init.body ?? url)}`);
   } else if (s >= 400) t.s4xx += 1;
   else if (s >= 300) t.s3xx += 1;
   else t.s2xx += 1;
-  if (expectation === 'forged' && s < 400) fail(surface, 'wronglyAccepted', `${label} → ${s} | input ${show(init.body ?? url)}`);
+  if (expectation === 'forged' && s < 400) fail(surface, 'wronglyAccepted', label, `→ ${s} | input ${show(init.body ?? url)}`);
   return { status: s, text, headers: res.headers };
 }
 
@@ -129,7 +137,7 @@ async function settle(check: () => Promise<boolean> | boolean, tries = 200): Pro
 describe('hostile inputs against the wired service', () => {
   let s: HostileService;
   let count: (query: ReturnType<typeof sql>) => Promise<number>;
-  const onCrash = (err: unknown) => fail(current, 'crashes', `unhandled: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+  const onCrash = (err: unknown) => fail(current, 'crashes', 'unhandled rejection or exception', `${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
   beforeAll(async () => {
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
@@ -146,7 +154,7 @@ describe('hostile inputs against the wired service', () => {
   /** The process still serves: /healthz answers. Prints the surface's counts (progress in the CI log). */
   async function alive(surface: Surface): Promise<void> {
     const ok = await fetch(`${s.url}/healthz`).then((r) => r.status === 200, () => false);
-    if (!ok) fail(surface, 'crashes', 'the service stopped answering /healthz');
+    if (!ok) fail(surface, 'crashes', 'liveness', 'the service stopped answering /healthz');
     process.stdout.write(`hostile ${line(surface)}\n`);
   }
 
@@ -206,15 +214,15 @@ describe('hostile inputs against the wired service', () => {
     const replay = command('UREPLAY', 'something like daft punk', 'replay');
     const replayHeaders = { ...form, ...signed(replay) };
     await send('slack', 'replayed command (first)', url, { method: 'POST', headers: replayHeaders, body: replay });
-    await pool(200, () => send('slack', 'replayed command', url, { method: 'POST', headers: replayHeaders, body: replay }, 'forged'));
+    await pool(200, () => send('slack', 'replayed command', url, { method: 'POST', headers: replayHeaders, body: replay }));
     await settle(() => s.slackApi.responses.some((r) => r.id === 'control') && s.slackApi.responses.some((r) => r.id === 'replay'));
     await settle(() => false, 20);
     const answered = (id: string) => s.slackApi.responses.filter((r) => r.id === id).length;
-    if (answered('replay') > answered('control')) fail('slack', 'wronglyAccepted', `a replayed signed slash command ran ${answered('replay')} times (a single one answers ${answered('control')}) | input ${show(replay)}`);
+    if (answered('replay') > answered('control')) fail('slack', 'wronglyAccepted', 'side effects', `a replayed signed slash command ran ${answered('replay')} times (a single one answers ${answered('control')}) | input ${show(replay)}`);
     const forgedAnswers = s.slackApi.responses.filter((r) => r.id.startsWith('forged-'));
-    for (const r of forgedAnswers.slice(0, 3)) fail('slack', 'wronglyAccepted', `a forged request was answered on its response_url ${r.id}`);
+    for (const r of forgedAnswers.slice(0, 3)) fail('slack', 'wronglyAccepted', 'side effects', `a forged request was answered on its response_url ${r.id}`);
     const forgedPeople = await count(sql`select count(*)::int as n from identities where external_id like '%UFORGED%' or external_id like '%UTAMPER%'`);
-    if (forgedPeople > 0) fail('slack', 'wronglyAccepted', `${forgedPeople} people were created from forged requests`);
+    if (forgedPeople > 0) fail('slack', 'wronglyAccepted', 'side effects', `${forgedPeople} people were created from forged requests`);
     expect(before.people).toBeLessThanOrEqual(await people());
     await alive('slack');
   });
@@ -258,15 +266,15 @@ describe('hostile inputs against the wired service', () => {
     });
     const replay = JSON.stringify({ ...fake.command(fakeUser('replayer'), 'recommend', { request: 'radiohead' }), token: 'replay-token' });
     await send('discord', 'replayed command (first)', url, { method: 'POST', headers: headersFor(replay), body: replay });
-    await pool(200, () => send('discord', 'replayed command', url, { method: 'POST', headers: headersFor(replay), body: replay }, 'forged'));
+    await pool(200, () => send('discord', 'replayed command', url, { method: 'POST', headers: headersFor(replay), body: replay }));
     await settle(() => fake.calls.some((c) => c.path.includes('replay-token')));
     await settle(() => false, 20);
     const edits = fake.calls.filter((c) => c.path.includes('replay-token') && c.method === 'PATCH').length;
-    if (edits > 1) fail('discord', 'wronglyAccepted', `a replayed signed interaction was answered ${edits} times | input ${show(replay)}`);
+    if (edits > 1) fail('discord', 'wronglyAccepted', 'side effects', `a replayed signed interaction was answered ${edits} times | input ${show(replay)}`);
     const forged = fake.calls.filter((c) => c.path.includes('forged-') || c.path.includes('tamper-'));
-    for (const c of forged.slice(0, 3)) fail('discord', 'wronglyAccepted', `a forged interaction was followed up: ${c.method} ${c.path}`);
+    for (const c of forged.slice(0, 3)) fail('discord', 'wronglyAccepted', 'side effects', `a forged interaction was followed up: ${c.method} ${c.path}`);
     const forgedPeople = await count(sql`select count(*)::int as n from identities where external_id like '%forged%' or external_id like '%tamper%'`);
-    if (forgedPeople > 0) fail('discord', 'wronglyAccepted', `${forgedPeople} people were created from forged interactions`);
+    if (forgedPeople > 0) fail('discord', 'wronglyAccepted', 'side effects', `${forgedPeople} people were created from forged interactions`);
     await alive('discord');
   });
 
@@ -308,7 +316,7 @@ describe('hostile inputs against the wired service', () => {
       const body = JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'record_preference', arguments: { comparison_id: i, choice: 'a' } } });
       await send('mcp', 'bad credentials', url, { method: 'POST', headers: { ...base, ...(auth !== undefined ? { authorization: auth } : {}) }, body }, 'forged');
     });
-    if ((await votes()) !== beforeVotes) fail('mcp', 'wronglyAccepted', `unauthenticated calls stored ${(await votes()) - beforeVotes} votes`);
+    if ((await votes()) !== beforeVotes) fail('mcp', 'wronglyAccepted', 'side effects', `unauthenticated calls stored ${(await votes()) - beforeVotes} votes`);
     // Authenticated, malformed protocol: no 5xx.
     const session = await open('hostile-client');
     await pool(200, async (i) => {
@@ -345,7 +353,7 @@ describe('hostile inputs against the wired service', () => {
       if (i % 3 === 0) {
         // Vote on alice's pair.
         const r = await mallory.call('record_preference', { comparison_id: target, choice: g.pick(['a', 'b']), ...(i % 2 === 0 ? { interaction_id: `comparison:${alicePerson}:${target}` } : {}) });
-        if (r.isError !== true && JSON.stringify(r.structuredContent ?? {}).includes(`"person_id":${alicePerson}`)) fail('mcp', 'crossPerson', `mallory read alice's vote on ${target}`);
+        if (r.isError !== true && JSON.stringify(r.structuredContent ?? {}).includes(`"person_id":${alicePerson}`)) fail('mcp', 'crossPerson', 'side effects', `mallory read alice's vote on ${target}`);
       } else {
         // Pre-empt the id alice's own vote will get, on a pair of mallory's.
         const mine = Number((await mallory.call('next_comparison', {})).structuredContent?.comparison_id);
@@ -354,15 +362,15 @@ describe('hostile inputs against the wired service', () => {
     });
     for (const cid of aliceComparisons) await alice.call('record_preference', { comparison_id: cid, choice: 'b' });
     const aliceVotes = await count(sql`select count(distinct comparison_id)::int as n from votes where person_id = ${alicePerson} and comparison_id in (${sql.join(aliceComparisons.map((c) => sql`${c}`), sql`, `)})`);
-    if (aliceVotes < aliceComparisons.length) fail('mcp', 'crossPerson', `alice voted on ${aliceComparisons.length} of her pairs and ${aliceComparisons.length - aliceVotes} of her votes were lost to ids mallory stored first`);
+    if (aliceVotes < aliceComparisons.length) fail('mcp', 'crossPerson', 'side effects', `alice voted on ${aliceComparisons.length} of her pairs and ${aliceComparisons.length - aliceVotes} of her votes were lost to ids mallory stored first`);
     const foreign = (await foreignVotes()) - foreignBefore;
-    if (foreign > 0) fail('mcp', 'crossPerson', `${foreign} votes were stored on another person's comparison`);
+    if (foreign > 0) fail('mcp', 'crossPerson', 'side effects', `${foreign} votes were stored on another person's comparison`);
     // Reads: mallory never sees alice's likes.
     await alice.call('rate_track', { track: s.h.fixture.byTitle.get('Creep')!, rating: 'like' });
     for (let i = 0; i < 50; i++) {
       const p = await mallory.call('get_taste_profile', {});
       if (JSON.stringify(p).includes('Creep')) {
-        fail('mcp', 'crossPerson', "mallory's taste profile shows alice's like (Creep)");
+        fail('mcp', 'crossPerson', 'side effects', "mallory's taste profile shows alice's like (Creep)");
         break;
       }
     }
@@ -390,14 +398,14 @@ describe('hostile inputs against the wired service', () => {
       await send('web', 'forged session', `${web}/${g.pick(['say', 'press', 'compare'])}`, { method: 'POST', headers: { ...form, cookie, accept: g.pick(['application/json', 'text/html']) }, body }, 'forged');
     });
     const created = (await people()) - before.people;
-    if (created > 0) fail('web', 'wronglyAccepted', `${created} people were created by invented session cookies`);
+    if (created > 0) fail('web', 'wronglyAccepted', 'side effects', `${created} people were created by invented session cookies`);
     const turns = (await messages()) - before.messages;
-    if (turns > 0) fail('web', 'wronglyAccepted', `${turns} messages were stored from invented session cookies`);
+    if (turns > 0) fail('web', 'wronglyAccepted', 'side effects', `${turns} messages were stored from invented session cookies`);
     // A real session sending hostile text and bodies; GETs of odd paths.
     const me = await visit();
     await pool(400, async (i) => {
       if (i % 4 === 0) {
-        await send('web', 'odd GET', `${web}/${encodeURIComponent(g.text()).slice(0, 2000)}`, { headers: { cookie: me.cookie } });
+        await send('web', 'odd GET', `${web}/${g.pick([pathOf(g.text()), '%zz', '..%2f..%2fetc%2fpasswd', '%00', 'chart.svg?x=%ff'])}`, { headers: { cookie: me.cookie } });
         return;
       }
       const body = i % 5 === 0 ? g.badBody() : new URLSearchParams({ csrf: me.csrf, text: g.text(), button: g.text() }).toString();
@@ -416,9 +424,9 @@ describe('hostile inputs against the wired service', () => {
       await send('web', "another person's button", `${web}/press`, { method: 'POST', headers: { ...form, cookie: who.cookie, accept: 'application/json' }, body: new URLSearchParams({ csrf: who.csrf, button }).toString() });
     });
     const stolen = (await votes()) - votesBefore;
-    if (stolen > 0) fail('web', 'crossPerson', `bob's presses of alice's buttons stored ${stolen} votes (buttons ${show(buttons)})`);
+    if (stolen > 0) fail('web', 'crossPerson', 'side effects', `bob's presses of alice's buttons stored ${stolen} votes (buttons ${show(buttons)})`);
     const foreign = (await foreignVotes()) - foreignBefore;
-    if (foreign > 0) fail('web', 'crossPerson', `${foreign} votes were stored on another person's comparison`);
+    if (foreign > 0) fail('web', 'crossPerson', 'side effects', `${foreign} votes were stored on another person's comparison`);
     await alive('web');
   });
 
@@ -433,7 +441,7 @@ describe('hostile inputs against the wired service', () => {
       const kind = i % 5;
       if (kind === 0) {
         const r = await send('dashboard', 'wrong login', `${dash}/login`, { method: 'POST', headers: form, body: new URLSearchParams({ token: g.pick([g.text(), DASHBOARD_TOKEN.slice(0, -1), `${DASHBOARD_TOKEN} `, '']) }).toString() });
-        if (r.headers?.getSetCookie().some((c) => /^ew_dash=[^;]+/.test(c))) fail('dashboard', 'wronglyAccepted', `a wrong token got a login cookie | input ${show(i)}`);
+        if (r.headers?.getSetCookie().some((c) => /^ew_dash=[^;]+/.test(c))) fail('dashboard', 'wronglyAccepted', 'side effects', `a wrong token got a login cookie | input ${show(i)}`);
         return;
       }
       const cookie = `ew_dash=${g.pick([`${Date.now() + 1e9}.${'A'.repeat(43)}`, `${i}.AAAA`, cookieSafe(g.text()), '9999999999999.'])}`;
@@ -442,14 +450,14 @@ describe('hostile inputs against the wired service', () => {
       if (kind === 1) await send('dashboard', 'forged GET', dash, { headers }, 'forged');
       else await send('dashboard', 'forged activate', `${dash}/models/activate`, { method: 'POST', headers, body: new URLSearchParams({ kind: 'hybrid', version: g.pick(['v1', g.text()]), csrf: g.text() }).toString() }, 'forged');
     });
-    if (JSON.stringify(await active()) !== before) fail('dashboard', 'wronglyAccepted', `forged activations changed the active models: ${before} → ${JSON.stringify(await active())}`);
+    if (JSON.stringify(await active()) !== before) fail('dashboard', 'wronglyAccepted', 'side effects', `forged activations changed the active models: ${before} → ${JSON.stringify(await active())}`);
     // With the operator's token: hostile fields give clear errors, never a 5xx.
     const bearer = { ...form, authorization: `Bearer ${DASHBOARD_TOKEN}` };
     await pool(400, async (i) => {
-      if (i % 4 === 0) await send('dashboard', 'odd GET', `${dash}/${encodeURIComponent(g.text()).slice(0, 2000)}`, { headers: bearer });
+      if (i % 4 === 0) await send('dashboard', 'odd GET', `${dash}/${g.pick([pathOf(g.text()), '%zz', '..%2f..%2fetc%2fpasswd', '%00', 'models/activate'])}`, { headers: bearer });
       else await send('dashboard', 'hostile activate', `${dash}/models/activate`, { method: 'POST', headers: bearer, body: i % 3 === 0 ? g.badBody() : new URLSearchParams({ kind: g.pick(['hybrid', g.text()]), version: g.text() }).toString() });
     });
-    if (JSON.stringify(await active()) !== before) fail('dashboard', 'wronglyAccepted', `activations of versions that do not exist changed the active models: ${before} → ${JSON.stringify(await active())}`);
+    if (JSON.stringify(await active()) !== before) fail('dashboard', 'wronglyAccepted', 'side effects', `activations of versions that do not exist changed the active models: ${before} → ${JSON.stringify(await active())}`);
     await alive('dashboard');
   });
 
@@ -476,7 +484,7 @@ describe('hostile inputs against the wired service', () => {
       }
       await send('spotify', `forged callback kind ${kind}`, `${cb}?${q.toString()}`, {}, kind === 3 ? 'any' : 'forged');
     });
-    if ((await linked()) !== before) fail('spotify', 'wronglyAccepted', `forged callbacks linked ${(await linked()) - before} accounts`);
+    if ((await linked()) !== before) fail('spotify', 'wronglyAccepted', 'side effects', `forged callbacks linked ${(await linked()) - before} accounts`);
     // A real link for ana, then the same callback again: linked once, for ana only.
     s.spotify.users.set('ana.spotify', { id: 'ana.spotify', displayName: 'Ana', top: { short_term: [], medium_term: [], long_term: [] }, saved: [] });
     s.spotify.loggedIn = 'ana.spotify';
@@ -489,8 +497,8 @@ describe('hostile inputs against the wired service', () => {
       expect(first.status).toBe(200);
       await pool(200, () => send('spotify', 'replayed callback', redirect, {}, 'forged'));
       const rows = await s.h.db.rows<{ person_id: number }>(sql`select person_id from linked_accounts`);
-      if (rows.some((r) => Number(r.person_id) !== ana)) fail('spotify', 'crossPerson', `a callback linked an account to another person than the one who asked`);
-    } else fail('spotify', 'wronglyAccepted', `setup: no authorize redirect (${show(link)})`);
+      if (rows.some((r) => Number(r.person_id) !== ana)) fail('spotify', 'crossPerson', 'side effects', `a callback linked an account to another person than the one who asked`);
+    } else fail('spotify', 'wronglyAccepted', 'side effects', `setup: no authorize redirect (${show(link)})`);
     await alive('spotify');
   });
 
@@ -498,7 +506,7 @@ describe('hostile inputs against the wired service', () => {
     const parts = SURFACES.map(line);
     const total = [...tallies.values()].reduce((n, t) => n + t.inputs, 0);
     console.log(`hostile-input suite: ${total} inputs | ${parts.join(' | ')}`);
-    const failures = SURFACES.flatMap((name) => tallies.get(name)!.failures.map((f) => `${name} ${f}`));
+    const failures = SURFACES.flatMap((name) => [...tallies.get(name)!.failures].map(([key, f]) => `${name} ${key} (×${f.count}), first: ${f.first}`));
     if (failures.length > 0) console.log(`hostile-input failures:\n${failures.join('\n')}`);
     for (const name of SURFACES) expect(tallies.get(name)!.inputs, name).toBeGreaterThanOrEqual(PER_SURFACE);
     expect(total).toBeGreaterThanOrEqual(6 * PER_SURFACE);
