@@ -35,6 +35,7 @@ import {
   type TasteProfileView,
 } from './blocks.ts';
 import { chartUrl, slackChartRoute, type ChartPng } from './charts.ts';
+import { slackRequestGate } from './slack-gate.ts';
 import { openTastesModal, registerTastesView } from './slack-tastes.ts';
 
 /** The slash command this app registers (see slack-manifest.yaml). */
@@ -422,13 +423,11 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
 
   const routes: Route[] = [];
   if (receiver !== undefined) {
-    const listener = receiver.requestListener;
+    // Bolt's listener only behind the gate: signature and timestamp window, a body its listeners can read, no replays.
     routes.push({
       path: SLACK_EVENTS_PATH,
       methods: ['POST'],
-      handler: (req, res) => {
-        listener(req, res);
-      },
+      handler: slackRequestGate({ signingSecret: slack.signingSecret!, db, logger: log }, receiver.requestListener),
     });
   }
   if (options.chartPng !== undefined) routes.push(slackChartRoute(desk.buttons, options.chartPng));
