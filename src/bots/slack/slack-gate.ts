@@ -128,13 +128,16 @@ function signatureMatches(secret: string, timestamp: string, raw: Buffer, signat
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The `/slack/events` handler: the checks above, then Bolt. */
-export function slackRequestGate(options: SlackGateOptions, listener: BoltListener): RouteHandler {
+/** The `/slack/events` handler: the checks above, then Bolt; `unavailable` names why Bolt cannot take requests now (503). */
+export function slackRequestGate(options: SlackGateOptions, listener: BoltListener, unavailable: () => string | undefined = () => undefined): RouteHandler {
   const now = options.now ?? Date.now;
   const maxSkew = options.maxSkewSeconds ?? 300;
   const log = options.logger;
   const refuse = (res: ServerResponse, status: number, error: string) => sendJson(res, status, { error });
   return async (req, res) => {
+    // Bolt before its start (auth.test) would acknowledge and drop requests: Slack retries a 503.
+    const down = unavailable();
+    if (down !== undefined) return sendJson(res, 503, { error: down }, { 'retry-after': '30' });
     let raw: Buffer;
     try {
       raw = await readRawBody(req, options.maxBodyBytes ?? 1_000_000);
