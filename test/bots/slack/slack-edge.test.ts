@@ -9,6 +9,8 @@ import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
+import { createSlackFrontEnd, SlackStartError } from '../../../src/bots/slack/slack-app.ts';
+import { createHttpServer, listen } from '../../../src/server/http-server.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
@@ -130,5 +132,38 @@ describe.each(DRIVERS)('Slack events edge on %s', (driver) => {
     expect((await send(body, FORM, ts)).status).toBe(409);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(fake.callsOf('views.publish', (a) => a.user_id === 'UPRESS')).toHaveLength(1);
+  });
+});
+
+describe('Slack start-up against a Slack that refuses the token', () => {
+  it('fails start() with what to fix, and /slack/events says why (503) instead of dropping requests', async () => {
+    const h = await openHarness('pglite');
+    const fake = await startFakeSlack();
+    fake.authError = 'invalid_auth';
+    const store = new PgConversationStore(h.db);
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger });
+    const fe = createSlackFrontEnd({ desk, db: h.db, slack: { botToken: 'xoxb-revoked', signingSecret: SECRET, appToken: undefined }, publicUrl: 'https://earworm.example', logger: silentLogger, clientOptions: { slackApiUrl: fake.apiUrl } });
+    const server = await listen(createHttpServer(fe.routes, silentLogger), 0);
+    try {
+      const before = await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' });
+      expect(before.status).toBe(503);
+      expect(await before.text()).toMatch(/still starting/);
+      const failure = await fe.start().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(SlackStartError);
+      expect((failure as Error).message).toMatch(/^Slack refused SLACK_BOT_TOKEN \(invalid_auth\): copy the "Bot User OAuth Token"/);
+      expect(fe.problem).toMatch(/invalid_auth/);
+      const after = await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' });
+      expect(after.status).toBe(503);
+      expect(await after.text()).toMatch(/the Slack front end failed to start: Slack refused SLACK_BOT_TOKEN/);
+      // A platform error is not retried: one auth.test call.
+      expect(fake.callsOf('auth.test')).toHaveLength(1);
+    } finally {
+      await server.close();
+      await fake.close();
+      await h.close();
+    }
   });
 });
