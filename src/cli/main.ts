@@ -69,3 +69,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// The command is done: whatever still holds the event loop (an abandoned retry, a socket nobody closed) gets a few
+// seconds, then the process exits anyway, so a stopped `earworm start` never lingers.
+setTimeout(() => process.exit(), 3000).unref();

@@ -46,6 +46,7 @@ const envSchema = z.object({
     message: 'must be a bot token starting with xoxb-',
   }),
   SLACK_SIGNING_SECRET: optionalText,
+  SLACK_API_URL: optionalUrl(['http:', 'https:'], 'https://slack.com/api/'),
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), {
     message: 'must be an app-level token starting with xapp- (Socket Mode)',
   }),
@@ -97,7 +98,13 @@ export interface Config {
     /** Default guild for `earworm discord:register` (guild commands update at once; global ones take up to an hour). */
     readonly guildId: string | undefined;
   };
-  readonly slack: { readonly botToken: string | undefined; readonly signingSecret: string | undefined; readonly appToken: string | undefined };
+  readonly slack: {
+    readonly botToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    /** Slack's Web API base URL (SLACK_API_URL; default https://slack.com/api/). */
+    readonly apiUrl: string | undefined;
+  };
   readonly spotify:
     | { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string }
     | undefined;
@@ -164,7 +171,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         ? undefined
         : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? 'EMPTY', model: e.LLM_MODEL ?? 'openai/gpt-oss-20b' },
     discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, guildId: e.DISCORD_GUILD_ID },
-    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN },
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/*$/, '/') },
     spotify:
       e.SPOTIFY_CLIENT_ID === undefined || e.SPOTIFY_CLIENT_SECRET === undefined
         ? undefined

@@ -23,6 +23,7 @@ import type { Route, RunningServer } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { DbRequestLog } from '../tools/services/db-request-log.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
+import type { ReadinessCheck } from './readiness.ts';
 import type { Runtime } from './runtime.ts';
 import type { webApi } from '@slack/bolt';
 
@@ -161,7 +162,16 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
 
   // Slack: HTTP events at /slack/events with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN.
   if (config.slack.botToken !== undefined) {
-    const slack = createSlackFrontEnd({ desk: rt.desk, db: rt.db, logger: rt.logger.child({ component: 'slack' }), slack: config.slack, publicUrl: config.publicUrl, chartPng, ...(endpoints.slack !== undefined ? { clientOptions: endpoints.slack } : {}) });
+    const slackClient = endpoints.slack ?? (config.slack.apiUrl !== undefined ? { slackApiUrl: config.slack.apiUrl } : undefined);
+    const slack = createSlackFrontEnd({
+      desk: rt.desk,
+      db: rt.db,
+      logger: rt.logger.child({ component: 'slack' }),
+      slack: config.slack,
+      publicUrl: config.publicUrl,
+      chartPng,
+      ...(slackClient !== undefined ? { clientOptions: slackClient } : {}),
+    });
     slots.push({
       name: 'slack',
       on: true,
@@ -219,18 +229,59 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
   return slots;
 }
 
+/** The served front ends: the running server, and the front ends that failed to start with why. */
+export interface ServedFrontEnds extends RunningServer {
+  /** Front end name → the reason it failed to start (it reports not ready; the others serve). */
+  readonly failed: ReadonlyMap<string, string>;
+}
+
+/** Where a front end with a start step stands. */
+type StartState = { readonly kind: 'starting' } | { readonly kind: 'running' } | { readonly kind: 'failed'; readonly reason: string };
+
+/** A readiness check per front end that has a start step: ok once started, failing with the reason otherwise. */
+function frontEndCheck(name: string, state: () => StartState): ReadinessCheck {
+  return {
+    name,
+    required: true,
+    run: () => {
+      const s = state();
+      if (s.kind === 'running') return Promise.resolve({ status: 'ok' as const });
+      return Promise.resolve({ status: 'fail' as const, detail: s.kind === 'starting' ? 'starting' : `failed to start: ${s.reason}` });
+    },
+  };
+}
+
 /**
  * Serves the runtime's routes plus those of the front ends that are on, registers each one's stop for shutdown (in
  * its phase) and starts them, in slot order: what `earworm start` runs. A listen error (EADDRINUSE) passes through.
+ * A front end whose start fails is logged and reported on /readyz (not ready, with its reason) while the others keep
+ * serving; once shutdown has begun, the remaining ones are not started.
  */
-export async function serveFrontEnds(rt: Runtime, slots: readonly FrontEndSlot[], where?: { readonly port?: number; readonly host?: string }): Promise<RunningServer> {
+export async function serveFrontEnds(rt: Runtime, slots: readonly FrontEndSlot[], where?: { readonly port?: number; readonly host?: string }): Promise<ServedFrontEnds> {
   const frontEnds = slots.flatMap((s) => (s.on ? [{ name: s.name, frontEnd: s.frontEnd }] : []));
-  const running = await rt.serve(frontEnds.flatMap(({ frontEnd }) => frontEnd.routes ?? []), where);
+  const states = new Map<string, StartState>();
   for (const { name, frontEnd } of frontEnds) {
-    if (frontEnd.stop !== undefined) rt.lifecycle.onShutdown(name, () => frontEnd.stop?.(), frontEnd.stopPhase ?? 'intake');
-    await frontEnd.start?.();
+    if (frontEnd.start === undefined) continue;
+    states.set(name, { kind: 'starting' });
+    rt.readiness.push(frontEndCheck(name, () => states.get(name) ?? { kind: 'starting' }));
   }
-  return running;
+  const running = await rt.serve(frontEnds.flatMap(({ frontEnd }) => frontEnd.routes ?? []), where);
+  const failed = new Map<string, string>();
+  for (const { name, frontEnd } of frontEnds) {
+    if (rt.lifecycle.stopping) break;
+    if (frontEnd.stop !== undefined) rt.lifecycle.onShutdown(name, () => frontEnd.stop?.(), frontEnd.stopPhase ?? 'intake');
+    if (frontEnd.start === undefined) continue;
+    try {
+      await frontEnd.start();
+      states.set(name, { kind: 'running' });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      states.set(name, { kind: 'failed', reason });
+      failed.set(name, reason);
+      rt.logger.error({ err, frontEnd: name }, `the ${name} front end failed to start; the others keep serving and /readyz reports it`);
+    }
+  }
+  return { ...running, failed };
 }
 
 function off(name: string, why: string): FrontEndSlot {

@@ -30,6 +30,7 @@ export class Metrics implements ToolObserver {
   private readonly llmSeconds: Histogram<'outcome'>;
   private readonly llmErrors: Counter<'code'>;
   #modelStatus: () => { readonly unloadable?: string | undefined } | undefined = () => undefined;
+  private readonly unhandled: Counter<'origin'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -64,6 +65,12 @@ export class Metrics implements ToolObserver {
       registers,
     });
     this.llmErrors = new Counter({ name: 'earworm_llm_errors_total', help: 'Failed LLM requests by error code', labelNames: ['code'], registers });
+    this.unhandled = new Counter({
+      name: 'earworm_unhandled_errors_total',
+      help: 'Errors nothing handled (unhandledRejection, uncaughtException) caught by the safety net, by origin',
+      labelNames: ['origin'],
+      registers,
+    });
     // The recommend cache's process-wide counters, read at scrape time.
     new Gauge({
       name: 'earworm_recommend_cache_hit_ratio',
@@ -134,6 +141,11 @@ export class Metrics implements ToolObserver {
   observeLlm(seconds: number, outcome: LlmOutcome): void {
     this.llmSeconds.observe({ outcome }, seconds);
     if (outcome !== 'ok') this.llmErrors.inc({ code: outcome });
+  }
+
+  /** One error the process-level safety net caught (src/server/safety-net.ts). */
+  unhandledError(origin: 'unhandledRejection' | 'uncaughtException'): void {
+    this.unhandled.inc({ origin });
   }
 
   /** The exposition text Prometheus scrapes. */

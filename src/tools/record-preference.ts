@@ -1,11 +1,12 @@
 /** record_preference: the person's answer to an A/B comparison, once per interaction id. */
 import { z } from 'zod';
 import { UnknownComparisonIdError } from './preference-store.ts';
+import { rowId } from './schemas.ts';
 import { defineTool, ok, retry } from './tool.ts';
 
 const input = z
   .object({
-    comparison_id: z.number().int().positive().describe('From next_comparison.'),
+    comparison_id: rowId.describe('From next_comparison.'),
     choice: z.enum(['a', 'b', 'skip']).describe('"a" or "b": the track the person prefers; "skip": no preference.'),
     interaction_id: z
       .string()

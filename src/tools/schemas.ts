@@ -4,9 +4,19 @@ import { RANGE_DOMAINS } from '../recsys/ranking/constraints.ts';
 import type { TrackCard } from './catalog.ts';
 import type { RecommendConstraints } from './track-recommender.ts';
 
+/** Largest id a row of Earworm's tables can have (Postgres `integer`). */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** An id of a row Earworm issued (track, comparison): a whole number from 1 to MAX_ROW_ID, or a clear tool error. */
+export const rowId = z
+  .number()
+  .int('must be a whole number: an id a tool returned')
+  .min(1, 'must be an id a tool returned (ids start at 1)')
+  .max(MAX_ROW_ID, `is larger than any id Earworm issues (at most ${MAX_ROW_ID}): use the id a tool returned`);
+
 /** A track as the caller names it: a catalogue id, or text such as "daft punk one more time". */
 export const trackRef = z
-  .union([z.number().int().positive(), z.string().trim().min(1).max(200)])
+  .union([rowId, z.string().trim().min(1).max(200)])
   .describe('A catalogue track id (e.g. 1234) or what the person said (e.g. "daft punk one more time").');
 
 /** A track card in results. */

@@ -5,6 +5,7 @@
  * (stated-tastes.ts). Given fields replace what was stated before; omitted ones stay; `clear` forgets everything.
  */
 import { z } from 'zod';
+import { rowId } from './schemas.ts';
 import { statedWeight, type StatedTastes } from './stated-tastes.ts';
 import { defineTool, ok, retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
@@ -15,7 +16,7 @@ const input = z
     moods: z.array(z.string().trim().min(1).max(40)).max(10).optional().describe('Moods the person likes; replaces the stated moods.'),
     energy: z.number().min(0).max(1).nullable().optional().describe('Preferred energy, 0 (calm) to 1 (intense); null forgets it.'),
     artists: z
-      .array(z.union([z.number().int().positive(), z.string().trim().min(1).max(100)]))
+      .array(z.union([rowId, z.string().trim().min(1).max(100)]))
       .max(10)
       .optional()
       .describe('Favourite artists by name (or an artist id from earlier candidates); replaces the stated artists.'),

@@ -5,13 +5,14 @@
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { recommend } from './recommend.ts';
+import { rowId } from './schemas.ts';
 import { forPerson, spotifyOf } from './spotify-support.ts';
 import { defineTool, ok, retry } from './tool.ts';
 
 const input = z
   .object({
     name: z.string().trim().min(1).max(100).optional().describe('Playlist name (default "Earworm picks <date>").'),
-    track_ids: z.array(z.number().int().positive()).min(1).max(500).optional().describe('Catalogue track ids, in order. Leave out to export the person\'s current recommendations.'),
+    track_ids: z.array(rowId).min(1).max(500).optional().describe('Catalogue track ids, in order. Leave out to export the person\'s current recommendations.'),
     count: z.number().int().min(1).max(50).default(20).describe('How many recommendations to export when track_ids is left out.'),
   })
   .strict();

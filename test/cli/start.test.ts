@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -147,6 +148,81 @@ describe('earworm start on a fresh state folder', () => {
     expect(await exited).toBe(0);
     expect(err).toBe('');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  /** Starts `earworm start` with no terminal input and the given extra environment; resolves once `line` is printed. */
+  async function startServing(extra: Record<string, string>, line: string) {
+    const port = await freePort();
+    const env = { PATH: process.env.PATH ?? '', EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port), ...extra };
+    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${line}" in: ${out}`)), 90_000);
+      const check = () => {
+        if (!out.includes(line)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+    return { child, exited, port, out: () => out };
+  }
+
+  it('Slack API unreachable: Slack fails to start with what to check, /readyz says so, the rest serves, SIGTERM exits', async () => {
+    const closed = await freePort(); // nothing listens there
+    const s = await startServing(
+      { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'start-test-signing-secret', SLACK_API_URL: `http://127.0.0.1:${closed}/api/` },
+      'No terminal input',
+    );
+    expect(s.out()).toMatch(new RegExp(`slack +FAILED to start: the Slack Web API at http://127\\.0\\.0\\.1:${closed}/api/ \\(SLACK_API_URL\\) is unreachable \\(.*ECONNREFUSED.*\\): check SLACK_API_URL`));
+    const ready = await fetch(`http://127.0.0.1:${s.port}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { checks: Record<string, { status: string; detail?: string }> };
+    expect(body.checks.slack).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^failed to start: .*unreachable.*check SLACK_API_URL/) as unknown });
+    expect(body.checks.database!.status).toBe('ok');
+    expect(body.checks.jobs!.status).toBe('ok');
+    // Slack's endpoint says why instead of taking requests and dropping them; the web front end serves.
+    const events = await fetch(`http://127.0.0.1:${s.port}/slack/events`, { method: 'POST', body: '{}' });
+    expect(events.status).toBe(503);
+    expect(await events.text()).toMatch(/the Slack front end failed to start/);
+    expect((await fetch(`http://127.0.0.1:${s.port}/web`)).status).toBe(200);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('Slack API that never answers: the start stays bounded, /readyz says Slack is starting, and SIGTERM meanwhile exits the process', async () => {
+    // A loopback "Slack" that takes the request and never answers.
+    const held: http.ServerResponse[] = [];
+    let calls = 0;
+    const silent = http.createServer((_req, res) => {
+      calls += 1;
+      held.push(res);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const apiPort = (silent.address() as net.AddressInfo).port;
+    try {
+      const s = await startServing({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'start-test-signing-secret', SLACK_API_URL: `http://127.0.0.1:${apiPort}/api/` }, 'Earworm is ready');
+      // The HTTP server is up while Slack's auth.test hangs.
+      let ready: Response | undefined;
+      for (let i = 0; i < 200 && (calls === 0 || ready === undefined); i++) {
+        ready = await fetch(`http://127.0.0.1:${s.port}/readyz`).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(calls).toBeGreaterThan(0);
+      const r = await fetch(`http://127.0.0.1:${s.port}/readyz`);
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as { checks: Record<string, { detail?: string }> }).checks.slack!.detail).toBe('starting');
+      expect((await fetch(`http://127.0.0.1:${s.port}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(503);
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    } finally {
+      for (const res of held) res.destroy();
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('says so clearly when the port is taken', async () => {

@@ -13,7 +13,7 @@ import type { Logger } from '../../logging/logger.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { BodyError, readRawBody, sendJson, type Route } from '../../server/http-server.ts';
 import type { DiscordBot, HandleResult } from './discord-bot.ts';
-import { requestFromApi, type DiscordResponder, type OutgoingMessage } from './discord-request.ts';
+import { interactionProblem, requestFromApi, type DiscordResponder, type OutgoingMessage } from './discord-request.ts';
 import { discordPublicKey, verifyDiscordSignature } from './discord-signature.ts';
 
 /** Where the route listens unless told otherwise. */
@@ -67,12 +67,16 @@ export function discordInteractionsRoute(options: DiscordInteractionsOptions): R
       if (!Number.isInteger(seconds) || Math.abs(now() / 1000 - seconds) > maxAge) {
         return sendJson(res, 401, { error: `signature timestamp is more than ${maxAge} seconds away from now (a replayed or delayed request)` });
       }
-      let interaction: APIInteraction;
+      let parsed: unknown;
       try {
-        interaction = JSON.parse(body.toString('utf8')) as APIInteraction;
+        parsed = JSON.parse(body.toString('utf8'));
       } catch {
         return sendJson(res, 400, { error: 'request body is not valid JSON' });
       }
+      // Signed is not the same as well-formed: a body Earworm cannot read is refused here, before any handler sees it.
+      const problem = interactionProblem(parsed);
+      if (problem !== undefined) return sendJson(res, 400, { error: `${problem}; nothing was done` });
+      const interaction = parsed as APIInteraction;
       if (interaction.type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
       const request = requestFromApi(interaction);
       if (request === undefined) return sendJson(res, 400, { error: `interaction type ${String(interaction.type)} is not handled by Earworm` });

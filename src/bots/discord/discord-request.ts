@@ -174,3 +174,70 @@ export function requestFromApi(i: APIInteraction): DiscordRequest | undefined {
       return undefined;
   }
 }
+
+type Fields = Record<string, unknown>;
+
+function isObject(v: unknown): v is Fields {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
+/** What is wrong with a modal submission's components, if anything. */
+function modalComponentsProblem(components: unknown): string | undefined {
+  if (!Array.isArray(components)) return '"data.components" of a modal submission must be a list';
+  for (const c of components as unknown[]) {
+    if (!isObject(c) || typeof c.type !== 'number') return 'each entry of "data.components" must be an object with a numeric "type"';
+    if (c.type === ComponentType.ActionRow && !(Array.isArray(c.components) && (c.components as unknown[]).every(isObject))) return 'an action row in "data.components" must hold a list of components';
+    if (c.type === ComponentType.Label && !isObject(c.component)) return 'a label in "data.components" must hold a "component" object';
+  }
+  return undefined;
+}
+
+/**
+ * What makes a raw interaction (an HTTP body) unusable, as a sentence for a 400 answer; undefined when `requestFromApi`
+ * can read it. Checked after the signature, so a signed but malformed body gets a clear 4xx instead of a 500.
+ */
+export function interactionProblem(raw: unknown): string | undefined {
+  if (!isObject(raw)) return `the request body must be a JSON object (a Discord interaction), not ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`;
+  if (typeof raw.type !== 'number' || !Number.isInteger(raw.type)) return 'the interaction has no numeric "type"';
+  if (raw.type === InteractionType.Ping) return undefined;
+  if (!isText(raw.id)) return 'the interaction has no "id"';
+  if (!isText(raw.application_id)) return 'the interaction has no "application_id"';
+  if (!isText(raw.token)) return 'the interaction has no "token"';
+  const member = raw.member;
+  const user = isObject(member) ? member.user : raw.user;
+  if (!isObject(user) || !isText(user.id) || typeof user.username !== 'string') return 'the interaction names no user ("member.user" or "user" with "id" and "username")';
+  const channel = raw.channel;
+  if (!(isObject(channel) && isText(channel.id)) && !isText(raw.channel_id)) return 'the interaction names no channel ("channel.id" or "channel_id")';
+  const data = raw.data;
+  if (!isObject(data)) return 'the interaction has no "data" object';
+  switch (raw.type) {
+    case InteractionType.ApplicationCommand:
+    case InteractionType.ApplicationCommandAutocomplete: {
+      if (!isText(data.name)) return '"data.name" (the command) is missing';
+      if (raw.type === InteractionType.ApplicationCommand && typeof data.type !== 'number') return '"data.type" (the command type) is missing';
+      const options = data.options;
+      if (options !== undefined && !(Array.isArray(options) && (options as unknown[]).every((o) => isObject(o) && typeof o.name === 'string' && typeof o.type === 'number'))) {
+        return '"data.options" must be a list of options, each with a "name" and a numeric "type"';
+      }
+      return undefined;
+    }
+    case InteractionType.MessageComponent: {
+      if (!isText(data.custom_id)) return '"data.custom_id" is missing';
+      if (typeof data.component_type !== 'number') return '"data.component_type" is missing';
+      const message = raw.message;
+      if (!isObject(message) || !isText(message.id)) return 'a component interaction must carry the "message" (with its "id") the component is on';
+      if (message.embeds !== undefined && message.embeds !== null && !Array.isArray(message.embeds)) return '"message.embeds" must be a list';
+      if (message.components !== undefined && message.components !== null && !Array.isArray(message.components)) return '"message.components" must be a list';
+      return undefined;
+    }
+    case InteractionType.ModalSubmit:
+      if (!isText(data.custom_id)) return '"data.custom_id" is missing';
+      return modalComponentsProblem(data.components);
+    default:
+      return undefined;
+  }
+}

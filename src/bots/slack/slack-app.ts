@@ -35,6 +35,7 @@ import {
   type TasteProfileView,
 } from './blocks.ts';
 import { chartUrl, slackChartRoute, type ChartPng } from './charts.ts';
+import { slackRequestGate } from './slack-gate.ts';
 import { openTastesModal, registerTastesView } from './slack-tastes.ts';
 
 /** The slash command this app registers (see slack-manifest.yaml). */
@@ -57,9 +58,17 @@ export interface SlackFrontEndOptions {
   readonly logger: Logger;
   /** Taste chart renderer (src/bots/common/taste-chart.ts); without it the Home tab shows no chart. */
   readonly chartPng?: ChartPng;
-  /** Web API client options, e.g. `slackApiUrl` of a local fake in tests. */
+  /** Web API client options, e.g. `slackApiUrl` of a local fake in tests (defaults: SLACK_WEB_API_DEFAULTS). */
   readonly clientOptions?: webApi.WebClientOptions;
+  /** Longest `start()` may take (auth.test, and Socket Mode's connection) before the front end fails [20,000 ms]. */
+  readonly startTimeoutMs?: number;
 }
+
+/** Web API calls are bounded: a few quick retries and a per-request timeout, never Slack's default half hour of retries. */
+export const SLACK_WEB_API_DEFAULTS = { retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000, randomize: false }, timeout: 10_000 } as const;
+
+/** Where the Web API is unless `slackApiUrl` says otherwise. */
+const SLACK_API_DEFAULT = 'https://slack.com/api/';
 
 /** A running Slack front end. */
 export interface SlackFrontEnd {
@@ -68,10 +77,41 @@ export interface SlackFrontEnd {
   readonly app: App;
   /** `POST /slack/events` (HTTP mode) and `GET /slack/charts/*` (when `chartPng` is given). */
   readonly routes: readonly Route[];
-  /** Verifies the bot token (auth.test); in Socket Mode also connects. Call before serving `routes`. */
+  /**
+   * Verifies the bot token (auth.test); in Socket Mode also connects. Bounded by `startTimeoutMs`; rejects with a
+   * SlackStartError that says what to check. Until it succeeds `/slack/events` answers 503.
+   */
   start(): Promise<void>;
+  /** Why the front end is not serving now (starting, failed with its reason, stopped); undefined while it runs. */
+  readonly problem: string | undefined;
   /** Closes the Socket Mode connection (HTTP mode: nothing to close; the HTTP server owns the sockets). */
   stop(): Promise<void>;
+}
+
+/** The Slack front end could not start (Slack's Web API unreachable, too slow, or refusing the token); the message says what to check. */
+export class SlackStartError extends Error {
+  readonly code = 'SLACK_START';
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SlackStartError';
+  }
+}
+
+/** Explains a failed start for the operator: which variable or host to check. */
+function startFailure(err: unknown, apiUrl: string, timeoutMs: number): SlackStartError {
+  const where = apiUrl === SLACK_API_DEFAULT ? `Slack's Web API (${apiUrl})` : `the Slack Web API at ${apiUrl} (SLACK_API_URL)`;
+  const host = apiUrl === SLACK_API_DEFAULT ? 'that this host can reach slack.com over HTTPS (network, proxy, firewall)' : 'SLACK_API_URL and that it answers';
+  if (err === 'timeout') return new SlackStartError(`${where} did not answer auth.test within ${Math.round(timeoutMs / 1000)} s: check ${host}.`);
+  const code = slackErrorCode(err);
+  if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked' || code === 'token_expired') {
+    return new SlackStartError(`Slack refused SLACK_BOT_TOKEN (${code}): copy the "Bot User OAuth Token" (xoxb-…) again from your Slack app's OAuth & Permissions page.`, { cause: err });
+  }
+  if (code !== undefined) return new SlackStartError(`${where} answered auth.test with "${code}": check SLACK_BOT_TOKEN and the app's settings.`, { cause: err });
+  // The socket's own error ("connect ECONNREFUSED …") is the deepest cause, under the Web API's and fetch's wrappers.
+  let deepest: unknown = (err as { original?: unknown } | undefined)?.original ?? err;
+  while (deepest instanceof Error && deepest.cause instanceof Error) deepest = deepest.cause;
+  const why = deepest instanceof Error ? deepest.message : String(deepest);
+  return new SlackStartError(`${where} is unreachable (${why}): check ${host}.`, { cause: err });
 }
 
 /** The Slack settings cannot work as given. */
@@ -146,7 +186,13 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
   }
   const blog = boltLogger(logger);
   const log = logger.child({ component: 'slack' });
-  const clientOptions: webApi.WebClientOptions = { ...options.clientOptions };
+  const clientOptions: webApi.WebClientOptions = { ...SLACK_WEB_API_DEFAULTS, ...options.clientOptions };
+  const apiUrl = clientOptions.slackApiUrl ?? SLACK_API_DEFAULT;
+  const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+  // Until start() has verified the token, Bolt would take requests and drop them: /slack/events answers 503 instead.
+  let state: { readonly kind: 'starting' } | { readonly kind: 'running' } | { readonly kind: 'failed'; readonly reason: string } | { readonly kind: 'stopped' } = { kind: 'starting' };
+  const problem = (): string | undefined =>
+    state.kind === 'running' ? undefined : state.kind === 'failed' ? state.reason : state.kind === 'starting' ? 'still starting (verifying SLACK_BOT_TOKEN with auth.test)' : 'stopped';
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (mode === 'socket') {
@@ -422,33 +468,57 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
 
   const routes: Route[] = [];
   if (receiver !== undefined) {
-    const listener = receiver.requestListener;
+    // Bolt's listener only behind the gate: signature and timestamp window, a body its listeners can read, no replays.
     routes.push({
       path: SLACK_EVENTS_PATH,
       methods: ['POST'],
-      handler: (req, res) => {
-        listener(req, res);
-      },
+      handler: slackRequestGate({ signingSecret: slack.signingSecret!, db, logger: log }, receiver.requestListener, () => {
+        const why = problem();
+        return why === undefined ? undefined : state.kind === 'failed' ? `the Slack front end failed to start: ${why}` : `the Slack front end is ${why}`;
+      }),
     });
   }
   if (options.chartPng !== undefined) routes.push(slackChartRoute(desk.buttons, options.chartPng));
 
-  let started = false;
+  let starting: Promise<void> | undefined;
+  const begin = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(startFailure('timeout', apiUrl, startTimeoutMs)), startTimeoutMs);
+      timer.unref();
+    });
+    const work = (async () => {
+      await app.init();
+      if (mode === 'socket') await app.start();
+    })();
+    // The abandoned attempt may still fail later (its bounded retries): that is not an unhandled rejection.
+    work.catch(() => undefined);
+    try {
+      await Promise.race([work.catch((err: unknown) => Promise.reject(err instanceof SlackStartError ? err : startFailure(err, apiUrl, startTimeoutMs))), deadline]);
+      state = { kind: 'running' };
+      log.info({ mode }, 'Slack front end ready');
+    } catch (err) {
+      state = { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     mode,
     app,
     routes,
-    async start() {
-      if (started) return;
-      await app.init();
-      if (mode === 'socket') await app.start();
-      started = true;
-      log.info({ mode }, 'Slack front end ready');
+    get problem() {
+      return problem();
+    },
+    start() {
+      starting ??= begin();
+      return starting;
     },
     async stop() {
-      if (!started) return;
-      started = false;
-      if (mode === 'socket') await app.stop();
+      const was = state.kind;
+      state = { kind: 'stopped' };
+      if (was === 'running' && mode === 'socket') await app.stop();
     },
   };
 }

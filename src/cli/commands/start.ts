@@ -15,9 +15,9 @@ import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
-import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
-import type { RunningServer } from '../../server/http-server.ts';
+import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot, type ServedFrontEnds } from '../../server/front-ends.ts';
 import { createRuntime, type Runtime } from '../../server/runtime.ts';
+import { installSafetyNet } from '../../server/safety-net.ts';
 import { converse } from './chat.ts';
 
 /** Prepares the state folder on first run, then serves until `quit` or a signal. */
@@ -36,6 +36,8 @@ export async function run(_args: string[], config: Config): Promise<number> {
     throw err;
   }
   const untrap = rt.lifecycle.trapSignals();
+  // Errors nothing handles: fatal until the process serves, then logged, counted and survived.
+  const net = installSafetyNet({ logger: rt.logger, count: (origin) => rt.metrics.unhandledError(origin) });
   try {
     const [{ n } = { n: 0 }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from tracks`);
     console.log(
@@ -44,9 +46,10 @@ export async function run(_args: string[], config: Config): Promise<number> {
         : `Earworm is ready on the popularity floor: ${rt.model.problem?.message ?? 'no model version is active'}. Run \`earworm train\` to fix it.`,
     );
     const slots = await configuredFrontEnds(rt);
-    let running: RunningServer;
+    let running: ServedFrontEnds | 'stopped';
     try {
-      running = await serveFrontEnds(rt, slots);
+      // A signal while front ends start (a slow Slack, say) stops the start-up too.
+      running = await Promise.race([serveFrontEnds(rt, slots), rt.lifecycle.stopRequested().then(() => 'stopped' as const)]);
     } catch (err) {
       if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
         console.error(`Port ${config.port} on ${config.host} is in use (another Earworm?): stop that process or set PORT to a free port.`);
@@ -54,6 +57,11 @@ export async function run(_args: string[], config: Config): Promise<number> {
       }
       throw err;
     }
+    if (running === 'stopped') {
+      await rt.shutdown('stopped during start-up');
+      return 0;
+    }
+    net.serving();
     printBanner(rt, running, slots);
     const ended = await converse(db, config, rt.agent, logger, rt.lifecycle.signal);
     if (ended === 'end-of-input' && !rt.lifecycle.stopping) {
@@ -66,18 +74,23 @@ export async function run(_args: string[], config: Config): Promise<number> {
   } finally {
     untrap();
     await rt.shutdown('exit');
+    net.remove();
   }
 }
 
 /** Prints what runs and how to talk to it. */
-function printBanner(rt: Runtime, running: RunningServer, slots: readonly FrontEndSlot[]): void {
+function printBanner(rt: Runtime, running: ServedFrontEnds, slots: readonly FrontEndSlot[]): void {
   const { config } = rt;
   const rows: [string, string][] = [
     ['HTTP', `${running.url}  (health /healthz, readiness /readyz, metrics /metrics${config.dashboardToken !== undefined ? ' with bearer DASHBOARD_TOKEN' : ''})`],
     ['MCP', rt.mcp !== undefined ? `over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); \`earworm mcp\` serves stdio` : 'off over HTTP: set MCP_TOKEN to serve /mcp; `earworm mcp` serves stdio'],
     ['planner', config.llm !== undefined ? `LLM ${config.llm.model} at ${config.llm.baseUrl}, rule planner when it is down` : 'rule planner: set LLM_BASE_URL for the LLM (vLLM gpt-oss)'],
     ['storage', rt.db.driver === 'pglite' ? `embedded PGlite in ${config.home}: set DATABASE_URL for Postgres` : 'Postgres (DATABASE_URL)'],
-    ...slots.map((s): [string, string] => [s.name, s.on ? s.frontEnd.summary : `off: ${s.why}`]),
+    ...slots.map((s): [string, string] => {
+      const failed = running.failed.get(s.name);
+      if (failed !== undefined) return [s.name, `FAILED to start: ${failed} (/readyz reports it; the rest serves)`];
+      return [s.name, s.on ? s.frontEnd.summary : `off: ${s.why}`];
+    }),
     ['terminal chat', 'below: "help" for ideas, "quit" stops Earworm'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

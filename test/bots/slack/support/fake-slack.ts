@@ -30,6 +30,8 @@ export interface FakeSlack {
   readonly notInChannel: Set<string>;
   /** Makes views.publish answer `invalid_blocks` when the view has an image block. */
   rejectImages: boolean;
+  /** When set, auth.test answers `{ ok: false, error: authError }` (a revoked or mistyped token). */
+  authError: string | undefined;
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl: string;
   responseUrl(id: string): string;
@@ -72,10 +74,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: ResponsePost[] = [];
   const notInChannel = new Set<string>();
   let ts = 1_700_000_000;
-  const state = { rejectImages: false, socketUrl: 'ws://127.0.0.1:9/unset' };
+  const state: { rejectImages: boolean; socketUrl: string; authError: string | undefined } = { rejectImages: false, socketUrl: 'ws://127.0.0.1:9/unset', authError: undefined };
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
       case 'auth.test':
+        if (state.authError !== undefined) return { ok: false, error: state.authError };
         return { ok: true, url: 'https://earworm-test.slack.com/', team: 'Earworm Test', user: 'earworm', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage': {
         const channel = String(args.channel);
@@ -137,6 +140,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     set rejectImages(v: boolean) {
       state.rejectImages = v;
+    },
+    get authError() {
+      return state.authError;
+    },
+    set authError(v: string | undefined) {
+      state.authError = v;
     },
     get socketUrl() {
       return state.socketUrl;

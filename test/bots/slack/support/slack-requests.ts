@@ -19,8 +19,8 @@ export interface EventsResponse {
 
 /** A signed client of one app's `/slack/events`, for one team (`T1`). */
 export interface SlackRequests {
-  /** POSTs a raw body, signed. */
-  send(body: string, contentType: string): Promise<EventsResponse>;
+  /** POSTs a raw body, signed at `timestampSec` (default now). */
+  send(body: string, contentType: string, timestampSec?: number): Promise<EventsResponse>;
   /** `/earworm <text>` from `user` in `channel`; `rid` names its response_url. */
   command(user: string, text: string, channel?: string): Promise<{ rid: string; res: EventsResponse }>;
   /** An Events API callback with a fresh event_id. */
@@ -34,8 +34,8 @@ export interface SlackRequests {
 /** The client; `url` is the base URL of Earworm's HTTP server. */
 export function slackRequests(url: string, fake: FakeSlack, secret: string): SlackRequests {
   let seq = 0;
-  const send = async (body: string, contentType: string) => {
-    const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...slackSignatureHeaders(secret, body) }, body });
+  const send = async (body: string, contentType: string, timestampSec?: number) => {
+    const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...slackSignatureHeaders(secret, body, timestampSec) }, body });
     return { status: res.status, text: await res.text() };
   };
   const event = (ev: Record<string, unknown>) =>
