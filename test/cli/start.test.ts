@@ -106,7 +106,7 @@ describe('earworm start on a fresh state folder', () => {
         }
       });
     });
-    expect(out).toMatch(new RegExp(`MCP +over Streamable HTTP: http://127.0.0.1:${port}/mcp \\(bearer token MCP_TOKEN\\)`));
+    expect(out).toMatch(new RegExp(`MCP +over Streamable HTTP: http://127.0.0.1:${port}/mcp \\(bearer token MCP_TOKEN, or a client token from `));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', body: '{}' })).status).toBe(401);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
