@@ -136,7 +136,7 @@ describe('earworm start on a fresh state folder', () => {
       });
     });
     expect(out).toContain(`HTTP           http://127.0.0.1:${port}  (health /healthz, readiness /readyz, metrics /metrics)`);
-    expect(out).toMatch(/MCP +off over HTTP: set MCP_TOKEN/);
+    expect(out).toMatch(/MCP +over Streamable HTTP: http:\/\/127\.0\.0\.1:\d+\/mcp \(a client token from `earworm mcp-token create --name NAME`\)/);
     expect(out).toMatch(/planner +rule planner: set LLM_BASE_URL/);
     expect(out).toMatch(/discord +off: set DISCORD_TOKEN and DISCORD_APPLICATION_ID/);
     expect(out).toMatch(/slack +off: set SLACK_BOT_TOKEN/);
