@@ -14,6 +14,7 @@ import type { Db } from '../db/db.ts';
 import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { BodyError, type Route } from '../server/http-server.ts';
+import { findControlChar } from '../tools/control-chars.ts';
 import { callTool } from '../tools/registry.ts';
 import { contextFor, type ToolServices } from '../tools/tool-context.ts';
 import { intervalChart, lineChart, shortNumber, type Series } from './svg-charts.ts';
@@ -193,6 +194,9 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
   async function activate(res: ServerResponse, form: URLSearchParams): Promise<void> {
     const kind = form.get('kind') ?? '';
     const version = form.get('version') ?? '';
+    if (findControlChar([kind, version]) !== undefined) {
+      return sendHtml(res, 400, page('Bad request', `<p class="notice" role="alert">The model kind or version holds a control character, so nothing changed. Use the buttons on <a href="${base}#models">the models table</a>.</p>`));
+    }
     let row: ModelVersionRow;
     try {
       row = await activateModelVersion(o.db, kind, version);

@@ -98,6 +98,10 @@ describe.each(DRIVERS)('dashboard over HTTP on %s', (driver) => {
     const c = new PageClient(w.server.url);
     const r = await c.post('/dashboard/models/activate', { kind, version: current }, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
     expect(r.status).toBe(303);
+    // A control character (Postgres cannot take U+0000) is a clear 400, not a failed request.
+    const nul = await c.post('/dashboard/models/activate', { kind: `${kind}\u0000`, version: current }, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
+    expect(nul.status).toBe(400);
+    expect(nul.text).toContain('holds a control character, so nothing changed');
   });
 
   it('throttles wrong tokens per client address: 429 with Retry-After, then lets the right token in once the minute passes', async () => {
