@@ -301,7 +301,10 @@ export const comparisons = pgTable(
   ],
 );
 
-/** A vote on a comparison, keyed by the platform's interaction id so that a repeated delivery is a no-op. */
+/**
+ * A vote on a comparison, keyed by its person's interaction id so that a repeated delivery is a no-op. Interaction
+ * ids are unique per person only: one person can never take (or read through a conflict) another person's id.
+ */
 export const votes = pgTable(
   'votes',
   {
@@ -318,7 +321,7 @@ export const votes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    unique('votes_interaction').on(t.interactionId),
+    unique('votes_person_interaction').on(t.personId, t.interactionId),
     unique('votes_comparison').on(t.comparisonId),
     check('votes_choice', sql`${t.choice} in ('a', 'b', 'skip')`),
   ],
@@ -593,8 +596,47 @@ export const webSessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Text to put back into the message box (a message that was not accepted). */
+    draft: text('draft').notNull().default(''),
+    /** Votes made on this session's page: comparison id → choice (`earlier`: answered before, elsewhere). */
+    voted: jsonb('voted').$type<Record<string, 'a' | 'b' | 'skip' | 'earlier'>>().notNull().default({}),
   },
-  (t) => [index('web_sessions_person').on(t.personId)],
+  (t) => [index('web_sessions_person').on(t.personId), index('web_sessions_expires').on(t.expiresAt)],
+);
+
+/** What a web session's page shows: its last entries (messages, answers with cards and buttons, notices). */
+export const webPageEntries = pgTable(
+  'web_page_entries',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    sessionHash: text('session_hash')
+      .notNull()
+      .references(() => webSessions.idHash, { onDelete: 'cascade' }),
+    /** The entry without its id (a `TranscriptEntry` of src/web/transcript.ts). */
+    entry: jsonb('entry').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('web_page_entries_session').on(t.sessionHash, t.id)],
+);
+
+/**
+ * A bearer token of one MCP client (`earworm mcp-token create --name X`): only its SHA-256 is stored, and it maps
+ * to one person, so the token (not what the client calls itself) is who the caller is.
+ */
+export const mcpTokens = pgTable(
+  'mcp_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [unique('mcp_tokens_name').on(t.name), unique('mcp_tokens_hash').on(t.tokenHash)],
 );
 
 /**

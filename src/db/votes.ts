@@ -1,4 +1,7 @@
-/** A/B comparisons and votes. A vote is keyed by the platform's interaction id, so a repeated delivery is a no-op. */
+/**
+ * A/B comparisons and votes. A vote is keyed by its person's interaction id, so a repeated delivery is a no-op;
+ * interaction ids are scoped to their person, so nobody can take or read another person's vote through one.
+ */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { comparisons, votes } from './schema.ts';
@@ -45,8 +48,8 @@ export interface VoteOutcome {
 }
 
 /**
- * Records a vote once. The same interaction delivered again, or a second click on an answered comparison,
- * returns the vote already stored with `recorded: false`.
+ * Records a vote once. The same interaction of the same person delivered again, or a second click on an answered
+ * comparison, returns that person's vote already stored with `recorded: false`; never another person's row.
  */
 export async function recordVote(
   db: Db,
@@ -62,7 +65,7 @@ export async function recordVote(
   const [stored] = await db.orm
     .select({ choice: votes.choice })
     .from(votes)
-    .where(sql`${votes.interactionId} = ${v.interactionId} or ${votes.comparisonId} = ${v.comparisonId}`)
+    .where(and(eq(votes.personId, v.personId), sql`(${votes.interactionId} = ${v.interactionId} or ${votes.comparisonId} = ${v.comparisonId})`))
     .limit(1);
   return { recorded: false, choice: (stored?.choice ?? v.choice) as VoteChoice };
 }

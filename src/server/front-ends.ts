@@ -16,7 +16,7 @@ import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
 import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
 import { webPlaygroundRoutes } from '../web/playground.ts';
-import { WebSessions } from '../web/web-sessions.ts';
+import { pruneWebSessions, webSessionSecret } from '../web/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route, RunningServer } from './http-server.ts';
@@ -100,7 +100,7 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = async () => {
     try {
-      const removed = { buttons: await rt.desk.buttons.prune(), deliveries: await pruneDeliveries(rt.db), sessions: await new WebSessions(rt.db).prune(), requests: await new DbRequestLog(rt.db, rt.logger).prune() };
+      const removed = { buttons: await rt.desk.buttons.prune(), deliveries: await pruneDeliveries(rt.db), webSessions: await pruneWebSessions(rt.db), requests: await new DbRequestLog(rt.db, rt.logger).prune() };
       rt.logger.debug(removed, 'housekeeping');
     } catch (err) {
       rt.logger.warn({ err }, 'housekeeping failed; it runs again in an hour');
@@ -194,7 +194,7 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
     on: true,
     frontEnd: {
       routes: [
-        ...webPlaygroundRoutes({ db: rt.db, desk: rt.desk, services: rt.services, logger: rt.logger.child({ component: 'web' }), secureCookies, nav }),
+        ...webPlaygroundRoutes({ db: rt.db, desk: rt.desk, services: rt.services, logger: rt.logger.child({ component: 'web' }), secureCookies, nav, secret: webSessionSecret(config.home, config.secret) }),
         ...dashboardRoutes({
           db: rt.db,
           services: rt.services,

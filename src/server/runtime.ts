@@ -69,13 +69,13 @@ export interface Runtime {
   readonly agent: Agent;
   /** The conversation core every chat front end (Discord, Slack, web) shares. */
   readonly desk: FrontDesk;
-  /** The /mcp route when MCP_TOKEN is set. */
+  /** The /mcp route (per-client tokens, and MCP_TOKEN when set). */
   readonly mcp: McpHttpRoute | undefined;
   /** The readiness checks behind /readyz (front ends may push their own before `serve`). */
   readonly readiness: ReadinessCheck[];
   /** What the models readiness check reports (replace to follow hot swaps). */
   modelStatus: () => ModelStatus | undefined;
-  /** The runtime's own routes: /readyz, /metrics and /mcp (when MCP_TOKEN is set); /healthz is always there. */
+  /** The runtime's own routes: /readyz, /metrics and /mcp; /healthz is always there. */
   routes(): Route[];
   /** Listens on config.port/host with the runtime's routes plus `extra`; the drain is registered for shutdown. */
   serve(extra?: readonly Route[], where?: { readonly port?: number; readonly host?: string }): Promise<RunningServer>;
@@ -130,8 +130,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.agent?.turnTimeoutMs !== undefined ? { turnTimeoutMs: options.agent.turnTimeoutMs } : {}),
     });
     const desk = new FrontDesk({ db, agent, services, store, logger: logger.child({ component: 'desk' }), ratePerMinute: config.rateLimitPerMinute });
-    const mcp = config.mcpToken === undefined ? undefined : mcpHttpRoute({ db, services, logger: logger.child({ component: 'mcp' }), token: config.mcpToken });
-    if (mcp !== undefined) lifecycle.onShutdown('mcp sessions', () => mcp.closeAll(), 'work');
+    // /mcp is always served: per-client tokens (earworm mcp-token create) and, when set, the operator's MCP_TOKEN.
+    const mcp = mcpHttpRoute({ db, services, logger: logger.child({ component: 'mcp' }), token: config.mcpToken });
+    lifecycle.onShutdown('mcp sessions', () => mcp.closeAll(), 'work');
 
     const runtime: Runtime = {
       config,

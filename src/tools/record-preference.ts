@@ -13,7 +13,7 @@ const input = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Id of the click or message that carried the answer; repeating it is a no-op. Default: one answer per comparison.'),
+      .describe("Id of the click or message that carried the answer; repeating it is a no-op. Ids are the caller's own: another person's ids never clash. Default: one answer per comparison."),
   })
   .strict();
 

@@ -4,6 +4,7 @@
  * shown generically). Front ends (MCP, the agent, bots) call tools only through here.
  */
 import type { z } from 'zod';
+import { findControlChar } from './control-chars.ts';
 import { classifyTrack } from './classify-track.ts';
 import { GENERIC_FAILURE, ToolSystemError, UserError } from './errors.ts';
 import { explainRecommendation } from './explain-recommendation.ts';
@@ -85,6 +86,14 @@ async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<T
   const tool = findTool(name);
   if (tool === undefined) {
     return { kind: 'retry', code: 'unknown_tool', message: `There is no tool called "${name}". Available tools: ${TOOLS.map((t) => t.name).join(', ')}.` };
+  }
+  const control = findControlChar(args);
+  if (control !== undefined) {
+    return {
+      kind: 'retry',
+      code: 'control_characters',
+      message: `Invalid arguments for ${name}: ${control.path} contains the control character ${control.codePoint} at position ${control.index}. Remove control characters from the text and call ${name} again.`,
+    };
   }
   const parsed = tool.input.safeParse(args ?? {});
   if (!parsed.success) {

@@ -3,16 +3,18 @@
  * time and a switch/rollback, evaluation runs, the strategy experiment and bandit arms (get_experiment_stats), the
  * job queue, and latency figures. Behind DASHBOARD_TOKEN: `Authorization: Bearer <token>`, or a login form that
  * sets a signed HttpOnly cookie (SameSite=Strict; POSTs with the cookie also carry a CSRF token). Off (404 with a
- * note) when no token is configured. Read-only parts work without JavaScript; the page has no script at all.
+ * note) when no token is configured. Wrong tokens are throttled per client address (429 with Retry-After). Read-only parts work without JavaScript; the page has no script at all.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
+import { RateLimiter } from '../bots/common/rate-limiter.ts';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { BodyError, type Route } from '../server/http-server.ts';
+import { findControlChar } from '../tools/control-chars.ts';
 import { callTool } from '../tools/registry.ts';
 import { contextFor, type ToolServices } from '../tools/tool-context.ts';
 import { intervalChart, lineChart, shortNumber, type Series } from './svg-charts.ts';
@@ -45,6 +47,8 @@ export interface DashboardOptions {
   /** Extra navigation HTML for the header. */
   readonly nav?: string;
   readonly now?: () => number;
+  /** Failed sign-ins (form or bearer) allowed per client address per minute before 429 (default 5). */
+  readonly loginFailuresPerMinute?: number;
 }
 
 /** Name of the login cookie. */
@@ -107,6 +111,16 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
   }
   const now = o.now ?? Date.now;
   const auth = new DashboardAuth(token, now);
+  // Failed sign-ins per client address: past the limit every sign-in from it is refused (429) until the window passes.
+  const failures = new RateLimiter(o.loginFailuresPerMinute ?? 5, 60_000, now);
+  const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+  function throttled(req: IncomingMessage, res: ServerResponse): boolean {
+    const d = failures.check(addressOf(req));
+    if (d.allowed) return false;
+    const s = Math.ceil(d.retryAfterMs / 1000);
+    sendHtml(res, 429, page('Too many attempts', `<p class="notice" role="alert">Too many wrong dashboard tokens from your address. Wait ${s} second${s === 1 ? '' : 's'} and try again with the right DASHBOARD_TOKEN.</p>`), { 'retry-after': String(s) });
+    return true;
+  }
   const cookieOpts = (maxAgeS: number) => ({ path: base, maxAgeS, sameSite: 'Strict' as const, secure: o.secureCookies === true });
 
   function access(req: IncomingMessage): Access {
@@ -134,13 +148,21 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     if (path === `${base}/login` && method === 'POST') {
+      if (throttled(req, res)) return;
       const form = await formOrError(req, res);
       if (form === undefined) return;
-      if (!auth.tokenMatches(form.get('token') ?? undefined)) return loginPage(res, 401, 'That token is not right. Check DASHBOARD_TOKEN and try again.');
+      if (!auth.tokenMatches(form.get('token') ?? undefined)) {
+        failures.take(addressOf(req));
+        return loginPage(res, 401, 'That token is not right. Check DASHBOARD_TOKEN and try again.');
+      }
       return redirect(res, base, { 'set-cookie': cookieHeader(DASHBOARD_COOKIE, auth.cookie(), cookieOpts(LOGIN_TTL_MS / 1000)) });
     }
+    if (req.headers.authorization !== undefined && throttled(req, res)) return;
     const who = access(req);
-    if (who.kind === 'none') return loginPage(res, 401, req.headers.authorization !== undefined ? 'That bearer token is not right.' : undefined);
+    if (who.kind === 'none') {
+      if (req.headers.authorization !== undefined) failures.take(addressOf(req));
+      return loginPage(res, 401, req.headers.authorization !== undefined ? 'That bearer token is not right.' : undefined);
+    }
     if (method === 'POST') {
       const form = await formOrError(req, res);
       if (form === undefined) return;
@@ -172,6 +194,9 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
   async function activate(res: ServerResponse, form: URLSearchParams): Promise<void> {
     const kind = form.get('kind') ?? '';
     const version = form.get('version') ?? '';
+    if (findControlChar([kind, version]) !== undefined) {
+      return sendHtml(res, 400, page('Bad request', `<p class="notice" role="alert">The model kind or version holds a control character, so nothing changed. Use the buttons on <a href="${base}#models">the models table</a>.</p>`));
+    }
     let row: ModelVersionRow;
     try {
       row = await activateModelVersion(o.db, kind, version);

@@ -1,8 +1,10 @@
 /**
  * The web chat playground: the same agent, tools, cards and buttons as the chat bots (through FrontDesk, platform
  * `web`), A/B voting, and the taste profile as a radar chart that updates after each vote. A person is a cookie
- * session (no passwords), stored only once the visitor first does something (so crawlers create nobody); every POST
- * carries the session's CSRF token; a button id works only for the session's person. Pages are server-rendered forms (POST, then 303 back), upgraded by a small inline script to fetch.
+ * session (no passwords) that only this server issues, stored only once the visitor first does something (so
+ * crawlers create nobody; creation is rate limited and capped); every POST carries the session's CSRF token; a button
+ * id works only for the session's person. The conversation on the page is stored with the session (transcript.ts).
+ * Pages are server-rendered forms (POST, then 303 back), upgraded by a small inline script to fetch.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeskOutcome, FrontDesk, Speaker } from '../bots/common/front-desk.ts';
@@ -10,11 +12,12 @@ import { tasteChartPng, tasteChartSvg, tasteProfileFor, type TasteProfile } from
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import { BodyError, type Route } from '../server/http-server.ts';
+import { stripControlChars } from '../tools/control-chars.ts';
 import type { ToolServices } from '../tools/tool-context.ts';
 import { PLAYGROUND_SCRIPT, playgroundPage, playgroundPaths, profileHtml, transcriptHtml, type RatedSets } from './playground-view.ts';
 import { Transcripts, type Transcript } from './transcript.ts';
 import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml, sendPageJson, wantsJson } from './web-http.ts';
-import { csrfToken, hashSessionCookie, SESSION_COOKIE, validCsrf, WebSessions, type WebSession } from './web-sessions.ts';
+import { hashSessionCookie, SESSION_COOKIE, WebSessions, type WebSession, type WebSessionLimits } from './web-sessions.ts';
 
 /** Dependencies of the playground. */
 export interface WebPlaygroundOptions {
@@ -32,6 +35,10 @@ export interface WebPlaygroundOptions {
   readonly sessionTtlMs?: number;
   /** Clock of sessions (tests). */
   readonly now?: () => number;
+  /** Signs session cookies and CSRF tokens (`webSessionSecret`: EARWORM_SECRET or a key kept in the state folder). */
+  readonly secret: Buffer;
+  /** Limits on starting sessions (per client address, overall, stored at most). */
+  readonly sessionLimits?: WebSessionLimits;
   /** Extra navigation HTML for the header (a link to the dashboard). */
   readonly nav?: string;
 }
@@ -49,11 +56,14 @@ const EMPTY_PROFILE: TasteProfile = { confidence: 0, counts: { liked: 0, dislike
 export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
   const base = o.basePath ?? '/web';
   const paths = playgroundPaths(base);
-  const sessions = new WebSessions(o.db, o.now, o.sessionTtlMs);
-  const transcripts = new Transcripts();
+  const sessions = new WebSessions(o.db, o.secret, o.now, o.sessionTtlMs, o.sessionLimits);
+  const transcripts = new Transcripts(o.db);
   const setCookie = (s: Visitor) => cookieHeader(SESSION_COOKIE, s.cookie, { path: '/', maxAgeS: sessions.ttlMs / 1000, sameSite: 'Lax', secure: o.secureCookies === true });
   const speaker = (s: WebSession): Speaker => ({ platform: 'web', externalId: s.externalId, channelId: `web:${hashSessionCookie(s.cookie).slice(0, 16)}` });
-  const transcriptOf = (s: Visitor) => transcripts.get(hashSessionCookie(s.cookie));
+  /** The stored transcript of a session; a visitor with none stored gets a page-only one. */
+  const transcriptOf = (s: Visitor, draft = '') => (s.personId === undefined ? Promise.resolve(transcripts.ephemeral(draft)) : transcripts.load(hashSessionCookie(s.cookie)));
+  const csrfToken = (s: Visitor) => sessions.csrfToken(s.cookie);
+  const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
 
   async function rated(personId: number | undefined): Promise<RatedSets> {
     if (personId === undefined) return { liked: new Set(), disliked: new Set() };
@@ -63,7 +73,7 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
 
   const profileOf = (personId: number | undefined) => (personId === undefined ? Promise.resolve(EMPTY_PROFILE) : tasteProfileFor(o.services, personId));
 
-  /** The visitor of a page view: the live session, or a new cookie (stored only once it is used). */
+  /** The visitor of a page view: the live session, or a server-issued cookie (stored only once it is used). */
   async function visitorFor(req: IncomingMessage): Promise<{ visitor: Visitor; fresh: boolean; banner?: string }> {
     const found = await sessions.lookup(readCookies(req).get(SESSION_COOKIE));
     if (found.status === 'ok') return { visitor: found.session, fresh: false };
@@ -74,10 +84,9 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
       : { visitor, fresh: true };
   }
 
-  async function renderPage(res: ServerResponse, status: number, s: Visitor, headers: Record<string, string | string[]>, banner?: string): Promise<void> {
-    const t = transcriptOf(s);
+  async function renderPage(res: ServerResponse, status: number, s: Visitor, t: Transcript, headers: Record<string, string | string[]>, banner?: string): Promise<void> {
     const [profile, r] = await Promise.all([profileOf(s.personId), rated(s.personId)]);
-    const html = playgroundPage({ paths, csrf: csrfToken(s.cookie), transcript: t, rated: r, profile, ...(banner !== undefined ? { banner } : {}), ...(o.nav !== undefined ? { nav: o.nav } : {}) });
+    const html = playgroundPage({ paths, csrf: csrfToken(s), transcript: t, rated: r, profile, ...(banner !== undefined ? { banner } : {}), ...(o.nav !== undefined ? { nav: o.nav } : {}) });
     sendHtml(res, status, html, headers, PLAYGROUND_SCRIPT);
   }
 
@@ -87,7 +96,7 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
     const last = t.entries.at(-1);
     if (!wantsJson(req)) return redirect(res, `${paths.page}${last !== undefined ? `#entry-${last.id}` : ''}`, headers);
     const [profile, r] = await Promise.all([profileOf(s.personId), rated(s.personId)]);
-    const csrf = csrfToken(s.cookie);
+    const csrf = csrfToken(s);
     sendPageJson(
       res,
       extra.status ?? 200,
@@ -97,28 +106,27 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
   }
 
   /** A refused POST: the page again (or JSON) with the reason, keeping the unsent message in the box. */
-  async function refuse(req: IncomingMessage, res: ServerResponse, s: Visitor, refusal: Refusal, headers: Record<string, string | string[]>): Promise<void> {
-    const t = transcriptOf(s);
-    if (!wantsJson(req)) return renderPage(res, refusal.status, s, headers, refusal.message);
-    transcripts.add(t, { kind: 'notice', code: refusal.code, message: refusal.message });
+  async function refuse(req: IncomingMessage, res: ServerResponse, s: Visitor, t: Transcript, refusal: Refusal, headers: Record<string, string | string[]>): Promise<void> {
+    if (!wantsJson(req)) return renderPage(res, refusal.status, s, t, headers, refusal.message);
+    await transcripts.add(t, { kind: 'notice', code: refusal.code, message: refusal.message });
     return answer(req, res, s, t, { status: refusal.status, announce: refusal.message, focus: 'message', headers });
   }
 
-  function addOutcome(t: Transcript, outcome: DeskOutcome): string {
+  async function addOutcome(t: Transcript, outcome: DeskOutcome): Promise<string> {
     switch (outcome.kind) {
       case 'notice':
-        transcripts.add(t, { kind: 'notice', code: outcome.code, message: outcome.message });
+        await transcripts.add(t, { kind: 'notice', code: outcome.code, message: outcome.message });
         return outcome.message;
       case 'reply':
-        transcripts.add(t, { kind: 'reply', reply: outcome.reply });
+        await transcripts.add(t, { kind: 'reply', reply: outcome.reply });
         return outcome.reply.text;
       case 'pressed':
         if (outcome.action.type === 'vote') {
           // Show the pair as answered; a repeated press (recorded: false) keeps the first choice shown.
           const id = outcome.action.comparisonId;
-          if (outcome.recorded || !t.voted.has(id)) t.voted.set(id, outcome.recorded ? outcome.action.choice : 'earlier');
+          if (outcome.recorded || !t.voted.has(id)) await transcripts.setVoted(t, id, outcome.recorded ? outcome.action.choice : 'earlier');
         }
-        transcripts.add(t, { kind: 'reply', ack: outcome.ack, ...(outcome.reply !== undefined ? { reply: outcome.reply } : {}) });
+        await transcripts.add(t, { kind: 'reply', ack: outcome.ack, ...(outcome.reply !== undefined ? { reply: outcome.reply } : {}) });
         return [outcome.ack, outcome.reply?.text ?? ''].filter((x) => x !== '' && x !== undefined).join(' ');
     }
   }
@@ -131,60 +139,64 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
       if (!(err instanceof BodyError)) throw err;
       return sendHtml(res, err.status, errorPage(`That request could not be read: ${err.message}. Go back and try again.`, paths.page));
     }
-    const cookies = readCookies(req);
-    const found = await sessions.lookup(cookies.get(SESSION_COOKIE));
+    const found = await sessions.lookup(readCookies(req).get(SESSION_COOKIE));
+    const typed = path === paths.say ? (form.get('text') ?? '') : '';
     if (found.status === 'unused') {
       // A cookie this server handed out with a page, used for the first time: with the page's token, it becomes a session.
-      if (validCsrf(found.cookie, form.get('csrf') ?? undefined)) return handleSessionPost(req, res, path, form, await sessions.adopt(found.cookie));
-      if (path === paths.say) transcriptOf(found).draft = form.get('text') ?? '';
-      return refuse(req, res, found, BAD_CSRF, {});
+      const visitor: Visitor = { cookie: found.cookie };
+      if (!sessions.validCsrf(found.cookie, form.get('csrf') ?? undefined)) return refuse(req, res, visitor, transcripts.ephemeral(typed), BAD_CSRF, {});
+      const created = await sessions.create(found.cookie, addressOf(req));
+      if ('refused' in created) {
+        const r = created.refused;
+        o.logger.warn({ code: r.code }, 'a web session was not started');
+        return refuse(req, res, visitor, transcripts.ephemeral(typed), { status: r.status, code: r.code, message: r.message }, { 'retry-after': String(r.retryAfterS) });
+      }
+      return handleSessionPost(req, res, path, form, created.session);
     }
     if (found.status !== 'ok') {
-      // No live session: nothing is applied. Hand out a new cookie and keep what was typed.
+      // No live session (none, expired, or a value this server never issued): nothing is applied and nothing is
+      // adopted. Hand out a new server-issued cookie and keep what was typed.
       const session: Visitor = { cookie: sessions.newCookie() };
-      const t = transcriptOf(session);
-      const typed = path === paths.say ? (form.get('text') ?? '') : '';
-      t.draft = typed;
       const message =
         found.status === 'expired'
           ? `Your session expired, so that ${path === paths.say ? 'message was not sent' : 'click was not recorded'}. A new session has started${typed !== '' ? ' and your message is back in the box: send it again' : ''}. What you taught Earworm before is kept on the server.`
           : `Your browser sent no valid session cookie, so that was not recorded. A new session has started${typed !== '' ? ' and your message is back in the box' : ''}; if this keeps happening, allow cookies for this site.`;
-      return refuse(req, res, session, { status: 401, code: found.status === 'expired' ? 'session_expired' : 'no_session', message }, { 'set-cookie': setCookie(session) });
+      return refuse(req, res, session, transcripts.ephemeral(typed), { status: 401, code: found.status === 'expired' ? 'session_expired' : 'no_session', message }, { 'set-cookie': setCookie(session) });
     }
     return handleSessionPost(req, res, path, form, found.session);
   }
 
   async function handleSessionPost(req: IncomingMessage, res: ServerResponse, path: string, form: URLSearchParams, s: WebSession): Promise<void> {
-    const t = transcriptOf(s);
-    if (!validCsrf(s.cookie, form.get('csrf') ?? undefined)) {
-      if (path === paths.say) t.draft = form.get('text') ?? '';
-      return refuse(req, res, s, BAD_CSRF, {});
+    const t = await transcriptOf(s);
+    if (!sessions.validCsrf(s.cookie, form.get('csrf') ?? undefined)) {
+      if (path === paths.say) await transcripts.setDraft(t, form.get('text') ?? '');
+      return refuse(req, res, s, t, BAD_CSRF, {});
     }
     const who = speaker(s);
     if (path === paths.say) {
       const text = form.get('text') ?? '';
       const outcome = await o.desk.say(who, text);
       if (outcome.kind === 'notice') {
-        t.draft = text;
-        const announce = addOutcome(t, outcome);
+        await transcripts.setDraft(t, text);
+        const announce = await addOutcome(t, outcome);
         return answer(req, res, s, t, { status: outcome.code === 'rate_limited' ? 429 : 422, announce, focus: 'message' });
       }
-      t.draft = '';
-      transcripts.add(t, { kind: 'you', text: text.trim() });
-      return answer(req, res, s, t, { announce: addOutcome(t, outcome), focus: 'message' });
+      if (t.draft !== '') await transcripts.setDraft(t, '');
+      await transcripts.add(t, { kind: 'you', text: stripControlChars(text).trim() });
+      return answer(req, res, s, t, { announce: await addOutcome(t, outcome), focus: 'message' });
     }
     if (path === paths.compare) {
       const outcome = await o.desk.compare(who);
-      return answer(req, res, s, t, { status: outcome.kind === 'notice' ? 422 : 200, announce: addOutcome(t, outcome) });
+      return answer(req, res, s, t, { status: outcome.kind === 'notice' ? 422 : 200, announce: await addOutcome(t, outcome) });
     }
     // A press: the button must have been issued to this session's person on the web.
     const id = form.get('button') ?? '';
     const button = await o.desk.buttons.resolve(id);
     if (button.status === 'unknown' || button.personId !== s.personId || (button.status === 'ok' && button.platform !== 'web')) {
-      return refuse(req, res, s, { status: 403, code: 'forged', message: 'That button was not issued to this browser session, so nothing was recorded. Use the buttons on this page, or ask again for fresh ones.' }, {});
+      return refuse(req, res, s, t, { status: 403, code: 'forged', message: 'That button was not issued to this browser session, so nothing was recorded. Use the buttons on this page, or ask again for fresh ones.' }, {});
     }
     const outcome = await o.desk.press(who, id);
-    return answer(req, res, s, t, { status: outcome.kind === 'notice' ? 422 : 200, announce: addOutcome(t, outcome) });
+    return answer(req, res, s, t, { status: outcome.kind === 'notice' ? 422 : 200, announce: await addOutcome(t, outcome) });
   }
 
   async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -194,7 +206,7 @@ export function webPlaygroundRoutes(o: WebPlaygroundOptions): Route[] {
     if (method === 'GET' || method === 'HEAD') {
       if (path === paths.page) {
         const { visitor, fresh, banner } = await visitorFor(req);
-        return renderPage(res, 200, visitor, fresh ? { 'set-cookie': setCookie(visitor) } : {}, banner);
+        return renderPage(res, 200, visitor, await transcriptOf(visitor), fresh ? { 'set-cookie': setCookie(visitor) } : {}, banner);
       }
       if (path === `${base}/chart.svg` || path === `${base}/chart.png`) {
         const found = await sessions.lookup(readCookies(req).get(SESSION_COOKIE));

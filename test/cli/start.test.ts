@@ -107,7 +107,7 @@ describe('earworm start on a fresh state folder', () => {
         }
       });
     });
-    expect(out).toMatch(new RegExp(`MCP +over Streamable HTTP: http://127.0.0.1:${port}/mcp \\(bearer token MCP_TOKEN\\)`));
+    expect(out).toMatch(new RegExp(`MCP +over Streamable HTTP: http://127.0.0.1:${port}/mcp \\(bearer token MCP_TOKEN, or a client token from `));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', body: '{}' })).status).toBe(401);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -137,7 +137,7 @@ describe('earworm start on a fresh state folder', () => {
       });
     });
     expect(out).toContain(`HTTP           http://127.0.0.1:${port}  (health /healthz, readiness /readyz, metrics /metrics)`);
-    expect(out).toMatch(/MCP +off over HTTP: set MCP_TOKEN/);
+    expect(out).toMatch(/MCP +over Streamable HTTP: http:\/\/127\.0\.0\.1:\d+\/mcp \(a client token from `earworm mcp-token create --name NAME`\)/);
     expect(out).toMatch(/planner +rule planner: set LLM_BASE_URL/);
     expect(out).toMatch(/discord +off: set DISCORD_TOKEN and DISCORD_APPLICATION_ID/);
     expect(out).toMatch(/slack +off: set SLACK_BOT_TOKEN/);

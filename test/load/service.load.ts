@@ -17,6 +17,7 @@ import { waitForRun } from '../jobs/support/backends.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import type { RunningServer } from '../../src/server/http-server.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
+import { createMcpToken } from '../../src/mcp/mcp-identity.ts';
 import { DRIVERS } from '../support/db.ts';
 import { startRedis, type LocalRedis } from '../support/local-servers.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
@@ -36,6 +37,7 @@ const TURNS = 20;
 const DRIVER = DRIVERS.includes('postgres') ? 'postgres' : 'pglite';
 
 const report: string[] = [];
+let tokensMade = 0;
 
 describe(`service under load (${DRIVER})`, () => {
   let h: Harness;
@@ -44,6 +46,8 @@ describe(`service under load (${DRIVER})`, () => {
   let llm: FakeOpenAi;
   let redis: LocalRedis;
   let slackApi: FakeSlack;
+  /** Each MCP conversation is its own person: its own client token. */
+  const clientToken = async (conversation: number) => (await createMcpToken(h.db, `load-${tokensMade++}-${conversation}`)).token;
   beforeAll(async () => {
     slackApi = await startFakeSlack();
     h = await openHarness(DRIVER);
@@ -66,7 +70,7 @@ describe(`service under load (${DRIVER})`, () => {
   });
 
   it(`${CONVERSATIONS} concurrent conversations × ${TURNS} turns through MCP over HTTP and the Slack endpoint: no errors, every vote stored`, async () => {
-    const targets: LoadTarget[] = [mcpTarget(`${running.url}/mcp`, MCP_TOKEN, h.fixture), slackTarget(`${running.url}/slack/events`, SLACK_SECRET, slackApi)];
+    const targets: LoadTarget[] = [mcpTarget(`${running.url}/mcp`, clientToken, h.fixture), slackTarget(`${running.url}/slack/events`, SLACK_SECRET, slackApi)];
     const figures = await runLoad(targets, { conversations: CONVERSATIONS, turns: TURNS });
     report.push(formatFigures(figures));
     for (const f of figures) {
@@ -87,7 +91,7 @@ describe(`service under load (${DRIVER})`, () => {
     const body = (await down.json()) as { checks: Record<string, { status: string; detail?: string }> };
     expect(down.status).toBe(503);
     expect(body.checks.redis!.detail).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+\/? does not answer \(.*ECONNREFUSED.*\): check REDIS_URL and that Redis is running$/);
-    const during = await runLoad([mcpTarget(`${running.url}/mcp`, MCP_TOKEN, h.fixture)], { conversations: 5, turns: 4 });
+    const during = await runLoad([mcpTarget(`${running.url}/mcp`, clientToken, h.fixture)], { conversations: 5, turns: 4 });
     expect(during[0]!.errors).toBe(0);
     await redis.start();
     const t1 = performance.now();

@@ -2,14 +2,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPerson } from '../../src/db/people.ts';
-import { mcpPersonResolver } from '../../src/mcp/mcp-identity.ts';
+import { fixedPersonResolver, MCP_PROVIDER } from '../../src/mcp/mcp-identity.ts';
 import { createMcpServer } from '../../src/mcp/mcp-server.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 import { checkClient } from './support/mcp-checks.ts';
 
-async function connect(h: Harness, clientName: string): Promise<Client> {
-  const server = createMcpServer({ services: h.services, resolvePerson: mcpPersonResolver(h.db) });
+/** A client named `clientName` whose credential is the person `who` (what a token maps to). */
+async function connect(h: Harness, clientName: string, who = 'someone'): Promise<Client> {
+  const server = createMcpServer({ services: h.services, resolvePerson: fixedPersonResolver(h.db, who) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: clientName, version: '1.0.0' });
@@ -34,9 +35,9 @@ describe.each(DRIVERS)('MCP server over the in-memory transport on %s', (driver)
     await client.close();
   });
 
-  it('maps each client to a person, so its likes shape its later answers only', async () => {
-    const alice = await connect(h, 'alice-desktop');
-    const bob = await connect(h, 'bob-desktop');
+  it('maps each credential to a person (not the client name), so its likes shape its later answers only', async () => {
+    const alice = await connect(h, 'desktop', 'token:alice');
+    const bob = await connect(h, 'desktop', 'token:bob');
     const before = await bob.callTool({ name: 'recommend', arguments: { seeds: { artists: ['Metallica', 'Nirvana'] }, count: 10 } });
     const disliked = (before.structuredContent as { recommendations: Rec[] }).recommendations[0]!.track.id;
     const r = await alice.callTool({ name: 'rate_track', arguments: { track: disliked, rating: 'dislike' } });
@@ -45,9 +46,10 @@ describe.each(DRIVERS)('MCP server over the in-memory transport on %s', (driver)
     expect((after.structuredContent as { recommendations: Rec[] }).recommendations.map((x) => x.track.id)).not.toContain(disliked);
     const bobAfter = await bob.callTool({ name: 'recommend', arguments: { seeds: { artists: ['Metallica', 'Nirvana'] }, count: 10 } });
     expect((bobAfter.structuredContent as { recommendations: Rec[] }).recommendations.map((x) => x.track.id)).toContain(disliked);
-    expect(await findPerson(h.db, 'mcp', 'alice-desktop')).toBeTypeOf('number');
-    // Reconnecting as the same client is the same person.
-    const alice2 = await connect(h, 'alice-desktop');
+    expect(await findPerson(h.db, MCP_PROVIDER, 'token:alice')).toBeTypeOf('number');
+    expect(await findPerson(h.db, MCP_PROVIDER, 'desktop')).toBeUndefined();
+    // Reconnecting with the same credential is the same person, whatever the client calls itself.
+    const alice2 = await connect(h, 'another-name', 'token:alice');
     const profile = await alice2.callTool({ name: 'get_taste_profile', arguments: {} });
     expect((profile.structuredContent as { counts: { disliked: number } }).counts.disliked).toBe(1);
     await Promise.all([alice.close(), bob.close(), alice2.close()]);

@@ -3,7 +3,7 @@
  * another serves its own trained model from the new path; a model file that goes missing is a readiness failure that
  * operators see (/readyz 503 naming the version and the file, an error log line, `earworm_model_unloadable` 1), not
  * a quiet downgrade to the popularity floor. Paths written as absolute ones by earlier versions are rewritten by the
- * 0006 migration and re-rooted on load.
+ * 0007 migration and re-rooted on load.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -127,7 +127,7 @@ describe('model paths', () => {
     expect(modelFilePath('/srv/state', { kind: 'hybrid', version: 'v1', path: '/opt/elsewhere/model.ewm' })).toBe('/opt/elsewhere/model.ewm');
   });
 
-  it('written as absolute by an earlier version are made relative by the 0006 migration', async () => {
+  it('written as absolute by an earlier version are made relative by the 0007 migration', async () => {
     const db = await openDb({ pglite: await (await import('@electric-sql/pglite')).PGlite.create() });
     try {
       const rows: [string, string, string, string][] = [
@@ -141,7 +141,7 @@ describe('model paths', () => {
         ['hybrid', 'v5', '/h/models/hybrid/v50/model.ewm', '/h/models/hybrid/v50/model.ewm'],
       ];
       for (const [kind, version, p] of rows) await db.orm.execute(sql`insert into model_versions (kind, version, path) values (${kind}, ${version}, ${p})`);
-      const file = readFileSync(path.join(MIGRATIONS_DIR, '0006_relative-model-paths.sql'), 'utf8');
+      const file = readFileSync(path.join(MIGRATIONS_DIR, '0007_relative-model-paths.sql'), 'utf8');
       await db.orm.execute(sql.raw(file));
       const after = await db.rows<{ kind: string; version: string; path: string }>(sql`select kind, version, path from model_versions order by id`);
       expect(after.map((r) => r.path)).toEqual(rows.map((r) => r[3]));

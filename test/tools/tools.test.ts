@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLS } from '../../src/tools/registry.ts';
 import { resolveTrack } from '../../src/tools/resolve-track.ts';
@@ -146,6 +147,28 @@ describe.each(DRIVERS)('tools on %s', (driver) => {
     expect(someone).toMatchObject({ kind: 'retry', code: 'unknown_comparison' });
     const recs = valueOf(await h.call('voter', 'recommend', { seeds: { artists: ['Metallica'] }, count: 3 })).recommendations as Rec[];
     expect(recs.some((r) => r.why.signals.some((s) => s.signal === 'preference'))).toBe(true);
+  });
+
+  it('interaction ids are scoped to their person: nobody can read or pre-empt another person\'s vote or rating', async () => {
+    // Mallory learns Victim's first vote by replaying its predictable id on her own comparison: she gets her own row.
+    const v1 = valueOf(await h.call('victim', 'next_comparison', {}));
+    const victimId = (await h.db.rows<{ id: number }>(sql`select person_id as id from comparisons where id = ${v1.comparison_id as number}`))[0]!.id;
+    expect(valueOf(await h.call('victim', 'record_preference', { comparison_id: v1.comparison_id, choice: 'b' }))).toMatchObject({ recorded: true, choice: 'b' });
+    const m1 = valueOf(await h.call('mallory', 'next_comparison', {}));
+    const probe = valueOf(await h.call('mallory', 'record_preference', { comparison_id: m1.comparison_id, choice: 'a', interaction_id: `comparison:${victimId}:${v1.comparison_id as number}` }));
+    expect(probe).toMatchObject({ recorded: true, choice: 'a' });
+    // She pre-stores the id of Victim's next vote; Victim's press still counts.
+    const m2 = valueOf(await h.call('mallory', 'next_comparison', {}));
+    valueOf(await h.call('mallory', 'record_preference', { comparison_id: m2.comparison_id, choice: 'skip', interaction_id: 'shared-click-7' }));
+    const v2 = valueOf(await h.call('victim', 'next_comparison', {}));
+    expect(valueOf(await h.call('victim', 'record_preference', { comparison_id: v2.comparison_id, choice: 'a', interaction_id: 'shared-click-7' }))).toMatchObject({ recorded: true, choice: 'a', votes: 2 });
+    // The same for ratings: an interaction id taken by someone else does not swallow this person's like.
+    const track = h.fixture.byTitle.get('Teardrop')!;
+    expect(valueOf(await h.call('mallory', 'rate_track', { track, rating: 'dislike', interaction_id: 'like-click-1' }))).toMatchObject({ recorded: true });
+    expect(valueOf(await h.call('victim', 'rate_track', { track, rating: 'like', interaction_id: 'like-click-1' }))).toMatchObject({ recorded: true });
+    expect(valueOf(await h.call('victim', 'rate_track', { track, rating: 'like', interaction_id: 'like-click-1' }))).toMatchObject({ recorded: false });
+    const victim = valueOf(await h.call('victim', 'get_taste_profile', {}));
+    expect((victim.counts as { liked: number; votes: number })).toMatchObject({ liked: 1, votes: 2 });
   });
 
   it('classify_track, similar_tracks, explain_recommendation and list_genres_and_moods', async () => {

@@ -98,6 +98,31 @@ describe.each(DRIVERS)('dashboard over HTTP on %s', (driver) => {
     const c = new PageClient(w.server.url);
     const r = await c.post('/dashboard/models/activate', { kind, version: current }, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
     expect(r.status).toBe(303);
+    // A control character (Postgres cannot take U+0000) is a clear 400, not a failed request.
+    const nul = await c.post('/dashboard/models/activate', { kind: `${kind}\u0000`, version: current }, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
+    expect(nul.status).toBe(400);
+    expect(nul.text).toContain('holds a control character, so nothing changed');
+  });
+
+  it('throttles wrong tokens per client address: 429 with Retry-After, then lets the right token in once the minute passes', async () => {
+    let clock = Date.parse('2026-12-05T12:00:00Z');
+    const server = await listen(createHttpServer(dashboardRoutes({ db: w.h.db, services: w.h.services, logger: silentLogger, token: DASHBOARD_TOKEN, now: () => clock, loginFailuresPerMinute: 5 }), silentLogger), 0, '127.0.0.1');
+    try {
+      const c = new PageClient(server.url);
+      for (let i = 0; i < 5; i++) expect((await c.post('/dashboard/login', { token: `guess-${i}` })).status).toBe(401);
+      const limited = await c.post('/dashboard/login', { token: DASHBOARD_TOKEN });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.text).toContain('Too many wrong dashboard tokens from your address');
+      // Bearer guesses are the same door.
+      expect((await c.get('/dashboard', { authorization: `Bearer ${DASHBOARD_TOKEN}` })).status).toBe(429);
+      clock += 61_000;
+      const ok = await c.post('/dashboard/login', { token: DASHBOARD_TOKEN });
+      expect(ok.status).toBe(303);
+      expect((await c.get('/dashboard')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -112,6 +137,7 @@ describe('dashboard without a token', () => {
       await server.close();
     }
   });
+
 });
 
 describe('metric flattening', () => {

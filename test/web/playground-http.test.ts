@@ -1,10 +1,14 @@
 /** The playground over plain HTTP (a browser with JavaScript off, and the page's own fetch calls): sessions, bad input. */
+import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createHttpServer, listen } from '../../src/server/http-server.ts';
+import { webPlaygroundRoutes } from '../../src/web/playground.ts';
 import { hashSessionCookie, SESSION_COOKIE } from '../../src/web/web-sessions.ts';
 import { DRIVERS, countRows } from '../support/db.ts';
 import { buttonIds, hiddenValue, PageClient } from './support/http-client.ts';
-import { openWeb, type WebHarness } from './support/web-harness.ts';
+import { openWeb, WEB_SECRET, type WebHarness } from './support/web-harness.ts';
 
 describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
   let w: WebHarness;
@@ -36,7 +40,7 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     const page = await c.get('/web');
     expect(page.status).toBe(200);
     const set = page.res.headers.get('set-cookie')!;
-    expect(set).toMatch(/^ew_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+    expect(set).toMatch(/^ew_session=[A-Za-z0-9_-]{43}\.[0-9a-z]+\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
     const value = c.cookies.get(SESSION_COOKIE)!;
     // Looking creates nobody (crawlers, link previews); the first use does.
     expect(await countRows(w.h.db, 'people')).toBe(people);
@@ -173,6 +177,86 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     } finally {
       w.clock -= 31 * 24 * 3600 * 1000;
     }
+  });
+
+  it('never adopts a cookie it did not issue: made-up and forged values get a fresh server-issued session, no person', async () => {
+    const people = await countRows(w.h.db, 'people');
+    const sessions = await countRows(w.h.db, 'web_sessions');
+    for (let i = 0; i < 30; i++) {
+      // The old offline recipe: any 43-character value, with its CSRF token computed the way main computed it.
+      const made = randomBytes(32).toString('base64url');
+      const forged = i % 2 === 0 ? made : `${made}.${Date.now().toString(36)}.${randomBytes(32).toString('base64url')}`;
+      const c = new PageClient(w.server.url);
+      c.cookies.set(SESSION_COOKIE, forged);
+      const r = await c.post('/web/say', { csrf: createHmac('sha256', forged).update('earworm-web-csrf').digest('base64url'), text: 'recommend something' }, { json: true });
+      expect(r.status).toBe(401);
+      expect(r.json!.announce).toMatch(/no valid session cookie/);
+      const issued = c.cookies.get(SESSION_COOKIE)!;
+      expect(issued).not.toBe(forged);
+      expect(issued).toMatch(/^[A-Za-z0-9_-]{43}\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
+    }
+    expect(await countRows(w.h.db, 'people')).toBe(people);
+    expect(await countRows(w.h.db, 'web_sessions')).toBe(sessions);
+  });
+
+  it("keeps a visitor's conversation through 2,001 anonymous page views and a restart (it is stored with the session)", async () => {
+    const { c, csrf } = await visitor();
+    expect((await c.post('/web/say', { csrf, text: 'something like teardrop please' })).status).toBe(303);
+    const sessionsBefore = await countRows(w.h.db, 'web_sessions');
+    for (let i = 0; i < 2001; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, 2001 - i) }, async () => expect((await fetch(`${w.server.url}/web`)).status).toBe(200)));
+    }
+    expect(await countRows(w.h.db, 'web_sessions')).toBe(sessionsBefore);
+    const page = await c.get('/web');
+    expect(page.text).toContain('something like teardrop please');
+    expect(buttonIds(page.text, 'like').length).toBeGreaterThan(0);
+    // A restarted server (same database, same secret) shows the same conversation.
+    const again = await listen(createHttpServer(webPlaygroundRoutes({ db: w.h.db, desk: w.desk, services: w.h.services, logger: silentLogger, now: () => w.clock, secret: WEB_SECRET }), silentLogger), 0, '127.0.0.1');
+    try {
+      const c2 = new PageClient(again.url);
+      for (const [k, v] of c.cookies) c2.cookies.set(k, v);
+      const restarted = await c2.get('/web');
+      expect(restarted.text).toContain('something like teardrop please');
+      expect(buttonIds(restarted.text, 'like')).toEqual(buttonIds(page.text, 'like'));
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('rate limits new sessions per client address (429 with Retry-After), keeping the typed message', async () => {
+    let clock = w.clock;
+    const limited = await listen(
+      createHttpServer(webPlaygroundRoutes({ db: w.h.db, desk: w.desk, services: w.h.services, logger: silentLogger, now: () => clock, secret: WEB_SECRET, sessionLimits: { perAddressPerMinute: 2 } }), silentLogger),
+      0,
+      '127.0.0.1',
+    );
+    try {
+      const people = await countRows(w.h.db, 'people');
+      const start = async () => {
+        const c = new PageClient(limited.url);
+        const page = await c.get('/web');
+        return c.post('/web/say', { csrf: hiddenValue(page.text, 'csrf'), text: 'calm piano' }, { json: true });
+      };
+      expect((await start()).status).toBe(200);
+      expect((await start()).status).toBe(200);
+      const third = await start();
+      expect(third.status).toBe(429);
+      expect(Number(third.res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(third.json!.announce).toMatch(/Too many new playground sessions from your network/);
+      expect(third.json!.draft).toBe('calm piano');
+      expect(await countRows(w.h.db, 'people')).toBe(people + 2);
+      clock += 61_000;
+      expect((await start()).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers a message holding U+0000 (removed at the edge) instead of failing the turn', async () => {
+    const { c, csrf } = await visitor();
+    const r = await c.post('/web/say', { csrf, text: 'recommend\u0000 something\u0001 calm' }, { json: true });
+    expect(r.status).toBe(200);
+    expect(r.json!.transcript as string).toContain('recommend something calm');
   });
 
   it('says what to do for an unreadable body and an unknown page', async () => {

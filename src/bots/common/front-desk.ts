@@ -10,6 +10,7 @@ import type { ConversationKey, ConversationStore } from '../../agent/conversatio
 import type { Db } from '../../db/db.ts';
 import { resolvePerson } from '../../db/people.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { stripControlChars } from '../../tools/control-chars.ts';
 import { callTool, type ToolCallOutcome } from '../../tools/registry.ts';
 import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
 import { ButtonActions, type ButtonAction } from './button-actions.ts';
@@ -100,9 +101,9 @@ export class FrontDesk {
     return resolvePerson(this.options.db, speaker.platform, speaker.externalId, speaker.displayName);
   }
 
-  /** Free text to the agent. */
+  /** Free text to the agent (control characters removed first: Postgres cannot store some, and none carries meaning). */
   async say(speaker: Speaker, text: string): Promise<DeskOutcome> {
-    const trimmed = text.trim();
+    const trimmed = stripControlChars(text).trim();
     if (trimmed === '') return { kind: 'notice', code: 'empty', message: 'Say what you would like to hear, for example "upbeat indie for a run".' };
     if (trimmed.length > MAX_MESSAGE_CHARS) {
       return { kind: 'notice', code: 'too_long', message: `That message is ${trimmed.length.toLocaleString('en-US')} characters; please keep it under ${MAX_MESSAGE_CHARS.toLocaleString('en-US')}.` };

@@ -30,6 +30,13 @@ export class RateLimiter {
     return { allowed: true };
   }
 
+  /** Whether `key` has room now, without counting a request (for limits that count only failures). */
+  check(key: string): RateDecision {
+    const t = this.now();
+    const list = (this.hits.get(key) ?? []).filter((h) => h > t - this.windowMs);
+    return list.length >= this.limit ? { allowed: false, retryAfterMs: Math.max(1, list[0]! + this.windowMs - t) } : { allowed: true };
+  }
+
   private sweep(since: number): void {
     for (const [k, list] of this.hits) if (list.every((h) => h <= since)) this.hits.delete(k);
   }

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
 import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
+import { stripControlChars } from '../../tools/control-chars.ts';
 
 /** Maps the chat's key shortcuts to what the agent understands. */
 export function expandKeys(line: string): string {
@@ -85,7 +86,7 @@ export async function converse(db: Db, config: Config, agent: Agent, logger: Log
       if (!tty) console.log(`you> ${text}`);
       const stop = spinner(tty);
       try {
-        const reply = await agent.handle({ ...key, text });
+        const reply = await agent.handle({ ...key, text: stripControlChars(text) });
         stop();
         console.log(`earworm> ${replyText(reply)}\n`);
       } catch (err) {

@@ -1,6 +1,7 @@
 /**
  * `earworm mcp [--http] [--port N] [--host H]`: serves Earworm's tools to MCP clients, over stdio (default; what
- * Claude Desktop and the MCP Inspector launch) or over Streamable HTTP at /mcp, protected by MCP_TOKEN.
+ * Claude Desktop and the MCP Inspector launch; one local person) or over Streamable HTTP at /mcp, where the bearer
+ * token is who the caller is (client tokens from `earworm mcp-token`, or the operator's MCP_TOKEN).
  * stdout belongs to the protocol in stdio mode: logs go to stderr.
  */
 import { parseArgs } from 'node:util';
@@ -25,9 +26,6 @@ export async function run(args: string[], config: Config): Promise<number> {
   }
   const port = values.port === undefined ? config.port : Number(values.port);
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number\n${USAGE}`);
-  if (values.http === true && config.mcpToken === undefined) {
-    throw new UsageError('MCP over HTTP needs a bearer token: set MCP_TOKEN (for example: MCP_TOKEN=$(openssl rand -hex 32)).');
-  }
   const logger = createLogger({ logLevel: config.logLevel, name: 'mcp' });
   const db = await openConfiguredDb(config);
   let services: ToolServices | undefined;
@@ -37,9 +35,9 @@ export async function run(args: string[], config: Config): Promise<number> {
       await serveMcpStdio({ db, services, logger });
       return 0;
     }
-    const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken! });
+    const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
     const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? config.host);
-    console.error(`Earworm MCP server on ${running.url}/mcp (bearer token from MCP_TOKEN); Ctrl-C stops it.`);
+    console.error(`Earworm MCP server on ${running.url}/mcp (bearer: a client token from \`earworm mcp-token create --name NAME\`${config.mcpToken !== undefined ? ', or MCP_TOKEN' : ''}); Ctrl-C stops it.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -1,7 +1,7 @@
 /**
  * `earworm start` (`npm start`): runs Earworm with whatever is configured. On first run with the embedded defaults
  * it imports the datasets and trains the recommender; then it builds the runtime (src/server/runtime.ts), serves
- * HTTP (/healthz, /readyz, /metrics, MCP at /mcp when MCP_TOKEN is set, and the front ends' routes), starts the
+ * HTTP (/healthz, /readyz, /metrics, MCP at /mcp (client tokens, MCP_TOKEN), and the front ends' routes), starts the
  * configured front ends, prints what runs and how to reach it, and chats in the terminal (the same agent as
  * `npm run chat`; lines can be piped in). "quit" stops everything; with no terminal input (a container) it serves
  * until SIGINT or SIGTERM, then shuts down gracefully.
@@ -83,7 +83,7 @@ function printBanner(rt: Runtime, running: ServedFrontEnds, slots: readonly Fron
   const { config } = rt;
   const rows: [string, string][] = [
     ['HTTP', `${running.url}  (health /healthz, readiness /readyz, metrics /metrics${config.dashboardToken !== undefined ? ' with bearer DASHBOARD_TOKEN' : ''})`],
-    ['MCP', rt.mcp !== undefined ? `over Streamable HTTP: ${running.url}/mcp (bearer token MCP_TOKEN); \`earworm mcp\` serves stdio` : 'off over HTTP: set MCP_TOKEN to serve /mcp; `earworm mcp` serves stdio'],
+    ['MCP', `over Streamable HTTP: ${running.url}/mcp (${config.mcpToken !== undefined ? 'bearer token MCP_TOKEN, or ' : ''}a client token from \`earworm mcp-token create --name NAME\`); \`earworm mcp\` serves stdio`],
     ['planner', config.llm !== undefined ? `LLM ${config.llm.model} at ${config.llm.baseUrl}, rule planner when it is down` : 'rule planner: set LLM_BASE_URL for the LLM (vLLM gpt-oss)'],
     ['storage', rt.db.driver === 'pglite' ? `embedded PGlite in ${config.home}: set DATABASE_URL for Postgres` : 'Postgres (DATABASE_URL)'],
     ...slots.map((s): [string, string] => {

@@ -1,6 +1,7 @@
 /**
  * Ratings as rows of `interactions` (source `rating`, kind like/skip/dislike), so likes also feed the next training
- * run as positive interactions. `source_key` is the interaction id, or person|track|kind when none is given.
+ * run as positive interactions. `source_key` is the person and their interaction id (ids are scoped to their person,
+ * so one person cannot pre-empt another's), or person|track|kind when none is given.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
@@ -19,7 +20,7 @@ export class DbRatingStore implements RatingStore {
     if (r.interactionId !== undefined) {
       const inserted = await this.db.orm
         .insert(interactions)
-        .values({ ...row, sourceKey: `i:${r.interactionId}` })
+        .values({ ...row, sourceKey: `i:${r.personId}:${r.interactionId}` })
         .onConflictDoNothing()
         .returning({ id: interactions.id });
       return { recorded: inserted.length > 0 };

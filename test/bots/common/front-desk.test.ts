@@ -77,6 +77,21 @@ describe.each(DRIVERS)('front desk on %s', (driver) => {
     expect(again.cards.map((c) => c.card.id)).not.toContain(target.card.id);
   });
 
+  it('answers a message with U+0000 and other control characters (removed), and stores the conversation', async () => {
+    const nul: Speaker = { platform: 'test', externalId: 'nul', channelId: 'c-nul' };
+    const r = reply(await desk.say(nul, 'recommend\u0000 something like \u0007metallica\uD800'));
+    expect(r.cards.length).toBeGreaterThan(0);
+    const rows = await h.db.rows<{ content: string }>(
+      sql`select m.content::text as content from messages m join conversations c on c.id = m.conversation_id join identities i on i.person_id = c.person_id where i.provider = 'test' and i.external_id = 'nul'`,
+    );
+    expect(rows.some((m) => m.content.includes('recommend something like metallica'))).toBe(true);
+    expect(await desk.say(nul, '\u0000\u0001 ')).toMatchObject({ kind: 'notice', code: 'empty' });
+    // A tool string argument with one is refused with a message that says where (the model or person can fix it).
+    const t = await desk.tool(nul, 'rate_track', { track: h.fixture.byTitle.get('Teardrop')!, rating: 'like', interaction_id: 'click\u0000 1' });
+    expect(t).toMatchObject({ outcome: { kind: 'retry', code: 'control_characters' } });
+    expect('outcome' in t && t.outcome.kind === 'retry' ? t.outcome.message : '').toContain('interaction_id contains the control character U+0000 at position 5');
+  });
+
   it('rejects empty and overlong messages without calling the agent', async () => {
     expect(await desk.say(alice, '   ')).toMatchObject({ kind: 'notice', code: 'empty' });
     expect(await desk.say(alice, 'x'.repeat(10_000))).toMatchObject({ kind: 'notice', code: 'too_long' });

@@ -1,6 +1,6 @@
 /**
  * The MCP load target: each conversation is the SDK's own Client over Streamable HTTP against the real /mcp route,
- * as its own person (X-Earworm-User), running a script of twenty tool calls that mixes reads, A/B votes and ratings.
+ * as its own person (its own client token, as `earworm mcp-token create` makes), running a script of twenty tool calls that mixes reads, A/B votes and ratings.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -43,14 +43,14 @@ export function mcpScript(f: Fixture, conversation: number): Step[] {
   ];
 }
 
-/** Conversations over MCP Streamable HTTP at `url` (…/mcp) with the bearer token. */
-export function mcpTarget(url: string, token: string, fixture: Fixture): LoadTarget {
+/** Conversations over MCP Streamable HTTP at `url` (…/mcp), each with the bearer token `tokenFor` gives it. */
+export function mcpTarget(url: string, tokenFor: (conversation: number) => Promise<string>, fixture: Fixture): LoadTarget {
   return {
     name: 'mcp-http',
     async open(conversation): Promise<LoadConversation> {
       const client = new Client({ name: 'load', version: '1.0.0' });
       const transport = new StreamableHTTPClientTransport(new URL(url), {
-        requestInit: { headers: { authorization: `Bearer ${token}`, 'x-earworm-user': `load-${conversation}` } },
+        requestInit: { headers: { authorization: `Bearer ${await tokenFor(conversation)}` } },
       });
       await client.connect(transport);
       const script = mcpScript(fixture, conversation);

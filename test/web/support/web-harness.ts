@@ -1,4 +1,5 @@
 /** Earworm's HTTP server with the web playground and the dashboard over the fixture catalogue, on 127.0.0.1:0. */
+import { randomBytes } from 'node:crypto';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
@@ -19,6 +20,9 @@ export interface WebHarness {
   close(): Promise<void>;
 }
 
+/** The key that signs the test server's session cookies. */
+export const WEB_SECRET = randomBytes(32);
+
 /** Dashboard token of the test server. */
 export const DASHBOARD_TOKEN = 'test-dashboard-token-0123456789';
 
@@ -29,7 +33,7 @@ export async function openWeb(driver: Driver, dashboard: Partial<Omit<DashboardO
   const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
   const web: { clock: number } = { clock: Date.now() };
   const routes = [
-    ...webPlaygroundRoutes({ db: h.db, desk, services: h.services, logger: silentLogger, now: () => web.clock, nav: '<nav aria-label="Sections"><a href="/web">Playground</a><a href="/dashboard">Dashboard</a></nav>' }),
+    ...webPlaygroundRoutes({ db: h.db, desk, services: h.services, logger: silentLogger, now: () => web.clock, secret: WEB_SECRET, sessionLimits: { perAddressPerMinute: 1000, perMinute: 1000 }, nav: '<nav aria-label="Sections"><a href="/web">Playground</a><a href="/dashboard">Dashboard</a></nav>' }),
     ...dashboardRoutes({ db: h.db, services: h.services, logger: silentLogger, token: DASHBOARD_TOKEN, ...dashboard }),
   ];
   const server = await listen(createHttpServer(routes, silentLogger), 0, '127.0.0.1');
