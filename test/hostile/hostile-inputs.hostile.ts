@@ -10,6 +10,7 @@ import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePerson } from '../../src/db/people.ts';
+import { createMcpToken } from '../../src/mcp/mcp-identity.ts';
 import { callTool } from '../../src/tools/registry.ts';
 import { contextFor } from '../../src/tools/tool-context.ts';
 import { fakeUser } from '../bots/discord/support/fake-discord.ts';
@@ -215,10 +216,13 @@ describe('hostile inputs against the wired service', () => {
     const replayHeaders = { ...form, ...signed(replay) };
     await send('slack', 'replayed command (first)', url, { method: 'POST', headers: replayHeaders, body: replay });
     await pool(200, () => send('slack', 'replayed command', url, { method: 'POST', headers: replayHeaders, body: replay }));
-    await settle(() => s.slackApi.responses.some((r) => r.id === 'control') && s.slackApi.responses.some((r) => r.id === 'replay'));
-    await settle(() => false, 20);
-    const answered = (id: string) => s.slackApi.responses.filter((r) => r.id === id).length;
-    if (answered('replay') > answered('control')) fail('slack', 'wronglyAccepted', 'side effects', `a replayed signed slash command ran ${answered('replay')} times (a single one answers ${answered('control')}) | input ${show(replay)}`);
+    // Each command that runs stores the person's message: the replayed one must have run once, like the control.
+    const turnsOf = (user: string) =>
+      count(sql`select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id join identities i on i.person_id = c.person_id where m.role = 'user' and i.external_id like ${`%${user}%`}`);
+    await settle(async () => (await turnsOf('UCONTROL')) >= 1 && (await turnsOf('UREPLAY')) >= 1, 1200);
+    await settle(() => false, 40);
+    const runs = await turnsOf('UREPLAY');
+    if (runs > 1) fail('slack', 'wronglyAccepted', 'side effects', `a replayed signed slash command ran ${runs} times (the control command ran ${await turnsOf('UCONTROL')} time(s)) | input ${show(replay)}`);
     const forgedAnswers = s.slackApi.responses.filter((r) => r.id.startsWith('forged-'));
     for (const r of forgedAnswers.slice(0, 3)) fail('slack', 'wronglyAccepted', 'side effects', `a forged request was answered on its response_url ${r.id}`);
     const forgedPeople = await count(sql`select count(*)::int as n from identities where external_id like '%UFORGED%' or external_id like '%UTAMPER%'`);
@@ -292,8 +296,9 @@ describe('hostile inputs against the wired service', () => {
         return undefined;
       }
     };
-    const open = async (name: string, user?: string) => {
-      const headers = { ...base, authorization: `Bearer ${MCP_TOKEN}`, ...(user !== undefined ? { 'x-earworm-user': user } : {}) };
+    /** An MCP session over `token` (the credential is the identity: one person per client token). */
+    const open = async (name: string, token = MCP_TOKEN) => {
+      const headers = { ...base, authorization: `Bearer ${token}` };
       const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name, version: '1' } } }) });
       await res.text();
       const sid = res.headers.get('mcp-session-id') ?? '';
@@ -337,8 +342,9 @@ describe('hostile inputs against the wired service', () => {
       await session.call(tool, args);
     });
     // Other people's comparisons and vote ids: alice's pairs, mallory's attempts, then alice's own votes.
-    const alice = await open('alice-client', 'alice');
-    const mallory = await open('mallory-client', 'mallory');
+    const alice = await open('alice-client', (await createMcpToken(s.h.db, 'alice')).token);
+    // Mallory has her own token and claims alice's client name.
+    const mallory = await open('alice-client', (await createMcpToken(s.h.db, 'mallory')).token);
     const aliceComparisons: number[] = [];
     for (let i = 0; i < 10; i++) {
       const c = await alice.call('next_comparison', {});
