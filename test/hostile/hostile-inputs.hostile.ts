@@ -50,7 +50,7 @@ function fail(surface: Surface, kind: 'crashes' | 's5xx' | 'wronglyAccepted' | '
   if (kind !== 's5xx' && kind !== 'hung') t[kind] += 1;
   const key = label === 'side effects' ? `${kind}: ${what.slice(0, 200)}` : `${kind}: ${label}`;
   const seen = t.failures.get(key);
-  if (seen === undefined) t.failures.set(key, { count: 1, first: what.slice(0, 400) });
+  if (seen === undefined) t.failures.set(key, { count: 1, first: what.slice(0, 900) });
   else seen.count += 1;
 }
 
@@ -73,7 +73,7 @@ function pathOf(text: string): string {
 /** Short printable description of an input (for failure messages). */
 function show(x: unknown): string {
   const s = typeof x === 'string' ? x : JSON.stringify(x);
-  return JSON.stringify(s.length > 160 ? `${s.slice(0, 160)}…(${s.length} chars)` : s);
+  return JSON.stringify(s.length > 600 ? `${s.slice(0, 600)}…(${s.length} chars)` : s);
 }
 
 /** What one request should be: `forged` must be refused (a 2xx or 3xx counts as wrongly accepted). */
@@ -415,7 +415,8 @@ describe('hostile inputs against the wired service', () => {
         return;
       }
       const body = i % 5 === 0 ? g.badBody() : new URLSearchParams({ csrf: me.csrf, text: g.text(), button: g.text() }).toString();
-      await send('web', 'hostile post', `${web}/${g.pick(['say', 'press', 'compare'])}`, { method: 'POST', headers: { ...form, cookie: me.cookie, accept: 'application/json' }, body });
+      const path = g.pick(['say', 'press', 'compare']);
+      await send('web', `hostile post /web/${path}`, `${web}/${path}`, { method: 'POST', headers: { ...form, cookie: me.cookie, accept: 'application/json' }, body });
     });
     // Another person's buttons: bob presses the vote buttons shown to alice; alice never pressed.
     const alice = await visit();
