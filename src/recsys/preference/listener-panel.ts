@@ -40,6 +40,8 @@ export interface PanelConfig {
   readonly policy?: PairSelectionOptions;
   /** Stop asking a person after this many questions [400]. */
   readonly maxQuestions?: number;
+  /** Replace the online posterior by the exact MAP refit every this many decided answers; 0 never, as served [0]. */
+  readonly refitEvery?: number;
 }
 
 /** Mean and standard error. */
@@ -122,7 +124,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
     acc.prior.push(score(BradleyTerryPosterior.prior(population, variance)));
     const seed = Math.floor(rng.next() * 2 ** 31);
     const runs = (['product', 'random'] as const).map((policy) => {
-      const r = askPerson(features, population, split, { policy, seed, noise, variance, maxQuestions, checkpoints, options: config.policy ?? {} }, score);
+      const r = askPerson(features, population, split, { policy, seed, noise, variance, maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 }, score);
       if (r.exhausted) exhausted++;
       return r;
     });
@@ -192,6 +194,7 @@ interface AskSettings {
   readonly maxQuestions: number;
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
+  readonly refitEvery: number;
 }
 
 /** Asks one person pairs until the last checkpoint's decided answers (or pairs or patience run out). */
@@ -206,6 +209,7 @@ function askPerson(
   const noiseRng = new SeededRandom(s.seed ^ 0x5bd1e995);
   const post = BradleyTerryPosterior.prior(population, s.variance);
   const seen = new SeenPairs();
+  const answered: FeatureComparison[] = [];
   const out = { auc: [] as number[], informative: [] as number[], questions: [] as number[], exhausted: false };
   let decided = 0;
   let questions = 0;
@@ -229,8 +233,11 @@ function askPerson(
     const answer = panelAnswer(split.trainStrengths.get(pair.a)!, split.trainStrengths.get(pair.b)!, noiseRng.next() < s.noise);
     if (answer === 'both' || answer === 'neither') continue;
     const [w, l] = answer === 'a' ? [pair.a, pair.b] : [pair.b, pair.a];
-    post.update(features.vectorOf(w), features.vectorOf(l));
+    const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
+    answered.push(c);
+    post.update(c.winner, c.loser);
     decided++;
+    if (s.refitEvery > 0 && decided % s.refitEvery === 0) post.refit(answered);
     while (out.auc.length < s.checkpoints.length && decided === s.checkpoints[out.auc.length]) record();
   }
   if (out.auc.length < s.checkpoints.length) out.exhausted = true;

@@ -67,6 +67,12 @@ export interface PairSelectionOptions {
   readonly tieAware?: boolean;
   /** Floor on a pair's feature distance, as a fraction of the pool's median pair distance [0.5]. */
   readonly minDistance?: number;
+  /**
+   * What an answer is worth ['information']: `information`, p(1 − p)·Var(u_a − u_b), the information about the
+   * pair itself; `pool-variance`, how much the answer is expected to shrink the posterior variance of the pool's
+   * centred utilities (V-optimal design), which favours pairs that teach about many tracks over outliers.
+   */
+  readonly criterion?: 'information' | 'pool-variance';
 }
 
 /** What pair selection needs to know about a person. */
@@ -88,7 +94,7 @@ export const DEFAULT_RANDOM_SHARE = 0.2;
 export function selectPair(input: PairSelectionInput, options: PairSelectionOptions = {}): PairChoice {
   const share = options.randomShare ?? DEFAULT_RANDOM_SHARE;
   const poolSize = options.poolSize ?? 30;
-  const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5 };
+  const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5, criterion: options.criterion ?? 'information' };
   if (!(share >= 0 && share <= 1)) throw new InvalidParamsError('randomShare must be in [0, 1]');
   if (!(policy.minDistance >= 0 && policy.minDistance < 1)) throw new InvalidParamsError('minDistance must be in [0, 1)');
   if (!(Number.isInteger(poolSize) && poolSize >= 2)) throw new InvalidParamsError('poolSize must be an integer >= 2');
@@ -132,6 +138,7 @@ const TIE_SHARPNESS = 3;
 interface InformativePolicy {
   readonly tieAware: boolean;
   readonly minDistance: number;
+  readonly criterion: 'information' | 'pool-variance';
 }
 
 /** The most informative unseen pair among the top `poolSize` plausible tracks (the pool grows if all are seen). */
@@ -171,6 +178,17 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
       for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) if (t++ % step === 0) sample.push(distance(i, j));
       floor = policy.minDistance ** 2 * median(sample);
     }
+    // c[t][k] = f_t·S·f_k centred over t: how a vote's direction S(f_a − f_b) moves each pool track's utility.
+    let c: Float64Array[] | undefined;
+    if (policy.criterion === 'pool-variance') {
+      c = f.map((x) => Float64Array.from(g, (gk) => dot(x, gk, d)));
+      for (let k = 0; k < size; k++) {
+        let m = 0;
+        for (let t = 0; t < size; t++) m += c[t]![k]!;
+        m /= size;
+        for (let t = 0; t < size; t++) c[t]![k]! -= m;
+      }
+    }
     let best: Pick | undefined;
     let bestScore = -1;
     for (let pass = 0; pass < 2 && best === undefined; pass++) {
@@ -183,7 +201,14 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
           const v = Math.max(0, q[i]! + q[j]! - 2 * dot(f[j]!, g[i]!, d));
           const p = sigmoid(u[i]! - u[j]!);
           const decided = policy.tieAware ? liked[i]! * (1 - liked[j]!) + liked[j]! * (1 - liked[i]!) : 1;
-          const score = decided * p * (1 - p) * v;
+          const h = p * (1 - p);
+          let worth = h * v;
+          if (c !== undefined) {
+            let r = 0;
+            for (let t = 0; t < size; t++) r += (c[t]![i]! - c[t]![j]!) ** 2;
+            worth = (h * r) / (1 + h * v);
+          }
+          const score = decided * worth;
           if (score > bestScore) {
             bestScore = score;
             best = { a: pool[i]!, b: pool[j]!, strategy: 'informative' };
