@@ -105,7 +105,7 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
     { name: 'subgenre', data: playlistLabelTask(snap, table, 'subgenre'), prior: true },
     { name: 'mood', data: { ...mood, rule: moodRule(mood) }, prior: false },
   ];
-  const tidyTracks = new Set((await db.rows<{ track_id: number }>(sql`select track_id from track_sources where source = 'tidy'`)).map((r) => Number(r.track_id)));
+  const tidyTracks = new Set((await db.rows<{ track_id: number }>(sql`select track_id from track_sources where source = 'tidytuesday'`)).map((r) => Number(r.track_id)));
 
   const classifiers: Partial<Record<'genre' | 'subgenre' | 'mood', ClassifierSummary | { skipped: string }>> = {};
   const staged: { kind: string; dir: string; final: string; checksum?: string; params: unknown; metrics: unknown; predictions?: Float32Array; classes?: readonly string[] }[] = [];
