@@ -15,7 +15,7 @@ import { activateModelVersions, recordModelVersion } from '../db/model-versions.
 import { writeArtistPrior } from '../recsys/classifier/artist-prior.ts';
 import { renderModelCard } from '../recsys/classifier/model-card.ts';
 import { MOOD_TAGS, MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
-import { energyValenceRule, QUADRANT_MOODS, scoreMoodCheck, type MoodCheckFigures } from '../recsys/classifier/mood-quadrants.ts';
+import { energyValenceRule, focusEvidence, QUADRANT_MOODS, scoreMoodCheck, type MoodCheckFigures } from '../recsys/classifier/mood-quadrants.ts';
 import { sql } from 'drizzle-orm';
 import { OnnxClassifier, type ClassifierSidecar } from '../recsys/classifier/onnx-classifier.ts';
 import { trainClassifierTask, type ClassifierTaskResult } from '../recsys/classifier/train-task.ts';
@@ -406,9 +406,11 @@ export function indexAttributes(
     else if (j >= 0 && gArg !== undefined) genre[i] = genres.indexOf(gp!.classes[gArg[j]!]!);
     const a = snap.primaryArtist[i]!;
     const tagMood = moodLabel(snap.trackTags[i], a >= 0 ? snap.artistTags.get(a) : undefined);
-    if (tagMood !== undefined) mood[i] = tagMood.mood;
-    else if (j >= 0 && mArg !== undefined) mood[i] = mArg[j]!;
     const au = snap.audio[i];
+    // Tags first; then focus by evidence (instrumental, little speech); then the classifier's quadrant.
+    if (tagMood !== undefined) mood[i] = tagMood.mood;
+    else if (au !== null && au !== undefined && focusEvidence(au)) mood[i] = MOODS.indexOf('focus');
+    else if (j >= 0 && mArg !== undefined) mood[i] = MOODS.indexOf(mp!.classes[mArg[j]!] as (typeof MOODS)[number]);
     if (au !== null && au !== undefined) {
       for (const k of ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness'] as const) {
         const v = au[k];

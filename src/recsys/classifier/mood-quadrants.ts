@@ -31,7 +31,7 @@ export function valenceArousalOf(probs: ArrayLike<number>, offset = 0): { valenc
 }
 
 /** Focus music by evidence, not by a tag: mostly instrumental (instrumentalness ≥ 0.5) and little speech (< 0.1). */
-export function focusEvidence(audio: { readonly instrumentalness?: number | null; readonly speechiness?: number | null }): boolean {
+export function focusEvidence(audio: { readonly instrumentalness?: number | null | undefined; readonly speechiness?: number | null | undefined }): boolean {
   const i = audio.instrumentalness;
   const s = audio.speechiness;
   return typeof i === 'number' && typeof s === 'number' && i >= 0.5 && s < 0.1;
