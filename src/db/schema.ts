@@ -316,14 +316,14 @@ export const votes = pgTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    /** `a`, `b` or `skip`. */
+    /** `a`, `b`, `skip`, or a tie: `both` (both fit) or `neither`; ties and skips carry no preference in the fit. */
     choice: text('choice').notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     unique('votes_person_interaction').on(t.personId, t.interactionId),
     unique('votes_comparison').on(t.comparisonId),
-    check('votes_choice', sql`${t.choice} in ('a', 'b', 'skip')`),
+    check('votes_choice', sql`${t.choice} in ('a', 'b', 'skip', 'both', 'neither')`),
   ],
 );
 

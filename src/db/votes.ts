@@ -6,8 +6,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { comparisons, votes } from './schema.ts';
 
-/** The choice in a vote: track A, track B, or skip the pair. */
-export type VoteChoice = 'a' | 'b' | 'skip';
+/** The choice in a vote: track A, track B, skip the pair, or a tie (both fit, neither fits). */
+export type VoteChoice = 'a' | 'b' | 'skip' | 'both' | 'neither';
 
 /** The pair was already shown to this person (in either order); pairs are never repeated. */
 export class DuplicatePairError extends Error {

@@ -86,7 +86,7 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
             throw err;
           }
         } else if (target === 'content') {
-          const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider }, logger, {
+          const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider, dataDir: config.dataDir }, logger, {
             publishDir: null,
             version,
             ...(data.epochs !== undefined ? { epochs: data.epochs } : {}),

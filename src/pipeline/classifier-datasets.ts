@@ -4,8 +4,11 @@
  */
 import { CLASSIFIER_FEATURES, InvalidAudioFeaturesError, repairAudioFeatures, writeClassifierRow } from '../recsys/content/audio-features.ts';
 import { MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
+import { MOOD_EVIDENCE_FEATURES, QUADRANT_MOODS, quadrantOf, writeMoodEvidence } from '../recsys/classifier/mood-quadrants.ts';
 import type { ClassifierTaskData } from '../recsys/classifier/train-task.ts';
 import { majorityLabel, type CatalogSnapshot, type LabelCounts } from './catalog-snapshot.ts';
+import type { DeezerMood } from './deezer-mood.ts';
+import { embedTags, vocabularyIndex, type TagEmbedding } from '../recsys/content/tag-embedding.ts';
 
 /** Classifier input rows for every track with usable audio features. */
 export interface FeatureTable {
@@ -70,10 +73,13 @@ export function playlistLabelTask(s: CatalogSnapshot, t: FeatureTable, kind: 'ge
   }, true);
 }
 
-/** Mood task: tracks with features whose own tags, or else whose artist's Last.fm tags, name a clear mood. */
+/**
+ * Mood task without the Deezer data: tracks with features whose own tags, or else whose artist's Last.fm tags, name
+ * a clear mood among the four quadrant moods ("focus" tags give no label: focus is defined by evidence).
+ */
 export function moodTask(s: CatalogSnapshot, t: FeatureTable): TaskDataset {
   const sources = { track: 0, artist: 0 };
-  const d = labelledTask(s, t, 'mood', MOODS, (i) => {
+  const d = labelledTask(s, t, 'mood', QUADRANT_MOODS, (i) => {
     const a = s.primaryArtist[i]!;
     const l = moodLabel(s.trackTags[i], a >= 0 ? s.artistTags.get(a) : undefined);
     if (l === undefined) return undefined;
@@ -123,4 +129,98 @@ function labelledTask(
 
 function allLabels(c: LabelCounts): string[] {
   return [...c.keys()];
+}
+
+/** A Deezer validation track found in the catalogue with audio features: its feature-table row and its truth. */
+export interface MoodCheckRow {
+  /** Row in the feature table. */
+  readonly row: number;
+  readonly quadrant: number;
+  readonly valence: number;
+  readonly arousal: number;
+}
+
+/** The mood task built from Deezer valence/arousal, with its external check set. */
+export interface DeezerMoodTask extends TaskDataset {
+  /** Classifier input for every feature-table row (audio + evidence), row-major. */
+  readonly catalogueBase: Float32Array;
+  /** Deezer validation tracks in the catalogue (never trained on). */
+  readonly check: readonly MoodCheckRow[];
+}
+
+/**
+ * Mood task from Deezer valence/arousal: a catalogue track with audio features whose title + artist matches a Deezer
+ * training track is labelled with that track's quadrant; tracks matching a validation track are held out as the
+ * check set. Besides audio the model sees evidence (writeMoodEvidence): the artist's mean Deezer valence/arousal over
+ * the training split (the track's own value left out) and the mood-tag shares of the track's and the artist's tags.
+ */
+export function deezerMoodTask(
+  s: CatalogSnapshot,
+  t: FeatureTable,
+  deezer: DeezerMood,
+  options: { readonly artistLabels?: number; readonly embedding?: TagEmbedding } = {},
+): DeezerMoodTask {
+  const fb = CLASSIFIER_FEATURES.length;
+  const emb = options.embedding;
+  const ed = emb === undefined || emb.vocabulary.length === 0 ? 0 : emb.dim;
+  const vocab = emb === undefined ? undefined : vocabularyIndex(emb);
+  const fe = MOOD_EVIDENCE_FEATURES.length;
+  const f = fb + fe + 2 * ed;
+  const trainByKey = new Map(deezer.train.map((r) => [r.key, r]));
+  const validationByKey = new Map(deezer.validation.map((r) => [r.key, r]));
+  const artistSums = new Map<string, { valence: number; arousal: number; count: number }>();
+  for (const r of deezer.train) {
+    const a = artistSums.get(r.artistKey) ?? { valence: 0, arousal: 0, count: 0 };
+    artistSums.set(r.artistKey, { valence: a.valence + r.valence, arousal: a.arousal + r.arousal, count: a.count + 1 });
+  }
+  const rows = t.trackIndex.length;
+  const catalogueBase = new Float32Array(rows * f);
+  const labelled: { row: number; label: number }[] = [];
+  const check: MoodCheckRow[] = [];
+  let artistRows = 0;
+  for (let j = 0; j < rows; j++) {
+    const i = t.trackIndex[j]!;
+    const key = s.normKeys[i]!;
+    const artistKey = key.slice(key.lastIndexOf('|') + 1);
+    const own = trainByKey.get(key);
+    const a = s.primaryArtist[i]!;
+    catalogueBase.set(t.base.subarray(j * fb, (j + 1) * fb), j * f);
+    const artistTags = a >= 0 ? s.artistTags.get(a) : undefined;
+    writeMoodEvidence(artistSums.get(artistKey), own, s.trackTags[i], artistTags, catalogueBase, j * f + fb);
+    if (ed > 0) {
+      const ownTags = s.trackTags[i];
+      if (ownTags !== undefined) embedTags(emb!, ownTags, catalogueBase, j * f + fb + fe, vocab);
+      if (artistTags !== undefined) embedTags(emb!, artistTags, catalogueBase, j * f + fb + fe + ed, vocab);
+    }
+    const held = validationByKey.get(key);
+    if (held !== undefined) check.push({ row: j, quadrant: quadrantOf(held.valence, held.arousal), valence: held.valence, arousal: held.arousal });
+    else if (own !== undefined) labelled.push({ row: j, label: quadrantOf(own.valence, own.arousal) });
+    else if (options.artistLabels !== undefined) {
+      const sums = artistSums.get(artistKey);
+      if (sums !== undefined && sums.count >= options.artistLabels) {
+        artistRows++;
+        labelled.push({ row: j, label: quadrantOf(sums.valence, sums.arousal) });
+      }
+    }
+  }
+  const base = new Float32Array(labelled.length * f);
+  labelled.forEach((l, r) => base.set(catalogueBase.subarray(l.row * f, (l.row + 1) * f), r * f));
+  const trackIndex = Int32Array.from(labelled, (l) => t.trackIndex[l.row]!);
+  return {
+    task: 'mood',
+    classes: QUADRANT_MOODS,
+    baseFeatureNames: [
+      ...CLASSIFIER_FEATURES,
+      ...MOOD_EVIDENCE_FEATURES,
+      ...Array.from({ length: ed }, (_, k) => `track_tag_vector_${k}`),
+      ...Array.from({ length: ed }, (_, k) => `artist_tag_vector_${k}`),
+    ],
+    base,
+    labels: Int32Array.from(labelled, (l) => l.label),
+    keys: Array.from(trackIndex, (i) => s.normKeys[i]!),
+    trackIndex,
+    labelSources: { 'deezer track (title + artist)': labelled.length - artistRows, 'deezer artist mean (artist name)': artistRows, 'deezer validation check set': check.length },
+    catalogueBase,
+    check,
+  };
 }

@@ -41,7 +41,7 @@ export const nextComparison = defineTool({
       b: cardOut(b),
       strategy: offer.strategy,
       probability_a: offer.probabilityA,
-      how_to_answer: `Ask which fits better, then call record_preference with comparison_id ${offer.comparisonId} and choice "a", "b" or "skip".`,
+      how_to_answer: `Ask which fits better, then call record_preference with comparison_id ${offer.comparisonId} and choice "a", "b", "both", "neither" or "skip".`,
     });
   },
 });

@@ -1,5 +1,8 @@
 /** A person's A/B comparisons and the Bradley–Terry taste model their votes build. */
 
+/** An answer to a comparison: a or b preferred, a tie (both fit, neither fits), or skipped; only a and b move the model. */
+export type VoteAnswer = 'a' | 'b' | 'skip' | 'both' | 'neither';
+
 /** A comparison offered to a person. */
 export interface ComparisonOffer {
   readonly comparisonId: number;
@@ -27,7 +30,7 @@ export interface TasteModel {
 export interface VoteResult {
   /** False when this interaction (or this comparison) was answered before: nothing changed. */
   readonly recorded: boolean;
-  readonly choice: 'a' | 'b' | 'skip';
+  readonly choice: VoteAnswer;
   readonly votes: number;
   readonly confidence: number;
 }
@@ -46,6 +49,6 @@ export interface PreferenceStore {
   /** Chooses and stores the next pair among `plausible` tracks (best first); throws UserError PAIRS_EXHAUSTED. */
   nextComparison(personId: number, plausible: readonly number[]): Promise<ComparisonOffer>;
   /** Records a vote once and folds it into the person's model; throws UnknownComparisonIdError. */
-  vote(v: { personId: number; comparisonId: number; choice: 'a' | 'b' | 'skip'; interactionId: string }): Promise<VoteResult>;
+  vote(v: { personId: number; comparisonId: number; choice: VoteAnswer; interactionId: string }): Promise<VoteResult>;
   taste(personId: number): Promise<TasteModel>;
 }

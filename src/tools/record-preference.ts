@@ -7,7 +7,9 @@ import { defineTool, ok, retry } from './tool.ts';
 const input = z
   .object({
     comparison_id: rowId.describe('From next_comparison.'),
-    choice: z.enum(['a', 'b', 'skip']).describe('"a" or "b": the track the person prefers; "skip": no preference.'),
+    choice: z
+      .enum(['a', 'b', 'skip', 'both', 'neither'])
+      .describe('"a" or "b": the track the person prefers; "both": both fit equally; "neither": neither fits; "skip": no answer. Ties and skips do not change the taste model.'),
     interaction_id: z
       .string()
       .min(1)
@@ -19,7 +21,7 @@ const input = z
 
 const output = z.object({
   recorded: z.boolean().describe('false: this answer was already stored (nothing changed).'),
-  choice: z.enum(['a', 'b', 'skip']).describe('The stored choice.'),
+  choice: z.enum(['a', 'b', 'skip', 'both', 'neither']).describe('The stored choice.'),
   votes: z.number().int().describe('Votes in the taste model.'),
   confidence: z.number().describe('Taste-model confidence, 0..1.'),
 });

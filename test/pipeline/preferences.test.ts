@@ -109,6 +109,69 @@ describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
     expect(strengths.get(shown[shown.length - 1]!)!).toBeGreaterThan(strengths.get(shown[0]!)!);
   });
 
+  it('stores "both", "neither" and "skip" answers without moving the fit', async () => {
+    const tied = await resolvePerson(db, 'discord', 'ties');
+    const plain = await resolvePerson(db, 'discord', 'plain');
+    // The same two decided votes for both people; one of them also answers three pairs with a tie or a skip.
+    for (const person of [tied, plain]) {
+      for (const [w, l] of [
+        [7, 0],
+        [6, 1],
+      ] as const) {
+        const c = await createChosenComparison(db, person, ids[w]!, ids[l]!);
+        await recordPreferenceVote(db, space, { interactionId: `${person}-${w}`, comparisonId: c, personId: person, choice: 'a' });
+      }
+    }
+    for (const [lo, hi, choice] of [
+      [0, 5, 'both'],
+      [1, 4, 'neither'],
+      [2, 7, 'skip'],
+    ] as const) {
+      // Ties put a low-energy track first: were they read as votes for "a", the energy weight would fall.
+      const c = await createChosenComparison(db, tied, ids[lo]!, ids[hi]!);
+      const r = await recordPreferenceVote(db, space, { interactionId: `tie-${lo}`, comparisonId: c, personId: tied, choice });
+      expect(r.outcome).toEqual({ recorded: true, choice });
+    }
+    const a = await loadPreferenceModel(db, tied, space);
+    const b = await loadPreferenceModel(db, plain, space);
+    expect(a.votes).toBe(2);
+    for (let i = 0; i < 2; i++) expect(a.mean[i]!).toBeCloseTo(b.mean[i]!, 12);
+    for (let i = 0; i < 4; i++) expect(a.covariance[i]!).toBeCloseTo(b.covariance[i]!, 12);
+    // Refits from every stored vote agree too.
+    const moved = { ...space, featureVersion: 'test-2' };
+    const refitTied = await updatePreferenceModel(db, tied, moved);
+    const refitPlain = await updatePreferenceModel(db, plain, moved);
+    expect(refitTied.posterior.votes).toBe(2);
+    for (let i = 0; i < 2; i++) expect(refitTied.posterior.mean[i]!).toBeCloseTo(refitPlain.posterior.mean[i]!, 12);
+    expect(await countRows(db, 'votes')).toBe(7);
+  });
+
+  it('starts a new person from the population utility fitted on everyone else\'s votes', async () => {
+    const voters = await Promise.all(['v1', 'v2', 'v3'].map((u) => resolvePerson(db, 'discord', u)));
+    for (const [n, person] of voters.entries()) {
+      for (const [w, l] of [
+        [7, 1],
+        [6, 0],
+        [5, 2],
+      ] as const) {
+        const c = await createChosenComparison(db, person, ids[w]!, ids[l]!);
+        await recordPreferenceVote(db, space, { interactionId: `pop-${n}-${w}`, comparisonId: c, personId: person, choice: 'a' });
+      }
+    }
+    const population = await fitPopulationFromVotes(db, space.features);
+    // Everyone preferred the higher-energy track.
+    expect(population[0]!).toBeGreaterThan(0.5);
+    const newcomer = await resolvePerson(db, 'discord', 'newcomer');
+    const withPopulation = { ...space, population, featureVersion: 'test-pop' };
+    const model = await loadPreferenceModel(db, newcomer, withPopulation);
+    expect(model.votes).toBe(0);
+    expect(Array.from(model.mean)).toEqual(Array.from(population));
+    // Before any vote of their own, the newcomer's model already ranks high-energy tracks first.
+    expect(model.utility(space.features.vectorOf(ids[7]!))).toBeGreaterThan(model.utility(space.features.vectorOf(ids[0]!)));
+    const next = await nextComparison(db, withPopulation, { personId: newcomer, plausible: ids, rng: new SeededRandom(3) });
+    expect(next.pair.probabilityA).not.toBeCloseTo(0.5, 3);
+  });
+
   it('counts like/skip feedback once per interaction in the bandit arms', async () => {
     const p = await resolvePerson(db, 'slack', 'u4');
     const f = { personId: p, trackId: ids[0]!, scope: 'global', arm: 'hybrid' };

@@ -1,7 +1,8 @@
 /**
  * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
- * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), agent (rule-planner
+ * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), preference-real (the A/B taste
+ * model on real listeners: the yardstick), agent (rule-planner
  * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency).
  */
 import path from 'node:path';
@@ -31,6 +32,10 @@ const PARTS: Record<string, Part> = {
   preference: {
     title: 'Bradley–Terry taste (simulated listener AUC, update latency)',
     run: async (config) => (await import('../../bench/preference-bench.ts')).runPreferenceBench(config),
+  },
+  'preference-real': {
+    title: 'Bradley–Terry taste on real listeners (Last.fm, TidyTuesday, Yes.com panels: held-out AUC by policy)',
+    run: async (config) => (await import('../../bench/preference-real-bench.ts')).runRealPreferenceBench(config),
   },
   agent: {
     title: 'Rule-planner chat turns (planning alone, and whole turns with tools and memory)',

@@ -51,7 +51,7 @@ export async function run(args: string[], config: Config): Promise<number> {
       );
       if (values.only === 'cf') return 0;
     }
-    const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider }, logger, {
+    const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider, dataDir: config.dataDir }, logger, {
       ...(values['no-publish'] === true ? { publishDir: null } : {}),
       ...(epochs !== undefined ? { epochs } : {}),
       ...(seed !== undefined ? { seed } : {}),

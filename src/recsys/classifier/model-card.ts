@@ -10,6 +10,8 @@ export interface ModelCardInfo {
   readonly date: string;
   /** Where the rows and labels came from, and how a row's label was chosen. */
   readonly data: readonly string[];
+  /** Extra sections (e.g. an evaluation on outside data), each a heading and its Markdown lines. */
+  readonly sections?: readonly { readonly heading: string; readonly lines: readonly string[] }[];
   readonly hyperparameters: Readonly<Record<string, string | number>>;
   /** Largest |TypeScript - onnxruntime| probability difference on the test batch. */
   readonly onnxMaxAbsDiff: number;
@@ -51,6 +53,11 @@ export function renderModelCard(info: ModelCardInfo, r: ClassifierTaskResult): s
     `- Macro-F1: **${r.test.macroF1.toFixed(4)}**`,
     `- Accuracy: ${pct(r.test.accuracy)}`,
   ];
+  lines.push('', '### Beside the baselines (same test rows)', '', '| predictor | accuracy | macro-F1 |', '|---|---:|---:|');
+  lines.push(`| this model | ${pct(r.test.accuracy)} | ${r.test.macroF1.toFixed(4)} |`);
+  lines.push(`| majority class (always "${r.baselines.majorityClass}") | ${pct(r.baselines.majority.accuracy)} | ${r.baselines.majority.macroF1.toFixed(4)} |`);
+  if (r.baselines.rule !== undefined) lines.push(`| rule: ${r.baselines.rule.name} | ${pct(r.baselines.rule.report.accuracy)} | ${r.baselines.rule.report.macroF1.toFixed(4)} |`);
+  lines.push('');
   if (r.testAnyOfAccuracy !== undefined) lines.push(`- Accuracy counting any of the track's labels as right: ${pct(r.testAnyOfAccuracy)}`);
   if (r.testBySeenArtist !== undefined) {
     const s = r.testBySeenArtist;
@@ -60,6 +67,7 @@ export function renderModelCard(info: ModelCardInfo, r: ClassifierTaskResult): s
     );
   }
   lines.push('', perClassTable(r.test), '', '## Confusion matrix (rows: true class, columns: predicted)', '', confusionTable(r.test));
+  for (const s of info.sections ?? []) lines.push('', `## ${s.heading}`, ...s.lines);
   lines.push('', '## Hyperparameters', ...Object.entries(info.hyperparameters).map(([k, v]) => `- ${k}: ${v}`));
   if (info.notes !== undefined && info.notes.length > 0) lines.push('', '## Notes', ...info.notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';

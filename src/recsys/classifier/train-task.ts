@@ -23,6 +23,17 @@ export interface ClassifierTaskData {
   readonly artist?: Int32Array;
   /** Every class each row carries (multi-label ground truth); for the "any of its labels" accuracy. */
   readonly acceptable?: readonly (readonly number[])[];
+  /** A simple rule the model is shown beside (e.g. energy/valence for mood): the class it gives a row. */
+  readonly rule?: { readonly name: string; readonly predict: (row: number) => number };
+}
+
+/** The baselines a task's test figures are shown beside, on the same test rows. */
+export interface TaskBaselines {
+  /** Always the most frequent training class. */
+  readonly majority: ClassificationReport;
+  readonly majorityClass: string;
+  /** The task's simple rule, or (with an artist) the artist's most frequent training class, else the majority. */
+  readonly rule: { readonly name: string; readonly report: ClassificationReport } | undefined;
 }
 
 /** Result of training one task. */
@@ -38,6 +49,7 @@ export interface ClassifierTaskResult {
   readonly testBySeenArtist: { readonly seen: ClassificationReport; readonly unseen: ClassificationReport } | undefined;
   /** The test rows' full feature matrix, for checking the ONNX export against the TypeScript forward pass. */
   readonly testFeatures: Float32Array;
+  readonly baselines: TaskBaselines;
 }
 
 /** Options for a task; defaults in brackets. */
@@ -101,6 +113,35 @@ export function trainClassifierTask(data: ClassifierTaskData, options: Classifie
   data.classes.forEach((name) => (labelCounts[name] = 0));
   for (const y of data.labels) labelCounts[data.classes[y]!]! += 1;
 
+  let majority = 0;
+  for (let k = 1; k < c; k++) if (classCounts[k]! > classCounts[majority]!) majority = k;
+  let rule: TaskBaselines['rule'];
+  if (data.rule !== undefined) {
+    rule = { name: data.rule.name, report: classificationReport(test.y, Int32Array.from(test.idx, (r) => data.rule!.predict(r)), data.classes) };
+  } else if (data.artist !== undefined) {
+    const byArtist = new Map<number, Float64Array>();
+    for (const r of train.idx) {
+      const a = data.artist[r]!;
+      if (a < 0) continue;
+      let counts = byArtist.get(a);
+      if (counts === undefined) byArtist.set(a, (counts = new Float64Array(c)));
+      counts[data.labels[r]!]! += 1;
+    }
+    const predictRow = (r: number) => {
+      const counts = byArtist.get(data.artist![r]!);
+      if (counts === undefined) return majority;
+      let best = 0;
+      for (let k = 1; k < c; k++) if (counts[k]! > counts[best]!) best = k;
+      return best;
+    };
+    rule = { name: "the artist's most frequent training label, else the majority class", report: classificationReport(test.y, Int32Array.from(test.idx, predictRow), data.classes) };
+  }
+  const baselines: TaskBaselines = {
+    majority: classificationReport(test.y, new Int32Array(test.y.length).fill(majority), data.classes),
+    majorityClass: data.classes[majority]!,
+    rule,
+  };
+
   let testBySeenArtist: ClassifierTaskResult['testBySeenArtist'];
   if (usePrior) {
     const seenMask = test.idx.map((r) => x[r * f + fb + c]! > 0);
@@ -127,5 +168,6 @@ export function trainClassifierTask(data: ClassifierTaskData, options: Classifie
     testAnyOfAccuracy: data.acceptable === undefined ? undefined : anyOfAccuracy(predicted, test.idx.map((r) => data.acceptable![r] ?? [])),
     testBySeenArtist,
     testFeatures: test.x,
+    baselines,
   };
 }

@@ -7,7 +7,7 @@ import { loadPreferenceModel, nextComparison, recordPreferenceVote, updatePrefer
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../errors.ts';
-import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteResult } from '../preference-store.ts';
+import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteAnswer, type VoteResult } from '../preference-store.ts';
 import type { NamedPreferenceSpace } from './preference-space.ts';
 import type { PersonalPrior } from './stated-prior.ts';
 
@@ -74,7 +74,7 @@ export class DbPreferenceStore implements PreferenceStore {
     }
   }
 
-  async vote(v: { personId: number; comparisonId: number; choice: 'a' | 'b' | 'skip'; interactionId: string }): Promise<VoteResult> {
+  async vote(v: { personId: number; comparisonId: number; choice: VoteAnswer; interactionId: string }): Promise<VoteResult> {
     const space = await this.spaceFor(v.personId);
     try {
       const r = await recordPreferenceVote(this.db, space, v);

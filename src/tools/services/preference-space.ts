@@ -1,7 +1,7 @@
 /**
- * Builds the preference feature space from the database: per recommendable track, a block of audio features and the
- * genre and mood classifiers' probabilities (each block standardised by PreferenceFeatures). The population prior
- * is fitted from everyone's votes.
+ * Builds the preference feature space from the database: per recommendable track, the chat model's collaborative
+ * factors, audio features, the genre and mood classifiers' probabilities and log popularity (each block standardised
+ * by PreferenceFeatures). The population prior is fitted from everyone's votes.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
@@ -9,7 +9,11 @@ import { activeModelVersion } from '../../db/model-versions.ts';
 import type { PreferenceSpace } from '../../pipeline/preferences.ts';
 import { fitPopulationFromVotes } from '../../pipeline/preferences.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
-import { PreferenceFeatures, type FeatureBlock } from '../../recsys/preference/preference-features.ts';
+import { HybridRecommender } from '../../recsys/hybrid.ts';
+import { IalsRecommender } from '../../recsys/ials.ts';
+import { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
+import { tasteFeatureBlocks, type TasteInputs } from '../../recsys/preference/taste-features.ts';
+import type { TrackModel } from '../../serving/track-model.ts';
 
 const AUDIO = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'] as const;
 
@@ -18,8 +22,29 @@ export interface NamedPreferenceSpace extends PreferenceSpace {
   readonly columnNames: readonly string[];
 }
 
-/** Builds the space over `trackIds`; tracks with no audio features and no predictions are left out. */
-export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>): Promise<NamedPreferenceSpace> {
+/** A track model's collaborative factors: one row per track id, and each track's interaction count. */
+export interface CfFactors {
+  readonly version: string;
+  readonly trackIds: Int32Array;
+  readonly dim: number;
+  readonly factors: Float32Array;
+  readonly popularity: Float32Array;
+}
+
+/** The iALS item factors inside a chat model (itself, or a hybrid's iALS component), or undefined when it has none. */
+export function cfFactorsOf(model: TrackModel): CfFactors | undefined {
+  const r = model.recommender;
+  const ials = r instanceof IalsRecommender ? r : r instanceof HybridRecommender ? r.components.map((c) => c.model).find((m) => m instanceof IalsRecommender) : undefined;
+  if (!(ials instanceof IalsRecommender) || ials.items.length !== model.trackIds.length * ials.params.factors) return undefined;
+  return { version: model.version ?? 'unversioned', trackIds: model.trackIds, dim: ials.params.factors, factors: ials.items, popularity: r.itemPopularity };
+}
+
+/**
+ * Builds the space over `trackIds` from the taste blocks (taste-features.ts, the same recipe as the real-listener
+ * benchmark): the chat model's CF factors and log popularity when it has them, audio fields, and the classifiers'
+ * probabilities. Tracks with none of these are left out.
+ */
+export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, cf?: CfFactors): Promise<NamedPreferenceSpace> {
   const wanted = new Set(Array.from(trackIds));
   const audio = new Map<number, number[]>();
   const audioRows = await db.rows<Record<string, number>>(
@@ -43,25 +68,60 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>):
     }
     labelBlocks.push({ name: task, version: row.version, classes, probs });
   }
-  const ids = [...wanted].filter((id) => audio.has(id) || labelBlocks.some((b) => b.probs.has(id))).sort((a, b) => a - b);
-  const blocks: FeatureBlock[] = [];
+  const cfRow = new Map<number, number>();
+  if (cf !== undefined) cf.trackIds.forEach((t, r) => cfRow.set(t, r));
+  const ids = [...wanted].filter((id) => audio.has(id) || cfRow.has(id) || labelBlocks.some((b) => b.probs.has(id))).sort((a, b) => a - b);
   const columnNames: string[] = [];
-  const block = (name: string, dim: number, rowOf: (id: number) => number[] | undefined, names: readonly string[]) => {
+  const named = (dim: number, rowOf: (id: number) => readonly number[] | undefined) => {
     const values = new Float32Array(ids.length * dim).fill(Number.NaN);
     ids.forEach((id, r) => {
       const v = rowOf(id);
       if (v !== undefined) values.set(v, r * dim);
     });
-    blocks.push({ name, dim, values });
-    columnNames.push(...names);
+    return values;
   };
-  block('audio', AUDIO.length, (id) => audio.get(id), AUDIO);
-  for (const b of labelBlocks) block(b.name, b.classes.length, (id) => b.probs.get(id), b.classes.map((c) => `${b.name} ${c}`));
+  const inputs: TasteInputs = {
+    ...(cf !== undefined
+      ? {
+          cf: {
+            dim: cf.dim,
+            values: named(cf.dim, (id) => {
+              const r = cfRow.get(id);
+              return r === undefined ? undefined : Array.from(cf.factors.subarray(r * cf.dim, (r + 1) * cf.dim));
+            }),
+          },
+          popularity: Float32Array.from(ids, (id) => {
+            const r = cfRow.get(id);
+            return r === undefined ? 0 : cf.popularity[r]!;
+          }),
+        }
+      : {}),
+    audio: { names: AUDIO, values: named(AUDIO.length, (id) => audio.get(id)) },
+    ...(labelBlocks.length > 0
+      ? {
+          labels: {
+            names: labelBlocks.flatMap((b) => b.classes.map((c) => `${b.name} ${c}`)),
+            values: named(
+              labelBlocks.reduce((n, b) => n + b.classes.length, 0),
+              (id) => {
+                if (!labelBlocks.some((b) => b.probs.has(id))) return undefined;
+                return labelBlocks.flatMap((b) => b.probs.get(id) ?? b.classes.map(() => Number.NaN));
+              },
+            ),
+          },
+        }
+      : {}),
+  };
+  if (cf !== undefined) columnNames.push(...Array.from({ length: cf.dim }, (_, k) => `cf ${k}`));
+  columnNames.push(...AUDIO);
+  if (inputs.labels !== undefined) columnNames.push(...inputs.labels.names);
+  if (cf !== undefined) columnNames.push('popularity');
+  const blocks = tasteFeatureBlocks(ids.length, inputs);
   const features = PreferenceFeatures.build(Int32Array.from(ids), blocks);
   const population = await fitPopulationFromVotes(db, features);
   return {
     features,
-    featureVersion: ['audio7', ...labelBlocks.map((b) => `${b.name}:${b.version}`)].join('+'),
+    featureVersion: ['taste2', ...(cf !== undefined ? [`cf${cf.dim}:${cf.version}`] : []), 'audio7', ...labelBlocks.map((b) => `${b.name}:${b.version}`)].join('+'),
     population,
     columnNames,
   };

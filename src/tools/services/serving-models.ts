@@ -18,7 +18,7 @@ import type { PreferenceStore } from '../preference-store.ts';
 import type { TrackRecommender } from '../track-recommender.ts';
 import { DbListeners } from './db-listeners.ts';
 import { DbPreferenceStore, type PersonalPriorSource } from './db-preference-store.ts';
-import { buildPreferenceSpace } from './preference-space.ts';
+import { buildPreferenceSpace, cfFactorsOf } from './preference-space.ts';
 import { RankedTrackRecommender } from './ranked-track-recommender.ts';
 
 /** What a reload did. */
@@ -102,7 +102,7 @@ export class ServingModels {
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
     const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home });
-    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds), deps.random, deps.personalPrior);
+    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model)), deps.random, deps.personalPrior);
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }
 

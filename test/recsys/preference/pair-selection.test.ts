@@ -48,7 +48,8 @@ describe('selectPair', () => {
     // Track 100 is far better than 101 and 102 under the current utility; 101 vs 102 is a toss-up.
     const f = PreferenceFeatures.fromMatrix(Int32Array.from([100, 101, 102]), 2, Float32Array.from([5, 0, 0, 1, 0, -1]));
     const post = BradleyTerryPosterior.prior([2, 0], 1);
-    const p = selectPair({ posterior: post, features: f, plausible: [100, 101, 102], seen: new SeenPairs(), rng: new SeededRandom(5) }, { randomShare: 0 });
+    // No distance floor here: with three tracks the floor (half the median distance) would rule out 101 vs 102.
+    const p = selectPair({ posterior: post, features: f, plausible: [100, 101, 102], seen: new SeenPairs(), rng: new SeededRandom(5) }, { randomShare: 0, minDistance: 0 });
     expect(p.strategy).toBe('informative');
     expect([p.a, p.b].sort()).toEqual([101, 102]);
     expect(p.probabilityA).toBeCloseTo(0.5, 6);
