@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyCard } from '../../src/agent/agent-reply.ts';
 import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
+import { GENRES, MOODS } from '../../src/recsys/labels/vocabulary.ts';
 import { planTurn } from '../../src/agent/rule-planner.ts';
 
 const card = (id: number, title: string, year: number): ReplyCard => ({ id, title, artists: ['X'], year, genre: 'rock', mood: 'sad' });
@@ -119,6 +120,14 @@ describe('the rule planner', () => {
 
   it('is deterministic', () => {
     for (const [u, , , s] of CASES) expect(planTurn(u, s ?? EMPTY_STATE)).toEqual(planTurn(u, s ?? EMPTY_STATE));
+  });
+
+  it('reads every genre and mood of the one vocabulary, by name and by everyday words, as constraints', () => {
+    for (const g of GENRES) expect(planTurn(`some ${g} music please`, EMPTY_STATE).constraints.genres, g).toEqual([g]);
+    for (const m of MOODS) expect(planTurn(`something ${m} please`, EMPTY_STATE).constraints.moods, m).toEqual([m]);
+    expect(planTurn('some rap', EMPTY_STATE).constraints.genres).toEqual(['hip hop']);
+    expect(planTurn('chill songs', EMPTY_STATE).constraints.moods).toEqual(['calm']);
+    expect(planTurn('calmer please, no rap', EMPTY_STATE).constraints.excludeGenres).toEqual(['hip hop']);
   });
 
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {
