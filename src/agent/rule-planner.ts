@@ -395,7 +395,10 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
     const w = what.toLowerCase();
     if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
     else if (/^(explicit|swearing|cursing|bad words|profanity|explicit lyrics|explicit content)$/.test(w)) c.explicit = false;
-    else if (GENRES[w] !== undefined) {
+    else if (GENRES[w] !== undefined && w !== GENRES[w] && matchLabels(t.replace(m[0].toLowerCase(), ' '), GENRES, new Set([w])).includes(GENRES[w])) {
+      // "latin music, no reggaeton": a style of the genre asked for, which the vocabulary cannot exclude on its own.
+      negated.add(w);
+    } else if (GENRES[w] !== undefined) {
       negated.add(w);
       c.excludeGenres = [...new Set([...(c.excludeGenres ?? []), GENRES[w]])];
       c.genres = c.genres?.filter((g) => g !== GENRES[w]);
@@ -441,6 +444,8 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
     const start = decade[3] !== undefined ? words[decade[3]]! : Number(`${decade[1] ?? (Number(decade[2]) >= 5 ? '19' : '20')}${decade[2]}0`);
     c.year = { min: start, max: start + 9 };
   }
+  const single = decade === null ? /\b(?:from|in|of|released in) ((?:19|20)\d\d)\b/.exec(t) : null;
+  if (single !== null) c.year = { min: Number(single[1]), max: Number(single[1]) };
   const before = /\b(?:before|pre|older than)[- ](\d{4})\b/.exec(t);
   if (before !== null) c.year = lower(c.year, 'max', Number(before[1]) - 1);
   const after = /\b(?:after|since|newer than|post)[- ](\d{4})\b/.exec(t);
@@ -453,10 +458,14 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
 /** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */
 function matchLabels(t: string, vocab: Record<string, string>, skip: ReadonlySet<string>): string[] {
   const out: string[] = [];
+  let rest = t;
   for (const word of Object.keys(vocab).sort((a, b) => b.length - a.length)) {
     if (skip.has(word)) continue;
-    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`);
-    if (re.test(t)) out.push(vocab[word]!);
+    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`, 'g');
+    if (!re.test(rest)) continue;
+    out.push(vocab[word]!);
+    // A longer name consumes its words: "punk rock" is punk, not also rock.
+    rest = rest.replace(re, '$1 $2');
   }
   return [...new Set(out)];
 }

@@ -130,6 +130,14 @@ describe('the rule planner', () => {
     expect(planTurn('calmer please, no rap', EMPTY_STATE).constraints.excludeGenres).toEqual(['hip hop']);
   });
 
+  it('reads a longer genre name whole, keeps a wanted genre when only one of its styles is excluded, and reads a single year', () => {
+    expect(planTurn('punk rock songs', EMPTY_STATE).constraints.genres).toEqual(['punk']);
+    const latin = planTurn('latin music, no reggaeton', EMPTY_STATE).constraints;
+    expect(latin.genres).toEqual(['latin']);
+    expect(latin.excludeGenres).toBeUndefined();
+    expect(planTurn('songs from 2015', EMPTY_STATE).constraints.year).toEqual({ min: 2015, max: 2015 });
+  });
+
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {
     const p = planTurn('rock and rap songs but no rap', EMPTY_STATE);
     expect(p.constraints.excludeGenres).toEqual(['hip hop']);

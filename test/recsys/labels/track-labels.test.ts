@@ -112,7 +112,7 @@ describe('track labels with provenance', () => {
 
 /** Four items: 0 is hip hop with some pop, 1 pop with a trace (10 %) of hip hop, 2 no genre evidence, 3 rock. */
 function catalog(): ConstraintCatalog {
-  const genres = [...GENRES];
+  const genres: string[] = [...GENRES];
   const g = (k: string) => genres.indexOf(k);
   const prob = new Float32Array(4 * genres.length);
   prob[0 * genres.length + g('hip hop')] = 0.7;
