@@ -2,7 +2,8 @@
  * `earworm eval --served-labels [--answers-in F] [--answers-out F] [--judge-home DIR] [--panel F] [--failures N]`:
  * label coverage of the servable tracks, and constraint compliance of the chat agent (rule planner) on the request
  * panel, each figure printed with its number of cases. --answers-in judges answers recorded earlier (e.g. by another
- * release) instead of asking the agent; --judge-home judges against another state's catalogue and labels.
+ * release) instead of asking the agent; --judge-home judges compliance against another state's catalogue and labels
+ * (coverage is always of the configured state).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,13 +44,14 @@ export async function runLabelsBench(args: string[], config: Config): Promise<nu
       await services.requests.flush();
     }
     if (values['answers-out'] !== undefined) await writeFile(values['answers-out'], JSON.stringify(answers, null, 1) + '\n');
+    // Coverage of the state being measured (its label table, or its classifiers' predictions when it has none).
+    console.log(`label coverage (servable tracks = tracks the chat model can return):`);
+    printFigures(await labelCoverage(db));
   } finally {
     if (values['judge-home'] !== undefined) await db.close();
   }
   const judge = values['judge-home'] === undefined ? db : await openConfiguredDb({ databaseUrl: undefined, home: path.resolve(values['judge-home']) }, false);
   try {
-    console.log(`label coverage (servable tracks = tracks the chat model can return):`);
-    printFigures(await labelCoverage(judge));
     const report = await compliance(judge, panel, answers);
     console.log(`constraint compliance on ${panel.length} requests (${values.panel ?? PANEL_FILE}):`);
     printFigures(report.figures);
