@@ -198,10 +198,13 @@ function playlistDist(c: ReadonlyMap<string, number> | undefined): Dist | undefi
   return normalise(d);
 }
 
+/** A classifier row's distribution: only classes it rates above chance (1 / classes) count as evidence. */
 function classDist(kind: LabelKind, classes: readonly string[], row: readonly number[]): Dist | undefined {
   const d: Dist = new Map();
+  const chance = 1 / Math.max(1, classes.length);
   classes.forEach((c, k) => {
     const p = row[k] ?? 0;
+    if (!(p > chance)) return;
     const labels = kind === 'genre' ? genresOfTag(c) : [canonicalLabel('mood', c)].filter((m) => m !== undefined);
     for (const l of labels) d.set(l, (d.get(l) ?? 0) + p);
   });

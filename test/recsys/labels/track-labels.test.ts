@@ -17,7 +17,7 @@ function evidence(): LabelEvidence {
     ]),
     classifiers: [
       { name: 'genre-classifier', kind: 'genre', classes: ['rap', 'rock'], probs: new Map([[5, [0.1, 0.9]]]) },
-      { name: 'mood-classifier', kind: 'mood', classes: ['happy', 'sad', 'focus'], probs: new Map([[5, [0.7, 0.1, 0.2]]]) },
+      { name: 'mood-classifier', kind: 'mood', classes: ['happy', 'sad', 'focus'], probs: new Map([[5, [0.5, 0.1, 0.4]]]) },
     ],
     deezerTracks: new Map([[6, { valence: -1.5, arousal: -1.2 }]]),
     deezerArtists: new Map([[16, { valence: 1.2, arousal: 1.0 }]]),
@@ -78,11 +78,12 @@ describe('track labels with provenance', () => {
     expect(labels[3]!.genre.flatMap(sourcesOf)).not.toContain('artist_tracks');
   });
 
-  it('labels a track from the classifiers\' stored predictions by class name', () => {
-    expect(labels[5]!.genre[0]).toMatchObject({ label: 'rock', sources: { classifier: 0.9 } });
-    expect(labels[5]!.mood[0]).toMatchObject({ label: 'happy', sources: { classifier: 0.7 } });
-    // The classifier's "focus" class is the vocabulary's calm.
-    expect(labels[5]!.mood.find((l) => l.label === 'calm')?.sources).toEqual({ classifier: 0.2 });
+  it('labels a track from the classifiers\' stored predictions by class name, counting classes rated above chance', () => {
+    expect(labels[5]!.genre).toEqual([{ label: 'rock', probability: 1, sources: { classifier: 1 } }]);
+    expect(labels[5]!.mood[0]).toMatchObject({ label: 'happy', sources: { classifier: 0.5556 } });
+    // The classifier's "focus" class is the vocabulary's calm; "sad" at 0.1 of 3 classes is below chance.
+    expect(labels[5]!.mood.find((l) => l.label === 'calm')?.sources).toEqual({ classifier: 0.4444 });
+    expect(labels[5]!.mood.find((l) => l.label === 'sad')).toBeUndefined();
   });
 
   it('labels moods from Deezer valence/arousal of the track, or else of its artist', () => {
@@ -99,8 +100,9 @@ describe('track labels with provenance', () => {
   it('weighs direct evidence above the classifier when they disagree', () => {
     const e = evidence();
     const both = buildTrackLabels({ ...e, playlistGenres: new Map([[5, new Map([['rap', 1]])]]) });
-    expect(both[5]!.genre[0]).toMatchObject({ label: 'hip hop', sources: { playlist_genre: 1, classifier: 0.1 } });
-    expect(both[5]!.genre.find((l) => l.label === 'rock')!.probability).toBeCloseTo((0.4 * 0.9) / 1.4, 3);
+    expect(both[5]!.genre[0]).toMatchObject({ label: 'hip hop', sources: { playlist_genre: 1 } });
+    expect(both[5]!.genre[0]!.probability).toBeCloseTo(1 / 1.4, 3);
+    expect(both[5]!.genre.find((l) => l.label === 'rock')!.probability).toBeCloseTo(0.4 / 1.4, 3);
   });
 
   it('reads quadrants of valence/arousal and nothing near the centre', () => {
