@@ -12,8 +12,10 @@ export interface Range {
 export interface ActiveConstraints {
   readonly genres?: readonly string[];
   readonly moods?: readonly string[];
-  /** Genres to leave out ("no rap"); applied to results, as the recommender filters only positively. */
+  /** Genres to leave out ("no rap"): tracks whose labels point to them are filtered before ranking. */
   readonly excludeGenres?: readonly string[];
+  /** Moods to leave out ("nothing sad"), as for genres. */
+  readonly excludeMoods?: readonly string[];
   readonly energy?: Range;
   readonly valence?: Range;
   readonly tempo?: Range;

@@ -5,6 +5,7 @@
  * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
+import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
 import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
 
 /** What a turn is about. */
@@ -56,19 +57,21 @@ export const DEFAULT_COUNT = 5;
 
 type Mutable = { -readonly [K in keyof ActiveConstraints]?: ActiveConstraints[K] | undefined };
 
-const GENRES: Record<string, string> = {
-  rock: 'rock', pop: 'pop', edm: 'edm', electronic: 'edm', electronica: 'edm', dance: 'edm', house: 'edm', techno: 'edm', trance: 'edm', dubstep: 'edm',
-  rap: 'rap', 'hip hop': 'rap', 'hip-hop': 'rap', hiphop: 'rap', trap: 'rap', 'r&b': 'r&b', rnb: 'r&b', 'r and b': 'r&b', soul: 'r&b',
-  latin: 'latin', reggaeton: 'latin', salsa: 'latin', jazz: 'jazz', classical: 'classical', metal: 'metal', country: 'country', folk: 'folk',
-  indie: 'indie', blues: 'blues', reggae: 'reggae', punk: 'punk', funk: 'funk', ambient: 'ambient', disco: 'disco', 'k-pop': 'k-pop', kpop: 'k-pop', grunge: 'rock', alternative: 'rock',
-};
+/**
+ * Vocabulary words too ambiguous in free text to read as a genre or mood ("the score", "alt", "love", "party" is an
+ * activity). They still name their label where a label is expected (tool arguments, /vibe).
+ */
+const AMBIGUOUS_WORDS: ReadonlySet<string> = new Set([
+  'alt', 'score', 'ost', 'swing', 'dub', 'club', 'musical', 'musicals', 'drone', 'drill', 'tropical', 'urbano', 'fun', 'love', 'loving',
+  'party', 'energy', 'focus', 'heavy', 'driving', 'positive', 'quiet', 'tender', 'lively', 'exciting', 'moody', 'sunny', 'calmer', 'sadder',
+  'darker', 'happier', 'upbeat',
+]);
 
-const MOODS: Record<string, string> = {
-  happy: 'happy', cheerful: 'happy', joyful: 'happy', feelgood: 'happy', 'feel-good': 'happy', 'feel good': 'happy',
-  sad: 'sad', melancholic: 'sad', melancholy: 'sad', gloomy: 'sad', 'heartbreak': 'sad',
-  calm: 'calm', peaceful: 'calm', mellow: 'calm', serene: 'calm',
-  energetic: 'energetic', hype: 'energetic', intense: 'energetic', pumped: 'energetic',
-};
+/** Genre words of the one vocabulary (src/recsys/labels/vocabulary.ts) the planner reads in requests. */
+const GENRES: Record<string, string> = Object.fromEntries([...GENRE_WORDS_TABLE].filter(([w]) => !AMBIGUOUS_WORDS.has(w)));
+
+/** Mood words of the one vocabulary the planner reads in requests. */
+const MOODS: Record<string, string> = Object.fromEntries([...MOOD_WORDS_TABLE].filter(([w]) => !AMBIGUOUS_WORDS.has(w)));
 
 const ACTIVITIES: readonly [RegExp, Activity][] = [
   [/\b(focus(ing)?|concentrat\w*|coding|deep work)\b/, 'focus'],
@@ -194,7 +197,7 @@ const STOP_SHARING_RE = /\b(?:(?:stop|quit) (?:sharing|showing|listing)|(?:don't
 const ONBOARD_RE = /^(?:(?:i'?m|i am) (?:really |mostly |very |quite )?(?:into|a (?:big |huge )?fan of)|i (?:really |mostly |mainly |usually )?(?:like|love|enjoy|dig|listen to)|my (?:favou?rite|fave|top) (?:artists?|bands?|genres?|music|singers?)(?: (?:are|is|include))?|(?:set|update|change) my tastes?(?: to)?)\s+/;
 
 /** Mood words people use when stating tastes, beyond MOODS. */
-const STATED_MOODS: Record<string, string> = { ...MOODS, chill: 'calm', chilled: 'calm', 'laid back': 'calm', 'laid-back': 'calm', relaxed: 'calm', relaxing: 'calm', upbeat: 'happy', dark: 'sad' };
+const STATED_MOODS: Record<string, string> = { ...MOODS, upbeat: 'happy' };
 
 /** Words that say nothing about a taste ("stuff", "a bit of"). */
 const STATED_FILLER = /\b(?:a lot of|lots of|loads of|plenty of|stuff|music|songs?|tracks?|things?|tunes|bands?|artists?|kind of|kinda|sort of|a bit of|some|mostly|mainly|really|also|too|like|the likes of|anything by|everything by|by|genre|genres|vibes?|sounds?|mood|moods|with|please)\b/gi;
@@ -258,8 +261,7 @@ function withCalls(p: Omit<Plan, 'calls'> & { query: BaseQuery; count: number })
 /** The tool call that runs a base query under constraints. */
 export function queryCall(query: BaseQuery, constraints: ActiveConstraints, count: number): PlannedCall {
   const c = toolConstraints(constraints);
-  // Excluded genres are filtered after ranking: ask for more so enough remain.
-  const n = constraints.excludeGenres !== undefined && constraints.excludeGenres.length > 0 ? Math.min(50, count * 3) : count;
+  const n = count;
   if (query.kind === 'similar') return { name: 'similar_tracks', args: { track: query.track, count: n, ...(c !== undefined ? { constraints: c } : {}) } };
   const seeds = query.seeds === undefined ? undefined : Object.fromEntries(Object.entries(query.seeds).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
   return { name: 'recommend', args: { ...(seeds !== undefined ? { seeds } : {}), ...(c !== undefined ? { constraints: c } : {}), count: n, for: query.for } };
@@ -270,6 +272,8 @@ export function toolConstraints(c: ActiveConstraints): Record<string, unknown> |
   const out: Record<string, unknown> = {};
   if (c.genres !== undefined && c.genres.length > 0) out.genres = [...c.genres];
   if (c.moods !== undefined && c.moods.length > 0) out.moods = [...c.moods];
+  if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) out.exclude_genres = [...c.excludeGenres];
+  if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.exclude_moods = [...c.excludeMoods];
   for (const f of ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const) {
     const r = c[f];
     if (r !== undefined && (r.min !== undefined || r.max !== undefined)) out[f] = { ...r };
@@ -391,13 +395,17 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
     const w = what.toLowerCase();
     if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
     else if (/^(explicit|swearing|cursing|bad words|profanity|explicit lyrics|explicit content)$/.test(w)) c.explicit = false;
-    else if (GENRES[w] !== undefined) {
+    else if (GENRES[w] !== undefined && w !== GENRES[w] && matchLabels(t.replace(m[0].toLowerCase(), ' '), GENRES, new Set([w])).includes(GENRES[w])) {
+      // "latin music, no reggaeton": a style of the genre asked for, which the vocabulary cannot exclude on its own.
+      negated.add(w);
+    } else if (GENRES[w] !== undefined) {
       negated.add(w);
       c.excludeGenres = [...new Set([...(c.excludeGenres ?? []), GENRES[w]])];
       c.genres = c.genres?.filter((g) => g !== GENRES[w]);
       if (c.genres?.length === 0) delete c.genres;
     } else if (MOODS[w] !== undefined) {
       negated.add(w);
+      c.excludeMoods = [...new Set([...(c.excludeMoods ?? []), MOODS[w]])];
       c.moods = c.moods?.filter((m2) => m2 !== MOODS[w]);
       if (c.moods?.length === 0) delete c.moods;
     } else if (/^[A-Z0-9]/.test(what) && !/^(I|More|Too)$/.test(what)) {
@@ -409,7 +417,8 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
   const genres = matchLabels(t, GENRES, negated);
   if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
   const moods = matchLabels(t, MOODS, negated);
-  if (moods.length > 0) c.moods = moods;
+  if (moods.length > 0) c.moods = moods.filter((m) => !(c.excludeMoods ?? []).includes(m));
+  if (c.moods?.length === 0) delete c.moods;
   for (const [re, activity] of ACTIVITIES) {
     if (!re.test(t)) continue;
     if (activity === 'focus' || activity === 'study') {
@@ -435,6 +444,8 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
     const start = decade[3] !== undefined ? words[decade[3]]! : Number(`${decade[1] ?? (Number(decade[2]) >= 5 ? '19' : '20')}${decade[2]}0`);
     c.year = { min: start, max: start + 9 };
   }
+  const single = decade === null ? /\b(?:from|in|of|released in) ((?:19|20)\d\d)\b/.exec(t) : null;
+  if (single !== null) c.year = { min: Number(single[1]), max: Number(single[1]) };
   const before = /\b(?:before|pre|older than)[- ](\d{4})\b/.exec(t);
   if (before !== null) c.year = lower(c.year, 'max', Number(before[1]) - 1);
   const after = /\b(?:after|since|newer than|post)[- ](\d{4})\b/.exec(t);
@@ -447,10 +458,14 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
 /** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */
 function matchLabels(t: string, vocab: Record<string, string>, skip: ReadonlySet<string>): string[] {
   const out: string[] = [];
+  let rest = t;
   for (const word of Object.keys(vocab).sort((a, b) => b.length - a.length)) {
     if (skip.has(word)) continue;
-    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`);
-    if (re.test(t)) out.push(vocab[word]!);
+    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`, 'g');
+    if (!re.test(rest)) continue;
+    out.push(vocab[word]!);
+    // A longer name consumes its words: "punk rock" is punk, not also rock.
+    rest = rest.replace(re, '$1 $2');
   }
   return [...new Set(out)];
 }

@@ -182,6 +182,7 @@ export function describeConstraints(c: ActiveConstraints): string {
     else if (r.max !== undefined) parts.push(`${f} ≤ ${r.max}`);
   }
   if (c.excludeGenres !== undefined) parts.push(...c.excludeGenres.map((g) => `no ${g}`));
+  if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;

@@ -23,6 +23,8 @@ export class UnknownModelVersionError extends Error {
 
 /** What a row stores for a file under the state folder `home`: its path relative to `home` ('/'-separated). */
 export function storedModelPath(home: string, file: string): string {
+  // A version kept wholly in the database (e.g. the label table) has no file.
+  if (file === '') return '';
   const rel = path.relative(path.resolve(home), path.resolve(file));
   // A file outside the state folder (not written by earworm) keeps its absolute path.
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return path.resolve(file);

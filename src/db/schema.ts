@@ -522,6 +522,32 @@ export const trackPredictions = pgTable(
   (t) => [primaryKey({ columns: [t.modelVersionId, t.trackId] }), index('track_predictions_track').on(t.trackId)],
 );
 
+/**
+ * Genre and mood labels of a track (one row per track, kind and label) in one version of the label table (a model
+ * version of kind `track-labels`): the label's probability from all sources, and each source's share (provenance).
+ */
+export const trackLabels = pgTable(
+  'track_labels',
+  {
+    modelVersionId: integer('model_version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    trackId: integer('track_id')
+      .notNull()
+      .references(() => tracks.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    label: text('label').notNull(),
+    probability: real('probability').notNull(),
+    sources: jsonb('sources').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelVersionId, t.trackId, t.kind, t.label] }),
+    index('track_labels_label').on(t.modelVersionId, t.kind, t.label),
+    index('track_labels_track').on(t.trackId),
+    check('track_labels_kind', sql`${t.kind} in ('genre', 'mood')`),
+  ],
+);
+
 /** Evaluation runs of `earworm eval`, kept so that metrics can be compared across versions over time. */
 export const evalRuns = pgTable('eval_runs', {
   id: integer('id').primaryKey().generatedAlwaysAsIdentity(),

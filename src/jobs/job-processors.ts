@@ -14,6 +14,7 @@ import type { Logger } from '../logging/logger.ts';
 import { buildContentIndex } from '../pipeline/build-content-index.ts';
 import { NoInteractionsError, TRACK_MODEL_KIND, trainCfModel } from '../pipeline/train-cf-model.ts';
 import { trainContentModels } from '../pipeline/train-content-models.ts';
+import { buildTrackLabels } from '../pipeline/build-track-labels.ts';
 import { publishTrackStrengths } from '../pipeline/track-strengths-model.ts';
 import { runDriftCheck } from '../pipeline/drift-check.ts';
 import { PermanentJobError } from './job-errors.ts';
@@ -93,6 +94,9 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
             ...(data.seed !== undefined ? { seed: data.seed } : {}),
           });
           out.content = { version: s.version, tracks: s.tracks, classifiers: s.classifiers, contentVectors: s.contentVectors };
+          // The labels read the new classifiers' predictions: rebuild them in the same run.
+          const l = await buildTrackLabels(db, logger, { dataDir: config.dataDir, version });
+          out.labels = { version: l.version, tracks: l.tracks, withGenre: l.withGenre, withMood: l.withMood };
         } else {
           out.preferences = await publishTrackStrengths(db, config.home, version);
         }

@@ -7,7 +7,7 @@ export interface TrackCard {
   readonly artists: readonly string[];
   readonly album: string | null;
   readonly year: number | null;
-  /** Predicted genre (genre classifier), when the track has audio features. */
+  /** Most probable genre (label table; else the genre classifier's prediction). */
   readonly genre: string | null;
   /** Predicted mood (mood classifier). */
   readonly mood: string | null;
@@ -38,6 +38,14 @@ export interface Vocabulary {
   readonly moods: readonly { readonly name: string; readonly tracks: number }[];
 }
 
+/** A track's genre and mood labels from every source, with each source's share (provenance). */
+export interface TrackLabels {
+  /** The label table version. */
+  readonly version: string;
+  readonly genre: readonly { readonly label: string; readonly probability: number; readonly sources: Readonly<Record<string, number>> }[];
+  readonly mood: readonly { readonly label: string; readonly probability: number; readonly sources: Readonly<Record<string, number>> }[];
+}
+
 /** Classifier tasks whose predictions are stored. */
 export type LabelTask = 'genre' | 'subgenre' | 'mood';
 
@@ -52,4 +60,6 @@ export interface Catalog {
   /** The most played tracks carrying a predicted label. */
   topWithLabel(task: LabelTask, label: string, limit: number): Promise<number[]>;
   vocabulary(): Promise<Vocabulary>;
+  /** The track's labels from every source with provenance, or undefined when no label table is active. */
+  labels?(trackId: number): Promise<TrackLabels | undefined>;
 }

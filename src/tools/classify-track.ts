@@ -16,7 +16,19 @@ const prediction = z
   })
   .nullable();
 
-const output = z.object({ track: trackCard, genre: prediction, subgenre: prediction, mood: prediction, note: z.string().optional() });
+const labelList = z.array(z.object({ label: z.string(), probability: z.number(), sources: z.record(z.string(), z.number()) }));
+
+const output = z.object({
+  track: trackCard,
+  genre: prediction,
+  subgenre: prediction,
+  mood: prediction,
+  labels: z
+    .object({ version: z.string(), genre: labelList, mood: labelList })
+    .optional()
+    .describe("The track's genre and mood labels from every source (tags, playlists, artist tags, classifiers, Deezer valence/arousal), each with the sources' shares."),
+  note: z.string().optional(),
+});
 
 const out = (p: LabelPrediction | undefined) =>
   p === undefined ? null : { label: p.label, confidence: p.confidence, probabilities: p.probabilities.map((x) => ({ ...x })), model_version: p.modelVersion };
@@ -26,7 +38,7 @@ export const classifyTrack = defineTool({
   name: 'classify_track',
   title: 'Classify a track',
   description:
-    "Genre, subgenre and mood of a track as Earworm's classifiers predict them from its audio features, with every class's probability. `track` is an id or text; a track without audio features has no prediction (null).",
+    "Genre, subgenre and mood of a track as Earworm's classifiers predict them from its audio features, with every class's probability, and its labels from every source with provenance. `track` is an id or text; a track without audio features has no prediction (null).",
   input,
   output,
   writes: false,
@@ -34,7 +46,14 @@ export const classifyTrack = defineTool({
     const track = await trackArg(ctx, args.track, 'track');
     if (isRetry(track)) return track;
     const p = await ctx.catalog.predictions(track.id);
-    const result = { track: cardOut(track), genre: out(p.genre), subgenre: out(p.subgenre), mood: out(p.mood) };
-    return ok(Object.values(p).length === 0 ? { ...result, note: 'No prediction: the track has no audio features, or no classifier is trained yet.' } : result);
+    const labels = ctx.catalog.labels === undefined ? undefined : await ctx.catalog.labels(track.id);
+    const result = {
+      track: cardOut(track),
+      genre: out(p.genre),
+      subgenre: out(p.subgenre),
+      mood: out(p.mood),
+      ...(labels !== undefined ? { labels: { version: labels.version, genre: labels.genre.map((l) => ({ ...l, sources: { ...l.sources } })), mood: labels.mood.map((l) => ({ ...l, sources: { ...l.sources } })) } } : {}),
+    };
+    return ok(Object.values(p).length === 0 && labels === undefined ? { ...result, note: 'No prediction: the track has no audio features, or no classifier is trained yet.' } : result);
   },
 });

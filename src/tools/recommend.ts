@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
+import { canonicalLabel } from '../recsys/labels/vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { StrategyChoice } from './experiments.ts';
 import { searchTerms } from './search-terms.ts';
@@ -78,7 +79,8 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     ['mood', seeds.moods ?? [], vocab.moods.map((m) => m.name)],
   ] as const) {
     for (const name of names) {
-      const label = name.toLowerCase();
+      const canon = canonicalLabel(task, name);
+      const label = canon !== undefined && known.includes(canon) ? canon : name.toLowerCase();
       if (!known.includes(label)) return retry(`unknown_${task}`, `Unknown ${task} "${name}". Known ${task}s: ${known.join(', ') || '(none: no classifier is trained)'}.`);
       const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
       const cards = await ctx.catalog.describe(ids);
@@ -99,8 +101,15 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
   const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
   for (const part of parts) {
     const words = searchTerms(part);
-    const labels = words.filter((w) => genres.includes(w) || moods.includes(w));
-    for (const label of labels) {
+    const asLabel = (w: string): string => {
+      const g = canonicalLabel('genre', w);
+      if (g !== undefined && genres.includes(g)) return g;
+      const m = canonicalLabel('mood', w);
+      return m !== undefined && moods.includes(m) ? m : w;
+    };
+    const labels = words.filter((w) => genres.includes(asLabel(w)) || moods.includes(asLabel(w)));
+    for (const word of labels) {
+      const label = asLabel(word);
       const ids = (await ctx.catalog.topWithLabel(genres.includes(label) ? 'genre' : 'mood', label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 3);
       const cards = await ctx.catalog.describe(ids);
       out.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));

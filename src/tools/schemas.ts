@@ -1,5 +1,6 @@
 /** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
 import { z } from 'zod';
+import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import { RANGE_DOMAINS } from '../recsys/ranking/constraints.ts';
 import type { TrackCard } from './catalog.ts';
 import type { RecommendConstraints } from './track-recommender.ts';
@@ -26,8 +27,8 @@ export const trackCard = z.object({
   artists: z.array(z.string()),
   album: z.string().nullable(),
   year: z.number().int().nullable(),
-  genre: z.string().nullable().describe('Predicted genre.'),
-  mood: z.string().nullable().describe('Predicted mood.'),
+  genre: z.string().nullable().describe('Most probable genre (from tags, playlists, artist tags and the audio classifier).'),
+  mood: z.string().nullable().describe('Most probable mood.'),
   plays: z.number().int().describe('Playlists and listeners that have it.'),
 });
 
@@ -47,8 +48,10 @@ const range = (field: keyof typeof RANGE_DOMAINS, what: string) => {
 /** Hard constraints of a recommendation. */
 export const constraintsInput = z
   .object({
-    genres: z.array(z.string().min(1)).max(10).optional().describe('Only these genres (see list_genres_and_moods).'),
-    moods: z.array(z.string().min(1)).max(10).optional().describe('Only these moods (see list_genres_and_moods).'),
+    genres: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these genres: ${GENRES.join(', ')}.`),
+    moods: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these moods: ${MOODS.join(', ')}.`),
+    exclude_genres: z.array(z.string().min(1)).max(10).optional().describe(`Leave out tracks whose evidence points to any of these genres (e.g. "no rap": ["hip hop"]).`),
+    exclude_moods: z.array(z.string().min(1)).max(10).optional().describe(`Leave out tracks whose evidence points to any of these moods (e.g. "nothing sad": ["sad"]).`),
     tempo: range('tempo', 'Tempo in BPM'),
     energy: range('energy', 'Energy'),
     valence: range('valence', 'Valence (musical positiveness)'),
@@ -73,6 +76,8 @@ export function toConstraints(c: z.output<typeof constraintsInput> | undefined):
   return {
     ...(c.genres !== undefined ? { genres: c.genres } : {}),
     ...(c.moods !== undefined ? { moods: c.moods } : {}),
+    ...(c.exclude_genres !== undefined ? { excludeGenres: c.exclude_genres } : {}),
+    ...(c.exclude_moods !== undefined ? { excludeMoods: c.exclude_moods } : {}),
     ...(Object.keys(ranges).length > 0 ? { ranges } : {}),
     ...(c.explicit !== undefined ? { explicit: c.explicit } : {}),
     ...(c.exclude_artists !== undefined ? { excludeArtists: c.exclude_artists } : {}),

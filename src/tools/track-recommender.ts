@@ -10,6 +10,10 @@ import type { RangeField } from '../recsys/ranking/constraints.ts';
 export interface RecommendConstraints {
   readonly genres?: readonly string[];
   readonly moods?: readonly string[];
+  /** Leave out tracks whose labels point to any of these genres (tracks with no genre evidence stay). */
+  readonly excludeGenres?: readonly string[];
+  /** Leave out tracks whose labels point to any of these moods. */
+  readonly excludeMoods?: readonly string[];
   readonly ranges?: { readonly [F in RangeField]?: { readonly min?: number; readonly max?: number } };
   /** false: leave explicit tracks out. */
   readonly explicit?: boolean;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyCard } from '../../src/agent/agent-reply.ts';
 import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
+import { GENRES, MOODS } from '../../src/recsys/labels/vocabulary.ts';
 import { planTurn } from '../../src/agent/rule-planner.ts';
 
 const card = (id: number, title: string, year: number): ReplyCard => ({ id, title, artists: ['X'], year, genre: 'rock', mood: 'sad' });
@@ -30,20 +31,20 @@ const CASES: Case[] = [
   ['workout songs', 'recommend', rec({ activity: 'workout', constraints: { energy: { min: 0.7 }, tempo: { min: 120 } } })],
   ['something to sleep to', 'recommend', rec({ activity: 'sleep', constraints: { energy: { max: 0.3 }, acousticness: { min: 0.5 } } })],
   ['party music', 'recommend', rec({ for: 'anyone', activity: 'party', constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
-  ['chill songs to relax', 'recommend', rec({ activity: 'relax', constraints: { energy: { max: 0.5 } } })],
+  ['chill songs to relax', 'recommend', rec({ activity: 'relax', seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], energy: { max: 0.5 } } })],
   ['sad rock songs', 'recommend', rec({ seeds: { genres: ['rock'], moods: ['sad'] }, constraints: { genres: ['rock'], moods: ['sad'] } })],
   ['happy pop', 'recommend', rec({ seeds: { genres: ['pop'], moods: ['happy'] }, constraints: { genres: ['pop'], moods: ['happy'] } })],
-  ['some electronic music', 'recommend', rec({ seeds: { genres: ['edm'] }, constraints: { genres: ['edm'] } })],
+  ['some electronic music', 'recommend', rec({ seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'] } })],
   ['10 calm songs', 'recommend', rec({ count: 10, seeds: { moods: ['calm'] }, constraints: { moods: ['calm'] } })],
   ['give me 3 energetic tracks', 'recommend', rec({ count: 3, seeds: { moods: ['energetic'] }, constraints: { moods: ['energetic'] } })],
   ['a few songs like Nirvana', 'recommend', rec({ count: 3, seeds: { text: 'Nirvana' } })],
   ['rock from the 90s', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], year: { min: 1990, max: 1999 } } })],
   ['eighties pop songs', 'recommend', rec({ seeds: { genres: ['pop'] }, constraints: { genres: ['pop'], year: { min: 1980, max: 1989 } } })],
   ['songs released after 2010', 'recommend', rec({ constraints: { year: { min: 2010 } } })],
-  ['party songs, no rap', 'recommend', rec({ for: 'anyone', count: 15, activity: 'party', constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
+  ['party songs, no rap', 'recommend', rec({ for: 'anyone', activity: 'party', constraints: { exclude_genres: ['hip hop'], danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
   ['something like Justice, clean only', 'recommend', rec({ seeds: { text: 'Justice' }, constraints: { explicit: false } })],
   ['songs like Nirvana but no Foo Fighters', 'recommend', rec({ seeds: { text: 'Nirvana' }, constraints: { exclude_artists: ['Foo Fighters'] } })],
-  ['instrumental electronic music for coding', 'recommend', rec({ activity: 'focus', seeds: { genres: ['edm'] }, constraints: { genres: ['edm'], instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['instrumental electronic music for coding', 'recommend', rec({ activity: 'focus', seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'], instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
   ['recommend something', 'recommend', rec({})],
   ['surprise me', 'recommend', rec({})],
   ['Daft Punk', 'recommend', rec({ seeds: { text: 'Daft Punk' } })],
@@ -86,7 +87,9 @@ const CASES: Case[] = [
   ['more upbeat', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 }, valence: { min: 0.6 } } }), shown],
   ['older', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { max: 1990 } } }), shown],
   ['newer please', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { min: 1998 } } }), shown],
-  ['no rap', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 15, constraints: { energy: { max: 0.5 } } }), shown],
+  ['no rap', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { exclude_genres: ['hip hop'], energy: { max: 0.5 } } }), shown],
+  ['nothing sad please', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { exclude_moods: ['sad'], energy: { max: 0.5 } } }), shown],
+  ['something mellow, no hip-hop', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], exclude_genres: ['hip hop'] } })],
   ['without vocals', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, instrumentalness: { min: 0.5 } } }), shown],
   ['3 more', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 3, constraints: { energy: { max: 0.5 } } }), shown],
   ['faster', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, tempo: { min: 120 } } }), shown],
@@ -119,9 +122,25 @@ describe('the rule planner', () => {
     for (const [u, , , s] of CASES) expect(planTurn(u, s ?? EMPTY_STATE)).toEqual(planTurn(u, s ?? EMPTY_STATE));
   });
 
+  it('reads every genre and mood of the one vocabulary, by name and by everyday words, as constraints', () => {
+    for (const g of GENRES) expect(planTurn(`some ${g} music please`, EMPTY_STATE).constraints.genres, g).toEqual([g]);
+    for (const m of MOODS) expect(planTurn(`something ${m} please`, EMPTY_STATE).constraints.moods, m).toEqual([m]);
+    expect(planTurn('some rap', EMPTY_STATE).constraints.genres).toEqual(['hip hop']);
+    expect(planTurn('chill songs', EMPTY_STATE).constraints.moods).toEqual(['calm']);
+    expect(planTurn('calmer please, no rap', EMPTY_STATE).constraints.excludeGenres).toEqual(['hip hop']);
+  });
+
+  it('reads a longer genre name whole, keeps a wanted genre when only one of its styles is excluded, and reads a single year', () => {
+    expect(planTurn('punk rock songs', EMPTY_STATE).constraints.genres).toEqual(['punk']);
+    const latin = planTurn('latin music, no reggaeton', EMPTY_STATE).constraints;
+    expect(latin.genres).toEqual(['latin']);
+    expect(latin.excludeGenres).toBeUndefined();
+    expect(planTurn('songs from 2015', EMPTY_STATE).constraints.year).toEqual({ min: 2015, max: 2015 });
+  });
+
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {
     const p = planTurn('rock and rap songs but no rap', EMPTY_STATE);
-    expect(p.constraints.excludeGenres).toEqual(['rap']);
+    expect(p.constraints.excludeGenres).toEqual(['hip hop']);
     expect(p.constraints.genres).toEqual(['rock']);
   });
 

@@ -33,7 +33,7 @@ function tidyRows(): string[] {
 
 function earworm(args: string[], env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });
     child.stdin?.end(input);
@@ -82,7 +82,7 @@ describe('earworm start on a fresh state folder', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).not.toMatch(/First run|Training/);
     expect(again.stdout).toMatch(/Earworm is ready: 40 tracks/);
-  });
+  }, 240_000);
 
   it('serves MCP over HTTP beside the terminal when MCP_TOKEN is set, and stops on quit', async () => {
     const port = await freePort();

@@ -2,6 +2,7 @@
  * What each slash command and autocomplete answers, computed through the FrontDesk (its tools, rate limit and
  * buttons). Pure of any transport: the answers are messages that the handler core delivers.
  */
+import { canonicalMood } from '../../recsys/labels/vocabulary.ts';
 import { toReplyCard, type ReplyCard } from '../../agent/agent-reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ToolCallOutcome } from '../../tools/registry.ts';
@@ -215,10 +216,12 @@ export class CommandAnswers {
     if (vibe === undefined) return privately('Name a mood or an activity, for example "calm" or "running".');
     const moods = await this.moodNames(speaker);
     const activity = ACTIVITIES.find((a) => a.words.some((w) => vibe === w || vibe.includes(w)));
-    const mood = moods.includes(vibe) ? vibe : activity !== undefined && moods.includes(activity.mood) ? activity.mood : undefined;
+    // A mood word of the one vocabulary ("chill" is calm) names its mood; otherwise an activity's mood.
+    const named = canonicalMood(vibe) ?? vibe;
+    const mood = moods.includes(named) ? named : activity !== undefined && moods.includes(activity.mood) ? activity.mood : undefined;
     const tries: Record<string, unknown>[] = [];
     if (mood !== undefined) {
-      const constraints = { moods: [mood], ...(mood === vibe ? {} : activity?.constraints) };
+      const constraints = { moods: [mood], ...(mood === named ? {} : activity?.constraints) };
       tries.push({ count: 5, constraints }, { count: 5, seeds: { moods: [mood] }, constraints }, { count: 5, seeds: { moods: [mood] }, constraints: { moods: [mood] } });
     } else {
       tries.push({ count: 5, seeds: { text: vibe } });

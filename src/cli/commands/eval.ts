@@ -8,6 +8,7 @@ import { resultJson, resultTable } from '../../eval/eval-report.ts';
 import { runEvaluation, TASKS, type Task } from '../../eval/eval-runner.ts';
 import { DATASET_NAMES, type DatasetName } from '../../eval/load-dataset.ts';
 import { MODEL_NAMES, type ModelName } from '../../eval/model-catalog.ts';
+import { runLabelsBench } from '../../eval/served/labels-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `usage: earworm eval [--dataset lastfm,yes,tidy] [--task W,C] [--model ${MODEL_NAMES.join(',')}]
@@ -29,6 +30,7 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
 
 /** Runs the evaluation and prints its results; returns the exit code. */
 export async function run(args: string[], config: Config): Promise<number> {
+  if (args[0] === '--served-labels') return runLabelsBench(args.slice(1), config);
   let values;
   try {
     ({ values } = parseArgs({

@@ -1,7 +1,8 @@
 /**
  * `earworm start` (`npm start`): runs Earworm with whatever is configured. On first run with the embedded defaults
- * it imports the datasets and trains the recommender; then it builds the runtime (src/server/runtime.ts), serves
- * HTTP (/healthz, /readyz, /metrics, MCP at /mcp (client tokens, MCP_TOKEN), and the front ends' routes), starts the
+ * it imports the datasets and trains every model serving uses (recommender, classifiers, content index, labels); then
+ * it builds the runtime (src/server/runtime.ts), serves HTTP (/healthz, /readyz, /metrics, MCP at /mcp (client tokens,
+ * MCP_TOKEN), and the front ends' routes), starts the
  * configured front ends, prints what runs and how to reach it, and chats in the terminal (the same agent as
  * `npm run chat`; lines can be piped in). "quit" stops everything; with no terminal input (a container) it serves
  * until SIGINT or SIGTERM, then shuts down gracefully.
@@ -12,13 +13,20 @@ import { IMPORTERS, runImporter } from '../../catalog/import-runner.ts';
 import { logProgress, terminalProgress } from '../../catalog/progress.ts';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb, type Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
-import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
+import { missingSteps, trainAll, type TrainingStep } from '../../pipeline/train-all.ts';
 import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot, type ServedFrontEnds } from '../../server/front-ends.ts';
 import { createRuntime, type Runtime } from '../../server/runtime.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
 import { converse } from './chat.ts';
+import { printStep } from './train.ts';
+
+/** What each training step builds, in words. */
+const STEP_NAMES: { readonly [S in TrainingStep]: string } = {
+  cf: 'the recommender',
+  content: 'the genre/mood classifiers and the content index',
+  labels: 'the genre/mood labels',
+};
 
 /** Prepares the state folder on first run, then serves until `quit` or a signal. */
 export async function run(_args: string[], config: Config): Promise<number> {
@@ -121,7 +129,8 @@ async function prepare(db: Db, config: Config, logger: Logger): Promise<boolean>
       }
     }
   }
-  if ((await activeModelVersion(db, TRACK_MODEL_KIND)) === undefined) {
+  const steps = await missingSteps(db);
+  if (steps.length > 0) {
     const [{ m } = { m: 0 }] = await db.rows<{ m: number }>(sql`select count(*)::int as m from interactions where track_id is not null`);
     if (m === 0) {
       console.error(
@@ -130,9 +139,12 @@ async function prepare(db: Db, config: Config, logger: Logger): Promise<boolean>
       );
       return false;
     }
-    console.log('Training the recommender (once; `earworm train` retrains)…');
-    const s = await trainCfModel(db, config.home, logger);
-    console.log(`  version ${s.version}: ${s.items.toLocaleString('en-US')} tracks, ${s.seconds.toFixed(1)} s`);
+    console.log(`Training ${steps.map((s) => STEP_NAMES[s]).join(', ')} (once; \`earworm train\` retrains)…`);
+    await trainAll(db, { home: config.home, dataDir: config.dataDir, onnxProvider: config.onnxProvider }, logger, {
+      steps,
+      content: { publishDir: null },
+      onStep: printStep,
+    });
   }
   return true;
 }

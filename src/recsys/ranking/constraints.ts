@@ -5,6 +5,8 @@
  * combination of valid constraints that no track satisfies is not an error: it yields an empty mask with a reason.
  */
 
+import { LABEL_EVIDENCE } from '../labels/track-labels.ts';
+
 /** Attributes that can be restricted to a range, with the domain of valid values. */
 export const RANGE_DOMAINS = {
   tempo: { min: 0, max: 250, unit: 'BPM' },
@@ -31,6 +33,10 @@ export interface RankingConstraints {
   readonly genres?: readonly string[];
   /** Any of these moods. */
   readonly moods?: readonly string[];
+  /** None of these genres: a track whose evidence points to one is left out (a track with no evidence is not). */
+  readonly excludeGenres?: readonly string[];
+  /** None of these moods, as for genres. */
+  readonly excludeMoods?: readonly string[];
   readonly ranges?: { readonly [F in RangeField]?: NumericRange };
   /** false: no explicit tracks. */
   readonly explicit?: boolean;
@@ -47,6 +53,14 @@ export interface ConstraintCatalog {
   readonly genre: Int16Array;
   readonly moods: readonly string[];
   readonly mood: Int16Array;
+  /**
+   * Label probabilities with evidence from every source (row-major, itemCount × genres.length); when present, a
+   * genre request keeps an item whose top genre it is or whose probability reaches LABEL_EVIDENCE.keep, and an
+   * exclusion removes an item whose probability reaches LABEL_EVIDENCE.exclude. Absent: only `genre` counts.
+   */
+  readonly genreProb?: Float32Array;
+  /** Mood probabilities, as `genreProb`. */
+  readonly moodProb?: Float32Array;
   readonly ranges: { readonly [F in RangeField]?: Float32Array };
   /** 1 = explicit, 0 = clean, absent = unknown (treated as clean). */
   readonly explicit?: Uint8Array;
@@ -107,10 +121,10 @@ export function validateConstraints(c: RankingConstraints, catalog?: ConstraintC
   if (catalog !== undefined) {
     const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
     const known = { genres: lower(catalog.genres), moods: lower(catalog.moods) };
-    for (const field of ['genres', 'moods'] as const) {
+    for (const [field, kind] of [['genres', 'genres'], ['moods', 'moods'], ['excludeGenres', 'genres'], ['excludeMoods', 'moods']] as const) {
       for (const v of c[field] ?? []) {
-        if (!known[field].includes(v.trim().toLowerCase())) {
-          throw new InvalidConstraintError(field, 'unknown_value', `unknown ${field === 'genres' ? 'genre' : 'mood'} "${v}"; known: ${known[field].join(', ')}`);
+        if (!known[kind].includes(v.trim().toLowerCase())) {
+          throw new InvalidConstraintError(field, 'unknown_value', `unknown ${kind === 'genres' ? 'genre' : 'mood'} "${v}"; known: ${known[kind].join(', ')}`);
         }
       }
     }
@@ -128,10 +142,30 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   const tests: { name: string; pass: (i: number) => boolean }[] = [];
   const indexSet = (names: readonly string[] | undefined, known: readonly string[]): Set<number> | undefined =>
     names === undefined || names.length === 0 ? undefined : new Set(names.map((x) => known.map((k) => k.toLowerCase()).indexOf(x.trim().toLowerCase())));
-  const genres = indexSet(c.genres, catalog.genres);
-  if (genres !== undefined) tests.push({ name: `genre ${c.genres!.join(' or ')}`, pass: (i) => genres.has(catalog.genre[i]!) });
-  const moods = indexSet(c.moods, catalog.moods);
-  if (moods !== undefined) tests.push({ name: `mood ${c.moods!.join(' or ')}`, pass: (i) => moods.has(catalog.mood[i]!) });
+  const label = (kind: 'genre' | 'mood') => {
+    const names = kind === 'genre' ? catalog.genres : catalog.moods;
+    const top = kind === 'genre' ? catalog.genre : catalog.mood;
+    const prob = kind === 'genre' ? catalog.genreProb : catalog.moodProb;
+    const width = names.length;
+    const wanted = indexSet(kind === 'genre' ? c.genres : c.moods, names);
+    if (wanted !== undefined) {
+      const list = [...wanted];
+      tests.push({
+        name: `${kind} ${(kind === 'genre' ? c.genres : c.moods)!.join(' or ')}`,
+        pass: (i) => wanted.has(top[i]!) || (prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.keep)),
+      });
+    }
+    const banned = indexSet(kind === 'genre' ? c.excludeGenres : c.excludeMoods, names);
+    if (banned !== undefined) {
+      const list = [...banned];
+      tests.push({
+        name: `no ${(kind === 'genre' ? c.excludeGenres : c.excludeMoods)!.join(' or ')}`,
+        pass: (i) => !banned.has(top[i]!) && !(prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.exclude)),
+      });
+    }
+  };
+  label('genre');
+  label('mood');
   for (const [field, range] of Object.entries(c.ranges ?? {}) as [RangeField, NumericRange | undefined][]) {
     if (range === undefined || (range.min === undefined && range.max === undefined)) continue;
     const values = catalog.ranges[field];

@@ -2,9 +2,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
+import { TRACK_LABELS_KIND } from '../../pipeline/build-track-labels.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { LABEL_EVIDENCE } from '../../recsys/labels/track-labels.ts';
+import { canonicalLabel, GENRES, MOODS } from '../../recsys/labels/vocabulary.ts';
 import { searchTerms } from '../search-terms.ts';
-import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, Vocabulary } from '../catalog.ts';
+import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../catalog.ts';
 
 /** The active classifier version of one task: its row id, version name and class names. */
 interface ActiveClassifier {
@@ -20,6 +23,8 @@ export class DbCatalog implements Catalog {
   private constructor(
     private readonly db: Db,
     private readonly classifiers: Partial<Record<LabelTask, ActiveClassifier>>,
+    /** The active label table (genre and mood over the one vocabulary, every source), if any. */
+    private readonly labelTable: { readonly id: number; readonly version: string } | undefined,
   ) {}
 
   /** Reads which classifier versions are active. */
@@ -32,7 +37,8 @@ export class DbCatalog implements Catalog {
       const classes = Array.isArray(params.classes) ? params.classes.map(String) : [];
       classifiers[task] = { id: row.id, version: row.version, classes };
     }
-    return new DbCatalog(db, classifiers);
+    const table = await activeModelVersion(db, TRACK_LABELS_KIND);
+    return new DbCatalog(db, classifiers, table === undefined ? undefined : { id: table.id, version: table.version });
   }
 
   async search(text: string, limit: number, filters: SearchFilters = {}): Promise<TrackCard[]> {
@@ -48,6 +54,12 @@ export class DbCatalog implements Catalog {
     ];
     const labelFilter = (task: LabelTask, label: string | undefined) => {
       if (label === undefined) return;
+      const table = this.labelTable;
+      if (table !== undefined && task !== 'subgenre') {
+        const name = canonicalLabel(task, label) ?? label.trim().toLowerCase();
+        conditions.push(sql`exists (select 1 from track_labels l where l.track_id = t.id and l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and l.probability >= ${LABEL_EVIDENCE.keep})`);
+        return;
+      }
       const c = this.classifiers[task];
       conditions.push(
         c === undefined
@@ -80,6 +92,10 @@ export class DbCatalog implements Catalog {
       sql`, `,
     );
     const label = (task: LabelTask) => {
+      const table = this.labelTable;
+      if (table !== undefined && task !== 'subgenre') {
+        return sql`(select l.label from track_labels l where l.track_id = t.id and l.model_version_id = ${table.id} and l.kind = ${task} order by l.probability desc, l.label limit 1)`;
+      }
       const c = this.classifiers[task];
       return c === undefined ? sql`null::text` : sql`(select p.label from track_predictions p where p.track_id = t.id and p.model_version_id = ${c.id})`;
     };
@@ -120,6 +136,16 @@ export class DbCatalog implements Catalog {
   }
 
   async topWithLabel(task: LabelTask, label: string, limit: number): Promise<number[]> {
+    const table = this.labelTable;
+    if (table !== undefined && task !== 'subgenre') {
+      const name = canonicalLabel(task, label) ?? label.trim().toLowerCase();
+      const rows = await this.db.rows<{ id: number }>(sql`
+        select l.track_id as id from track_labels l
+        where l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and l.probability >= ${LABEL_EVIDENCE.keep}
+        order by (select count(*) from interactions i where i.track_id = l.track_id) desc, l.probability desc, l.track_id
+        limit ${limit}`);
+      return rows.map((r) => Number(r.id));
+    }
     const c = this.classifiers[task];
     if (c === undefined) return [];
     const rows = await this.db.rows<{ id: number }>(sql`
@@ -135,7 +161,40 @@ export class DbCatalog implements Catalog {
     return this.vocabularyCache;
   }
 
+  async labels(trackId: number): Promise<TrackLabels | undefined> {
+    const table = this.labelTable;
+    if (table === undefined) return undefined;
+    const rows = await this.db.rows<{ kind: string; label: string; probability: number; sources: Record<string, number> }>(
+      sql`select kind, label, probability, sources from track_labels where model_version_id = ${table.id} and track_id = ${trackId} order by probability desc, label`,
+    );
+    const of = (kind: string) =>
+      rows.filter((r) => r.kind === kind).map((r) => ({ label: r.label, probability: Number(r.probability), sources: Object.fromEntries(Object.entries(r.sources).map(([k, v]) => [k, Number(v)])) }));
+    return { version: table.version, genre: of('genre'), mood: of('mood') };
+  }
+
   private async loadVocabulary(): Promise<Vocabulary> {
+    const table = this.labelTable;
+    if (table !== undefined) {
+      // A track counts for a label when the label is its top one or has enough evidence (what a filter keeps).
+      const rows = await this.db.rows<{ kind: string; label: string; n: number }>(sql`
+        select kind, label, count(*)::int as n from (
+          select kind, label, probability, row_number() over (partition by track_id, kind order by probability desc, label) as r
+          from track_labels where model_version_id = ${table.id}) x
+        where r = 1 or probability >= ${LABEL_EVIDENCE.keep}
+        group by kind, label`);
+      const counts = new Map(rows.map((r) => [`${r.kind}|${r.label}`, Number(r.n)]));
+      const subgenres = this.classifiers.subgenre;
+      const sub = subgenres === undefined ? [] : await this.classifierCounts('subgenre');
+      return {
+        genres: GENRES.map((name) => ({ name, tracks: counts.get(`genre|${name}`) ?? 0 })),
+        subgenres: sub,
+        moods: MOODS.map((name) => ({ name, tracks: counts.get(`mood|${name}`) ?? 0 })),
+      };
+    }
+    return { genres: await this.classifierCounts('genre'), subgenres: await this.classifierCounts('subgenre'), moods: await this.classifierCounts('mood') };
+  }
+
+  private async classifierCounts(task: LabelTask): Promise<{ name: string; tracks: number }[]> {
     const count = async (task: LabelTask) => {
       const c = this.classifiers[task];
       if (c === undefined) return [];
@@ -145,6 +204,6 @@ export class DbCatalog implements Catalog {
       const counts = new Map(rows.map((r) => [r.label, Number(r.n)]));
       return c.classes.map((name) => ({ name, tracks: counts.get(name) ?? 0 }));
     };
-    return { genres: await count('genre'), subgenres: await count('subgenre'), moods: await count('mood') };
+    return count(task);
   }
 }

@@ -10,6 +10,7 @@ import type { Db } from '../../db/db.ts';
 import { activeModelVersion, modelFilePath } from '../../db/model-versions.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
+import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
@@ -20,6 +21,7 @@ import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import { Ranker, type ExtraSignal, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
 import type { TrackModel } from '../../serving/track-model.ts';
+import { loadServedLabels } from './served-labels.ts';
 import type {
   ExplainOutcome,
   ExtraSignalInput,
@@ -88,6 +90,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly floor: Ranker,
     /** Rankers of the strategies other than `hybrid` (which is `seeded`) that the active models support. */
     private readonly byStrategy: ReadonlyMap<Strategy, Ranker>,
+    /** The label names constraints are checked against. */
+    private readonly catalog: Pick<ConstraintCatalog, 'genres' | 'moods'>,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
   }
@@ -134,7 +138,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       const novelty = { name: 'novelty', scorer: new NoveltyScorer(rec.itemPopularity), weight: (total * EXPLORE_NOVELTY_SHARE) / (1 - EXPLORE_NOVELTY_SHARE) };
       byStrategy.set('explore', new Ranker([...parts, novelty], catalog, rankerOptions));
     }
-    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy);
+    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog);
   }
 
   get description(): string {
@@ -235,8 +239,17 @@ export class RankedTrackRecommender implements TrackRecommender {
   private async toRanking(c: RecommendConstraints | undefined): Promise<RankingConstraints> {
     if (c === undefined) return {};
     const out: { -readonly [K in keyof RankingConstraints]: RankingConstraints[K] } = {};
-    if (c.genres !== undefined && c.genres.length > 0) out.genres = c.genres;
-    if (c.moods !== undefined && c.moods.length > 0) out.moods = c.moods;
+    const known = { genre: this.catalog.genres, mood: this.catalog.moods };
+    // Words of the vocabulary ("rap", "chill") name its labels; other words stay as given (and are checked).
+    const names = (kind: 'genre' | 'mood', xs: readonly string[]) =>
+      [...new Set(xs.map((x) => {
+        const canon = canonicalLabel(kind, x);
+        return canon !== undefined && known[kind].includes(canon) ? canon : x.trim().toLowerCase();
+      }))];
+    if (c.genres !== undefined && c.genres.length > 0) out.genres = names('genre', c.genres);
+    if (c.moods !== undefined && c.moods.length > 0) out.moods = names('mood', c.moods);
+    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) out.excludeGenres = names('genre', c.excludeGenres);
+    if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
     if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
@@ -286,20 +299,8 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
 async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<ConstraintCatalog> {
   const n = trackIds.length;
   const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
-  const labels = async (task: 'genre' | 'mood'): Promise<{ names: string[]; index: Int16Array }> => {
-    const index = new Int16Array(n).fill(-1);
-    const row = await activeModelVersion(db, CONTENT_MODEL_KINDS[task]);
-    if (row === undefined) return { names: [], index };
-    const names = (((row.params as { classes?: unknown }).classes as unknown[] | undefined) ?? []).map(String);
-    const rows = await db.rows<{ track_id: number; label: string }>(sql`select track_id, label from track_predictions where model_version_id = ${row.id}`);
-    for (const r of rows) {
-      const i = indexOf.get(Number(r.track_id));
-      if (i !== undefined) index[i] = names.indexOf(r.label);
-    }
-    return { names, index };
-  };
-  const genre = await labels('genre');
-  const mood = await labels('mood');
+  const genre = await loadServedLabels(db, trackIds, 'genre');
+  const mood = await loadServedLabels(db, trackIds, 'mood');
   const ranges: Partial<Record<RangeField, Float32Array>> = {};
   for (const f of [...AUDIO_RANGES, 'year'] as const) ranges[f] = new Float32Array(n).fill(Number.NaN);
   const explicit = new Uint8Array(n);
@@ -328,5 +329,17 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<Cons
   const artistOffsets = new Int32Array(n + 1);
   perItem.forEach((a, i) => (artistOffsets[i + 1] = artistOffsets[i]! + a.length));
   const artistIds = Int32Array.from(perItem.flat());
-  return { itemCount: n, genres: genre.names, genre: genre.index, moods: mood.names, mood: mood.index, ranges, explicit, artistOffsets, artistIds };
+  return {
+    itemCount: n,
+    genres: genre.names,
+    genre: genre.top,
+    moods: mood.names,
+    mood: mood.top,
+    ...(genre.prob !== undefined ? { genreProb: genre.prob } : {}),
+    ...(mood.prob !== undefined ? { moodProb: mood.prob } : {}),
+    ranges,
+    explicit,
+    artistOffsets,
+    artistIds,
+  };
 }

@@ -185,6 +185,11 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     const focusEmbeds = focus.edit.body.embeds as Embed[];
     expect(focusEmbeds.length).toBeGreaterThan(0);
     expect(focusEmbeds.every((e) => e.description.includes('`calm`'))).toBe(true);
+    // A word of the one vocabulary names its mood: "mellow" is calm.
+    const mellow = await slash(ivy, 'vibe', { vibe: 'mellow' });
+    const mellowEmbeds = mellow.edit.body.embeds as Embed[];
+    expect(mellowEmbeds.length).toBeGreaterThan(0);
+    expect(mellowEmbeds.every((e) => e.description.includes('`calm`'))).toBe(true);
     const unknown = await slash(ivy, 'vibe', { vibe: 'zzzz' });
     expect(unknown.edit.method).toBe('DELETE');
     const note = fake.callsFor(unknown.i).find((c) => c.method === 'POST' && c.path.startsWith('/webhooks/'))!;

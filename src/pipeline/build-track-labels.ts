@@ -1,0 +1,196 @@
+/**
+ * `buildTrackLabels` job: gathers every source of genre and mood evidence for the catalogue (human tags of tracks and
+ * artists, TidyTuesday playlist genres, the active classifiers' stored predictions in track_predictions, Deezer
+ * valence/arousal matched by title + artist and by artist), derives each track's labels with provenance
+ * (src/recsys/labels/track-labels.ts), stores them in track_labels under a new `track-labels` model version and
+ * activates it. Classifiers are read by model kind, so a retrained classifier's predictions flow in on the next run.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
+import type { Db } from '../db/db.ts';
+import { activateModelVersion, activeModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import type { Logger } from '../logging/logger.ts';
+import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
+import { GENRES, MOODS, type LabelKind } from '../recsys/labels/vocabulary.ts';
+import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
+
+/** The model-version kind of the label table. */
+export const TRACK_LABELS_KIND = 'track-labels';
+
+/** Classifier model kinds whose stored predictions are label evidence, and the half of the vocabulary each maps to. */
+export const LABEL_CLASSIFIERS: readonly { readonly kind: string; readonly labels: LabelKind }[] = [
+  { kind: 'genre-classifier', labels: 'genre' },
+  { kind: 'subgenre-classifier', labels: 'genre' },
+  { kind: 'mood-classifier', labels: 'mood' },
+];
+
+/** Options of the job. */
+export interface TrackLabelOptions {
+  /** Folder holding `deezer-mood/{train,validation}.csv`; without it (or without the files) that source is skipped. */
+  readonly dataDir?: string;
+  /** Version string [a UTC timestamp]. */
+  readonly version?: string;
+  readonly now?: () => Date;
+  /** A snapshot already read (training reads one for the classifiers). */
+  readonly snapshot?: CatalogSnapshot;
+}
+
+/** What the job produced. */
+export interface TrackLabelSummary {
+  readonly version: string;
+  readonly tracks: number;
+  readonly withGenre: number;
+  readonly withMood: number;
+  /** Tracks that a source gave some label to, per kind and source. */
+  readonly bySource: { readonly genre: Readonly<Record<string, number>>; readonly mood: Readonly<Record<string, number>> };
+  readonly deezer: { readonly rows: number; readonly tracksMatched: number; readonly artistsMatched: number };
+  readonly rows: number;
+}
+
+/** Rows per insert statement (rows travel as one JSON parameter). */
+const BATCH = 5000;
+
+/** Derives, stores and activates the label table of the catalogue in `db`. */
+export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelOptions = {}): Promise<TrackLabelSummary> {
+  const now = options.now ?? (() => new Date());
+  const version = options.version ?? now().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const snap = options.snapshot ?? (await readCatalogSnapshot(db));
+  const n = snap.trackIds.length;
+  const position = new Map<number, number>();
+  snap.trackIds.forEach((id, i) => position.set(id, i));
+
+  const playlistGenres = new Map<number, Map<string, number>>();
+  for (const counts of [snap.genreCounts, snap.subgenreCounts]) {
+    for (const [i, c] of counts) {
+      let m = playlistGenres.get(i);
+      if (m === undefined) playlistGenres.set(i, (m = new Map()));
+      for (const [label, { count }] of c) m.set(label, (m.get(label) ?? 0) + count);
+    }
+  }
+
+  const classifiers: ClassifierPredictions[] = [];
+  const classifierVersions: Record<string, string> = {};
+  for (const c of LABEL_CLASSIFIERS) {
+    const row = await activeModelVersion(db, c.kind);
+    if (row === undefined) continue;
+    const classes = (((row.params as { classes?: unknown }).classes as unknown[] | undefined) ?? []).map(String);
+    const rows = await db.rows<{ track_id: number; probs: number[] }>(sql`select track_id, probs from track_predictions where model_version_id = ${row.id}`);
+    const probs = new Map<number, number[]>();
+    for (const r of rows) {
+      const i = position.get(Number(r.track_id));
+      if (i !== undefined) probs.set(i, r.probs.map(Number));
+    }
+    classifiers.push({ name: c.kind, kind: c.labels, classes, probs });
+    classifierVersions[c.kind] = row.version;
+  }
+
+  const deezer = await readDeezer(db, snap, options.dataDir, log);
+  const labels = deriveLabels({
+    trackCount: n,
+    primaryArtist: snap.primaryArtist,
+    trackTags: snap.trackTags,
+    artistTags: snap.artistTags,
+    playlistGenres,
+    classifiers,
+    deezerTracks: deezer.tracks,
+    deezerArtists: deezer.artists,
+  });
+
+  const summary = summarise(labels);
+  // The labels live in track_labels, not in files under the state folder: no path to store.
+  const row = await recordModelVersion(db, '', {
+    kind: TRACK_LABELS_KIND,
+    version,
+    path: '',
+    params: { genres: GENRES, moods: MOODS, sources: LABEL_SOURCES, classifiers: classifierVersions },
+    metrics: { ...summary, deezer: deezer.stats },
+    dataSnapshot: { tracks: n },
+  });
+  let rows = 0;
+  let batch: { track_id: number; kind: string; label: string; probability: number; sources: unknown }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await db.rows(sql`
+      insert into track_labels (model_version_id, track_id, kind, label, probability, sources)
+      select ${row.id}, x.track_id, x.kind, x.label, x.probability, x.sources
+      from json_to_recordset(${JSON.stringify(batch)}::json) as x(track_id int, kind text, label text, probability real, sources jsonb)
+      on conflict do nothing`);
+    rows += batch.length;
+    batch = [];
+  };
+  for (let i = 0; i < n; i++) {
+    for (const kind of ['genre', 'mood'] as const) {
+      for (const l of labels[i]![kind]) batch.push({ track_id: snap.trackIds[i]!, kind, label: l.label, probability: l.probability, sources: l.sources });
+    }
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  await activateModelVersion(db, TRACK_LABELS_KIND, version);
+  log.info({ version, rows, withGenre: summary.withGenre, withMood: summary.withMood }, 'track labels active');
+  return { version, tracks: n, ...summary, deezer: deezer.stats, rows };
+}
+
+function summarise(labels: readonly LabelsOfTrack[]): Pick<TrackLabelSummary, 'withGenre' | 'withMood' | 'bySource'> {
+  const bySource = { genre: {} as Record<string, number>, mood: {} as Record<string, number> };
+  let withGenre = 0;
+  let withMood = 0;
+  for (const l of labels) {
+    if (l.genre.length > 0) withGenre++;
+    if (l.mood.length > 0) withMood++;
+    for (const kind of ['genre', 'mood'] as const) {
+      const seen = new Set<LabelSource>();
+      for (const x of l[kind]) for (const s of Object.keys(x.sources) as LabelSource[]) seen.add(s);
+      for (const s of seen) bySource[kind][s] = (bySource[kind][s] ?? 0) + 1;
+    }
+  }
+  return { withGenre, withMood, bySource };
+}
+
+/** Deezer valence/arousal by catalogue track (title + primary artist) and by artist (mean of the artist's rows). */
+async function readDeezer(
+  db: Db,
+  snap: CatalogSnapshot,
+  dataDir: string | undefined,
+  log: Logger,
+): Promise<{ tracks: Map<number, ValenceArousal>; artists: Map<number, ValenceArousal>; stats: TrackLabelSummary['deezer'] }> {
+  const tracks = new Map<number, ValenceArousal>();
+  const artists = new Map<number, ValenceArousal>();
+  const empty = { tracks, artists, stats: { rows: 0, tracksMatched: 0, artistsMatched: 0 } };
+  if (dataDir === undefined) return empty;
+  const records: Record<string, string>[] = [];
+  for (const file of ['train.csv', 'validation.csv']) {
+    let text: string;
+    try {
+      text = await readFile(path.join(dataDir, 'deezer-mood', file), 'utf8');
+    } catch {
+      continue;
+    }
+    records.push(...(parse(text, { columns: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[]));
+  }
+  if (records.length === 0) {
+    log.warn({ dir: path.join(dataDir, 'deezer-mood') }, 'no Deezer mood files: that label source is skipped');
+    return empty;
+  }
+  const keyIndex = new Map<string, number>();
+  snap.normKeys.forEach((k, i) => keyIndex.set(k, i));
+  const artistRows = await db.rows<{ id: number; norm_name: string }>(sql`select id, norm_name from artists`);
+  const artistByName = new Map(artistRows.map((r) => [r.norm_name, Number(r.id)]));
+  const sums = new Map<number, { v: number; a: number; n: number }>();
+  for (const r of records) {
+    const v = Number(r.valence);
+    const a = Number(r.arousal);
+    const artist = r.artist_name ?? '';
+    if (!Number.isFinite(v) || !Number.isFinite(a) || artist === '') continue;
+    const i = keyIndex.get(trackKey(r.track_name ?? '', artist));
+    if (i !== undefined) tracks.set(i, { valence: v, arousal: a });
+    const id = artistByName.get(normalizeArtistName(artist));
+    if (id === undefined) continue;
+    const s = sums.get(id) ?? { v: 0, a: 0, n: 0 };
+    sums.set(id, { v: s.v + v, a: s.a + a, n: s.n + 1 });
+  }
+  for (const [id, s] of sums) artists.set(id, { valence: s.v / s.n, arousal: s.a / s.n });
+  return { tracks, artists, stats: { rows: records.length, tracksMatched: tracks.size, artistsMatched: artists.size } };
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { buildTrackLabels, meetsLabel, pointsTo, vaDist, type LabelEvidence, type LabelSource } from '../../../src/recsys/labels/track-labels.ts';
+import { canonicalGenre, canonicalMood, genresOfTag, GENRES, moodOfTag, MOODS } from '../../../src/recsys/labels/vocabulary.ts';
+import { applyConstraints, InvalidConstraintError, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
+
+/** Seven tracks, each labelled by one source only (artists 10..16, one per track), plus one with no evidence. */
+function evidence(): LabelEvidence {
+  return {
+    trackCount: 9,
+    primaryArtist: Int32Array.from([10, 11, 12, 13, 13, 14, 15, 16, 17]),
+    trackTags: [{ tags: ['jazz', 'mellow'], weights: [10, 5] }],
+    artistTags: new Map([[11, { tags: ['hip-hop', 'rap', 'aggressive', 'seen live'], weights: [40, 30, 10, 50] }]]),
+    // Track 2: playlist genre; track 3: playlist genre, so its artist's other track (4) gets `artist_tracks`.
+    playlistGenres: new Map([
+      [2, new Map([['edm', 3]])],
+      [3, new Map([['latin', 2], ['latin hip hop', 1]])],
+    ]),
+    classifiers: [
+      { name: 'genre-classifier', kind: 'genre', classes: ['rap', 'rock'], probs: new Map([[5, [0.1, 0.9]]]) },
+      { name: 'mood-classifier', kind: 'mood', classes: ['happy', 'sad', 'focus'], probs: new Map([[5, [0.5, 0.1, 0.4]]]) },
+    ],
+    deezerTracks: new Map([[6, { valence: -1.5, arousal: -1.2 }]]),
+    deezerArtists: new Map([[16, { valence: 1.2, arousal: 1.0 }]]),
+  };
+}
+
+const sourcesOf = (l: { sources: Partial<Record<LabelSource, number>> }) => Object.keys(l.sources);
+
+describe('the one vocabulary', () => {
+  it('covers the genres and moods people ask for, and maps their words onto them', () => {
+    for (const g of ['pop', 'rock', 'hip hop', 'r&b', 'electronic', 'dance', 'latin', 'country', 'folk', 'jazz', 'blues', 'classical', 'metal', 'punk', 'indie', 'reggae', 'ambient', 'soundtrack']) {
+      expect(GENRES).toContain(g);
+    }
+    for (const m of ['happy', 'sad', 'calm', 'energetic', 'angry', 'romantic', 'dark']) expect(MOODS).toContain(m);
+    expect(canonicalGenre('Rap')).toBe('hip hop');
+    expect(canonicalGenre('EDM')).toBe('electronic');
+    expect(canonicalGenre('alternative')).toBe('indie');
+    expect(canonicalGenre('soul')).toBe('r&b');
+    expect(canonicalMood('chill')).toBe('calm');
+    expect(canonicalMood('intense')).toBe('angry');
+    expect(canonicalMood('banana')).toBeUndefined();
+  });
+
+  it('reads genres inside longer tags and moods from exact tags', () => {
+    expect(genresOfTag('90s alternative rock')).toEqual(['rock', 'indie']);
+    expect(genresOfTag('latin hip hop')).toEqual(expect.arrayContaining(['latin', 'hip hop']));
+    expect(genresOfTag('seen live')).toEqual([]);
+    expect(moodOfTag('Mellow')).toBe('calm');
+    expect(moodOfTag('seen live')).toBeUndefined();
+  });
+});
+
+describe('track labels with provenance', () => {
+  const labels = buildTrackLabels(evidence());
+
+  it('labels a track from its own tags (genre and mood), recording the source', () => {
+    expect(labels[0]!.genre[0]).toMatchObject({ label: 'jazz', probability: 1 });
+    expect(sourcesOf(labels[0]!.genre[0]!)).toEqual(['track_tags']);
+    expect(labels[0]!.mood[0]).toMatchObject({ label: 'calm' });
+    expect(sourcesOf(labels[0]!.mood[0]!)).toEqual(['track_tags']);
+  });
+
+  it('labels a track from its artist\'s Last.fm tags, ignoring tags that name no label', () => {
+    expect(labels[1]!.genre.map((l) => l.label)).toEqual(['hip hop']);
+    expect(sourcesOf(labels[1]!.genre[0]!)).toEqual(['artist_tags']);
+    expect(labels[1]!.mood[0]).toMatchObject({ label: 'angry', sources: { artist_tags: 1 } });
+  });
+
+  it('labels a track from its playlist genres (TidyTuesday names mapped onto the vocabulary)', () => {
+    expect(labels[2]!.genre[0]).toMatchObject({ label: 'electronic', probability: 1, sources: { playlist_genre: 1 } });
+    expect(labels[3]!.genre.map((l) => l.label)).toEqual(['latin', 'hip hop']);
+  });
+
+  it('labels a track from the genres of its artist\'s other tracks, never from its own', () => {
+    expect(labels[4]!.genre[0]).toMatchObject({ label: 'latin' });
+    expect(sourcesOf(labels[4]!.genre[0]!)).toEqual(['artist_tracks']);
+    // Track 3 is the artist's only labelled track: its own evidence does not come back as `artist_tracks`.
+    expect(labels[3]!.genre.flatMap(sourcesOf)).not.toContain('artist_tracks');
+  });
+
+  it('labels a track from the classifiers\' stored predictions by class name, counting classes rated above chance', () => {
+    expect(labels[5]!.genre).toEqual([{ label: 'rock', probability: 1, sources: { classifier: 1 } }]);
+    expect(labels[5]!.mood[0]).toMatchObject({ label: 'happy', sources: { classifier: 0.5556 } });
+    // The classifier's "focus" class is the vocabulary's calm; "sad" at 0.1 of 3 classes is below chance.
+    expect(labels[5]!.mood.find((l) => l.label === 'calm')?.sources).toEqual({ classifier: 0.4444 });
+    expect(labels[5]!.mood.find((l) => l.label === 'sad')).toBeUndefined();
+  });
+
+  it('labels moods from Deezer valence/arousal of the track, or else of its artist', () => {
+    expect(labels[6]!.mood[0]).toMatchObject({ label: 'sad', sources: { deezer_track: expect.any(Number) } });
+    expect(labels[6]!.genre).toEqual([]);
+    expect(labels[7]!.mood.map((l) => l.label)).toEqual(['happy', 'energetic']);
+    expect(sourcesOf(labels[7]!.mood[0]!)).toEqual(['deezer_artist']);
+  });
+
+  it('gives nothing to a track without evidence', () => {
+    expect(labels[8]).toEqual({ genre: [], mood: [] });
+  });
+
+  it('weighs direct evidence above the classifier when they disagree', () => {
+    const e = evidence();
+    const both = buildTrackLabels({ ...e, playlistGenres: new Map([[5, new Map([['rap', 1]])]]) });
+    expect(both[5]!.genre[0]).toMatchObject({ label: 'hip hop', sources: { playlist_genre: 1 } });
+    expect(both[5]!.genre[0]!.probability).toBeCloseTo(1 / 1.4, 3);
+    expect(both[5]!.genre.find((l) => l.label === 'rock')!.probability).toBeCloseTo(0.4 / 1.4, 3);
+  });
+
+  it('reads quadrants of valence/arousal and nothing near the centre', () => {
+    expect([...vaDist({ valence: -1, arousal: 1 })!.keys()]).toEqual(['angry', 'energetic', 'dark']);
+    expect([...vaDist({ valence: 1, arousal: -1 })!.keys()]).toEqual(['calm']);
+    expect(vaDist({ valence: 0.1, arousal: -0.1 })).toBeUndefined();
+  });
+});
+
+/** Four items: 0 is hip hop with some pop, 1 pop with a trace (10 %) of hip hop, 2 no genre evidence, 3 rock. */
+function catalog(): ConstraintCatalog {
+  const genres: string[] = [...GENRES];
+  const g = (k: string) => genres.indexOf(k);
+  const prob = new Float32Array(4 * genres.length);
+  prob[0 * genres.length + g('hip hop')] = 0.7;
+  prob[0 * genres.length + g('pop')] = 0.3;
+  prob[1 * genres.length + g('pop')] = 0.9;
+  prob[1 * genres.length + g('hip hop')] = 0.1;
+  prob[3 * genres.length + g('rock')] = 1;
+  return {
+    itemCount: 4,
+    genres,
+    genre: Int16Array.from([g('hip hop'), g('pop'), -1, g('rock')]),
+    genreProb: prob,
+    moods: [...MOODS],
+    mood: new Int16Array(4).fill(-1),
+    moodProb: new Float32Array(4 * MOODS.length),
+    ranges: {},
+  };
+}
+
+describe('genre filters and exclusions over labels', () => {
+  it('an exclusion removes tracks whose evidence points to the genre, even when it is not their top one', () => {
+    const m = applyConstraints(catalog(), { excludeGenres: ['pop'] });
+    expect(Array.from(m.allowed)).toEqual([0, 0, 1, 1]);
+  });
+
+  it('an exclusion keeps tracks with no evidence and tracks with only a trace of it', () => {
+    const m = applyConstraints(catalog(), { excludeGenres: ['hip hop'] });
+    expect(Array.from(m.allowed)).toEqual([0, 1, 1, 1]);
+  });
+
+  it('a request keeps only tracks with evidence for the genre (top label or enough probability)', () => {
+    expect(Array.from(applyConstraints(catalog(), { genres: ['pop'] }).allowed)).toEqual([1, 1, 0, 0]);
+    expect(Array.from(applyConstraints(catalog(), { genres: ['hip hop'] }).allowed)).toEqual([1, 0, 0, 0]);
+    expect(meetsLabel([{ label: 'pop', probability: 0.2, sources: {} }], 'pop')).toBe(true);
+    expect(pointsTo([{ label: 'pop', probability: 0.1, sources: {} }], 'pop')).toBe(false);
+  });
+
+  it('an unknown excluded genre is a mistake in the request', () => {
+    expect(() => applyConstraints(catalog(), { excludeGenres: ['polka'] })).toThrow(InvalidConstraintError);
+  });
+});
