@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { artistLinkKeys } from '../catalog/artist-keys.ts';
+import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
 import { buildArtistGraph, type ArtistGraph, type ArtistGraphOptions, type CooccurrenceSource, type TagEvidence } from '../recsys/artist/artist-graph.ts';
@@ -30,6 +31,8 @@ export interface ArtistEvidence {
   readonly nodesOfArtist: Map<number, number[]>;
   readonly sources: CooccurrenceSource[];
   readonly tags: TagEvidence[];
+  /** Words of each artist's name and track titles (the graph's last-resort evidence). */
+  readonly words: TagEvidence[];
 }
 
 /** Which evidence to leave out (the served benchmark holds Last.fm listeners out). */
@@ -91,9 +94,27 @@ export async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions 
     group by ta.artist_id, tt.tag_id`);
   for (const r of songTags) for (const node of (nodesOfArtist.get(Number(r.artist_id)) ?? []).slice(0, 1)) tags.push({ node, tag: Number(r.tag_id), count: Number(r.n) });
 
+  // Last resort for artists nothing else links (songs known only by title): the words of their names and titles.
+  const words: TagEvidence[] = [];
+  const wordId = new Map<string, number>();
+  const addWords = (node: number, text: string): void => {
+    for (const w of searchTerms(text)) {
+      if (w.length < 2 || /^\d+$/.test(w)) continue;
+      let id = wordId.get(w);
+      if (id === undefined) wordId.set(w, (id = wordId.size));
+      words.push({ node, tag: id, count: 1 });
+    }
+  };
+  keys.forEach((k, node) => addWords(node, k));
+  for (const r of await db.rows<{ track_id: number; title: string }>(sql`select id as track_id, title from tracks`)) {
+    const [main] = nodesOfTrack.get(Number(r.track_id)) ?? [];
+    if (main !== undefined) addWords(main, r.title);
+  }
+
   return {
     keys,
     nodesOfArtist,
+    words,
     sources: [
       { name: 'lastfm', weight: ARTIST_SOURCE_WEIGHTS.lastfm, subjects: listeners },
       { name: 'playlists', weight: ARTIST_SOURCE_WEIGHTS.playlists, subjects: playlists },
@@ -105,7 +126,7 @@ export async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions 
 /** Builds the graph from the database's evidence. */
 export async function buildArtistModel(db: Db, options: ArtistEvidenceOptions & ArtistGraphOptions = {}): Promise<ArtistGraph> {
   const e = await loadArtistEvidence(db, options);
-  return buildArtistGraph(e.keys, e.sources, e.tags, options);
+  return buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words, ...options });
 }
 
 /** What an artist-model training run did. */
@@ -125,7 +146,7 @@ export async function trainArtistModel(db: Db, home: string, log: Logger, option
   const started = performance.now();
   const e = await loadArtistEvidence(db);
   log.info({ artists: e.keys.length, listeners: e.sources[0]!.subjects.length, playlists: e.sources[1]!.subjects.length }, 'training the artist model');
-  const graph = buildArtistGraph(e.keys, e.sources, e.tags);
+  const graph = buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words });
   const version = options.version ?? newVersion();
   const dir = path.join(home, 'models', ARTIST_MODEL_KIND, version);
   await mkdir(dir, { recursive: true });

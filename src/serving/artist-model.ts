@@ -38,10 +38,14 @@ export class ArtistModel {
     /** Catalogue artist names (rows without tracks too: Last.fm artists). */
     names: readonly string[],
   ) {
-    for (const name of names) {
-      const [main] = artistLinkKeys(name);
-      const node = main === undefined ? undefined : graph.nodeOf(main);
-      if (node !== undefined && !this.#nameOfNode.has(node)) this.#nameOfNode.set(node, name);
+    // A node's display name: a catalogue name that is exactly that artist ("Big Moe", not "Big Moe featuring ...").
+    for (const exactOnly of [true, false]) {
+      for (const name of names) {
+        const [main] = artistLinkKeys(name);
+        const node = main === undefined ? undefined : graph.nodeOf(main);
+        if (node === undefined || this.#nameOfNode.has(node)) continue;
+        if (!exactOnly || artistKey(name) === main) this.#nameOfNode.set(node, name);
+      }
     }
     for (const c of credits) {
       for (const key of artistLinkKeys(c.artist)) {
@@ -86,7 +90,7 @@ export class ArtistModel {
 
   /** Resolves a name as a person typed it, or undefined when nothing is close. */
   resolve(name: string): ResolvedArtist | undefined {
-    const key = artistKey(name);
+    const key = artistLinkKeys(name)[0] ?? '';
     if (key === '') return undefined;
     const usable = (node: number | undefined): node is number => node !== undefined && this.weight(node) > 0;
     const exact = this.graph.nodeOf(key);

@@ -36,6 +36,13 @@ export interface ArtistGraphOptions {
   readonly artistsPerTag?: number;
   /** Subjects holding more artists than this are skipped (they say little about any pair) [500]. */
   readonly maxSubjectSize?: number;
+  /**
+   * Last-resort evidence (words of an artist's name and titles) for artists that nothing else links: their
+   * neighbours are the artists with other evidence whose words are most alike (tf-idf cosine) [none].
+   */
+  readonly fallbackTags?: readonly TagEvidence[];
+  /** Weight of the last-resort similarity [0.1]. */
+  readonly fallbackWeight?: number;
 }
 
 /** One neighbour of an artist. */
@@ -141,6 +148,9 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
   });
 
   const tagIndex = tagVectors(n, tags, options.tagsPerArtist ?? 10, options.artistsPerTag ?? 300);
+  const evidenced = (b: number): boolean => support[b]! > 0 || tagIndex.vectors[b]!.length > 0;
+  const fallback = options.fallbackTags !== undefined && options.fallbackTags.length > 0 ? tagVectors(n, options.fallbackTags, options.tagsPerArtist ?? 10, options.artistsPerTag ?? 300, evidenced) : undefined;
+  const fallbackWeight = options.fallbackWeight ?? 0.1;
 
   const acc = sources.map(() => new Float64Array(n));
   const tagAcc = new Float64Array(n);
@@ -189,6 +199,21 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
       seen[b] = 0;
       if (s > 0) scored.push({ node: b, score: s });
     }
+    if (scored.length === 0 && fallback !== undefined) {
+      for (const [tag, wa] of fallback.vectors[a]!) {
+        for (const [b, wb] of fallback.postings.get(tag) ?? []) {
+          if (b === a) continue;
+          tagAcc[b]! += wa * wb;
+          touch(b);
+        }
+      }
+      for (const b of touched) {
+        const t = tagAcc[b]!;
+        if (t > 0) scored.push({ node: b, score: fallbackWeight * t });
+        tagAcc[b] = 0;
+        seen[b] = 0;
+      }
+    }
     scored.sort((x, y) => y.score - x.score || x.node - y.node);
     for (const r of scored.slice(0, keep)) {
       outNodes.push(r.node);
@@ -196,7 +221,7 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
     }
     offsets[a + 1] = outNodes.length;
   }
-  return new ArtistGraph(keys, offsets, Int32Array.from(outNodes), Float32Array.from(outScores), support, { neighbours: keep, shrink, tagWeight });
+  return new ArtistGraph(keys, offsets, Int32Array.from(outNodes), Float32Array.from(outScores), support, { neighbours: keep, shrink, tagWeight, fallbackWeight });
 }
 
 /** L2-normalised tf-idf tag vectors (top tags per artist), postings per tag, and a confidence per artist in 0..1. */
@@ -205,6 +230,8 @@ function tagVectors(
   evidence: readonly TagEvidence[],
   perArtist: number,
   perTag: number,
+  /** Artists that may be found through the postings (default all). */
+  findable: (node: number) => boolean = () => true,
 ): { vectors: [number, number][][]; postings: Map<number, [number, number][]>; confidence: Float64Array } {
   const byNode: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   for (const e of evidence) {
@@ -235,6 +262,7 @@ function tagVectors(
   });
   const postings = new Map<number, [number, number][]>();
   vectors.forEach((v, a) => {
+    if (!findable(a)) return;
     for (const [t, w] of v) {
       let p = postings.get(t);
       if (p === undefined) postings.set(t, (p = []));

@@ -268,16 +268,26 @@ export class RankedTrackRecommender implements TrackRecommender {
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
     const capped = artist.seedNodes.size > 0;
+    // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
+    const byNamed = (t: number): boolean => {
+      const main = this.artists?.nodesOf(t)[0];
+      return main !== undefined && artist.named.has(main);
+    };
+    const returnSeeds = artist.named.size > 0;
+    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t)) : [])];
     const result = ranker.rank({
       ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
       k: capped ? request.k * 3 + 10 : request.k,
       constraints,
       disliked: this.items(request.disliked),
-      known: this.items(request.known),
+      known: this.items(known),
+      ...(returnSeeds ? { returnSeeds } : {}),
       ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
       ...(extra.length > 0 ? { extra } : {}),
     });
-    const ranked = capped ? this.capArtists(result.items, artist.seedNodes, request.k) : result.items;
+    const named = artist.named.size;
+    const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
+    const ranked = capped ? this.capArtists(result.items, artist.seedNodes, request.k, seedCap) : result.items;
     const items = ranked.map((r) => this.toRecommendation(r));
     const base = strategy === undefined ? { items, notes, ...(byArtist ? { basis: 'artist' as const } : {}) } : { items, notes, strategy };
     return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
@@ -301,10 +311,11 @@ export class RankedTrackRecommender implements TrackRecommender {
    * anybody played; well-played seed tracks' artists count less), their graph neighbours, and each neighbour's best
    * tracks (most played first). Undefined when there is no artist model or nothing to start from.
    */
-  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; note?: string; why?: string } {
+  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; why?: string } {
     const seedNodes = new Map<number, number>();
+    const namedNodes = new Set<number>();
     const a = this.artists;
-    if (a === undefined) return { seedNodes, ...(this.artistProblem !== undefined && (request.seedArtists?.length ?? 0) > 0 ? { why: this.artistProblem } : {}) };
+    if (a === undefined) return { seedNodes, named: namedNodes, ...(this.artistProblem !== undefined && (request.seedArtists?.length ?? 0) > 0 ? { why: this.artistProblem } : {}) };
     const add = (node: number, w: number): void => {
       seedNodes.set(node, Math.max(seedNodes.get(node) ?? 0, w));
     };
@@ -313,6 +324,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       const r = a.resolve(name);
       if (r === undefined) continue;
       add(r.node, 1);
+      namedNodes.add(r.node);
       named.push(r.name);
     }
     const pop = this.model.recommender.itemPopularity;
@@ -322,12 +334,15 @@ export class RankedTrackRecommender implements TrackRecommender {
       const [main] = a.nodesOf(t);
       if (main !== undefined) add(main, weak ? 1 : this.artistParams.knownTrackArtistWeight);
     }
-    if (seedNodes.size === 0) return { seedNodes, ...((request.seedArtists?.length ?? 0) > 0 ? { why: 'no seed artist is in the artist model' } : {}) };
+    if (seedNodes.size === 0) return { seedNodes, named: namedNodes, ...((request.seedArtists?.length ?? 0) > 0 ? { why: 'no seed artist is in the artist model' } : {}) };
     const agg = new Map<number, number>();
+    // Several artists named together (building a playlist from them): their own tracks belong in it as much as
+    // their neighbours'; one artist named ("like X"): mostly the neighbours.
+    const selfShare = named.length >= 2 ? 1 : this.artistParams.selfShare;
     for (const [node, w] of seedNodes) {
       const nb = a.graph.neighbours(node);
       for (const x of nb) agg.set(x.node, (agg.get(x.node) ?? 0) + w * x.score);
-      const self = this.artistParams.selfShare * (nb[0]?.score ?? 1);
+      const self = selfShare * (nb[0]?.score ?? 1);
       agg.set(node, (agg.get(node) ?? 0) + w * self);
     }
     // Few neighbours with played tracks (an artist known mostly from Last.fm): their neighbours too, at half weight.
@@ -351,7 +366,7 @@ export class RankedTrackRecommender implements TrackRecommender {
           any = true;
         });
     }
-    if (!any) return { seedNodes, why: 'neither the seed artists nor their neighbours have tracks anyone played' };
+    if (!any) return { seedNodes, named: namedNodes, why: 'neither the seed artists nor their neighbours have tracks anyone played' };
     const neighbours = [...agg.entries()].filter(([node]) => !seedNodes.has(node) && this.itemsOfArtist(node).length > 0).sort((x, y) => y[1] - x[1]).slice(0, 3);
     const note =
       named.length > 0
@@ -359,7 +374,7 @@ export class RankedTrackRecommender implements TrackRecommender {
         : hasSeeds
           ? undefined
           : `the seed tracks' artists and similar artists (${neighbours.map(([node]) => a.nameOf(node)).join(', ')}) stand in for seeds no one has played`;
-    return { signal: scores, seedNodes, ...(note !== undefined ? { note } : {}) };
+    return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}) };
   }
 
   /** The model's items credited to an artist node, most played first. */
@@ -376,11 +391,13 @@ export class RankedTrackRecommender implements TrackRecommender {
     return items;
   }
 
-  /** At most a fifth of the answer (at least one) by the seed artists, and at most two tracks per other artist. */
-  private capArtists(items: readonly RankedItem[], seedNodes: ReadonlyMap<number, number>, k: number): RankedItem[] {
+  /**
+   * At most `seedCap` tracks by the seed artists (a fifth of the answer for one artist named, up to half when several
+   * are), and at most two tracks per other artist.
+   */
+  private capArtists(items: readonly RankedItem[], seedNodes: ReadonlyMap<number, number>, k: number, seedCap: number): RankedItem[] {
     const a = this.artists;
     if (a === undefined) return items.slice(0, k);
-    const seedCap = Math.max(1, Math.floor(k / 5));
     let fromSeeds = 0;
     const perArtist = new Map<number, number>();
     const out: RankedItem[] = [];
