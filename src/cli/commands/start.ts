@@ -14,6 +14,7 @@ import type { Config } from '../../config/config.ts';
 import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
+import { ARTIST_MODEL_KIND, trainArtistModel } from '../../pipeline/train-artist-model.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../pipeline/train-cf-model.ts';
 import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot } from '../../server/front-ends.ts';
 import type { RunningServer } from '../../server/http-server.ts';
@@ -120,6 +121,11 @@ async function prepare(db: Db, config: Config, logger: Logger): Promise<boolean>
     console.log('Training the recommender (once; `earworm train` retrains)…');
     const s = await trainCfModel(db, config.home, logger);
     console.log(`  version ${s.version}: ${s.items.toLocaleString('en-US')} tracks, ${s.seconds.toFixed(1)} s`);
+  }
+  if ((await activeModelVersion(db, ARTIST_MODEL_KIND)) === undefined) {
+    console.log('Training the artist model (once; `earworm train` retrains)…');
+    const a = await trainArtistModel(db, config.home, logger);
+    console.log(`  version ${a.version}: ${a.artists.toLocaleString('en-US')} artists, ${a.seconds.toFixed(1)} s`);
   }
   return true;
 }

@@ -1,6 +1,7 @@
 /**
- * `earworm train [--only cf|content] [--no-publish] [--epochs <n>] [--seed <n>]`: trains the chat recommender (a
- * hybrid of iALS, RP3beta and ItemKNN over the stored interactions) and the content models (genre, subgenre and mood
+ * `earworm train [--only cf|artist|content] [--no-publish] [--epochs <n>] [--seed <n>]`: trains the chat recommender (a
+ * hybrid of iALS, RP3beta and ItemKNN over the stored interactions), the artist model (artist graph from Last.fm
+ * listeners and tags, playlist co-occurrence and song tags; with cf) and the content models (genre, subgenre and mood
  * classifiers as ONNX, content vectors and their HNSW index) from the imported catalogue, stores the catalogue's
  * predictions and activates the new versions. With --no-publish the repository's models/ folder is left alone.
  */
@@ -8,11 +9,12 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
 import { createLogger } from '../../logging/logger.ts';
+import { trainArtistModel } from '../../pipeline/train-artist-model.ts';
 import { trainCfModel } from '../../pipeline/train-cf-model.ts';
 import { trainContentModels } from '../../pipeline/train-content-models.ts';
 import { UsageError } from '../usage-error.ts';
 
-const USAGE = 'Usage: earworm train [--only cf|content] [--no-publish] [--epochs <n>] [--seed <n>]';
+const USAGE = 'Usage: earworm train [--only cf|artist|content] [--no-publish] [--epochs <n>] [--seed <n>]';
 
 /** Runs the training job against the configured database and prints a summary. */
 export async function run(args: string[], config: Config): Promise<number> {
@@ -32,24 +34,31 @@ export async function run(args: string[], config: Config): Promise<number> {
     if (!Number.isInteger(x) || x < min) throw new UsageError(`--${name} must be an integer >= ${min}. ${USAGE}`);
     return x;
   };
-  if (values.only !== undefined && values.only !== 'cf' && values.only !== 'content') {
-    throw new UsageError(`--only must be cf or content. ${USAGE}`);
+  if (values.only !== undefined && values.only !== 'cf' && values.only !== 'artist' && values.only !== 'content') {
+    throw new UsageError(`--only must be cf, artist or content. ${USAGE}`);
   }
   const epochs = int(values.epochs, 'epochs', 1);
   const seed = int(values.seed, 'seed', 0);
   const logger = createLogger({ logLevel: config.logLevel, name: 'train' });
   const db = await openConfiguredDb(config);
   try {
-    if (values.only !== 'content') {
-      const cf = await trainCfModel(db, config.home, logger, seed !== undefined ? { ials: { seed } } : {});
-      const w = cf.weights;
+    if (values.only === undefined || values.only === 'cf' || values.only === 'artist') {
+      if (values.only !== 'artist') {
+        const cf = await trainCfModel(db, config.home, logger, seed !== undefined ? { ials: { seed } } : {});
+        const w = cf.weights;
+        console.log(
+          `chat recommender ${cf.version}: ${cf.users} playlists/people × ${cf.items} tracks, ${cf.interactions} interactions, ` +
+            `blend ials ${w.ials} + rp3beta ${w.rp3beta} + itemknn ${w.itemknn}; validation (cold, ${cf.validation.users} users) ` +
+            `ndcg@20 ${cf.validation.ndcg20.toFixed(4)}, recall@20 ${cf.validation.recall20.toFixed(4)}; ranking fusion ${cf.fusion.method} ` +
+            `(learned fusion cross-fitted ndcg@20 ${cf.fusion.learnedCrossFittedNdcg20.toFixed(4)}); ${cf.seconds.toFixed(1)} s`,
+        );
+      }
+      const a = await trainArtistModel(db, config.home, logger);
       console.log(
-        `chat recommender ${cf.version}: ${cf.users} playlists/people × ${cf.items} tracks, ${cf.interactions} interactions, ` +
-          `blend ials ${w.ials} + rp3beta ${w.rp3beta} + itemknn ${w.itemknn}; validation (cold, ${cf.validation.users} users) ` +
-          `ndcg@20 ${cf.validation.ndcg20.toFixed(4)}, recall@20 ${cf.validation.recall20.toFixed(4)}; ranking fusion ${cf.fusion.method} ` +
-          `(learned fusion cross-fitted ndcg@20 ${cf.fusion.learnedCrossFittedNdcg20.toFixed(4)}); ${cf.seconds.toFixed(1)} s`,
+        `artist model ${a.version}: ${a.artists} artists (${a.withNeighbours} with neighbours) from ${a.listeners} Last.fm listeners, ` +
+          `${a.playlists} playlists and ${a.tagEvidence} tag counts; ${a.seconds.toFixed(1)} s`,
       );
-      if (values.only === 'cf') return 0;
+      if (values.only !== undefined) return 0;
     }
     const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider }, logger, {
       ...(values['no-publish'] === true ? { publishDir: null } : {}),
