@@ -128,7 +128,7 @@ export interface ArtistServingParams {
 }
 
 /** Defaults of ArtistServingParams. */
-export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 1.5, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
+export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 6, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
 
 /** Seed tracks with fewer training occurrences than this count as unplayed for the artist signal. */
 const LOW_SUPPORT = 3;
