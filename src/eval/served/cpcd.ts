@@ -5,8 +5,10 @@
  * cluster id), minus those the person liked in earlier turns: hit@10, recall@20 and MRR@10, averaged over turns, then
  * over conversations with at least one goal track in the catalogue. On the same gold: global popularity (the 20 most
  * played tracks) and the most played tracks of the artists named so far (catalogue artist names found in the user
- * turns, round-robin). The shown likes and dislikes are CPCD's own tracks, so they are not replayed as votes.
+ * turns, round-robin). The shown likes and dislikes are CPCD's own tracks, so they are not replayed as votes. Each
+ * run adds its own people and conversations to the database (one per conversation).
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -95,6 +97,8 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     return out;
   };
 
+  // A fresh person and conversation per conversation and run: an earlier run's suggestions must not count as known.
+  const run = randomUUID().slice(0, 8);
   const services = await env.services();
   const agent = new Agent({ services, store: new PgConversationStore(env.db), logger: env.logger });
   const perConv = { served: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, pop: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, named: { hit: [] as number[], recall: [] as number[], rr: [] as number[] } };
@@ -118,8 +122,8 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     }
     goalHeld += new Set(gold.values()).size;
     if (gold.size === 0) continue;
-    const personId = await resolvePerson(env.db, 'bench-cpcd', conv.id, `cpcd ${conv.id}`);
-    const key = { personId, platform: 'bench', channelId: `cpcd-${conv.id}` };
+    const personId = await resolvePerson(env.db, 'bench-cpcd', `${run}-${conv.id}`, `cpcd ${conv.id}`);
+    const key = { personId, platform: 'bench', channelId: `cpcd-${run}-${conv.id}` };
     const liked = new Set<string>();
     const named: string[] = [];
     const sums = { served: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, pop: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, named: { hit: [] as number[], recall: [] as number[], rr: [] as number[] } };
