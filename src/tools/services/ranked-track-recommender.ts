@@ -171,6 +171,18 @@ export class RankedTrackRecommender implements TrackRecommender {
     readonly artistParams: ArtistServingParams,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
+    // Every artist's played tracks, most played first, once here rather than on a request's first visit.
+    if (artists !== undefined) {
+      const pop = model.recommender.itemPopularity;
+      model.trackIds.forEach((t, item) => {
+        for (const node of artists.nodesOf(t)) {
+          const list = this.bestItems.get(node);
+          if (list === undefined) this.bestItems.set(node, [item]);
+          else list.push(item);
+        }
+      });
+      for (const list of this.bestItems.values()) list.sort((x, y) => pop[y]! - pop[x]! || x - y);
+    }
   }
 
   get strategies(): readonly Strategy[] {
@@ -308,7 +320,7 @@ export class RankedTrackRecommender implements TrackRecommender {
 
   /**
    * The artist-neighbour signal of a request: the seed artists (named, or the artists of seed tracks nobody or hardly
-   * anybody played; well-played seed tracks' artists count less), their graph neighbours, and each neighbour's best
+   * anybody played; well-played seed tracks' artists count, less, only beside those), their graph neighbours, and each neighbour's best
    * tracks (most played first). Undefined when there is no artist model or nothing to start from.
    */
   private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; why?: string } {
@@ -332,7 +344,8 @@ export class RankedTrackRecommender implements TrackRecommender {
       const i = this.indexOf.get(t);
       const weak = i === undefined || pop[i]! < LOW_SUPPORT;
       const [main] = a.nodesOf(t);
-      if (main !== undefined) add(main, weak ? 1 : this.artistParams.knownTrackArtistWeight);
+      // Well-played seed tracks speak for themselves; their artists join only beside named artists or weak seeds.
+      if (main !== undefined && (weak || (request.seedArtists?.length ?? 0) > 0)) add(main, weak ? 1 : this.artistParams.knownTrackArtistWeight);
     }
     if (seedNodes.size === 0) return { seedNodes, named: namedNodes, ...((request.seedArtists?.length ?? 0) > 0 ? { why: 'no seed artist is in the artist model' } : {}) };
     const agg = new Map<number, number>();
@@ -378,17 +391,8 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   /** The model's items credited to an artist node, most played first. */
-  private itemsOfArtist(node: number): number[] {
-    let items = this.bestItems.get(node);
-    if (items === undefined) {
-      const pop = this.model.recommender.itemPopularity;
-      items = (this.artists?.tracksOf(node) ?? [])
-        .map((t) => this.indexOf.get(t))
-        .filter((i): i is number => i !== undefined)
-        .sort((x, y) => pop[y]! - pop[x]! || x - y);
-      this.bestItems.set(node, items);
-    }
-    return items;
+  private itemsOfArtist(node: number): readonly number[] {
+    return this.bestItems.get(node) ?? [];
   }
 
   /**
