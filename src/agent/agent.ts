@@ -13,6 +13,7 @@ import type { ConversationKey, ConversationState, ConversationStore } from './co
 import { cardsFromRuns, groundText } from './grounding.ts';
 import type { LlmClient, LlmMessage } from './llm-client.ts';
 import { toLlmError } from './llm-errors.ts';
+import { withNamedArtists } from './artist-mentions.ts';
 import { planTurn, type Plan } from './rule-planner.ts';
 import { RECOMMEND_SUGGESTIONS, runRulePlan } from './rule-turn.ts';
 import { systemPrompt } from './system-prompt.ts';
@@ -63,7 +64,8 @@ export class Agent {
     const log = this.logger.child({ turn: randomUUID(), personId: input.personId, platform: input.platform });
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
     const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
-    const plan = planTurn(input.text, state);
+    // Artists named in passing ("Bruno Mars, Marshmello", "add some Ciara") seed the turn when the rules found no seed.
+    const plan = withNamedArtists(planTurn(input.text, state), input.text, (name) => ctx.recommender.resolveArtist(name));
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
     const direct = plan.intent === 'vote' || plan.intent === 'rate';

@@ -29,7 +29,7 @@ export interface ActiveConstraints {
 
 /** The query a refinement re-runs: what the last recommendation started from. */
 export type BaseQuery =
-  | { readonly kind: 'recommend'; readonly seeds?: { readonly text?: string; readonly genres?: readonly string[]; readonly moods?: readonly string[]; readonly tracks?: readonly number[] }; readonly for: 'me' | 'anyone' }
+  | { readonly kind: 'recommend'; readonly seeds?: { readonly text?: string; readonly artists?: readonly string[]; readonly genres?: readonly string[]; readonly moods?: readonly string[]; readonly tracks?: readonly number[] }; readonly for: 'me' | 'anyone' }
   | { readonly kind: 'similar'; readonly track: string | number };
 
 /** One conversation's memory. */

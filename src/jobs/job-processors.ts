@@ -12,6 +12,7 @@ import type { Db } from '../db/db.ts';
 import { listModelVersions } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { buildContentIndex } from '../pipeline/build-content-index.ts';
+import { ARTIST_MODEL_KIND, trainArtistModel } from '../pipeline/train-artist-model.ts';
 import { NoInteractionsError, TRACK_MODEL_KIND, trainCfModel } from '../pipeline/train-cf-model.ts';
 import { trainContentModels } from '../pipeline/train-content-models.ts';
 import { buildTrackLabels } from '../pipeline/build-track-labels.ts';
@@ -85,6 +86,11 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
           } catch (err) {
             if (err instanceof NoInteractionsError) throw new PermanentJobError(err.message, { cause: err });
             throw err;
+          }
+          // The artist model is retrained with the chat model (same version name; a retried job skips it once done).
+          if (!(await listModelVersions(db, ARTIST_MODEL_KIND)).some((v) => v.version === version)) {
+            const a = await trainArtistModel(db, config.home, logger, { version });
+            out.artist = { version: a.version, artists: a.artists, withNeighbours: a.withNeighbours, seconds: a.seconds };
           }
         } else if (target === 'content') {
           const s = await trainContentModels(db, { home: config.home, onnxProvider: config.onnxProvider, dataDir: config.dataDir }, logger, {

@@ -1,6 +1,6 @@
 /**
  * The whole product's training, in the order each step needs the previous ones: the chat recommender (collaborative
- * model), then the content models (classifiers with their stored predictions, content vectors and index), then the
+ * model), the artist graph, then the content models (classifiers with their stored predictions, content vectors and index), then the
  * genre/mood label table that reads those predictions. `earworm train` runs every step; `npm start` runs the steps
  * whose model is not active yet, so a first run serves every feature without a second command.
  */
@@ -9,11 +9,12 @@ import { activeModelVersion } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OnnxProvider } from '../recsys/onnx/onnx-session.ts';
 import { buildTrackLabels, TRACK_LABELS_KIND, type TrackLabelSummary } from './build-track-labels.ts';
+import { ARTIST_MODEL_KIND, trainArtistModel, type ArtistTrainSummary } from './train-artist-model.ts';
 import { trainCfModel, TRACK_MODEL_KIND, type CfTrainOptions, type CfTrainSummary } from './train-cf-model.ts';
 import { CONTENT_MODEL_KINDS, trainContentModels, type ContentTrainOptions, type ContentTrainSummary } from './train-content-models.ts';
 
 /** The steps, in order. */
-export const TRAINING_STEPS = ['cf', 'content', 'labels'] as const;
+export const TRAINING_STEPS = ['cf', 'artist', 'content', 'labels'] as const;
 
 /** One training step. */
 export type TrainingStep = (typeof TRAINING_STEPS)[number];
@@ -39,6 +40,7 @@ export interface TrainAllOptions {
 /** A finished step and its summary. */
 export type StepResult =
   | { readonly step: 'cf'; readonly summary: CfTrainSummary }
+  | { readonly step: 'artist'; readonly summary: ArtistTrainSummary }
   | { readonly step: 'content'; readonly summary: ContentTrainSummary }
   | { readonly step: 'labels'; readonly summary: TrackLabelSummary };
 
@@ -51,7 +53,7 @@ export async function trainAll(db: Db, config: TrainAllConfig, log: Logger, opti
     options.onStep?.(r);
   };
   if (steps.has('cf')) finish({ step: 'cf', summary: await trainCfModel(db, config.home, log, options.cf ?? {}) });
-  // The artist model is trained here, after the collaborative model and before the content models.
+  if (steps.has('artist')) finish({ step: 'artist', summary: await trainArtistModel(db, config.home, log) });
   if (steps.has('content')) {
     finish({
       step: 'content',
@@ -68,6 +70,7 @@ export async function trainAll(db: Db, config: TrainAllConfig, log: Logger, opti
 export async function missingSteps(db: Db): Promise<TrainingStep[]> {
   const out: TrainingStep[] = [];
   if ((await activeModelVersion(db, TRACK_MODEL_KIND)) === undefined) out.push('cf');
+  if ((await activeModelVersion(db, ARTIST_MODEL_KIND)) === undefined) out.push('artist');
   if ((await activeModelVersion(db, CONTENT_MODEL_KINDS.content)) === undefined) out.push('content');
   if (out.length > 0 || (await activeModelVersion(db, TRACK_LABELS_KIND)) === undefined) out.push('labels');
   return out;

@@ -53,25 +53,36 @@ const output = z.object({
   seeds: z.array(trackCard).describe('The seed tracks used.'),
   model: z.string().describe('Which model answered.'),
   strategy: z
-    .enum([...STRATEGIES, 'popularity'])
-    .describe('How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), or popularity when no seed was usable.'),
+    .enum([...STRATEGIES, 'artist', 'popularity'])
+    .describe(
+      'How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), artist (the seed artists\' neighbours, when no seed track was usable), or popularity when no seed was usable.',
+    ),
   notes: z.array(z.string()),
   empty_reason: z.string().optional().describe('Why nothing came back, when nothing did.'),
 });
 
-/** Resolved seeds: tracks, and genre/mood seeds as extra tracks. */
-async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<TrackCard[] | Retry> {
-  const out: TrackCard[] = [];
+/** Resolved seeds: tracks (genre/mood seeds as extra tracks), and the artists named. */
+interface Seeds {
+  readonly tracks: TrackCard[];
+  readonly artists: string[];
+}
+
+/** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
+async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
+  const out: Seeds = { tracks: [], artists: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
     if (isRetry(t)) return t;
-    out.push(t);
+    out.tracks.push(t);
   }
   for (const name of seeds.artists ?? []) {
-    const ts = await artistSeeds(ctx, name);
-    if (isRetry(ts)) return ts;
-    out.push(...ts);
+    const known = ctx.recommender.resolveArtist(name);
+    const ts = await artistSeeds(ctx, known?.name ?? name);
+    if (isRetry(ts)) {
+      if (known === undefined) return ts;
+    } else out.tracks.push(...ts);
+    if (known !== undefined) out.artists.push(known.name);
   }
   const vocab = await ctx.catalog.vocabulary();
   for (const [task, names, known] of [
@@ -84,20 +95,24 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
       if (!known.includes(label)) return retry(`unknown_${task}`, `Unknown ${task} "${name}". Known ${task}s: ${known.join(', ') || '(none: no classifier is trained)'}.`);
       const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
       const cards = await ctx.catalog.describe(ids);
-      out.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
     }
   }
   if (seeds.text !== undefined) {
     const fromText = await textSeeds(ctx, seeds.text, vocab.genres.map((g) => g.name), vocab.moods.map((m) => m.name));
     if (isRetry(fromText)) return fromText;
-    out.push(...fromText);
+    out.tracks.push(...fromText.tracks);
+    out.artists.push(...fromText.artists);
   }
   return out;
 }
 
-/** Free text: comma- or "and"-separated parts; a part naming a genre or mood seeds with it, others name tracks or artists. */
-async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<TrackCard[] | Retry> {
-  const out: TrackCard[] = [];
+/**
+ * Free text: comma- or "and"-separated parts; a part naming a genre or mood seeds with it, a part that is an artist's
+ * name seeds with that artist, others name tracks (or artists, through the catalogue search, or as a near miss).
+ */
+async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<Seeds | Retry> {
+  const out: Seeds = { tracks: [], artists: [] };
   const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
   for (const part of parts) {
     const words = searchTerms(part);
@@ -112,17 +127,33 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
       const label = asLabel(word);
       const ids = (await ctx.catalog.topWithLabel(genres.includes(label) ? 'genre' : 'mood', label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 3);
       const cards = await ctx.catalog.describe(ids);
-      out.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
     }
     const rest = words.filter((w) => !labels.includes(w)).join(' ');
     if (rest === '') continue;
+    // The whole part is an artist's name (folded: "Beyonce", "the beatles", "sigur ros"): that artist.
+    const artist = ctx.recommender.resolveArtist(part.replace(/['’]s\b/gi, ''));
+    if (artist?.match === 'exact') {
+      out.artists.push(artist.name);
+      const ts = await artistSeeds(ctx, artist.name);
+      if (!isRetry(ts)) out.tracks.push(...ts);
+      continue;
+    }
     const found = (await ctx.catalog.search(rest, 10)).filter((t) => ctx.recommender.knows(t.id));
-    if (found.length === 0) continue;
-    const artist = found[0]!.artists[0];
-    const same = found.filter((t) => t.artists[0] === artist).slice(0, 3);
-    out.push(...(same.length > 1 ? same : found.slice(0, 1)));
+    if (found.length === 0) {
+      // A near miss ("radioheads", "bjrok") or an artist whose tracks nobody played.
+      if (artist !== undefined) {
+        out.artists.push(artist.name);
+        const ts = await artistSeeds(ctx, artist.name);
+        if (!isRetry(ts)) out.tracks.push(...ts);
+      }
+      continue;
+    }
+    const first = found[0]!.artists[0];
+    const same = found.filter((t) => t.artists[0] === first).slice(0, 3);
+    out.tracks.push(...(same.length > 1 ? same : found.slice(0, 1)));
   }
-  if (out.length === 0) {
+  if (out.tracks.length === 0 && out.artists.length === 0) {
     return retry('no_seeds_found', `Nothing in "${text}" names a track, artist, genre or mood in the catalogue. Pass seeds.tracks or seeds.artists explicitly, or use search_catalog first.`);
   }
   return out;
@@ -165,7 +196,7 @@ export const recommend = defineTool({
     const seeds = await collectSeeds(ctx, args.seeds);
     if (isRetry(seeds)) return seeds;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
-    const seedIds = [...new Set(seeds.map((s) => s.id))];
+    const seedIds = [...new Set(seeds.tracks.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
     // With no seeds named, start from the likes and imported seeds plus what the person stated (faded as votes and likes arrive).
     const used = startFromLikes ? [...new Set([...personal.seeds.slice(0, 10), ...personal.statedSeeds])] : seedIds;
@@ -181,6 +212,7 @@ export const recommend = defineTool({
       list = await ctx.recommender.recommend({
         ...(choice !== undefined ? { strategy: choice.strategy } : {}),
         seeds: used,
+        ...(seeds.artists.length > 0 ? { seedArtists: [...new Set(seeds.artists)] } : {}),
         k: args.count,
         constraints: toConstraints(args.constraints),
         ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
@@ -203,7 +235,7 @@ export const recommend = defineTool({
       }),
       seeds: used.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined).map(cardOut),
       model: ctx.recommender.description,
-      strategy: list.strategy ?? 'popularity',
+      strategy: list.strategy ?? (list.basis === 'artist' ? 'artist' : 'popularity'),
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
     };

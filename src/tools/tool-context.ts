@@ -5,6 +5,7 @@
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
+import type { ArtistModel } from '../serving/artist-model.ts';
 import type { TrackModel } from '../serving/track-model.ts';
 import { createSpotifyService, type SpotifyService, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import type { Catalog } from './catalog.ts';
@@ -81,6 +82,8 @@ export interface ToolServiceDeps {
   readonly logger: Logger;
   /** The loaded chat model (default: loaded from `db` and `home`). */
   readonly model?: TrackModel;
+  /** The artist model (default: the active version; null: none). */
+  readonly artists?: ArtistModel | null;
   /** Pair-selection and bandit-sampling randomness (default: a fresh random seed per comparison or choice). */
   readonly random?: () => SeededRandom;
   /** The recommend cache (default: an in-process LRU; the entry point passes RedisRecommendCache.connect(redisUrl)). */

@@ -28,8 +28,10 @@ export interface PreferenceInput {
 
 /** One recommendation request. */
 export interface RecommendationRequest {
-  /** Seed tracks; empty means "no seeds" (the popularity floor under the constraints). */
+  /** Seed tracks; empty means "no seeds" (the popularity floor under the constraints, unless artists are named). */
   readonly seeds: readonly number[];
+  /** Seed artists by name: their neighbours in the artist model and those artists' best tracks join the answer. */
+  readonly seedArtists?: readonly string[];
   readonly k: number;
   readonly constraints?: RecommendConstraints;
   /** Never returned. */
@@ -71,8 +73,18 @@ export interface RecommendationList {
   readonly emptyReason?: string;
   /** Remarks for the caller (e.g. seeds the model does not know). */
   readonly notes: readonly string[];
-  /** The strategy that ranked; absent when the popularity floor answered (no usable seed or no model). */
+  /** The strategy that ranked; absent when the popularity floor or the artist neighbours answered. */
   readonly strategy?: Strategy;
+  /** `artist`: no seed track was usable and the seed artists' neighbours answered. */
+  readonly basis?: 'artist';
+}
+
+/** An artist name as the recommender's artist model knows it. */
+export interface ResolvedArtistName {
+  /** The catalogue's spelling. */
+  readonly name: string;
+  /** `exact` after folding case, accents and "the"; `near` for possessives, plurals and typos. */
+  readonly match: 'exact' | 'near';
 }
 
 /** Why a track is (or is not) in a person's recommendations. */
@@ -88,6 +100,8 @@ export interface TrackRecommender {
   readonly strategies: readonly Strategy[];
   /** Whether a track can be used as a seed. */
   knows(trackId: number): boolean;
+  /** The artist a name means (forgiving accents, possessives and typos), if the artist model knows one. */
+  resolveArtist(name: string): ResolvedArtistName | undefined;
   /** Ranked tracks; throws InvalidConstraintError for a constraint that can never hold. */
   recommend(request: RecommendationRequest): Promise<RecommendationList>;
   /** Tracks most like one track (seeded by it alone). */

@@ -3,6 +3,7 @@
  * after the run and a retry of the same run publishes nothing new; `index` builds the content index, which a
  * running service picks up (the `content` strategy appears) without a restart.
  */
+import { ARTIST_MODEL_KIND } from '../../src/pipeline/train-artist-model.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +58,7 @@ describe.each(DRIVERS)('job processors (%s)', (driver) => {
     expect(first.cf!.skipped).toBeUndefined();
     expect(progress).toEqual([0, 0.5, 1]);
     expect((await activeModelVersion(db, TRACK_MODEL_KIND))?.version).toBe(version);
+    expect((await activeModelVersion(db, ARTIST_MODEL_KIND))?.version).toBe(version);
     const strengths = await activeModelVersion(db, TRACK_STRENGTHS_KIND);
     expect(strengths?.version).toBe(version);
     expect(JSON.parse(await readFile(strengths!.path, 'utf8'))).toMatchObject({ format: 'earworm-track-strengths', version });
@@ -65,6 +67,7 @@ describe.each(DRIVERS)('job processors (%s)', (driver) => {
     expect(retry.cf!.skipped).toMatch(/already trained/);
     expect((await listModelVersions(db, TRACK_MODEL_KIND)).map((v) => v.version)).toEqual([version, 'v1']);
     expect(await listModelVersions(db, TRACK_STRENGTHS_KIND)).toHaveLength(1);
+    expect(await listModelVersions(db, ARTIST_MODEL_KIND)).toHaveLength(1);
   });
 
   it('index builds the content index, and a running service starts serving the content strategy', async () => {

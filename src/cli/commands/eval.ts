@@ -9,14 +9,19 @@ import { runEvaluation, TASKS, type Task } from '../../eval/eval-runner.ts';
 import { DATASET_NAMES, type DatasetName } from '../../eval/load-dataset.ts';
 import { MODEL_NAMES, type ModelName } from '../../eval/model-catalog.ts';
 import { runLabelsBench } from '../../eval/served/labels-bench.ts';
+import { runServed, SERVED_PARTS } from '../../eval/served/run-served.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `usage: earworm eval [--dataset lastfm,yes,tidy] [--task W,C] [--model ${MODEL_NAMES.join(',')}]
                     [--seed 0] [--data-dir DIR] [--retune] [--no-record]
+       earworm eval --served [--part artist-similarity,fallback,cpcd,label-coverage,compliance]
+       earworm eval --served-labels [--answers-in F] [--answers-out F] [--judge-home DIR]
 Prints one JSON line per (dataset, task, model), then a table. Hyperparameters are tuned on a validation split of
 the training data (seed 1000 + seed) and cached under $EARWORM_HOME/eval-cache; --retune ignores the cache.
 Each result is also stored in the eval_runs table of the configured database (DATABASE_URL, or the embedded one in
-$EARWORM_HOME); --no-record skips that.`;
+$EARWORM_HOME); --no-record skips that.
+--served runs the served-quality benchmark instead, on the configured state (what \`npm start\` built): each figure
+with its number of cases (src/eval/served/).`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
   if (raw === undefined || raw === 'all') return [...allowed];
@@ -44,6 +49,8 @@ export async function run(args: string[], config: Config): Promise<number> {
         retune: { type: 'boolean', default: false },
         'no-record': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        served: { type: 'boolean', default: false },
+        part: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -55,6 +62,14 @@ export async function run(args: string[], config: Config): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.served) {
+    const parts = (values.part ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const unknown = parts.filter((p) => !SERVED_PARTS.some((s) => s.name === p));
+    if (unknown.length > 0) throw new UsageError(`unknown served part "${unknown.join(', ')}" (choose from ${SERVED_PARTS.map((p) => p.name).join(', ')})\n${USAGE}`);
+    await runServed(config, parts);
+    return 0;
+  }
+  if (values.part !== undefined) throw new UsageError(`--part needs --served\n${USAGE}`);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer\n${USAGE}`);
   const datasets = list<DatasetName>(values.dataset, DATASET_NAMES, 'dataset');

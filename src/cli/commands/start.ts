@@ -24,6 +24,7 @@ import { printStep } from './train.ts';
 /** What each training step builds, in words. */
 const STEP_NAMES: { readonly [S in TrainingStep]: string } = {
   cf: 'the recommender',
+  artist: 'the artist graph',
   content: 'the genre/mood classifiers and the content index',
   labels: 'the genre/mood labels',
 };

@@ -1,6 +1,7 @@
 /**
- * `earworm train [--only cf|content|labels] [--no-publish] [--epochs <n>] [--seed <n>]`: trains the chat recommender (a
- * hybrid of iALS, RP3beta and ItemKNN over the stored interactions) and the content models (genre, subgenre and mood
+ * `earworm train [--only cf|artist|content|labels] [--no-publish] [--epochs <n>] [--seed <n>]`: trains the chat
+ * recommender (a hybrid of iALS, RP3beta and ItemKNN over the stored interactions), the artist model (artist graph from
+ * Last.fm listeners and tags, playlist co-occurrence and song tags) and the content models (genre, subgenre and mood
  * classifiers as ONNX, content vectors and their HNSW index) from the imported catalogue, stores the catalogue's
  * predictions, derives the genre/mood label table from every source, and activates the new versions. With --no-publish the repository's models/ folder is left alone.
  */
@@ -11,7 +12,7 @@ import { createLogger } from '../../logging/logger.ts';
 import { trainAll, TRAINING_STEPS, type StepResult, type TrainingStep } from '../../pipeline/train-all.ts';
 import { UsageError } from '../usage-error.ts';
 
-const USAGE = 'Usage: earworm train [--only cf|content|labels] [--no-publish] [--epochs <n>] [--seed <n>]';
+const USAGE = 'Usage: earworm train [--only cf|artist|content|labels] [--no-publish] [--epochs <n>] [--seed <n>]';
 
 /** Runs the training job against the configured database and prints a summary. */
 export async function run(args: string[], config: Config): Promise<number> {
@@ -65,6 +66,14 @@ export function printStep(r: StepResult): void {
         `blend ials ${w.ials} + rp3beta ${w.rp3beta} + itemknn ${w.itemknn}; validation (cold, ${cf.validation.users} users) ` +
         `ndcg@20 ${cf.validation.ndcg20.toFixed(4)}, recall@20 ${cf.validation.recall20.toFixed(4)}; ranking fusion ${cf.fusion.method} ` +
         `(learned fusion cross-fitted ndcg@20 ${cf.fusion.learnedCrossFittedNdcg20.toFixed(4)}); ${cf.seconds.toFixed(1)} s`,
+    );
+    return;
+  }
+  if (r.step === 'artist') {
+    const a = r.summary;
+    console.log(
+      `artist model ${a.version}: ${a.artists} artists (${a.withNeighbours} with neighbours) from ${a.listeners} Last.fm listeners, ` +
+        `${a.playlists} playlists and ${a.tagEvidence} tag counts; ${a.seconds.toFixed(1)} s`,
     );
     return;
   }

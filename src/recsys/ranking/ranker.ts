@@ -59,6 +59,8 @@ export interface RankingRequest {
   readonly disliked?: readonly number[];
   /** Items the person already knows (history, seeds, earlier suggestions): never returned. */
   readonly known?: readonly number[];
+  /** Seeds may be returned (they were picked for the person, e.g. a named artist's best tracks) [false]. */
+  readonly returnSeeds?: boolean;
   readonly preference?: PreferenceSignal;
   /** Per-request candidate sources (e.g. what similar listeners play): blended, pooled and explained like components. */
   readonly extra?: readonly ExtraSignal[];
@@ -147,7 +149,7 @@ export class Ranker {
     };
     block(request.disliked);
     block(request.known);
-    block(request.seeds);
+    if (request.returnSeeds !== true) block(request.seeds);
     let open = 0;
     for (let i = 0; i < n; i++) open += allowed[i]!;
     if (open === 0) return { items: [], emptyReason: `all ${mask.count} tracks that meet the constraints are already known or disliked` };

@@ -20,11 +20,13 @@ import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../re
 import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import { Ranker, type ExtraSignal, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
+import { loadArtistModel, type ArtistModel } from '../../serving/artist-model.ts';
 import type { TrackModel } from '../../serving/track-model.ts';
 import { loadServedLabels } from './served-labels.ts';
 import type {
   ExplainOutcome,
   ExtraSignalInput,
+  ResolvedArtistName,
   RecommendConstraints,
   Recommendation,
   RecommendationList,
@@ -63,6 +65,76 @@ class NoveltyScorer implements ItemScorer {
   }
 }
 
+/** Scores items by ln(1 + plays): the tie-break among artist neighbours' tracks when no seed track is usable. */
+class LogPopularityScorer implements ItemScorer {
+  private readonly logPop: Float32Array;
+  constructor(popularity: Float32Array) {
+    this.logPop = Float32Array.from(popularity, (p) => Math.log1p(Math.max(0, p)));
+  }
+  get itemCount(): number {
+    return this.logPop.length;
+  }
+  scoreUser(_user: number, out: Float32Array): void {
+    out.set(this.logPop);
+  }
+  scoreSeeds(_seeds: readonly number[], out: Float32Array): void {
+    out.set(this.logPop);
+  }
+}
+
+/**
+ * The low-support guard: a neighbour component's scores times n / (n + shrink), n the item's training occurrences,
+ * so that items seen in one or two playlists cannot dominate because they sit beside a seed there.
+ */
+export class SupportShrunkScorer implements ItemScorer {
+  private readonly factor: Float32Array;
+  constructor(
+    private readonly inner: ItemScorer,
+    popularity: Float32Array,
+    readonly shrink: number,
+  ) {
+    this.factor = Float32Array.from(popularity, (n) => (n > 0 ? n / (n + shrink) : 0));
+  }
+  get itemCount(): number {
+    return this.inner.itemCount;
+  }
+  scoreUser(user: number, out: Float32Array): void {
+    this.inner.scoreUser(user, out);
+    this.apply(out);
+  }
+  scoreSeeds(seeds: readonly number[], out: Float32Array): void {
+    this.inner.scoreSeeds(seeds, out);
+    this.apply(out);
+  }
+  private apply(out: Float32Array): void {
+    const f = this.factor;
+    for (let i = 0; i < out.length; i++) if (out[i]! > 0) out[i]! *= f[i]!;
+  }
+}
+
+/** Components whose scores come from co-occurrence neighbours (the low-support guard applies to them). */
+const NEIGHBOUR_COMPONENT_KINDS: ReadonlySet<string> = new Set(['rp3beta', 'itemknn']);
+
+/** Serving settings of artist-seeded answers and the low-support guard (chosen on the served benchmark's validation seeds). */
+export interface ArtistServingParams {
+  /** Low-support shrinkage of neighbour components (0: off). */
+  readonly supportShrink: number;
+  /** Weight of the artist-neighbour signal when seed tracks are usable too. */
+  readonly artistWeight: number;
+  /** Score of a seed artist's own tracks, as a share of its best neighbour's. */
+  readonly selfShare: number;
+  /** Best tracks taken per neighbour artist. */
+  readonly tracksPerArtist: number;
+  /** Weight of a seed track's artists when the track itself is well supported. */
+  readonly knownTrackArtistWeight: number;
+}
+
+/** Defaults of ArtistServingParams. */
+export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 6, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
+
+/** Seed tracks with fewer training occurrences than this count as unplayed for the artist signal. */
+const LOW_SUPPORT = 3;
+
 /** Share of the blend's total weight that `explore` gives to novelty. */
 const EXPLORE_NOVELTY_SHARE = 0.35;
 
@@ -75,6 +147,10 @@ export interface RankedRecommenderOptions {
   readonly content?: ContentIndex | null;
   /** The state folder the active content index's files are under (default: the path as stored, from the working directory). */
   readonly home?: string;
+  /** The artist model (default: the active artist-graph version, if it loads; null: none). */
+  readonly artists?: ArtistModel | null;
+  /** Artist-seeding and low-support settings [ARTIST_SERVING_DEFAULTS]. */
+  readonly artistParams?: Partial<ArtistServingParams>;
 }
 
 const AUDIO_RANGES = ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness'] as const;
@@ -82,6 +158,7 @@ const AUDIO_RANGES = ['tempo', 'energy', 'valence', 'danceability', 'acousticnes
 /** Ranked recommendations over the model's items. */
 export class RankedTrackRecommender implements TrackRecommender {
   private readonly indexOf: Map<number, number>;
+  private readonly bestItems = new Map<number, number[]>();
 
   private constructor(
     private readonly db: Db,
@@ -92,8 +169,26 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly byStrategy: ReadonlyMap<Strategy, Ranker>,
     /** The label names constraints are checked against. */
     private readonly catalog: Pick<ConstraintCatalog, 'genres' | 'moods'>,
+    /** Ranks artist neighbours' tracks when no seed track is usable (log popularity only breaks ties). */
+    private readonly byArtist: Ranker,
+    private readonly artists: ArtistModel | undefined,
+    /** Why there is no artist model, when there is none. */
+    private readonly artistProblem: string | undefined,
+    readonly artistParams: ArtistServingParams,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
+    // Every artist's played tracks, most played first, once here rather than on a request's first visit.
+    if (artists !== undefined) {
+      const pop = model.recommender.itemPopularity;
+      model.trackIds.forEach((t, item) => {
+        for (const node of artists.nodesOf(t)) {
+          const list = this.bestItems.get(node);
+          if (list === undefined) this.bestItems.set(node, [item]);
+          else list.push(item);
+        }
+      });
+      for (const list of this.bestItems.values()) list.sort((x, y) => pop[y]! - pop[x]! || x - y);
+    }
   }
 
   get strategies(): readonly Strategy[] {
@@ -105,9 +200,12 @@ export class RankedTrackRecommender implements TrackRecommender {
   static async create(db: Db, model: TrackModel, options: RankedRecommenderOptions = {}): Promise<RankedTrackRecommender> {
     const catalog = await loadConstraintCatalog(db, model.trackIds);
     const rec = model.recommender;
+    const params = { ...ARTIST_SERVING_DEFAULTS, ...options.artistParams };
+    const guard = (scorer: ItemScorer, kind: string): ItemScorer =>
+      params.supportShrink > 0 && NEIGHBOUR_COMPONENT_KINDS.has(kind) ? new SupportShrunkScorer(scorer, rec.itemPopularity, params.supportShrink) : scorer;
     const parts: RankingComponent[] =
       rec instanceof HybridRecommender
-        ? rec.components.filter((c) => c.weight > 0).map((c) => ({ name: c.model.kind, scorer: c.model, weight: c.weight }))
+        ? rec.components.filter((c) => c.weight > 0).map((c) => ({ name: c.model.kind, scorer: guard(c.model, c.model.kind), weight: c.weight }))
         : [{ name: rec.kind, scorer: rec, weight: 1 }];
     const ials = rec instanceof HybridRecommender ? rec.components.find((c) => c.model instanceof IalsRecommender)?.model : undefined;
     const similarity = ials instanceof IalsRecommender && ials.items.length > 0 ? cosineSimilarity(ials.items, ials.params.factors) : undefined;
@@ -118,7 +216,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const seeded =
       learned !== undefined && rec instanceof HybridRecommender
         ? new Ranker(
-            rec.components.map((c) => ({ name: c.model.kind, scorer: c.model, weight: c.weight })),
+            rec.components.map((c) => ({ name: c.model.kind, scorer: guard(c.model, c.model.kind), weight: c.weight })),
             catalog,
             { ...rankerOptions, fusion: 'learned', learned, popularity: rec.itemPopularity },
           )
@@ -138,7 +236,24 @@ export class RankedTrackRecommender implements TrackRecommender {
       const novelty = { name: 'novelty', scorer: new NoveltyScorer(rec.itemPopularity), weight: (total * EXPLORE_NOVELTY_SHARE) / (1 - EXPLORE_NOVELTY_SHARE) };
       byStrategy.set('explore', new Ranker([...parts, novelty], catalog, rankerOptions));
     }
-    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog);
+    const byArtist = new Ranker([{ name: 'popularity', scorer: new LogPopularityScorer(rec.itemPopularity), weight: 0.1 }], catalog, rankerOptions);
+    let artists: ArtistModel | undefined;
+    let artistProblem: string | undefined;
+    if (options.artists === null) artistProblem = 'the artist model is switched off';
+    else if (options.artists !== undefined) artists = options.artists;
+    else ({ model: artists, problem: artistProblem } = await loadArtistModel(db, options.home));
+    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog, byArtist, artists, artistProblem, params);
+  }
+
+  /** Resolves an artist name (accents, "the", possessives, near misses) to the artist model's spelling. */
+  resolveArtist(name: string): ResolvedArtistName | undefined {
+    const r = this.artists?.resolve(name);
+    return r === undefined ? undefined : { name: r.name, match: r.match };
+  }
+
+  /** The artist model's version, if one is loaded. */
+  get artistVersion(): string | undefined {
+    return this.artists?.version;
   }
 
   get description(): string {
@@ -150,24 +265,172 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   async recommend(request: RecommendationRequest): Promise<RecommendationList> {
-    const { ranker: planned, seeds, notes } = this.plan(request.seeds);
-    const strategy = planned === this.floor ? undefined : (request.strategy ?? 'hybrid');
+    const planned0 = this.plan(this.strongSeeds(request.seeds));
+    const { seeds, notes } = planned0;
+    const artist = this.artistSignal(request, seeds.length > 0);
+    if (artist.note !== undefined) notes.push(artist.note);
+    // Artist seeds with no usable seed track: the artist neighbours' best tracks, not the global popularity floor.
+    const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
+    const planned = byArtist ? this.byArtist : planned0.ranker;
+    if (byArtist) {
+      const i = notes.indexOf('no seed was usable, so these are popular tracks that fit the request');
+      if (i >= 0) notes.splice(i, 1);
+    } else if (planned === this.floor && (request.seedArtists?.length ?? 0) > 0) {
+      notes.push(`answering with popular tracks because ${artist.why ?? 'no seed artist could be used'}`);
+    }
+    const strategy = planned === this.floor || planned === this.byArtist ? undefined : (request.strategy ?? 'hybrid');
     const ranker = strategy === undefined || strategy === 'hybrid' ? planned : this.byStrategy.get(strategy);
     if (ranker === undefined) throw new InvalidParamsError(`strategy ${strategy ?? ''} is not available (available: ${this.strategies.join(', ')})`);
     const constraints = await this.toRanking(request.constraints);
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
+    const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
+    if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
+    const capped = artist.seedNodes.size > 0;
+    // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
+    const byNamed = (t: number): boolean => {
+      const main = this.artists?.nodesOf(t)[0];
+      return main !== undefined && artist.named.has(main);
+    };
+    const returnSeeds = artist.named.size > 0;
+    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t)) : [])];
     const result = ranker.rank({
-      ...(ranker === this.floor ? { user: 0 } : { seeds }),
-      k: request.k,
+      ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
+      k: capped ? request.k * 3 + 10 : request.k,
       constraints,
       disliked: this.items(request.disliked),
-      known: this.items(request.known),
+      known: this.items(known),
+      ...(returnSeeds ? { returnSeeds } : {}),
       ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
-      ...(request.extraSignals !== undefined && request.extraSignals.length > 0 ? { extra: request.extraSignals.map((e) => this.extraSignal(e)) } : {}),
+      ...(extra.length > 0 ? { extra } : {}),
     });
-    const items = result.items.map((r) => this.toRecommendation(r));
-    const base = strategy === undefined ? { items, notes } : { items, notes, strategy };
+    const named = artist.named.size;
+    const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
+    const ranked = capped ? this.capArtists(result.items, artist.seedNodes, request.k, seedCap) : result.items;
+    const items = ranked.map((r) => this.toRecommendation(r));
+    const base = strategy === undefined ? { items, notes, ...(byArtist ? { basis: 'artist' as const } : {}) } : { items, notes, strategy };
     return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
+  }
+
+  /**
+   * With an artist model, seed tracks seen in fewer than LOW_SUPPORT playlists are left to the artist signal (their
+   * neighbours are whatever shared their one playlist); without one, every seed counts.
+   */
+  private strongSeeds(seeds: readonly number[]): readonly number[] {
+    if (this.artists === undefined) return seeds;
+    const pop = this.model.recommender.itemPopularity;
+    return seeds.filter((t) => {
+      const i = this.indexOf.get(t);
+      return i === undefined || pop[i]! >= LOW_SUPPORT || this.artists!.nodesOf(t).length === 0;
+    });
+  }
+
+  /**
+   * The artist-neighbour signal of a request: the seed artists (named, or the artists of seed tracks nobody or hardly
+   * anybody played; well-played seed tracks' artists count, less, only beside those), their graph neighbours, and each neighbour's best
+   * tracks (most played first). Undefined when there is no artist model or nothing to start from.
+   */
+  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; why?: string } {
+    const seedNodes = new Map<number, number>();
+    const namedNodes = new Set<number>();
+    const a = this.artists;
+    if (a === undefined) return { seedNodes, named: namedNodes, ...(this.artistProblem !== undefined && (request.seedArtists?.length ?? 0) > 0 ? { why: this.artistProblem } : {}) };
+    const add = (node: number, w: number): void => {
+      seedNodes.set(node, Math.max(seedNodes.get(node) ?? 0, w));
+    };
+    const named: string[] = [];
+    for (const name of request.seedArtists ?? []) {
+      const r = a.resolve(name);
+      if (r === undefined) continue;
+      add(r.node, 1);
+      namedNodes.add(r.node);
+      named.push(r.name);
+    }
+    const pop = this.model.recommender.itemPopularity;
+    for (const t of request.seeds) {
+      const i = this.indexOf.get(t);
+      const weak = i === undefined || pop[i]! < LOW_SUPPORT;
+      const [main] = a.nodesOf(t);
+      // Well-played seed tracks speak for themselves; their artists join only beside named artists or weak seeds.
+      if (main !== undefined && (weak || (request.seedArtists?.length ?? 0) > 0)) add(main, weak ? 1 : this.artistParams.knownTrackArtistWeight);
+    }
+    if (seedNodes.size === 0) return { seedNodes, named: namedNodes, ...((request.seedArtists?.length ?? 0) > 0 ? { why: 'no seed artist is in the artist model' } : {}) };
+    const agg = new Map<number, number>();
+    // Several artists named together (building a playlist from them): their own tracks belong in it as much as
+    // their neighbours'; one artist named ("like X"): mostly the neighbours.
+    const selfShare = named.length >= 2 ? 1 : this.artistParams.selfShare;
+    for (const [node, w] of seedNodes) {
+      const nb = a.graph.neighbours(node);
+      for (const x of nb) agg.set(x.node, (agg.get(x.node) ?? 0) + w * x.score);
+      const self = selfShare * (nb[0]?.score ?? 1);
+      agg.set(node, (agg.get(node) ?? 0) + w * self);
+    }
+    // Few neighbours with played tracks (an artist known mostly from Last.fm): their neighbours too, at half weight.
+    const withTracks = [...agg.keys()].filter((node) => this.itemsOfArtist(node).length > 0).length;
+    if (withTracks < 10) {
+      for (const [node, s] of [...agg.entries()]) {
+        if (seedNodes.has(node)) continue;
+        for (const x of a.graph.neighbours(node)) if (!agg.has(x.node)) agg.set(x.node, 0.5 * s * x.score);
+      }
+    }
+    const n = this.model.trackIds.length;
+    const scores = new Float32Array(n);
+    let any = false;
+    const per = this.artistParams.tracksPerArtist;
+    for (const [node, s] of agg) {
+      this.itemsOfArtist(node)
+        .slice(0, per)
+        .forEach((item, r) => {
+          const v = s / (1 + 0.5 * r);
+          if (v > scores[item]!) scores[item] = v;
+          any = true;
+        });
+    }
+    if (!any) return { seedNodes, named: namedNodes, why: 'neither the seed artists nor their neighbours have tracks anyone played' };
+    const neighbours = [...agg.entries()].filter(([node]) => !seedNodes.has(node) && this.itemsOfArtist(node).length > 0).sort((x, y) => y[1] - x[1]).slice(0, 3);
+    const note =
+      named.length > 0
+        ? `started from ${named.join(', ')} and similar artists (${neighbours.map(([node]) => a.nameOf(node)).join(', ')})`
+        : hasSeeds
+          ? undefined
+          : `the seed tracks' artists and similar artists (${neighbours.map(([node]) => a.nameOf(node)).join(', ')}) stand in for seeds no one has played`;
+    return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}) };
+  }
+
+  /** The model's items credited to an artist node, most played first. */
+  private itemsOfArtist(node: number): readonly number[] {
+    return this.bestItems.get(node) ?? [];
+  }
+
+  /**
+   * At most `seedCap` tracks by the seed artists (a fifth of the answer for one artist named, up to half when several
+   * are), and at most two tracks per other artist.
+   */
+  private capArtists(items: readonly RankedItem[], seedNodes: ReadonlyMap<number, number>, k: number, seedCap: number): RankedItem[] {
+    const a = this.artists;
+    if (a === undefined) return items.slice(0, k);
+    let fromSeeds = 0;
+    const perArtist = new Map<number, number>();
+    const out: RankedItem[] = [];
+    const rest: RankedItem[] = [];
+    for (const r of items) {
+      if (out.length === k) break;
+      const main = a.nodesOf(this.model.trackIds[r.item]!)[0];
+      const isSeed = main !== undefined && seedNodes.has(main);
+      const count = main === undefined ? 0 : (perArtist.get(main) ?? 0);
+      if ((isSeed && fromSeeds >= seedCap) || (!isSeed && count >= 2)) {
+        rest.push(r);
+        continue;
+      }
+      if (isSeed) fromSeeds++;
+      if (main !== undefined) perArtist.set(main, count + 1);
+      out.push(r);
+    }
+    // Too few other artists: fill up in rank order rather than answer short.
+    for (const r of rest) {
+      if (out.length >= k) break;
+      out.push(r);
+    }
+    return out;
   }
 
   async similar(trackId: number, k: number, constraints?: RecommendConstraints): Promise<RecommendationList> {
@@ -197,7 +460,13 @@ export class RankedTrackRecommender implements TrackRecommender {
     const seeds = this.items(seedTracks);
     const notes: string[] = [];
     const unknown = seedTracks.length - seeds.length;
-    if (unknown > 0) notes.push(`${unknown} seed track(s) are unknown to the recommender (no one has played them) and were ignored`);
+    if (unknown > 0) {
+      notes.push(
+        this.artists !== undefined
+          ? `${unknown} seed track(s) are unknown to the track model (no one has played them): their artists stand in for them`
+          : `${unknown} seed track(s) are unknown to the recommender (no one has played them) and were ignored`,
+      );
+    }
     if (this.model.source !== 'model') notes.push('no trained model is active: answering with the most popular tracks (run `earworm train`)');
     if (seeds.length > 0 && this.model.source === 'model') return { ranker: this.seeded, seeds, notes };
     if (seedTracks.length > 0 && seeds.length === 0) notes.push('no seed was usable, so these are popular tracks that fit the request');

@@ -11,6 +11,7 @@ import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RecsysError } from '../../recsys/errors.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
+import type { ArtistModel } from '../../serving/artist-model.ts';
 import { loadTrackModel, type TrackModel } from '../../serving/track-model.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Listeners } from '../listeners.ts';
@@ -33,6 +34,8 @@ export interface ServingModelDeps {
   readonly logger: Logger;
   /** The chat model to start with (default: the active version). */
   readonly model?: TrackModel;
+  /** The artist model (default: the active version; null: none). The served benchmark passes one trained without its held-out listeners. */
+  readonly artists?: ArtistModel | null;
   readonly random?: () => SeededRandom;
   /** Per-person prior means of the taste model (stated tastes); default: the population utility for everyone. */
   readonly personalPrior?: PersonalPriorSource;
@@ -74,6 +77,7 @@ export class ServingModels {
         return current().recommender.strategies;
       },
       knows: (trackId) => current().recommender.knows(trackId),
+      resolveArtist: (name) => current().recommender.resolveArtist(name),
       recommend: (request) => current().recommender.recommend(request),
       similar: (trackId, k, constraints) => current().recommender.similar(trackId, k, constraints),
       explain: (request, trackId) => current().recommender.explain(request, trackId),
@@ -101,7 +105,7 @@ export class ServingModels {
   }
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
-    const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home });
+    const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home, ...(deps.artists !== undefined ? { artists: deps.artists } : {}) });
     const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model)), deps.random, deps.personalPrior);
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }

@@ -1,0 +1,75 @@
+/**
+ * `earworm eval --served`: the served-quality benchmark on the configured state (what `npm start` / `earworm train`
+ * built). Each part (one file each here) returns named figures with their number of cases; this prints them.
+ */
+import type { Config } from '../../config/config.ts';
+import { openConfiguredDb } from '../../db/db.ts';
+import { silentLogger } from '../../logging/logger.ts';
+import { buildArtistModel } from '../../pipeline/train-artist-model.ts';
+import { artistModelFor } from '../../serving/artist-model.ts';
+import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
+import { Agent } from '../../agent/agent.ts';
+import { InMemoryConversationStore } from '../../agent/conversation-state.ts';
+import { resolvePerson } from '../../db/people.ts';
+import { artistSimilarity } from './artist-similarity.ts';
+import { compliance, type Figure } from './compliance.ts';
+import { labelCoverage } from './label-coverage.ts';
+import { loadPanel, PANEL_FILE, runPanel } from './panel.ts';
+import { cpcdReplay } from './cpcd.ts';
+import { fallbackRate } from './fallback-rate.ts';
+import { formatFigure, type ServedEnv, type ServedFigure, type ServedPart } from './served-part.ts';
+
+/** A labels-part figure (name, value, cases) as a served figure. */
+const served = (f: Figure): ServedFigure => ({ name: f.name, value: f.value, n: f.cases });
+
+/** Constraint compliance of the chat agent (rule planner) on the request panel in test/fixtures. */
+async function panelCompliance(env: ServedEnv): Promise<ServedFigure[]> {
+  const panel = await loadPanel(PANEL_FILE);
+  const services = await env.services();
+  const agent = new Agent({ services, store: new InMemoryConversationStore() });
+  const answers = await runPanel(agent, panel, (r) => resolvePerson(env.db, 'eval', `served-panel-${r.id}`));
+  await services.requests.flush();
+  return (await compliance(env.db, panel, answers)).figures.map(served);
+}
+
+/** The parts, in the order they run; other parts plug in here. */
+export const SERVED_PARTS: readonly ServedPart[] = [
+  { name: 'artist-similarity', run: (env) => artistSimilarity(env) },
+  { name: 'fallback', run: (env) => fallbackRate(env) },
+  { name: 'cpcd', run: (env) => cpcdReplay(env) },
+  { name: 'label-coverage', run: async (env) => (await labelCoverage(env.db)).map(served) },
+  { name: 'compliance', run: (env) => panelCompliance(env) },
+];
+
+/** Runs the named parts (all when empty) and prints each figure; returns them by part. */
+export async function runServed(config: Config, only: readonly string[] = [], print: (line: string) => void = (l) => console.log(l)): Promise<Map<string, ServedFigure[]>> {
+  const unknown = only.filter((p) => !SERVED_PARTS.some((s) => s.name === p));
+  if (unknown.length > 0) throw new RangeError(`unknown served part(s) ${unknown.join(', ')} (choose from ${SERVED_PARTS.map((p) => p.name).join(', ')})`);
+  const db = await openConfiguredDb(config);
+  const out = new Map<string, ServedFigure[]>();
+  try {
+    let plain: Promise<ToolServices> | undefined;
+    const env: ServedEnv = {
+      db,
+      home: config.home,
+      dataDir: config.dataDir,
+      logger: silentLogger,
+      services: (o) =>
+        o?.artists === undefined
+          ? (plain ??= createToolServices({ db, home: config.home, logger: silentLogger }))
+          : createToolServices({ db, home: config.home, logger: silentLogger, artists: o.artists }),
+      heldOutArtists: async (excludeListeners) => artistModelFor(db, await buildArtistModel(db, { excludeListeners }), 'held-out'),
+    };
+    for (const part of SERVED_PARTS) {
+      if (only.length > 0 && !only.includes(part.name)) continue;
+      const started = performance.now();
+      const figures = await part.run(env);
+      out.set(part.name, figures);
+      for (const f of figures) print(formatFigure(part.name, f));
+      print(`${part.name.padEnd(18)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeArtistName, trackKey } from '../../src/catalog/normalize.ts';
+import { resolvePerson } from '../../src/db/people.ts';
+import { artists, interactions, tags, tagAssignments, trackArtists, tracks } from '../../src/db/schema.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { trainArtistModel } from '../../src/pipeline/train-artist-model.ts';
+import { callTool } from '../../src/tools/registry.ts';
+import { contextFor, createToolServices, type ToolServices } from '../../src/tools/tool-context.ts';
+import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
+
+type Answer = { strategy: string; notes: string[]; recommendations: { track: { id: number; artists: string[] } }[] };
+
+/**
+ * The fixture catalogue plus Last.fm listeners: Ludovico Einaudi (no track in the catalogue) is played beside Norah
+ * Jones and Massive Attack; Sigur Rós has one track nobody played and is played beside Radiohead.
+ */
+describe('artist-seeded recommendations', () => {
+  let h: Harness;
+  let services: ToolServices;
+  let sigurTrack: number;
+  const call = async (args: unknown) => callTool('recommend', args, contextFor(services, await resolvePerson(h.db, 'test', 'artist-seeds')));
+
+  beforeAll(async () => {
+    h = await openHarness('pglite');
+    const names = ['Ludovico Einaudi', 'Sigur Rós', 'Norah Jones', 'Massive Attack', 'Radiohead', 'Daft Punk'];
+    const existing = new Map((await h.db.orm.select({ id: artists.id, name: artists.name }).from(artists)).map((a) => [a.name, a.id]));
+    for (const name of names.filter((n) => !existing.has(n))) {
+      const [row] = await h.db.orm.insert(artists).values({ name, normName: normalizeArtistName(name) }).returning({ id: artists.id });
+      existing.set(name, row!.id);
+    }
+    const [t] = await h.db.orm.insert(tracks).values({ title: 'Hoppípolla', normKey: trackKey('Hoppípolla', 'Sigur Rós') }).returning({ id: tracks.id });
+    sigurTrack = t!.id;
+    await h.db.orm.insert(trackArtists).values({ trackId: sigurTrack, position: 0, artistId: existing.get('Sigur Rós')! });
+    const listeners: [string, string[]][] = [];
+    for (let u = 0; u < 12; u++) listeners.push([`calm${u}`, ['Ludovico Einaudi', 'Norah Jones', 'Massive Attack']]);
+    for (let u = 0; u < 12; u++) listeners.push([`post${u}`, ['Sigur Rós', 'Radiohead']]);
+    for (let u = 0; u < 12; u++) listeners.push([`dance${u}`, ['Daft Punk']]);
+    const [tag] = await h.db.orm.insert(tags).values({ name: 'piano', kind: 'tag' }).returning({ id: tags.id });
+    for (const [user, played] of listeners) {
+      const person = await resolvePerson(h.db, 'lastfm', user);
+      await h.db.orm.insert(interactions).values(played.map((a) => ({ source: 'lastfm', sourceKey: `${user}|${a}`, personId: person, artistId: existing.get(a)!, kind: 'play', weight: 10 })));
+      if (played.includes('Ludovico Einaudi')) {
+        await h.db.orm.insert(tagAssignments).values(
+          ['Ludovico Einaudi', 'Norah Jones'].map((a) => ({ source: 'lastfm', sourceKey: `${user}|${a}|piano`, personId: person, artistId: existing.get(a)!, tagId: tag!.id })),
+        );
+      }
+    }
+    await trainArtistModel(h.db, h.home, silentLogger, { version: 'a1' });
+    services = await createToolServices({ db: h.db, home: h.home, logger: silentLogger });
+  }, 120_000);
+  afterAll(async () => h.close());
+
+  it('answers an artist with no track anyone played from its neighbours, not from global popularity', async () => {
+    const v = valueOf(await call({ seeds: { artists: ['Ludovico Einaudi'] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).toBe('artist');
+    expect(v.recommendations.length).toBeGreaterThan(0);
+    const credited = v.recommendations.map((r) => r.track.artists[0]);
+    expect(credited.every((a) => a === 'Norah Jones' || a === 'Massive Attack')).toBe(true);
+    expect(v.notes.join(' ')).toMatch(/Ludovico Einaudi and similar artists/);
+  });
+
+  it('finds an artist typed without accents and answers from its neighbours', async () => {
+    const v = valueOf(await call({ seeds: { text: 'Sigur Ros' }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).not.toBe('popularity');
+    expect(v.recommendations.some((r) => r.track.artists[0] === 'Radiohead')).toBe(true);
+  });
+
+  it('forgives a plural or possessive and a typo in an artist name', async () => {
+    expect(services.recommender.resolveArtist('radioheads')?.name).toBe('Radiohead');
+    expect(services.recommender.resolveArtist("Radiohead's")?.name).toBe('Radiohead');
+    expect(services.recommender.resolveArtist('Ludovico Einaudy')?.name).toBe('Ludovico Einaudi');
+    expect(services.recommender.resolveArtist('Zzyzx Qwerty')).toBeUndefined();
+  });
+
+  it('uses the artist of a seed track nobody played', async () => {
+    const v = valueOf(await call({ seeds: { tracks: [sigurTrack] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).toBe('artist');
+    expect(v.recommendations.filter((r) => r.track.artists[0] === 'Radiohead').length).toBeGreaterThan(0);
+  });
+
+  it("keeps the seed artist's own tracks to a share of the answer", async () => {
+    const v = valueOf(await call({ seeds: { artists: ['Radiohead'] }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(v.recommendations.length).toBe(5);
+    expect(v.recommendations.filter((r) => r.track.artists[0] === 'Radiohead').length).toBeLessThanOrEqual(1);
+  });
+});
