@@ -93,9 +93,21 @@ async function send(surface: Surface, label: string, url: string, init: RequestI
   t.inputs += 1;
   let res: Response;
   let text: string;
+  const once = async () => {
+    const r = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(HUNG_MS), ...init });
+    return { r, body: await r.text() };
+  };
   try {
-    res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(HUNG_MS), ...init });
-    text = await res.text();
+    let answer: { r: Response; body: string };
+    try {
+      answer = await once();
+    } catch (err) {
+      // A pooled keep-alive connection the server had just closed fails before the request reaches it: send it again
+      // (once) on a new connection. A request the service never answered is not sent again.
+      if (err instanceof Error && err.name === 'TimeoutError') throw err;
+      answer = await once();
+    }
+    ({ r: res, body: text } = answer);
   } catch (err) {
     if (err instanceof Error && err.name === 'TimeoutError') {
       // A request the service never answers (its handler threw where nothing awaits it): a failure, named.
