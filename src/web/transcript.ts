@@ -9,6 +9,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DeskReply } from '../bots/common/front-desk.ts';
 import type { Db } from '../db/db.ts';
 import { webPageEntries, webSessions } from '../db/schema.ts';
+import { stripControlChars } from '../tools/control-chars.ts';
 
 /** One entry of the conversation. */
 export type TranscriptEntry =
@@ -82,8 +83,9 @@ export class Transcripts {
     return e;
   }
 
-  /** Sets the text put back into the message box. */
-  async setDraft(t: Transcript, draft: string): Promise<void> {
+  /** Sets the text put back into the message box (without control characters: Postgres refuses NUL in text). */
+  async setDraft(t: Transcript, text: string): Promise<void> {
+    const draft = stripControlChars(text);
     t.draft = draft;
     if (t.key !== undefined) await this.db.orm.update(webSessions).set({ draft }).where(eq(webSessions.idHash, t.key));
   }

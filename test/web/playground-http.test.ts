@@ -259,6 +259,15 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     expect(r.json!.transcript as string).toContain('recommend something calm');
   });
 
+  it('answers a message of nothing but control characters (U+0000 among them) with a notice, not a 500', async () => {
+    // Found by the hostile suite: the refused text went back into the stored draft, and Postgres refuses NUL.
+    const { c, csrf } = await visitor();
+    const r = await c.post('/web/say', { csrf, text: '\u0001\u000b\u0014\u0000\u0019\u0001' }, { json: true });
+    expect(r.status).toBe(422);
+    const after = await c.post('/web/say', { csrf, text: 'something calm' }, { json: true });
+    expect(after.status).toBe(200);
+  });
+
   it('says what to do for an unreadable body and an unknown page', async () => {
     const { c } = await visitor();
     const r = await fetch(`${w.server.url}/web/say`, { method: 'POST', body: '{"text":"x"}', headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${c.cookies.get(SESSION_COOKIE)!}` } });

@@ -116,9 +116,18 @@ export function slackBodyProblem(kind: 'command' | 'interaction' | 'json', body:
     const event = body.event;
     if (!isObject(event) || typeof event.type !== 'string') return 'an event_callback must carry an "event" object with a "type"';
     if (typeof body.event_id !== 'string') return 'an event_callback must carry an "event_id"';
+    if (HANDLED_EVENTS.has(event.type)) {
+      // Slack sends these fields as strings; our listeners read them as such (a number or an object would throw there).
+      for (const field of ['user', 'channel', 'text', 'ts', 'thread_ts', 'channel_type', 'bot_id', 'subtype', 'tab']) {
+        if (field in event && typeof event[field] !== 'string') return `the ${event.type} event's "${field}" must be a string, not ${describe(event[field])}`;
+      }
+    }
   }
   return undefined;
 }
+
+/** The event types Earworm's listeners handle, whose fields the gate checks before Bolt. */
+const HANDLED_EVENTS: ReadonlySet<string> = new Set(['message', 'app_mention', 'app_home_opened']);
 
 /** Whether the `v0=` signature matches the body and timestamp. */
 function signatureMatches(secret: string, timestamp: string, raw: Buffer, signature: string): boolean {

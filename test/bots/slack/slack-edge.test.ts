@@ -76,6 +76,10 @@ describe.each(DRIVERS)('Slack events edge on %s', (driver) => {
       ['interaction without type', press({ user: { id: 'U1' } }), FORM, /no "type"/],
       ['event_callback without event', JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1' }), 'application/json', /"event" object/],
       ['event_callback with event null', JSON.stringify({ type: 'event_callback', event_id: 'Ev2', event: null }), 'application/json', /"event" object/],
+      // Found by the hostile suite: Bolt answered these with a 500 (its listeners read user/channel as strings).
+      ['message with a numeric user and channel', JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'Ev3', event: { type: 'message', user: 9007199254740992, channel: -0.5, text: 'play something' } }), 'application/json', /"user" must be a string, not number/],
+      ['app_home_opened with user null', JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'Ev4', event: { type: 'app_home_opened', user: null, channel: {} } }), 'application/json', /"user" must be a string, not null/],
+      ['app_mention with an object channel', JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'Ev5', event: { type: 'app_mention', user: 'U1', channel: {}, text: 'hi' } }), 'application/json', /"channel" must be a string, not object/],
       ['slash command without user_id', slashCommandBody({ command: '/earworm', text: 'hi', channel_id: 'C1', team_id: 'T1' }), FORM, /no "user_id"/],
       ['slash command without text', slashCommandBody({ command: '/earworm', user_id: 'U1', channel_id: 'C1' }), FORM, /no "text"/],
     ];
