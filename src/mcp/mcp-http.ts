@@ -53,6 +53,8 @@ export interface McpHttpOptions<C extends McpCaller = McpCaller> {
   readonly idleMs?: number;
   /** How often idle sessions are looked for. Default 60 s. */
   readonly sweepMs?: number;
+  /** The clock idle time is measured on (ms). Default Date.now; tests pass their own. */
+  readonly now?: () => number;
   /** Open sessions allowed at once (default 500). */
   readonly maxSessions?: number;
   /** Open sessions allowed per credential (default 25). */
@@ -80,8 +82,9 @@ export function createMcpHttpRoute<C extends McpCaller = McpCaller>(options: Mcp
   const opening = new Map<string, number>();
   let openingTotal = 0;
   const idleMs = options.idleMs ?? 30 * 60_000;
+  const now = options.now ?? Date.now;
   const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
+    const cutoff = now() - idleMs;
     for (const [sid, s] of sessions) {
       if (s.lastSeen >= cutoff) continue;
       sessions.delete(sid);
@@ -115,7 +118,7 @@ export function createMcpHttpRoute<C extends McpCaller = McpCaller>(options: Mcp
       const session = sessions.get(id);
       // A session belongs to the credential that opened it: another token cannot use (or probe) it.
       if (session === undefined || session.key !== caller.key) return sendJson(res, 404, jsonRpcError(-32001, 'Session not found: initialize a new session'));
-      session.lastSeen = Date.now();
+      session.lastSeen = now();
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
@@ -143,7 +146,7 @@ export function createMcpHttpRoute<C extends McpCaller = McpCaller>(options: Mcp
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (sid) => {
-          sessions.set(sid, { transport, server, lastSeen: Date.now(), key: caller.key });
+          sessions.set(sid, { transport, server, lastSeen: now(), key: caller.key });
         },
         onsessionclosed: (sid) => {
           sessions.delete(sid);

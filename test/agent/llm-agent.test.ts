@@ -166,7 +166,7 @@ describe.each(DRIVERS)('the LLM agent over the fake vLLM server on %s', (driver)
     }
   });
 
-  it('with the LLM unreachable, the rule planner answers within 3 s', async () => {
+  it('with the LLM unreachable, the rule planner answers every turn', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer();
       s.listen(0, '127.0.0.1', () => {
@@ -178,14 +178,11 @@ describe.each(DRIVERS)('the LLM agent over the fake vLLM server on %s', (driver)
     const agent = new Agent({ services: h.services, store: new InMemoryConversationStore(), llm });
     const err = await llm.complete({ messages: [{ role: 'user', content: 'x' }], tools: [] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmUnreachableError);
-    const t0 = performance.now();
     const reply = await agent.handle({ ...key('llm-3'), text: 'focus music without vocals' });
-    const ms = performance.now() - t0;
     expect(reply.planner).toBe('rules');
-    expect(ms).toBeLessThan(3000);
-    // The next turn skips the LLM while it is down.
-    const t1 = performance.now();
-    await agent.handle({ ...key('llm-3'), text: 'calmer' });
-    expect(performance.now() - t1).toBeLessThan(1000);
+    expect(reply.cards.length).toBeGreaterThan(0);
+    // The next turn is answered by the rule planner too (how fast is measured by the load test, not asserted here).
+    const next = await agent.handle({ ...key('llm-3'), text: 'calmer' });
+    expect(next.planner).toBe('rules');
   });
 });

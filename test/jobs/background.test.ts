@@ -40,7 +40,7 @@ describe.each(DRIVERS)('startBackground (%s)', (driver) => {
         const run = await waitForRun(db, 'train', 'retrain-now', 60_000);
         expect(run.status).toBe('completed');
         const version = (run.result as { version: string }).version;
-        await expect.poll(() => services.recommender.description, { timeout: 10_000, interval: 20 }).toBe(`hybrid ${version}`);
+        await expect.poll(() => services.recommender.description, { timeout: 55_000, interval: 20 }).toBe(`hybrid ${version}`);
         expect(durations).toHaveLength(1);
       } finally {
         await bg.close();

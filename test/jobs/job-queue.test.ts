@@ -104,7 +104,7 @@ describe.each(cases)('job queue on $backend / $driver', ({ driver, backend }) =>
     expect(failed.map((f) => f.willRetry)).toEqual([true, false]);
     const retry = await rig.queue.enqueue({ name: 'import', data: { source: 'mpd' }, key: 'doomed' });
     expect(retry).toMatchObject({ runId: row.id, enqueued: true, status: 'queued' });
-    await expect.poll(async () => (await waitForRun(db, 'import', 'doomed')).status, { timeout: 15_000 }).toBe('completed');
+    await expect.poll(async () => (await waitForRun(db, 'import', 'doomed')).status, { timeout: 55_000 }).toBe('completed');
     expect((await executionsByKey(db)).get('doomed')).toBe(3);
   });
 

@@ -7,17 +7,21 @@ import { createMcpHttpRoute, type McpHttpRoute } from '../../src/mcp/mcp-http.ts
 import { createHttpServer, listen, type RunningServer } from '../../src/server/http-server.ts';
 
 const TOKEN = 'idle-token';
+const IDLE_MS = 30 * 60_000;
 
 describe('MCP HTTP sessions', () => {
   let mcp: McpHttpRoute;
   let running: RunningServer;
+  /** The route's clock: it stands still until the test moves it, so a slow machine cannot make a session look idle. */
+  let clock = 1_000_000;
   beforeAll(async () => {
     mcp = createMcpHttpRoute({
       token: TOKEN,
       newServer: () => new McpServer({ name: 'idle-test', version: '1.0.0' }),
       logger: silentLogger,
-      idleMs: 100,
+      idleMs: IDLE_MS,
       sweepMs: 25,
+      now: () => clock,
     });
     running = await listen(createHttpServer([mcp.route], silentLogger), 0);
   });
@@ -35,8 +39,15 @@ describe('MCP HTTP sessions', () => {
     const sid = transport.sessionId;
     expect(sid).toBeDefined();
     expect(mcp.sessions()).toBe(1);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(mcp.sessions()).toBe(0);
+    clock += IDLE_MS - 1;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mcp.sessions()).toBe(1);
+    // Past the idle time (again after any late request of the client's, such as its event stream opening), the next
+    // sweep closes it; the test's own timeout bounds the wait.
+    while (mcp.sessions() > 0) {
+      clock += IDLE_MS + 1;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const res = await fetch(`${running.url}/mcp`, {
       method: 'POST',
       headers: {

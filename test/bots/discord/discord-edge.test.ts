@@ -96,7 +96,7 @@ describe.each(DRIVERS)('Discord interactions edge on %s', (driver) => {
     const cmd = { ...fake.command(ben, 'recommend', { request: 'radiohead' }), token };
     const r = await post(JSON.stringify(cmd));
     expect(r).toEqual({ status: 200, body: { type: 5 } });
-    await fake.until(() => fake.calls.filter((c) => c.path.includes('/webhooks/') && c.status === 404).length >= 2 || undefined, 10_000, 'the failing webhook calls');
+    await fake.until(() => fake.calls.filter((c) => c.path.includes('/webhooks/') && c.status === 404).length >= 2 || undefined, 55_000, 'the failing webhook calls');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const failure = lines.map((l) => JSON.parse(l) as { msg: string; err?: { message?: string; url?: string; status?: number } }).find((l) => l.msg === 'Discord interaction failed');
     expect(failure?.err?.status).toBe(404);

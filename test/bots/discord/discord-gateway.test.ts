@@ -28,7 +28,7 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
   /** Delivers a command and waits for its deferred reply to be edited; returns the callback and the edit. */
   async function slash(user: ReturnType<typeof fakeUser>, name: string, options: Record<string, string | number> = {}, dm = false) {
     const i = fake.deliver(fake.command(user, name, options, dm));
-    const edit = await fake.until(() => fake.callsFor(i).find((c) => (c.method === 'PATCH' || c.method === 'DELETE') && c.status !== undefined && c.status < 300), 10_000, `/${name} answer`);
+    const edit = await fake.until(() => fake.callsFor(i).find((c) => (c.method === 'PATCH' || c.method === 'DELETE') && c.status !== undefined && c.status < 300), 55_000, `/${name} answer`);
     const callback = fake.callsFor(i).find((c) => c.path.endsWith('/callback'))!;
     return { i, callback, edit, calls: () => fake.callsFor(i) };
   }

@@ -30,7 +30,7 @@ describe.each(DRIVERS)('Discord with Spotify configured on %s', (driver) => {
     const store = new PgConversationStore(w.h.db);
     desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
     const bot = new DiscordBot({ desk, db: w.h.db, logger: silentLogger });
-    gateway = await startDiscordGateway({ token: 'fake-bot-token', bot, rest: { api: fake.api }, readyTimeoutMs: 10_000 });
+    gateway = await startDiscordGateway({ token: 'fake-bot-token', bot, rest: { api: fake.api }, readyTimeoutMs: 55_000 });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -41,7 +41,7 @@ describe.each(DRIVERS)('Discord with Spotify configured on %s', (driver) => {
   /** Delivers a command and waits for its deferred reply to be edited (or deleted). */
   async function slash(user: FakeUser, name: string, options: Record<string, string | number> = {}) {
     const i = fake.deliver(fake.command(user, name, options));
-    const edit = await fake.until(() => fake.callsFor(i).find((c) => (c.method === 'PATCH' || c.method === 'DELETE') && c.status !== undefined && c.status < 300), 10_000, `/${name} answer`);
+    const edit = await fake.until(() => fake.callsFor(i).find((c) => (c.method === 'PATCH' || c.method === 'DELETE') && c.status !== undefined && c.status < 300), 55_000, `/${name} answer`);
     const callback = fake.callsFor(i).find((c) => c.path.endsWith('/callback'))!;
     return { callback, edit };
   }

@@ -82,7 +82,7 @@ describe.each(DRIVERS)('Slack system errors on %s', (driver) => {
 
   /** Waits for a log line. */
   async function logLine(match: (l: LogLine) => boolean): Promise<LogLine> {
-    const end = Date.now() + 10_000;
+    const end = Date.now() + 55_000;
     for (;;) {
       const found = logs.lines.find(match);
       if (found !== undefined) return found;

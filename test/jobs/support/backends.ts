@@ -85,7 +85,7 @@ export async function openRig(backend: Backend, db: Db, processors: JobProcessor
 }
 
 /** Waits (polling, bounded) until a run reaches a final status, and returns its row. */
-export async function waitForRun(db: Db, queue: QueueName, key: string, timeoutMs = 15_000): Promise<JobRunRow> {
+export async function waitForRun(db: Db, queue: QueueName, key: string, timeoutMs = 55_000): Promise<JobRunRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = await findJobRun(db, queue, key);

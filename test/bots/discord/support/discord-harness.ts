@@ -75,13 +75,13 @@ export interface GatewayRig {
 export async function openGatewayRig(driver: Driver): Promise<GatewayRig> {
   const fake = await FakeDiscord.start();
   const d = await openDiscordHarness(driver);
-  const gateway = await startDiscordGateway({ token: 'fake-bot-token', bot: d.bot, rest: { api: fake.api }, readyTimeoutMs: 10_000 });
+  const gateway = await startDiscordGateway({ token: 'fake-bot-token', bot: d.bot, rest: { api: fake.api }, readyTimeoutMs: 55_000 });
   return {
     fake,
     d,
     gateway,
     callbackOf: (i) => fake.waitCall((c) => c.path === `/interactions/${i.id}/${i.token}/callback`),
-    editOf: (i) => fake.until(() => fake.callsFor(i).find((c) => c.method === 'PATCH' && c.status !== undefined && c.status < 300), 10_000, 'the edited reply'),
+    editOf: (i) => fake.until(() => fake.callsFor(i).find((c) => c.method === 'PATCH' && c.status !== undefined && c.status < 300), 55_000, 'the edited reply'),
     close: async () => {
       await gateway.stop();
       await fake.close();

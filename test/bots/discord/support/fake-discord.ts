@@ -274,7 +274,7 @@ export class FakeDiscord {
   }
 
   /** Resolves once `check` returns a value (checked on every REST call), or fails after `timeoutMs`. */
-  async until<T>(check: () => T | undefined | false, timeoutMs = 10_000, what = 'the expected Discord call'): Promise<T> {
+  async until<T>(check: () => T | undefined | false, timeoutMs = 55_000, what = 'the expected Discord call'): Promise<T> {
     const first = check();
     if (first !== undefined && first !== false) return first;
     return new Promise<T>((resolve, reject) => {
@@ -299,7 +299,7 @@ export class FakeDiscord {
   }
 
   /** Waits for the n-th (1-based) successful call matching `match`. */
-  waitCall(match: (c: RecordedCall) => boolean, n = 1, timeoutMs = 10_000): Promise<RecordedCall> {
+  waitCall(match: (c: RecordedCall) => boolean, n = 1, timeoutMs = 55_000): Promise<RecordedCall> {
     return this.until(() => this.calls.filter((c) => c.status !== undefined && c.status < 300 && match(c))[n - 1], timeoutMs, 'a matching REST call');
   }
 

@@ -59,6 +59,9 @@ function parseForm(text: string): Record<string, unknown> {
   return out;
 }
 
+/** How long a wait for a platform call may take: just under the test timeout, so only the test's own limit bounds it. */
+const WAIT_MS = 55_000;
+
 async function until<T>(what: string, get: () => T[], count: number, timeoutMs: number): Promise<T[]> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -155,8 +158,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     responseUrl: (id) => `${url}/response/${id}`,
     callsOf,
-    waitFor: (method, where, count = 1, timeoutMs = 10_000) => until(method, () => callsOf(method, where), count, timeoutMs),
-    waitForResponse: (id, count = 1, timeoutMs = 10_000) => until(`response ${id}`, () => responses.filter((r) => r.id === id), count, timeoutMs),
+    waitFor: (method, where, count = 1, timeoutMs = WAIT_MS) => until(method, () => callsOf(method, where), count, timeoutMs),
+    waitForResponse: (id, count = 1, timeoutMs = WAIT_MS) => until(`response ${id}`, () => responses.filter((r) => r.id === id), count, timeoutMs),
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

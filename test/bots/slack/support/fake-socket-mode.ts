@@ -95,7 +95,7 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       if (current === undefined) throw new Error('no Socket Mode client is connected');
       current.write(frame(1, Buffer.from(JSON.stringify(envelope))));
     },
-    async waitForAck(envelopeId, timeoutMs = 10_000) {
+    async waitForAck(envelopeId, timeoutMs = 55_000) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const found = received.find((m) => m.envelope_id === envelopeId);
