@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConfiguredDb } from '../../src/db/db.ts';
-import { activeModelVersion } from '../../src/db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../../src/db/model-versions.ts';
 import { TRACK_LABELS_KIND } from '../../src/pipeline/build-track-labels.ts';
+import { ARTIST_MODEL_KIND } from '../../src/pipeline/train-artist-model.ts';
 import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts';
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
@@ -87,7 +88,7 @@ describe('the first `earworm start` on an empty state builds the whole product',
     const r = await earworm(['start'], env, 'rock songs, no edm\nwhat genres are there\nquit\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Training the recommender, the genre\/mood classifiers and the content index, the genre\/mood labels/);
+    expect(r.stdout).toMatch(/Training the recommender, the artist graph, the genre\/mood classifiers and the content index, the genre\/mood labels/);
     expect(r.stdout).toMatch(/genre\/mood labels \S+: (\d+) tracks, a genre for \1 \(100\.0%\)/);
 
     // A rock request keeps rock tracks only; the exclusion holds.
@@ -107,7 +108,9 @@ describe('the first `earworm start` on an empty state builds the whole product',
       expect(n).toBe(tracks);
       const content = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
       expect(content).toBeDefined();
-      const index = await ContentIndex.load(content!.path);
+      const index = await ContentIndex.load(modelFilePath(home, content!));
+      // The artist graph that artist-seeded requests use is built too.
+      expect(await activeModelVersion(db, ARTIST_MODEL_KIND)).toBeDefined();
       expect(index.size).toBe(n);
       const labels = await activeModelVersion(db, TRACK_LABELS_KIND);
       expect(labels).toBeDefined();

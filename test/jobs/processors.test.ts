@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { activeModelVersion, listModelVersions } from '../../src/db/model-versions.ts';
+import { activeModelVersion, listModelVersions, modelFilePath } from '../../src/db/model-versions.ts';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.ts';
 import { createJobProcessors, runVersion } from '../../src/jobs/job-processors.ts';
 import type { JobContext } from '../../src/jobs/job-types.ts';
@@ -61,7 +61,7 @@ describe.each(DRIVERS)('job processors (%s)', (driver) => {
     expect((await activeModelVersion(db, ARTIST_MODEL_KIND))?.version).toBe(version);
     const strengths = await activeModelVersion(db, TRACK_STRENGTHS_KIND);
     expect(strengths?.version).toBe(version);
-    expect(JSON.parse(await readFile(strengths!.path, 'utf8'))).toMatchObject({ format: 'earworm-track-strengths', version });
+    expect(JSON.parse(await readFile(modelFilePath(home, strengths!), 'utf8'))).toMatchObject({ format: 'earworm-track-strengths', version });
 
     const retry = (await processors.train!({ targets: ['cf', 'preferences'] }, { ...ctx, attempt: 2 })) as Record<string, { skipped?: string }>;
     expect(retry.cf!.skipped).toMatch(/already trained/);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { activeModelVersion } from '../../src/db/model-versions.ts';
+import { activeModelVersion, modelFilePath } from '../../src/db/model-versions.ts';
 import { artists, audioFeatures, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { CONTENT_MODEL_KINDS, trainContentModels, type ContentTrainSummary } from '../../src/pipeline/train-content-models.ts';
@@ -112,11 +112,11 @@ describe.each(DRIVERS)('trainContentModels (%s)', (driver) => {
 
   it('writes loadable ONNX files and a content index that includes tag-only tracks', async () => {
     const g = await activeModelVersion(db, CONTENT_MODEL_KINDS.genre);
-    const clf = await OnnxClassifier.open(path.join(g!.path, 'genre.onnx'));
+    const clf = await OnnxClassifier.open(path.join(modelFilePath(home, g!), 'genre.onnx'));
     expect(clf.sidecar.classes).toEqual(['edm', 'r&b', 'rock']);
     await clf.release();
     const c = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
-    const index = await ContentIndex.load(c!.path);
+    const index = await ContentIndex.load(modelFilePath(home, c!));
     expect(index.size).toBe(260);
     expect(summary.contentVectors.fromTags).toBeGreaterThan(0);
     const [first] = await db.rows<{ id: number }>(sql`select t.id from tracks t left join audio_features af on af.track_id = t.id where af.track_id is null order by t.id limit 1`);
