@@ -10,6 +10,7 @@ import { openConfiguredDb } from '../../db/db.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
 import { createHttpServer, listen } from '../../server/http-server.ts';
+import { installSafetyNet } from '../../server/safety-net.ts';
 import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { UsageError } from '../usage-error.ts';
@@ -36,7 +37,10 @@ export async function run(args: string[], config: Config): Promise<number> {
       return 0;
     }
     const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
+    // Errors nothing handles: fatal until the server listens, then logged and survived (this process has no metrics).
+    const net = installSafetyNet({ logger, count: () => undefined });
     const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? config.host);
+    net.serving();
     console.error(`Earworm MCP server on ${running.url}/mcp (bearer: a client token from \`earworm mcp-token create --name NAME\`${config.mcpToken !== undefined ? ', or MCP_TOKEN' : ''}); Ctrl-C stops it.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -44,6 +48,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     });
     await mcp.closeAll();
     await running.close();
+    net.remove();
     return 0;
   } finally {
     await services?.requests.flush();

@@ -15,6 +15,7 @@ import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { createHttpServer, listen } from '../../server/http-server.ts';
 import { metricsRoute, Metrics, observeJobEvents } from '../../server/metrics.ts';
+import { installSafetyNet } from '../../server/safety-net.ts';
 import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
 import { spotifySyncProcessor } from '../../spotify/spotify-sync.ts';
 import { UsageError } from '../usage-error.ts';
@@ -63,7 +64,10 @@ export async function run(args: string[], config: Config): Promise<number> {
       logger.warn({ err }, 'worker metrics are not served (the port is taken); set PORT to another port for this worker');
       return undefined;
     });
+    // Errors nothing handles: fatal until the worker runs, then logged, counted and survived.
+    const net = installSafetyNet({ logger, count: (origin) => metrics.unhandledError(origin) });
     worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events, logger, queues: queues as QueueName[], concurrency });
+    net.serving();
     logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -71,6 +75,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     });
     logger.info('stopping: finishing running jobs');
     await http?.close();
+    net.remove();
     return 0;
   } finally {
     await worker?.close();
