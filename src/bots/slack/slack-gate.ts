@@ -181,6 +181,11 @@ export function slackRequestGate(options: SlackGateOptions, listener: BoltListen
       return refuse(res, 400, `${problem}; nothing was done`);
     }
 
+    // Events no listener of Earworm's handles are acknowledged here: Bolt would only read their fields to find none.
+    if (parsed.kind === 'json' && isObject(parsed.body) && parsed.body.type === 'event_callback' && isObject(parsed.body.event) && !HANDLED_EVENTS.has(String(parsed.body.event.type))) {
+      res.writeHead(200).end();
+      return;
+    }
     // Commands and interactions carry no delivery id: the signature (unique per timestamp and body) is the replay key.
     if (parsed.kind !== 'json' && !(await firstDelivery(options.db, SLACK_REQUEST_SOURCE, signature))) {
       log.warn({ kind: parsed.kind }, 'replayed Slack request refused');

@@ -88,6 +88,11 @@ describe.each(DRIVERS)('Slack events edge on %s', (driver) => {
       expect({ what, status: r.status }).toEqual({ what, status: 400 });
       expect((JSON.parse(r.text) as { error: string }).error).toMatch(problem);
     }
+    // An event type no listener handles is acknowledged and ignored, whatever its fields hold (Bolt answered 500).
+    const odd = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'Ev6', event: { type: '', user: 1e308, channel: true, text: 'x' } });
+    expect((await send(odd, 'application/json')).status).toBe(200);
+    const other = JSON.stringify({ type: 'event_callback', team_id: 'T1', event_id: 'Ev7', event: { type: 'channel_created', channel: { id: 'C9', name: 'new' } } });
+    expect((await send(other, 'application/json')).status).toBe(200);
     await stillServes();
     expect(fake.callsOf('chat.postMessage')).toHaveLength(0);
   });
