@@ -5,9 +5,7 @@
  * (src/recsys/labels/track-labels.ts), stores them in track_labels under a new `track-labels` model version and
  * activates it. Classifiers are read by model kind, so a retrained classifier's predictions flow in on the next run.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
 import type { Db } from '../db/db.ts';
@@ -16,6 +14,7 @@ import type { Logger } from '../logging/logger.ts';
 import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
 import { GENRES, MOODS, type LabelKind } from '../recsys/labels/vocabulary.ts';
 import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
+import { readDeezerSplit, type DeezerMoodRecord } from './deezer-mood.ts';
 
 /** The model-version kind of the label table. */
 export const TRACK_LABELS_KIND = 'track-labels';
@@ -160,16 +159,8 @@ async function readDeezer(
   const artists = new Map<number, ValenceArousal>();
   const empty = { tracks, artists, stats: { rows: 0, tracksMatched: 0, artistsMatched: 0 } };
   if (dataDir === undefined) return empty;
-  const records: Record<string, string>[] = [];
-  for (const file of ['train.csv', 'validation.csv']) {
-    let text: string;
-    try {
-      text = await readFile(path.join(dataDir, 'deezer-mood', file), 'utf8');
-    } catch {
-      continue;
-    }
-    records.push(...(parse(text, { columns: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[]));
-  }
+  const records: DeezerMoodRecord[] = [];
+  for (const split of ['train', 'validation'] as const) records.push(...((await readDeezerSplit(dataDir, split)) ?? []));
   if (records.length === 0) {
     log.warn({ dir: path.join(dataDir, 'deezer-mood') }, 'no Deezer mood files: that label source is skipped');
     return empty;
@@ -180,13 +171,11 @@ async function readDeezer(
   const artistByName = new Map(artistRows.map((r) => [r.norm_name, Number(r.id)]));
   const sums = new Map<number, { v: number; a: number; n: number }>();
   for (const r of records) {
-    const v = Number(r.valence);
-    const a = Number(r.arousal);
-    const artist = r.artist_name ?? '';
-    if (!Number.isFinite(v) || !Number.isFinite(a) || artist === '') continue;
-    const i = keyIndex.get(trackKey(r.track_name ?? '', artist));
+    const v = r.valence;
+    const a = r.arousal;
+    const i = keyIndex.get(trackKey(r.title, r.artist));
     if (i !== undefined) tracks.set(i, { valence: v, arousal: a });
-    const id = artistByName.get(normalizeArtistName(artist));
+    const id = artistByName.get(normalizeArtistName(r.artist));
     if (id === undefined) continue;
     const s = sums.get(id) ?? { v: 0, a: 0, n: 0 };
     sums.set(id, { v: s.v + v, a: s.a + a, n: s.n + 1 });
