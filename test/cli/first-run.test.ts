@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConfiguredDb } from '../../src/db/db.ts';
@@ -14,8 +11,9 @@ import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts'
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { writeTidy } from '../catalog/fixtures.ts';
+import { freePort } from '../support/local-servers.ts';
+import { runEarworm } from './support/run-earworm.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/earworm.mjs', import.meta.url));
 
 const GENRES = [
   { genre: 'rock', word: 'Riff', artist: 'Stone', energy: 0.85, dance: 0.35, acoustic: 0.05, valence: 0.4 },
@@ -52,25 +50,6 @@ async function writeDeezer(dataDir: string): Promise<void> {
   await writeFile(path.join(dir, 'validation.csv'), `${header}\n`);
 }
 
-function earworm(args: string[], env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('the first `earworm start` on an empty state builds the whole product', () => {
   let dir: string;
   beforeAll(async () => {
@@ -85,7 +64,7 @@ describe('the first `earworm start` on an empty state builds the whole product',
   it('trains the recommender, the classifiers with stored predictions, the content index and the labels, and serves genre requests from them', async () => {
     const home = path.join(dir, 'home');
     const env = { EARWORM_HOME: home, EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(await freePort()) };
-    const r = await earworm(['start'], env, 'rock songs, no edm\nwhat genres are there\nquit\n');
+    const r = await runEarworm(['start'], env, 'rock songs, no edm\nwhat genres are there\nquit\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Training the recommender, the artist graph, the genre\/mood classifiers and the content index, the genre\/mood labels/);
@@ -127,7 +106,7 @@ describe('the first `earworm start` on an empty state builds the whole product',
     }
 
     // The second start finds every model active: no training.
-    const again = await earworm(['start'], { ...env, PORT: String(await freePort()) }, 'quit\n');
+    const again = await runEarworm(['start'], { ...env, PORT: String(await freePort()) }, 'quit\n');
     expect(again.code).toBe(0);
     expect(again.stdout).not.toMatch(/First run|Training/);
   }, 300_000);

@@ -1,15 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { writeTidy } from '../catalog/fixtures.ts';
+import { freePort } from '../support/local-servers.ts';
+import { EARWORM_BIN, runEarworm } from './support/run-earworm.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/earworm.mjs', import.meta.url));
 
 /** TidyTuesday rows: two genres, 20 songs each by 4 artists, 10 playlists per genre of 8 songs of that genre. */
 function tidyRows(): string[] {
@@ -31,25 +31,6 @@ function tidyRows(): string[] {
   return rows;
 }
 
-function earworm(args: string[], env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('earworm start on a fresh state folder', () => {
   let dir: string;
   beforeAll(async () => {
@@ -62,7 +43,7 @@ describe('earworm start on a fresh state folder', () => {
 
   it('imports what is there, trains, and chats: recommendations from named songs stay in their taste cluster', async () => {
     const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(await freePort()) };
-    const r = await earworm(['start'], env, 'something like Riff Song 3 by Stone Artist 3\nsomething like Drop Song 5 by Pulse Artist 1\nquit\n');
+    const r = await runEarworm(['start'], env, 'something like Riff Song 3 by Stone Artist 3\nsomething like Drop Song 5 by Pulse Artist 1\nquit\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tidy: 160 records/);
@@ -78,7 +59,7 @@ describe('earworm start on a fresh state folder', () => {
     expect(cards(edm).every((l) => l.includes('Drop Song'))).toBe(true);
 
     // The second start finds the catalogue and the active version: no import, no training.
-    const again = await earworm(['start'], env, 'quit\n');
+    const again = await runEarworm(['start'], env, 'quit\n');
     expect(again.code).toBe(0);
     expect(again.stdout).not.toMatch(/First run|Training/);
     expect(again.stdout).toMatch(/Earworm is ready: 40 tracks/);
@@ -95,7 +76,7 @@ describe('earworm start on a fresh state folder', () => {
       MCP_TOKEN: 'test-token',
       PORT: String(port),
     };
-    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [EARWORM_BIN, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no MCP line in: ${out}`)), 60_000);
@@ -122,7 +103,7 @@ describe('earworm start on a fresh state folder', () => {
   it('says what runs and how to reach it; with no terminal input it serves until SIGTERM, then stops cleanly', async () => {
     const port = await freePort();
     const env = { PATH: process.env.PATH ?? '', EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port) };
-    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [EARWORM_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -154,7 +135,7 @@ describe('earworm start on a fresh state folder', () => {
   async function startServing(extra: Record<string, string>, line: string) {
     const port = await freePort();
     const env = { PATH: process.env.PATH ?? '', EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port), ...extra };
-    const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [EARWORM_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -231,7 +212,7 @@ describe('earworm start on a fresh state folder', () => {
     const { port } = blocker.address() as net.AddressInfo;
     try {
       const env = { EARWORM_HOME: path.join(dir, 'home'), EARWORM_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off', PORT: String(port) };
-      const r = await earworm(['start'], env, 'quit\n');
+      const r = await runEarworm(['start'], env, 'quit\n');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`Port ${port} on 127.0.0.1 is in use (another Earworm?): stop that process or set PORT to a free port.`);
     } finally {
@@ -241,7 +222,7 @@ describe('earworm start on a fresh state folder', () => {
 
   it('says what to provide when there is no data at all', async () => {
     const env = { EARWORM_HOME: path.join(dir, 'empty-home'), EARWORM_DATA_DIR: path.join(dir, 'nothing'), LOG_LEVEL: 'silent', EARWORM_DOWNLOADS: 'off' };
-    const r = await earworm(['start'], env, 'quit\n');
+    const r = await runEarworm(['start'], env, 'quit\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no track interactions were imported. Put the datasets in .*nothing/);
   });
