@@ -3,7 +3,7 @@
  * like LMFAO and Daft Punk"), found with the recommender's artist lookup, and the recommend plan they lead to when
  * the rule planner caught no seed of its own.
  */
-import type { ResolvedArtistName } from '../tools/track-recommender.ts';
+import type { ResolvedArtistName } from '../serving/ports/track-recommender.ts';
 import { DEFAULT_COUNT, queryCall, type Plan } from './rule-planner.ts';
 
 /** Words that are never taken as an artist's name on their own, however an artist is called. */

@@ -11,9 +11,9 @@ import { resolvePerson } from '../db/people.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { SeededRandom } from '../recsys/rng.ts';
 import { callTool } from '../tools/registry.ts';
-import type { CacheCounters, CacheLookup, RecommendCache } from '../tools/recommend-cache.ts';
-import { LruRecommendCache } from '../tools/services/lru-recommend-cache.ts';
-import { RedisRecommendCache } from '../tools/services/redis-recommend-cache.ts';
+import type { CacheCounters, CacheLookup, RecommendCache } from '../serving/cache/recommend-cache.ts';
+import { LruRecommendCache } from '../serving/cache/lru-recommend-cache.ts';
+import { RedisRecommendCache } from '../serving/cache/redis-recommend-cache.ts';
 import { contextFor, createToolServices } from '../tools/tool-context.ts';
 import { openBenchDb } from './mcp-bench.ts';
 

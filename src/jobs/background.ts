@@ -6,7 +6,7 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
-import { ModelWatcher } from '../serving/model-watcher.ts';
+import { ModelWatcher } from '../serving/models/model-watcher.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import type { JobEvents } from './job-events.ts';
 import { createJobProcessors } from './job-processors.ts';

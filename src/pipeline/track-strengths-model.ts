@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, modelFilePath, recordModelVersion } from '../db/model-versions.ts';
-import { fitTrackStrengthsFromVotes } from './preferences.ts';
+import { fitTrackStrengthsFromVotes } from '../serving/state/preferences.ts';
 
 /** Model-version kind of the global track strengths. */
 export const TRACK_STRENGTHS_KIND = 'bt-global';

@@ -20,7 +20,7 @@ import { ModelStore } from '../recsys/model-store.ts';
 import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import { splitCold } from '../recsys/split.ts';
-import { loadTrackInteractions } from './track-interactions.ts';
+import { loadTrackInteractions } from '../db/track-interactions.ts';
 
 /** The model kind (and model-version kind) of the chat recommender. */
 export const TRACK_MODEL_KIND = 'hybrid';

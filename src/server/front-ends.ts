@@ -21,7 +21,7 @@ import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route, RunningServer } from './http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
-import { DbRequestLog } from '../tools/services/db-request-log.ts';
+import { DbRequestLog } from '../serving/postgres/db-request-log.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { Runtime } from './runtime.ts';

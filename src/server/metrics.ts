@@ -5,7 +5,7 @@
  * Observers here never throw: a metrics bug must not fail a request, a tool call or a job.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { cacheStats } from '../tools/recommend-cache.ts';
+import { cacheStats } from '../serving/cache/recommend-cache.ts';
 import { findTool, type ToolCallOutcome } from '../tools/registry.ts';
 import type { ToolObserver } from '../tools/tool-context.ts';
 import type { Route } from './http-server.ts';

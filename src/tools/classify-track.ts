@@ -1,6 +1,6 @@
 /** classify_track: the genre, subgenre and mood classifiers' predictions for one track. */
 import { z } from 'zod';
-import type { LabelPrediction } from './catalog.ts';
+import type { LabelPrediction } from '../serving/ports/catalog.ts';
 import { cardOut, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok } from './tool.ts';
 import { isRetry, trackArg } from './track-args.ts';

@@ -1,6 +1,6 @@
 /** explain_recommendation: why a track is (or is not) recommended to the person for some seeds. */
 import { z } from 'zod';
-import type { TrackCard } from './catalog.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
 import { personalisation } from './personalisation.ts';
 import { cardOut, explanationOut, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok } from './tool.ts';

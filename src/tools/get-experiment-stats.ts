@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { twoProportionTest, wilsonInterval, type ArmCounts } from '../recsys/experiments/experiment-analytics.ts';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
-import { BANDIT_SCOPE, scopeOf, STRATEGY_EXPERIMENT, STRATEGY_VARIANTS, type ArmEvidence } from './experiments.ts';
+import { BANDIT_SCOPE, scopeOf, STRATEGY_EXPERIMENT, STRATEGY_VARIANTS, type ArmEvidence } from '../serving/ports/experiments.ts';
 import { defineTool, ok } from './tool.ts';
 
 const input = z.object({}).strict();

@@ -1,8 +1,8 @@
 /** get_taste_profile: what Earworm has learnt about the person from ratings and A/B votes. */
 import { z } from 'zod';
-import type { TrackCard } from './catalog.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
 import { cardOut, trackCard } from './schemas.ts';
-import { hasTastes } from './stated-tastes.ts';
+import { hasTastes } from '../serving/ports/stated-tastes.ts';
 import { defineTool, ok } from './tool.ts';
 
 const input = z.object({}).strict();

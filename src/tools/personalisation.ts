@@ -3,8 +3,8 @@
  * account (person_seeds) as default seeds, ratings to leave out, votes, and stated tastes (onboarding) as faded seeds
  * and prior — see stated-tastes.ts for the fade schedule.
  */
-import { hasTastes, STATED_CONFIDENCE } from './stated-tastes.ts';
-import type { PreferenceInput } from './track-recommender.ts';
+import { hasTastes, STATED_CONFIDENCE } from '../serving/ports/stated-tastes.ts';
+import type { PreferenceInput } from '../serving/ports/track-recommender.ts';
 import type { ToolContext } from './tool-context.ts';
 
 /** The person's signals. */

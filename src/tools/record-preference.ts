@@ -1,6 +1,6 @@
 /** record_preference: the person's answer to an A/B comparison, once per interaction id. */
 import { z } from 'zod';
-import { UnknownComparisonIdError } from './preference-store.ts';
+import { UnknownComparisonIdError } from '../serving/ports/preference-store.ts';
 import { rowId } from './schemas.ts';
 import { defineTool, ok, retry } from './tool.ts';
 

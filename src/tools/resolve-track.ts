@@ -3,7 +3,7 @@
  * time", "that Radiohead song"). Text that fits several tracks equally well comes back as candidates to choose from.
  */
 import { searchTerms } from './search-terms.ts';
-import type { Catalog, TrackCard } from './catalog.ts';
+import type { Catalog, TrackCard } from '../serving/ports/catalog.ts';
 import type { Candidate } from './tool.ts';
 
 /** Words that say nothing about which track is meant. */

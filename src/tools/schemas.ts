@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import { RANGE_DOMAINS } from '../recsys/ranking/constraints.ts';
-import type { TrackCard } from './catalog.ts';
-import type { RecommendConstraints } from './track-recommender.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
+import type { RecommendConstraints } from '../serving/ports/track-recommender.ts';
 
 /** Largest id a row of Earworm's tables can have (Postgres `integer`). */
 export const MAX_ROW_ID = 2_147_483_647;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { rowId } from './schemas.ts';
-import { statedWeight, type StatedTastes } from './stated-tastes.ts';
+import { statedWeight, type StatedTastes } from '../serving/ports/stated-tastes.ts';
 import { defineTool, ok, retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
 

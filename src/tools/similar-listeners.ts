@@ -5,8 +5,8 @@
  * with share_my_listening. Never an id, display name, platform id or history of anyone else.
  */
 import { z } from 'zod';
-import type { TrackCard } from './catalog.ts';
-import { MIN_GROUP, MIN_SHARED } from './listeners.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
+import { MIN_GROUP, MIN_SHARED } from '../serving/ports/listeners.ts';
 import { cardOut, trackCard } from './schemas.ts';
 import { defineTool, ok } from './tool.ts';
 

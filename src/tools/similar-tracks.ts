@@ -1,7 +1,7 @@
 /** similar_tracks: tracks that listeners play alongside one track, under optional constraints. */
 import { z } from 'zod';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
-import type { TrackCard } from './catalog.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
 import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok, retry } from './tool.ts';
 import { isRetry, trackArg } from './track-args.ts';

@@ -5,27 +5,27 @@
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
-import type { ArtistModel } from '../serving/artist-model.ts';
-import type { TrackModel } from '../serving/track-model.ts';
+import type { ArtistModel } from '../serving/models/artist-model.ts';
+import type { TrackModel } from '../serving/models/track-model.ts';
 import { createSpotifyService, type SpotifyService, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
-import type { Catalog } from './catalog.ts';
+import type { Catalog } from '../serving/ports/catalog.ts';
 import type { ToolCallOutcome } from './registry.ts';
-import type { Experiments } from './experiments.ts';
-import type { Listeners } from './listeners.ts';
-import type { PreferenceStore } from './preference-store.ts';
-import type { RatingStore } from './rating-store.ts';
-import type { RecommendCache } from './recommend-cache.ts';
-import type { RequestLog } from './request-log.ts';
-import { DbCatalog } from './services/db-catalog.ts';
-import { DbExperiments } from './services/db-experiments.ts';
-import { DbRatingStore } from './services/db-rating-store.ts';
-import { DbRequestLog } from './services/db-request-log.ts';
-import { DbTasteStore } from './services/db-taste-store.ts';
-import { LruRecommendCache } from './services/lru-recommend-cache.ts';
-import { ServingModels } from './services/serving-models.ts';
-import { statedPrior } from './services/stated-prior.ts';
-import type { TasteStore } from './stated-tastes.ts';
-import type { TrackRecommender } from './track-recommender.ts';
+import type { Experiments } from '../serving/ports/experiments.ts';
+import type { Listeners } from '../serving/ports/listeners.ts';
+import type { PreferenceStore } from '../serving/ports/preference-store.ts';
+import type { RatingStore } from '../serving/ports/rating-store.ts';
+import type { RecommendCache } from '../serving/cache/recommend-cache.ts';
+import type { RequestLog } from '../serving/ports/request-log.ts';
+import { DbCatalog } from '../serving/postgres/db-catalog.ts';
+import { DbExperiments } from '../serving/postgres/db-experiments.ts';
+import { DbRatingStore } from '../serving/postgres/db-rating-store.ts';
+import { DbRequestLog } from '../serving/postgres/db-request-log.ts';
+import { DbTasteStore } from '../serving/postgres/db-taste-store.ts';
+import { LruRecommendCache } from '../serving/cache/lru-recommend-cache.ts';
+import { ServingModels } from '../serving/recommender/serving-models.ts';
+import { statedPrior } from '../serving/recommender/stated-prior.ts';
+import type { TasteStore } from '../serving/ports/stated-tastes.ts';
+import type { TrackRecommender } from '../serving/ports/track-recommender.ts';
 
 /** The shared services every tool call may use. */
 export interface ToolServices {

@@ -1,6 +1,6 @@
 /** Resolving track and artist arguments inside tools, turning failures into results that say how to retry. */
 import { normalizeArtistName } from '../catalog/normalize.ts';
-import type { TrackCard } from './catalog.ts';
+import type { TrackCard } from '../serving/ports/catalog.ts';
 import { resolveTrack, toCandidate, type TrackRef } from './resolve-track.ts';
 import { retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { namedArtists, withNamedArtists } from '../../src/agent/artist-mentions.ts';
 import { planTurn } from '../../src/agent/rule-planner.ts';
 import { artistKey } from '../../src/catalog/artist-keys.ts';
-import type { ResolvedArtistName } from '../../src/tools/track-recommender.ts';
+import type { ResolvedArtistName } from '../../src/serving/ports/track-recommender.ts';
 
 /** A lookup over a few catalogue names, exact after folding (as the artist model resolves). */
 const KNOWN = ['Bruno Mars', 'Justin Timberlake', 'Marshmello', 'Ciara', 'Daft Punk', 'LMFAO', 'Love', 'Hello'];

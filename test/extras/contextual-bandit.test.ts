@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePerson } from '../../src/db/people.ts';
-import { armCounts } from '../../src/pipeline/bandit-feedback.ts';
+import { armCounts } from '../../src/serving/state/bandit-feedback.ts';
 import { contextAt, contextKey, HierarchicalThompson, scopeLevels } from '../../src/recsys/experiments/contextual-bandit.ts';
 import { simulateContextualBandit } from '../../src/recsys/experiments/contextual-simulation.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { BANDIT_SCOPE } from '../../src/tools/experiments.ts';
-import { DbExperiments } from '../../src/tools/services/db-experiments.ts';
+import { BANDIT_SCOPE } from '../../src/serving/ports/experiments.ts';
+import { DbExperiments } from '../../src/serving/postgres/db-experiments.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';
 

@@ -19,7 +19,7 @@ import { TRACK_MODEL_KIND } from '../../src/pipeline/train-cf-model.ts';
 import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { callTool } from '../../src/tools/registry.ts';
-import { DbRequestLog } from '../../src/tools/services/db-request-log.ts';
+import { DbRequestLog } from '../../src/serving/postgres/db-request-log.ts';
 import { contextFor, createToolServices } from '../../src/tools/tool-context.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
 import { buildFixture } from '../tools/support/catalogue-fixture.ts';

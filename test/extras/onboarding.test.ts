@@ -3,7 +3,7 @@ import { Agent } from '../../src/agent/agent.ts';
 import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
 import { resolvePerson } from '../../src/db/people.ts';
 import { personalisation } from '../../src/tools/personalisation.ts';
-import { STATED_HALF_LIFE, statedWeight } from '../../src/tools/stated-tastes.ts';
+import { STATED_HALF_LIFE, statedWeight } from '../../src/serving/ports/stated-tastes.ts';
 import { contextFor } from '../../src/tools/tool-context.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';

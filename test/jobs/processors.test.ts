@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/logging/logger.ts';
 import { TRACK_MODEL_KIND } from '../../src/pipeline/train-cf-model.ts';
 import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts';
 import { TRACK_STRENGTHS_KIND } from '../../src/pipeline/track-strengths-model.ts';
-import { ModelWatcher } from '../../src/serving/model-watcher.ts';
+import { ModelWatcher } from '../../src/serving/models/model-watcher.ts';
 import { createToolServices } from '../../src/tools/tool-context.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
 import { buildFixture } from '../tools/support/catalogue-fixture.ts';

@@ -3,7 +3,7 @@ import type { Db } from '../../src/db/db.ts';
 import { resolvePerson } from '../../src/db/people.ts';
 import { tracks } from '../../src/db/schema.ts';
 import { UnknownComparisonError } from '../../src/db/votes.ts';
-import { armCounts, loadBandit, recordFeedback } from '../../src/pipeline/bandit-feedback.ts';
+import { armCounts, loadBandit, recordFeedback } from '../../src/serving/state/bandit-feedback.ts';
 import {
   createChosenComparison,
   fitPopulationFromVotes,
@@ -14,7 +14,7 @@ import {
   recordPreferenceVote,
   updatePreferenceModel,
   type PreferenceSpace,
-} from '../../src/pipeline/preferences.ts';
+} from '../../src/serving/state/preferences.ts';
 import { SameTrackPairError } from '../../src/recsys/preference/preference-errors.ts';
 import { PreferenceFeatures } from '../../src/recsys/preference/preference-features.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';

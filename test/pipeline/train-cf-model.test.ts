@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logging/logger.ts';
 import { NoInteractionsError, TRACK_IDS_FILE, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import type { HybridRecommender } from '../../src/recsys/hybrid.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { loadTrackModel } from '../../src/serving/track-model.ts';
+import { loadTrackModel } from '../../src/serving/models/track-model.ts';
 import { DRIVERS, freshDb, truncateAll } from '../support/db.ts';
 
 const CLUSTER = 15;

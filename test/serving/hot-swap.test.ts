@@ -10,9 +10,9 @@ import { activateModelVersion, activeModelVersion, listModelVersions, modelFileP
 import { silentLogger } from '../../src/logging/logger.ts';
 import { TRACK_MODEL_KIND, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { ModelFileCorruptError } from '../../src/recsys/errors.ts';
-import { rollbackModel, NoEarlierVersionError } from '../../src/serving/model-rollback.ts';
-import { ModelWatcher } from '../../src/serving/model-watcher.ts';
-import type { ReloadOutcome } from '../../src/tools/services/serving-models.ts';
+import { rollbackModel, NoEarlierVersionError } from '../../src/serving/models/model-rollback.ts';
+import { ModelWatcher } from '../../src/serving/models/model-watcher.ts';
+import type { ReloadOutcome } from '../../src/serving/recommender/serving-models.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';
 

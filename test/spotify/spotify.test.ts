@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLinkedAccount } from '../../src/db/linked-accounts.ts';
 import { tracks, trackExternalIds } from '../../src/db/schema.ts';
 import { TokenCipher } from '../../src/db/token-cipher.ts';
-import { loadTrackInteractions } from '../../src/pipeline/track-interactions.ts';
+import { loadTrackInteractions } from '../../src/db/track-interactions.ts';
 import { DRIVERS } from '../support/db.ts';
 import { valueOf } from '../tools/support/tool-harness.ts';
 import { countFor, openSpotifyWorld, SECRET, sid, type SpotifyWorld } from './support/spotify-world.ts';

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePerson } from '../../src/db/people.ts';
-import { armCounts, scopeArms } from '../../src/pipeline/bandit-feedback.ts';
+import { armCounts, scopeArms } from '../../src/serving/state/bandit-feedback.ts';
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { HybridRecommender } from '../../src/recsys/hybrid.ts';
 import { restoreRecommender } from '../../src/recsys/model-registry.ts';
 import { featureCount, LearnedFusion, PER_COMPONENT_FEATURES } from '../../src/recsys/ranking/learned-fusion.ts';
-import { loadTrackModel, TrackModel } from '../../src/serving/track-model.ts';
-import { BANDIT_SCOPE } from '../../src/tools/experiments.ts';
-import { DbExperiments } from '../../src/tools/services/db-experiments.ts';
-import { RankedTrackRecommender } from '../../src/tools/services/ranked-track-recommender.ts';
+import { loadTrackModel, TrackModel } from '../../src/serving/models/track-model.ts';
+import { BANDIT_SCOPE } from '../../src/serving/ports/experiments.ts';
+import { DbExperiments } from '../../src/serving/postgres/db-experiments.ts';
+import { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
 

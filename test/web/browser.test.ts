@@ -15,7 +15,7 @@ import { activeModelVersion, modelFilePath, recordModelVersion } from '../../src
 import { resolvePerson } from '../../src/db/people.ts';
 import { banditArms, evalRuns, jobRuns } from '../../src/db/schema.ts';
 import { runDriftCheck } from '../../src/pipeline/drift-check.ts';
-import { BANDIT_SCOPE, scopeOf } from '../../src/tools/experiments.ts';
+import { BANDIT_SCOPE, scopeOf } from '../../src/serving/ports/experiments.ts';
 import { openService, type WiredService } from '../server/support/wired-service.ts';
 import { DASHBOARD_TOKEN } from './support/web-harness.ts';
 

@@ -25,7 +25,7 @@ export interface TasteProfile {
   readonly leanings: readonly { readonly feature: string; readonly weight: number }[];
 }
 
-/** The radar's axes: the audio features of the preference space (src/tools/services/preference-space.ts). */
+/** The radar's axes: the audio features of the preference space (src/serving/recommender/preference-space.ts). */
 export const RADAR_AXES = ['energy', 'danceability', 'valence', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'] as const;
 
 /** Width and height of the SVG in CSS pixels; the PNG is rendered at PNG_SCALE times this. */

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
-import { rollbackModel } from '../../serving/model-rollback.ts';
+import { rollbackModel } from '../../serving/models/model-rollback.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = 'Usage: earworm models:rollback --kind <kind> [--to <version>]   (list kinds and versions with `earworm models`)';

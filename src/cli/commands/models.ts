@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
 import type { ModelVersionRow } from '../../db/model-versions.ts';
-import { modelVersionsByKind } from '../../serving/model-rollback.ts';
+import { modelVersionsByKind } from '../../serving/models/model-rollback.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = 'Usage: earworm models [--kind <kind>]';

@@ -6,7 +6,7 @@ import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { buildArtistModel } from '../../pipeline/train-artist-model.ts';
-import { artistModelFor } from '../../serving/artist-model.ts';
+import { artistModelFor } from '../../serving/models/artist-model.ts';
 import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { Agent } from '../../agent/agent.ts';
 import { InMemoryConversationStore } from '../../agent/conversation-state.ts';

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { ArtistModel } from '../../serving/artist-model.ts';
+import type { ArtistModel } from '../../serving/models/artist-model.ts';
 import type { ToolServices } from '../../tools/tool-context.ts';
 
 /** One measured figure. */

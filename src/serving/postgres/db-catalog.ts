@@ -6,8 +6,8 @@ import { TRACK_LABELS_KIND } from '../../pipeline/build-track-labels.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
 import { LABEL_EVIDENCE } from '../../recsys/labels/track-labels.ts';
 import { canonicalLabel, GENRES, MOODS } from '../../recsys/labels/vocabulary.ts';
-import { searchTerms } from '../search-terms.ts';
-import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../catalog.ts';
+import { searchTerms } from '../../tools/search-terms.ts';
+import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../ports/catalog.ts';
 
 /** The active classifier version of one task: its row id, version name and class names. */
 interface ActiveClassifier {

@@ -3,10 +3,10 @@
  * feedback row moves its arm's counts, so a retried delivery never counts twice.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/db.ts';
-import { banditArms, feedback, servedRecommendations } from '../db/schema.ts';
-import { scopeLevels } from '../recsys/experiments/contextual-bandit.ts';
-import { ThompsonBandit } from '../recsys/experiments/thompson-bandit.ts';
+import type { Db } from '../../db/db.ts';
+import { banditArms, feedback, servedRecommendations } from '../../db/schema.ts';
+import { scopeLevels } from '../../recsys/experiments/contextual-bandit.ts';
+import { ThompsonBandit } from '../../recsys/experiments/thompson-bandit.ts';
 
 /**
  * Records like/skip feedback; returns whether it was new (and so counted). A contextual scope

@@ -12,9 +12,9 @@ import type { Db } from '../../db/db.ts';
 import { listenerConsents } from '../../db/schema.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
-import type { TrackModel } from '../../serving/track-model.ts';
-import type { Catalog } from '../catalog.ts';
-import { MIN_GROUP, MIN_SHARED, type Listeners, type SimilarListenersSummary } from '../listeners.ts';
+import type { TrackModel } from '../models/track-model.ts';
+import type { Catalog } from '../ports/catalog.ts';
+import { MIN_GROUP, MIN_SHARED, type Listeners, type SimilarListenersSummary } from '../ports/listeners.ts';
 import { RATING_SOURCE } from './db-rating-store.ts';
 
 /** Options; defaults in brackets. */

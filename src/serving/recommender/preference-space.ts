@@ -6,14 +6,14 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion } from '../../db/model-versions.ts';
-import type { PreferenceSpace } from '../../pipeline/preferences.ts';
-import { fitPopulationFromVotes } from '../../pipeline/preferences.ts';
+import type { PreferenceSpace } from '../state/preferences.ts';
+import { fitPopulationFromVotes } from '../state/preferences.ts';
 import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
 import { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
 import { tasteFeatureBlocks, type TasteInputs } from '../../recsys/preference/taste-features.ts';
-import type { TrackModel } from '../../serving/track-model.ts';
+import type { TrackModel } from '../models/track-model.ts';
 
 const AUDIO = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'] as const;
 

@@ -3,7 +3,7 @@
  * the bandit variant, always `hybrid` in the control variant), which strategy served each track, the like/skip
  * reward when the person rates a served track, and the counts an analytics tool reports.
  */
-import type { Strategy } from '../recsys/experiments/thompson-bandit.ts';
+import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 
 /** The experiment that splits people between the bandit and a hybrid-only control. */
 export const STRATEGY_EXPERIMENT = 'recommend-strategy';

@@ -3,7 +3,7 @@
  * posteriors backing off to the activity and global levels, stored as bandit_arms scopes), served-track memory.
  */
 import type { Db } from '../../db/db.ts';
-import { armsByScopePrefix, armsOfScopes, recordServed, rewardServed, scopeArms } from '../../pipeline/bandit-feedback.ts';
+import { armsByScopePrefix, armsOfScopes, recordServed, rewardServed, scopeArms } from '../state/bandit-feedback.ts';
 import { contextAt, contextOfScope, contextScope, HierarchicalThompson, scopeLevels } from '../../recsys/experiments/contextual-bandit.ts';
 import { assignVariant } from '../../recsys/experiments/experiment-assignment.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
@@ -19,7 +19,7 @@ import {
   type RequestContext,
   type StrategyChoice,
   type StrategyVariant,
-} from '../experiments.ts';
+} from '../ports/experiments.ts';
 
 /** Options of DbExperiments; defaults in brackets. */
 export interface DbExperimentsOptions {

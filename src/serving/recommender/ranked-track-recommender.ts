@@ -20,8 +20,8 @@ import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../re
 import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import { Ranker, type ExtraSignal, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
-import { loadArtistModel, type ArtistModel } from '../../serving/artist-model.ts';
-import type { TrackModel } from '../../serving/track-model.ts';
+import { loadArtistModel, type ArtistModel } from '../models/artist-model.ts';
+import type { TrackModel } from '../models/track-model.ts';
 import { loadServedLabels } from './served-labels.ts';
 import type {
   ExplainOutcome,
@@ -32,7 +32,7 @@ import type {
   RecommendationList,
   RecommendationRequest,
   TrackRecommender,
-} from '../track-recommender.ts';
+} from '../ports/track-recommender.ts';
 
 /** Scores every item by popularity whatever the seeds: the floor when a request names no seed the model knows. */
 class PopularityScorer implements ItemScorer {

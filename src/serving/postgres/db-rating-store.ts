@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { interactions } from '../../db/schema.ts';
-import type { Opinions, RatingKind, RatingStore } from '../rating-store.ts';
+import type { Opinions, RatingKind, RatingStore } from '../ports/rating-store.ts';
 
 /** Interaction source of ratings. */
 export const RATING_SOURCE = 'rating';

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { statedTastes } from '../../db/schema.ts';
-import type { ArtistMatch, StatedTastes, StatedTastesChange, TasteStore } from '../stated-tastes.ts';
+import type { ArtistMatch, StatedTastes, StatedTastesChange, TasteStore } from '../ports/stated-tastes.ts';
 import { RATING_SOURCE } from './db-rating-store.ts';
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);

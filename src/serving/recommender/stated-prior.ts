@@ -6,7 +6,7 @@
  * stored posterior is refitted from their votes whenever either changes.
  */
 import { fnv1a32 } from '../../recsys/fnv1a.ts';
-import { hasTastes, statedWeight, type StatedTastes, type TasteStore } from '../stated-tastes.ts';
+import { hasTastes, statedWeight, type StatedTastes, type TasteStore } from '../ports/stated-tastes.ts';
 import type { NamedPreferenceSpace } from './preference-space.ts';
 
 /** Per stated label, the weight on its column. */

@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { preferenceModels } from '../../db/schema.ts';
 import { DuplicatePairError, UnknownComparisonError } from '../../db/votes.ts';
-import { loadPreferenceModel, nextComparison, recordPreferenceVote, updatePreferenceModel } from '../../pipeline/preferences.ts';
+import { loadPreferenceModel, nextComparison, recordPreferenceVote, updatePreferenceModel } from '../state/preferences.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
-import { UserError } from '../errors.ts';
-import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteAnswer, type VoteResult } from '../preference-store.ts';
-import type { NamedPreferenceSpace } from './preference-space.ts';
-import type { PersonalPrior } from './stated-prior.ts';
+import { UserError } from '../../tools/errors.ts';
+import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteAnswer, type VoteResult } from '../ports/preference-store.ts';
+import type { NamedPreferenceSpace } from '../recommender/preference-space.ts';
+import type { PersonalPrior } from '../recommender/stated-prior.ts';
 
 /** A person's own prior mean (e.g. from stated tastes), or undefined for the population prior. */
 export type PersonalPriorSource = (personId: number, space: NamedPreferenceSpace) => Promise<PersonalPrior | undefined>;

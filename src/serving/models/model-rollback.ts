@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/db.ts';
-import { activateModelVersion, listModelVersions, modelFilePath, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
-import { TRACK_MODEL_KIND } from '../pipeline/train-cf-model.ts';
-import { ModelFileCorruptError, ModelFileMissingError } from '../recsys/errors.ts';
-import { ModelStore } from '../recsys/model-store.ts';
+import type { Db } from '../../db/db.ts';
+import { activateModelVersion, listModelVersions, modelFilePath, UnknownModelVersionError, type ModelVersionRow } from '../../db/model-versions.ts';
+import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { ModelFileCorruptError, ModelFileMissingError } from '../../recsys/errors.ts';
+import { ModelStore } from '../../recsys/model-store.ts';
 
 /** There is no version to roll back to. */
 export class NoEarlierVersionError extends Error {

@@ -5,7 +5,7 @@
  * again and expires). Backend errors are served as misses and counted, so a Redis outage only costs speed.
  */
 import { Redis } from 'ioredis';
-import { count, type CacheCounters, type CacheLookup, type RecommendCache } from '../recommend-cache.ts';
+import { count, type CacheCounters, type CacheLookup, type RecommendCache } from './recommend-cache.ts';
 
 /** Options; defaults in brackets. */
 export interface RedisRecommendCacheOptions {

@@ -3,8 +3,8 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
-import type { Strategy } from '../recsys/experiments/thompson-bandit.ts';
-import type { RangeField } from '../recsys/ranking/constraints.ts';
+import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
+import type { RangeField } from '../../recsys/ranking/constraints.ts';
 
 /** Hard constraints, in catalogue terms (artist names, not ids). */
 export interface RecommendConstraints {

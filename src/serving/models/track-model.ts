@@ -6,15 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from '../db/db.ts';
-import { activeModelVersion, modelFilePath } from '../db/model-versions.ts';
-import { TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../pipeline/train-cf-model.ts';
-import { loadTrackInteractions } from '../pipeline/track-interactions.ts';
-import { ModelFileCorruptError, ModelFileMissingError, RecsysError } from '../recsys/errors.ts';
-import { pairsToMatrix } from '../recsys/interaction-pairs.ts';
-import { ModelStore } from '../recsys/model-store.ts';
-import { PopularityRecommender } from '../recsys/popularity.ts';
-import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
+import type { Db } from '../../db/db.ts';
+import { activeModelVersion, modelFilePath } from '../../db/model-versions.ts';
+import { TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { loadTrackInteractions } from '../../db/track-interactions.ts';
+import { ModelFileCorruptError, ModelFileMissingError, RecsysError } from '../../recsys/errors.ts';
+import { pairsToMatrix } from '../../recsys/interaction-pairs.ts';
+import { ModelStore } from '../../recsys/model-store.ts';
+import { PopularityRecommender } from '../../recsys/popularity.ts';
+import type { ScoringRecommender } from '../../recsys/scoring-recommender.ts';
 
 /** A recommended catalogue track with the model's score. */
 export interface ScoredTrack {

@@ -5,15 +5,15 @@
  * selection reads the pairs the person has seen from comparisons, so a pair is never offered twice.
  */
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Db } from '../db/db.ts';
-import { comparisons, preferenceModels, votes } from '../db/schema.ts';
-import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../db/votes.ts';
-import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../recsys/preference/bradley-terry.ts';
-import { fitItemStrengths } from '../recsys/preference/item-strengths.ts';
-import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../recsys/preference/pair-selection.ts';
-import { InvalidPreferenceStateError } from '../recsys/preference/preference-errors.ts';
-import type { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
-import type { SeededRandom } from '../recsys/rng.ts';
+import type { Db } from '../../db/db.ts';
+import { comparisons, preferenceModels, votes } from '../../db/schema.ts';
+import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../../db/votes.ts';
+import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../../recsys/preference/bradley-terry.ts';
+import { fitItemStrengths } from '../../recsys/preference/item-strengths.ts';
+import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../../recsys/preference/pair-selection.ts';
+import { InvalidPreferenceStateError } from '../../recsys/preference/preference-errors.ts';
+import type { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
+import type { SeededRandom } from '../../recsys/rng.ts';
 
 /** The shared pieces every person's model is built on. */
 export interface PreferenceSpace {

@@ -3,7 +3,7 @@ import { lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { recommendRequests } from '../../db/schema.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { RecommendRequest, RequestLog } from '../request-log.ts';
+import type { RecommendRequest, RequestLog } from '../ports/request-log.ts';
 
 /** Most rows in one insert. */
 const BATCH = 500;

@@ -1,5 +1,5 @@
 /** The in-process recommend cache: a least-recently-used map with a time to live, and per-person generations. */
-import { count, type CacheCounters, type CacheLookup, type RecommendCache } from '../recommend-cache.ts';
+import { count, type CacheCounters, type CacheLookup, type RecommendCache } from './recommend-cache.ts';
 
 /** Options; defaults in brackets. */
 export interface LruRecommendCacheOptions {
