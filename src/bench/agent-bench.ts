@@ -11,10 +11,9 @@ import { PgConversationStore } from '../agent/pg-conversation-store.ts';
 import { planTurn } from '../agent/rule-planner.ts';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import { resolvePerson } from '../db/people.ts';
 import { silentLogger } from '../logging/logger.ts';
-import { TRACK_MODEL_KIND } from '../pipeline/train-cf-model.ts';
 import { createToolServices } from '../tools/tool-context.ts';
 
 /** What a benchmark conversation says, in order (refinements depend on the turns before). */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb } from '../db/db.ts';
-import { activeModelVersion, modelFilePath } from '../db/model-versions.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../db/model-versions.ts';
 import { MlpClassifier } from '../recsys/classifier/mlp-classifier.ts';
 import { OnnxClassifier } from '../recsys/classifier/onnx-classifier.ts';
 import { ContentIndex } from '../recsys/content/content-index.ts';
@@ -16,7 +16,6 @@ import { encodeOnnxModel } from '../recsys/onnx/onnx-model.ts';
 import { OnnxScorer } from '../recsys/onnx/onnx-scorer.ts';
 import { scorerToOnnx, scoreTopKJs } from '../recsys/onnx/scorer-graph.ts';
 import { SeededRandom } from '../recsys/rng.ts';
-import { CONTENT_MODEL_KINDS } from '../pipeline/train-content-models.ts';
 
 /** Every figure the content bench measures. */
 export interface ContentBenchResult {

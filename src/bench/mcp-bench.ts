@@ -13,11 +13,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb, openDb, type Db } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import { artists, audioFeatures, interactions, playlists, trackArtists, tracks } from '../db/schema.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { mcpHttpRoute } from '../mcp/mcp-front-end.ts';
-import { TRACK_MODEL_KIND, trainCfModel } from '../pipeline/train-cf-model.ts';
+import { trainCfModel } from '../pipeline/train-cf-model.ts';
 import { SeededRandom } from '../recsys/rng.ts';
 import { createHttpServer, listen } from '../server/http-server.ts';
 import { createToolServices } from '../tools/tool-context.ts';

@@ -9,6 +9,24 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { modelVersions } from './schema.ts';
 
+/** The model kind (and model-version kind) of the chat recommender. */
+export const TRACK_MODEL_KIND = 'hybrid';
+
+/** Name of the file beside a track model version that maps item indices to catalogue track ids. */
+export const TRACK_IDS_FILE = 'track-ids.json';
+
+/** Model-version kind of the artist graph. */
+export const ARTIST_MODEL_KIND = 'artist-graph';
+
+/** File name of a stored artist graph. */
+export const ARTIST_GRAPH_FILE = 'artist-graph.json';
+
+/** Model-version kinds of the content models (classifiers and content vectors). */
+export const CONTENT_MODEL_KINDS = { genre: 'genre-classifier', subgenre: 'subgenre-classifier', mood: 'mood-classifier', content: 'content-vectors' } as const;
+
+/** Model-version kind of the per-track label table (kept wholly in the database). */
+export const TRACK_LABELS_KIND = 'track-labels';
+
 /** A stored model version row. */
 export type ModelVersionRow = typeof modelVersions.$inferSelect;
 

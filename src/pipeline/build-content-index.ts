@@ -7,12 +7,12 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, activeModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, activeModelVersion, CONTENT_MODEL_KINDS, recordModelVersion } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { contentModelToJson } from '../recsys/content/content-model-json.ts';
 import { readCatalogSnapshot } from './catalog-snapshot.ts';
 import { buildFeatureTable } from './classifier-datasets.ts';
-import { buildContentIndexOf, CONTENT_MODEL_KINDS, type indexAttributes } from './train-content-models.ts';
+import { buildContentIndexOf, type indexAttributes } from './train-content-models.ts';
 
 /** What an index build produced. */
 export interface ContentIndexSummary {

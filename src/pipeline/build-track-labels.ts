@@ -9,15 +9,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, activeModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, activeModelVersion, recordModelVersion, TRACK_LABELS_KIND } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
 import { GENRES, MOODS, type LabelKind } from '../recsys/labels/vocabulary.ts';
 import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
 import { readDeezerSplit, type DeezerMoodRecord } from './deezer-mood.ts';
-
-/** The model-version kind of the label table. */
-export const TRACK_LABELS_KIND = 'track-labels';
 
 /** Classifier model kinds whose stored predictions are label evidence, and the half of the vocabulary each maps to. */
 export const LABEL_CLASSIFIERS: readonly { readonly kind: string; readonly labels: LabelKind }[] = [

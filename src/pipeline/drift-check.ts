@@ -10,12 +10,10 @@
  */
 import { gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import { driftReports, recommendRequests } from '../db/schema.ts';
 import { moodOfTag, MOODS } from '../recsys/classifier/mood-labels.ts';
 import { categoricalDrift, numericDrift, type FeatureDrift } from '../recsys/monitoring/drift.ts';
-import { CONTENT_MODEL_KINDS } from './train-content-models.ts';
-import { TRACK_MODEL_KIND } from './train-cf-model.ts';
 
 /** Options of one check. */
 export interface DriftCheckOptions {

@@ -5,13 +5,13 @@
  * whose model is not active yet, so a first run serves every feature without a second command.
  */
 import type { Db } from '../db/db.ts';
-import { activeModelVersion } from '../db/model-versions.ts';
+import { activeModelVersion, ARTIST_MODEL_KIND, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OnnxProvider } from '../recsys/onnx/onnx-session.ts';
-import { buildTrackLabels, TRACK_LABELS_KIND, type TrackLabelSummary } from './build-track-labels.ts';
-import { ARTIST_MODEL_KIND, trainArtistModel, type ArtistTrainSummary } from './train-artist-model.ts';
-import { trainCfModel, TRACK_MODEL_KIND, type CfTrainOptions, type CfTrainSummary } from './train-cf-model.ts';
-import { CONTENT_MODEL_KINDS, trainContentModels, type ContentTrainOptions, type ContentTrainSummary } from './train-content-models.ts';
+import { buildTrackLabels, type TrackLabelSummary } from './build-track-labels.ts';
+import { trainArtistModel, type ArtistTrainSummary } from './train-artist-model.ts';
+import { trainCfModel, type CfTrainOptions, type CfTrainSummary } from './train-cf-model.ts';
+import { trainContentModels, type ContentTrainOptions, type ContentTrainSummary } from './train-content-models.ts';
 
 /** The steps, in order. */
 export const TRAINING_STEPS = ['cf', 'artist', 'content', 'labels'] as const;

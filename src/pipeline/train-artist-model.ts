@@ -12,14 +12,8 @@ import type { Logger } from 'pino';
 import { artistLinkKeys } from '../catalog/artist-keys.ts';
 import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, recordModelVersion } from '../db/model-versions.ts';
 import { buildArtistGraph, type ArtistGraph, type ArtistGraphOptions, type CooccurrenceSource, type TagEvidence } from '../recsys/artist/artist-graph.ts';
-
-/** The model-version kind of the artist model. */
-export const ARTIST_MODEL_KIND = 'artist-graph';
-
-/** The file of a version's graph. */
-export const ARTIST_GRAPH_FILE = 'artist-graph.json';
 
 /** Weights of the co-occurrence sources in the blend (and of tags, in ArtistGraphOptions). */
 export const ARTIST_SOURCE_WEIGHTS = { lastfm: 1, playlists: 1 } as const;

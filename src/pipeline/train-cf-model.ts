@@ -9,7 +9,7 @@ import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, recordModelVersion, TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import { buildFoldPools, crossFitLearned, tuneBlend } from '../eval/blend-tuner.ts';
 import { countCandidates, evaluateCold } from '../eval/evaluate-split.ts';
 import { HybridRecommender } from '../recsys/hybrid.ts';
@@ -21,12 +21,6 @@ import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import { splitCold } from '../recsys/split.ts';
 import { loadTrackInteractions } from '../db/track-interactions.ts';
-
-/** The model kind (and model-version kind) of the chat recommender. */
-export const TRACK_MODEL_KIND = 'hybrid';
-
-/** Name of the file beside a version's model that maps item indices to catalogue track ids. */
-export const TRACK_IDS_FILE = 'track-ids.json';
 
 /** There is nothing to train on: the catalogue has no interactions yet. */
 export class NoInteractionsError extends Error {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersions, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersions, CONTENT_MODEL_KINDS, recordModelVersion } from '../db/model-versions.ts';
 import { writeArtistPrior } from '../recsys/classifier/artist-prior.ts';
 import { renderModelCard } from '../recsys/classifier/model-card.ts';
 import { MOOD_TAGS, MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
@@ -35,9 +35,6 @@ import { storePredictions } from './prediction-store.ts';
 
 /** The committed models folder at the repository root. */
 export const REPO_MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
-
-/** Model-version kinds this job records. */
-export const CONTENT_MODEL_KINDS = { genre: 'genre-classifier', subgenre: 'subgenre-classifier', mood: 'mood-classifier', content: 'content-vectors' } as const;
 
 /** What the job needs from the configuration. */
 export interface ContentTrainConfig {

@@ -3,19 +3,16 @@
  * after the run and a retry of the same run publishes nothing new; `index` builds the content index, which a
  * running service picks up (the `content` strategy appears) without a restart.
  */
-import { ARTIST_MODEL_KIND } from '../../src/pipeline/train-artist-model.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { activeModelVersion, listModelVersions, modelFilePath } from '../../src/db/model-versions.ts';
+import { activeModelVersion, ARTIST_MODEL_KIND, CONTENT_MODEL_KINDS, listModelVersions, modelFilePath, TRACK_MODEL_KIND } from '../../src/db/model-versions.ts';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.ts';
 import { createJobProcessors, runVersion } from '../../src/jobs/job-processors.ts';
 import type { JobContext } from '../../src/jobs/job-types.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { TRACK_MODEL_KIND } from '../../src/pipeline/train-cf-model.ts';
-import { CONTENT_MODEL_KINDS } from '../../src/pipeline/train-content-models.ts';
 import { TRACK_STRENGTHS_KIND } from '../../src/pipeline/track-strengths-model.ts';
 import { ModelWatcher } from '../../src/serving/models/model-watcher.ts';
 import { createToolServices } from '../../src/tools/tool-context.ts';

@@ -6,9 +6,9 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activateModelVersion, activeModelVersion, listModelVersions, modelFilePath } from '../../src/db/model-versions.ts';
+import { activateModelVersion, activeModelVersion, listModelVersions, modelFilePath, TRACK_MODEL_KIND } from '../../src/db/model-versions.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { TRACK_MODEL_KIND, trainCfModel } from '../../src/pipeline/train-cf-model.ts';
+import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { ModelFileCorruptError } from '../../src/recsys/errors.ts';
 import { rollbackModel, NoEarlierVersionError } from '../../src/serving/models/model-rollback.ts';
 import { ModelWatcher } from '../../src/serving/models/model-watcher.ts';

@@ -7,9 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
-import { TRACK_LABELS_KIND } from '../../pipeline/build-track-labels.ts';
-import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND } from '../../db/model-versions.ts';
 import { meetsLabel, pointsTo, type TrackLabel } from '../../recsys/labels/track-labels.ts';
 import type { PanelAnswer, PanelRange, PanelRequest } from './panel.ts';
 

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion, modelFilePath } from '../../db/model-versions.ts';
-import { ARTIST_MODEL_KIND } from '../../pipeline/train-artist-model.ts';
+import { activeModelVersion, ARTIST_MODEL_KIND, modelFilePath } from '../../db/model-versions.ts';
 import { ArtistGraph } from '../../recsys/artist/artist-graph.ts';
 
 /** An artist name resolved to a node of the graph. */

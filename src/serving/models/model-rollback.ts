@@ -8,8 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
-import { activateModelVersion, listModelVersions, modelFilePath, UnknownModelVersionError, type ModelVersionRow } from '../../db/model-versions.ts';
-import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { activateModelVersion, listModelVersions, modelFilePath, type ModelVersionRow, TRACK_MODEL_KIND, UnknownModelVersionError } from '../../db/model-versions.ts';
 import { ModelFileCorruptError, ModelFileMissingError } from '../../recsys/errors.ts';
 import { ModelStore } from '../../recsys/model-store.ts';
 

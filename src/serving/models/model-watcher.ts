@@ -7,8 +7,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { modelVersions } from '../../db/schema.ts';
 import { silentLogger, type Logger } from '../../logging/logger.ts';
-import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
-import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { CONTENT_MODEL_KINDS, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 
 /** Kinds whose versions serving loads: the chat model, the content index, and the classifiers behind filters. */
 export const SERVED_MODEL_KINDS: readonly string[] = [TRACK_MODEL_KIND, CONTENT_MODEL_KINDS.content, CONTENT_MODEL_KINDS.genre, CONTENT_MODEL_KINDS.mood];

@@ -7,8 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion, modelFilePath } from '../../db/model-versions.ts';
-import { TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { activeModelVersion, modelFilePath, TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 import { loadTrackInteractions } from '../../db/track-interactions.ts';
 import { ModelFileCorruptError, ModelFileMissingError, RecsysError } from '../../recsys/errors.ts';
 import { pairsToMatrix } from '../../recsys/interaction-pairs.ts';

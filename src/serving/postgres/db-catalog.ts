@@ -1,9 +1,7 @@
 /** The Catalog over the database: text search over normalised title + artist and tag names, labels from predictions. */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
-import { TRACK_LABELS_KIND } from '../../pipeline/build-track-labels.ts';
-import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND } from '../../db/model-versions.ts';
 import { LABEL_EVIDENCE } from '../../recsys/labels/track-labels.ts';
 import { canonicalLabel, GENRES, MOODS } from '../../recsys/labels/vocabulary.ts';
 import { searchTerms } from '../../tools/search-terms.ts';

@@ -5,10 +5,9 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS } from '../../db/model-versions.ts';
 import type { PreferenceSpace } from '../state/preferences.ts';
 import { fitPopulationFromVotes } from '../state/preferences.ts';
-import { CONTENT_MODEL_KINDS } from '../../pipeline/train-content-models.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
 import { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';

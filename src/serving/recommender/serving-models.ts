@@ -6,8 +6,7 @@
  * cannot be loaded (missing or corrupt files) is refused and the old one keeps serving.
  */
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion } from '../../db/model-versions.ts';
-import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { activeModelVersion, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RecsysError } from '../../recsys/errors.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
