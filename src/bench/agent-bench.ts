@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Agent } from '../agent/agent.ts';
 import { EMPTY_STATE } from '../agent/conversation-state.ts';
-import { PgConversationStore } from '../agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../desk/pg-conversation-store.ts';
 import { planTurn } from '../agent/rule-planner.ts';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb } from '../db/db.ts';
 import { activeModelVersion, TRACK_MODEL_KIND } from '../db/model-versions.ts';
-import { resolvePerson } from '../db/people.ts';
+import { resolvePerson } from '../serving/state/people.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { createToolServices } from '../tools/tool-context.ts';
 

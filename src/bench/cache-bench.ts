@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
-import { resolvePerson } from '../db/people.ts';
+import { resolvePerson } from '../serving/state/people.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { SeededRandom } from '../recsys/rng.ts';
 import { callTool } from '../tools/registry.ts';

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { resolvePerson } from '../db/people.ts';
+import { resolvePerson } from '../serving/state/people.ts';
 import { mcpTokens } from '../db/schema.ts';
 import type { PersonResolver } from './mcp-server.ts';
 

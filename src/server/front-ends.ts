@@ -4,7 +4,7 @@
  * `FrontEnd` (routes for the HTTP server and/or a start/stop handle). Each slot below builds one front end; the factory
  * is called; a part that is off reports what would turn it on.
  */
-import { pruneDeliveries } from '../bots/common/event-dedupe.ts';
+import { pruneDeliveries } from '../desk/event-dedupe.ts';
 import { chartPngForPerson } from '../bots/common/taste-chart.ts';
 import { DiscordBot } from '../bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../bots/discord/discord-gateway.ts';
@@ -16,7 +16,7 @@ import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
 import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
 import { webPlaygroundRoutes } from '../web/playground.ts';
-import { pruneWebSessions, webSessionSecret } from '../web/web-sessions.ts';
+import { pruneWebSessions, webSessionSecret } from '../desk/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route, RunningServer } from './http-server.ts';

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/db.ts';
-import { deleteLinkedAccount, getLinkedAccount, saveLinkedAccount, type LinkedAccount } from '../db/linked-accounts.ts';
+import { deleteLinkedAccount, getLinkedAccount, saveLinkedAccount, type LinkedAccount } from '../serving/state/linked-accounts.ts';
 import { TokenCipher, TokenDecryptError } from '../db/token-cipher.ts';
 import type { Logger } from '../logging/logger.ts';
 import { consumeState, startAuthorisation, type StateRejection } from './oauth-states.ts';

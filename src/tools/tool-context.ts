@@ -9,7 +9,6 @@ import type { ArtistModel } from '../serving/models/artist-model.ts';
 import type { TrackModel } from '../serving/models/track-model.ts';
 import { createSpotifyService, type SpotifyService, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import type { Catalog } from '../serving/ports/catalog.ts';
-import type { ToolCallOutcome } from './registry.ts';
 import type { Experiments } from '../serving/ports/experiments.ts';
 import type { Listeners } from '../serving/ports/listeners.ts';
 import type { PreferenceStore } from '../serving/ports/preference-store.ts';
@@ -52,9 +51,12 @@ export interface ToolServices {
   readonly models?: ServingModels;
 }
 
+/** What an observer is told of a call's outcome: the registry's ToolCallOutcome, seen without importing the registry. */
+export type ObservedOutcome = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'retry' | 'user' | 'system'; readonly code: string };
+
 /** Instrumentation of tool calls, told each call's outcome and duration (src/server/metrics.ts implements it). */
 export interface ToolObserver {
-  toolCall(tool: string, outcome: ToolCallOutcome, seconds: number): void;
+  toolCall(tool: string, outcome: ObservedOutcome, seconds: number): void;
 }
 
 /** One call's context: the services plus the person it is for. */

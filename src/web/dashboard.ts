@@ -11,8 +11,9 @@ import { sql } from 'drizzle-orm';
 import { RateLimiter } from '../bots/common/rate-limiter.ts';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';
+import type { ModelVersionRow } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
+import { activateModel } from '../serving/models/model-rollback.ts';
 import { BodyError, type Route } from '../server/http-server.ts';
 import { findControlChar } from '../tools/control-chars.ts';
 import { callTool } from '../tools/registry.ts';
@@ -197,14 +198,9 @@ export function dashboardRoutes(o: DashboardOptions): Route[] {
     if (findControlChar([kind, version]) !== undefined) {
       return sendHtml(res, 400, page('Bad request', `<p class="notice" role="alert">The model kind or version holds a control character, so nothing changed. Use the buttons on <a href="${base}#models">the models table</a>.</p>`));
     }
-    let row: ModelVersionRow;
-    try {
-      row = await activateModelVersion(o.db, kind, version);
-    } catch (err) {
-      if (err instanceof UnknownModelVersionError) {
-        return sendHtml(res, 404, page('Unknown version', `<p class="notice" role="alert">There is no ${esc(kind || '(empty)')} version "${esc(version)}"; nothing changed. <a href="${base}#models">Back to the models</a>.</p>`));
-      }
-      throw err;
+    const row = await activateModel(o.db, kind, version);
+    if (row === undefined) {
+      return sendHtml(res, 404, page('Unknown version', `<p class="notice" role="alert">There is no ${esc(kind || '(empty)')} version "${esc(version)}"; nothing changed. <a href="${base}#models">Back to the models</a>.</p>`));
     }
     o.logger.info({ kind, version }, 'model version activated from the dashboard');
     try {

@@ -7,7 +7,7 @@ import type { ReplyCard } from '../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../bots/common/front-desk.ts';
 import { MAX_MESSAGE_CHARS } from '../bots/common/front-desk.ts';
 import { RADAR_AXES, tasteChartSvg, type TasteProfile } from '../bots/common/taste-chart.ts';
-import type { Transcript, TranscriptEntry } from './transcript.ts';
+import type { Transcript, TranscriptEntry } from '../desk/transcript.ts';
 import { esc, layout } from './web-http.ts';
 
 /** What the person has rated, to show cards as liked or disliked. */

@@ -15,9 +15,9 @@ import { BodyError, type Route } from '../server/http-server.ts';
 import { stripControlChars } from '../tools/control-chars.ts';
 import type { ToolServices } from '../tools/tool-context.ts';
 import { PLAYGROUND_SCRIPT, playgroundPage, playgroundPaths, profileHtml, transcriptHtml, type RatedSets } from './playground-view.ts';
-import { Transcripts, type Transcript } from './transcript.ts';
+import { Transcripts, type Transcript } from '../desk/transcript.ts';
 import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml, sendPageJson, wantsJson } from './web-http.ts';
-import { hashSessionCookie, SESSION_COOKIE, WebSessions, type WebSession, type WebSessionLimits } from './web-sessions.ts';
+import { hashSessionCookie, SESSION_COOKIE, WebSessions, type WebSession, type WebSessionLimits } from '../desk/web-sessions.ts';
 
 /** Dependencies of the playground. */
 export interface WebPlaygroundOptions {

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
-import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { replyText } from '../../src/agent/reply-text.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';
 

@@ -5,7 +5,7 @@ import { Agent } from '../../src/agent/agent.ts';
 import { InMemoryConversationStore } from '../../src/agent/conversation-state.ts';
 import { LlmHttpError, LlmTimeoutError, LlmUnreachableError } from '../../src/agent/llm-errors.ts';
 import { OpenAiLlmClient } from '../../src/agent/openai-llm-client.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 import { chunk, completion, startFakeVllm, type WireRequest } from './support/fake-vllm-server.ts';

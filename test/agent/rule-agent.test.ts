@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
-import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { ScriptedLlmClient } from '../../src/agent/scripted-llm-client.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { deleteLinkedAccount, getLinkedAccount, saveLinkedAccount } from '../../src/db/linked-accounts.ts';
+import { deleteLinkedAccount, getLinkedAccount, saveLinkedAccount } from '../../src/serving/state/linked-accounts.ts';
 import {
   activateModelVersion,
   activeModelVersion,
@@ -9,7 +9,7 @@ import {
   recordModelVersion,
   UnknownModelVersionError,
 } from '../../src/db/model-versions.ts';
-import { IdentityConflictError, identitiesOf, linkIdentity, resolvePerson } from '../../src/db/people.ts';
+import { IdentityConflictError, identitiesOf, linkIdentity, resolvePerson } from '../../src/serving/state/people.ts';
 import { interactions, people, playlists, tracks } from '../../src/db/schema.ts';
 import { TokenCipher, TokenDecryptError } from '../../src/db/token-cipher.ts';
 import { createComparison, DuplicatePairError, recordVote, UnknownComparisonError } from '../../src/db/votes.ts';

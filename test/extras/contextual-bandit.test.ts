@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { armCounts } from '../../src/serving/state/bandit-feedback.ts';
 import { contextAt, contextKey, HierarchicalThompson, scopeLevels } from '../../src/recsys/experiments/contextual-bandit.ts';
 import { simulateContextualBandit } from '../../src/recsys/experiments/contextual-simulation.ts';

@@ -13,7 +13,7 @@ import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.ts';
 import { createJobProcessors } from '../../src/jobs/job-processors.ts';
 import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { latestDrift, runDriftCheck } from '../../src/pipeline/drift-check.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { callTool } from '../../src/tools/registry.ts';

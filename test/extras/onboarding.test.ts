@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
-import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { personalisation } from '../../src/tools/personalisation.ts';
 import { STATED_HALF_LIFE, statedWeight } from '../../src/serving/ports/stated-tastes.ts';
 import { contextFor } from '../../src/tools/tool-context.ts';

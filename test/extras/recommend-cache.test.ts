@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { callTool } from '../../src/tools/registry.ts';
 import { cacheStats, type RecommendCache } from '../../src/serving/cache/recommend-cache.ts';
 import { LruRecommendCache } from '../../src/serving/cache/lru-recommend-cache.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPerson, resolvePerson } from '../../src/db/people.ts';
+import { findPerson, resolvePerson } from '../../src/serving/state/people.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from '../tools/support/tool-harness.ts';
 

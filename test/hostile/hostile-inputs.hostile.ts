@@ -9,7 +9,7 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { createMcpToken } from '../../src/mcp/mcp-identity.ts';
 import { callTool } from '../../src/tools/registry.ts';
 import { contextFor } from '../../src/tools/tool-context.ts';

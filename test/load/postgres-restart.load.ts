@@ -12,7 +12,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError, openDb, type Db } from '../../src/db/db.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { Metrics } from '../../src/server/metrics.ts';

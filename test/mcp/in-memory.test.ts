@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPerson } from '../../src/db/people.ts';
+import { findPerson } from '../../src/serving/state/people.ts';
 import { fixedPersonResolver, MCP_PROVIDER } from '../../src/mcp/mcp-identity.ts';
 import { createMcpServer } from '../../src/mcp/mcp-server.ts';
 import { DRIVERS } from '../support/db.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { tracks } from '../../src/db/schema.ts';
 import { UnknownComparisonError } from '../../src/db/votes.ts';
 import { armCounts, loadBandit, recordFeedback } from '../../src/serving/state/bandit-feedback.ts';

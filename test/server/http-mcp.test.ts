@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPerson } from '../../src/db/people.ts';
+import { findPerson } from '../../src/serving/state/people.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { mcpHttpRoute } from '../../src/mcp/mcp-front-end.ts';
 import { createMcpToken, MCP_OPERATOR_ID, MCP_PROVIDER, revokeMcpToken } from '../../src/mcp/mcp-identity.ts';

@@ -1,7 +1,7 @@
 /** The terminal chat's rule planner driving the Spotify tools: connect, import, recommend, save as playlist, disconnect. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
-import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openSpotifyWorld, type SpotifyWorld } from './support/spotify-world.ts';
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLinkedAccount } from '../../src/db/linked-accounts.ts';
+import { getLinkedAccount } from '../../src/serving/state/linked-accounts.ts';
 import { tracks, trackExternalIds } from '../../src/db/schema.ts';
 import { TokenCipher } from '../../src/db/token-cipher.ts';
 import { loadTrackInteractions } from '../../src/db/track-interactions.ts';

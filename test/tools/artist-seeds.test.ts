@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArtistName, trackKey } from '../../src/catalog/normalize.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { artists, interactions, tags, tagAssignments, trackArtists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { trainArtistModel } from '../../src/pipeline/train-artist-model.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { armCounts, scopeArms } from '../../src/serving/state/bandit-feedback.ts';
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { people, tagAssignments, tags } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { buildTrackLabels } from '../../src/pipeline/build-track-labels.ts';

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { activeModelVersion, modelFilePath, recordModelVersion } from '../../src/db/model-versions.ts';
-import { resolvePerson } from '../../src/db/people.ts';
+import { resolvePerson } from '../../src/serving/state/people.ts';
 import { banditArms, evalRuns, jobRuns } from '../../src/db/schema.ts';
 import { runDriftCheck } from '../../src/pipeline/drift-check.ts';
 import { BANDIT_SCOPE, scopeOf } from '../../src/serving/ports/experiments.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createHttpServer, listen } from '../../src/server/http-server.ts';
 import { webPlaygroundRoutes } from '../../src/web/playground.ts';
-import { hashSessionCookie, SESSION_COOKIE } from '../../src/web/web-sessions.ts';
+import { hashSessionCookie, SESSION_COOKIE } from '../../src/desk/web-sessions.ts';
 import { DRIVERS, countRows } from '../support/db.ts';
 import { buttonIds, hiddenValue, PageClient } from './support/http-client.ts';
 import { openWeb, WEB_SECRET, type WebHarness } from './support/web-harness.ts';

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { artists, interactions } from '../../src/db/schema.ts';
-import { pruneWebSessions, webSessionSecret, WebSessions, type WebSession } from '../../src/web/web-sessions.ts';
+import { pruneWebSessions, webSessionSecret, WebSessions, type WebSession } from '../../src/desk/web-sessions.ts';
 import { countRows, DRIVERS, freshDb } from '../support/db.ts';
 
 const SECRET = randomBytes(32);

@@ -10,7 +10,7 @@ import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { GENERIC_FAILURE } from '../../tools/errors.ts';
-import { firstDelivery } from '../common/event-dedupe.ts';
+import { firstDelivery } from '../../desk/event-dedupe.ts';
 import type { FrontDesk, Speaker } from '../common/front-desk.ts';
 import { loadTasteForm, submitTasteForm, tasteFormInputFrom } from '../common/taste-form.ts';
 import { CommandAnswers, noticeAnswer, PRIVATE_COMMANDS, type Answer } from './discord-answers.ts';

@@ -14,12 +14,12 @@ import { sql } from 'drizzle-orm';
 import { EMPTY_STATE } from '../../agent/conversation-state.ts';
 import { planTurn } from '../../agent/rule-planner.ts';
 import type { Db } from '../../db/db.ts';
-import { linkedUserId } from '../../db/linked-accounts.ts';
+import { linkedUserId } from '../../serving/state/linked-accounts.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Route } from '../../server/http-server.ts';
 import { SPOTIFY_PROVIDER } from '../../spotify/spotify-service.ts';
-import type { ButtonAction } from '../common/button-actions.ts';
-import { firstDelivery } from '../common/event-dedupe.ts';
+import type { ButtonAction } from '../../desk/button-actions.ts';
+import { firstDelivery } from '../../desk/event-dedupe.ts';
 import type { DeskOutcome, DeskReply, FrontDesk, Speaker } from '../common/front-desk.ts';
 import {
   escapeMrkdwn,

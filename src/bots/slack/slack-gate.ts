@@ -20,7 +20,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { BodyError, readRawBody, sendJson, type RouteHandler } from '../../server/http-server.ts';
-import { firstDelivery } from '../common/event-dedupe.ts';
+import { firstDelivery } from '../../desk/event-dedupe.ts';
 
 /** Source name of replay keys in the delivery store. */
 export const SLACK_REQUEST_SOURCE = 'slack-request';

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { Agent } from '../../agent/agent.ts';
-import { PgConversationStore } from '../../agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../desk/pg-conversation-store.ts';
 import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
 import { trackKey } from '../../catalog/normalize.ts';
-import { resolvePerson } from '../../db/people.ts';
+import { resolvePerson } from '../../serving/state/people.ts';
 import { figure, meanSe, type ServedEnv, type ServedFigure } from './served-part.ts';
 
 /** A CPCD track; the file has single strings where the README says lists, so both are read. */

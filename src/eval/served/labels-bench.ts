@@ -12,7 +12,7 @@ import { Agent } from '../../agent/agent.ts';
 import { InMemoryConversationStore } from '../../agent/conversation-state.ts';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
-import { resolvePerson } from '../../db/people.ts';
+import { resolvePerson } from '../../serving/state/people.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
 import { compliance, type Figure } from './compliance.ts';

@@ -10,7 +10,7 @@ import { artistModelFor } from '../../serving/models/artist-model.ts';
 import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { Agent } from '../../agent/agent.ts';
 import { InMemoryConversationStore } from '../../agent/conversation-state.ts';
-import { resolvePerson } from '../../db/people.ts';
+import { resolvePerson } from '../../serving/state/people.ts';
 import { artistSimilarity } from './artist-similarity.ts';
 import { compliance, type Figure } from './compliance.ts';
 import { labelCoverage } from './label-coverage.ts';

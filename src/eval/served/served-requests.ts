@@ -1,5 +1,5 @@
 /** Calling `recommend` as a front end does, for the served benchmark's parts. */
-import { resolvePerson } from '../../db/people.ts';
+import { resolvePerson } from '../../serving/state/people.ts';
 import type { Db } from '../../db/db.ts';
 import { callTool } from '../../tools/registry.ts';
 import { contextFor, type ToolServices } from '../../tools/tool-context.ts';

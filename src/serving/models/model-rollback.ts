@@ -78,3 +78,13 @@ export async function rollbackModel(db: Db, home: string, kind: string, to?: str
   await activateModelVersion(db, kind, target.version);
   return { kind, from: active?.version, to: target.version };
 }
+
+/** Makes `version` the active one of `kind` (the dashboard's choice); undefined when there is no such version. */
+export async function activateModel(db: Db, kind: string, version: string): Promise<ModelVersionRow | undefined> {
+  try {
+    return await activateModelVersion(db, kind, version);
+  } catch (err) {
+    if (err instanceof UnknownModelVersionError) return undefined;
+    throw err;
+  }
+}

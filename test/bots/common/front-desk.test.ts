@@ -2,8 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { firstDelivery, pruneDeliveries } from '../../../src/bots/common/event-dedupe.ts';
+import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
+import { firstDelivery, pruneDeliveries } from '../../../src/desk/event-dedupe.ts';
 import { FrontDesk, type DeskOutcome, type Speaker } from '../../../src/bots/common/front-desk.ts';
 import { RateLimiter } from '../../../src/bots/common/rate-limiter.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';

@@ -1,7 +1,7 @@
 /** The shared taste chart: an accessible SVG radar that follows the leanings, and a PNG of it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH, chartPngForPerson, PNG_SCALE, RADAR_ONLY_WIDTH, radarValues, tasteChartForPerson, tasteChartPng, tasteChartSvg, type TasteProfile } from '../../../src/bots/common/taste-chart.ts';
-import { resolvePerson } from '../../../src/db/people.ts';
+import { resolvePerson } from '../../../src/serving/state/people.ts';
 import { openHarness, valueOf, type Harness } from '../../tools/support/tool-harness.ts';
 
 const base: TasteProfile = {

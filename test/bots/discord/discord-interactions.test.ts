@@ -10,7 +10,7 @@ import { FrontDesk, type DeskOutcome } from '../../../src/bots/common/front-desk
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';

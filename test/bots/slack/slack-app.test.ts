@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
 import { createSlackFrontEnd, parseCommand, SlackConfigError, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';

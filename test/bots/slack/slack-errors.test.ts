@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
 import type { Db } from '../../../src/db/db.ts';

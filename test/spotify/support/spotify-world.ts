@@ -4,7 +4,7 @@
  * Spotify adapter talks to the fake. The clock and the retry sleeps are the test's.
  */
 import { sql } from 'drizzle-orm';
-import { resolvePerson } from '../../../src/db/people.ts';
+import { resolvePerson } from '../../../src/serving/state/people.ts';
 import { trackExternalIds } from '../../../src/db/schema.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';

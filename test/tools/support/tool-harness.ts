@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../../src/db/db.ts';
-import { resolvePerson } from '../../../src/db/people.ts';
+import { resolvePerson } from '../../../src/serving/state/people.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
 import { callTool, type ToolCallOutcome } from '../../../src/tools/registry.ts';

@@ -1,7 +1,7 @@
 /** Earworm's HTTP server with the web playground and the dashboard over the fixture catalogue, on 127.0.0.1:0. */
 import { randomBytes } from 'node:crypto';
 import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';

@@ -1,7 +1,7 @@
 /** The Discord handler core over the tool harness's fixture catalogue, with a real Agent and FrontDesk. */
 import { sql } from 'drizzle-orm';
 import { Agent } from '../../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../../../src/desk/pg-conversation-store.ts';
 import { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
 import { DiscordBot } from '../../../../src/bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../../../../src/bots/discord/discord-gateway.ts';

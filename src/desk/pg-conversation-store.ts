@@ -5,9 +5,9 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { conversations, conversationStates, messages } from '../db/schema.ts';
-import { EMPTY_STATE, type ConversationKey, type ConversationState, type ConversationStore } from './conversation-state.ts';
-import type { LlmMessage } from './llm-client.ts';
-import { estimateTokens } from './token-budget.ts';
+import { EMPTY_STATE, type ConversationKey, type ConversationState, type ConversationStore } from '../agent/conversation-state.ts';
+import type { LlmMessage } from '../agent/llm-client.ts';
+import { estimateTokens } from '../agent/token-budget.ts';
 
 /** Conversation memory in the database. */
 export class PgConversationStore implements ConversationStore {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import { RateLimiter } from '../bots/common/rate-limiter.ts';
 import type { Db } from '../db/db.ts';
-import { resolvePerson } from '../db/people.ts';
+import { resolvePerson } from '../serving/state/people.ts';
 import { identities, webSessions } from '../db/schema.ts';
 
 /** Name of the session cookie. */

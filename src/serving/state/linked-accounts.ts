@@ -1,8 +1,8 @@
 /** Accounts on other services linked to a person (Spotify), with tokens encrypted at rest. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from './db.ts';
-import { linkedAccounts } from './schema.ts';
-import type { TokenCipher } from './token-cipher.ts';
+import type { Db } from '../../db/db.ts';
+import { linkedAccounts } from '../../db/schema.ts';
+import type { TokenCipher } from '../../db/token-cipher.ts';
 
 /** A linked account with its tokens in the clear (only in memory). */
 export interface LinkedAccount {

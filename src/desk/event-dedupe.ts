@@ -1,7 +1,7 @@
 /** Deliveries already handled (Slack event ids, Discord interaction ids): the first delivery wins, retries are no-ops. */
 import { lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/db.ts';
-import { processedEvents } from '../../db/schema.ts';
+import type { Db } from '../db/db.ts';
+import { processedEvents } from '../db/schema.ts';
 
 /** True the first time (source, eventId) is seen; false for a repeated delivery. Safe under concurrent deliveries. */
 export async function firstDelivery(db: Db, source: string, eventId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 /** People and their platform identities: one person may hold Discord, Slack, MCP, web and dataset identities. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from './db.ts';
-import { identities, people } from './schema.ts';
+import type { Db } from '../../db/db.ts';
+import { identities, people } from '../../db/schema.ts';
 
 /** An identity is already linked to a different person; unlinking it first is up to the person. */
 export class IdentityConflictError extends Error {
