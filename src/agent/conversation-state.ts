@@ -1,5 +1,5 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
-import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
+import type { AgentReply, ReplyCard, ReplyComparison } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
 /** A numeric range constraint (either end optional). */
@@ -75,3 +75,9 @@ export class InMemoryConversationStore implements ConversationStore {
 }
 
 const keyOf = (k: ConversationKey) => `${k.personId}|${k.platform}|${k.channelId}`;
+
+/** What a rule-planner turn produces: the reply and the state after it. */
+export interface RuleTurn {
+  readonly reply: AgentReply;
+  readonly state: ConversationState;
+}

@@ -4,16 +4,10 @@
  */
 import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import { failureOf, toReplyCard, type AgentReply, type ReplyCard } from './agent-reply.ts';
-import type { ActiveConstraints, ConversationState } from './conversation-state.ts';
+import { failureOf, toReplyCard, type ReplyCard } from './agent-reply.ts';
+import type { ActiveConstraints, ConversationState, RuleTurn } from './conversation-state.ts';
 import { DEFAULT_COUNT, queryCall, type Plan } from './rule-planner.ts';
 import { runSpotifyPlan } from './spotify-turn.ts';
-
-/** What a rule turn produced. */
-export interface RuleTurn {
-  readonly reply: AgentReply;
-  readonly state: ConversationState;
-}
 
 /** The suggestions offered after recommendations. */
 export const RECOMMEND_SUGGESTIONS = ['calmer', 'more upbeat', 'more like the first one', 'compare two songs'];

@@ -5,9 +5,8 @@
 import { callTool } from '../tools/registry.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { failureOf, type AgentReply, type ReplyCard } from './agent-reply.ts';
-import type { ConversationState } from './conversation-state.ts';
+import type { ConversationState, RuleTurn } from './conversation-state.ts';
 import type { Plan } from './rule-planner.ts';
-import type { RuleTurn } from './rule-turn.ts';
 
 /** Runs a connect, import, export or disconnect plan. */
 export async function runSpotifyPlan(plan: Plan, ctx: ToolContext, state: ConversationState, failureText: (o: { kind: 'retry' | 'user' | 'system'; code: string; message: string }) => string): Promise<RuleTurn> {
