@@ -93,6 +93,27 @@ export async function recordModelVersion(
   return row!;
 }
 
+/** A version to publish: its files (if any) are already in place under the state folder. */
+export type NewModelVersion = Parameters<typeof recordModelVersion>[2];
+
+/**
+ * Publishes versions whose files are in place under the state folder `home`: records each one, runs `beforeActivate`
+ * with the rows (to store data that references them), then activates them all in one transaction, so serving sees
+ * every kind switch or none. The one way training publishes a model version.
+ */
+export async function publishModelVersion(
+  db: Db,
+  home: string,
+  versions: NewModelVersion | readonly NewModelVersion[],
+  options: { beforeActivate?: (rows: readonly ModelVersionRow[]) => Promise<void> } = {},
+): Promise<ModelVersionRow[]> {
+  const list: readonly NewModelVersion[] = Array.isArray(versions) ? versions : [versions as NewModelVersion];
+  const rows: ModelVersionRow[] = [];
+  for (const v of list) rows.push(await recordModelVersion(db, home, v));
+  await options.beforeActivate?.(rows);
+  return activateModelVersions(db, list.map((v) => ({ kind: v.kind, version: v.version })));
+}
+
 /** Makes one version the active one of its kind, atomically (serving never sees zero or two active). */
 export async function activateModelVersion(db: Db, kind: string, version: string): Promise<ModelVersionRow> {
   const [row] = await activateModelVersions(db, [{ kind, version }]);

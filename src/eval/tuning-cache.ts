@@ -2,8 +2,9 @@
  * Hyperparameters chosen on validation, cached as small JSON files keyed by (dataset, task, model, seed, data
  * fingerprint, grid version), so a repeated `npm run eval` skips the search; `--retune` ignores the cache.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../recsys/atomic-file.ts';
 import { fnv1a32, fnv1a32Bytes } from '../recsys/fnv1a.ts';
 import type { InteractionPairs } from '../recsys/interaction-pairs.ts';
 import type { GridParams } from './model-catalog.ts';
@@ -39,13 +40,11 @@ export class TuningCache {
     }
   }
 
-  /** Stores a choice (temp file + rename, so a crash never leaves half a file). */
+  /** Stores a choice (written atomically, so a crash never leaves half a file). */
   async set(key: TuningKey, choice: TunedChoice): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const target = this.file(key);
-    const tmp = `${target}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(choice, null, 2) + '\n');
-    await rename(tmp, target);
+    await writeFileAtomic(target, JSON.stringify(choice, null, 2) + '\n');
   }
 }
 

@@ -16,7 +16,6 @@ import { trainArtistModel } from '../pipeline/train-artist-model.ts';
 import { NoInteractionsError, trainCfModel } from '../pipeline/train-cf-model.ts';
 import { trainContentModels } from '../pipeline/train-content-models.ts';
 import { buildTrackLabels } from '../pipeline/build-track-labels.ts';
-import { publishTrackStrengths } from '../pipeline/track-strengths-model.ts';
 import { runDriftCheck } from '../pipeline/drift-check.ts';
 import { PermanentJobError } from './job-errors.ts';
 import { TRAIN_TARGETS, type EnqueuedJob, type JobContext, type JobProcessor, type JobProcessors, type JobRequest } from './job-types.ts';
@@ -103,8 +102,6 @@ export function createJobProcessors(deps: JobProcessorDeps): JobProcessors {
           // The labels read the new classifiers' predictions: rebuild them in the same run.
           const l = await buildTrackLabels(db, logger, { dataDir: config.dataDir, version });
           out.labels = { version: l.version, tracks: l.tracks, withGenre: l.withGenre, withMood: l.withMood };
-        } else {
-          out.preferences = await publishTrackStrengths(db, config.home, version);
         }
       }
       await ctx.progress(1);

@@ -10,7 +10,7 @@ export const QUEUE_NAMES = ['import', 'train', 'index', 'spotify'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Models the `train` job can retrain; all of them by default. */
-export const TRAIN_TARGETS = ['cf', 'content', 'preferences'] as const;
+export const TRAIN_TARGETS = ['cf', 'content'] as const;
 export type TrainTarget = (typeof TRAIN_TARGETS)[number];
 
 /** Data schema of each job name. */

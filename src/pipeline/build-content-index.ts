@@ -7,7 +7,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, activeModelVersion, CONTENT_MODEL_KINDS, recordModelVersion } from '../db/model-versions.ts';
+import { activateModelVersion, activeModelVersion, CONTENT_MODEL_KINDS, publishModelVersion } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { contentModelToJson } from '../recsys/content/content-model-json.ts';
 import { readCatalogSnapshot } from './catalog-snapshot.ts';
@@ -49,7 +49,7 @@ export async function buildContentIndex(db: Db, home: string, log: Logger, versi
   await writeFile(path.join(tmp, 'content-model.json'), JSON.stringify(contentModelToJson(model)));
   await rm(final, { recursive: true, force: true });
   await rename(tmp, final);
-  await recordModelVersion(db, home, {
+  await publishModelVersion(db, home, {
     kind,
     version,
     path: final,
@@ -57,7 +57,6 @@ export async function buildContentIndex(db: Db, home: string, log: Logger, versi
     metrics: { vectors: keep.length, dim: cv.dim, vocabulary: model.tagEmbedding.vocabulary.length, predictionsFrom: Object.keys(predictions) },
     dataSnapshot: { tracks: snap.trackIds.length, tracksWithAudio: table.trackIndex.length },
   });
-  await activateModelVersion(db, kind, version);
   log.info({ version, vectors: keep.length }, 'content index built');
   return { version, vectors: keep.length, dim: cv.dim, path: final, built: true };
 }

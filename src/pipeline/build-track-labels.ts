@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, activeModelVersion, recordModelVersion, TRACK_LABELS_KIND } from '../db/model-versions.ts';
+import { activeModelVersion, publishModelVersion, TRACK_LABELS_KIND } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
 import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
 import { GENRES, MOODS, type LabelKind } from '../recsys/labels/vocabulary.ts';
@@ -97,34 +97,37 @@ export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelO
 
   const summary = summarise(labels);
   // The labels live in track_labels, not in files under the state folder: no path to store.
-  const row = await recordModelVersion(db, '', {
+  const label = {
     kind: TRACK_LABELS_KIND,
     version,
     path: '',
     params: { genres: GENRES, moods: MOODS, sources: LABEL_SOURCES, classifiers: classifierVersions },
     metrics: { ...summary, deezer: deezer.stats },
     dataSnapshot: { tracks: n },
-  });
-  let rows = 0;
-  let batch: { track_id: number; kind: string; label: string; probability: number; sources: unknown }[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await db.rows(sql`
-      insert into track_labels (model_version_id, track_id, kind, label, probability, sources)
-      select ${row.id}, x.track_id, x.kind, x.label, x.probability, x.sources
-      from json_to_recordset(${JSON.stringify(batch)}::json) as x(track_id int, kind text, label text, probability real, sources jsonb)
-      on conflict do nothing`);
-    rows += batch.length;
-    batch = [];
   };
-  for (let i = 0; i < n; i++) {
-    for (const kind of ['genre', 'mood'] as const) {
-      for (const l of labels[i]![kind]) batch.push({ track_id: snap.trackIds[i]!, kind, label: l.label, probability: l.probability, sources: l.sources });
-    }
-    if (batch.length >= BATCH) await flush();
-  }
-  await flush();
-  await activateModelVersion(db, TRACK_LABELS_KIND, version);
+  let rows = 0;
+  await publishModelVersion(db, '', label, {
+    beforeActivate: async ([row]) => {
+      let batch: { track_id: number; kind: string; label: string; probability: number; sources: unknown }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await db.rows(sql`
+          insert into track_labels (model_version_id, track_id, kind, label, probability, sources)
+          select ${row!.id}, x.track_id, x.kind, x.label, x.probability, x.sources
+          from json_to_recordset(${JSON.stringify(batch)}::json) as x(track_id int, kind text, label text, probability real, sources jsonb)
+          on conflict do nothing`);
+        rows += batch.length;
+        batch = [];
+      };
+      for (let i = 0; i < n; i++) {
+        for (const kind of ['genre', 'mood'] as const) {
+          for (const l of labels[i]![kind]) batch.push({ track_id: snap.trackIds[i]!, kind, label: l.label, probability: l.probability, sources: l.sources });
+        }
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+    },
+  });
   log.info({ version, rows, withGenre: summary.withGenre, withMood: summary.withMood }, 'track labels active');
   return { version, tracks: n, ...summary, deezer: deezer.stats, rows };
 }

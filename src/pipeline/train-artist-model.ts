@@ -5,15 +5,16 @@
  * several sources, and the guests of a "feat." credit, are one node. Saved as a model version and activated.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { artistLinkKeys } from '../catalog/artist-keys.ts';
 import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, recordModelVersion } from '../db/model-versions.ts';
+import { ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, publishModelVersion } from '../db/model-versions.ts';
 import { buildArtistGraph, type ArtistGraph, type ArtistGraphOptions, type CooccurrenceSource, type TagEvidence } from '../recsys/artist/artist-graph.ts';
+import { writeFileAtomic } from '../recsys/atomic-file.ts';
 
 /** Weights of the co-occurrence sources in the blend (and of tags, in ArtistGraphOptions). */
 export const ARTIST_SOURCE_WEIGHTS = { lastfm: 1, playlists: 1 } as const;
@@ -157,7 +158,7 @@ export async function trainArtistModel(db: Db, home: string, log: Logger, option
     playlists: e.sources[1]!.subjects.length,
     tagEvidence: e.tags.length,
   };
-  await recordModelVersion(db, home, {
+  await publishModelVersion(db, home, {
     kind: ARTIST_MODEL_KIND,
     version,
     path: file,
@@ -165,22 +166,9 @@ export async function trainArtistModel(db: Db, home: string, log: Logger, option
     metrics: { artists: graph.size, withNeighbours },
     dataSnapshot: { listeners: summary.listeners, playlists: summary.playlists, tagEvidence: summary.tagEvidence },
   });
-  await activateModelVersion(db, ARTIST_MODEL_KIND, version);
   return { ...summary, seconds: (performance.now() - started) / 1000 };
 }
 
 function newVersion(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
-}
-
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }

@@ -5,11 +5,10 @@
  * saved as a new version and activated.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.ts';
-import { activateModelVersion, recordModelVersion, TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../db/model-versions.ts';
+import { publishModelVersion, TRACK_IDS_FILE, TRACK_MODEL_KIND } from '../db/model-versions.ts';
 import { buildFoldPools, crossFitLearned, tuneBlend } from '../eval/blend-tuner.ts';
 import { countCandidates, evaluateCold } from '../eval/evaluate-split.ts';
 import { HybridRecommender } from '../recsys/hybrid.ts';
@@ -21,6 +20,7 @@ import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
 import { splitCold } from '../recsys/split.ts';
 import { loadTrackInteractions } from '../db/track-interactions.ts';
+import { writeFileAtomic } from '../recsys/atomic-file.ts';
 
 /** There is nothing to train on: the catalogue has no interactions yet. */
 export class NoInteractionsError extends Error {
@@ -99,7 +99,7 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
   const weights = { ials: blend.weights[0]!, rp3beta: blend.weights[1]!, itemknn: blend.weights[2]! };
   const validation = { task: 'C' as const, users: val.users.length, ndcg20: valReport.ndcg, recall20: valReport.recall };
   const fusion = { method: useLearned ? ('learned' as const) : ('z' as const), learnedCrossFittedNdcg20: learned.ndcg };
-  await recordModelVersion(db, home, {
+  await publishModelVersion(db, home, {
     kind: TRACK_MODEL_KIND,
     version,
     path: saved.path,
@@ -113,7 +113,6 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
       interactions: pairs.users.length,
     },
   });
-  await activateModelVersion(db, TRACK_MODEL_KIND, version);
   return {
     version,
     path: saved.path,
@@ -130,16 +129,4 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
 
 function newVersion(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
-}
-
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.ts';
 import type { Db } from '../db/db.ts';
-import { activateModelVersions, CONTENT_MODEL_KINDS, recordModelVersion } from '../db/model-versions.ts';
+import { CONTENT_MODEL_KINDS, publishModelVersion } from '../db/model-versions.ts';
 import { writeArtistPrior } from '../recsys/classifier/artist-prior.ts';
 import { renderModelCard } from '../recsys/classifier/model-card.ts';
 import { MOOD_TAGS, MOODS, moodLabel } from '../recsys/classifier/mood-labels.ts';
@@ -235,8 +235,10 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
     await rm(s.final, { recursive: true, force: true });
     await rename(s.dir, s.final);
   }
-  for (const s of staged) {
-    const row = await recordModelVersion(db, config.home, {
+  await publishModelVersion(
+    db,
+    config.home,
+    staged.map((s) => ({
       kind: s.kind,
       version,
       path: s.final,
@@ -244,12 +246,17 @@ export async function trainContentModels(db: Db, config: ContentTrainConfig, log
       params: s.params,
       metrics: s.metrics,
       dataSnapshot: snapshotInfo,
-    });
-    if (s.predictions !== undefined && s.classes !== undefined) {
-      await storePredictions(db, row.id, Int32Array.from(table.trackIndex, (i) => snap.trackIds[i]!), s.predictions, s.classes);
-    }
-  }
-  await activateModelVersions(db, staged.map((s) => ({ kind: s.kind, version })));
+    })),
+    {
+      beforeActivate: async (rows) => {
+        for (const [i, s] of staged.entries()) {
+          if (s.predictions !== undefined && s.classes !== undefined) {
+            await storePredictions(db, rows[i]!.id, Int32Array.from(table.trackIndex, (t) => snap.trackIds[t]!), s.predictions, s.classes);
+          }
+        }
+      },
+    },
+  );
   log.info({ version }, 'content models active');
   return {
     version,

@@ -4,8 +4,9 @@
  * file; versions are immutable. The database row for a version (params, metrics, active flag) lives elsewhere and
  * stores what `save` returns.
  */
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from './atomic-file.ts';
 import { InvalidParamsError, ModelFileCorruptError, ModelFileMissingError, ModelVersionExistsError, RecsysError } from './errors.ts';
 import { decodeModelFile, encodeModelFile } from './model-file.ts';
 import { restoreRecommender } from './model-registry.ts';
@@ -50,21 +51,7 @@ export class ModelStore {
     if (await exists(target)) throw new ModelVersionExistsError(target);
     await mkdir(path.dirname(target), { recursive: true });
     const { bytes, checksum } = encodeModelFile(snapshot);
-    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await syncDir(path.dirname(target));
+    await writeFileAtomic(target, bytes);
     return { kind: snapshot.kind, version, path: target, bytes: bytes.length, checksum };
   }
 
@@ -101,18 +88,5 @@ async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
   }
 }

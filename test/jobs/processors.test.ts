@@ -3,17 +3,16 @@
  * after the run and a retry of the same run publishes nothing new; `index` builds the content index, which a
  * running service picks up (the `content` strategy appears) without a restart.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { activeModelVersion, ARTIST_MODEL_KIND, CONTENT_MODEL_KINDS, listModelVersions, modelFilePath, TRACK_MODEL_KIND } from '../../src/db/model-versions.ts';
+import { activeModelVersion, ARTIST_MODEL_KIND, CONTENT_MODEL_KINDS, listModelVersions, TRACK_MODEL_KIND } from '../../src/db/model-versions.ts';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.ts';
 import { createJobProcessors, runVersion } from '../../src/jobs/job-processors.ts';
 import type { JobContext } from '../../src/jobs/job-types.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { TRACK_STRENGTHS_KIND } from '../../src/pipeline/track-strengths-model.ts';
 import { ModelWatcher } from '../../src/serving/models/model-watcher.ts';
 import { createToolServices } from '../../src/tools/tool-context.ts';
 import { DRIVERS, freshDb } from '../support/db.ts';
@@ -50,21 +49,18 @@ describe.each(DRIVERS)('job processors (%s)', (driver) => {
     };
     const version = runVersion(ctx);
     expect(version).toBe('20260501T040000Z-j41');
-    const first = (await processors.train!({ targets: ['cf', 'preferences'] }, ctx)) as Record<string, { version: string; skipped?: string }>;
+    const first = (await processors.train!({ targets: ['cf'] }, ctx)) as Record<string, { version: string; skipped?: string }>;
     expect(first.cf).toMatchObject({ version });
     expect(first.cf!.skipped).toBeUndefined();
-    expect(progress).toEqual([0, 0.5, 1]);
+    expect(progress).toEqual([0, 1]);
     expect((await activeModelVersion(db, TRACK_MODEL_KIND))?.version).toBe(version);
     expect((await activeModelVersion(db, ARTIST_MODEL_KIND))?.version).toBe(version);
-    const strengths = await activeModelVersion(db, TRACK_STRENGTHS_KIND);
-    expect(strengths?.version).toBe(version);
-    expect(JSON.parse(await readFile(modelFilePath(home, strengths!), 'utf8'))).toMatchObject({ format: 'earworm-track-strengths', version });
 
-    const retry = (await processors.train!({ targets: ['cf', 'preferences'] }, { ...ctx, attempt: 2 })) as Record<string, { skipped?: string }>;
+    const retry = (await processors.train!({ targets: ['cf'] }, { ...ctx, attempt: 2 })) as Record<string, { skipped?: string }>;
     expect(retry.cf!.skipped).toMatch(/already trained/);
     expect((await listModelVersions(db, TRACK_MODEL_KIND)).map((v) => v.version)).toEqual([version, 'v1']);
-    expect(await listModelVersions(db, TRACK_STRENGTHS_KIND)).toHaveLength(1);
     expect(await listModelVersions(db, ARTIST_MODEL_KIND)).toHaveLength(1);
+    expect(await listModelVersions(db, 'bt-global')).toEqual([]);
   });
 
   it('index builds the content index, and a running service starts serving the content strategy', async () => {

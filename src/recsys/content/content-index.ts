@@ -4,9 +4,10 @@
  * A filter that leaves few items is answered exactly by a scan of the matching items instead of by HNSW, because a
  * graph search with a very selective filter can return fewer than k results.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { replaceFileAtomic, writeFileAtomic } from '../atomic-file.ts';
 import { InvalidParamsError, ModelFileCorruptError, ModelFileMissingError } from '../errors.ts';
 
 /** Numeric attributes a query can restrict to a range. */
@@ -105,10 +106,8 @@ export class ContentIndex {
   /** Writes the graph, vectors and attributes into `dir` (each file written whole, then renamed into place). */
   async save(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `${INDEX_FILE}.tmp`);
-    await this.hnsw.writeIndex(tmp);
-    await rename(tmp, path.join(dir, INDEX_FILE));
-    await writeAtomic(path.join(dir, VECTORS_FILE), new Uint8Array(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength));
+    await replaceFileAtomic(path.join(dir, INDEX_FILE), async (tmp) => void (await this.hnsw.writeIndex(tmp)));
+    await writeFileAtomic(path.join(dir, VECTORS_FILE), new Uint8Array(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength));
     const ranges: Record<string, number[]> = {};
     for (const a of RANGE_ATTRIBUTES) {
       const arr = this.attributes.ranges[a];
@@ -125,7 +124,7 @@ export class ContentIndex {
       ranges,
       options: this.options,
     };
-    await writeAtomic(path.join(dir, META_FILE), new TextEncoder().encode(JSON.stringify(meta)));
+    await writeFileAtomic(path.join(dir, META_FILE), new TextEncoder().encode(JSON.stringify(meta)));
   }
 
   /** Loads an index saved by `save`; missing files throw ModelFileMissingError, inconsistent ones ModelFileCorruptError. */
@@ -314,10 +313,4 @@ function lookup(field: 'genre' | 'mood', value: string, known: readonly string[]
 
 function withDefaults(o: ContentIndexOptions): Required<ContentIndexOptions> {
   return { m: o.m ?? 16, efConstruction: o.efConstruction ?? 200, ef: o.ef ?? 80, seed: o.seed ?? 100, exactBelow: o.exactBelow ?? 2000 };
-}
-
-async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, file);
 }

@@ -9,7 +9,6 @@ import type { Db } from '../../db/db.ts';
 import { comparisons, preferenceModels, votes } from '../../db/schema.ts';
 import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../../db/votes.ts';
 import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../../recsys/preference/bradley-terry.ts';
-import { fitItemStrengths } from '../../recsys/preference/item-strengths.ts';
 import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../../recsys/preference/pair-selection.ts';
 import { InvalidPreferenceStateError } from '../../recsys/preference/preference-errors.ts';
 import type { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
@@ -190,27 +189,4 @@ export async function fitPopulationFromVotes(db: Db, features: PreferenceFeature
     if (features.has(w) && features.has(l)) list.push({ winner: features.vectorOf(w), loser: features.vectorOf(l) });
   }
   return fitPopulationUtility(list, features.dim, priorVariance);
-}
-
-/** Global Bradley–Terry strengths (log π) of tracks from everyone's decided votes; tracks with no votes get 0. */
-export async function fitTrackStrengthsFromVotes(db: Db): Promise<Map<number, number>> {
-  const rows = await db.orm
-    .select({ choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
-    .from(votes)
-    .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
-    .where(inArray(votes.choice, ['a', 'b']));
-  const index = new Map<number, number>();
-  const ids: number[] = [];
-  const at = (id: number): number => {
-    let i = index.get(id);
-    if (i === undefined) {
-      i = ids.length;
-      index.set(id, i);
-      ids.push(id);
-    }
-    return i;
-  };
-  const list = rows.map((r) => (r.choice === 'a' ? { winner: at(r.a), loser: at(r.b) } : { winner: at(r.b), loser: at(r.a) }));
-  const strengths = fitItemStrengths(list, ids.length);
-  return new Map(ids.map((id, i) => [id, strengths[i]!]));
 }
