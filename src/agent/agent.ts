@@ -21,7 +21,7 @@ import { fitToBudget } from './token-budget.ts';
 import { llmTools, runToolCalls, type ToolRun } from './tool-runner.ts';
 
 /** Agent options; all but `services` and `store` have defaults. */
-export interface AgentOptions {
+interface AgentOptions {
   readonly services: ToolServices;
   readonly store: ConversationStore;
   /** The LLM planner (default: none, so the rule planner answers every turn). */
@@ -43,7 +43,7 @@ export interface AgentOptions {
 }
 
 /** Something the person said in a conversation. */
-export interface TurnInput extends ConversationKey {
+interface TurnInput extends ConversationKey {
   readonly text: string;
 }
 

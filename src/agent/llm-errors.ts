@@ -8,7 +8,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 export type LlmErrorCode = 'LLM_TIMEOUT' | 'LLM_UNREACHABLE' | 'LLM_HTTP_ERROR' | 'LLM_BAD_RESPONSE';
 
 /** Base class of LLM failures. */
-export abstract class LlmError extends Error {
+abstract class LlmError extends Error {
   abstract readonly code: LlmErrorCode;
 }
 

@@ -9,7 +9,7 @@ import { toLlmError, type LlmErrorCode } from './llm-errors.ts';
 import { fromCompletion, StreamAccumulator, toOpenAiMessages, toOpenAiTools } from './openai-mapping.ts';
 
 /** Options; all but `baseURL` have defaults. */
-export interface OpenAiLlmClientOptions {
+interface OpenAiLlmClientOptions {
   /** The OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (vLLM). */
   readonly baseURL: string;
   /** Default "EMPTY" (vLLM without --api-key accepts anything). */

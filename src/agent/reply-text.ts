@@ -2,7 +2,7 @@
 import type { AgentReply, ReplyCard } from './agent-reply.ts';
 
 /** One card on one line: "Title — Artist (1997, rock, sad)". */
-export function cardLine(c: ReplyCard): string {
+function cardLine(c: ReplyCard): string {
   const facts = [c.year, c.genre, c.mood].filter((x) => x !== null && x !== undefined).join(', ');
   return `${c.title} — ${c.artists.join(', ')}${facts === '' ? '' : ` (${facts})`}`;
 }

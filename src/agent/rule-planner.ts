@@ -9,7 +9,7 @@ import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary
 import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
 
 /** What a turn is about. */
-export type Intent =
+type Intent =
   | 'recommend'
   | 'similar'
   | 'refine'
@@ -31,7 +31,7 @@ export type Intent =
   | 'unclear';
 
 /** One tool call the planner chose. */
-export interface PlannedCall {
+interface PlannedCall {
   readonly name: string;
   readonly args: Record<string, unknown>;
 }
@@ -50,7 +50,7 @@ export interface Plan {
 }
 
 /** Activities the planner knows. */
-export type Activity = 'focus' | 'study' | 'workout' | 'sleep' | 'party' | 'relax';
+type Activity = 'focus' | 'study' | 'workout' | 'sleep' | 'party' | 'relax';
 
 /** Default number of tracks per answer. */
 export const DEFAULT_COUNT = 5;
@@ -268,7 +268,7 @@ export function queryCall(query: BaseQuery, constraints: ActiveConstraints, coun
 }
 
 /** Active constraints in the recommend/similar_tracks input shape; undefined when there are none. */
-export function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefined {
+function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   if (c.genres !== undefined && c.genres.length > 0) out.genres = [...c.genres];
   if (c.moods !== undefined && c.moods.length > 0) out.moods = [...c.moods];

@@ -13,7 +13,7 @@ import { runSpotifyPlan } from './spotify-turn.ts';
 export const RECOMMEND_SUGGESTIONS = ['calmer', 'more upbeat', 'more like the first one', 'compare two songs'];
 
 /** Help text, also the greeting's second line. */
-export const HELP_TEXT = [
+const HELP_TEXT = [
   'Ask for music the way you would ask a friend:',
   '  "something like Daft Punk but calmer", "focus music without vocals", "5 sad rock songs from the 90s",',
   '  "similar to Creep by Radiohead", then refine: "calmer", "older", "no rap", "more like the second one".',
@@ -183,7 +183,7 @@ export function describeConstraints(c: ActiveConstraints): string {
 }
 
 /** similar_listeners as words (aggregates, and names only of people who chose to be shown) and its tracks as cards. */
-export function listenersReply(v: Record<string, unknown>): { text: string; cards: ReplyCard[] } {
+function listenersReply(v: Record<string, unknown>): { text: string; cards: ReplyCard[] } {
   const labels = (k: string) => ((v[k] as { name: string; listeners: number }[] | undefined) ?? []).slice(0, 3).map((l) => `${l.name} (${l.listeners})`).join(', ');
   const played = ((v.they_play as { track: Record<string, unknown>; listeners: number }[] | undefined) ?? [])
     .flatMap((p) => toReplyCard(p.track, `${p.listeners} listeners with taste like yours play it.`) ?? [])
@@ -209,7 +209,7 @@ function profileText(v: Record<string, unknown>): string {
 }
 
 /** Words for a tool call that did not succeed. */
-export function failureText(o: Exclude<ToolCallOutcome, { kind: 'ok' }>): string {
+function failureText(o: Exclude<ToolCallOutcome, { kind: 'ok' }>): string {
   if (o.kind === 'retry' && o.code === 'ambiguous_track' && o.candidates !== undefined) {
     return `Which one do you mean?\n${o.candidates.slice(0, 5).map((c, i) => `  ${i + 1}. ${c.label}`).join('\n')}\nSay it with the artist, e.g. "similar to Creep by Radiohead".`;
   }

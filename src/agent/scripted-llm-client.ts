@@ -3,7 +3,7 @@ import type { LlmClient, LlmRequest, LlmResponse } from './llm-client.ts';
 import { LlmUnreachableError } from './llm-errors.ts';
 
 /** One scripted step: a response, an error to throw, or a function of the request. */
-export type ScriptedStep = Partial<LlmResponse> | Error | ((request: LlmRequest) => Partial<LlmResponse>);
+type ScriptedStep = Partial<LlmResponse> | Error | ((request: LlmRequest) => Partial<LlmResponse>);
 
 /** Replays `steps`; throws LlmUnreachableError when they run out. */
 export class ScriptedLlmClient implements LlmClient {

@@ -24,7 +24,7 @@ export function llmTools(): LlmToolSpec[] {
 }
 
 /** Parses raw arguments; an empty string means no arguments. */
-export function parseArguments(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseArguments(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
   if (raw.trim() === '') return { ok: true, value: {} };
   try {
     const value: unknown = JSON.parse(raw);
@@ -36,13 +36,13 @@ export function parseArguments(raw: string): { ok: true; value: unknown } | { ok
 }
 
 /** What the model reads back for an outcome. */
-export function toolMessageContent(outcome: ToolCallOutcome): string {
+function toolMessageContent(outcome: ToolCallOutcome): string {
   if (outcome.kind === 'ok') return JSON.stringify(outcome.value);
   return JSON.stringify({ error: outcome.code, message: outcome.message, ...(outcome.kind === 'retry' && outcome.candidates !== undefined ? { candidates: outcome.candidates } : {}) });
 }
 
 /** Runs one call; never throws. */
-export async function runToolCall(call: LlmToolCall, ctx: ToolContext): Promise<ToolRun> {
+async function runToolCall(call: LlmToolCall, ctx: ToolContext): Promise<ToolRun> {
   const parsed = parseArguments(call.arguments);
   const outcome: ToolCallOutcome = parsed.ok
     ? await callTool(call.name, parsed.value, ctx)

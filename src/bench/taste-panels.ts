@@ -22,7 +22,7 @@ import { tasteFeatureBlocks, type TasteInputs } from '../recsys/preference/taste
 import { fitTagEmbedding, embedTags, vocabularyIndex, type TagDocument } from '../recsys/content/tag-embedding.ts';
 
 /** Panel-building settings; defaults in brackets. */
-export interface TastePanelOptions {
+interface TastePanelOptions {
   readonly dataDir: string;
   /** Panel people per dataset [250]. */
   readonly people?: number;
@@ -37,7 +37,7 @@ export interface TastePanelOptions {
 }
 
 /** One fold of a dataset's panel: people scored against features fitted without them. */
-export interface TastePanel {
+interface TastePanel {
   readonly dataset: DatasetName;
   readonly features: PreferenceFeatures;
   readonly population: Float64Array;

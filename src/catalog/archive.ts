@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, inflateRawSync } from 'node:zlib';
 
 /** Maps a member path inside an archive to the relative path to write it to, or undefined to skip it. */
-export type MemberPicker = (memberPath: string) => string | undefined;
+type MemberPicker = (memberPath: string) => string | undefined;
 
 /** Extracts the picked members of a zip file into `dir`; returns the relative paths written. */
 export async function extractZip(zipFile: string, dir: string, pick: MemberPicker): Promise<string[]> {

@@ -21,7 +21,7 @@ export interface SourceCounts {
 }
 
 /** One imported file and how many records of it are committed. */
-export interface FileCounts {
+interface FileCounts {
   readonly source: string;
   readonly file: string;
   readonly records: number;

@@ -25,7 +25,7 @@ export interface AudioFeatureValues {
 }
 
 /** A tag, genre or subgenre label. */
-export interface TagRef {
+interface TagRef {
   readonly kind: 'tag' | 'genre' | 'subgenre';
   readonly name: string;
 }
@@ -54,14 +54,14 @@ export interface TrackRecord {
 }
 
 /** An artist to resolve by name, with what the source knows about it. */
-export interface ArtistRecord {
+interface ArtistRecord {
   readonly name: string;
   readonly url?: string | null;
   readonly imageUrl?: string | null;
 }
 
 /** One interaction row; exactly one subject (person or playlist) and one item (track or artist). */
-export interface InteractionRow {
+interface InteractionRow {
   readonly source: string;
   readonly sourceKey: string;
   readonly personId?: number;
@@ -92,7 +92,7 @@ function firstBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T> 
 }
 
 /** Resolves artists by normalised name, creating the missing ones; returns normalised name -> artist id. */
-export async function resolveArtists(ex: SqlExec, artists: readonly ArtistRecord[]): Promise<Map<string, number>> {
+async function resolveArtists(ex: SqlExec, artists: readonly ArtistRecord[]): Promise<Map<string, number>> {
   const unique = firstBy(artists, (a) => normalizeArtistName(a.name));
   return resolveArtistsByNorm(
     ex,
@@ -147,7 +147,7 @@ export async function resolveTags(ex: SqlExec, tags: readonly TagRef[]): Promise
 }
 
 /** Track ids of external ids in one namespace; returns external id -> track id for those known. */
-export async function lookupTracks(ex: SqlExec, namespace: string, ids: readonly string[]): Promise<Map<string, number>> {
+async function lookupTracks(ex: SqlExec, namespace: string, ids: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ids.length === 0) return out;
   const result = await ex.rows<{ external_id: string; track_id: number }>(sql`
@@ -155,22 +155,6 @@ export async function lookupTracks(ex: SqlExec, namespace: string, ids: readonly
     join json_array_elements_text(${JSON.stringify([...new Set(ids)])}::json) as i(id) on i.id = e.external_id
     where e.namespace = ${namespace}`);
   for (const r of result) out.set(r.external_id, r.track_id);
-  return out;
-}
-
-/** Artist ids of external ids in one namespace; returns external id -> artist id for those known. */
-export async function lookupArtists(ex: SqlExec, namespace: string, ids?: readonly string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const result =
-    ids === undefined
-      ? await ex.rows<{ external_id: string; artist_id: number }>(
-          sql`select external_id, artist_id from artist_external_ids where namespace = ${namespace}`,
-        )
-      : await ex.rows<{ external_id: string; artist_id: number }>(sql`
-          select e.external_id, e.artist_id from artist_external_ids e
-          join json_array_elements_text(${JSON.stringify([...new Set(ids)])}::json) as i(id) on i.id = e.external_id
-          where e.namespace = ${namespace}`);
-  for (const r of result) out.set(r.external_id, r.artist_id);
   return out;
 }
 

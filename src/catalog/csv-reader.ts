@@ -7,13 +7,13 @@ import { ImportError } from './import-error.ts';
 import { readTextChunks, type TextReadOptions } from './text-reader.ts';
 
 /** One CSV data row as a map from header name to raw text, with the 1-based line it ends on. */
-export interface CsvRow {
+interface CsvRow {
   readonly fields: ReadonlyMap<string, string>;
   readonly line: number;
 }
 
 /** Options for `readCsv`: the columns the format must have, and the text options. */
-export interface CsvReadOptions extends TextReadOptions {
+interface CsvReadOptions extends TextReadOptions {
   /** Header names that must be present; a file without one of them fails on line 1. */
   readonly requiredColumns: readonly string[];
 }

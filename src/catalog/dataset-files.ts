@@ -14,7 +14,7 @@ import { extractTarGz, extractZip } from './archive.ts';
 import { ImportError } from './import-error.ts';
 
 /** How a dataset is published: one plain file, or an archive holding the files. */
-export interface DatasetDownload {
+interface DatasetDownload {
   readonly url: string;
   readonly kind: 'file' | 'zip' | 'tar.gz';
   /** For `file`: the name to save it as. For archives: maps a member path to the relative path to keep, or undefined. */
@@ -43,7 +43,7 @@ export interface DatasetLocation {
 }
 
 /** What locating needs: both folders, the fetch to use (tests pass a fake) and a logger. */
-export interface LocateOptions {
+interface LocateOptions {
   readonly dataDir: string;
   readonly home: string;
   readonly fetch?: typeof globalThis.fetch;

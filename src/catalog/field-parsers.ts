@@ -3,7 +3,7 @@ import { ImportError } from './import-error.ts';
 import type { AudioFeatureValues } from './catalog-writer.ts';
 
 /** Where a field came from, for the error message. */
-export interface FieldSite {
+interface FieldSite {
   readonly file: string;
   readonly line: number;
 }
@@ -23,7 +23,7 @@ export function optionalText(value: string | undefined): string | null {
 }
 
 /** A finite number (exponent notation allowed). */
-export function requireNumber(site: FieldSite, column: string, value: string | undefined): number {
+function requireNumber(site: FieldSite, column: string, value: string | undefined): number {
   const v = (value ?? '').trim();
   const n = v === '' ? Number.NaN : Number(v);
   if (!Number.isFinite(n)) throw bad(site, column, value ?? '', 'a number');

@@ -28,7 +28,7 @@ export interface FileResult {
 }
 
 /** One file to import: where it is, how to read its records, how to write a batch of them. */
-export interface FileImport<T> {
+interface FileImport<T> {
   readonly source: string;
   /** Path of the file to read. */
   readonly path: string;
@@ -43,7 +43,7 @@ export interface FileImport<T> {
 }
 
 /** The fingerprint of a file: size and modification time. A changed file starts over (writes are idempotent). */
-export async function fileFingerprint(file: string): Promise<{ fingerprint: string; size: number }> {
+async function fileFingerprint(file: string): Promise<{ fingerprint: string; size: number }> {
   const s = await stat(file);
   return { fingerprint: `${s.size}:${Math.trunc(s.mtimeMs)}`, size: s.size };
 }

@@ -1,7 +1,7 @@
 /** The one error class of the catalogue importers: what went wrong, in which file and line, and what to do. */
 
 /** Why an import stopped; callers branch on this, never on the message. */
-export type ImportErrorCode =
+type ImportErrorCode =
   /** The dataset's files are not in the data folder and could not be downloaded. */
   | 'DATASET_MISSING'
   /** A download started but failed or produced something unusable. */
@@ -18,7 +18,7 @@ export type ImportErrorCode =
   | 'WRITE_FAILED';
 
 /** Where in which file an import failed; `line` is 1-based and absent when the failure is not tied to a line. */
-export interface ImportErrorDetails {
+interface ImportErrorDetails {
   readonly code: ImportErrorCode;
   readonly file?: string;
   readonly line?: number;

@@ -30,7 +30,7 @@ export function importersFor(source: string): readonly SourceImporter[] | undefi
 }
 
 /** What one importer did. */
-export interface SourceReport {
+interface SourceReport {
   readonly name: string;
   readonly files: readonly FileResult[];
   /** Records read from its files (all of them, including ones already imported before). */

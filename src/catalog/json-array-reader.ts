@@ -8,7 +8,7 @@ import { ImportError } from './import-error.ts';
 import { decodeText } from './text-reader.ts';
 
 /** One element of the array, parsed, with the 1-based line it starts on and the bytes it spans. */
-export interface JsonElement {
+interface JsonElement {
   readonly value: unknown;
   readonly line: number;
 }

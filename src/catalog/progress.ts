@@ -5,7 +5,7 @@
 import type { Logger } from '../logging/logger.ts';
 
 /** Progress of one file being imported. */
-export interface FileProgress {
+interface FileProgress {
   /** Bytes of the file consumed so far (added to the running total). */
   bytes(n: number): void;
   /** Records committed so far in this file (the running total). */

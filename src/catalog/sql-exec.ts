@@ -12,7 +12,7 @@ interface Executes {
 }
 
 /** Wraps a drizzle database or transaction; postgres.js returns an array of rows, PGlite `{ rows }`. */
-export function sqlExec(target: Executes): SqlExec {
+function sqlExec(target: Executes): SqlExec {
   return {
     async rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
       const result = await target.execute(query);

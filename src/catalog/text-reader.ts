@@ -10,14 +10,14 @@ import { ImportError } from './import-error.ts';
 export type TextEncoding = 'utf8' | 'latin1';
 
 /** A chunk of decoded text that ends at a line end (or the end of the file), and the line number it starts on. */
-export interface TextChunk {
+interface TextChunk {
   readonly text: string;
   /** 1-based line number of the chunk's first line. */
   readonly firstLine: number;
 }
 
 /** One line of a text file without its line end (LF or CRLF), with its 1-based number. */
-export interface Line {
+interface Line {
   readonly text: string;
   readonly line: number;
 }

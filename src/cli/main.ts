@@ -39,7 +39,7 @@ function help(): string {
 }
 
 /** Runs one command and returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     console.log(help());

@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import * as schema from './schema.ts';
 
 /** The drizzle database type shared by both drivers. */
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /** An open database: the drizzle handle, which driver serves it, and how to close it. */
 export interface Db {
@@ -40,7 +40,7 @@ export class DatabaseError extends Error {
 }
 
 /** Where to open the database. */
-export type DbOptions =
+type DbOptions =
   | { readonly databaseUrl: string; readonly migrate?: boolean; readonly maxConnections?: number }
   | { readonly pgliteDir: string; readonly migrate?: boolean }
   | { readonly pglite: PGlite; readonly migrate?: boolean };

@@ -94,7 +94,7 @@ export async function recordModelVersion(
 }
 
 /** A version to publish: its files (if any) are already in place under the state folder. */
-export type NewModelVersion = Parameters<typeof recordModelVersion>[2];
+type NewModelVersion = Parameters<typeof recordModelVersion>[2];
 
 /**
  * Publishes versions whose files are in place under the state folder `home`: records each one, runs `beforeActivate`
@@ -121,7 +121,7 @@ export async function activateModelVersion(db: Db, kind: string, version: string
 }
 
 /** Activates several versions (of different kinds) in one transaction: serving sees all of them switch, or none. */
-export async function activateModelVersions(db: Db, targets: readonly { kind: string; version: string }[]): Promise<ModelVersionRow[]> {
+async function activateModelVersions(db: Db, targets: readonly { kind: string; version: string }[]): Promise<ModelVersionRow[]> {
   return db.orm.transaction(async (tx) => {
     const out: ModelVersionRow[] = [];
     for (const { kind, version } of targets) {

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.ts';
 import type { InteractionPairs } from '../recsys/interaction-pairs.ts';
 
 /** Interaction pairs whose item ids are catalogue track ids (as strings) and user ids `p<playlist>` / `u<person>`. */
-export interface TrackInteractions extends InteractionPairs {
+interface TrackInteractions extends InteractionPairs {
   /** Catalogue track id of each item index. */
   readonly trackIds: Int32Array;
   /** Highest interaction row id included: the data snapshot a model was trained on. */
@@ -15,7 +15,7 @@ export interface TrackInteractions extends InteractionPairs {
 }
 
 /** Kinds of interaction that say a subject wants a track. */
-export const POSITIVE_KINDS = ['play', 'playlist', 'like', 'seed'] as const;
+const POSITIVE_KINDS = ['play', 'playlist', 'like', 'seed'] as const;
 
 /** Loads every positive track interaction; items are indexed in order of first appearance (lowest row id). */
 export async function loadTrackInteractions(db: Db): Promise<TrackInteractions> {

@@ -17,7 +17,7 @@ export type ButtonAction =
   | { readonly type: 'custom'; readonly name: string; readonly data?: Record<string, unknown> };
 
 /** A stored button as `resolve` finds it. */
-export type ResolvedButton =
+type ResolvedButton =
   | { readonly status: 'ok'; readonly key: string; readonly personId: number; readonly platform: string; readonly action: ButtonAction; readonly used: boolean }
   | { readonly status: 'expired'; readonly key: string; readonly personId: number; readonly action: ButtonAction }
   | { readonly status: 'unknown'; readonly key: string };
@@ -29,7 +29,7 @@ export const BUTTON_PREFIX = 'ew:';
 const KEY_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 
 /** Default lifetime of a button: a week (Discord and Slack messages stay around long after they were sent). */
-export const DEFAULT_BUTTON_TTL_MS = 7 * 24 * 3600 * 1000;
+const DEFAULT_BUTTON_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** The button-state table. */
 export class ButtonActions {

@@ -21,7 +21,7 @@ import { identities, webSessions } from '../db/schema.ts';
 export const SESSION_COOKIE = 'ew_session';
 
 /** Default lifetime of an idle session: 30 days. */
-export const DEFAULT_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+const DEFAULT_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** A handed-out cookie value must be used within this long to become a session [1 day]. */
 const ISSUED_VALID_MS = 24 * 3600 * 1000;
@@ -45,14 +45,14 @@ export interface WebSession {
  * nothing stored yet (`unused`), or no usable cookie at all (`missing`: none, made up, forged, or handed out too
  * long ago).
  */
-export type SessionLookup =
+type SessionLookup =
   | { readonly status: 'ok'; readonly session: WebSession }
   | { readonly status: 'expired'; readonly personId: number }
   | { readonly status: 'unused'; readonly cookie: string }
   | { readonly status: 'missing' };
 
 /** Why a session was not created: too many from this address, too many in all, or the session cap. */
-export interface SessionRefusal {
+interface SessionRefusal {
   readonly status: 429 | 503;
   readonly code: 'session_rate_limited' | 'sessions_full';
   readonly message: string;

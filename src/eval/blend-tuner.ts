@@ -18,7 +18,7 @@ import { LIST_LENGTH } from './evaluate-split.ts';
 export type ValidationSplit = { readonly task: 'W'; readonly split: WarmSplit } | { readonly task: 'C'; readonly split: ColdSplit };
 
 /** Weights chosen for each component, with the validation ndcg@20 they reach. */
-export interface BlendChoice {
+interface BlendChoice {
   readonly weights: number[];
   readonly ndcg: number;
 }
@@ -40,7 +40,7 @@ interface Pool {
 }
 
 /** Weight values tried for each component. */
-export const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2, 4] as const;
+const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2, 4] as const;
 
 /** One validation fold: its split, its training matrix, and the components fitted on that matrix (same order in every fold). */
 export interface BlendFold {
@@ -55,7 +55,7 @@ export function tuneBlend(components: readonly ScoringRecommender[], train: CsrM
 }
 
 /** Per-fold candidate pools, computed once and reused for every fusion method. */
-export interface FoldPools {
+interface FoldPools {
   readonly components: number;
   /** Candidates taken from each component per person (the depth of the rank features). */
   readonly poolSize: number;
@@ -214,7 +214,7 @@ function meanNdcg(pools: readonly Pool[], weights: readonly number[], fusion: We
 }
 
 /** ln(1 + count) standardised over the masked items (the popularity feature of learned fusion). */
-export function standardisedLogPopularity(counts: Float32Array, mask: Uint8Array): Float32Array {
+function standardisedLogPopularity(counts: Float32Array, mask: Uint8Array): Float32Array {
   const out = new Float32Array(counts.length);
   for (let i = 0; i < counts.length; i++) out[i] = Math.log1p(counts[i]!);
   const { mean, inv } = standardisation(out, mask);
@@ -223,10 +223,10 @@ export function standardisedLogPopularity(counts: Float32Array, mask: Uint8Array
 }
 
 /** At most this many validation people train one learned fusion (every k-th person beyond that), to bound the fit. */
-export const MAX_LEARNED_CASES = 2500;
+const MAX_LEARNED_CASES = 2500;
 
 /** A learned fusion and its validation ndcg@20, measured on people it was not fitted on. */
-export interface LearnedChoice {
+interface LearnedChoice {
   readonly model: LearnedFusion;
   /** Mean over folds of the cross-fitted ndcg@20 (fitted on the other folds, or the other half of one fold). */
   readonly ndcg: number;

@@ -9,7 +9,7 @@ import { evalRuns } from '../db/schema.ts';
 import type { EvalResult } from './eval-runner.ts';
 
 /** The metrics stored for one result (keys as in `npm run eval`'s JSON lines). */
-export function resultMetrics(r: EvalResult): Record<string, number | boolean> {
+function resultMetrics(r: EvalResult): Record<string, number | boolean> {
   return {
     'recall@20': r.recall,
     'ndcg@20': r.ndcg,
@@ -31,7 +31,7 @@ export async function recordEvalResult(db: Db, r: EvalResult): Promise<number> {
 }
 
 /** One stored evaluation row. */
-export interface StoredEvalRun {
+interface StoredEvalRun {
   readonly id: number;
   readonly dataset: string;
   readonly task: string;

@@ -57,7 +57,7 @@ export interface EvalResult extends RankingReport {
 }
 
 /** The validation seed derived from the evaluation seed (1000 for seed 0, as in EVAL.md). */
-export function validationSeed(seed: number): number {
+function validationSeed(seed: number): number {
   return 1000 + seed;
 }
 

@@ -27,7 +27,7 @@ export interface ModelContext {
 }
 
 /** A single (non-blend) model with its grid. */
-export interface GridModel {
+interface GridModel {
   readonly name: string;
   grid(ctx: ModelContext): GridParams[];
   build(params: GridParams, ctx: ModelContext): ScoringRecommender;

@@ -10,7 +10,7 @@ import type { InteractionPairs } from '../recsys/interaction-pairs.ts';
 import type { GridParams } from './model-catalog.ts';
 
 /** Bump when a grid or a model changes in a way that makes old choices stale. */
-export const GRID_VERSION = 4;
+const GRID_VERSION = 4;
 
 /** Bump when the ranked model's tuning (fusion methods, folds, weights tried) changes; part of its cache key. */
 export const RANKED_TUNING_VERSION = 3;
@@ -49,7 +49,7 @@ export class TuningCache {
 }
 
 /** Identifies one tuning problem. */
-export interface TuningKey {
+interface TuningKey {
   readonly dataset: string;
   readonly task: string;
   readonly model: string;

@@ -14,7 +14,7 @@ import type { JobQueue } from './job-queue.ts';
 import type { JobProcessor } from './job-types.ts';
 
 /** Options; defaults in brackets. */
-export interface BackgroundOptions {
+interface BackgroundOptions {
   readonly config: Pick<Config, 'redisUrl' | 'retrainCron' | 'home' | 'dataDir' | 'downloads' | 'onnxProvider'>;
   readonly db: Db;
   readonly logger: Logger;

@@ -24,7 +24,7 @@ export interface BullPayload {
 }
 
 /** Options; defaults in brackets. */
-export interface BullJobQueueOptions {
+interface BullJobQueueOptions {
   /** redis:// URL (config.redisUrl). */
   readonly url: string;
   readonly db: Db;
@@ -42,7 +42,7 @@ export interface BullJobQueueOptions {
 }
 
 /** BullMQ job id of a key: never an integer, and without `:` (which BullMQ reserves). */
-export function bullJobId(key: string): string {
+function bullJobId(key: string): string {
   return `k-${key.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'))}`;
 }
 

@@ -14,7 +14,7 @@ import { QUEUE_NAMES, type JobProcessors, type QueueName } from './job-types.ts'
 import { assertRedisReachable } from './redis-check.ts';
 
 /** Options; defaults in brackets. */
-export interface BullJobWorkerOptions {
+interface BullJobWorkerOptions {
   readonly url: string;
   readonly db: Db;
   readonly processors: JobProcessors;

@@ -13,7 +13,7 @@ import { scheduleDriftChecks, scheduleRetraining, type JobQueue } from './job-qu
 import type { JobProcessors } from './job-types.ts';
 
 /** Dependencies of `createJobQueue`; defaults in brackets. */
-export interface JobQueueDeps {
+interface JobQueueDeps {
   readonly db: Db;
   /** Processors of the in-process queue (createJobProcessors); unused with Redis, where the worker runs them. */
   readonly processors: JobProcessors;

@@ -12,7 +12,7 @@ import { openJobRun, requeueFailedRun } from './job-runs.ts';
 import type { EnqueuedJob, JobName, JobProcessors, JobRequest, QueueName } from './job-types.ts';
 
 /** Options; defaults in brackets. */
-export interface InProcessJobQueueOptions {
+interface InProcessJobQueueOptions {
   readonly db: Db;
   readonly processors: JobProcessors;
   /** Where lifecycle events go [a new JobEvents]. */

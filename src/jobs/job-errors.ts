@@ -41,7 +41,7 @@ export class PermanentJobError extends Error {
 }
 
 /** A URL with its password replaced by ***. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { JobName, QueueName } from './job-types.ts';
 
 /** Fields every event carries. */
-export interface JobEventBase {
+interface JobEventBase {
   readonly queue: QueueName;
   readonly name: JobName;
   readonly key: string;
@@ -23,7 +23,7 @@ export interface JobEventMap {
   failed: JobEventBase & { readonly durationMs: number; readonly error: Error; readonly willRetry: boolean };
 }
 
-export type JobEventName = keyof JobEventMap;
+type JobEventName = keyof JobEventMap;
 
 /** A typed event emitter of job lifecycle events. */
 export class JobEvents {

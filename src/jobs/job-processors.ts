@@ -21,7 +21,7 @@ import { PermanentJobError } from './job-errors.ts';
 import { TRAIN_TARGETS, type EnqueuedJob, type JobContext, type JobProcessor, type JobProcessors, type JobRequest } from './job-types.ts';
 
 /** What the processors need. */
-export interface JobProcessorDeps {
+interface JobProcessorDeps {
   readonly db: Db;
   readonly config: Pick<Config, 'home' | 'dataDir' | 'downloads' | 'onnxProvider'>;
   readonly logger: Logger;

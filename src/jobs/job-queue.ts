@@ -25,7 +25,7 @@ export interface JobQueue {
 }
 
 /** The schedule id of scheduled retraining. */
-export const RETRAIN_SCHEDULE_ID = 'retrain';
+const RETRAIN_SCHEDULE_ID = 'retrain';
 
 /** Sets scheduled retraining from config.retrainCron (undefined turns it off): a `train` job of every model. */
 export function scheduleRetraining(queue: JobQueue, cron: string | undefined): Promise<void> {
@@ -33,7 +33,7 @@ export function scheduleRetraining(queue: JobQueue, cron: string | undefined): P
 }
 
 /** Schedule id of the drift checks. */
-export const DRIFT_SCHEDULE_ID = 'drift-check';
+const DRIFT_SCHEDULE_ID = 'drift-check';
 
 /** Drift checks run hourly (at minute 30) while scheduled retraining is on; `cron` undefined turns them off. */
 export function scheduleDriftChecks(queue: JobQueue, cron: string | undefined): Promise<void> {

@@ -48,7 +48,7 @@ export interface JobRunnerDeps {
 }
 
 /** One attempt to run. */
-export interface JobAttempt {
+interface JobAttempt {
   readonly job: ValidJob;
   /** 1-based. */
   readonly attempt: number;
@@ -58,7 +58,7 @@ export interface JobAttempt {
 }
 
 /** Outcome of an attempt that did not throw. */
-export type AttemptOutcome = { readonly ran: true; readonly result: unknown } | { readonly ran: false; readonly result: unknown };
+type AttemptOutcome = { readonly ran: true; readonly result: unknown } | { readonly ran: false; readonly result: unknown };
 
 /**
  * Runs one attempt. Throws the processor's error after recording it (the backend decides on the retry: a

@@ -11,7 +11,6 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Models the `train` job can retrain; all of them by default. */
 export const TRAIN_TARGETS = ['cf', 'content'] as const;
-export type TrainTarget = (typeof TRAIN_TARGETS)[number];
 
 /** Data schema of each job name. */
 export const JOB_DATA = {

@@ -10,7 +10,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** What replaces a secret in a log line. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Field paths pino censors wherever a log call puts them (one level of nesting through `*`). */
 const REDACT_PATHS = [
@@ -69,7 +69,7 @@ const TEXT_SECRETS: readonly (readonly [RegExp, string])[] = [
 ];
 
 /** Masks credentials inside a string (webhook tokens in URLs, bearer/bot credentials, Slack tokens). */
-export function scrubText(text: string): string {
+function scrubText(text: string): string {
   let out = text;
   for (const [pattern, replacement] of TEXT_SECRETS) out = out.replace(pattern, replacement);
   return out;
@@ -82,7 +82,7 @@ const BODY_FIELDS = new Set(['requestBody', 'rawError', 'response', 'request', '
 const KEPT_FIELDS = ['code', 'status', 'statusCode', 'method', 'url', 'errno', 'syscall', 'address', 'port', 'name'];
 
 /** Serializes an error for a log line: what explains it, never bodies or credentials (also `cause`, a few levels deep). */
-export function serializeError(err: unknown, depth = 0): unknown {
+function serializeError(err: unknown, depth = 0): unknown {
   if (!(err instanceof Error)) return typeof err === 'string' ? scrubText(err) : err;
   const source = err as Error & Record<string, unknown>;
   const out: Record<string, unknown> = { type: err.constructor?.name ?? err.name, message: scrubText(err.message) };
@@ -105,7 +105,7 @@ export function serializeError(err: unknown, depth = 0): unknown {
 }
 
 /** Options of a logger; the destination defaults to stderr. */
-export interface LoggerOptions {
+interface LoggerOptions {
   readonly logLevel: string;
   readonly name?: string;
   /** Where the JSON lines go [stderr]. */

@@ -14,14 +14,14 @@ import { findMcpToken, localPersonResolver, operatorCredential, touchMcpToken, t
 import { createMcpServer } from './mcp-server.ts';
 
 /** What the MCP front end needs. */
-export interface McpFrontEndDeps {
+interface McpFrontEndDeps {
   readonly db: Db;
   readonly services: ToolServices;
   readonly logger: Logger;
 }
 
 /** Limits of the `/mcp` route. */
-export interface McpHttpLimits {
+interface McpHttpLimits {
   /** Open sessions allowed at once (default 500). */
   readonly maxSessions?: number;
   /** Open sessions allowed per token (default 25). */

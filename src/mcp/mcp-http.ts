@@ -14,16 +14,16 @@ import { hasBearer } from '../server/bearer-auth.ts';
 import { BodyError, readJsonBody, sendJson, type Route } from '../server/http-server.ts';
 
 /** Header that once named a person at initialize; refused now (identity is the token). */
-export const USER_HEADER = 'x-earworm-user';
+const USER_HEADER = 'x-earworm-user';
 
 /** Who sent a request, as the route's authenticator found it. */
-export interface McpCaller {
+interface McpCaller {
   /** Stable key of the credential (a token id, `operator`): sessions and caps are per key. */
   readonly key: string;
 }
 
 /** Builds the MCP server of a new session for an authenticated caller. */
-export type SessionServerFactory<C extends McpCaller = McpCaller> = (caller: C) => McpServer;
+type SessionServerFactory<C extends McpCaller = McpCaller> = (caller: C) => McpServer;
 
 /** The /mcp route and a way to close every open session. */
 export interface McpHttpRoute {
@@ -36,12 +36,12 @@ export interface McpHttpRoute {
 const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 /** Default cap on open sessions, all callers together. */
-export const DEFAULT_MAX_MCP_SESSIONS = 500;
+const DEFAULT_MAX_MCP_SESSIONS = 500;
 /** Default cap on open sessions of one credential. */
-export const DEFAULT_MAX_MCP_SESSIONS_PER_CREDENTIAL = 25;
+const DEFAULT_MAX_MCP_SESSIONS_PER_CREDENTIAL = 25;
 
 /** Options of the /mcp route. */
-export interface McpHttpOptions<C extends McpCaller = McpCaller> {
+interface McpHttpOptions<C extends McpCaller = McpCaller> {
   /** The bearer token's caller, or undefined (401). Give this or `token`. */
   readonly authenticate?: (bearer: string) => Promise<C | undefined>;
   /** A single operator token (caller key `operator`), for a route with no token store. */

@@ -19,10 +19,10 @@ export const MCP_PROVIDER = 'mcp';
 export const MCP_OPERATOR_ID = 'operator';
 
 /** External id of the person behind stdio MCP (one local user). */
-export const MCP_LOCAL_ID = 'local';
+const MCP_LOCAL_ID = 'local';
 
 /** Prefix of per-client tokens (so they are recognisable in a config file). */
-export const MCP_TOKEN_PREFIX = 'ewm_';
+const MCP_TOKEN_PREFIX = 'ewm_';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TOKEN_PATTERN = /^ewm_[A-Za-z0-9_-]{43}$/;
@@ -48,7 +48,7 @@ export interface McpCredential {
 }
 
 /** SHA-256 of a token, hex (what `mcp_tokens` stores). */
-export function hashMcpToken(token: string): string {
+function hashMcpToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

@@ -14,7 +14,7 @@ import { contextFor, type ToolContext, type ToolServices } from '../tools/tool-c
 export type PersonResolver = (client: Implementation | undefined) => Promise<number>;
 
 /** Options of one MCP server instance (one per connection or session). */
-export interface McpServerOptions {
+interface McpServerOptions {
   readonly services: ToolServices;
   readonly resolvePerson: PersonResolver;
   /** Reported as serverInfo.version. */
@@ -22,7 +22,7 @@ export interface McpServerOptions {
 }
 
 /** The JSON Schema of every tool, as tools/list reports it. */
-export function mcpToolList(): McpTool[] {
+function mcpToolList(): McpTool[] {
   return TOOLS.map((t) => ({
     name: t.name,
     title: t.title,
@@ -39,7 +39,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 }
 
 /** Renders a registry outcome as an MCP tool result. */
-export function toCallToolResult(outcome: ToolCallOutcome): CallToolResult {
+function toCallToolResult(outcome: ToolCallOutcome): CallToolResult {
   if (outcome.kind === 'ok') return { content: [{ type: 'text', text: JSON.stringify(outcome.value) }], structuredContent: outcome.value };
   let text = outcome.message;
   if (outcome.kind === 'retry' && outcome.candidates !== undefined && outcome.candidates.length > 0) {

@@ -15,7 +15,7 @@ import { buildFeatureTable } from './classifier-datasets.ts';
 import { buildContentIndexOf, type indexAttributes } from './train-content-models.ts';
 
 /** What an index build produced. */
-export interface ContentIndexSummary {
+interface ContentIndexSummary {
   readonly version: string;
   readonly vectors: number;
   readonly dim: number;

@@ -17,14 +17,14 @@ import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts
 import { readDeezerSplit, type DeezerMoodRecord } from './deezer-mood.ts';
 
 /** Classifier model kinds whose stored predictions are label evidence, and the half of the vocabulary each maps to. */
-export const LABEL_CLASSIFIERS: readonly { readonly kind: string; readonly labels: LabelKind }[] = [
+const LABEL_CLASSIFIERS: readonly { readonly kind: string; readonly labels: LabelKind }[] = [
   { kind: 'genre-classifier', labels: 'genre' },
   { kind: 'subgenre-classifier', labels: 'genre' },
   { kind: 'mood-classifier', labels: 'mood' },
 ];
 
 /** Options of the job. */
-export interface TrackLabelOptions {
+interface TrackLabelOptions {
   /** Folder holding `deezer-mood/{train,validation}.csv`; without it (or without the files) that source is skipped. */
   readonly dataDir?: string;
   /** Version string [a UTC timestamp]. */

@@ -132,7 +132,7 @@ function allLabels(c: LabelCounts): string[] {
 }
 
 /** A Deezer validation track found in the catalogue with audio features: its feature-table row and its truth. */
-export interface MoodCheckRow {
+interface MoodCheckRow {
   /** Row in the feature table. */
   readonly row: number;
   readonly quadrant: number;

@@ -16,7 +16,7 @@ import { moodOfTag, MOODS } from '../recsys/classifier/mood-labels.ts';
 import { categoricalDrift, numericDrift, type FeatureDrift } from '../recsys/monitoring/drift.ts';
 
 /** Options of one check. */
-export interface DriftCheckOptions {
+interface DriftCheckOptions {
   /** PSI past which a feature counts as drifted (config.driftThreshold). */
   readonly threshold: number;
   /**
@@ -31,7 +31,7 @@ export interface DriftCheckOptions {
 }
 
 /** What one check found. */
-export interface DriftCheckResult {
+interface DriftCheckResult {
   readonly status: 'checked' | 'no-model' | 'too-little-data';
   /** The active recommender version the snapshot belongs to. */
   readonly modelVersion?: string;

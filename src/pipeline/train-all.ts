@@ -20,7 +20,7 @@ export const TRAINING_STEPS = ['cf', 'artist', 'content', 'labels'] as const;
 export type TrainingStep = (typeof TRAINING_STEPS)[number];
 
 /** What the steps need from the configuration. */
-export interface TrainAllConfig {
+interface TrainAllConfig {
   readonly home: string;
   /** Dataset folder (Deezer valence/arousal for the labels). */
   readonly dataDir?: string;
@@ -28,7 +28,7 @@ export interface TrainAllConfig {
 }
 
 /** Options: which steps, and each step's own options. */
-export interface TrainAllOptions {
+interface TrainAllOptions {
   /** Steps to run [all]. */
   readonly steps?: readonly TrainingStep[];
   readonly cf?: CfTrainOptions;

@@ -17,10 +17,10 @@ import { buildArtistGraph, type ArtistGraph, type ArtistGraphOptions, type Coocc
 import { writeFileAtomic } from '../recsys/atomic-file.ts';
 
 /** Weights of the co-occurrence sources in the blend (and of tags, in ArtistGraphOptions). */
-export const ARTIST_SOURCE_WEIGHTS = { lastfm: 1, playlists: 1 } as const;
+const ARTIST_SOURCE_WEIGHTS = { lastfm: 1, playlists: 1 } as const;
 
 /** The evidence the graph is built from, with each catalogue artist's nodes. */
-export interface ArtistEvidence {
+interface ArtistEvidence {
   readonly keys: string[];
   /** Catalogue artist id -> its nodes (main credit first). */
   readonly nodesOfArtist: Map<number, number[]>;
@@ -31,13 +31,13 @@ export interface ArtistEvidence {
 }
 
 /** Which evidence to leave out (the served benchmark holds Last.fm listeners out). */
-export interface ArtistEvidenceOptions {
+interface ArtistEvidenceOptions {
   /** Last.fm listeners (person ids) whose plays are left out. */
   readonly excludeListeners?: ReadonlySet<number>;
 }
 
 /** Reads the artists, their keys and all the evidence from the database. */
-export async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): Promise<ArtistEvidence> {
+async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): Promise<ArtistEvidence> {
   const keys: string[] = [];
   const nodeOfKey = new Map<string, number>();
   const nodesOfArtist = new Map<number, number[]>();

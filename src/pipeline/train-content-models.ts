@@ -34,10 +34,10 @@ import { loadDeezerMood } from './deezer-mood.ts';
 import { storePredictions } from './prediction-store.ts';
 
 /** The committed models folder at the repository root. */
-export const REPO_MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
+const REPO_MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
 
 /** What the job needs from the configuration. */
-export interface ContentTrainConfig {
+interface ContentTrainConfig {
   readonly home: string;
   /** onnxruntime provider for the export check and catalogue classification; default cpu. */
   readonly onnxProvider?: OnnxProvider;
@@ -68,7 +68,7 @@ export interface ContentTrainSummary {
 }
 
 /** The figures of one trained classifier. */
-export interface ClassifierSummary {
+interface ClassifierSummary {
   readonly rows: number;
   readonly macroF1: number;
   readonly accuracy: number;
@@ -336,7 +336,7 @@ function catalogueFeatures(snap: CatalogSnapshot, table: FeatureTable, data: Tas
 }
 
 /** Each track's content input: its audio features, its own tags, and its primary artist's Last.fm tags at half weight. */
-export function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
+function contentTracks(snap: CatalogSnapshot): ContentTrack[] {
   return snap.trackIds.length === 0
     ? []
     : Array.from(snap.trackIds, (_, i) => {

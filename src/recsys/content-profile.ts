@@ -10,7 +10,7 @@ import { arrayField, expectKind, numberParam } from './snapshot-fields.ts';
 import type { CsrMatrix } from './sparse-matrix.ts';
 
 /** Weights of the content signals; a weight of 0 turns a signal off. */
-export interface ContentParams {
+interface ContentParams {
   /** Per static item column (e.g. artist, album): score += w · share of the person's items with the same value. */
   readonly categoryWeights: Readonly<Record<string, number>>;
   /** Per user-label column (e.g. genre): score += w · (item's label mix · person's label mix). */

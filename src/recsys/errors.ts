@@ -1,7 +1,7 @@
 /** Typed errors of the recommendation core; callers branch on `code`, never on the message. */
 
 /** Every code a recsys error can carry. */
-export type RecsysErrorCode =
+type RecsysErrorCode =
   | 'UNKNOWN_ITEM'
   | 'UNKNOWN_USER'
   | 'EMPTY_SEEDS'

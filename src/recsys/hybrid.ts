@@ -7,7 +7,7 @@ import { interactionsFromSnapshot, ScoringRecommender } from './scoring-recommen
 import type { CsrMatrix } from './sparse-matrix.ts';
 
 /** One blended model and its weight. */
-export interface HybridComponent {
+interface HybridComponent {
   readonly model: ScoringRecommender;
   readonly weight: number;
 }

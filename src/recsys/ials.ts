@@ -16,7 +16,7 @@ import { arrayField, expectKind, numberParam, stringParam } from './snapshot-fie
 import type { CsrMatrix } from './sparse-matrix.ts';
 
 /** How interaction weights become confidences (see the module comment). */
-export type ConfidenceScheme = 'log' | 'linear';
+type ConfidenceScheme = 'log' | 'linear';
 
 /** iALS hyperparameters. */
 export interface IalsParams {
@@ -42,7 +42,7 @@ export interface IalsParams {
 }
 
 /** Defaults for IalsParams. */
-export const DEFAULT_IALS_PARAMS: IalsParams = {
+const DEFAULT_IALS_PARAMS: IalsParams = {
   factors: 64,
   regularization: 1,
   alpha: 1,

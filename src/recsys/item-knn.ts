@@ -8,7 +8,7 @@ import { expectKind, numberParam } from './snapshot-fields.ts';
 import type { CsrMatrix } from './sparse-matrix.ts';
 
 /** ItemKNN hyperparameters. */
-export interface ItemKnnParams {
+interface ItemKnnParams {
   /** Neighbours kept per target item. */
   readonly neighbours: number;
   /** Shrinkage added to the cosine denominator; damps similarities resting on few co-occurrences. */
@@ -17,7 +17,7 @@ export interface ItemKnnParams {
 }
 
 /** Defaults for ItemKnnParams. */
-export const DEFAULT_ITEM_KNN_PARAMS: ItemKnnParams = { neighbours: 100, shrink: 10, weighting: 'binary' };
+const DEFAULT_ITEM_KNN_PARAMS: ItemKnnParams = { neighbours: 100, shrink: 10, weighting: 'binary' };
 
 /**
  * sim(i, j) = x_i·x_j / (|x_i||x_j| + shrink) over weighted user columns; each target item j keeps its

@@ -8,7 +8,7 @@ export interface CategoricalColumn {
 }
 
 /** Dense numeric features, row-major (rows × dims). */
-export interface NumericColumns {
+interface NumericColumns {
   readonly names: readonly string[];
   readonly values: Float32Array;
 }

@@ -16,7 +16,7 @@ import type { ModelSnapshot, SnapshotArray } from './model-snapshot.ts';
 
 const MAGIC = Buffer.from('EWMODEL\n', 'ascii');
 /** Version of the file layout (not of the model). */
-export const MODEL_FILE_FORMAT = 1;
+const MODEL_FILE_FORMAT = 1;
 const DIGEST = 32;
 
 type DType = 'f32' | 'f64' | 'i32';

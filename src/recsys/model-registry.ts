@@ -9,9 +9,6 @@ import { PopularityRecommender } from './popularity.ts';
 import { Rp3betaRecommender } from './rp3beta.ts';
 import type { ScoringRecommender } from './scoring-recommender.ts';
 
-/** The model kinds a snapshot may name. */
-export const MODEL_KINDS = ['popularity', 'itemknn', 'rp3beta', 'ials', 'content-profile', 'hybrid'] as const;
-
 /** Rebuilds a fitted model; throws InvalidSnapshotError (or another RecsysError) for a snapshot it cannot use. */
 export function restoreRecommender(snapshot: ModelSnapshot): ScoringRecommender {
   switch (snapshot.kind) {

@@ -14,7 +14,7 @@ import type { Recommender } from './recommender.ts';
 import type { ScoringRecommender } from './scoring-recommender.ts';
 
 /** Where a saved version lives and how to check it later. */
-export interface SavedModel {
+interface SavedModel {
   readonly kind: string;
   readonly version: string;
   readonly path: string;
@@ -24,7 +24,7 @@ export interface SavedModel {
 }
 
 /** File name of a version's model inside its folder. */
-export const MODEL_FILE_NAME = 'model.ewm';
+const MODEL_FILE_NAME = 'model.ewm';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 

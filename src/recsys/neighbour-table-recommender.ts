@@ -61,7 +61,7 @@ export function weightingParam(snapshot: ModelSnapshot): InteractionWeighting {
 }
 
 /** Reads an items × items table stored under table.* in a snapshot. */
-export function tableFromSnapshot(snapshot: ModelSnapshot, items: number): CsrMatrix {
+function tableFromSnapshot(snapshot: ModelSnapshot, items: number): CsrMatrix {
   const indptr = arrayField(snapshot, 'table.indptr', Int32Array, items + 1);
   const indices = arrayField(snapshot, 'table.indices', Int32Array);
   const data = arrayField(snapshot, 'table.data', Float32Array, indices.length);

@@ -8,7 +8,7 @@ import { expectKind, numberParam } from './snapshot-fields.ts';
 import { CsrMatrix } from './sparse-matrix.ts';
 
 /** RP3beta hyperparameters (Paudel et al. 2017). */
-export interface Rp3betaParams {
+interface Rp3betaParams {
   /** Exponent on transition probabilities; below 1 flattens them. */
   readonly alpha: number;
   /** Popularity penalty: the weight into item j is divided by deg(j)^beta. */
@@ -19,7 +19,7 @@ export interface Rp3betaParams {
 }
 
 /** Defaults for Rp3betaParams. */
-export const DEFAULT_RP3BETA_PARAMS: Rp3betaParams = { alpha: 0.6, beta: 0.2, neighbours: 200, weighting: 'binary' };
+const DEFAULT_RP3BETA_PARAMS: Rp3betaParams = { alpha: 0.6, beta: 0.2, neighbours: 200, weighting: 'binary' };
 
 /**
  * W(i, j) = Σ_u P(i→u)^alpha · P(u→j)^alpha / deg(j)^beta, with P(i→u) = 1/deg(i) and P(u→j) = x_uj / Σ x_u;

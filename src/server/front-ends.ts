@@ -28,7 +28,7 @@ import type { Runtime } from './runtime.ts';
 import type { webApi } from '@slack/bolt';
 
 /** What a front end adds to the running service. */
-export interface FrontEnd {
+interface FrontEnd {
   /** Routes served by Earworm's HTTP server (Slack events, Discord interactions, /web/*, /spotify/callback). */
   readonly routes?: readonly Route[];
   /** Starts background parts after the HTTP server listens (a gateway connection, a queue worker). */
@@ -46,7 +46,7 @@ export type FrontEndSlot =
   | { readonly name: string; readonly on: false; readonly why: string };
 
 /** Where the front ends reach their platforms (local fakes in tests); the platforms' own hosts by default. */
-export interface PlatformEndpoints {
+interface PlatformEndpoints {
   /** Slack Web API client options (`slackApiUrl`, retries). */
   readonly slack?: webApi.WebClientOptions;
   /** Discord REST base URL of the interactions endpoint's follow-ups (`https://discord.com/api` by default). */

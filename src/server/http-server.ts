@@ -27,7 +27,7 @@ export interface RunningServer {
 }
 
 /** `GET /healthz`: 200 "ok" while the process serves. */
-export const healthRoute: Route = {
+const healthRoute: Route = {
   path: '/healthz',
   methods: ['GET', 'HEAD'],
   handler: (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -41,7 +41,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Options of the server; all optional. */
-export interface HttpServerOptions {
+interface HttpServerOptions {
   /** Told about each finished request (metrics): the matched route's pattern (or `unmatched`), method, status, time; not standing event streams. */
   readonly observe?: (route: string, method: string, status: number, seconds: number) => void;
 }

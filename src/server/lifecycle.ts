@@ -13,7 +13,7 @@ export type ShutdownPhase = 'intake' | 'work' | 'storage';
 const PHASES: readonly ShutdownPhase[] = ['intake', 'work', 'storage'];
 
 /** What one step did. */
-export interface ShutdownStep {
+interface ShutdownStep {
   readonly name: string;
   readonly phase: ShutdownPhase;
   readonly ms: number;
@@ -27,7 +27,7 @@ export interface ShutdownReport {
 }
 
 /** Options; defaults in brackets. */
-export interface LifecycleOptions {
+interface LifecycleOptions {
   readonly logger: Logger;
   /** Longest a single step may take before shutdown moves on [15,000 ms]. */
   readonly stepTimeoutMs?: number;

@@ -12,10 +12,10 @@ import type { Route } from './http-server.ts';
 import { requireBearer } from './bearer-auth.ts';
 
 /** How a job ended, as the `outcome` label: done, failed for good, or failed with another attempt scheduled. */
-export type JobOutcome = 'completed' | 'failed' | 'retried';
+type JobOutcome = 'completed' | 'failed' | 'retried';
 
 /** How an LLM request ended: `ok`, or the LlmError code (LLM_TIMEOUT, LLM_UNREACHABLE, …). */
-export type LlmOutcome = 'ok' | string;
+type LlmOutcome = 'ok' | string;
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

@@ -9,10 +9,10 @@ import type { Db } from '../db/db.ts';
 import { sendJson, type Route } from './http-server.ts';
 
 /** The state of one check: `degraded` works with less (the popularity floor, say) and never fails readiness. */
-export type CheckStatus = 'ok' | 'degraded' | 'fail';
+type CheckStatus = 'ok' | 'degraded' | 'fail';
 
 /** What a check found. */
-export interface CheckResult {
+interface CheckResult {
   readonly status: CheckStatus;
   readonly detail?: string;
 }
@@ -27,7 +27,7 @@ export interface ReadinessCheck {
 }
 
 /** The report `/readyz` answers with. */
-export interface ReadinessReport {
+interface ReadinessReport {
   readonly ready: boolean;
   readonly checks: Record<string, CheckResult & { readonly required: boolean; readonly ms: number }>;
 }
@@ -168,7 +168,7 @@ export function llmCheck(llm: { readonly baseUrl: string; readonly apiKey: strin
 }
 
 /** The URL with any password replaced by `***`. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';

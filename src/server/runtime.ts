@@ -25,7 +25,7 @@ import { metricsRoute, Metrics } from './metrics.ts';
 import { databaseCheck, llmCheck, modelsCheck, readinessRoute, redisCheck, type ModelStatus, type ReadinessCheck } from './readiness.ts';
 
 /** What `createRuntime` needs; all but `config` have defaults in brackets. */
-export interface RuntimeOptions {
+interface RuntimeOptions {
   readonly config: Config;
   /** An open database the runtime takes over (closes at shutdown) [opened from config]. */
   readonly db?: Db;

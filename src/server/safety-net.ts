@@ -8,10 +8,10 @@
 import type { Logger } from '../logging/logger.ts';
 
 /** Where the error came from (the process event). */
-export type UnhandledOrigin = 'unhandledRejection' | 'uncaughtException';
+type UnhandledOrigin = 'unhandledRejection' | 'uncaughtException';
 
 /** An error nothing handled, caught by the safety net; `cause` is what was thrown or rejected. */
-export class UnhandledError extends Error {
+class UnhandledError extends Error {
   readonly code = 'UNHANDLED';
   constructor(
     readonly origin: UnhandledOrigin,
@@ -29,7 +29,7 @@ export interface ProcessEvents {
 }
 
 /** Options of the net; defaults in brackets. */
-export interface SafetyNetOptions {
+interface SafetyNetOptions {
   readonly logger: Logger;
   /** Counts each caught error by origin (Metrics.unhandledError). */
   readonly count: (origin: UnhandledOrigin) => void;
@@ -40,7 +40,7 @@ export interface SafetyNetOptions {
 }
 
 /** An installed net. */
-export interface SafetyNet {
+interface SafetyNet {
   /** From now on an unhandled error is logged and counted, and the process keeps serving. */
   serving(): void;
   /** Removes the listeners. */

@@ -27,14 +27,14 @@ type SuperagentMethod = (this: unknown, uri: string) => { timeout(t: { response:
 type MakeRequest = (method: SuperagentMethod, options: unknown, uri: string, callback: Callback) => void;
 
 /** What the library resolves with. */
-export interface LibraryResponse {
+interface LibraryResponse {
   readonly body: unknown;
   readonly headers: Record<string, string | undefined>;
   readonly statusCode: number;
 }
 
 /** A request of the library's own machinery (built with its builders), ready to execute. */
-export interface LibraryRequest {
+interface LibraryRequest {
   execute(method: unknown): Promise<LibraryResponse>;
 }
 

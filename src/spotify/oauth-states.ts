@@ -9,7 +9,7 @@ import type { TokenCipher } from '../db/token-cipher.ts';
 import { newCodeVerifier, newState, stateHash } from './pkce.ts';
 
 /** A started authorisation: the state to send and the verifier whose challenge goes with it. */
-export interface StartedAuthorisation {
+interface StartedAuthorisation {
   readonly state: string;
   readonly codeVerifier: string;
   readonly expiresAt: Date;
@@ -19,7 +19,7 @@ export interface StartedAuthorisation {
 export type StateRejection = 'unknown' | 'expired' | 'used';
 
 /** The outcome of consuming a state. */
-export type ConsumedState = { readonly ok: true; readonly personId: number; readonly codeVerifier: string } | { readonly ok: false; readonly reason: StateRejection };
+type ConsumedState = { readonly ok: true; readonly personId: number; readonly codeVerifier: string } | { readonly ok: false; readonly reason: StateRejection };
 
 /** Starts an authorisation for a person; also clears that person's expired states. */
 export async function startAuthorisation(

@@ -10,7 +10,7 @@ import { personSeeds } from '../db/schema.ts';
 export type SpotifySeedSource = 'spotify:top_short' | 'spotify:top_medium' | 'spotify:top_long' | 'spotify:saved' | 'spotify:playlist';
 
 /** How much each source says about taste now: recent top tracks most, playlist entries least. */
-export const SEED_WEIGHTS: Record<SpotifySeedSource, number> = {
+const SEED_WEIGHTS: Record<SpotifySeedSource, number> = {
   'spotify:top_short': 3,
   'spotify:top_medium': 2,
   'spotify:top_long': 1.5,

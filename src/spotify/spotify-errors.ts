@@ -4,7 +4,7 @@
  */
 
 /** Codes of Spotify failures. */
-export type SpotifyErrorCode =
+type SpotifyErrorCode =
   | 'SPOTIFY_RATE_LIMITED'
   | 'SPOTIFY_UNAVAILABLE'
   | 'SPOTIFY_AUTH_REVOKED'
@@ -39,7 +39,7 @@ export class SpotifyRateLimitedError extends SpotifyError {
 }
 
 /** 5xx, a timeout or a network failure, still there after the retries allowed. */
-export class SpotifyUnavailableError extends SpotifyError {
+class SpotifyUnavailableError extends SpotifyError {
   constructor(status: number | undefined, options?: { cause: unknown }) {
     super('SPOTIFY_UNAVAILABLE', `Spotify did not answer${status === undefined ? '' : ` (HTTP ${status})`}`, status, options);
     this.name = 'SpotifyUnavailableError';

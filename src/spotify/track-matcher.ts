@@ -10,7 +10,7 @@ import { trackExternalIds, tracks } from '../db/schema.ts';
 import type { SpotifyTrack } from './spotify.ts';
 
 /** The catalogue namespace of Spotify track ids. */
-export const SPOTIFY_NAMESPACE = 'spotify';
+const SPOTIFY_NAMESPACE = 'spotify';
 
 const CHUNK = 1000;
 
@@ -51,7 +51,7 @@ export async function matchSpotifyTracks(db: Db, list: readonly SpotifyTrack[]):
 }
 
 /** A catalogue track as export needs it: its Spotify id if known, else what to search for. */
-export interface ExportTrack {
+interface ExportTrack {
   readonly trackId: number;
   readonly spotifyId: string | undefined;
   readonly title: string;

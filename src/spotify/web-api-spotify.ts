@@ -22,7 +22,7 @@ import {
 import { SpotifyError } from './spotify-errors.ts';
 
 /** The app's credentials and where to reach Spotify; all but the credentials have defaults. */
-export interface WebApiSpotifyOptions {
+interface WebApiSpotifyOptions {
   readonly clientId: string;
   readonly clientSecret: string;
   /** Must be registered in the Spotify developer dashboard exactly as written. */

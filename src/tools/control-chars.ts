@@ -15,7 +15,7 @@ export function stripControlChars(text: string): string {
 }
 
 /** Where a control character sits in a value. */
-export interface ControlCharFound {
+interface ControlCharFound {
   /** The argument's path, such as `seeds.tracks[0]`. */
   readonly path: string;
   /** U+XXXX of the character. */

@@ -5,7 +5,7 @@
  */
 
 /** Codes of errors shown to the person. */
-export type UserErrorCode =
+type UserErrorCode =
   | 'NOT_READY'
   | 'PAIRS_EXHAUSTED'
   // Spotify (src/tools/spotify-*.ts)

@@ -8,7 +8,7 @@ import type { PreferenceInput } from '../serving/ports/track-recommender.ts';
 import type { ToolContext } from './tool-context.ts';
 
 /** The person's signals. */
-export interface Personalisation {
+interface Personalisation {
   readonly liked: readonly number[];
   readonly disliked: readonly number[];
   /** Liked, skipped and imported tracks: never recommended again. */

@@ -46,7 +46,7 @@ const input = z
   .strict();
 
 /** Weight of "what people like you play" (similar listeners) in the blend: the most it adds to a track's score. */
-export const SIMILAR_LISTENERS_WEIGHT = 0.5;
+const SIMILAR_LISTENERS_WEIGHT = 0.5;
 
 const output = z.object({
   recommendations: z.array(recommendationOut),

@@ -13,13 +13,13 @@ const FILLER = new Set(['that', 'this', 'those', 'these', 'some', 'something', '
 export type TrackRef = number | string;
 
 /** The outcome of resolving a reference. */
-export type Resolution =
+type Resolution =
   | { readonly kind: 'found'; readonly track: TrackCard }
   | { readonly kind: 'ambiguous'; readonly candidates: readonly TrackCard[] }
   | { readonly kind: 'none'; readonly message: string };
 
 /** The catalogue id a reference names directly, if it is one. */
-export function idOf(ref: TrackRef): number | undefined {
+function idOf(ref: TrackRef): number | undefined {
   if (typeof ref === 'number') return ref;
   const m = /^\s*(?:track[:#\s]?)?(\d{1,9})\s*$/i.exec(ref);
   return m === null ? undefined : Number(m[1]);

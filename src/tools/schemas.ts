@@ -6,7 +6,7 @@ import type { TrackCard } from '../serving/ports/catalog.ts';
 import type { RecommendConstraints } from '../serving/ports/track-recommender.ts';
 
 /** Largest id a row of Earworm's tables can have (Postgres `integer`). */
-export const MAX_ROW_ID = 2_147_483_647;
+const MAX_ROW_ID = 2_147_483_647;
 
 /** An id of a row Earworm issued (track, comparison): a whole number from 1 to MAX_ROW_ID, or a clear tool error. */
 export const rowId = z

@@ -8,7 +8,7 @@ import { UserError } from './errors.ts';
 import type { ToolContext } from './tool-context.ts';
 
 /** How the person connects, in words any front end can show. */
-export const HOW_TO_CONNECT = 'say "connect spotify" (the spotify_connect_link tool) and open the link it gives you';
+const HOW_TO_CONNECT = 'say "connect spotify" (the spotify_connect_link tool) and open the link it gives you';
 
 /** The Spotify service, or a UserError naming the variables an operator must set. */
 export function spotifyOf(ctx: ToolContext): SpotifyService {
@@ -31,7 +31,7 @@ export async function forPerson<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** The UserError for a Spotify failure the person can act on; undefined for the rest (system errors). */
-export function toUserError(err: unknown): UserError | undefined {
+function toUserError(err: unknown): UserError | undefined {
   if (err instanceof SpotifyNotConnectedError) {
     return new UserError(
       'spotify_not_connected',

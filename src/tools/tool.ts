@@ -23,13 +23,13 @@ export interface Retry {
 }
 
 /** A successful result carrying the tool's output. */
-export interface Success<O> {
+interface Success<O> {
   readonly ok: true;
   readonly value: O;
 }
 
 /** What `execute` returns. */
-export type ToolResult<O> = Success<O> | Retry;
+type ToolResult<O> = Success<O> | Retry;
 
 /** One tool of the registry. */
 export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodObject = z.ZodObject> {

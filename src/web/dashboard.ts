@@ -22,7 +22,7 @@ import { intervalChart, lineChart, shortNumber, type Series } from './svg-charts
 import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml } from './web-http.ts';
 
 /** One latency figure (a request route or a tool), in milliseconds. */
-export interface LatencyFigure {
+interface LatencyFigure {
   readonly name: string;
   readonly p50: number;
   readonly p99: number;
@@ -53,7 +53,7 @@ export interface DashboardOptions {
 }
 
 /** Name of the login cookie. */
-export const DASHBOARD_COOKIE = 'ew_dash';
+const DASHBOARD_COOKIE = 'ew_dash';
 const LOGIN_TTL_MS = 12 * 3600 * 1000;
 
 /** Signs and checks the login cookie and CSRF tokens with a key derived from the token. */

@@ -17,7 +17,7 @@ export interface RatedSets {
 }
 
 /** Paths of the playground's endpoints under its base path. */
-export interface PlaygroundPaths {
+interface PlaygroundPaths {
   readonly page: string;
   readonly say: string;
   readonly press: string;

@@ -20,7 +20,7 @@ import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml, s
 import { hashSessionCookie, SESSION_COOKIE, WebSessions, type WebSession, type WebSessionLimits } from '../desk/web-sessions.ts';
 
 /** Dependencies of the playground. */
-export interface WebPlaygroundOptions {
+interface WebPlaygroundOptions {
   readonly db: Db;
   /** The shared conversation core (its agent, tools and button table). */
   readonly desk: FrontDesk;

@@ -77,7 +77,7 @@ export function lineChart(o: { title: string; series: readonly Series[]; width?:
 }
 
 /** One row of an interval chart: a rate in 0..1 with its interval. */
-export interface IntervalRow {
+interface IntervalRow {
   readonly label: string;
   readonly rate: number;
   readonly low: number;

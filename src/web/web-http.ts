@@ -54,7 +54,7 @@ export function wantsJson(req: IncomingMessage): boolean {
 }
 
 /** The Content-Security-Policy of a page whose only script is `script` (inline, allowed by its hash). */
-export function contentSecurityPolicy(script?: string): string {
+function contentSecurityPolicy(script?: string): string {
   const scriptSrc = script === undefined ? "'none'" : `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
   return `default-src 'none'; script-src ${scriptSrc}; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 }
@@ -87,7 +87,7 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
 }
 
 /** Shared look of the pages: one small stylesheet, system fonts, visible focus, light and dark. */
-export const BASE_CSS = `
+const BASE_CSS = `
 :root{color-scheme:light dark;--fg:#1a1a2e;--muted:#55556a;--bg:#f6f6fa;--panel:#fff;--line:#d8d8e4;--accent:#4a3cc0;--ok:#1f7a50;--bad:#b23b2f}
 @media (prefers-color-scheme:dark){:root{--fg:#ececf4;--muted:#a8a8bc;--bg:#15151d;--panel:#1f1f2b;--line:#3a3a4c;--accent:#9d92ff;--ok:#5fd19a;--bad:#ff8a7d}}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}

@@ -28,7 +28,7 @@ export interface Speaker {
 }
 
 /** Button ids of one card. */
-export interface CardButtons {
+interface CardButtons {
   readonly like: string;
   readonly dislike: string;
   readonly more: string;
@@ -75,7 +75,7 @@ export type DeskOutcome =
 export const MAX_MESSAGE_CHARS = 2000;
 
 /** Dependencies of the desk. */
-export interface FrontDeskOptions {
+interface FrontDeskOptions {
   readonly db: Db;
   readonly agent: Agent;
   readonly services: ToolServices;

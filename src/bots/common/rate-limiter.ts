@@ -1,7 +1,7 @@
 /** A per-person rate limit: at most `limit` requests in any sliding window of `windowMs` (in process memory). */
 
 /** The outcome of one `take`. */
-export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
 /** Sliding-window limiter keyed by any string (e.g. `discord:1234`). */
 export class RateLimiter {

@@ -10,7 +10,7 @@ import { callTool } from '../../tools/registry.ts';
 import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
 
 /** A count of one genre or mood among liked tracks. */
-export interface NamedCount {
+interface NamedCount {
   readonly name: string;
   readonly count: number;
 }
@@ -48,7 +48,7 @@ function esc(s: string): string {
  * A leaning weight mapped to −1..1: tanh(2·weight). Votes move weights by tenths of a standard deviation, so the
  * factor 2 makes a few votes visible while tanh keeps strong leanings apart without leaving the chart.
  */
-export function leaningValue(weight: number): number {
+function leaningValue(weight: number): number {
   return Number.isFinite(weight) ? Math.tanh(2 * weight) : 0;
 }
 
@@ -61,7 +61,7 @@ export function radarValues(profile: TasteProfile): number[] {
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
 /** Reads a get_taste_profile result (as callTool returns it) into a TasteProfile. */
-export function toTasteProfile(value: Record<string, unknown>): TasteProfile {
+function toTasteProfile(value: Record<string, unknown>): TasteProfile {
   const counts = (xs: unknown): NamedCount[] =>
     Array.isArray(xs) ? xs.flatMap((x) => (typeof x?.name === 'string' && typeof x?.count === 'number' ? [{ name: x.name as string, count: x.count as number }] : [])) : [];
   const leanings = Array.isArray(value.leanings)
@@ -82,7 +82,7 @@ export function toTasteProfile(value: Record<string, unknown>): TasteProfile {
 }
 
 /** One-sentence summary of the chart, used as its accessible description and as alt text for the PNG. */
-export function tasteChartSummary(profile: TasteProfile): string {
+function tasteChartSummary(profile: TasteProfile): string {
   const votes = profile.counts?.votes ?? 0;
   const values = radarValues(profile);
   const strong = RADAR_AXES.map((a, i) => ({ a, v: values[i]! }))
@@ -195,7 +195,7 @@ export async function tasteChartPng(profile: TasteProfile): Promise<Buffer> {
 }
 
 /** A failure to read the person's profile (the tool's message, for the person). */
-export class TasteChartError extends Error {
+class TasteChartError extends Error {
   readonly code = 'TASTE_CHART_FAILED';
   constructor(message: string) {
     super(message);

@@ -15,10 +15,10 @@ export const TASTE_FORM_LIMITS = { labels: 10, artists: 10, artistChars: 100, ar
 export const TASTE_FIELDS = { genres: 'genres', moods: 'moods', artists: 'artists', energy: 'energy' } as const;
 
 /** One field of the form. */
-export type TasteFormField = keyof typeof TASTE_FIELDS;
+type TasteFormField = keyof typeof TASTE_FIELDS;
 
 /** Stated tastes as the person sees them. */
-export interface StatedView {
+interface StatedView {
   readonly genres: readonly string[];
   readonly moods: readonly string[];
   readonly energy: number | null;
@@ -80,7 +80,7 @@ export const ENERGY_HINT = '0 (calm) to 1 (intense), e.g. 0.3 — or low, medium
 export const ARTISTS_HINT = 'e.g. Radiohead, Björk, Daft Punk';
 
 /** Reads the energy input: empty → null (not stated), a number 0..1 (a decimal comma is fine), or low / medium / high. */
-export function parseEnergy(text: string): { readonly value: number | null } | TasteFormError {
+function parseEnergy(text: string): { readonly value: number | null } | TasteFormError {
   const t = text.trim().toLowerCase();
   if (t === '') return { value: null };
   const word = ENERGY_WORDS[t];
@@ -96,7 +96,7 @@ export function parseEnergy(text: string): { readonly value: number | null } | T
 }
 
 /** Reads the artists input: names separated by commas, semicolons or new lines, each once. */
-export function parseArtists(text: string): { readonly value: readonly string[] } | TasteFormError {
+function parseArtists(text: string): { readonly value: readonly string[] } | TasteFormError {
   const seen = new Set<string>();
   const names: string[] = [];
   for (const raw of text.split(/[,;\n]+/)) {
@@ -112,7 +112,7 @@ export function parseArtists(text: string): { readonly value: readonly string[] 
 }
 
 /** Checks a whole submission; the `set_tastes` arguments when every field is fine. */
-export function readTasteForm(input: TasteFormInput): { readonly args: Record<string, unknown> } | { readonly errors: readonly TasteFormError[] } {
+function readTasteForm(input: TasteFormInput): { readonly args: Record<string, unknown> } | { readonly errors: readonly TasteFormError[] } {
   const errors: TasteFormError[] = [];
   const labels = (field: 'genres' | 'moods', values: readonly string[]) => {
     const unique = [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => v !== ''))];
@@ -134,11 +134,6 @@ export function readTasteForm(input: TasteFormInput): { readonly args: Record<st
 /** "low" / "medium" / "high" for an energy level. */
 export function energyWord(energy: number): string {
   return energy < 0.4 ? 'low' : energy > 0.6 ? 'high' : 'medium';
-}
-
-/** A saved outcome as plain lines: headline, the stated tastes, notes. */
-export function savedLines(o: Extract<TasteFormOutcome, { kind: 'saved' }>): string[] {
-  return o.cleared ? [o.headline] : [o.headline, ...statedLines(o.stated), ...o.notes];
 }
 
 /** The form's input that shows what is stored (to prefill a form). */

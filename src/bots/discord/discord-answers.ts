@@ -19,7 +19,7 @@ export type Answer = { readonly kind: 'messages'; readonly messages: readonly Ou
 export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['profile', 'tastes', 'listeners', 'connect', 'export', 'help']);
 
 /** Shown when the Spotify tools are not registered on this server. */
-export const SPOTIFY_NOT_SET_UP = "Spotify isn't set up on this server, so I can't connect accounts or save playlists here. Whoever runs Earworm can enable it by configuring SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.";
+const SPOTIFY_NOT_SET_UP = "Spotify isn't set up on this server, so I can't connect accounts or save playlists here. Whoever runs Earworm can enable it by configuring SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.";
 
 /** Activities that `/vibe` understands, as moods and gentle constraints. */
 const ACTIVITIES: readonly { readonly words: readonly string[]; readonly mood: string; readonly constraints?: Record<string, unknown> }[] = [

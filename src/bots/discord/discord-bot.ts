@@ -19,7 +19,7 @@ import type { DiscordRequest, DiscordResponder, OutgoingMessage } from './discor
 import { TASTES_BUTTON, TASTES_COMMAND, TASTES_MODAL_ID, tastesAnswer, tastesInput, tastesModal } from './discord-tastes.ts';
 
 /** Dependencies of the core. */
-export interface DiscordBotOptions {
+interface DiscordBotOptions {
   readonly desk: FrontDesk;
   /** For exactly-once delivery (`processed_events`). */
   readonly db: Db;
@@ -33,7 +33,7 @@ export interface DiscordBotOptions {
 export type HandleResult = 'handled' | 'duplicate';
 
 /** A message that mentions the bot, or a DM. */
-export interface ChatMessage {
+interface ChatMessage {
   readonly id: string;
   readonly userId: string;
   readonly userName: string;
@@ -43,7 +43,7 @@ export interface ChatMessage {
 }
 
 /** Delivery source name in `processed_events`. */
-export const DELIVERY_SOURCE = 'discord';
+const DELIVERY_SOURCE = 'discord';
 
 /** How long the "Edit my tastes" button of a refused form keeps what was typed. */
 const TASTES_RETRY_TTL_MS = 24 * 3600 * 1000;

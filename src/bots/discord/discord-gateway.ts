@@ -24,7 +24,7 @@ import type { DiscordBot } from './discord-bot.ts';
 import { optionsFrom, type ActionRow, type DiscordRequest, type DiscordResponder, type OutgoingMessage } from './discord-request.ts';
 
 /** Options of the gateway client. */
-export interface DiscordGatewayOptions {
+interface DiscordGatewayOptions {
   /** The bot token (DISCORD_TOKEN). */
   readonly token: string;
   readonly bot: DiscordBot;
@@ -46,10 +46,10 @@ export interface DiscordGateway {
 }
 
 /** Intents the client asks for. */
-export const GATEWAY_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages] as const;
+const GATEWAY_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages] as const;
 
 /** Converts a discord.js interaction into the core's request; undefined for kinds Earworm does not handle. */
-export function requestFromDiscordJs(i: Interaction): DiscordRequest | undefined {
+function requestFromDiscordJs(i: Interaction): DiscordRequest | undefined {
   const origin = {
     id: i.id,
     userId: i.user.id,
@@ -96,7 +96,7 @@ function toDiscordJs(m: OutgoingMessage) {
 }
 
 /** The responder over a discord.js interaction. */
-export function discordJsResponder(i: Interaction): DiscordResponder {
+function discordJsResponder(i: Interaction): DiscordResponder {
   const replyable = () => {
     if (!i.isRepliable()) throw new Error(`interaction ${i.id} cannot be replied to`);
     return i;
@@ -189,7 +189,7 @@ async function onMessage(client: Client, bot: DiscordBot, message: Message): Pro
 }
 
 /** The gateway could not be reached or refused the token. */
-export class DiscordGatewayError extends Error {
+class DiscordGatewayError extends Error {
   readonly code = 'DISCORD_GATEWAY';
   constructor(message: string, options?: { cause: unknown }) {
     super(message, options);

@@ -17,10 +17,10 @@ import { interactionProblem, requestFromApi, type DiscordResponder, type Outgoin
 import { discordPublicKey, verifyDiscordSignature } from './discord-signature.ts';
 
 /** Where the route listens unless told otherwise. */
-export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
+const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
 
 /** Options of the interactions route. */
-export interface DiscordInteractionsOptions {
+interface DiscordInteractionsOptions {
   /** The application's public key (DISCORD_PUBLIC_KEY, 64 hex characters). */
   readonly publicKey: string;
   readonly bot: DiscordBot;

@@ -16,7 +16,7 @@ export const COLOURS = { track: 0x7c3aed, a: 0x2563eb, b: 0xdb2777, chosen: 0x16
 export const LIMITS = { content: 2000, embedsPerMessage: 10, rows: 5, buttonLabel: 80, embedTitle: 256, embedDescription: 4096, fieldValue: 1024, footer: 2048 } as const;
 
 /** Tracks shown per message: one button row each, at most five rows. */
-export const CARDS_PER_MESSAGE = 5;
+const CARDS_PER_MESSAGE = 5;
 
 /** One signal behind a recommendation (from the recommend / similar_tracks tools' `why.signals`). */
 export interface SignalView {
@@ -55,7 +55,7 @@ function badges(card: ReplyCard): string {
 }
 
 /** The embed of one track; `label` prefixes the title ("1.", "A"). */
-export function trackEmbed(card: ReplyCard, label?: string, signals?: readonly SignalView[], colour: number = COLOURS.track): APIEmbed {
+function trackEmbed(card: ReplyCard, label?: string, signals?: readonly SignalView[], colour: number = COLOURS.track): APIEmbed {
   const lines = [`by **${card.artists.join(', ') || 'unknown artist'}**`];
   const b = badges(card);
   if (b !== '') lines.push(b);
@@ -84,7 +84,7 @@ export function linkButton(url: string, label: string): ActionRow {
 }
 
 /** The like / dislike / more-like-this row of the n-th card. */
-export function cardRow(view: CardView, n: number): ActionRow {
+function cardRow(view: CardView, n: number): ActionRow {
   return {
     type: ComponentType.ActionRow,
     components: [
@@ -96,7 +96,7 @@ export function cardRow(view: CardView, n: number): ActionRow {
 }
 
 /** The two embeds and the vote row of an A/B comparison. */
-export function comparisonMessage(view: ComparisonView, content: string): OutgoingMessage {
+function comparisonMessage(view: ComparisonView, content: string): OutgoingMessage {
   const { a, b } = view.comparison;
   return {
     content: clip(content, LIMITS.content),

@@ -22,7 +22,7 @@ import {
 export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** Who pressed or typed, where. */
-export interface InteractionOrigin {
+interface InteractionOrigin {
   /** The interaction id (a snowflake): the key of exactly-once handling. */
   readonly id: string;
   readonly userId: string;
@@ -119,7 +119,7 @@ export function optionsFrom(options: readonly { name: string; type: number; valu
 }
 
 /** The fields of a raw modal submission (labels around selects and text inputs, or legacy rows of text inputs). */
-export function modalFieldsFromApi(components: readonly APIModalSubmissionComponent[]): ModalFields {
+function modalFieldsFromApi(components: readonly APIModalSubmissionComponent[]): ModalFields {
   const fields: Record<string, string | readonly string[]> = {};
   const take = (c: { custom_id?: string; value?: unknown; values?: unknown }) => {
     if (typeof c.custom_id !== 'string') return;

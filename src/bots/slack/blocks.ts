@@ -10,7 +10,7 @@ import type { CardView, ComparisonView, DeskReply } from '../common/front-desk.t
 import { energyWord } from '../common/taste-form.ts';
 
 export type Block = SlackTypes.KnownBlock;
-export type HomeView = SlackTypes.HomeView;
+type HomeView = SlackTypes.HomeView;
 
 /** Action ids of the Slack-only controls. */
 export const SLACK_ACTIONS = {
@@ -35,7 +35,7 @@ export function escapeMrkdwn(text: string): string {
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** "Title — Artist, Artist" in plain text. */
-export function trackLabel(card: Pick<ReplyCard, 'title' | 'artists'>): string {
+function trackLabel(card: Pick<ReplyCard, 'title' | 'artists'>): string {
   return card.artists.length > 0 ? `${card.title} — ${card.artists.join(', ')}` : card.title;
 }
 
@@ -55,7 +55,7 @@ const textSection = (text: string): Block => ({ type: 'section', text: { type: '
 const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, MAX_SECTION_TEXT) }] });
 
 /** One track: a section and its like / dislike / more-like-this buttons. */
-export function cardBlocks(view: CardView, index: number): Block[] {
+function cardBlocks(view: CardView, index: number): Block[] {
   return [
     textSection(cardText(view.card, `${index + 1}. `)),
     {
@@ -67,7 +67,7 @@ export function cardBlocks(view: CardView, index: number): Block[] {
 }
 
 /** An A/B pair with its vote buttons. */
-export function comparisonBlocks(view: ComparisonView): Block[] {
+function comparisonBlocks(view: ComparisonView): Block[] {
   const { a, b } = view.comparison;
   return [
     textSection(cardText(a, '*A* · ')),
@@ -140,7 +140,7 @@ export type SpotifyState =
   | { readonly kind: 'connected'; readonly user: string };
 
 /** Inputs of the Home tab. */
-export interface HomeInput {
+interface HomeInput {
   readonly profile: TasteProfileView | undefined;
   readonly recentVotes: readonly RecentVote[];
   readonly chartUrl?: string;

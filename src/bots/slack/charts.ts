@@ -11,13 +11,13 @@ import { BUTTON_PREFIX, type ButtonActions } from '../../desk/button-actions.ts'
 export type ChartPng = (personId: number) => Promise<Buffer | undefined>;
 
 /** Path prefix of the chart images. */
-export const CHART_PATH = '/slack/charts';
+const CHART_PATH = '/slack/charts';
 
 /** The custom button action behind a chart key. */
-export const CHART_ACTION = { type: 'custom', name: 'slack_taste_chart' } as const;
+const CHART_ACTION = { type: 'custom', name: 'slack_taste_chart' } as const;
 
 /** How long a chart URL works (Slack's image proxy fetches it when the Home tab is shown). */
-export const CHART_TTL_MS = 7 * 24 * 3600 * 1000;
+const CHART_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** Creates a chart URL for a person: `${publicUrl}/slack/charts/<key>.png`. */
 export async function chartUrl(buttons: ButtonActions, personId: number, publicUrl: string): Promise<string> {

@@ -48,7 +48,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 const GENERIC_ERROR = 'Something went wrong on my side. Please try again in a moment.';
 
 /** What the Slack front end needs. */
-export interface SlackFrontEndOptions {
+interface SlackFrontEndOptions {
   readonly desk: FrontDesk;
   readonly db: Db;
   /** `config.slack`: botToken required; signingSecret for HTTP; appToken switches to Socket Mode. */
@@ -65,7 +65,7 @@ export interface SlackFrontEndOptions {
 }
 
 /** Web API calls are bounded: a few quick retries and a per-request timeout, never Slack's default half hour of retries. */
-export const SLACK_WEB_API_DEFAULTS = { retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000, randomize: false }, timeout: 10_000 } as const;
+const SLACK_WEB_API_DEFAULTS = { retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000, randomize: false }, timeout: 10_000 } as const;
 
 /** Where the Web API is unless `slackApiUrl` says otherwise. */
 const SLACK_API_DEFAULT = 'https://slack.com/api/';
@@ -124,7 +124,7 @@ export class SlackConfigError extends Error {
 }
 
 /** Bolt's logger interface over pino. */
-export function boltLogger(logger: Logger): BoltLogger {
+function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'slack' });
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   const errOf = (msg: unknown[]) => msg.find((m): m is Error => m instanceof Error);
@@ -143,7 +143,7 @@ export function boltLogger(logger: Logger): BoltLogger {
 }
 
 /** The Slack error code of a Web API failure (`not_in_channel`, `invalid_blocks`, …), if it is one. */
-export function slackErrorCode(err: unknown): string | undefined {
+function slackErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | undefined)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
@@ -543,7 +543,7 @@ async function choiceLine(db: Db, action: Extract<ButtonAction, { type: 'vote' }
 }
 
 /** The person's last A/B votes, newest first. */
-export async function recentVotes(db: Db, personId: number, limit = 5): Promise<RecentVote[]> {
+async function recentVotes(db: Db, personId: number, limit = 5): Promise<RecentVote[]> {
   const rows = await db.rows<{ choice: string; a: string; b: string; at: Date | string }>(sql`
     select v.choice, ta.title as a, tb.title as b, v.created_at as at from votes v
     join comparisons c on c.id = v.comparison_id

@@ -23,10 +23,10 @@ import { BodyError, readRawBody, sendJson, type RouteHandler } from '../../serve
 import { firstDelivery } from '../../desk/event-dedupe.ts';
 
 /** Source name of replay keys in the delivery store. */
-export const SLACK_REQUEST_SOURCE = 'slack-request';
+const SLACK_REQUEST_SOURCE = 'slack-request';
 
 /** Options of the gate; defaults in brackets. */
-export interface SlackGateOptions {
+interface SlackGateOptions {
   readonly signingSecret: string;
   readonly db: Db;
   readonly logger: Logger;
@@ -39,7 +39,7 @@ export interface SlackGateOptions {
 }
 
 /** Bolt's request listener (HTTPReceiver.requestListener); it reads a pre-read body from `req.rawBody`. */
-export type BoltListener = (req: IncomingMessage, res: ServerResponse) => void;
+type BoltListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 type Fields = Record<string, unknown>;
 
@@ -79,7 +79,7 @@ function parseBody(raw: string, contentType: string | undefined): Parsed {
 }
 
 /** Why Earworm's listeners cannot handle this body, or undefined when they can. */
-export function slackBodyProblem(kind: 'command' | 'interaction' | 'json', body: unknown): string | undefined {
+function slackBodyProblem(kind: 'command' | 'interaction' | 'json', body: unknown): string | undefined {
   if (!isObject(body)) return `the ${kind === 'interaction' ? '"payload" field' : 'request body'} must be a JSON object (a Slack event, command or interaction), not ${describe(body)}`;
   if (kind === 'command') {
     for (const field of ['command', 'user_id', 'channel_id', 'text']) {

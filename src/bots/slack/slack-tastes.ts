@@ -60,7 +60,7 @@ function labelInput(field: 'genres' | 'moods', label: string, names: readonly st
 }
 
 /** The modal; `start` prefills it (default: what is stored). */
-export function tastesModalView(view: TasteFormView, metadata: TastesMetadata = {}, start: TasteFormInput = inputOf(view.current)): SlackTypes.ModalView {
+function tastesModalView(view: TasteFormView, metadata: TastesMetadata = {}, start: TasteFormInput = inputOf(view.current)): SlackTypes.ModalView {
   const blocks: SlackTypes.KnownBlock[] = [section('Tell me what you like, and your first recommendations start from it. Your votes and likes take over as they come.')];
   const genres = labelInput('genres', 'Genres', view.genres, start.genres);
   if (genres !== undefined) blocks.push(genres);
@@ -88,7 +88,7 @@ export function tastesModalView(view: TasteFormView, metadata: TastesMetadata = 
 }
 
 /** A submitted modal's state as the taste form's input. */
-export function tastesInputFromState(values: Readonly<Record<string, Readonly<Record<string, { selected_options?: readonly { value: string }[] | null; value?: string | null }>>>>): TasteFormInput {
+function tastesInputFromState(values: Readonly<Record<string, Readonly<Record<string, { selected_options?: readonly { value: string }[] | null; value?: string | null }>>>>): TasteFormInput {
   const field = (f: keyof typeof TASTE_FIELDS) => values[TASTE_FIELDS[f]]?.[TASTE_FIELDS[f]];
   const picked = (f: 'genres' | 'moods') => (field(f)?.selected_options ?? []).map((o) => o.value);
   const text = (f: 'artists' | 'energy') => field(f)?.value ?? '';
@@ -96,14 +96,14 @@ export function tastesInputFromState(values: Readonly<Record<string, Readonly<Re
 }
 
 /** Field errors as `response_action: errors` takes them: block id → message. */
-export function slackErrors(errors: readonly TasteFormError[]): Record<string, string> {
+function slackErrors(errors: readonly TasteFormError[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors) out[TASTE_FIELDS[e.field]] = out[TASTE_FIELDS[e.field]] === undefined ? e.message : `${out[TASTE_FIELDS[e.field]]} ${e.message}`;
   return out;
 }
 
 /** The modal after a submission: what was stored (or why not), with only a close button. */
-export function resultView(outcome: Exclude<TasteFormOutcome, { kind: 'invalid' }> | { kind: 'failed' }): SlackTypes.ModalView {
+function resultView(outcome: Exclude<TasteFormOutcome, { kind: 'invalid' }> | { kind: 'failed' }): SlackTypes.ModalView {
   const lines =
     outcome.kind === 'saved'
       ? outcome.cleared
@@ -116,7 +116,7 @@ export function resultView(outcome: Exclude<TasteFormOutcome, { kind: 'invalid' 
 }
 
 /** What the listeners need from the Slack front end. */
-export interface SlackTastesDeps {
+interface SlackTastesDeps {
   readonly desk: FrontDesk;
   readonly log: Logger;
   /** The speaker of a Slack user in a conversation. */

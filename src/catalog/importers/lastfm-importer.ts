@@ -28,7 +28,7 @@ const UNLISTED = 'lastfm_unlisted';
 const FILES = ['artists.dat', 'tags.dat', 'user_artists.dat', 'user_taggedartists.dat'];
 
 /** The Last.fm folder and the original GroupLens zip. */
-export const lastfmDataset: DatasetSpec = {
+const lastfmDataset: DatasetSpec = {
   folder: 'lastfm-hetrec2011',
   expected: FILES.join(', '),
   findFiles: async (dir) => ((await allExist(dir, FILES)) ? FILES : undefined),

@@ -21,7 +21,7 @@ interface MpdPlaylist {
 }
 
 /** The MPD folder: every `mpd.slice.*.json` in it, in slice order. */
-export const mpdDataset: DatasetSpec = {
+const mpdDataset: DatasetSpec = {
   folder: 'mpd',
   expected: 'one or more MPD slice files named mpd.slice.<from>-<to>.json (from the MPD zip, which Spotify Research gives out on request)',
   async findFiles(dir) {

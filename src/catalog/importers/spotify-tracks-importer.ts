@@ -24,7 +24,7 @@ interface SpotifyTracksRow {
 }
 
 /** The Spotify Tracks folder: `dataset.csv` if present, else any `dataset*.csv` excerpt; downloadable from Hugging Face. */
-export const spotifyTracksDataset: DatasetSpec = {
+const spotifyTracksDataset: DatasetSpec = {
   folder: 'spotify-tracks',
   expected: 'dataset.csv (the Spotify Tracks Dataset, 114,000 rows)',
   async findFiles(dir) {

@@ -28,7 +28,7 @@ interface TidyRow {
 }
 
 /** The TidyTuesday dataset folder and its public source (the raw CSV in rfordatascience/tidytuesday). */
-export const tidyTuesdayDataset: DatasetSpec = {
+const tidyTuesdayDataset: DatasetSpec = {
   folder: 'spotify-songs-tidytuesday',
   expected: FILE,
   findFiles: async (dir) => ((await allExist(dir, [FILE])) ? [FILE] : undefined),

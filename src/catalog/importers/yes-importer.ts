@@ -23,7 +23,7 @@ const VARIANTS = [
 ] as const;
 
 /** The Yes.com folder (`yes_small/`, `yes_complete/`) and the original `dataset.tar.gz` on the LME data page. */
-export const yesDataset: DatasetSpec = {
+const yesDataset: DatasetSpec = {
   folder: 'yes-com-playlists',
   expected: 'yes_small/{song_hash,tags,tag_hash,train}.txt and yes_complete/{song_hash,tags,tag_hash}.txt',
   async findFiles(dir) {

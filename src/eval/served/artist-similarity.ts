@@ -16,7 +16,7 @@ import { figure, type ServedEnv, type ServedFigure } from './served-part.ts';
 import { recommendAs } from './served-requests.ts';
 
 /** Settings; defaults in brackets. */
-export interface ArtistSimilarityOptions {
+interface ArtistSimilarityOptions {
   /** Seed artists [200]. */
   readonly seeds?: number;
   /** Held-out listeners a seed needs [5]. */
@@ -28,14 +28,14 @@ export interface ArtistSimilarityOptions {
 }
 
 /** Whether a Last.fm user id is held out of the artist model. */
-export function heldOutListener(lastfmUserId: string): boolean {
+function heldOutListener(lastfmUserId: string): boolean {
   return fnv1a32(`served|listener|${lastfmUserId}`) % 5 === 0;
 }
 
 const mainKey = (name: string): string | undefined => artistLinkKeys(name)[0];
 
 /** The held-out listener ids (person ids) and, per artist key, its held-out listeners and all its listeners. */
-export async function lastfmListeners(env: Pick<ServedEnv, 'db'>): Promise<{ heldOut: Set<number>; heldOutOf: Map<string, Set<number>>; listenersOf: Map<string, number>; nameOf: Map<string, string> }> {
+async function lastfmListeners(env: Pick<ServedEnv, 'db'>): Promise<{ heldOut: Set<number>; heldOutOf: Map<string, Set<number>>; listenersOf: Map<string, number>; nameOf: Map<string, string> }> {
   const rows = await env.db.rows<{ source_key: string; person_id: number; name: string }>(sql`
     select i.source_key, i.person_id, a.name from interactions i join artists a on a.id = i.artist_id
     where i.source = 'lastfm' and i.artist_id is not null and i.person_id is not null`);

@@ -20,7 +20,7 @@ import { labelCoverage } from './label-coverage.ts';
 import { loadPanel, PANEL_FILE, runPanel, type PanelAnswer } from './panel.ts';
 
 /** Prints figures as `name value (cases)`. */
-export function printFigures(figures: readonly Figure[]): void {
+function printFigures(figures: readonly Figure[]): void {
   for (const f of figures) console.log(`${f.name.padEnd(52)} ${f.value.toFixed(4)}  (${f.cases} cases)`);
 }
 

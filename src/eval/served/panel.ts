@@ -17,7 +17,7 @@ export interface PanelRange {
 }
 
 /** The hard constraints a request states; every shown track must meet each of them. */
-export interface PanelConstraints {
+interface PanelConstraints {
   /** Any of these genres (vocabulary names). */
   readonly genres?: readonly string[];
   readonly moods?: readonly string[];

@@ -5,7 +5,7 @@ import { callTool } from '../../tools/registry.ts';
 import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
 
 /** One answer of `recommend`: the tracks (id and credited artists), how it was chosen, or the failure's code. */
-export interface ServedAnswer {
+interface ServedAnswer {
   readonly ok: boolean;
   readonly code?: string;
   readonly strategy?: string;

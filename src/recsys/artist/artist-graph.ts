@@ -46,13 +46,13 @@ export interface ArtistGraphOptions {
 }
 
 /** One neighbour of an artist. */
-export interface ArtistNeighbour {
+interface ArtistNeighbour {
   readonly node: number;
   readonly score: number;
 }
 
 /** The JSON form of a graph (a model version's file). */
-export interface ArtistGraphJson {
+interface ArtistGraphJson {
   readonly format: 'earworm-artist-graph';
   readonly version: 1;
   readonly keys: readonly string[];

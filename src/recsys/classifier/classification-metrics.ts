@@ -1,7 +1,7 @@
 /** Classification metrics for model cards: confusion matrix, per-class precision/recall/F1, macro-F1, accuracy. */
 
 /** Precision, recall, F1 and support of one class. */
-export interface ClassMetrics {
+interface ClassMetrics {
   readonly label: string;
   readonly precision: number;
   readonly recall: number;

@@ -7,7 +7,7 @@ import { InvalidParamsError } from '../errors.ts';
 import { SeededRandom } from '../rng.ts';
 
 /** One dense layer: `weights` is row-major [inSize][outSize]. */
-export interface DenseLayer {
+interface DenseLayer {
   readonly inSize: number;
   readonly outSize: number;
   readonly weights: Float32Array;
@@ -15,7 +15,7 @@ export interface DenseLayer {
 }
 
 /** Everything a trained classifier is: input standardisation, layers and the class names of its outputs. */
-export interface MlpClassifierData {
+interface MlpClassifierData {
   readonly featureNames: readonly string[];
   readonly classes: readonly string[];
   /** Subtracted from each input column. */
@@ -246,7 +246,7 @@ export function argmaxRows(values: Float32Array, width: number): Int32Array {
 }
 
 /** Mean (sample-weighted) cross-entropy of a classifier on labelled rows. */
-export function crossEntropy(model: MlpClassifier, x: Float32Array, y: Int32Array, weights?: Float32Array): number {
+function crossEntropy(model: MlpClassifier, x: Float32Array, y: Int32Array, weights?: Float32Array): number {
   const p = model.predictProba(x, y.length);
   const c = model.classCount;
   let s = 0;

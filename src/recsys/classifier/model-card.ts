@@ -3,7 +3,7 @@ import type { ClassificationReport } from './classification-metrics.ts';
 import type { ClassifierTaskResult } from './train-task.ts';
 
 /** What a card says beyond the training result. */
-export interface ModelCardInfo {
+interface ModelCardInfo {
   readonly title: string;
   readonly version: string;
   /** ISO date of training. */
@@ -82,7 +82,7 @@ function perClassTable(r: ClassificationReport): string {
 }
 
 /** The confusion matrix as a Markdown table. */
-export function confusionTable(r: ClassificationReport): string {
+function confusionTable(r: ClassificationReport): string {
   return [
     `| true \\ predicted | ${r.labels.join(' | ')} |`,
     `|---|${r.labels.map(() => '---:').join('|')}|`,

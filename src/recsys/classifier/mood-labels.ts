@@ -10,7 +10,7 @@ import { normaliseTag } from '../content/tag-embedding.ts';
 export const MOODS = ['happy', 'sad', 'energetic', 'calm', 'focus'] as const;
 
 /** One mood. */
-export type Mood = (typeof MOODS)[number];
+type Mood = (typeof MOODS)[number];
 
 /** The tag-to-mood mapping (tags normalised: lower case, single spaces). A tag maps to at most one mood. */
 export const MOOD_TAGS: { readonly [M in Mood]: readonly string[] } = {
@@ -35,7 +35,7 @@ export interface WeightedTags {
 }
 
 /** A derived label: the mood index and whether it came from the track's own tags or its artist's. */
-export interface MoodLabel {
+interface MoodLabel {
   readonly mood: number;
   readonly source: 'track' | 'artist';
 }

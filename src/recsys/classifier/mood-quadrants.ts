@@ -47,7 +47,7 @@ export const MOOD_EVIDENCE_FEATURES = [
 ] as const;
 
 /** Sums of an artist's known valence/arousal values. */
-export interface ArtistMoodSums {
+interface ArtistMoodSums {
   readonly valence: number;
   readonly arousal: number;
   readonly count: number;
@@ -134,7 +134,7 @@ export interface MoodCheckFigures {
 }
 
 /** A check track: truth, the model's four probabilities, and Spotify energy/valence for the rule. */
-export interface MoodCheckCase {
+interface MoodCheckCase {
   readonly quadrant: number;
   readonly valence: number;
   readonly arousal: number;

@@ -28,7 +28,7 @@ export interface ClassifierTaskData {
 }
 
 /** The baselines a task's test figures are shown beside, on the same test rows. */
-export interface TaskBaselines {
+interface TaskBaselines {
   /** Always the most frequent training class. */
   readonly majority: ClassificationReport;
   readonly majorityClass: string;
@@ -53,7 +53,7 @@ export interface ClassifierTaskResult {
 }
 
 /** Options for a task; defaults in brackets. */
-export interface ClassifierTaskOptions {
+interface ClassifierTaskOptions {
   readonly split?: HashSplitOptions;
   readonly train?: MlpTrainOptions;
   /** Weight classes by inverse frequency (so macro-F1 is not traded for the majority class) [true]. */

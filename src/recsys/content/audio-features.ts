@@ -20,7 +20,7 @@ export interface AudioFeatures {
 }
 
 /** Name of one audio feature field. */
-export type AudioFeatureName = keyof AudioFeatures;
+type AudioFeatureName = keyof AudioFeatures;
 
 /** Valid range and the value used when a field is missing (a typical catalogue value). */
 interface FieldSpec {
@@ -47,10 +47,10 @@ const FIELDS: readonly FieldSpec[] = [
 ];
 
 /** Audio features with every field present, finite and in range. */
-export type CleanAudioFeatures = { readonly [K in AudioFeatureName]-?: number };
+type CleanAudioFeatures = { readonly [K in AudioFeatureName]-?: number };
 
 /** What the repair did to one track's features: fields filled in (missing / NaN) and fields clamped (out of range). */
-export interface FeatureRepair {
+interface FeatureRepair {
   readonly features: CleanAudioFeatures;
   readonly imputed: readonly AudioFeatureName[];
   readonly clamped: readonly AudioFeatureName[];
@@ -120,7 +120,7 @@ export const CLASSIFIER_FEATURES = [
 ] as const;
 
 /** Release year used when a track has none (the middle of the TidyTuesday catalogue). */
-export const FALLBACK_RELEASE_YEAR = 2015;
+const FALLBACK_RELEASE_YEAR = 2015;
 
 /**
  * Writes one classifier row at `offset`: raw audio features, key as a point on the circle of fifths' pitch wheel

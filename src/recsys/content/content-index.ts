@@ -11,7 +11,7 @@ import { replaceFileAtomic, writeFileAtomic } from '../atomic-file.ts';
 import { InvalidParamsError, ModelFileCorruptError, ModelFileMissingError } from '../errors.ts';
 
 /** Numeric attributes a query can restrict to a range. */
-export const RANGE_ATTRIBUTES = ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const;
+const RANGE_ATTRIBUTES = ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const;
 
 /** One range-filterable attribute. */
 export type RangeAttribute = (typeof RANGE_ATTRIBUTES)[number];
@@ -28,7 +28,7 @@ export interface ContentAttributes {
 }
 
 /** A query's restrictions; all given ones must hold. An item with an unknown value fails a filter on that value. */
-export interface ContentFilter {
+interface ContentFilter {
   readonly excludeIds?: readonly number[];
   readonly genres?: readonly string[];
   readonly moods?: readonly string[];
@@ -36,7 +36,7 @@ export interface ContentFilter {
 }
 
 /** One neighbour: a track id and its cosine similarity to the query. */
-export interface ContentNeighbour {
+interface ContentNeighbour {
   readonly id: number;
   readonly similarity: number;
 }
@@ -51,7 +51,7 @@ export class UnknownFilterValueError extends Error {
 }
 
 /** HNSW parameters; defaults in brackets. */
-export interface ContentIndexOptions {
+interface ContentIndexOptions {
   readonly m?: number; // [16]
   readonly efConstruction?: number; // [200]
   /** Search breadth; raised to k when smaller [80]. */

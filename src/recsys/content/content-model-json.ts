@@ -3,7 +3,7 @@ import { CONTENT_AUDIO_FEATURES } from './audio-features.ts';
 import type { ContentVectorModel } from './content-vectors.ts';
 
 /** JSON form of a ContentVectorModel. */
-export interface ContentVectorModelJson {
+interface ContentVectorModelJson {
   readonly format: 'earworm-content-vectors';
   readonly version: string;
   readonly audioMean: number[];

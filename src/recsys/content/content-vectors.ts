@@ -29,7 +29,7 @@ export interface ContentVectorModel {
 }
 
 /** Fitting options; defaults in brackets. */
-export interface ContentVectorOptions {
+interface ContentVectorOptions {
   readonly version?: string; // ["content-1"]
   readonly tagEmbedding?: TagEmbeddingOptions;
   /** Extra tag documents for the embedding only (e.g. each artist's Last.fm tags). */
@@ -39,7 +39,7 @@ export interface ContentVectorOptions {
 }
 
 /** Vectors for a list of tracks: row-major [tracks][dim]; rows with `hasVector` 0 are all zeros. */
-export interface ContentVectors {
+interface ContentVectors {
   readonly dim: number;
   readonly vectors: Float32Array;
   readonly hasVector: Uint8Array;
@@ -53,11 +53,6 @@ export interface ContentVectors {
 const AUDIO_DIM = CONTENT_AUDIO_FEATURES.length;
 /** Standardised audio values are clipped here, so one outlier field cannot dominate a vector. */
 const CLIP = 3;
-
-/** Dimension of a model's vectors. */
-export function contentDimension(model: ContentVectorModel): number {
-  return AUDIO_DIM + model.tagEmbedding.dim;
-}
 
 /** Fits the audio normaliser and the tag embedding on a catalogue. */
 export function fitContentVectorModel(tracks: readonly ContentTrack[], options: ContentVectorOptions = {}): ContentVectorModel {

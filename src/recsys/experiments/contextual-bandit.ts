@@ -12,13 +12,13 @@ import type { SeededRandom } from '../rng.ts';
 import { sampleBeta, type ArmState } from './thompson-bandit.ts';
 
 /** Time-of-day buckets (UTC hours: night 0–5, morning 6–11, afternoon 12–17, evening 18–23). */
-export const TIME_BUCKETS = ['night', 'morning', 'afternoon', 'evening'] as const;
+const TIME_BUCKETS = ['night', 'morning', 'afternoon', 'evening'] as const;
 
 /** One time-of-day bucket. */
-export type TimeBucket = (typeof TIME_BUCKETS)[number];
+type TimeBucket = (typeof TIME_BUCKETS)[number];
 
 /** The context of one recommendation. */
-export interface BanditContext {
+interface BanditContext {
   readonly time: TimeBucket;
   readonly day: 'weekday' | 'weekend';
   /** The activity or mood asked for, lower-case; `any` when none was. */
@@ -75,13 +75,13 @@ export function contextOfScope(scope: string): string | undefined {
 }
 
 /** A Beta posterior. */
-export interface BetaPosterior {
+interface BetaPosterior {
   readonly alpha: number;
   readonly beta: number;
 }
 
 /** Default cap on the pseudo-count a parent level lends a child. */
-export const DEFAULT_BACKOFF_STRENGTH = 10;
+const DEFAULT_BACKOFF_STRENGTH = 10;
 
 /** Thompson sampling over arms with per-level evidence and hierarchical backoff (see the module comment). */
 export class HierarchicalThompson {

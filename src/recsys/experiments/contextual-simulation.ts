@@ -9,13 +9,13 @@ import { HierarchicalThompson, scopeLevels } from './contextual-bandit.ts';
 import { ThompsonBandit, type ArmState } from './thompson-bandit.ts';
 
 /** One simulated context: its scope key and each arm's true like rate. */
-export interface SimulatedContext {
+interface SimulatedContext {
   readonly key: string;
   readonly rates: Readonly<Record<string, number>>;
 }
 
 /** Simulation settings; defaults in brackets. */
-export interface ContextualSimulationConfig {
+interface ContextualSimulationConfig {
   readonly seed?: number;
   /** Pulls in total, contexts visited uniformly at random [4000]. */
   readonly pulls?: number;
@@ -25,7 +25,7 @@ export interface ContextualSimulationConfig {
 }
 
 /** Per context: its best arm and the share of late pulls that chose it (contextual and context-blind). */
-export interface ContextualSimulationResult {
+interface ContextualSimulationResult {
   readonly contexts: readonly { readonly key: string; readonly best: string; readonly lateBestShare: number; readonly blindLateBestShare: number; readonly latePulls: number }[];
   /** Likes per pull over the whole run. */
   readonly likeRate: number;
@@ -33,7 +33,7 @@ export interface ContextualSimulationResult {
 }
 
 /** Four contexts, each with a different best strategy (0.60 against 0.35–0.45). */
-export const DEFAULT_SIMULATED_CONTEXTS: readonly SimulatedContext[] = [
+const DEFAULT_SIMULATED_CONTEXTS: readonly SimulatedContext[] = [
   { key: 'a=focus|t=morning|d=weekday|p=slack', rates: { cf: 0.6, hybrid: 0.45, explore: 0.35, content: 0.4 } },
   { key: 'a=party|t=night|d=weekend|p=discord', rates: { cf: 0.4, hybrid: 0.45, explore: 0.6, content: 0.35 } },
   { key: 'a=sleep|t=evening|d=weekday|p=web', rates: { cf: 0.35, hybrid: 0.45, explore: 0.4, content: 0.6 } },

@@ -12,7 +12,7 @@ export interface ArmCounts {
 }
 
 /** A closed interval. */
-export interface Interval {
+interface Interval {
   readonly low: number;
   readonly high: number;
 }
@@ -68,7 +68,7 @@ export function wilsonInterval(successes: number, trials: number, level = 0.95):
 }
 
 /** Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes betacf). */
-export function incompleteBeta(x: number, a: number, b: number): number {
+function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const lbeta = lgamma(a + b) - lgamma(a) - lgamma(b);
@@ -137,7 +137,7 @@ export function betaInterval(successes: number, trials: number, level = 0.95): I
 }
 
 /** Result of a two-sided, pooled two-proportion z-test of B against A. */
-export interface ProportionTest {
+interface ProportionTest {
   readonly difference: number;
   readonly z: number;
   readonly pValue: number;
@@ -163,7 +163,7 @@ export function twoProportionTest(a: ArmCounts, b: ArmCounts, alpha = 0.05): Pro
 }
 
 /** One arm's line of a report. */
-export interface ArmReport {
+interface ArmReport {
   readonly name: string;
   readonly successes: number;
   readonly trials: number;

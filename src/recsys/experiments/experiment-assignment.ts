@@ -6,7 +6,7 @@ import { InvalidParamsError } from '../errors.ts';
 import { fnv1a32 } from '../fnv1a.ts';
 
 /** One variant and its share of traffic (weights are relative). */
-export interface Variant {
+interface Variant {
   readonly name: string;
   readonly weight: number;
 }

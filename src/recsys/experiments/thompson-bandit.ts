@@ -86,7 +86,7 @@ export function sampleBeta(a: number, b: number, rng: SeededRandom): number {
 }
 
 /** A Gamma(shape, 1) draw (Marsaglia–Tsang; shape < 1 by boosting). */
-export function sampleGamma(shape: number, rng: SeededRandom): number {
+function sampleGamma(shape: number, rng: SeededRandom): number {
   if (shape < 1) {
     let u = rng.next();
     while (u === 0) u = rng.next();

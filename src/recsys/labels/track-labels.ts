@@ -7,7 +7,7 @@
  * primary artist's Last.fm tags, the genres of the artist's other tracks, the audio classifiers' stored predictions,
  * and Deezer valence/arousal of the track or, failing that, the mean of its artist's tracks.
  */
-import { canonicalLabel, genresOfTag, moodOfTag, MOODS, GENRES, type LabelKind } from './vocabulary.ts';
+import { canonicalLabel, genresOfTag, moodOfTag, type LabelKind } from './vocabulary.ts';
 
 /** Where a label came from. */
 export const LABEL_SOURCES = ['track_tags', 'playlist_genre', 'artist_tags', 'artist_tracks', 'classifier', 'deezer_track', 'deezer_artist'] as const;
@@ -16,7 +16,7 @@ export const LABEL_SOURCES = ['track_tags', 'playlist_genre', 'artist_tags', 'ar
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 
 /** How much each source counts when sources disagree (direct human evidence about the track counts most). */
-export const SOURCE_WEIGHTS: { readonly [S in LabelSource]: number } = {
+const SOURCE_WEIGHTS: { readonly [S in LabelSource]: number } = {
   track_tags: 1,
   playlist_genre: 1,
   deezer_track: 0.8,
@@ -37,7 +37,7 @@ export const LABEL_EVIDENCE = { keep: 0.25, exclude: 0.15 } as const;
 const MIN_SHARE = 0.05;
 
 /** Weighted tags of a track or an artist. */
-export interface TagList {
+interface TagList {
   readonly tags: readonly string[];
   readonly weights?: readonly number[];
 }
@@ -179,7 +179,7 @@ function combine(sources: Partial<Record<LabelSource, Dist | undefined>>): Track
 }
 
 /** A tag list's distribution over one half of the vocabulary (undefined when no tag names any label). */
-export function tagDist(t: TagList | undefined, kind: LabelKind): Dist | undefined {
+function tagDist(t: TagList | undefined, kind: LabelKind): Dist | undefined {
   if (t === undefined) return undefined;
   const d: Dist = new Map();
   t.tags.forEach((tag, j) => {
@@ -270,5 +270,3 @@ export function pointsTo(labels: readonly TrackLabel[], label: string): boolean 
   return l !== undefined && l.probability >= LABEL_EVIDENCE.exclude;
 }
 
-/** Every vocabulary name, by kind (for counting and validation). */
-export const LABEL_NAMES: { readonly [K in LabelKind]: readonly string[] } = { genre: GENRES, mood: MOODS };

@@ -31,14 +31,14 @@ export const GENRES = [
 export const MOODS = ['happy', 'sad', 'calm', 'energetic', 'angry', 'romantic', 'dark'] as const;
 
 /** One genre of the vocabulary. */
-export type Genre = (typeof GENRES)[number];
+type Genre = (typeof GENRES)[number];
 /** One mood of the vocabulary. */
-export type Mood = (typeof MOODS)[number];
+type Mood = (typeof MOODS)[number];
 /** Which half of the vocabulary a label belongs to. */
 export type LabelKind = 'genre' | 'mood';
 
 /** Words a person (or a classifier's class name) may use for a genre, beyond its name. */
-export const GENRE_ALIASES: { readonly [G in Genre]: readonly string[] } = {
+const GENRE_ALIASES: { readonly [G in Genre]: readonly string[] } = {
   pop: ['pop music', 'k-pop', 'kpop', 'j-pop', 'synthpop', 'synth pop', 'synth-pop', 'electropop', 'teen pop', 'post-teen pop'],
   rock: ['rock music', 'rock and roll', "rock 'n' roll", 'rock n roll', 'classic rock', 'hard rock', 'grunge', 'album rock'],
   'hip hop': ['hip-hop', 'hiphop', 'rap', 'rap music', 'trap', 'gangster rap', 'southern hip hop', 'hip pop', 'drill', 'grime'],
@@ -60,7 +60,7 @@ export const GENRE_ALIASES: { readonly [G in Genre]: readonly string[] } = {
 };
 
 /** Words a person (or a classifier's class name) may use for a mood, beyond its name. */
-export const MOOD_ALIASES: { readonly [M in Mood]: readonly string[] } = {
+const MOOD_ALIASES: { readonly [M in Mood]: readonly string[] } = {
   happy: ['cheerful', 'joyful', 'feel good', 'feelgood', 'feel-good', 'upbeat', 'uplifting', 'fun', 'sunny', 'happier', 'positive'],
   sad: ['melancholic', 'melancholy', 'gloomy', 'heartbreak', 'sadder', 'depressing', 'to cry to', 'tearjerker', 'sorrowful'],
   calm: ['chill', 'chilled', 'chillout', 'chill out', 'mellow', 'relaxing', 'relaxed', 'peaceful', 'serene', 'soothing', 'laid back', 'laid-back', 'calmer', 'quiet', 'focus', 'tender'],
@@ -104,7 +104,7 @@ const GENRE_WORDS: readonly [RegExp, Genre][] = [
 ];
 
 /** Lower case, single spaces, curly quotes straightened: the form every lookup here uses. */
-export function normaliseLabelWord(word: string): string {
+function normaliseLabelWord(word: string): string {
   return word.trim().toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
 }
 

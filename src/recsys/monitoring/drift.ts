@@ -9,10 +9,10 @@
 import { InvalidParamsError } from '../errors.ts';
 
 /** Default smoothing of bin shares. */
-export const DRIFT_EPSILON = 1e-4;
+const DRIFT_EPSILON = 1e-4;
 
 /** Shares of a count vector, smoothed by ε and renormalised. */
-export function shares(counts: readonly number[], epsilon = DRIFT_EPSILON): number[] {
+function shares(counts: readonly number[], epsilon = DRIFT_EPSILON): number[] {
   const total = counts.reduce((a, b) => a + b, 0);
   if (counts.length === 0) throw new InvalidParamsError('a distribution needs at least one bin');
   if (!(total > 0)) return counts.map(() => 1 / counts.length);

@@ -8,7 +8,7 @@ import { ProtobufWriter } from './protobuf-writer.ts';
 export const OnnxDataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 
 /** An element type Earworm writes. */
-export type OnnxElemType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
+type OnnxElemType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** A constant tensor stored in the graph (weights, biases, shapes). */
 export interface OnnxTensor {
@@ -20,14 +20,14 @@ export interface OnnxTensor {
 }
 
 /** A graph input or output: name, element type and shape (a string names a dynamic dimension such as "batch"). */
-export interface OnnxValueInfo {
+interface OnnxValueInfo {
   readonly name: string;
   readonly elemType: OnnxElemType;
   readonly shape: readonly (number | string)[];
 }
 
 /** A node attribute: int, float, string or list of ints. */
-export type OnnxAttribute =
+type OnnxAttribute =
   | { readonly name: string; readonly kind: 'int'; readonly value: number }
   | { readonly name: string; readonly kind: 'float'; readonly value: number }
   | { readonly name: string; readonly kind: 'string'; readonly value: string }

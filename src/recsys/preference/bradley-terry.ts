@@ -17,7 +17,7 @@ export interface FeatureComparison {
 }
 
 /** The posterior as plain data, for storage. */
-export interface BradleyTerryState {
+interface BradleyTerryState {
   readonly dim: number;
   readonly priorMean: readonly number[];
   readonly priorVariance: number;
@@ -35,7 +35,7 @@ export function sigmoid(z: number): number {
 }
 
 /** Default prior variance of each weight around the population utility. */
-export const DEFAULT_PRIOR_VARIANCE = 1;
+const DEFAULT_PRIOR_VARIANCE = 1;
 
 /** A person's posterior over utility weights. */
 export class BradleyTerryPosterior {

@@ -7,13 +7,13 @@ import { InvalidParamsError, UnknownItemError } from '../errors.ts';
 import { SameTrackPairError } from './preference-errors.ts';
 
 /** One decided comparison between two item indices. */
-export interface ItemVote {
+interface ItemVote {
   readonly winner: number;
   readonly loser: number;
 }
 
 /** Fitting options; defaults in brackets. */
-export interface ItemStrengthOptions {
+interface ItemStrengthOptions {
   /** Virtual wins and losses against the reference item [1]. */
   readonly pseudoCount?: number;
   readonly maxIterations?: number; // [200]

@@ -23,7 +23,7 @@ export interface PanelPerson {
 }
 
 /** Answer of a simulated person to a pair. */
-export type PanelAnswer = 'a' | 'b' | 'both' | 'neither';
+type PanelAnswer = 'a' | 'b' | 'both' | 'neither';
 
 /** Panel settings; defaults in brackets. */
 export interface PanelConfig {
@@ -52,7 +52,7 @@ export interface MeanSe {
 }
 
 /** One policy's figures at each checkpoint. */
-export interface PolicyFigures {
+interface PolicyFigures {
   readonly auc: readonly MeanSe[];
   /** Decided answers / questions asked, up to the checkpoint. */
   readonly informative: readonly MeanSe[];

@@ -16,7 +16,7 @@ import { PairsExhaustedError } from './preference-errors.ts';
 import type { PreferenceFeatures } from './preference-features.ts';
 
 /** How a pair was chosen (stored with the comparison). */
-export type PairStrategy = 'informative' | 'random';
+type PairStrategy = 'informative' | 'random';
 
 /** The chosen pair, in display order. */
 export interface PairChoice {
@@ -76,7 +76,7 @@ export interface PairSelectionOptions {
 }
 
 /** What pair selection needs to know about a person. */
-export interface PairSelectionInput {
+interface PairSelectionInput {
   readonly posterior: BradleyTerryPosterior;
   readonly features: PreferenceFeatures;
   /** Track ids plausible for the person, best first (e.g. their recommendation candidates). */

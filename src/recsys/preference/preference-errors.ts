@@ -1,7 +1,7 @@
 /** Typed errors of the preference model; callers branch on `code`, never on the message. */
 
 /** Every code a preference error can carry. */
-export type PreferenceErrorCode = 'SAME_TRACK_PAIR' | 'UNKNOWN_TRACK' | 'PAIRS_EXHAUSTED' | 'FEATURE_DIMENSION' | 'INVALID_PREFERENCE_STATE';
+type PreferenceErrorCode = 'SAME_TRACK_PAIR' | 'UNKNOWN_TRACK' | 'PAIRS_EXHAUSTED' | 'FEATURE_DIMENSION' | 'INVALID_PREFERENCE_STATE';
 
 /** Base class of the preference model's errors. */
 export abstract class PreferenceError extends Error {

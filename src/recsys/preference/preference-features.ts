@@ -15,7 +15,7 @@ export interface FeatureBlock {
 }
 
 /** Where a block sits in the combined vector. */
-export interface BlockLayout {
+interface BlockLayout {
   readonly name: string;
   readonly offset: number;
   readonly dim: number;

@@ -61,7 +61,7 @@ export interface SimulationResult {
 }
 
 /** Synthetic tracks: 8 clusters ("genres"), a 16-d content vector, 8 CF factors, genre and mood probabilities. */
-export function syntheticFeatures(tracks: number, rng: SeededRandom): PreferenceFeatures {
+function syntheticFeatures(tracks: number, rng: SeededRandom): PreferenceFeatures {
   const clusters = 8;
   const centre = (dim: number): Float64Array[] => Array.from({ length: clusters }, () => Float64Array.from({ length: dim }, () => rng.normal()));
   const content = centre(16);

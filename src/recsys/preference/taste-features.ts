@@ -8,7 +8,7 @@ import { InvalidParamsError } from '../errors.ts';
 import type { FeatureBlock } from './preference-features.ts';
 
 /** A dense block of `dim` columns per row, row-major; NaN where unknown. */
-export interface DenseInput {
+interface DenseInput {
   readonly dim: number;
   readonly values: Float32Array;
   /** Rows whose values are real (default: every row whose first value is finite). */
@@ -16,7 +16,7 @@ export interface DenseInput {
 }
 
 /** Named columns, row-major; NaN where unknown. */
-export interface NamedInput {
+interface NamedInput {
   readonly names: readonly string[];
   readonly values: Float32Array;
 }

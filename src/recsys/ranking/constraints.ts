@@ -22,7 +22,7 @@ export const RANGE_DOMAINS = {
 export type RangeField = keyof typeof RANGE_DOMAINS;
 
 /** An inclusive range; either end may be open. */
-export interface NumericRange {
+interface NumericRange {
   readonly min?: number;
   readonly max?: number;
 }
@@ -70,7 +70,7 @@ export interface ConstraintCatalog {
 }
 
 /** Why a constraint is invalid on its own. */
-export type ConstraintProblem = 'empty_range' | 'outside_domain' | 'not_a_number' | 'unknown_value' | 'unknown_item';
+type ConstraintProblem = 'empty_range' | 'outside_domain' | 'not_a_number' | 'unknown_value' | 'unknown_item';
 
 /** A constraint that can never be met on its own; the caller fixes the request (`field` and `problem` say how). */
 export class InvalidConstraintError extends Error {
@@ -86,13 +86,13 @@ export class InvalidConstraintError extends Error {
 }
 
 /** How many items one constraint lets through on its own. */
-export interface ConstraintCount {
+interface ConstraintCount {
   readonly constraint: string;
   readonly matching: number;
 }
 
 /** The compiled constraints: allowed items, and why none are when the mask is empty. */
-export interface ConstraintMask {
+interface ConstraintMask {
   /** 1 = allowed. */
   readonly allowed: Uint8Array;
   readonly count: number;
@@ -102,7 +102,7 @@ export interface ConstraintMask {
 }
 
 /** Throws InvalidConstraintError for a constraint that is impossible on its own (before looking at any item). */
-export function validateConstraints(c: RankingConstraints, catalog?: ConstraintCatalog): void {
+function validateConstraints(c: RankingConstraints, catalog?: ConstraintCatalog): void {
   for (const [field, range] of Object.entries(c.ranges ?? {}) as [RangeField, NumericRange | undefined][]) {
     const domain = RANGE_DOMAINS[field];
     if (domain === undefined) throw new InvalidConstraintError(field, 'unknown_value', `"${field}" cannot be restricted to a range; use one of ${Object.keys(RANGE_DOMAINS).join(', ')}`);

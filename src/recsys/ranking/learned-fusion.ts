@@ -20,7 +20,7 @@ import { RRF_K } from './fusion.ts';
 export const PER_COMPONENT_FEATURES = 5;
 
 /** Features that belong to no component (popularity terms). */
-export const GLOBAL_FEATURES = 3;
+const GLOBAL_FEATURES = 3;
 
 /** Length of one candidate's feature vector for `components` components. */
 export function featureCount(components: number): number {
@@ -113,7 +113,7 @@ export interface LearnedFusionCase {
 }
 
 /** Fitting settings; defaults in brackets. */
-export interface LearnedFusionFit {
+interface LearnedFusionFit {
   /** L2 penalty on the weights [0.01]. */
   readonly l2?: number;
   /** Full-batch Adam steps [300]. */

@@ -6,13 +6,13 @@
 import { InvalidParamsError } from '../errors.ts';
 
 /** A pool member with its relevance. */
-export interface RelevantItem {
+interface RelevantItem {
   readonly item: number;
   readonly relevance: number;
 }
 
 /** One MMR pick: the item, its relevance, and its largest similarity to an earlier pick (0 for the first). */
-export interface MmrPick extends RelevantItem {
+interface MmrPick extends RelevantItem {
   readonly redundancy: number;
 }
 

@@ -7,7 +7,7 @@ import type { ItemScorer } from '../recommender.ts';
 import type { ScoredItem } from '../top-k.ts';
 
 /** The k nearest items to one item (item indices, similarity as score). */
-export type NeighbourSearch = (item: number, k: number) => readonly ScoredItem[];
+type NeighbourSearch = (item: number, k: number) => readonly ScoredItem[];
 
 /** An ItemScorer over neighbour lists. */
 export class NeighbourScorer implements ItemScorer {

@@ -13,10 +13,10 @@ import type { LearnedFusion } from './learned-fusion.ts';
 import { RankedRecommender, type RankedComponent, type RankedOptions } from './ranked-recommender.ts';
 
 /** A validation split of either task. */
-export type RankedValidation = { readonly task: 'W'; readonly split: WarmSplit } | { readonly task: 'C'; readonly split: ColdSplit };
+type RankedValidation = { readonly task: 'W'; readonly split: WarmSplit } | { readonly task: 'C'; readonly split: ColdSplit };
 
 /** The λ values tried, most diverse last. */
-export const MMR_LAMBDAS = [1, 0.98, 0.95, 0.9, 0.8] as const;
+const MMR_LAMBDAS = [1, 0.98, 0.95, 0.9, 0.8] as const;
 
 /** Mean ndcg@k of a recommender over a validation split. */
 export function validationNdcg(model: RankedRecommender, validation: RankedValidation, k = 20): number {
@@ -42,7 +42,7 @@ export function tuneRankedLambda(
 }
 
 /** One validation fold for λ: components fitted on its training matrix, and its options (e.g. its own vectors). */
-export interface LambdaFold {
+interface LambdaFold {
   readonly components: readonly RankedComponent[];
   readonly interactions: CsrMatrix;
   readonly validation: RankedValidation;
@@ -50,7 +50,7 @@ export interface LambdaFold {
 }
 
 /** The λ with the best mean over folds of validation ndcg@20 (ties: the larger λ). Without vectors only λ = 1 is tried. */
-export function tuneRankedLambdaFolds(folds: readonly LambdaFold[], lambdas: readonly number[] = MMR_LAMBDAS): { lambda: number; ndcg: number } {
+function tuneRankedLambdaFolds(folds: readonly LambdaFold[], lambdas: readonly number[] = MMR_LAMBDAS): { lambda: number; ndcg: number } {
   let best = { lambda: 1, ndcg: -1 };
   const tried = folds.every((f) => f.options.vectors !== undefined) ? lambdas : [1];
   for (const lambda of tried) {
@@ -75,7 +75,7 @@ export function normalisedRows(values: Float32Array, dim: number): { values: Flo
 }
 
 /** One validation split carved from the training data, with components fitted on its training matrix. */
-export interface RankedFold {
+interface RankedFold {
   /** A component fitted on this fold's validation training matrix. */
   validationModel(name: string): ScoringRecommender;
   readonly validationInteractions: CsrMatrix;
@@ -83,7 +83,7 @@ export interface RankedFold {
 }
 
 /** What fitRankedModel needs: blend weights and fusion chosen on validation, and the components fitted on each matrix. */
-export interface RankedFitInput {
+interface RankedFitInput {
   /** Component names with their fitted blend weights (weights 0 are dropped). */
   readonly blend: readonly { readonly name: string; readonly weight: number }[];
   /** How component scores are combined ['z']. */

@@ -30,7 +30,7 @@ export interface PreferenceSignal {
 }
 
 /** Ranker settings; defaults in brackets. */
-export interface RankerOptions {
+interface RankerOptions {
   /** Candidates taken from each component [100]. */
   readonly poolPerComponent?: number;
   /** MMR trade-off: 1 = no diversification [0.8]. */
@@ -50,7 +50,7 @@ export interface RankerOptions {
 }
 
 /** One ranking request: a known user or seed items, plus what the person ruled out. */
-export interface RankingRequest {
+interface RankingRequest {
   readonly user?: number;
   readonly seeds?: readonly number[];
   readonly k: number;
@@ -87,7 +87,7 @@ export interface RankedItem {
 }
 
 /** The ranked list, or an empty one with the reason. */
-export interface RankingResult {
+interface RankingResult {
   readonly items: readonly RankedItem[];
   /** Set when nothing could be returned: why. */
   readonly emptyReason?: string;

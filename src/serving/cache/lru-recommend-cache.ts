@@ -2,7 +2,7 @@
 import { count, type CacheCounters, type CacheLookup, type RecommendCache } from './recommend-cache.ts';
 
 /** Options; defaults in brackets. */
-export interface LruRecommendCacheOptions {
+interface LruRecommendCacheOptions {
   /** Entries kept at most [5000]. */
   readonly maxEntries?: number;
   /** Time to live of an entry in ms [600000: 10 minutes]. */

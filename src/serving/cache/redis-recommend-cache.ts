@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { count, type CacheCounters, type CacheLookup, type RecommendCache } from './recommend-cache.ts';
 
 /** Options; defaults in brackets. */
-export interface RedisRecommendCacheOptions {
+interface RedisRecommendCacheOptions {
   /** Key prefix ["earworm:rec:"]. */
   readonly prefix?: string;
   /** Time to live of a person's cached answers in seconds [600]. */

@@ -13,7 +13,7 @@ import { activeModelVersion, ARTIST_MODEL_KIND, modelFilePath } from '../../db/m
 import { ArtistGraph } from '../../recsys/artist/artist-graph.ts';
 
 /** An artist name resolved to a node of the graph. */
-export interface ResolvedArtist {
+interface ResolvedArtist {
   readonly node: number;
   /** The catalogue's spelling of the artist (or the graph key when the catalogue has no row). */
   readonly name: string;
@@ -118,7 +118,7 @@ export class ArtistModel {
 }
 
 /** Levenshtein distance of a and b, or budget + 1 as soon as it must exceed the budget. */
-export function boundedEditDistance(a: string, b: string, budget: number): number {
+function boundedEditDistance(a: string, b: string, budget: number): number {
   if (Math.abs(a.length - b.length) > budget) return budget + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

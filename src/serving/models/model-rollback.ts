@@ -37,7 +37,7 @@ export async function modelVersionsByKind(db: Db, kind?: string): Promise<Map<st
  * Checks that a version's files (under the state folder `home`) exist and match their checksum; throws
  * ModelFileMissingError / ModelFileCorruptError.
  */
-export async function verifyModelVersion(row: ModelVersionRow, home: string): Promise<void> {
+async function verifyModelVersion(row: ModelVersionRow, home: string): Promise<void> {
   const file = modelFilePath(home, row);
   if (row.kind === TRACK_MODEL_KIND) {
     await new ModelStore(path.dirname(path.dirname(path.dirname(file)))).loadFile(file, row.checksum ?? undefined);
@@ -56,7 +56,7 @@ export async function verifyModelVersion(row: ModelVersionRow, home: string): Pr
 }
 
 /** What a rollback did. */
-export interface RollbackResult {
+interface RollbackResult {
   readonly kind: string;
   readonly from: string | undefined;
   readonly to: string;

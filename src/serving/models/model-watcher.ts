@@ -10,10 +10,10 @@ import { silentLogger, type Logger } from '../../logging/logger.ts';
 import { CONTENT_MODEL_KINDS, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 
 /** Kinds whose versions serving loads: the chat model, the content index, and the classifiers behind filters. */
-export const SERVED_MODEL_KINDS: readonly string[] = [TRACK_MODEL_KIND, CONTENT_MODEL_KINDS.content, CONTENT_MODEL_KINDS.genre, CONTENT_MODEL_KINDS.mood];
+const SERVED_MODEL_KINDS: readonly string[] = [TRACK_MODEL_KIND, CONTENT_MODEL_KINDS.content, CONTENT_MODEL_KINDS.genre, CONTENT_MODEL_KINDS.mood];
 
 /** Options; defaults in brackets. */
-export interface ModelWatcherOptions {
+interface ModelWatcherOptions {
   readonly db: Db;
   /** Called with the new active versions (kind → version) after a change; errors are logged, and retried next poll. */
   readonly onChange: (active: ReadonlyMap<string, string>) => Promise<unknown>;

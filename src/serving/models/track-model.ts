@@ -16,7 +16,7 @@ import { PopularityRecommender } from '../../recsys/popularity.ts';
 import type { ScoringRecommender } from '../../recsys/scoring-recommender.ts';
 
 /** A recommended catalogue track with the model's score. */
-export interface ScoredTrack {
+interface ScoredTrack {
   readonly trackId: number;
   readonly score: number;
 }

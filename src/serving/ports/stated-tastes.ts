@@ -55,7 +55,7 @@ export interface TasteStore {
 export const STATED_HALF_LIFE = 8;
 
 /** Below this weight stated tastes are dropped. */
-export const STATED_FLOOR = 0.1;
+const STATED_FLOOR = 0.1;
 
 /** Confidence the ranker gives the stated prior of a person with no evidence (their utility's weight is this × weight(n) until votes give more). */
 export const STATED_CONFIDENCE = 0.5;

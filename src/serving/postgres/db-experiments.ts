@@ -22,7 +22,7 @@ import {
 } from '../ports/experiments.ts';
 
 /** Options of DbExperiments; defaults in brackets. */
-export interface DbExperimentsOptions {
+interface DbExperimentsOptions {
   /** The clock that gives the time-of-day and weekday context [Date.now]. */
   readonly now?: () => number;
 }

@@ -18,7 +18,7 @@ import { MIN_GROUP, MIN_SHARED, type Listeners, type SimilarListenersSummary } f
 import { RATING_SOURCE } from './db-rating-store.ts';
 
 /** Options; defaults in brackets. */
-export interface DbListenersOptions {
+interface DbListenersOptions {
   /** Fewest similarity for a neighbour [0.3]. */
   readonly minSimilarity?: number;
   /** Neighbours considered for candidates [20]. */

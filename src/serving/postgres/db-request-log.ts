@@ -9,7 +9,7 @@ import type { RecommendRequest, RequestLog } from '../ports/request-log.ts';
 const BATCH = 500;
 
 /** Requests older than this are removed by housekeeping: drift checks read the recent ones [30 days]. */
-export const REQUEST_RETENTION_MS = 30 * 86_400_000;
+const REQUEST_RETENTION_MS = 30 * 86_400_000;
 
 /** Recommend requests in the database, one row per answered call; rows arriving together go in one insert. */
 export class DbRequestLog implements RequestLog {

@@ -22,7 +22,7 @@ export interface NamedPreferenceSpace extends PreferenceSpace {
 }
 
 /** A track model's collaborative factors: one row per track id, and each track's interaction count. */
-export interface CfFactors {
+interface CfFactors {
   readonly version: string;
   readonly trackIds: Int32Array;
   readonly dim: number;

@@ -115,7 +115,7 @@ export class SupportShrunkScorer implements ItemScorer {
 const NEIGHBOUR_COMPONENT_KINDS: ReadonlySet<string> = new Set(['rp3beta', 'itemknn']);
 
 /** Serving settings of artist-seeded answers and the low-support guard (chosen on the served benchmark's validation seeds). */
-export interface ArtistServingParams {
+interface ArtistServingParams {
   /** Low-support shrinkage of neighbour components (0: off). */
   readonly supportShrink: number;
   /** Weight of the artist-neighbour signal when seed tracks are usable too. */
@@ -129,7 +129,7 @@ export interface ArtistServingParams {
 }
 
 /** Defaults of ArtistServingParams. */
-export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 6, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
+const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 6, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
 
 /** Seed tracks with fewer training occurrences than this count as unplayed for the artist signal. */
 const LOW_SUPPORT = 3;
@@ -141,7 +141,7 @@ const EXPLORE_NOVELTY_SHARE = 0.35;
 const CONTENT_COMPONENT_KINDS: ReadonlySet<string> = new Set(['content-profile']);
 
 /** Options of `RankedTrackRecommender.create`. */
-export interface RankedRecommenderOptions {
+interface RankedRecommenderOptions {
   /** The content ANN index for the `content` strategy (default: the active content-vectors version, if it loads; null: none). */
   readonly content?: ContentIndex | null;
   /** The state folder the active content index's files are under (default: the path as stored, from the working directory). */

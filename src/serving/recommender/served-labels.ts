@@ -9,7 +9,7 @@ import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND } from '../.
 import { vocabularyOf, type LabelKind } from '../../recsys/labels/vocabulary.ts';
 
 /** One kind of label over `trackIds` (index order). */
-export interface ServedLabels {
+interface ServedLabels {
   readonly names: readonly string[];
   /** Index into `names` of each track's top label, or -1. */
   readonly top: Int16Array;

@@ -27,7 +27,7 @@ export type ReloadOutcome =
   | { readonly status: 'refused'; readonly kept: string | undefined; readonly problem: RecsysError };
 
 /** Dependencies (as createToolServices receives them). */
-export interface ServingModelDeps {
+interface ServingModelDeps {
   readonly db: Db;
   readonly home: string;
   readonly logger: Logger;

@@ -25,7 +25,7 @@ export interface PersonalPrior {
 }
 
 /** The unscaled stated direction in the space's columns. */
-export function statedDirection(space: NamedPreferenceSpace, tastes: StatedTastes, artistTrackIds: readonly number[]): Float64Array {
+function statedDirection(space: NamedPreferenceSpace, tastes: StatedTastes, artistTrackIds: readonly number[]): Float64Array {
   const d = space.features.dim;
   const w = new Float64Array(d);
   const col = (name: string) => space.columnNames.indexOf(name);

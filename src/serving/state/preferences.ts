@@ -26,14 +26,14 @@ export interface PreferenceSpace {
 }
 
 /** A decided vote: the winning and losing track ids. */
-export interface DecidedVote {
+interface DecidedVote {
   readonly voteId: number;
   readonly winner: number;
   readonly loser: number;
 }
 
 /** A person's decided votes (skips left out) with id > afterVoteId, in vote order. */
-export async function loadDecidedVotes(db: Db, personId: number, afterVoteId = 0): Promise<DecidedVote[]> {
+async function loadDecidedVotes(db: Db, personId: number, afterVoteId = 0): Promise<DecidedVote[]> {
   const rows = await db.orm
     .select({ id: votes.id, choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
     .from(votes)
@@ -49,7 +49,7 @@ function toComparisons(space: PreferenceSpace, list: readonly DecidedVote[]): Fe
 }
 
 /** The state of a person's model after bringing it up to date. */
-export interface PreferenceUpdate {
+interface PreferenceUpdate {
   readonly posterior: BradleyTerryPosterior;
   /** Votes folded in by this call (0 when the model was already up to date). */
   readonly applied: number;
