@@ -19,7 +19,7 @@ import { webPlaygroundRoutes } from '../web/playground.ts';
 import { pruneWebSessions, webSessionSecret } from '../web/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
-import type { Route, RunningServer } from './http-server.ts';
+import type { Route, RunningServer } from '../http/http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { DbRequestLog } from '../tools/services/db-request-log.ts';
 import { latencyFigures, observeJobEvents } from './metrics.ts';

@@ -19,7 +19,7 @@ import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
 import { spotifyDeps, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
 import { RedisRecommendCache } from '../tools/services/redis-recommend-cache.ts';
 import { createToolServices, type ToolServices } from '../tools/tool-context.ts';
-import { createHttpServer, drainServer, listen, type Route, type RunningServer } from './http-server.ts';
+import { createHttpServer, drainServer, listen, type Route, type RunningServer } from '../http/http-server.ts';
 import { Lifecycle, type ShutdownReport } from './lifecycle.ts';
 import { metricsRoute, Metrics } from './metrics.ts';
 import { databaseCheck, llmCheck, modelsCheck, readinessRoute, redisCheck, type ModelStatus, type ReadinessCheck } from './readiness.ts';

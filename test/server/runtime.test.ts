@@ -7,7 +7,7 @@ import type { Speaker } from '../../src/bots/common/front-desk.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import type { RunningServer } from '../../src/server/http-server.ts';
+import type { RunningServer } from '../../src/http/http-server.ts';
 import { observeJobEvents } from '../../src/server/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { DRIVERS } from '../support/db.ts';

@@ -9,7 +9,7 @@ import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
-import { createHttpServer, listen } from '../../server/http-server.ts';
+import { createHttpServer, listen } from '../../http/http-server.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
 import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';

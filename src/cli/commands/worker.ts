@@ -13,7 +13,7 @@ import { scheduleDriftChecks, scheduleRetraining } from '../../jobs/job-queue.ts
 import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
-import { createHttpServer, listen } from '../../server/http-server.ts';
+import { createHttpServer, listen } from '../../http/http-server.ts';
 import { metricsRoute, Metrics, observeJobEvents } from '../../server/metrics.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
 import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
