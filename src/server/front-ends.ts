@@ -11,7 +11,6 @@ import { startDiscordGateway, type DiscordGateway } from '../bots/discord/discor
 import { discordInteractionsRoute } from '../bots/discord/discord-interactions.ts';
 import { createSlackFrontEnd } from '../bots/slack/slack-app.ts';
 import { startBackground, type Background } from '../jobs/background.ts';
-import { JobEvents } from '../jobs/job-events.ts';
 import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
 import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
@@ -22,7 +21,7 @@ import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Route, RunningServer } from '../http/http-server.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { DbRequestLog } from '../tools/services/db-request-log.ts';
-import { latencyFigures, observeJobEvents } from './metrics.ts';
+import { latencyFigures } from './metrics.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { Runtime } from './runtime.ts';
 import type { webApi } from '@slack/bolt';
@@ -58,11 +57,10 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
   const { config } = rt;
   const slots: FrontEndSlot[] = [];
 
-  // Jobs: the queue (BullMQ with REDIS_URL, in-process otherwise), scheduled retraining (EARWORM_RETRAIN_CRON) and the
-  // model watcher that hot-swaps new versions into the running services.
+  // Jobs: the queue (BullMQ with REDIS_URL, in-process otherwise) and scheduled retraining (EARWORM_RETRAIN_CRON); the
+  // model watcher that hot-swaps new versions into the running services is the composition root's (composition.ts).
   const jobLog = rt.logger.child({ component: 'jobs' });
-  const events = new JobEvents();
-  observeJobEvents(events, rt.metrics);
+  const events = rt.jobEvents;
   // The latest drift check per feature (population stability index), read from drift_reports at scrape time.
   const db = rt.db;
   new Gauge({
@@ -82,7 +80,7 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
     on: true,
     frontEnd: {
       start: async () => {
-        background = await startBackground({ config, db: rt.db, logger: jobLog, models: rt.services.models, events, driftThreshold: config.driftThreshold, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+        background = await startBackground({ config, db: rt.db, logger: jobLog, events, driftThreshold: config.driftThreshold, ...(spotifySync !== undefined ? { spotifySync } : {}) });
       },
       stop: async () => {
         await background?.close();

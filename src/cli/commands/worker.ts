@@ -5,16 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import { openConfiguredDb } from '../../db/db.ts';
 import { BullJobQueue } from '../../jobs/bull-job-queue.ts';
 import { BullJobWorker } from '../../jobs/bull-job-worker.ts';
-import { JobEvents } from '../../jobs/job-events.ts';
 import { scheduleDriftChecks, scheduleRetraining } from '../../jobs/job-queue.ts';
 import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { createHttpServer, listen } from '../../http/http-server.ts';
-import { metricsRoute, Metrics, observeJobEvents } from '../../server/metrics.ts';
+import { openApp } from '../../server/composition.ts';
+import { metricsRoute } from '../../server/metrics.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
 import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
 import { spotifySyncProcessor } from '../../spotify/spotify-sync.ts';
@@ -42,14 +41,15 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer. ${USAGE}`);
 
   const logger = createLogger({ logLevel: config.logLevel, name: 'worker' });
-  const db = await openConfiguredDb(config);
-  const events = new JobEvents();
-  events.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
-  let worker: BullJobWorker | undefined;
-  let producer: BullJobQueue | undefined;
+  // The composition root's app: database, metrics with the job durations of this worker, and the shutdown order.
+  const app = await openApp({ config, logger });
+  const { db, metrics, lifecycle } = app;
+  app.jobEvents.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
+  const untrap = lifecycle.trapSignals();
   try {
     // The producer sets the schedules, and queues the retrain a drift check triggers.
-    producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
+    const producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
+    lifecycle.onShutdown('job producer', () => producer.close(), 'work');
     await scheduleRetraining(producer, config.retrainCron);
     await scheduleDriftChecks(producer, config.retrainCron);
     const enqueue = producer.enqueue.bind(producer);
@@ -58,28 +58,24 @@ export async function run(args: string[], config: Config): Promise<number> {
     const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
     const processors = createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold, enqueue, ...(spotifySync !== undefined ? { spotifySync } : {}) });
     // Job durations of this worker are served at /metrics on PORT (the service's own /metrics sees only its jobs).
-    const metrics = new Metrics();
-    observeJobEvents(events, metrics);
     const http = await listen(createHttpServer([metricsRoute(metrics, config.dashboardToken)], logger), config.port, config.host).catch((err: unknown) => {
       logger.warn({ err }, 'worker metrics are not served (the port is taken); set PORT to another port for this worker');
       return undefined;
     });
+    if (http !== undefined) lifecycle.onShutdown('metrics server', () => http.close(), 'intake');
     // Errors nothing handles: fatal until the worker runs, then logged, counted and survived.
     const net = installSafetyNet({ logger, count: (origin) => metrics.unhandledError(origin) });
-    worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events, logger, queues: queues as QueueName[], concurrency });
+    lifecycle.onShutdown('safety net', () => net.remove(), 'storage');
+    const worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events: app.jobEvents, logger, queues: queues as QueueName[], concurrency });
+    // Running jobs finish first, however long they take (a second signal stops at once).
+    lifecycle.onShutdown('job worker', () => worker.close(), 'intake', { timeoutMs: Number.POSITIVE_INFINITY });
     net.serving();
     logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await lifecycle.stopRequested();
     logger.info('stopping: finishing running jobs');
-    await http?.close();
-    net.remove();
     return 0;
   } finally {
-    await worker?.close();
-    await producer?.close();
-    await db.close();
+    untrap();
+    await app.shutdown('stopped');
   }
 }
