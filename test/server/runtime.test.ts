@@ -154,11 +154,12 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
     await llm.start();
   });
 
-  it('shuts down in order: HTTP drain, MCP sessions and the request log, then the database', async () => {
+  it('shuts down in order: HTTP drain, MCP sessions, the model watcher and the request log, then the database', async () => {
     const report = await rt.shutdown('test');
     expect(report.steps.map((s) => [s.name, s.phase, s.outcome])).toEqual([
       ['http server', 'intake', 'done'],
       ['mcp sessions', 'work', 'done'],
+      ['model watcher', 'work', 'done'],
       ['request log', 'work', 'done'],
       ['recommend cache', 'storage', 'done'],
       ['database', 'storage', 'done'],
