@@ -4,18 +4,25 @@
  * process has: the database, logger, metrics registry, job events counted in the metrics, and the shutdown lifecycle.
  * `openServing` adds what answers requests: the serving models with the model watcher that hot-swaps new versions,
  * the recommend cache (Redis with REDIS_URL, in-process otherwise), the buffered request log, and the tool services
- * observed by the metrics. `createRuntime` (runtime.ts) adds the conversation parts and HTTP on top; each command then
- * picks its front ends. Shutdown runs front ends first (`intake`), then work (request log, watcher, jobs, sessions),
+ * observed by the metrics. `startJobs` runs a serving process's job queue, `startJobWorker` the worker's. `createRuntime`
+ * (runtime.ts) adds the conversation parts and HTTP on top; each command then picks its front ends. Shutdown runs front ends first (`intake`), then work (request log, watcher, jobs, sessions),
  * then storage (the cache, the database).
  */
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb, type Db } from '../db/db.ts';
+import { startBackground, type Background } from '../jobs/background.ts';
+import { BullJobQueue } from '../jobs/bull-job-queue.ts';
+import { BullJobWorker } from '../jobs/bull-job-worker.ts';
 import { JobEvents } from '../jobs/job-events.ts';
+import { createJobProcessors } from '../jobs/job-processors.ts';
+import { scheduleDriftChecks, scheduleRetraining } from '../jobs/job-queue.ts';
+import type { QueueName } from '../jobs/job-types.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import { ModelWatcher } from '../serving/model-watcher.ts';
 import { loadTrackModel, type TrackModel } from '../serving/track-model.ts';
-import { spotifyDeps, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
+import { createSpotifyService, spotifyDeps, spotifySettings, type SpotifyServiceOverrides, type SpotifySettings } from '../spotify/spotify-service.ts';
+import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { RedisRecommendCache } from '../tools/services/redis-recommend-cache.ts';
 import { createToolServices, type ToolServices } from '../tools/tool-context.ts';
 import { Lifecycle, type ShutdownReport } from './lifecycle.ts';
@@ -114,6 +121,53 @@ export async function openServing(app: App, options: ServingOptions = {}): Promi
   await watcher.start();
   lifecycle.onShutdown('model watcher', () => watcher.stop(), 'work');
   return { model, services, watcher };
+}
+
+/**
+ * The job queue of a serving process: BullMQ with REDIS_URL (an `earworm worker` runs the jobs), in-process otherwise,
+ * with scheduled retraining and drift checks from config.retrainCron; job durations count in the app's metrics.
+ * The caller stops it (`close()`) in the `work` phase.
+ */
+export function startJobs(app: App, serving: Pick<Serving, 'services'>): Promise<Background> {
+  const { config } = app;
+  const { spotify } = serving.services;
+  const spotifySync = spotify === undefined ? undefined : spotifySyncProcessor(spotify, serving.services);
+  return startBackground({
+    config,
+    db: app.db,
+    logger: app.logger.child({ component: 'jobs' }),
+    events: app.jobEvents,
+    driftThreshold: config.driftThreshold,
+    ...(spotifySync !== undefined ? { spotifySync } : {}),
+  });
+}
+
+/** Which queues a job worker takes jobs from, and how many at once. */
+export interface JobWorkerOptions {
+  readonly queues: readonly QueueName[];
+  readonly concurrency: number;
+}
+
+/**
+ * The job side of `earworm worker`: a BullMQ producer (it sets the retraining and drift schedules and queues the
+ * retrain a drift check triggers) and a worker running the processors. Shutdown: the worker finishes its running jobs
+ * (however long they take) with the intake, the producer closes with the work, before the database.
+ */
+export async function startJobWorker(app: App, options: JobWorkerOptions): Promise<void> {
+  const { config, db, logger, lifecycle } = app;
+  if (config.redisUrl === undefined) throw new Error('startJobWorker needs config.redisUrl');
+  const producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
+  lifecycle.onShutdown('job producer', () => producer.close(), 'work');
+  await scheduleRetraining(producer, config.retrainCron);
+  await scheduleDriftChecks(producer, config.retrainCron);
+  const enqueue = producer.enqueue.bind(producer);
+  // Spotify sync runs where Spotify is configured; without it those jobs fail saying what to set.
+  const settings = spotifySettings(config);
+  const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
+  const processors = createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold, enqueue, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+  const worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events: app.jobEvents, logger, queues: [...options.queues], concurrency: options.concurrency });
+  // Running jobs finish first, however long they take (a second signal stops at once).
+  lifecycle.onShutdown('job worker', () => worker.close(), 'intake', { timeoutMs: Number.POSITIVE_INFINITY });
 }
 
 function withSpotifyOverrides(deps: { spotify?: SpotifySettings }, overrides: SpotifyServiceOverrides | undefined): { spotify?: SpotifySettings & SpotifyServiceOverrides } {

@@ -5,18 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import { BullJobQueue } from '../../jobs/bull-job-queue.ts';
-import { BullJobWorker } from '../../jobs/bull-job-worker.ts';
-import { scheduleDriftChecks, scheduleRetraining } from '../../jobs/job-queue.ts';
-import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { createHttpServer, listen } from '../../http/http-server.ts';
-import { openApp } from '../../server/composition.ts';
+import { openApp, startJobWorker } from '../../server/composition.ts';
 import { metricsRoute } from '../../server/metrics.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
-import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
-import { spotifySyncProcessor } from '../../spotify/spotify-sync.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `Usage: earworm worker [--queues ${QUEUE_NAMES.join(',')}] [--concurrency <n>]`;
@@ -43,20 +37,10 @@ export async function run(args: string[], config: Config): Promise<number> {
   const logger = createLogger({ logLevel: config.logLevel, name: 'worker' });
   // The composition root's app: database, metrics with the job durations of this worker, and the shutdown order.
   const app = await openApp({ config, logger });
-  const { db, metrics, lifecycle } = app;
+  const { metrics, lifecycle } = app;
   app.jobEvents.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
   const untrap = lifecycle.trapSignals();
   try {
-    // The producer sets the schedules, and queues the retrain a drift check triggers.
-    const producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
-    lifecycle.onShutdown('job producer', () => producer.close(), 'work');
-    await scheduleRetraining(producer, config.retrainCron);
-    await scheduleDriftChecks(producer, config.retrainCron);
-    const enqueue = producer.enqueue.bind(producer);
-    // Spotify sync runs where Spotify is configured; without it those jobs fail saying what to set.
-    const settings = spotifySettings(config);
-    const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
-    const processors = createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold, enqueue, ...(spotifySync !== undefined ? { spotifySync } : {}) });
     // Job durations of this worker are served at /metrics on PORT (the service's own /metrics sees only its jobs).
     const http = await listen(createHttpServer([metricsRoute(metrics, config.dashboardToken)], logger), config.port, config.host).catch((err: unknown) => {
       logger.warn({ err }, 'worker metrics are not served (the port is taken); set PORT to another port for this worker');
@@ -66,9 +50,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     // Errors nothing handles: fatal until the worker runs, then logged, counted and survived.
     const net = installSafetyNet({ logger, count: (origin) => metrics.unhandledError(origin) });
     lifecycle.onShutdown('safety net', () => net.remove(), 'storage');
-    const worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events: app.jobEvents, logger, queues: queues as QueueName[], concurrency });
-    // Running jobs finish first, however long they take (a second signal stops at once).
-    lifecycle.onShutdown('job worker', () => worker.close(), 'intake', { timeoutMs: Number.POSITIVE_INFINITY });
+    await startJobWorker(app, { queues: queues as QueueName[], concurrency });
     net.serving();
     logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
     await lifecycle.stopRequested();
