@@ -19,7 +19,7 @@ import { silentLogger } from '../logging/logger.ts';
 import { mcpHttpRoute } from '../mcp/mcp-front-end.ts';
 import { trainCfModel } from '../pipeline/train-cf-model.ts';
 import { SeededRandom } from '../recsys/rng.ts';
-import { createHttpServer, listen } from '../server/http-server.ts';
+import { createHttpServer, listen } from '../http/http-server.ts';
 import { createToolServices } from '../tools/tool-context.ts';
 
 /** Bench options; every field has a default. */

@@ -10,8 +10,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logging/logger.ts';
-import { hasBearer } from '../server/bearer-auth.ts';
-import { BodyError, readJsonBody, sendJson, type Route } from '../server/http-server.ts';
+import { hasBearer } from '../http/bearer-auth.ts';
+import { BodyError, readJsonBody } from '../http/request-body.ts';
+import { sendJson, type Route } from '../http/http-server.ts';
 
 /** Header that once named a person at initialize; refused now (identity is the token). */
 const USER_HEADER = 'x-earworm-user';

@@ -10,19 +10,18 @@ import { DiscordBot } from '../bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../bots/discord/discord-gateway.ts';
 import { discordInteractionsRoute } from '../bots/discord/discord-interactions.ts';
 import { createSlackFrontEnd } from '../bots/slack/slack-app.ts';
-import { startBackground, type Background } from '../jobs/background.ts';
-import { JobEvents } from '../jobs/job-events.ts';
+import type { Background } from '../jobs/background.ts';
 import { spotifyCallbackRoute } from '../spotify/callback-route.ts';
-import { spotifySyncProcessor } from '../spotify/spotify-sync.ts';
 import { dashboardRoutes } from '../web/dashboard.ts';
 import { webPlaygroundRoutes } from '../web/playground.ts';
 import { pruneWebSessions, webSessionSecret } from '../desk/web-sessions.ts';
 import { Gauge } from 'prom-client';
 import { latestDrift } from '../pipeline/drift-check.ts';
-import type { Route, RunningServer } from './http-server.ts';
+import type { Route, RunningServer } from '../http/http-server.ts';
+import { startJobs } from './composition.ts';
 import type { ShutdownPhase } from './lifecycle.ts';
 import { DbRequestLog } from '../serving/postgres/db-request-log.ts';
-import { latencyFigures, observeJobEvents } from './metrics.ts';
+import { latencyFigures } from './metrics.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { Runtime } from './runtime.ts';
 import type { webApi } from '@slack/bolt';
@@ -58,11 +57,8 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
   const { config } = rt;
   const slots: FrontEndSlot[] = [];
 
-  // Jobs: the queue (BullMQ with REDIS_URL, in-process otherwise), scheduled retraining (EARWORM_RETRAIN_CRON) and the
-  // model watcher that hot-swaps new versions into the running services.
-  const jobLog = rt.logger.child({ component: 'jobs' });
-  const events = new JobEvents();
-  observeJobEvents(events, rt.metrics);
+  // Jobs: the queue (BullMQ with REDIS_URL, in-process otherwise) and scheduled retraining (EARWORM_RETRAIN_CRON); the
+  // model watcher that hot-swaps new versions into the running services is the composition root's (composition.ts).
   // The latest drift check per feature (population stability index), read from drift_reports at scrape time.
   const db = rt.db;
   new Gauge({
@@ -76,13 +72,12 @@ export async function configuredFrontEnds(rt: Runtime, endpoints: PlatformEndpoi
     },
   });
   let background: Background | undefined;
-  const spotifySync = rt.services.spotify === undefined ? undefined : spotifySyncProcessor(rt.services.spotify, rt.services);
   slots.push({
     name: 'jobs',
     on: true,
     frontEnd: {
       start: async () => {
-        background = await startBackground({ config, db: rt.db, logger: jobLog, models: rt.services.models, events, driftThreshold: config.driftThreshold, ...(spotifySync !== undefined ? { spotifySync } : {}) });
+        background = await startJobs(rt, rt);
       },
       stop: async () => {
         await background?.close();

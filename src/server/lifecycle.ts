@@ -41,7 +41,7 @@ export interface SignalSource {
 
 /** The shutdown registry of one process. */
 export class Lifecycle {
-  private readonly steps: { name: string; phase: ShutdownPhase; run: () => Promise<void> | void }[] = [];
+  private readonly steps: { name: string; phase: ShutdownPhase; run: () => Promise<void> | void; timeoutMs?: number }[] = [];
   private readonly controller = new AbortController();
   private running: Promise<ShutdownReport> | undefined;
 
@@ -57,10 +57,13 @@ export class Lifecycle {
     return this.running !== undefined;
   }
 
-  /** Registers a step; registering after shutdown began runs nothing (the caller is told by the return value). */
-  onShutdown(name: string, run: () => Promise<void> | void, phase: ShutdownPhase = 'work'): boolean {
+  /**
+   * Registers a step; registering after shutdown began runs nothing (the caller is told by the return value).
+   * `timeoutMs` overrides the step timeout (Infinity: wait as long as it takes, as a job worker finishing its job).
+   */
+  onShutdown(name: string, run: () => Promise<void> | void, phase: ShutdownPhase = 'work', options: { readonly timeoutMs?: number } = {}): boolean {
     if (this.running !== undefined) return false;
-    this.steps.push({ name, phase, run });
+    this.steps.push({ name, phase, run, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
     return true;
   }
 
@@ -109,7 +112,7 @@ export class Lifecycle {
     const report: ShutdownStep[] = [];
     for (const phase of PHASES) {
       const inPhase = this.steps.filter((s) => s.phase === phase).reverse();
-      const results = await Promise.all(inPhase.map((s) => this.runStep(s.name, phase, s.run, timeoutMs)));
+      const results = await Promise.all(inPhase.map((s) => this.runStep(s.name, phase, s.run, s.timeoutMs ?? timeoutMs)));
       report.push(...results);
     }
     this.options.logger.info({ reason, steps: report }, 'shutdown complete');
@@ -120,7 +123,7 @@ export class Lifecycle {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timed-out'>((resolve) => {
-      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve('timed-out'), timeoutMs);
     });
     const step = Promise.resolve()
       .then(run)

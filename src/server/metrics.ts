@@ -8,8 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { cacheStats } from '../serving/cache/recommend-cache.ts';
 import { findTool, type ToolCallOutcome } from '../tools/registry.ts';
 import type { ToolObserver } from '../tools/tool-context.ts';
-import type { Route } from './http-server.ts';
-import { requireBearer } from './bearer-auth.ts';
+import type { Route } from '../http/http-server.ts';
+import { requireBearer } from '../http/bearer-auth.ts';
 
 /** How a job ended, as the `outcome` label: done, failed for good, or failed with another attempt scheduled. */
 type JobOutcome = 'completed' | 'failed' | 'retried';

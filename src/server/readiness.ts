@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/db.ts';
-import { sendJson, type Route } from './http-server.ts';
+import { sendJson, type Route } from '../http/http-server.ts';
 
 /** The state of one check: `degraded` works with less (the popularity floor, say) and never fails readiness. */
 type CheckStatus = 'ok' | 'degraded' | 'fail';

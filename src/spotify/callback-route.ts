@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.ts';
-import type { Route } from '../server/http-server.ts';
+import type { Route } from '../http/http-server.ts';
 import type { ConnectionResult, SpotifyService } from './spotify-service.ts';
 
 const AGAIN = 'Ask Earworm for a new link ("connect spotify") and open it within ten minutes.';

@@ -11,7 +11,8 @@ import type { DeskOutcome, FrontDesk, Speaker } from '../bots/common/front-desk.
 import { tasteChartPng, tasteChartSvg, tasteProfileFor, type TasteProfile } from '../bots/common/taste-chart.ts';
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
-import { BodyError, type Route } from '../server/http-server.ts';
+import { BodyError } from '../http/request-body.ts';
+import type { Route } from '../http/http-server.ts';
 import { stripControlChars } from '../tools/control-chars.ts';
 import type { ToolServices } from '../tools/tool-context.ts';
 import { PLAYGROUND_SCRIPT, playgroundPage, playgroundPaths, profileHtml, transcriptHtml, type RatedSets } from './playground-view.ts';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError } from '../server/http-server.ts';
+import { BodyError } from '../http/request-body.ts';
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(s: string | number): string {

@@ -15,7 +15,7 @@ import { JobEvents } from '../../src/jobs/job-events.ts';
 import { observeJobEvents } from '../../src/server/metrics.ts';
 import { waitForRun } from '../jobs/support/backends.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import type { RunningServer } from '../../src/server/http-server.ts';
+import type { RunningServer } from '../../src/http/http-server.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { createMcpToken } from '../../src/mcp/mcp-identity.ts';
 import { DRIVERS } from '../support/db.ts';

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logging/logger.ts';
 import { mcpHttpRoute } from '../../src/mcp/mcp-front-end.ts';
 import { createMcpToken, MCP_OPERATOR_ID, MCP_PROVIDER, revokeMcpToken } from '../../src/mcp/mcp-identity.ts';
 import type { McpHttpRoute } from '../../src/mcp/mcp-http.ts';
-import { createHttpServer, listen, type RunningServer } from '../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../src/http/http-server.ts';
 import { checkClient } from '../mcp/support/mcp-checks.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, type Harness } from '../tools/support/tool-harness.ts';

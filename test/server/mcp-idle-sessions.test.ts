@@ -4,7 +4,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createMcpHttpRoute, type McpHttpRoute } from '../../src/mcp/mcp-http.ts';
-import { createHttpServer, listen, type RunningServer } from '../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../src/http/http-server.ts';
 
 const TOKEN = 'idle-token';
 const IDLE_MS = 30 * 60_000;

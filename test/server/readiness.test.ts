@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../src/http/http-server.ts';
 import { checkReadiness, databaseCheck, llmCheck, modelsCheck, readinessRoute, redisCheck, type ReadinessCheck } from '../../src/server/readiness.ts';
 import { freshDb } from '../support/db.ts';
 import { freePort } from '../support/local-servers.ts';

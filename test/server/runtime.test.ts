@@ -7,7 +7,7 @@ import type { Speaker } from '../../src/bots/common/front-desk.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import type { RunningServer } from '../../src/server/http-server.ts';
+import type { RunningServer } from '../../src/http/http-server.ts';
 import { observeJobEvents } from '../../src/server/metrics.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { DRIVERS } from '../support/db.ts';
@@ -154,11 +154,12 @@ describe.each(DRIVERS)('runtime on %s', (driver) => {
     await llm.start();
   });
 
-  it('shuts down in order: HTTP drain, MCP sessions and the request log, then the database', async () => {
+  it('shuts down in order: HTTP drain, MCP sessions, the model watcher and the request log, then the database', async () => {
     const report = await rt.shutdown('test');
     expect(report.steps.map((s) => [s.name, s.phase, s.outcome])).toEqual([
       ['http server', 'intake', 'done'],
       ['mcp sessions', 'work', 'done'],
+      ['model watcher', 'work', 'done'],
       ['request log', 'work', 'done'],
       ['recommend cache', 'storage', 'done'],
       ['database', 'storage', 'done'],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeModelVersion, listModelVersions, modelFilePath, recordModelVersion } from '../../src/db/model-versions.ts';
 import { evalRuns, jobRuns } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { createHttpServer, listen } from '../../src/server/http-server.ts';
+import { createHttpServer, listen } from '../../src/http/http-server.ts';
 import { dashboardRoutes, numericMetrics } from '../../src/web/dashboard.ts';
 import { DRIVERS } from '../support/db.ts';
 import { hiddenValue, PageClient } from './support/http-client.ts';

@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { createHttpServer, listen } from '../../src/server/http-server.ts';
+import { createHttpServer, listen } from '../../src/http/http-server.ts';
 import { webPlaygroundRoutes } from '../../src/web/playground.ts';
 import { hashSessionCookie, SESSION_COOKIE } from '../../src/desk/web-sessions.ts';
 import { DRIVERS, countRows } from '../support/db.ts';

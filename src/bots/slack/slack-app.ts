@@ -16,7 +16,7 @@ import { planTurn } from '../../agent/rule-planner.ts';
 import type { Db } from '../../db/db.ts';
 import { linkedUserId } from '../../serving/state/linked-accounts.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { Route } from '../../server/http-server.ts';
+import type { Route } from '../../http/http-server.ts';
 import { SPOTIFY_PROVIDER } from '../../spotify/spotify-service.ts';
 import type { ButtonAction } from '../../desk/button-actions.ts';
 import { firstDelivery } from '../../desk/event-dedupe.ts';

@@ -19,8 +19,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { BodyError, readRawBody, sendJson, type RouteHandler } from '../../server/http-server.ts';
 import { firstDelivery } from '../../desk/event-dedupe.ts';
+import { BodyError, readRawBody } from '../../http/request-body.ts';
+import { sendJson, type RouteHandler } from '../../http/http-server.ts';
 
 /** Source name of replay keys in the delivery store. */
 const SLACK_REQUEST_SOURCE = 'slack-request';

@@ -6,16 +6,13 @@
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { Agent } from '../../agent/agent.ts';
-import { OpenAiLlmClient } from '../../agent/openai-llm-client.ts';
-import { PgConversationStore } from '../../desk/pg-conversation-store.ts';
 import { replyText } from '../../agent/reply-text.ts';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
-import { spotifyDeps } from '../../spotify/spotify-service.ts';
-import { createToolServices } from '../../tools/tool-context.ts';
+import { createRuntime, type Runtime } from '../../server/runtime.ts';
 import { stripControlChars } from '../../tools/control-chars.ts';
 
 /** Maps the chat's key shortcuts to what the agent understands. */
@@ -27,31 +24,30 @@ export function expandKeys(line: string): string {
   return t;
 }
 
-/** Chats until "quit" or the end of input. */
+/**
+ * Chats until "quit" or the end of input, over the runtime `earworm start` builds (composition root: the recommend
+ * cache, metrics, request log and model watcher included), with no front end but the terminal.
+ */
 export async function run(_args: string[], config: Config): Promise<number> {
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel, name: 'chat' });
   const db = await openConfiguredDb(config);
+  let rt: Runtime;
   try {
     if ((await activeModelVersion(db, TRACK_MODEL_KIND)) === undefined) {
       console.error('No recommender is trained yet: run `npm start` once (it imports the datasets and trains), then `npm run chat`.');
+      await db.close();
       return 1;
     }
-    await chatLoop(db, config, logger);
+    rt = await createRuntime({ config, db, logger });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  try {
+    await converse(rt.db, config, rt.agent, logger, rt.lifecycle.signal);
     return 0;
   } finally {
-    await db.close();
-  }
-}
-
-/** The terminal conversation over stdin/stdout; resolves with how it ended: "quit" typed, or the input ran out. */
-export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
-  const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
-  const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
-  const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
-  try {
-    return await converse(db, config, agent, logger);
-  } finally {
-    await services.requests.flush();
+    await rt.shutdown('chat ended');
   }
 }
 

@@ -6,13 +6,11 @@
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import { openConfiguredDb } from '../../db/db.ts';
-import { createLogger } from '../../logging/logger.ts';
-import { mcpHttpRoute, serveMcpStdio } from '../../mcp/mcp-front-end.ts';
-import { createHttpServer, listen } from '../../server/http-server.ts';
+import { createLogger, type Logger } from '../../logging/logger.ts';
+import { serveMcpStdio } from '../../mcp/mcp-front-end.ts';
+import { openApp, openServing } from '../../server/composition.ts';
+import { createRuntime } from '../../server/runtime.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
-import { spotifyDeps } from '../../spotify/spotify-service.ts';
-import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = 'usage: earworm mcp [--http] [--port N] [--host 127.0.0.1]';
@@ -28,30 +26,43 @@ export async function run(args: string[], config: Config): Promise<number> {
   const port = values.port === undefined ? config.port : Number(values.port);
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number\n${USAGE}`);
   const logger = createLogger({ logLevel: config.logLevel, name: 'mcp' });
-  const db = await openConfiguredDb(config);
-  let services: ToolServices | undefined;
+  if (values.http !== true) return serveStdio(config, logger);
+  return serveHttp(config, logger, port, values.host ?? config.host);
+}
+
+/** One local MCP client over stdio, served by the composition root's services (cache, metrics, model watcher). */
+async function serveStdio(config: Config, logger: Logger): Promise<number> {
+  const app = await openApp({ config, logger });
   try {
-    services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
-    if (values.http !== true) {
-      await serveMcpStdio({ db, services, logger });
-      return 0;
-    }
-    const mcp = mcpHttpRoute({ db, services, logger, token: config.mcpToken });
-    // Errors nothing handles: fatal until the server listens, then logged and survived (this process has no metrics).
-    const net = installSafetyNet({ logger, count: () => undefined });
-    const running = await listen(createHttpServer([mcp.route], logger), port, values.host ?? config.host);
-    net.serving();
-    console.error(`Earworm MCP server on ${running.url}/mcp (bearer: a client token from \`earworm mcp-token create --name NAME\`${config.mcpToken !== undefined ? ', or MCP_TOKEN' : ''}); Ctrl-C stops it.`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await mcp.closeAll();
-    await running.close();
-    net.remove();
+    const { services } = await openServing(app);
+    await serveMcpStdio({ db: app.db, services, logger });
     return 0;
   } finally {
-    await services?.requests.flush();
-    await db.close();
+    await app.shutdown('client closed');
+  }
+}
+
+/**
+ * MCP over Streamable HTTP: the runtime `earworm start` builds, serving only its own routes (/mcp, /readyz, /metrics)
+ * with no other front end, until SIGINT or SIGTERM.
+ */
+async function serveHttp(config: Config, logger: Logger, port: number, host: string): Promise<number> {
+  const rt = await createRuntime({ config, logger });
+  const untrap = rt.lifecycle.trapSignals();
+  // Errors nothing handles: fatal until the server listens, then logged, counted and survived.
+  const net = installSafetyNet({ logger, count: (origin) => rt.metrics.unhandledError(origin) });
+  try {
+    const running = await rt.serve([], { port, host });
+    net.serving();
+    console.error(
+      `Earworm MCP server on ${running.url}/mcp (bearer: a client token from \`earworm mcp-token create --name NAME\`${config.mcpToken !== undefined ? ', or MCP_TOKEN' : ''}); ` +
+        `readiness ${running.url}/readyz, metrics ${running.url}/metrics${config.dashboardToken !== undefined ? ' (DASHBOARD_TOKEN)' : ''}; Ctrl-C stops it.`,
+    );
+    await rt.lifecycle.stopRequested();
+    return 0;
+  } finally {
+    untrap();
+    await rt.shutdown('stopped');
+    net.remove();
   }
 }

@@ -5,19 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import { openConfiguredDb } from '../../db/db.ts';
-import { BullJobQueue } from '../../jobs/bull-job-queue.ts';
-import { BullJobWorker } from '../../jobs/bull-job-worker.ts';
-import { JobEvents } from '../../jobs/job-events.ts';
-import { scheduleDriftChecks, scheduleRetraining } from '../../jobs/job-queue.ts';
-import { createJobProcessors } from '../../jobs/job-processors.ts';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/job-types.ts';
 import { createLogger } from '../../logging/logger.ts';
-import { createHttpServer, listen } from '../../server/http-server.ts';
-import { metricsRoute, Metrics, observeJobEvents } from '../../server/metrics.ts';
+import { createHttpServer, listen } from '../../http/http-server.ts';
+import { openApp, startJobWorker } from '../../server/composition.ts';
+import { metricsRoute } from '../../server/metrics.ts';
 import { installSafetyNet } from '../../server/safety-net.ts';
-import { createSpotifyService, spotifySettings } from '../../spotify/spotify-service.ts';
-import { spotifySyncProcessor } from '../../spotify/spotify-sync.ts';
 import { UsageError } from '../usage-error.ts';
 
 const USAGE = `Usage: earworm worker [--queues ${QUEUE_NAMES.join(',')}] [--concurrency <n>]`;
@@ -42,44 +35,29 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer. ${USAGE}`);
 
   const logger = createLogger({ logLevel: config.logLevel, name: 'worker' });
-  const db = await openConfiguredDb(config);
-  const events = new JobEvents();
-  events.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
-  let worker: BullJobWorker | undefined;
-  let producer: BullJobQueue | undefined;
+  // The composition root's app: database, metrics with the job durations of this worker, and the shutdown order.
+  const app = await openApp({ config, logger });
+  const { metrics, lifecycle } = app;
+  app.jobEvents.on('progress', (e) => logger.debug({ queue: e.queue, name: e.name, key: e.key, progress: e.progress }, 'job progress'));
+  const untrap = lifecycle.trapSignals();
   try {
-    // The producer sets the schedules, and queues the retrain a drift check triggers.
-    producer = await BullJobQueue.connect({ url: config.redisUrl, db, logger });
-    await scheduleRetraining(producer, config.retrainCron);
-    await scheduleDriftChecks(producer, config.retrainCron);
-    const enqueue = producer.enqueue.bind(producer);
-    // Spotify sync runs where Spotify is configured; without it those jobs fail saying what to set.
-    const settings = spotifySettings(config);
-    const spotifySync = settings === undefined ? undefined : spotifySyncProcessor(createSpotifyService({ db, logger, settings }));
-    const processors = createJobProcessors({ db, config, logger, driftThreshold: config.driftThreshold, enqueue, ...(spotifySync !== undefined ? { spotifySync } : {}) });
     // Job durations of this worker are served at /metrics on PORT (the service's own /metrics sees only its jobs).
-    const metrics = new Metrics();
-    observeJobEvents(events, metrics);
     const http = await listen(createHttpServer([metricsRoute(metrics, config.dashboardToken)], logger), config.port, config.host).catch((err: unknown) => {
       logger.warn({ err }, 'worker metrics are not served (the port is taken); set PORT to another port for this worker');
       return undefined;
     });
+    if (http !== undefined) lifecycle.onShutdown('metrics server', () => http.close(), 'intake');
     // Errors nothing handles: fatal until the worker runs, then logged, counted and survived.
     const net = installSafetyNet({ logger, count: (origin) => metrics.unhandledError(origin) });
-    worker = await BullJobWorker.start({ url: config.redisUrl, db, processors, events, logger, queues: queues as QueueName[], concurrency });
+    lifecycle.onShutdown('safety net', () => net.remove(), 'storage');
+    await startJobWorker(app, { queues: queues as QueueName[], concurrency });
     net.serving();
     logger.info({ queues, concurrency, retrainCron: config.retrainCron ?? 'off' }, 'worker started');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await lifecycle.stopRequested();
     logger.info('stopping: finishing running jobs');
-    await http?.close();
-    net.remove();
     return 0;
   } finally {
-    await worker?.close();
-    await producer?.close();
-    await db.close();
+    untrap();
+    await app.shutdown('stopped');
   }
 }

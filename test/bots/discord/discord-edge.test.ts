@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { createLogger, silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { openDiscordHarness, type DiscordHarness } from './support/discord-harness.ts';
 import { FakeDiscord, fakeUser } from './support/fake-discord.ts';

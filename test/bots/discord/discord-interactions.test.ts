@@ -12,7 +12,7 @@ import { discordInteractionsRoute } from '../../../src/bots/discord/discord-inte
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { buttonIds, openDiscordHarness, type DiscordHarness } from './support/discord-harness.ts';
 import { FakeDiscord, fakeUser } from './support/fake-discord.ts';

@@ -12,7 +12,7 @@ import type { Speaker } from '../../../src/bots/common/front-desk.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { TASTES_MODAL_ID } from '../../../src/bots/discord/discord-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { GENRES, MOODS } from '../../tools/support/catalogue-fixture.ts';
 import { buttonIds, openDiscordHarness, openGatewayRig, type DiscordHarness, type GatewayRig } from './support/discord-harness.ts';

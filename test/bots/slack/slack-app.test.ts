@@ -13,7 +13,7 @@ import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
 import { createSlackFrontEnd, parseCommand, SlackConfigError, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
 import { startFakeSlack, type ApiCall, type FakeSlack } from './support/fake-slack.ts';

@@ -10,7 +10,7 @@ import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts'
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
 import { createSlackFrontEnd, SlackStartError } from '../../../src/bots/slack/slack-app.ts';
-import { createHttpServer, listen } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen } from '../../../src/http/http-server.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config/config.ts';
 import { silentLogger, type Logger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
 import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot } from '../../../src/server/front-ends.ts';
-import type { RunningServer } from '../../../src/server/http-server.ts';
+import type { RunningServer } from '../../../src/http/http-server.ts';
 import { createRuntime, type Runtime } from '../../../src/server/runtime.ts';
 import { FakeDiscord } from '../../bots/discord/support/fake-discord.ts';
 import { startFakeSlack, type FakeSlack } from '../../bots/slack/support/fake-slack.ts';

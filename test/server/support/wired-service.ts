@@ -6,7 +6,7 @@ import { loadConfig } from '../../../src/config/config.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
 import { configuredFrontEnds, serveFrontEnds, type FrontEndSlot } from '../../../src/server/front-ends.ts';
-import type { RunningServer } from '../../../src/server/http-server.ts';
+import type { RunningServer } from '../../../src/http/http-server.ts';
 import type { ShutdownReport } from '../../../src/server/lifecycle.ts';
 import { createRuntime, type Runtime } from '../../../src/server/runtime.ts';
 import type { Driver } from '../../support/db.ts';

@@ -8,7 +8,7 @@ import { resolvePerson } from '../../../src/serving/state/people.ts';
 import { trackExternalIds } from '../../../src/db/schema.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
-import { createHttpServer, listen, type Route, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type Route, type RunningServer } from '../../../src/http/http-server.ts';
 import { spotifyCallbackRoute } from '../../../src/spotify/callback-route.ts';
 import { callTool, type ToolCallOutcome } from '../../../src/tools/registry.ts';
 import { contextFor, createToolServices, type ToolServices } from '../../../src/tools/tool-context.ts';

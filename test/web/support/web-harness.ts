@@ -4,7 +4,7 @@ import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
 import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { dashboardRoutes, type DashboardOptions } from '../../../src/web/dashboard.ts';
 import { webPlaygroundRoutes } from '../../../src/web/playground.ts';
 import type { Driver } from '../../support/db.ts';

@@ -8,7 +8,7 @@ import type { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from '../../../../src/bots/slack/slack-app.ts';
 import type { Db } from '../../../../src/db/db.ts';
 import { silentLogger, type Logger } from '../../../../src/logging/logger.ts';
-import { createHttpServer, listen, type RunningServer } from '../../../../src/server/http-server.ts';
+import { createHttpServer, listen, type RunningServer } from '../../../../src/http/http-server.ts';
 import type { FakeSlack } from './fake-slack.ts';
 
 /** What `/slack/events` answered. */

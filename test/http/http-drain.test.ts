@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { createHttpServer, drainServer, listen, sendJson, type Route } from '../../src/server/http-server.ts';
+import { createHttpServer, drainServer, listen, sendJson, type Route } from '../../src/http/http-server.ts';
 
 /** A GET through node:http on a fresh connection: status and body, or the connection error's code. */
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string } | { error: string }> {

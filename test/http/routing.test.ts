@@ -1,7 +1,7 @@
 /** The route table: exact paths, prefix routes (longest first), 404 and 405. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer, listen, sendJson, type RunningServer } from '../../src/server/http-server.ts';
+import { createHttpServer, listen, sendJson, type RunningServer } from '../../src/http/http-server.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 
 describe('route table', () => {
