@@ -8,7 +8,7 @@ import { Agent } from '../agent/agent.ts';
 import type { LlmClient } from '../agent/llm-client.ts';
 import { OpenAiLlmClient } from '../agent/openai-llm-client.ts';
 import { PgConversationStore } from '../agent/pg-conversation-store.ts';
-import { FrontDesk } from '../bots/common/front-desk.ts';
+import { FrontDesk } from '../desk/front-desk.ts';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb, type Db } from '../db/db.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';

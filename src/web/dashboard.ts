@@ -8,7 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { RateLimiter } from '../bots/common/rate-limiter.ts';
+import { RateLimiter } from '../desk/rate-limiter.ts';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Db } from '../db/db.ts';
 import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } from '../db/model-versions.ts';

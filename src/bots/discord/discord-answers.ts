@@ -6,7 +6,7 @@ import { canonicalMood } from '../../recsys/labels/vocabulary.ts';
 import { toReplyCard, type ReplyCard } from '../../agent/agent-reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ToolCallOutcome } from '../../tools/registry.ts';
-import type { DeskOutcome, FrontDesk, Speaker } from '../common/front-desk.ts';
+import type { DeskOutcome, FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import { energyWord } from '../common/taste-form.ts';
 import { MAX_COUNT } from './discord-commands.ts';
 import { clip, COLOURS, LIMITS, linkButton, renderReply, type SignalView } from './discord-render.ts';

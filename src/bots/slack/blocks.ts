@@ -6,7 +6,7 @@
  */
 import type { types as SlackTypes } from '@slack/bolt';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
-import type { CardView, ComparisonView, DeskReply } from '../common/front-desk.ts';
+import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
 import { energyWord } from '../common/taste-form.ts';
 
 export type Block = SlackTypes.KnownBlock;

@@ -5,7 +5,7 @@
  */
 import type { Route } from '../../server/http-server.ts';
 import { sendJson } from '../../server/http-server.ts';
-import { BUTTON_PREFIX, type ButtonActions } from '../common/button-actions.ts';
+import { BUTTON_PREFIX, type ButtonActions } from '../../desk/button-actions.ts';
 
 /** Renders a person's taste chart as PNG bytes; undefined when there is nothing to draw. */
 export type ChartPng = (personId: number) => Promise<Buffer | undefined>;

@@ -18,9 +18,9 @@ import { linkedUserId } from '../../db/linked-accounts.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Route } from '../../server/http-server.ts';
 import { SPOTIFY_PROVIDER } from '../../spotify/spotify-service.ts';
-import type { ButtonAction } from '../common/button-actions.ts';
+import type { ButtonAction } from '../../desk/button-actions.ts';
 import { firstDelivery } from '../common/event-dedupe.ts';
-import type { DeskOutcome, DeskReply, FrontDesk, Speaker } from '../common/front-desk.ts';
+import type { DeskOutcome, DeskReply, FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import {
   escapeMrkdwn,
   HELP_TEXT,

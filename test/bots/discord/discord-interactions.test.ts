@@ -6,7 +6,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { FrontDesk, type DeskOutcome } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk, type DeskOutcome } from '../../../src/desk/front-desk.ts';
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { Agent } from '../../../src/agent/agent.ts';

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { countFor, openSpotifyWorld, type SpotifyWorld } from '../../spotify/support/spotify-world.ts';

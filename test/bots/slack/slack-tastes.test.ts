@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { FrontDesk, type Speaker } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk, type Speaker } from '../../../src/desk/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
 import { parseCommand } from '../../../src/bots/slack/slack-app.ts';
 import { TASTES_CALLBACK_ID } from '../../../src/bots/slack/slack-tastes.ts';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { createSlackFrontEnd, SLACK_EVENTS_PATH, SLASH_COMMAND, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';

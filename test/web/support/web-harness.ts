@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/server/http-server.ts';
 import { dashboardRoutes, type DashboardOptions } from '../../../src/web/dashboard.ts';

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { Agent } from '../../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../../src/agent/pg-conversation-store.ts';
-import { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../../src/desk/front-desk.ts';
 import { DiscordBot } from '../../../../src/bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../../../../src/bots/discord/discord-gateway.ts';
 import { silentLogger } from '../../../../src/logging/logger.ts';

@@ -1,14 +1,14 @@
 /** The shared conversation core of the chat front ends: buttons, exactly-once presses, limits and bad input. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
-import { firstDelivery, pruneDeliveries } from '../../../src/bots/common/event-dedupe.ts';
-import { FrontDesk, type DeskOutcome, type Speaker } from '../../../src/bots/common/front-desk.ts';
-import { RateLimiter } from '../../../src/bots/common/rate-limiter.ts';
-import { silentLogger } from '../../../src/logging/logger.ts';
-import { DRIVERS } from '../../support/db.ts';
-import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
+import { Agent } from '../../src/agent/agent.ts';
+import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
+import { firstDelivery, pruneDeliveries } from '../../src/bots/common/event-dedupe.ts';
+import { FrontDesk, type DeskOutcome, type Speaker } from '../../src/desk/front-desk.ts';
+import { RateLimiter } from '../../src/desk/rate-limiter.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { DRIVERS } from '../support/db.ts';
+import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 
 const alice: Speaker = { platform: 'test', externalId: 'alice', channelId: 'c1' };
 const bob: Speaker = { platform: 'test', externalId: 'bob', channelId: 'c1' };

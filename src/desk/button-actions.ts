@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
-import type { Db } from '../../db/db.ts';
-import { buttonActions } from '../../db/schema.ts';
+import type { Db } from '../db/db.ts';
+import { buttonActions } from '../db/schema.ts';
 
 /** What a button does. */
 export type ButtonAction =

@@ -4,15 +4,15 @@
  * to every card and comparison, and applies button presses (votes, likes, more-like-this) exactly once.
  * Front ends only translate platform payloads to these calls and render `DeskReply` in their own format.
  */
-import type { Agent } from '../../agent/agent.ts';
-import { toReplyCard, type AgentReply, type ReplyCard, type ReplyComparison } from '../../agent/agent-reply.ts';
-import type { ConversationKey, ConversationStore } from '../../agent/conversation-state.ts';
-import type { Db } from '../../db/db.ts';
-import { resolvePerson } from '../../db/people.ts';
-import type { Logger } from '../../logging/logger.ts';
-import { stripControlChars } from '../../tools/control-chars.ts';
-import { callTool, type ToolCallOutcome } from '../../tools/registry.ts';
-import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
+import type { Agent } from '../agent/agent.ts';
+import { toReplyCard, type AgentReply, type ReplyCard, type ReplyComparison } from '../agent/agent-reply.ts';
+import type { ConversationKey, ConversationStore } from '../agent/conversation-state.ts';
+import type { Db } from '../db/db.ts';
+import { resolvePerson } from '../db/people.ts';
+import type { Logger } from '../logging/logger.ts';
+import { stripControlChars } from '../tools/control-chars.ts';
+import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
+import { contextFor, type ToolServices } from '../tools/tool-context.ts';
 import { ButtonActions, type ButtonAction } from './button-actions.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
