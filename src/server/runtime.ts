@@ -123,7 +123,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           }));
     const agent = new Agent({
       services,
-      store,
       logger: logger.child({ component: 'agent' }),
       ...(llm !== undefined ? { llm } : {}),
       ...(options.agent?.llmCooldownMs !== undefined ? { llmCooldownMs: options.agent.llmCooldownMs } : {}),

@@ -15,7 +15,7 @@ import { activateModelVersion, UnknownModelVersionError, type ModelVersionRow } 
 import type { Logger } from '../logging/logger.ts';
 import { BodyError, type Route } from '../server/http-server.ts';
 import { findControlChar } from '../tools/control-chars.ts';
-import { callTool } from '../tools/registry.ts';
+import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
 import { contextFor, type ToolServices } from '../tools/tool-context.ts';
 import { intervalChart, lineChart, shortNumber, type Series } from './svg-charts.ts';
 import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml } from './web-http.ts';
@@ -374,11 +374,11 @@ function evalSection(rows: readonly { dataset: string; task: string; model: stri
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-function experimentSection(out: Awaited<ReturnType<typeof callTool>>): string {
+function experimentSection(out: ToolCallOutcome<'get_experiment_stats'>): string {
   const head = `<section id="experiments" class="panel" aria-labelledby="experiments-h"><h2 id="experiments-h">Experiments and bandit arms</h2>`;
   if (out.kind !== 'ok') return `${head}<p class="notice" role="alert">Experiment statistics are unavailable: ${esc(out.message)}</p></section>`;
   type Line = { successes: number; failures: number; trials: number; rate: number; interval_95: { low: number; high: number } };
-  const v = out.value as { arms: (Line & { arm: string; available: boolean })[]; best_vs_rest?: { best: string; difference: number; p_value: number; significant: boolean }; experiment: { name: string; variants: (Line & { variant: string; share: number })[] } };
+  const v = out.value;
   const row = (name: string, l: Line, extra: string) =>
     `<td class="num">${l.successes}</td><td class="num">${l.failures}</td><td class="num">${l.trials}</td><td class="num">${pct(l.rate)}</td><td class="num">${pct(l.interval_95.low)} – ${pct(l.interval_95.high)}</td>${extra}`.replace(/^/, `<th scope="row">${esc(name)}</th>`);
   const arms = v.arms.map((a) => `<tr data-arm="${esc(a.arm)}">${row(a.arm, a, `<td>${a.available ? 'yes' : 'no'}</td>`)}</tr>`).join('');

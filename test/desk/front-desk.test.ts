@@ -25,7 +25,7 @@ describe.each(DRIVERS)('front desk on %s', (driver) => {
   beforeAll(async () => {
     h = await openHarness(driver);
     const store = new PgConversationStore(h.db);
-    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000, now: () => clock });
+    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000, now: () => clock });
   });
   afterAll(() => h.close());
 

@@ -261,27 +261,27 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
 
   /** Connects or disconnects Spotify through the tools (answers "not set up" while those tools are missing). */
   async function spotify(who: Speaker, which: 'connect' | 'disconnect'): Promise<{ state: SpotifyState; message: string }> {
-    const out = await desk.tool(who, which === 'connect' ? 'spotify_connect_link' : 'spotify_disconnect', {});
+    const out = which === 'connect' ? await desk.tool(who, 'spotify_connect_link', {}) : await desk.tool(who, 'spotify_disconnect', {});
     if (!('outcome' in out)) return { state: { kind: 'unknown' }, message: noticeText(out) };
     const o = out.outcome;
     if (o.kind !== 'ok') {
       if (o.code === 'unknown_tool' || o.code === 'spotify_not_configured') return { state: { kind: 'unavailable' }, message: "Spotify isn't set up on this server." };
       return { state: { kind: 'unknown' }, message: o.message };
     }
-    const v = o.value;
-    if (which === 'connect') {
+    if (o.tool === 'spotify_connect_link') {
+      const v = o.value;
       if (v.already_connected === true) {
-        const user = typeof v.spotify_user === 'string' ? v.spotify_user : 'your account';
+        const user = v.spotify_user ?? 'your account';
         return { state: { kind: 'connected', user }, message: `Spotify is already connected (${user}).` };
       }
-      if (typeof v.url === 'string') {
-        const minutes = typeof v.expires_in_minutes === 'number' ? v.expires_in_minutes : 10;
+      if (v.url !== undefined) {
+        const minutes = v.expires_in_minutes ?? 10;
         return { state: { kind: 'link', url: v.url, expiresInMinutes: minutes }, message: `<${v.url}|Connect your Spotify account> (the link works for ${minutes} minute${minutes === 1 ? '' : 's'}).` };
       }
       return { state: { kind: 'unknown' }, message: 'Spotify did not give me a link. Please try again.' };
     }
-    if (v.disconnected === true) {
-      const n = typeof v.removed_seeds === 'number' ? v.removed_seeds : 0;
+    if (o.value.disconnected) {
+      const n = o.value.removed_seeds;
       return { state: { kind: 'disconnected' }, message: `Disconnected from Spotify; removed ${n} seed track${n === 1 ? '' : 's'} from your profile.` };
     }
     return { state: { kind: 'disconnected' }, message: 'Spotify was not connected.' };
@@ -292,7 +292,7 @@ export function createSlackFrontEnd(options: SlackFrontEndOptions): SlackFrontEn
     const who = speaker(team, user, user);
     const out = await desk.tool(who, 'get_taste_profile', {}, { limited: false });
     const personId = 'outcome' in out ? out.personId : await desk.person(who);
-    const profile = 'outcome' in out && out.outcome.kind === 'ok' ? (out.outcome.value as unknown as TasteProfileView) : undefined;
+    const profile: TasteProfileView | undefined = 'outcome' in out && out.outcome.kind === 'ok' ? out.outcome.value : undefined;
     if ('outcome' in out && out.outcome.kind !== 'ok') log.warn({ code: out.outcome.code }, 'get_taste_profile failed for the Home tab');
     const recent = await recentVotes(db, personId);
     const hasData = profile !== undefined && profile.counts.votes + profile.counts.liked + profile.counts.disliked > 0;

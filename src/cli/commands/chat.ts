@@ -15,6 +15,7 @@ import { activeModelVersion } from '../../db/model-versions.ts';
 import { resolvePerson } from '../../db/people.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
 import { TRACK_MODEL_KIND } from '../../pipeline/train-cf-model.ts';
+import { Conversation } from '../../desk/conversation.ts';
 import { spotifyDeps } from '../../spotify/spotify-service.ts';
 import { createToolServices } from '../../tools/tool-context.ts';
 import { stripControlChars } from '../../tools/control-chars.ts';
@@ -48,19 +49,19 @@ export async function run(_args: string[], config: Config): Promise<number> {
 export async function chatLoop(db: Db, config: Config, logger: Logger): Promise<'quit' | 'end-of-input'> {
   const services = await createToolServices({ db, home: config.home, logger, ...spotifyDeps(config) });
   const llm = config.llm === undefined ? undefined : new OpenAiLlmClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model });
-  const agent = new Agent({ services, store: new PgConversationStore(db), logger, ...(llm !== undefined ? { llm } : {}) });
+  const agent = new Agent({ services, logger, ...(llm !== undefined ? { llm } : {}) });
   try {
-    return await converse(db, config, agent, logger);
+    return await converse(db, config, new Conversation({ agent, store: new PgConversationStore(db) }), logger);
   } finally {
     await services.requests.flush();
   }
 }
 
 /**
- * The conversation loop with a given agent (`earworm start` passes the runtime's): ends with "quit" typed, Ctrl-C or
+ * The conversation loop over the desk's conversations (`earworm start` passes the runtime's): ends with "quit" typed, Ctrl-C or
  * `signal` aborted ("quit"), or when the input runs out ("end-of-input").
  */
-export async function converse(db: Db, config: Config, agent: Agent, logger: Logger, signal?: AbortSignal): Promise<'quit' | 'end-of-input'> {
+export async function converse(db: Db, config: Config, conversation: Conversation, logger: Logger, signal?: AbortSignal): Promise<'quit' | 'end-of-input'> {
   const user = os.userInfo().username;
   const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
   const tty = process.stdin.isTTY === true;
@@ -86,7 +87,7 @@ export async function converse(db: Db, config: Config, agent: Agent, logger: Log
       if (!tty) console.log(`you> ${text}`);
       const stop = spinner(tty);
       try {
-        const reply = await agent.handle({ ...key, text: stripControlChars(text) });
+        const reply = await conversation.handle({ ...key, text: stripControlChars(text) });
         stop();
         console.log(`earworm> ${replyText(reply)}\n`);
       } catch (err) {

@@ -28,7 +28,7 @@ describe.each(DRIVERS)('Discord with Spotify configured on %s', (driver) => {
     w = await openSpotifyWorld(driver);
     fake = await FakeDiscord.start();
     const store = new PgConversationStore(w.h.db);
-    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
     const bot = new DiscordBot({ desk, db: w.h.db, logger: silentLogger });
     gateway = await startDiscordGateway({ token: 'fake-bot-token', bot, rest: { api: fake.api }, readyTimeoutMs: 55_000 });
   });

@@ -87,7 +87,7 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     h = await openHarness(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     fe = createSlackFrontEnd({
       desk,
       db: h.db,
@@ -315,7 +315,7 @@ describe('Slack app limits and configuration', () => {
     h = await openHarness('pglite');
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1 });
     fe = createSlackFrontEnd({ desk, db: h.db, slack: { botToken: 'xoxb-x', signingSecret: SECRET, appToken: undefined }, publicUrl: 'http://127.0.0.1:8080', logger: silentLogger, clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } } });
     await fe.start();
     server = await listen(createHttpServer(fe.routes, silentLogger), 0);

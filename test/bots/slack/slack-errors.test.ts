@@ -58,7 +58,7 @@ describe.each(DRIVERS)('Slack system errors on %s', (driver) => {
     const services = await createToolServices({ db, home, logger: logs.logger, random: () => new SeededRandom(seed++) });
     fake = await startFakeSlack();
     const store = new PgConversationStore(db);
-    const agent = new Agent({ services, store, logger: logs.logger.child({ component: 'agent' }) });
+    const agent = new Agent({ services, logger: logs.logger.child({ component: 'agent' }) });
     const desk = new FrontDesk({ db, agent, services, store, logger: logs.logger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: db, fake, secret: SECRET, logger: logs.logger });
     slack = app.slack;

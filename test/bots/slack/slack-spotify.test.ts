@@ -41,7 +41,7 @@ describe.each(DRIVERS)('Slack with Spotify configured on %s', (driver) => {
     w = await openSpotifyWorld(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(w.h.db);
-    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: w.h.db, fake, secret: SECRET });
     slack = app.slack;
   });

@@ -71,7 +71,7 @@ describe.each(DRIVERS)('Slack taste form and similar listeners on %s', (driver) 
     h = await openHarness(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: h.db, fake, secret: SECRET });
     slack = app.slack;
     // Listeners with rock taste, liked before anything asks about similar listeners (their profiles are then current).

@@ -25,7 +25,7 @@ describe('Slack app in Socket Mode', () => {
     ws = await startFakeSocketMode();
     fake.socketUrl = ws.url;
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     fe = createSlackFrontEnd({
       desk,
       db: h.db,

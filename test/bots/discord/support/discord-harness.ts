@@ -29,7 +29,7 @@ export interface DiscordHarness {
 export async function openDiscordHarness(driver: Driver, ratePerMinute = 1000): Promise<DiscordHarness> {
   const h = await openHarness(driver);
   const store = new PgConversationStore(h.db);
-  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute });
+  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute });
   const charted: number[] = [];
   const bot = new DiscordBot({
     desk,
