@@ -8,7 +8,9 @@ import type { Agent } from '../agent/agent.ts';
 import { toReplyCard, type AgentReply, type ReplyCard, type ReplyComparison } from '../agent/agent-reply.ts';
 import type { ConversationKey, ConversationStore } from '../agent/conversation-state.ts';
 import type { Db } from '../db/db.ts';
+import { linkedUserId } from '../db/linked-accounts.ts';
 import { resolvePerson } from '../db/people.ts';
+import { comparisonTitles, recentVotes, type RecentVote } from '../db/votes.ts';
 import type { Logger } from '../logging/logger.ts';
 import { stripControlChars } from '../tools/control-chars.ts';
 import { callTool, type ToolArgs, type ToolCallOutcome, type ToolFailure, type ToolName } from '../tools/registry.ts';
@@ -199,6 +201,21 @@ export class FrontDesk {
       case 'custom':
         return { kind: 'pressed', personId, action, recorded: true, ack: '' };
     }
+  }
+
+  /** The person's last A/B votes with their pairs' titles, newest first. */
+  recentVotes(personId: number, limit = 5): Promise<RecentVote[]> {
+    return recentVotes(this.options.db, personId, limit);
+  }
+
+  /** The titles of a comparison's two tracks (what a vote acknowledgement names); undefined for an unknown id. */
+  comparisonTitles(comparisonId: number): Promise<{ a: string; b: string } | undefined> {
+    return comparisonTitles(this.options.db, comparisonId);
+  }
+
+  /** The user id a person linked on a provider (Spotify), if any. */
+  linkedAccount(personId: number, provider: string): Promise<string | undefined> {
+    return linkedUserId(this.options.db, personId, provider);
   }
 
   /** Adds buttons to an agent reply. */

@@ -125,7 +125,7 @@ export interface TasteProfileView {
 
 /** One recent A/B vote, for the Home tab. */
 export interface RecentVote {
-  readonly choice: 'a' | 'b' | 'skip';
+  readonly choice: 'a' | 'b' | 'skip' | 'both' | 'neither';
   readonly a: string;
   readonly b: string;
   readonly at: Date;

@@ -12,7 +12,7 @@ import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/agent/pg-conversation-store.ts';
 import { FrontDesk, type Speaker } from '../../../src/desk/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
-import { parseCommand } from '../../../src/bots/slack/slack-app.ts';
+import { parseCommand } from '../../../src/bots/slack/slack-listeners.ts';
 import { TASTES_CALLBACK_ID } from '../../../src/bots/slack/slack-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
