@@ -39,16 +39,34 @@ export function failureOf(o: { readonly kind: string; readonly code: string }): 
   return o.kind === 'system' ? { failure: { kind: 'system', code: o.code } } : {};
 }
 
+/** The fields of a tool's track card (`trackCard` in src/tools/schemas.ts) that a reply shows. */
+export interface ToolTrack {
+  readonly id: number;
+  readonly title: string;
+  readonly artists: readonly string[];
+  readonly year: number | null;
+  readonly genre: string | null;
+  readonly mood: string | null;
+}
+
 /** Converts a tool's track card (and optional reason) into a reply card. */
-export function toReplyCard(t: Record<string, unknown>, why?: string): ReplyCard | undefined {
-  if (typeof t.id !== 'number' || typeof t.title !== 'string' || !Array.isArray(t.artists)) return undefined;
+export function toReplyCard(t: ToolTrack, why?: string): ReplyCard {
+  const card: ReplyCard = { id: t.id, title: t.title, artists: [...t.artists], year: t.year, genre: t.genre, mood: t.mood };
+  return why === undefined ? card : { ...card, why };
+}
+
+/** Reads a track card out of a value of unknown shape (a walk over tool outputs); undefined when it is not one. */
+export function readReplyCard(t: unknown, why?: string): ReplyCard | undefined {
+  if (typeof t !== 'object' || t === null) return undefined;
+  const [id, title, artists, year, genre, mood]: unknown[] = ['id', 'title', 'artists', 'year', 'genre', 'mood'].map((k) => Reflect.get(t, k));
+  if (typeof id !== 'number' || typeof title !== 'string' || !Array.isArray(artists)) return undefined;
   const card: ReplyCard = {
-    id: t.id,
-    title: t.title,
-    artists: t.artists.filter((a): a is string => typeof a === 'string'),
-    year: typeof t.year === 'number' ? t.year : null,
-    genre: typeof t.genre === 'string' ? t.genre : null,
-    mood: typeof t.mood === 'string' ? t.mood : null,
+    id,
+    title,
+    artists: artists.filter((a): a is string => typeof a === 'string'),
+    year: typeof year === 'number' ? year : null,
+    genre: typeof genre === 'string' ? genre : null,
+    mood: typeof mood === 'string' ? mood : null,
   };
   return why === undefined ? card : { ...card, why };
 }

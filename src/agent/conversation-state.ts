@@ -41,6 +41,25 @@ export interface ConversationState {
   readonly pendingComparison?: ReplyComparison;
 }
 
+/** Active constraints in words ("; energy ≤ 0.5, no rap"): for the reply and the LLM's system prompt. */
+export function describeConstraints(c: ActiveConstraints): string {
+  const parts: string[] = [];
+  if (c.genres !== undefined) parts.push(c.genres.join('/'));
+  if (c.moods !== undefined) parts.push(c.moods.join('/'));
+  for (const f of ['energy', 'valence', 'tempo', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const) {
+    const r = c[f];
+    if (r === undefined) continue;
+    if (r.min !== undefined && r.max !== undefined) parts.push(`${f} ${r.min}–${r.max}`);
+    else if (r.min !== undefined) parts.push(`${f} ≥ ${r.min}`);
+    else if (r.max !== undefined) parts.push(`${f} ≤ ${r.max}`);
+  }
+  if (c.excludeGenres !== undefined) parts.push(...c.excludeGenres.map((g) => `no ${g}`));
+  if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
+  if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
+  if (c.explicit === false) parts.push('clean');
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
 /** A conversation: the person on a platform channel. */
 export interface ConversationKey {
   readonly personId: number;

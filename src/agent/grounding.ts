@@ -2,7 +2,7 @@
  * Grounding: every track in a reply comes from a tool result. Cards are built only from tool outputs; track names
  * the model wrote that no tool returned are removed from list lines and reported as `flagged`.
  */
-import { toReplyCard, type ReplyCard } from './agent-reply.ts';
+import { readReplyCard, type ReplyCard } from './agent-reply.ts';
 import type { ToolRun } from './tool-runner.ts';
 
 /** Every track card found in tool outputs, with the recommender's reason where one was given. */
@@ -12,19 +12,20 @@ export function cardsFromRuns(runs: readonly ToolRun[]): { recommended: ReplyCar
   const visit = (v: unknown, inList: boolean): void => {
     if (Array.isArray(v)) return v.forEach((x) => visit(x, inList));
     if (typeof v !== 'object' || v === null) return;
-    const o = v as Record<string, unknown>;
-    if (typeof o.track === 'object' && o.track !== null && typeof o.score === 'number') {
-      const why = (o.why as { sentence?: unknown } | undefined)?.sentence;
-      const card = toReplyCard(o.track as Record<string, unknown>, typeof why === 'string' ? why : undefined);
+    const track: unknown = Reflect.get(v, 'track');
+    const reason: unknown = Reflect.get(v, 'why');
+    if (typeof track === 'object' && track !== null && typeof Reflect.get(v, 'score') === 'number') {
+      const why: unknown = typeof reason === 'object' && reason !== null ? Reflect.get(reason, 'sentence') : undefined;
+      const card = readReplyCard(track, typeof why === 'string' ? why : undefined);
       if (card !== undefined) {
         if (inList) recommended.push(card);
         seen.push(card);
       }
       return;
     }
-    const card = toReplyCard(o);
+    const card = readReplyCard(v);
     if (card !== undefined) seen.push(card);
-    for (const [k, x] of Object.entries(o)) visit(x, k === 'recommendations' || k === 'similar');
+    for (const [k, x] of Object.entries(v)) visit(x, k === 'recommendations' || k === 'similar');
   };
   for (const r of runs) if (r.outcome.kind === 'ok') visit(r.outcome.value, false);
   return { recommended: dedupe(recommended), seen: dedupe(seen) };

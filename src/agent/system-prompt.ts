@@ -1,6 +1,5 @@
 /** The system prompt for the LLM planner, with the conversation's remembered state appended. */
-import type { ConversationState } from './conversation-state.ts';
-import { describeConstraints } from './rule-turn.ts';
+import { describeConstraints, type ConversationState } from './conversation-state.ts';
 
 /** Builds the system message for one turn. */
 export function systemPrompt(state: ConversationState): string {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Agent } from '../agent/agent.ts';
 import { EMPTY_STATE } from '../agent/conversation-state.ts';
 import { PgConversationStore } from '../desk/pg-conversation-store.ts';
+import { Conversation } from '../desk/conversation.ts';
 import { planTurn } from '../agent/rule-planner.ts';
 import type { Config } from '../config/config.ts';
 import { openConfiguredDb } from '../db/db.ts';
@@ -60,7 +61,7 @@ export async function runAgentBench(config: Config, opts: AgentBenchOptions = {}
       return;
     }
     const services = await createToolServices({ db, home: config.home, logger: silentLogger });
-    const agent = new Agent({ services, store: new PgConversationStore(db) });
+    const agent = new Conversation({ agent: new Agent({ services }), store: new PgConversationStore(db) });
     const rounds = opts.rounds ?? 3;
     const turns: number[] = [];
     for (let r = 0; r <= rounds; r++) {

@@ -2,9 +2,10 @@
  * A/B comparisons and votes. A vote is keyed by its person's interaction id, so a repeated delivery is a no-op;
  * interaction ids are scoped to their person, so nobody can take or read another person's vote through one.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from './db.ts';
-import { comparisons, votes } from './schema.ts';
+import { comparisons, tracks, votes } from './schema.ts';
 
 /** The choice in a vote: track A, track B, skip the pair, or a tie (both fit, neither fits). */
 export type VoteChoice = 'a' | 'b' | 'skip' | 'both' | 'neither';
@@ -68,4 +69,41 @@ export async function recordVote(
     .where(and(eq(votes.personId, v.personId), sql`(${votes.interactionId} = ${v.interactionId} or ${votes.comparisonId} = ${v.comparisonId})`))
     .limit(1);
   return { recorded: false, choice: (stored?.choice ?? v.choice) as VoteChoice };
+}
+
+/** The titles of a comparison's two tracks, as a vote's acknowledgement names them; undefined for an unknown id. */
+export async function comparisonTitles(db: Db, comparisonId: number): Promise<{ a: string; b: string } | undefined> {
+  const ta = alias(tracks, 'ta');
+  const tb = alias(tracks, 'tb');
+  const [row] = await db.orm
+    .select({ a: ta.title, b: tb.title })
+    .from(comparisons)
+    .innerJoin(ta, eq(ta.id, comparisons.trackA))
+    .innerJoin(tb, eq(tb.id, comparisons.trackB))
+    .where(eq(comparisons.id, comparisonId));
+  return row;
+}
+
+/** One stored vote with its pair's titles. */
+export interface RecentVote {
+  readonly choice: VoteChoice;
+  readonly a: string;
+  readonly b: string;
+  readonly at: Date;
+}
+
+/** The person's last votes with their pairs' titles, newest first. */
+export async function recentVotes(db: Db, personId: number, limit = 5): Promise<RecentVote[]> {
+  const ta = alias(tracks, 'ta');
+  const tb = alias(tracks, 'tb');
+  const rows = await db.orm
+    .select({ choice: votes.choice, a: ta.title, b: tb.title, at: votes.createdAt })
+    .from(votes)
+    .innerJoin(comparisons, eq(comparisons.id, votes.comparisonId))
+    .innerJoin(ta, eq(ta.id, comparisons.trackA))
+    .innerJoin(tb, eq(tb.id, comparisons.trackB))
+    .where(eq(votes.personId, personId))
+    .orderBy(desc(votes.createdAt), desc(votes.id))
+    .limit(limit);
+  return rows.map((r) => ({ choice: r.choice as VoteChoice, a: r.a, b: r.b, at: new Date(r.at) }));
 }

@@ -6,7 +6,7 @@
  * that is never stored (page views create nothing).
  */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { DeskReply } from '../bots/common/front-desk.ts';
+import type { DeskReply } from '../desk/front-desk.ts';
 import type { Db } from '../db/db.ts';
 import { webPageEntries, webSessions } from '../db/schema.ts';
 import { stripControlChars } from '../tools/control-chars.ts';

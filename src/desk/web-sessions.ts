@@ -12,7 +12,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
-import { RateLimiter } from '../bots/common/rate-limiter.ts';
+import { RateLimiter } from '../desk/rate-limiter.ts';
 import type { Db } from '../db/db.ts';
 import { resolvePerson } from '../serving/state/people.ts';
 import { identities, webSessions } from '../db/schema.ts';

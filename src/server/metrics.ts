@@ -124,7 +124,7 @@ export class Metrics implements ToolObserver {
     const label = findTool(tool) === undefined ? 'unknown' : tool;
     this.toolCalls.inc({ tool: label, outcome: outcome.kind });
     this.toolSeconds.observe({ tool: label, outcome: outcome.kind }, seconds);
-    if (tool === 'record_preference' && outcome.kind === 'ok' && outcome.value.recorded === true) this.voteRecorded(String(outcome.value.choice));
+    if (outcome.kind === 'ok' && outcome.tool === 'record_preference' && outcome.value.recorded) this.voteRecorded(outcome.value.choice);
   }
 
   /** One vote stored for the first time, by choice (a, b or skip). */

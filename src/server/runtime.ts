@@ -9,8 +9,10 @@ import { Agent } from '../agent/agent.ts';
 import type { LlmClient } from '../agent/llm-client.ts';
 import { OpenAiLlmClient } from '../agent/openai-llm-client.ts';
 import { PgConversationStore } from '../desk/pg-conversation-store.ts';
-import { FrontDesk } from '../bots/common/front-desk.ts';
-import { createHttpServer, drainServer, listen, type Route, type RunningServer } from '../http/http-server.ts';
+import { FrontDesk } from '../desk/front-desk.ts';
+import type { Config } from '../config/config.ts';
+import { openConfiguredDb, type Db } from '../db/db.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
 import { mcpHttpRoute } from '../mcp/mcp-front-end.ts';
 import type { McpHttpRoute } from '../mcp/mcp-http.ts';
 import { openApp, openServing, type App, type AppOptions, type Serving, type ServingOptions } from './composition.ts';
@@ -73,7 +75,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           }));
     const agent = new Agent({
       services,
-      store,
       logger: logger.child({ component: 'agent' }),
       ...(llm !== undefined ? { llm } : {}),
       ...(options.agent?.llmCooldownMs !== undefined ? { llmCooldownMs: options.agent.llmCooldownMs } : {}),

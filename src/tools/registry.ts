@@ -27,42 +27,64 @@ import { spotifyImport } from './spotify-import.ts';
 import type { Candidate, Tool } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
 
-/** Every tool, in the order front ends list them. */
-export const TOOLS: readonly Tool[] = [
-  searchCatalog,
+/** Every tool by its name, in the order front ends list them; the key is the tool's `name` (a test checks). */
+export const TOOL_MAP = {
+  search_catalog: searchCatalog,
   recommend,
-  similarTracks,
-  classifyTrack,
-  explainRecommendation,
-  nextComparison,
-  recordPreference,
-  rateTrack,
-  getTasteProfile,
-  listGenresAndMoods,
-  getExperimentStats,
-  setTastes,
-  similarListeners,
-  shareMyListening,
-  spotifyConnectLink,
-  spotifyImport,
-  spotifyExportPlaylist,
-  spotifyDisconnect,
-] as unknown as readonly Tool[];
+  similar_tracks: similarTracks,
+  classify_track: classifyTrack,
+  explain_recommendation: explainRecommendation,
+  next_comparison: nextComparison,
+  record_preference: recordPreference,
+  rate_track: rateTrack,
+  get_taste_profile: getTasteProfile,
+  list_genres_and_moods: listGenresAndMoods,
+  get_experiment_stats: getExperimentStats,
+  set_tastes: setTastes,
+  similar_listeners: similarListeners,
+  share_my_listening: shareMyListening,
+  spotify_connect_link: spotifyConnectLink,
+  spotify_import: spotifyImport,
+  spotify_export_playlist: spotifyExportPlaylist,
+  spotify_disconnect: spotifyDisconnect,
+} as const;
+
+/** The name of a registered tool. */
+export type ToolName = keyof typeof TOOL_MAP;
+
+/** What a tool accepts before parsing (`z.input` of its input schema). */
+export type ToolArgs<N extends ToolName> = z.input<(typeof TOOL_MAP)[N]['input']>;
+
+/** What a tool returns on success (`z.output` of its output schema). */
+export type ToolOutput<N extends ToolName> = z.output<(typeof TOOL_MAP)[N]['output']>;
+
+/** Every tool, in the order front ends list them. */
+export const TOOLS: readonly Tool[] = Object.values(TOOL_MAP) as unknown as readonly Tool[];
 
 /** The tool with this name, if any. */
 export function findTool(name: string): Tool | undefined {
   return TOOLS.find((t) => t.name === name);
 }
 
-/** The outcome of one call, for a front end to render. */
-export type ToolCallOutcome =
-  | { readonly kind: 'ok'; readonly value: Record<string, unknown> }
+/** Whether `name` is a registered tool's name. */
+export function isToolName(name: string): name is ToolName {
+  return Object.hasOwn(TOOL_MAP, name);
+}
+
+/** A call that did not succeed. */
+export type ToolFailure =
   /** The caller (a model) can fix the call: the message says how. */
   | { readonly kind: 'retry'; readonly code: string; readonly message: string; readonly candidates?: readonly Candidate[] }
   /** Meant for the person. */
   | { readonly kind: 'user'; readonly code: string; readonly message: string }
   /** Earworm failed; the message is generic and the error was logged. */
   | { readonly kind: 'system'; readonly code: string; readonly message: string };
+
+/** A successful call of tool `N`: `tool` names it, so a union of these narrows by `tool`. */
+export type ToolSuccess<N extends ToolName = ToolName> = { readonly [K in N]: { readonly kind: 'ok'; readonly tool: K; readonly value: ToolOutput<K> } }[N];
+
+/** The outcome of one call, for a front end to render; the success value is typed by the tool called. */
+export type ToolCallOutcome<N extends ToolName = ToolName> = ToolSuccess<N> | ToolFailure;
 
 /** "path: problem" for each zod issue. */
 export function describeIssues(error: z.ZodError): string {
@@ -74,7 +96,13 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Validates and runs one tool call; never throws. The context's observer (metrics) hears of each call. */
+/**
+ * Validates and runs one tool call; never throws. The context's observer (metrics) hears of each call. With a
+ * literal tool name the arguments are checked against the tool's schema at compile time and the success value is
+ * that tool's output; with a name only known at run time (a model's call, MCP) the outcome narrows by `tool`.
+ */
+export function callTool<N extends ToolName>(name: N, args: ToolArgs<N>, ctx: ToolContext): Promise<ToolCallOutcome<N>>;
+export function callTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome>;
 export async function callTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome> {
   const started = performance.now();
   const outcome = await runTool(name, args, ctx);
@@ -83,10 +111,11 @@ export async function callTool(name: string, args: unknown, ctx: ToolContext): P
 }
 
 async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolCallOutcome> {
-  const tool = findTool(name);
-  if (tool === undefined) {
+  if (!isToolName(name)) {
     return { kind: 'retry', code: 'unknown_tool', message: `There is no tool called "${name}". Available tools: ${TOOLS.map((t) => t.name).join(', ')}.` };
   }
+  // Each entry's execute takes its own input type; through `Tool` it takes what its own schema parsed below.
+  const tool = TOOL_MAP[name] as unknown as Tool;
   const control = findControlChar(args);
   if (control !== undefined) {
     return {
@@ -106,7 +135,8 @@ async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<T
         ? { kind: 'retry', code: result.code, message: result.message }
         : { kind: 'retry', code: result.code, message: result.message, candidates: result.candidates };
     }
-    return { kind: 'ok', value: result.value as Record<string, unknown> };
+    // `execute` of the tool registered under `name` produced this value, so it is that tool's output.
+    return { kind: 'ok', tool: name, value: result.value } as ToolSuccess;
   } catch (err) {
     if (err instanceof UserError) return { kind: 'user', code: err.code, message: err.message };
     const failure = new ToolSystemError(name, { cause: err });

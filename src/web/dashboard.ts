@@ -8,7 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { RateLimiter } from '../bots/common/rate-limiter.ts';
+import { RateLimiter } from '../desk/rate-limiter.ts';
 import { latestDrift } from '../pipeline/drift-check.ts';
 import type { Db } from '../db/db.ts';
 import type { ModelVersionRow } from '../db/model-versions.ts';
@@ -17,7 +17,7 @@ import { activateModel } from '../serving/models/model-rollback.ts';
 import { BodyError } from '../http/request-body.ts';
 import type { Route } from '../http/http-server.ts';
 import { findControlChar } from '../tools/control-chars.ts';
-import { callTool } from '../tools/registry.ts';
+import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
 import { contextFor, type ToolServices } from '../tools/tool-context.ts';
 import { intervalChart, lineChart, shortNumber, type Series } from './svg-charts.ts';
 import { cookieHeader, esc, layout, readCookies, readForm, redirect, sendHtml } from './web-http.ts';
@@ -371,11 +371,11 @@ function evalSection(rows: readonly { dataset: string; task: string; model: stri
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-function experimentSection(out: Awaited<ReturnType<typeof callTool>>): string {
+function experimentSection(out: ToolCallOutcome<'get_experiment_stats'>): string {
   const head = `<section id="experiments" class="panel" aria-labelledby="experiments-h"><h2 id="experiments-h">Experiments and bandit arms</h2>`;
   if (out.kind !== 'ok') return `${head}<p class="notice" role="alert">Experiment statistics are unavailable: ${esc(out.message)}</p></section>`;
   type Line = { successes: number; failures: number; trials: number; rate: number; interval_95: { low: number; high: number } };
-  const v = out.value as { arms: (Line & { arm: string; available: boolean })[]; best_vs_rest?: { best: string; difference: number; p_value: number; significant: boolean }; experiment: { name: string; variants: (Line & { variant: string; share: number })[] } };
+  const v = out.value;
   const row = (name: string, l: Line, extra: string) =>
     `<td class="num">${l.successes}</td><td class="num">${l.failures}</td><td class="num">${l.trials}</td><td class="num">${pct(l.rate)}</td><td class="num">${pct(l.interval_95.low)} – ${pct(l.interval_95.high)}</td>${extra}`.replace(/^/, `<th scope="row">${esc(name)}</th>`);
   const arms = v.arms.map((a) => `<tr data-arm="${esc(a.arm)}">${row(a.arm, a, `<td>${a.available ? 'yes' : 'no'}</td>`)}</tr>`).join('');

@@ -4,8 +4,8 @@
  * so the page works without JavaScript; PLAYGROUND_SCRIPT upgrades the forms to fetch and swaps in the new HTML.
  */
 import type { ReplyCard } from '../agent/agent-reply.ts';
-import type { CardView, ComparisonView, DeskReply } from '../bots/common/front-desk.ts';
-import { MAX_MESSAGE_CHARS } from '../bots/common/front-desk.ts';
+import type { CardView, ComparisonView, DeskReply } from '../desk/front-desk.ts';
+import { MAX_MESSAGE_CHARS } from '../desk/front-desk.ts';
 import { RADAR_AXES, tasteChartSvg, type TasteProfile } from '../bots/common/taste-chart.ts';
 import type { Transcript, TranscriptEntry } from '../desk/transcript.ts';
 import { esc, layout } from './web-http.ts';

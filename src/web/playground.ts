@@ -7,7 +7,7 @@
  * Pages are server-rendered forms (POST, then 303 back), upgraded by a small inline script to fetch.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeskOutcome, FrontDesk, Speaker } from '../bots/common/front-desk.ts';
+import type { DeskOutcome, FrontDesk, Speaker } from '../desk/front-desk.ts';
 import { tasteChartPng, tasteChartSvg, tasteProfileFor, type TasteProfile } from '../bots/common/taste-chart.ts';
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';

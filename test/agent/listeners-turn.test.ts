@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { replyText } from '../../src/agent/reply-text.ts';
 import { resolvePerson } from '../../src/serving/state/people.ts';
@@ -13,12 +14,12 @@ import { openHarness, valueOf, type Harness } from '../tools/support/tool-harnes
 
 describe.each(DRIVERS)('similar listeners in chat on %s', (driver) => {
   let h: Harness;
-  let agent: Agent;
+  let agent: Conversation;
   const others = ['listener-a', 'listener-b', 'listener-c'];
   const key = async (name: string, channelId = 'default') => ({ personId: await resolvePerson(h.db, 'test', name, `Display ${name}`), platform: 'terminal', channelId });
   beforeAll(async () => {
     h = await openHarness(driver);
-    agent = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
+    agent = new Conversation({ agent: new Agent({ services: h.services }), store: new PgConversationStore(h.db) });
     const rock = h.fixture.rock;
     const likes = [
       [rock[0]!, rock[1]!, rock[2]!, rock[3]!, rock[4]!],

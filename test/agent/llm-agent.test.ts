@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { InMemoryConversationStore } from '../../src/agent/conversation-state.ts';
 import { LlmHttpError, LlmTimeoutError, LlmUnreachableError } from '../../src/agent/llm-errors.ts';
 import { OpenAiLlmClient } from '../../src/agent/openai-llm-client.ts';
@@ -129,7 +130,7 @@ describe.each(DRIVERS)('the LLM agent over the fake vLLM server on %s', (driver)
     ]);
     try {
       const llm = new OpenAiLlmClient({ baseURL: fake.baseURL, maxRetries: 2 });
-      const agent = new Agent({ services: h.services, store: new InMemoryConversationStore(), llm });
+      const agent = new Conversation({ agent: new Agent({ services: h.services, llm }), store: new InMemoryConversationStore() });
       const reply = await agent.handle({ ...key('llm-1'), text: 'something like daft punk' });
       expect(reply.planner).toBe('llm');
       expect(reply.cards).toHaveLength(3);
@@ -156,7 +157,7 @@ describe.each(DRIVERS)('the LLM agent over the fake vLLM server on %s', (driver)
     const fake = await startFakeVllm([{ kind: 'hang' }]);
     try {
       const llm = new OpenAiLlmClient({ baseURL: fake.baseURL, timeoutMs: 300, maxRetries: 0 });
-      const agent = new Agent({ services: h.services, store: new InMemoryConversationStore(), llm });
+      const agent = new Conversation({ agent: new Agent({ services: h.services, llm }), store: new InMemoryConversationStore() });
       const reply = await agent.handle({ ...key('llm-2'), text: 'something like Radiohead' });
       expect(reply.planner).toBe('rules');
       expect(reply.cards.length).toBeGreaterThan(0);
@@ -175,7 +176,7 @@ describe.each(DRIVERS)('the LLM agent over the fake vLLM server on %s', (driver)
       });
     });
     const llm = new OpenAiLlmClient({ baseURL: `http://127.0.0.1:${port}/v1` });
-    const agent = new Agent({ services: h.services, store: new InMemoryConversationStore(), llm });
+    const agent = new Conversation({ agent: new Agent({ services: h.services, llm }), store: new InMemoryConversationStore() });
     const err = await llm.complete({ messages: [{ role: 'user', content: 'x' }], tools: [] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmUnreachableError);
     const reply = await agent.handle({ ...key('llm-3'), text: 'focus music without vocals' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { ScriptedLlmClient } from '../../src/agent/scripted-llm-client.ts';
 import { resolvePerson } from '../../src/serving/state/people.ts';
@@ -19,7 +20,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
 
   it('refines across turns, votes, rates and remembers after a restart', async () => {
     const key = { personId, platform: 'terminal', channelId: 'default' };
-    const agent = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
+    const agent = new Conversation({ agent: new Agent({ services: h.services }), store: new PgConversationStore(h.db) });
     const first = await agent.handle({ ...key, text: 'something like Daft Punk' });
     expect(first.planner).toBe('rules');
     expect(first.cards.length).toBeGreaterThan(0);
@@ -35,7 +36,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
     expect(compare.comparison).toBeDefined();
 
     // A fresh agent over the same database remembers the pending comparison.
-    const restarted = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
+    const restarted = new Conversation({ agent: new Agent({ services: h.services }), store: new PgConversationStore(h.db) });
     const voted = await restarted.vote(key, 'a');
     expect(voted.text).toMatch(/you prefer .* 1 vote \(/);
     const again = await restarted.handle({ ...key, text: 'a' });
@@ -55,7 +56,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
 
   it('drops labels the classifiers do not know, and asks when a seed is ambiguous', async () => {
     const key = { personId, platform: 'terminal', channelId: 'labels' };
-    const agent = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
+    const agent = new Conversation({ agent: new Agent({ services: h.services }), store: new PgConversationStore(h.db) });
     const jazz = await agent.handle({ ...key, text: 'calm jazz songs' });
     expect(jazz.text).toMatch(/don't know the genre "jazz"/);
     expect(jazz.cards.every((c) => c.mood === 'calm')).toBe(true);
@@ -74,7 +75,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
         return { content: `Try ${v.similar.map((s) => `"${s.track.title}"`).join(', ')}.` };
       },
     ]);
-    const agent = new Agent({ services: h.services, store, llm });
+    const agent = new Conversation({ agent: new Agent({ services: h.services, llm }), store });
     const reply = await agent.handle({ ...key, text: 'like creep' });
     expect(reply.planner).toBe('llm');
     expect(reply.cards).toHaveLength(3);
@@ -89,7 +90,7 @@ describe.each(DRIVERS)('the rule-planner agent with Postgres memory on %s', (dri
   it('stops at the step limit with what the tools found', async () => {
     const loop = { toolCalls: [{ id: 'x', name: 'list_genres_and_moods', arguments: '{}' }] };
     const llm = new ScriptedLlmClient([loop, loop, loop]);
-    const agent = new Agent({ services: h.services, store: new PgConversationStore(h.db), llm, maxSteps: 2 });
+    const agent = new Conversation({ agent: new Agent({ services: h.services, llm, maxSteps: 2 }), store: new PgConversationStore(h.db) });
     const reply = await agent.handle({ personId, platform: 'test', channelId: 'steps', text: 'genres?' });
     expect(llm.requests).toHaveLength(2);
     expect(reply.text).toMatch(/more steps/);

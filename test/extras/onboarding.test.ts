@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { resolvePerson } from '../../src/serving/state/people.ts';
 import { personalisation } from '../../src/tools/personalisation.ts';
@@ -118,7 +119,7 @@ describe.each(DRIVERS)('onboarding on %s', (driver) => {
   });
 
   it('a person states tastes in chat', async () => {
-    const agent = new Agent({ services: h.services, store: new PgConversationStore(h.db) });
+    const agent = new Conversation({ agent: new Agent({ services: h.services }), store: new PgConversationStore(h.db) });
     const personId = await resolvePerson(h.db, 'test', 'chatter');
     const key = { personId, platform: 'terminal', channelId: 'c1' };
     const reply = await agent.handle({ ...key, text: 'I like Radiohead and Björk, low energy' });

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Speaker } from '../../src/bots/common/front-desk.ts';
+import type { Speaker } from '../../src/desk/front-desk.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createJobProcessors } from '../../src/jobs/job-processors.ts';

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { LlmUnreachableError } from '../../src/agent/llm-errors.ts';
 import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { ScriptedLlmClient } from '../../src/agent/scripted-llm-client.ts';
@@ -34,7 +35,7 @@ describe('structured logs', () => {
       { toolCalls: [{ id: 'c1', name: 'search_catalog', arguments: '{"query":"daft punk"}' }] },
       new LlmUnreachableError('down'),
     ]);
-    const agent = new Agent({ services: h.services, store: new PgConversationStore(h.db), llm, logger, llmCooldownMs: 0 });
+    const agent = new Conversation({ agent: new Agent({ services: h.services, llm, logger, llmCooldownMs: 0 }), store: new PgConversationStore(h.db) });
     const personId = await resolvePerson(h.db, 'test', 'logs');
     await agent.handle({ personId, platform: 'test', channelId: 'c', text: 'something like daft punk' });
     await agent.handle({ personId, platform: 'test', channelId: 'c', text: 'something calmer' });

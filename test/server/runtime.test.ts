@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Speaker } from '../../src/bots/common/front-desk.ts';
+import type { Speaker } from '../../src/desk/front-desk.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';

@@ -1,6 +1,7 @@
 /** The terminal chat's rule planner driving the Spotify tools: connect, import, recommend, save as playlist, disconnect. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
+import { Conversation } from '../../src/desk/conversation.ts';
 import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openSpotifyWorld, type SpotifyWorld } from './support/spotify-world.ts';
@@ -13,7 +14,7 @@ describe.each(DRIVERS)('Spotify in the chat on %s', (driver) => {
   afterAll(() => w?.close());
 
   it('connects, imports, saves the shown tracks as a playlist and disconnects, all from chat', async () => {
-    const agent = new Agent({ services: w.services, store: new PgConversationStore(w.h.db) });
+    const agent = new Conversation({ agent: new Agent({ services: w.services }), store: new PgConversationStore(w.h.db) });
     const key = { personId: await w.person('gil'), platform: 'terminal', channelId: 'default' };
 
     const early = await agent.handle({ ...key, text: 'import my spotify' });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOOLS } from '../../src/tools/registry.ts';
+import { TOOL_MAP, TOOLS } from '../../src/tools/registry.ts';
 import { resolveTrack } from '../../src/tools/resolve-track.ts';
 import { DRIVERS } from '../support/db.ts';
 import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
@@ -17,6 +17,10 @@ describe('the tool registry', () => {
       expect(t.description.length).toBeGreaterThan(40);
       expect(t.output.def.type).toBe('object');
     }
+  });
+
+  it('keys every tool by its own name, so a call typed by name gets that tool\'s output', () => {
+    for (const [name, tool] of Object.entries(TOOL_MAP)) expect(tool.name).toBe(name);
   });
 });
 
@@ -121,6 +125,11 @@ describe.each(DRIVERS)('tools on %s', (driver) => {
     const profile = valueOf(await h.call('rater', 'get_taste_profile', {}));
     expect(profile.counts).toMatchObject({ liked: 3, disliked: 0 });
     expect((profile.top_genres as { name: string }[])[0]!.name).toBe('rock');
+  });
+
+  it('names the tool in a successful outcome, so callers narrow the value by it', async () => {
+    expect(await h.call('namer', 'list_genres_and_moods', {})).toMatchObject({ kind: 'ok', tool: 'list_genres_and_moods' });
+    expect(await h.call('namer', 'no_such_tool', {})).toMatchObject({ kind: 'retry', code: 'unknown_tool' });
   });
 
   it('next_comparison and record_preference: votes are stored once and move the taste model', async () => {

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { renderAsync } from '@resvg/resvg-js';
-import { callTool } from '../../tools/registry.ts';
+import { callTool, type ToolOutput } from '../../tools/registry.ts';
 import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
 
 /** A count of one genre or mood among liked tracks. */
@@ -60,24 +60,15 @@ export function radarValues(profile: TasteProfile): number[] {
 
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
-/** Reads a get_taste_profile result (as callTool returns it) into a TasteProfile. */
-function toTasteProfile(value: Record<string, unknown>): TasteProfile {
-  const counts = (xs: unknown): NamedCount[] =>
-    Array.isArray(xs) ? xs.flatMap((x) => (typeof x?.name === 'string' && typeof x?.count === 'number' ? [{ name: x.name as string, count: x.count as number }] : [])) : [];
-  const leanings = Array.isArray(value.leanings)
-    ? (value.leanings as unknown[]).flatMap((l) => {
-        const r = l as Record<string, unknown>;
-        return typeof r.feature === 'string' && typeof r.weight === 'number' ? [{ feature: r.feature, weight: r.weight }] : [];
-      })
-    : [];
-  const c = value.counts as Record<string, unknown> | undefined;
-  const num = (x: unknown) => (typeof x === 'number' ? x : 0);
+/** Reads a get_taste_profile result into a TasteProfile. */
+export function toTasteProfile(value: ToolOutput<'get_taste_profile'>): TasteProfile {
+  const c = value.counts;
   return {
-    confidence: num(value.confidence),
-    ...(c !== undefined ? { counts: { liked: num(c.liked), disliked: num(c.disliked), skipped: num(c.skipped), votes: num(c.votes) } } : {}),
-    top_genres: counts(value.top_genres),
-    top_moods: counts(value.top_moods),
-    leanings,
+    confidence: value.confidence,
+    counts: { liked: c.liked, disliked: c.disliked, skipped: c.skipped, votes: c.votes },
+    top_genres: value.top_genres.map((x) => ({ name: x.name, count: x.count })),
+    top_moods: value.top_moods.map((x) => ({ name: x.name, count: x.count })),
+    leanings: value.leanings.map((l) => ({ feature: l.feature, weight: l.weight })),
   };
 }
 

@@ -6,7 +6,8 @@
  * the same state once. An empty submission forgets the stated tastes. Pure of any platform: front ends render the
  * view and the outcome.
  */
-import type { FrontDesk, Speaker } from './front-desk.ts';
+import type { ToolArgs } from '../../tools/registry.ts';
+import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
 
 /** Limits of the form (set_tastes takes at most 10 of each list). */
 export const TASTE_FORM_LIMITS = { labels: 10, artists: 10, artistChars: 100, artistsChars: 500, energyChars: 20 } as const;
@@ -112,7 +113,7 @@ function parseArtists(text: string): { readonly value: readonly string[] } | Tas
 }
 
 /** Checks a whole submission; the `set_tastes` arguments when every field is fine. */
-function readTasteForm(input: TasteFormInput): { readonly args: Record<string, unknown> } | { readonly errors: readonly TasteFormError[] } {
+export function readTasteForm(input: TasteFormInput): { readonly args: ToolArgs<'set_tastes'> } | { readonly errors: readonly TasteFormError[] } {
   const errors: TasteFormError[] = [];
   const labels = (field: 'genres' | 'moods', values: readonly string[]) => {
     const unique = [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => v !== ''))];
@@ -147,16 +148,14 @@ export function statedLines(s: StatedView): string[] {
   return [`Genres: ${list(s.genres)}`, `Moods: ${list(s.moods)}`, `Energy: ${s.energy === null ? '—' : `${s.energy} (${energyWord(s.energy)})`}`, `Artists: ${list(s.artists)}`];
 }
 
-function statedOf(v: unknown): StatedView {
-  const o = (v ?? {}) as Record<string, unknown>;
-  const strings = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
-  return { genres: strings(o.genres), moods: strings(o.moods), energy: typeof o.energy === 'number' ? o.energy : null, artists: strings(o.artists) };
+function statedOf(o: StatedView): StatedView {
+  return { genres: o.genres, moods: o.moods, energy: o.energy, artists: o.artists };
 }
 
 /** The form for a person: the catalogue's labels and what they stated before. Not rate-limited (opening a form is free). */
 export async function loadTasteForm(desk: FrontDesk, speaker: Speaker): Promise<TasteFormView> {
   const vocab = await desk.tool(speaker, 'list_genres_and_moods', {}, { limited: false });
-  const names = (key: string) => ('outcome' in vocab && vocab.outcome.kind === 'ok' ? ((vocab.outcome.value[key] as { name: string }[] | undefined) ?? []).map((x) => x.name) : []);
+  const names = (key: 'genres' | 'moods') => ('outcome' in vocab && vocab.outcome.kind === 'ok' ? vocab.outcome.value[key].map((x) => x.name) : []);
   const profile = await desk.tool(speaker, 'get_taste_profile', {}, { limited: false });
   const stated = 'outcome' in profile && profile.outcome.kind === 'ok' && profile.outcome.value.stated !== null ? statedOf(profile.outcome.value.stated) : EMPTY;
   return { genres: names('genres'), moods: names('moods'), current: stated };
@@ -176,8 +175,7 @@ export async function submitTasteForm(desk: FrontDesk, speaker: Speaker, input: 
   if (o.kind === 'retry' && o.code === 'unknown_artist') return { kind: 'invalid', errors: [{ field: 'artists', code: 'unknown_artist', message: clip(o.message.replace(/ \(artists\[\d+\]\)/, ''), 300) }] };
   if (o.kind !== 'ok') return { kind: 'notice', message: o.message };
   const stated = statedOf(o.value.stated);
-  const changed = o.value.changed === true;
-  const weight = typeof o.value.weight === 'number' ? o.value.weight : 0;
+  const { changed, weight } = o.value;
   const cleared = read.args.clear === true;
   const headline = cleared
     ? changed ? 'Forgot your stated tastes: recommendations now rest on your votes and likes alone.' : 'You had no stated tastes to forget.'
@@ -186,7 +184,7 @@ export async function submitTasteForm(desk: FrontDesk, speaker: Speaker, input: 
     ? []
     : [
         weight >= 1 ? 'They shape your recommendations from now on, and fade as your votes and likes take over.' : `They count ${Math.round(weight * 100)}% now, next to what your votes and likes taught me.`,
-        ...((o.value.notes as string[] | undefined) ?? []),
+        ...o.value.notes,
       ];
   return { kind: 'saved', stated, changed, weight, cleared, headline, notes };
 }

@@ -5,8 +5,8 @@
 import { canonicalMood } from '../../recsys/labels/vocabulary.ts';
 import { toReplyCard, type ReplyCard } from '../../agent/agent-reply.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { ToolCallOutcome } from '../../tools/registry.ts';
-import type { DeskOutcome, FrontDesk, Speaker } from '../common/front-desk.ts';
+import type { ToolArgs, ToolFailure, ToolName, ToolOutput } from '../../tools/registry.ts';
+import type { DeskOutcome, FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import { energyWord } from '../common/taste-form.ts';
 import { MAX_COUNT } from './discord-commands.ts';
 import { clip, COLOURS, LIMITS, linkButton, renderReply, type SignalView } from './discord-render.ts';
@@ -22,7 +22,7 @@ export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['profile', 'tastes
 const SPOTIFY_NOT_SET_UP = "Spotify isn't set up on this server, so I can't connect accounts or save playlists here. Whoever runs Earworm can enable it by configuring SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.";
 
 /** Activities that `/vibe` understands, as moods and gentle constraints. */
-const ACTIVITIES: readonly { readonly words: readonly string[]; readonly mood: string; readonly constraints?: Record<string, unknown> }[] = [
+const ACTIVITIES: readonly { readonly words: readonly string[]; readonly mood: string; readonly constraints?: RecommendArgs['constraints'] }[] = [
   { words: ['focus', 'study', 'studying', 'work', 'coding', 'reading', 'concentrate'], mood: 'calm', constraints: { energy: { max: 0.6 } } },
   { words: ['sleep', 'bedtime', 'relax', 'chill', 'wind down', 'meditate'], mood: 'calm', constraints: { energy: { max: 0.5 } } },
   { words: ['run', 'running', 'workout', 'gym', 'training', 'cardio'], mood: 'energetic', constraints: { energy: { min: 0.6 } } },
@@ -51,13 +51,14 @@ const HELP = [
 const str = (v: OptionValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const int = (v: OptionValue | undefined, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) ? Math.min(MAX_COUNT, Math.max(1, v)) : fallback);
 
-type Rec = { track: Record<string, unknown>; why?: { sentence?: unknown; signals?: unknown } };
+type RecommendArgs = ToolArgs<'recommend'>;
+type Rec = ToolOutput<'recommend'>['recommendations'][number];
 
 function privately(content: string): Answer {
   return { kind: 'private', message: { content: clip(content, LIMITS.content) } };
 }
 
-function failure(outcome: Exclude<ToolCallOutcome, { kind: 'ok' }>, what: string): Answer {
+function failure(outcome: ToolFailure, what: string): Answer {
   if (outcome.kind === 'retry' && outcome.candidates !== undefined && outcome.candidates.length > 0) {
     const list = outcome.candidates.slice(0, 10).map((c, i) => `${i + 1}. ${c.label}`).join('\n');
     return privately(`Which one did you mean?\n${list}\nRun the command again and pick one from the suggestions as you type.`);
@@ -69,7 +70,7 @@ function failure(outcome: Exclude<ToolCallOutcome, { kind: 'ok' }>, what: string
 }
 
 /** The desk's verdict on a tool call: the value, or an answer to give instead. */
-async function runTool(desk: FrontDesk, speaker: Speaker, name: string, args: unknown, what: string): Promise<{ personId: number; value: Record<string, unknown> } | Answer> {
+async function runTool<N extends ToolName>(desk: FrontDesk, speaker: Speaker, name: N, args: ToolArgs<N>, what: string): Promise<{ personId: number; value: ToolOutput<N> } | Answer> {
   const r = await desk.tool(speaker, name, args);
   if (!('outcome' in r)) return noticeAnswer(r);
   if (r.outcome.kind !== 'ok') return failure(r.outcome, what);
@@ -88,16 +89,9 @@ async function recommendationAnswer(desk: FrontDesk, speaker: Speaker, personId:
   const cards: ReplyCard[] = [];
   const signals = new Map<number, SignalView[]>();
   for (const r of recs) {
-    const why = typeof r.why?.sentence === 'string' ? r.why.sentence : undefined;
-    const card = toReplyCard(r.track, why);
-    if (card === undefined) continue;
+    const card = toReplyCard(r.track, r.why.sentence);
     cards.push(card);
-    if (Array.isArray(r.why?.signals)) {
-      signals.set(
-        card.id,
-        (r.why.signals as { signal?: unknown; contribution?: unknown }[]).flatMap((s) => (typeof s.signal === 'string' && typeof s.contribution === 'number' ? [{ signal: s.signal, contribution: s.contribution }] : [])),
-      );
-    }
+    signals.set(card.id, r.why.signals.map((s) => ({ signal: s.signal, contribution: s.contribution })));
   }
   if (cards.length === 0) return { kind: 'messages', messages: [{ content: clip(emptyText, LIMITS.content) }] };
   await desk.remember(personId, speaker, cards);
@@ -105,7 +99,7 @@ async function recommendationAnswer(desk: FrontDesk, speaker: Speaker, personId:
   return { kind: 'messages', messages: renderReply(reply, signals) };
 }
 
-function recommendText(value: Record<string, unknown>, intro: string): string {
+function recommendText(value: ToolOutput<'recommend'>, intro: string): string {
   const lines = [intro];
   if (value.strategy === 'popularity') lines.push('_These are popular picks: rate them with 👍 / 👎, or use /compare, and I will learn your taste._');
   return lines.join('\n');
@@ -159,8 +153,8 @@ export class CommandAnswers {
    * rate limit). Genre and mood requests start from the person's own taste under the label as a constraint, and fall
    * back to the label's top tracks as seeds (which are then left out of the results, so they cannot come first).
    */
-  private async recommendTries(speaker: Speaker, tries: readonly Record<string, unknown>[], what: string): Promise<{ personId: number; value: Record<string, unknown> } | Answer | { retry: Exclude<ToolCallOutcome, { kind: 'ok' }> }> {
-    let last: { personId: number; value: Record<string, unknown> } | undefined;
+  private async recommendTries(speaker: Speaker, tries: readonly RecommendArgs[], what: string): Promise<{ personId: number; value: ToolOutput<'recommend'> } | Answer | { retry: ToolFailure }> {
+    let last: { personId: number; value: ToolOutput<'recommend'> } | undefined;
     for (const [n, args] of tries.entries()) {
       const r = await this.desk.tool(speaker, 'recommend', args, { limited: n === 0 });
       if (!('outcome' in r)) return noticeAnswer(r);
@@ -170,7 +164,7 @@ export class CommandAnswers {
         return failure(r.outcome, what);
       }
       last = { personId: r.personId, value: r.outcome.value };
-      if (Array.isArray(r.outcome.value.recommendations) && r.outcome.value.recommendations.length > 0) return last;
+      if (r.outcome.value.recommendations.length > 0) return last;
     }
     return last!;
   }
@@ -195,8 +189,8 @@ export class CommandAnswers {
     if (isAnswer(r)) return r;
     const about = [text !== undefined ? `“${text}”` : undefined, genre, mood].filter((x) => x !== undefined).join(', ');
     const intro = about === '' ? 'Picked for you:' : `For ${about}:`;
-    const empty = typeof r.value.empty_reason === 'string' ? r.value.empty_reason : 'Nothing matched that. Try fewer filters.';
-    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, intro), empty);
+    const empty = r.value.empty_reason ?? 'Nothing matched that. Try fewer filters.';
+    return recommendationAnswer(this.desk, speaker, r.personId, r.value.recommendations, recommendText(r.value, intro), empty);
   }
 
   private async similar(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
@@ -205,10 +199,10 @@ export class CommandAnswers {
     const track = /^\d{1,12}$/.test(raw) ? Number(raw) : raw;
     const r = await runTool(this.desk, speaker, 'similar_tracks', { track, count: int(options.count, 5) }, `“${raw}”`);
     if (isAnswer(r)) return r;
-    const seed = toReplyCard(r.value.track as Record<string, unknown>);
-    const name = seed === undefined ? 'that track' : `**${seed.title}** by ${seed.artists.join(', ')}`;
-    const notes = Array.isArray(r.value.notes) ? (r.value.notes as string[]).join(' ') : '';
-    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.similar as Rec[]) ?? [], `More like ${name}:`, `Nothing close to ${name} yet. ${notes}`.trim());
+    const seed = r.value.track;
+    const name = `**${seed.title}** by ${seed.artists.join(', ')}`;
+    const notes = r.value.notes.join(' ');
+    return recommendationAnswer(this.desk, speaker, r.personId, r.value.similar, `More like ${name}:`, `Nothing close to ${name} yet. ${notes}`.trim());
   }
 
   private async vibe(speaker: Speaker, options: Readonly<Record<string, OptionValue>>): Promise<Answer> {
@@ -219,7 +213,7 @@ export class CommandAnswers {
     // A mood word of the one vocabulary ("chill" is calm) names its mood; otherwise an activity's mood.
     const named = canonicalMood(vibe) ?? vibe;
     const mood = moods.includes(named) ? named : activity !== undefined && moods.includes(activity.mood) ? activity.mood : undefined;
-    const tries: Record<string, unknown>[] = [];
+    const tries: RecommendArgs[] = [];
     if (mood !== undefined) {
       const constraints = { moods: [mood], ...(mood === named ? {} : activity?.constraints) };
       tries.push({ count: 5, constraints }, { count: 5, seeds: { moods: [mood] }, constraints }, { count: 5, seeds: { moods: [mood] }, constraints: { moods: [mood] } });
@@ -229,25 +223,17 @@ export class CommandAnswers {
     const r = await this.recommendTries(speaker, tries, `“${vibe}”`);
     if ('retry' in r) return privately(`I don't know the vibe “${vibe}” yet. Try a mood (${moods.join(', ') || 'none trained yet'}) or an activity (${ACTIVITY_NAMES.join(', ')}).`);
     if (isAnswer(r)) return r;
-    const empty = typeof r.value.empty_reason === 'string' ? r.value.empty_reason : 'Nothing fits that vibe yet.';
-    return recommendationAnswer(this.desk, speaker, r.personId, (r.value.recommendations as Rec[]) ?? [], recommendText(r.value, `A ${vibe} vibe:`), empty);
+    const empty = r.value.empty_reason ?? 'Nothing fits that vibe yet.';
+    return recommendationAnswer(this.desk, speaker, r.personId, r.value.recommendations, recommendText(r.value, `A ${vibe} vibe:`), empty);
   }
 
   private async profile(speaker: Speaker): Promise<Answer> {
     const r = await runTool(this.desk, speaker, 'get_taste_profile', {}, 'your profile');
     if (isAnswer(r)) return r;
-    const v = r.value as {
-      liked: Record<string, unknown>[];
-      counts: { liked: number; skipped: number; disliked: number; votes: number };
-      confidence: number;
-      top_genres: { name: string; count: number }[];
-      top_moods: { name: string; count: number }[];
-      leanings: { feature: string; weight: number }[];
-      stated: { genres: string[]; moods: string[]; energy: number | null; artists: string[]; weight: number } | null;
-    };
+    const v = r.value;
     const list = (xs: { name: string; count: number }[]) => (xs.length === 0 ? '—' : xs.slice(0, 5).map((x) => `\`${x.name}\` ×${x.count}`).join(' '));
     const leanings = v.leanings.slice(0, 5).map((l) => `${l.weight >= 0 ? 'more' : 'less'} ${l.feature}`).join(', ');
-    const liked = v.liked.flatMap((t) => toReplyCard(t) ?? []).map((c) => `• ${c.title} — ${c.artists.join(', ')}`);
+    const liked = v.liked.map((c) => `• ${c.title} — ${c.artists.join(', ')}`);
     const c = v.counts;
     let chart: Buffer | undefined;
     try {
@@ -276,14 +262,7 @@ export class CommandAnswers {
   private async listeners(speaker: Speaker): Promise<Answer> {
     const r = await runTool(this.desk, speaker, 'similar_listeners', {}, 'similar listeners');
     if (isAnswer(r)) return r;
-    const v = r.value as {
-      similar_listeners: number;
-      top_genres: { name: string; listeners: number }[];
-      top_moods: { name: string; listeners: number }[];
-      they_play: { track: Record<string, unknown>; listeners: number }[];
-      shown_names: string[];
-      note: string;
-    };
+    const v = r.value;
     const list = (xs: { name: string; listeners: number }[]) => clip(xs.slice(0, 5).map((x) => `\`${x.name}\` ×${x.listeners}`).join(' '), LIMITS.fieldValue);
     const fields = [
       ...(v.top_genres.length > 0 ? [{ name: 'Genres they like', value: list(v.top_genres), inline: true }] : []),
@@ -296,7 +275,7 @@ export class CommandAnswers {
       color: COLOURS.profile,
       ...(fields.length > 0 ? { fields } : {}),
     };
-    const cards = v.they_play.slice(0, 5).flatMap((t) => toReplyCard(t.track, `${t.listeners} listeners with taste like yours play it.`) ?? []);
+    const cards = v.they_play.slice(0, 5).map((t) => toReplyCard(t.track, `${t.listeners} listeners with taste like yours play it.`));
     if (cards.length === 0) return { kind: 'messages', messages: [{ embeds: [summary] }] };
     await this.desk.remember(r.personId, speaker, cards);
     const reply = await this.desk.decorate(r.personId, 'discord', { text: 'What they play that you have not rated yet:', cards, suggestions: [], planner: 'rules' }, 'button');
@@ -304,7 +283,7 @@ export class CommandAnswers {
     return { kind: 'messages', messages: [{ ...first, embeds: [summary, ...(first?.embeds ?? [])] }, ...rest] };
   }
 
-  private async spotify(speaker: Speaker, tool: string, args: Record<string, unknown>): Promise<{ value: Record<string, unknown> } | Answer> {
+  private async spotify<N extends ToolName>(speaker: Speaker, tool: N, args: ToolArgs<N>): Promise<{ value: ToolOutput<N> } | Answer> {
     const r = await this.desk.tool(speaker, tool, args);
     if (!('outcome' in r)) return noticeAnswer(r);
     if (r.outcome.kind === 'retry' && r.outcome.code === 'unknown_tool') return privately(SPOTIFY_NOT_SET_UP);
@@ -316,11 +295,11 @@ export class CommandAnswers {
     const r = await this.spotify(speaker, 'spotify_connect_link', {});
     if (isAnswer(r)) return r;
     if (r.value.already_connected === true) {
-      const who = typeof r.value.spotify_user === 'string' ? ` as **${r.value.spotify_user}**` : '';
+      const who = r.value.spotify_user !== undefined ? ` as **${r.value.spotify_user}**` : '';
       return { kind: 'messages', messages: [{ content: `You're already connected to Spotify${who}. Use /export to save recommendations as a playlist.` }] };
     }
-    if (typeof r.value.url !== 'string') return privately('Spotify did not give me a link; please try again.');
-    const minutes = typeof r.value.expires_in_minutes === 'number' ? ` The link works for ${r.value.expires_in_minutes} minutes.` : '';
+    if (r.value.url === undefined) return privately('Spotify did not give me a link; please try again.');
+    const minutes = r.value.expires_in_minutes !== undefined ? ` The link works for ${r.value.expires_in_minutes} minutes.` : '';
     return { kind: 'messages', messages: [{ content: `Connect your Spotify account to save recommendations as playlists.${minutes}`, components: [linkButton(r.value.url, 'Connect Spotify')] }] };
   }
 
@@ -330,10 +309,9 @@ export class CommandAnswers {
     const shown = (await this.desk.lastShown(speaker)).map((c) => c.id);
     const r = await this.spotify(speaker, 'spotify_export_playlist', { ...(name === undefined ? {} : { name }), ...(shown.length > 0 ? { track_ids: shown } : {}) });
     if (isAnswer(r)) return r;
-    const added = typeof r.value.added === 'number' ? r.value.added : 0;
-    const skipped = typeof r.value.skipped === 'number' ? r.value.skipped : 0;
+    const { added, skipped, url } = r.value;
     const text = `Saved ${added} track${added === 1 ? '' : 's'} to your Spotify playlist${skipped > 0 ? ` (${skipped} not on Spotify)` : ''}.`;
-    return { kind: 'messages', messages: [{ content: text, ...(typeof r.value.url === 'string' ? { components: [linkButton(r.value.url, 'Open in Spotify')] } : {}) }] };
+    return { kind: 'messages', messages: [{ content: text, components: [linkButton(url, 'Open in Spotify')] }] };
   }
 
   /** Suggestions while the person types an option. Not rate-limited: Discord asks on every keystroke. */
@@ -343,15 +321,12 @@ export class CommandAnswers {
       if (typed === '') return [];
       const r = await this.desk.tool(speaker, 'search_catalog', { query: typed.slice(0, 200), limit: 10 }, { limited: false });
       if (!('outcome' in r) || r.outcome.kind !== 'ok') return [];
-      return ((r.outcome.value.tracks as Record<string, unknown>[]) ?? []).flatMap((t) => {
-        const c = toReplyCard(t);
-        return c === undefined ? [] : [{ name: clip(`${c.title} — ${c.artists.join(', ')}${c.year === null ? '' : ` (${c.year})`}`, 100), value: String(c.id) }];
-      });
+      return r.outcome.value.tracks.map((c) => ({ name: clip(`${c.title} — ${c.artists.join(', ')}${c.year === null ? '' : ` (${c.year})`}`, 100), value: String(c.id) }));
     }
     const vocabulary = async (key: 'genres' | 'moods'): Promise<string[]> => {
       const r = await this.desk.tool(speaker, 'list_genres_and_moods', {}, { limited: false });
       if (!('outcome' in r) || r.outcome.kind !== 'ok') return [];
-      return ((r.outcome.value[key] as { name: string }[]) ?? []).map((x) => x.name);
+      return r.outcome.value[key].map((x) => x.name);
     };
     let names: string[] = [];
     if (command === 'recommend' && focused.name === 'genre') names = await vocabulary('genres');
@@ -365,6 +340,6 @@ export class CommandAnswers {
   private async moodNames(speaker: Speaker): Promise<string[]> {
     const r = await this.desk.tool(speaker, 'list_genres_and_moods', {}, { limited: false });
     if (!('outcome' in r) || r.outcome.kind !== 'ok') return [];
-    return ((r.outcome.value.moods as { name: string }[]) ?? []).map((m) => m.name);
+    return r.outcome.value.moods.map((m) => m.name);
   }
 }

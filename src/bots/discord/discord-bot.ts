@@ -7,11 +7,10 @@
  * Errors meant for the person are short ephemeral messages; system errors are logged and shown generically.
  */
 import type { Db } from '../../db/db.ts';
-import type { Logger } from '../../logging/logger.ts';
-import { silentLogger } from '../../logging/logger.ts';
+import { type Logger, silentLogger } from '../../logging/logger.ts';
 import { GENERIC_FAILURE } from '../../tools/errors.ts';
 import { firstDelivery } from '../../desk/event-dedupe.ts';
-import type { FrontDesk, Speaker } from '../common/front-desk.ts';
+import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import { loadTasteForm, submitTasteForm, tasteFormInputFrom } from '../common/taste-form.ts';
 import { CommandAnswers, noticeAnswer, PRIVATE_COMMANDS, type Answer } from './discord-answers.ts';
 import { markRated, markVoted, renderReply } from './discord-render.ts';

@@ -6,7 +6,7 @@
  */
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
-import type { CardView, ComparisonView, DeskReply } from '../common/front-desk.ts';
+import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
 import type { ActionRow, OutgoingMessage } from './discord-request.ts';
 
 /** Embed colours. */

@@ -6,7 +6,7 @@
  */
 import type { types as SlackTypes } from '@slack/bolt';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
-import type { CardView, ComparisonView, DeskReply } from '../common/front-desk.ts';
+import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
 import { energyWord } from '../common/taste-form.ts';
 
 export type Block = SlackTypes.KnownBlock;
@@ -125,7 +125,7 @@ export interface TasteProfileView {
 
 /** One recent A/B vote, for the Home tab. */
 export interface RecentVote {
-  readonly choice: 'a' | 'b' | 'skip';
+  readonly choice: 'a' | 'b' | 'skip' | 'both' | 'neither';
   readonly a: string;
   readonly b: string;
   readonly at: Date;

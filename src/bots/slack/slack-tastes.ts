@@ -8,7 +8,7 @@
  */
 import type { App, types as SlackTypes, webApi } from '@slack/bolt';
 import type { Logger } from '../../logging/logger.ts';
-import type { FrontDesk, Speaker } from '../common/front-desk.ts';
+import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import {
   ARTISTS_HINT,
   ENERGY_HINT,

@@ -5,13 +5,14 @@
  */
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { Agent } from '../../agent/agent.ts';
 import { replyText } from '../../agent/reply-text.ts';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb, type Db } from '../../db/db.ts';
 import { activeModelVersion, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
+import { Conversation } from '../../desk/conversation.ts';
+import { PgConversationStore } from '../../desk/pg-conversation-store.ts';
 import { createRuntime, type Runtime } from '../../server/runtime.ts';
 import { stripControlChars } from '../../tools/control-chars.ts';
 
@@ -44,7 +45,7 @@ export async function run(_args: string[], config: Config): Promise<number> {
     throw err;
   }
   try {
-    await converse(rt.db, config, rt.agent, logger, rt.lifecycle.signal);
+    await converse(rt.db, config, new Conversation({ agent: rt.agent, store: new PgConversationStore(rt.db) }), logger, rt.lifecycle.signal);
     return 0;
   } finally {
     await rt.shutdown('chat ended');
@@ -52,10 +53,10 @@ export async function run(_args: string[], config: Config): Promise<number> {
 }
 
 /**
- * The conversation loop with a given agent (`earworm start` passes the runtime's): ends with "quit" typed, Ctrl-C or
+ * The conversation loop over the desk's conversations (`earworm start` passes the runtime's): ends with "quit" typed, Ctrl-C or
  * `signal` aborted ("quit"), or when the input runs out ("end-of-input").
  */
-export async function converse(db: Db, config: Config, agent: Agent, logger: Logger, signal?: AbortSignal): Promise<'quit' | 'end-of-input'> {
+export async function converse(db: Db, config: Config, conversation: Conversation, logger: Logger, signal?: AbortSignal): Promise<'quit' | 'end-of-input'> {
   const user = os.userInfo().username;
   const key = { personId: await resolvePerson(db, 'terminal', user, user), platform: 'terminal', channelId: 'default' };
   const tty = process.stdin.isTTY === true;
@@ -81,7 +82,7 @@ export async function converse(db: Db, config: Config, agent: Agent, logger: Log
       if (!tty) console.log(`you> ${text}`);
       const stop = spinner(tty);
       try {
-        const reply = await agent.handle({ ...key, text: stripControlChars(text) });
+        const reply = await conversation.handle({ ...key, text: stripControlChars(text) });
         stop();
         console.log(`earworm> ${replyText(reply)}\n`);
       } catch (err) {

@@ -72,7 +72,7 @@ export async function run(_args: string[], config: Config): Promise<number> {
     }
     net.serving();
     printBanner(rt, running, slots);
-    const ended = await converse(db, config, rt.agent, logger, rt.lifecycle.signal);
+    const ended = await converse(db, config, rt.desk.conversation, logger, rt.lifecycle.signal);
     if (ended === 'end-of-input' && !rt.lifecycle.stopping) {
       // No terminal input (as in a container): keep serving until stopped.
       console.log('No terminal input: serving until SIGINT or SIGTERM.');

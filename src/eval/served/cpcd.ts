@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { Agent } from '../../agent/agent.ts';
 import { PgConversationStore } from '../../desk/pg-conversation-store.ts';
+import { Conversation } from '../../desk/conversation.ts';
 import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
 import { trackKey } from '../../catalog/normalize.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
@@ -100,7 +101,7 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
   // A fresh person and conversation per conversation and run: an earlier run's suggestions must not count as known.
   const run = randomUUID().slice(0, 8);
   const services = await env.services();
-  const agent = new Agent({ services, store: new PgConversationStore(env.db), logger: env.logger });
+  const agent = new Conversation({ agent: new Agent({ services, logger: env.logger }), store: new PgConversationStore(env.db) });
   const perConv = { served: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, pop: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, named: { hit: [] as number[], recall: [] as number[], rr: [] as number[] } };
   let goalTracks = 0;
   let goalHeld = 0;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../../agent/agent.ts';
 import { InMemoryConversationStore } from '../../agent/conversation-state.ts';
+import { Conversation } from '../../desk/conversation.ts';
 import type { Config } from '../../config/config.ts';
 import { openConfiguredDb } from '../../db/db.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
@@ -39,7 +40,7 @@ export async function runLabelsBench(args: string[], config: Config): Promise<nu
     if (values['answers-in'] !== undefined) answers = JSON.parse(await readFile(values['answers-in'], 'utf8')) as PanelAnswer[];
     else {
       const services = await createToolServices({ db, home: config.home, logger: silentLogger });
-      const agent = new Agent({ services, store: new InMemoryConversationStore() });
+      const agent = new Conversation({ agent: new Agent({ services }), store: new InMemoryConversationStore() });
       answers = await runPanel(agent, panel, (r) => resolvePerson(db, 'eval', `served-panel-${r.id}`));
       await services.requests.flush();
     }

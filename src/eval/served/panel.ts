@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Agent } from '../../agent/agent.ts';
+import type { Conversation } from '../../desk/conversation.ts';
 
 /** The panel shipped with the repository. */
 export const PANEL_FILE = fileURLToPath(new URL('../../../test/fixtures/served-requests.json', import.meta.url));
@@ -56,7 +56,7 @@ export async function loadPanel(file = PANEL_FILE): Promise<PanelRequest[]> {
 }
 
 /** Asks `agent` every request, each in its own conversation (`personFor` gives the person to ask as). */
-export async function runPanel(agent: Agent, panel: readonly PanelRequest[], personFor: (r: PanelRequest) => Promise<number>): Promise<PanelAnswer[]> {
+export async function runPanel(agent: Conversation, panel: readonly PanelRequest[], personFor: (r: PanelRequest) => Promise<number>): Promise<PanelAnswer[]> {
   const out: PanelAnswer[] = [];
   for (const r of panel) {
     const personId = await personFor(r);

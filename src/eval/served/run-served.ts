@@ -10,6 +10,7 @@ import { artistModelFor } from '../../serving/models/artist-model.ts';
 import { createToolServices, type ToolServices } from '../../tools/tool-context.ts';
 import { Agent } from '../../agent/agent.ts';
 import { InMemoryConversationStore } from '../../agent/conversation-state.ts';
+import { Conversation } from '../../desk/conversation.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
 import { artistSimilarity } from './artist-similarity.ts';
 import { compliance, type Figure } from './compliance.ts';
@@ -26,7 +27,7 @@ const served = (f: Figure): ServedFigure => ({ name: f.name, value: f.value, n: 
 async function panelCompliance(env: ServedEnv): Promise<ServedFigure[]> {
   const panel = await loadPanel(PANEL_FILE);
   const services = await env.services();
-  const agent = new Agent({ services, store: new InMemoryConversationStore() });
+  const agent = new Conversation({ agent: new Agent({ services }), store: new InMemoryConversationStore() });
   const answers = await runPanel(agent, panel, (r) => resolvePerson(env.db, 'eval', `served-panel-${r.id}`));
   await services.requests.flush();
   return (await compliance(env.db, panel, answers)).figures.map(served);

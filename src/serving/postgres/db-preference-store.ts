@@ -1,9 +1,7 @@
 /** PreferenceStore over the colleague's preference pipeline (votes → Bradley–Terry posterior in preference_models). */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
-import { preferenceModels } from '../../db/schema.ts';
 import { DuplicatePairError, UnknownComparisonError } from '../../db/votes.ts';
-import { loadPreferenceModel, nextComparison, recordPreferenceVote, updatePreferenceModel } from '../state/preferences.ts';
+import { nextComparison, recordPreferenceVote, storedOrRefitted } from '../state/preferences.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../../tools/errors.ts';
@@ -88,11 +86,7 @@ export class DbPreferenceStore implements PreferenceStore {
   async taste(personId: number): Promise<TasteModel> {
     const space = await this.spaceFor(personId);
     // A stored posterior on another prior (stated tastes changed or faded) is refitted from the votes, not dropped.
-    const [stored] = await this.db.orm.select({ featureVersion: preferenceModels.featureVersion }).from(preferenceModels).where(eq(preferenceModels.personId, personId));
-    const posterior =
-      stored !== undefined && stored.featureVersion !== space.featureVersion
-        ? (await updatePreferenceModel(this.db, personId, space)).posterior
-        : await loadPreferenceModel(this.db, personId, space);
+    const posterior = await storedOrRefitted(this.db, personId, space);
     const state = posterior.toState();
     const leanings =
       posterior.votes === 0

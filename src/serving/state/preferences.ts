@@ -63,14 +63,15 @@ interface PreferenceUpdate {
 export async function updatePreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
   return db.orm.transaction(async (tx) => {
     const txDb: Db = { ...db, orm: tx as unknown as Db['orm'] };
-    await lockPreferenceRow(txDb, personId, space);
-    return applyPendingVotes(txDb, personId, space);
+    return applyPendingVotes(txDb, await lockPreferenceRow(txDb, personId, space), space);
   });
 }
 
 /**
- * Records a button vote (idempotent per interaction id) and folds it into the person's model once. The vote is
- * stored while the person's model row is locked, so a person's votes commit in id order and none is skipped.
+ * Records a button vote (idempotent per interaction id) and folds it into the person's model once, in one
+ * transaction that reads the person's model row once. The vote is stored while that row is locked, so a person's
+ * votes commit in id order and none is skipped; a repeated delivery waits for the lock, finds its vote stored and
+ * changes nothing.
  */
 export async function recordPreferenceVote(
   db: Db,
@@ -79,39 +80,46 @@ export async function recordPreferenceVote(
 ): Promise<{ outcome: VoteOutcome } & PreferenceUpdate> {
   return db.orm.transaction(async (tx) => {
     const txDb: Db = { ...db, orm: tx as unknown as Db['orm'] };
-    await lockPreferenceRow(txDb, vote.personId, space);
+    const row = await lockPreferenceRow(txDb, vote.personId, space);
     const outcome = await recordVote(txDb, vote);
-    const update = await applyPendingVotes(txDb, vote.personId, space);
+    const update = await applyPendingVotes(txDb, row, space);
     return { outcome, ...update };
   });
 }
 
-/** Creates the person's model row if missing and locks it for this transaction. */
-async function lockPreferenceRow(tx: Db, personId: number, space: PreferenceSpace): Promise<void> {
+/** A person's stored model row. */
+type PreferenceRow = typeof preferenceModels.$inferSelect;
+
+/** Creates the person's model row if missing, locks it for this transaction and reads it (the one read of the row). */
+async function lockPreferenceRow(tx: Db, personId: number, space: PreferenceSpace): Promise<PreferenceRow> {
   await tx.orm
     .insert(preferenceModels)
     .values({ personId, featureVersion: '', dim: 0, priorVariance: space.priorVariance ?? 1, priorMean: [], weights: [], covariance: [], votes: 0, lastVoteId: 0 })
     .onConflictDoNothing();
-  await tx.orm.select({ personId: preferenceModels.personId }).from(preferenceModels).where(eq(preferenceModels.personId, personId)).for('update');
+  const [row] = await tx.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId)).for('update');
+  if (row === undefined) throw new InvalidPreferenceStateError(`no preference model row for person ${personId}`);
+  return row;
 }
 
-/** Folds the person's unapplied votes into their (locked) model row. */
-async function applyPendingVotes(tx: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
+/** Whether a stored row was fitted in this feature space (else it is refitted from the votes). */
+function fitsSpace(row: PreferenceRow, space: PreferenceSpace): boolean {
+  return row.featureVersion === space.featureVersion && row.dim === space.features.dim;
+}
+
+/** The posterior a current row stores. */
+function posteriorOf(row: PreferenceRow): BradleyTerryPosterior {
+  return BradleyTerryPosterior.fromState({ dim: row.dim, priorMean: row.priorMean, priorVariance: row.priorVariance, mean: row.weights, covariance: row.covariance, votes: row.votes });
+}
+
+/** Folds the person's unapplied votes into their model row, read and locked by this transaction. */
+async function applyPendingVotes(tx: Db, row: PreferenceRow, space: PreferenceSpace): Promise<PreferenceUpdate> {
+  const { personId } = row;
   const priorVariance = space.priorVariance ?? 1;
-  const [row] = await tx.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
-  if (row === undefined) throw new InvalidPreferenceStateError(`no preference model row for person ${personId}`);
   let posterior: BradleyTerryPosterior;
   let pending: DecidedVote[];
-  const current = row.featureVersion === space.featureVersion && row.dim === space.features.dim;
+  const current = fitsSpace(row, space);
   if (current) {
-    posterior = BradleyTerryPosterior.fromState({
-      dim: row.dim,
-      priorMean: row.priorMean,
-      priorVariance: row.priorVariance,
-      mean: row.weights,
-      covariance: row.covariance,
-      votes: row.votes,
-    });
+    posterior = posteriorOf(row);
     pending = await loadDecidedVotes(tx, personId, row.lastVoteId);
     for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
   } else {
@@ -141,10 +149,28 @@ async function applyPendingVotes(tx: Db, personId: number, space: PreferenceSpac
 /** The person's posterior as stored (no update), or the prior when they have no model yet. */
 export async function loadPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
-  if (row === undefined || row.featureVersion !== space.featureVersion || row.dim !== space.features.dim) {
-    return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1);
-  }
-  return BradleyTerryPosterior.fromState({ dim: row.dim, priorMean: row.priorMean, priorVariance: row.priorVariance, mean: row.weights, covariance: row.covariance, votes: row.votes });
+  return row === undefined || !fitsSpace(row, space) ? BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1) : posteriorOf(row);
+}
+
+/**
+ * The person's posterior as stored, reading the row once; one stored on another prior (stated tastes changed or
+ * faded) is refitted from the votes, not dropped. The prior when they have no model yet.
+ */
+export async function storedOrRefitted(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
+  const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
+  if (row !== undefined && row.featureVersion !== space.featureVersion) return (await updatePreferenceModel(db, personId, space)).posterior;
+  return row === undefined || !fitsSpace(row, space) ? BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1) : posteriorOf(row);
+}
+
+/**
+ * The person's posterior with every vote folded in, reading the row once: a row of this space with no vote after it
+ * is used as stored (no transaction, no lock); otherwise the row is brought up to date (updatePreferenceModel).
+ */
+export async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
+  const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
+  if (row !== undefined && fitsSpace(row, space) && (await loadDecidedVotes(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
+  if (row === undefined && (await loadDecidedVotes(db, personId, 0)).length === 0) return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1);
+  return (await updatePreferenceModel(db, personId, space)).posterior;
 }
 
 /** The pairs a person has been shown (in either order). */
@@ -159,7 +185,7 @@ export async function nextComparison(
   space: PreferenceSpace,
   request: { personId: number; plausible: readonly number[]; eligible?: readonly number[]; rng: SeededRandom; options?: PairSelectionOptions },
 ): Promise<{ comparisonId: number; pair: PairChoice }> {
-  const posterior = (await updatePreferenceModel(db, request.personId, space)).posterior;
+  const posterior = await currentPreferenceModel(db, request.personId, space);
   const seen = await loadSeenPairs(db, request.personId);
   const pair = selectPair(
     { posterior, features: space.features, plausible: request.plausible, seen, rng: request.rng, ...(request.eligible !== undefined ? { eligible: request.eligible } : {}) },

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { FrontDesk, type DeskOutcome } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk, type DeskOutcome } from '../../../src/desk/front-desk.ts';
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { Agent } from '../../../src/agent/agent.ts';
@@ -35,7 +35,7 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
     d = await openDiscordHarness(driver);
     const store = new PgConversationStore(d.h.db);
     // A second desk over the same database that allows one request a minute, and whose chart renderer fails.
-    const strict = new FrontDesk({ db: d.h.db, agent: new Agent({ services: d.h.services, store }), services: d.h.services, store, logger: silentLogger, ratePerMinute: 1 });
+    const strict = new FrontDesk({ db: d.h.db, agent: new Agent({ services: d.h.services }), services: d.h.services, store, logger: silentLogger, ratePerMinute: 1 });
     const strictBot = new DiscordBot({ desk: strict, db: d.h.db, chartPng: () => Promise.reject(new Error('renderer down')) });
     // A desk whose comparison fails inside Earworm (a system error), with a logger that keeps what it logs.
     class BrokenDesk extends FrontDesk {
@@ -43,7 +43,7 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
         return Promise.reject(new Error('preference store unavailable'));
       }
     }
-    const broken = new BrokenDesk({ db: d.h.db, agent: new Agent({ services: d.h.services, store }), services: d.h.services, store, logger: silentLogger });
+    const broken = new BrokenDesk({ db: d.h.db, agent: new Agent({ services: d.h.services }), services: d.h.services, store, logger: silentLogger });
     const brokenBot = new DiscordBot({ desk: broken, db: d.h.db, logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) }) });
     server = await listen(
       createHttpServer(

@@ -1,7 +1,7 @@
 /** Rendering desk replies within Discord's limits, and re-rendering a message after a vote or a rating. */
 import { describe, expect, it } from 'vitest';
 import type { ReplyCard } from '../../../src/agent/agent-reply.ts';
-import type { DeskReply } from '../../../src/bots/common/front-desk.ts';
+import type { DeskReply } from '../../../src/desk/front-desk.ts';
 import { markRated, markVoted, renderReply, signalsLine } from '../../../src/bots/discord/discord-render.ts';
 import { requestFromApi } from '../../../src/bots/discord/discord-request.ts';
 import type { APIInteraction } from 'discord.js';

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { DiscordBot } from '../../../src/bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../../../src/bots/discord/discord-gateway.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
@@ -28,7 +28,7 @@ describe.each(DRIVERS)('Discord with Spotify configured on %s', (driver) => {
     w = await openSpotifyWorld(driver);
     fake = await FakeDiscord.start();
     const store = new PgConversationStore(w.h.db);
-    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
     const bot = new DiscordBot({ desk, db: w.h.db, logger: silentLogger });
     gateway = await startDiscordGateway({ token: 'fake-bot-token', bot, rest: { api: fake.api }, readyTimeoutMs: 55_000 });
   });

@@ -8,7 +8,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Speaker } from '../../../src/bots/common/front-desk.ts';
+import type { Speaker } from '../../../src/desk/front-desk.ts';
 import { discordInteractionsRoute } from '../../../src/bots/discord/discord-interactions.ts';
 import { TASTES_MODAL_ID } from '../../../src/bots/discord/discord-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';

@@ -9,9 +9,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
-import { createSlackFrontEnd, parseCommand, SlackConfigError, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
+import { createSlackFrontEnd, SlackConfigError, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
+import { parseCommand } from '../../../src/bots/slack/slack-listeners.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { DRIVERS } from '../../support/db.ts';
@@ -87,7 +88,7 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     h = await openHarness(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     fe = createSlackFrontEnd({
       desk,
       db: h.db,
@@ -315,7 +316,7 @@ describe('Slack app limits and configuration', () => {
     h = await openHarness('pglite');
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1 });
     fe = createSlackFrontEnd({ desk, db: h.db, slack: { botToken: 'xoxb-x', signingSecret: SECRET, appToken: undefined }, publicUrl: 'http://127.0.0.1:8080', logger: silentLogger, clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } } });
     await fe.start();
     server = await listen(createHttpServer(fe.routes, silentLogger), 0);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../src/bots/slack/signing.ts';
 import { createSlackFrontEnd, SlackStartError } from '../../../src/bots/slack/slack-app.ts';
 import { createHttpServer, listen } from '../../../src/http/http-server.ts';
@@ -29,7 +29,7 @@ describe.each(DRIVERS)('Slack events edge on %s', (driver) => {
     h = await openHarness(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: h.db, fake, secret: SECRET });
   });
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe('Slack start-up against a Slack that refuses the token', () => {
     const fake = await startFakeSlack();
     fake.authError = 'invalid_auth';
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger });
     const fe = createSlackFrontEnd({ desk, db: h.db, slack: { botToken: 'xoxb-revoked', signingSecret: SECRET, appToken: undefined }, publicUrl: 'https://earworm.example', logger: silentLogger, clientOptions: { slackApiUrl: fake.apiUrl } });
     const server = await listen(createHttpServer(fe.routes, silentLogger), 0);
     try {

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
 import type { Db } from '../../../src/db/db.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
@@ -58,7 +58,7 @@ describe.each(DRIVERS)('Slack system errors on %s', (driver) => {
     const services = await createToolServices({ db, home, logger: logs.logger, random: () => new SeededRandom(seed++) });
     fake = await startFakeSlack();
     const store = new PgConversationStore(db);
-    const agent = new Agent({ services, store, logger: logs.logger.child({ component: 'agent' }) });
+    const agent = new Agent({ services, logger: logs.logger.child({ component: 'agent' }) });
     const desk = new FrontDesk({ db, agent, services, store, logger: logs.logger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: db, fake, secret: SECRET, logger: logs.logger });
     slack = app.slack;

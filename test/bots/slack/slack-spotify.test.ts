@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
 import { countFor, openSpotifyWorld, type SpotifyWorld } from '../../spotify/support/spotify-world.ts';
@@ -41,7 +41,7 @@ describe.each(DRIVERS)('Slack with Spotify configured on %s', (driver) => {
     w = await openSpotifyWorld(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(w.h.db);
-    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services, store }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: w.h.db, agent: new Agent({ services: w.services }), services: w.services, store, logger: silentLogger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: w.h.db, fake, secret: SECRET });
     slack = app.slack;
   });

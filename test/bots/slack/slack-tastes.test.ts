@@ -10,9 +10,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk, type Speaker } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk, type Speaker } from '../../../src/desk/front-desk.ts';
 import { interactionBody } from '../../../src/bots/slack/signing.ts';
-import { parseCommand } from '../../../src/bots/slack/slack-app.ts';
+import { parseCommand } from '../../../src/bots/slack/slack-listeners.ts';
 import { TASTES_CALLBACK_ID } from '../../../src/bots/slack/slack-tastes.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { DRIVERS } from '../../support/db.ts';
@@ -71,7 +71,7 @@ describe.each(DRIVERS)('Slack taste form and similar listeners on %s', (driver) 
     h = await openHarness(driver);
     fake = await startFakeSlack();
     const store = new PgConversationStore(h.db);
-    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     app = await serveSlackApp({ desk, db: h.db, fake, secret: SECRET });
     slack = app.slack;
     // Listeners with rock taste, liked before anything asks about similar listeners (their profiles are then current).

@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
-import { createSlackFrontEnd, SLACK_EVENTS_PATH, SLASH_COMMAND, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
+import { createSlackFrontEnd, SLACK_EVENTS_PATH, type SlackFrontEnd } from '../../../src/bots/slack/slack-app.ts';
+import { SLASH_COMMAND } from '../../../src/bots/slack/slack-listeners.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
@@ -25,7 +26,7 @@ describe('Slack app in Socket Mode', () => {
     ws = await startFakeSocketMode();
     fake.socketUrl = ws.url;
     const store = new PgConversationStore(h.db);
-    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+    const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
     fe = createSlackFrontEnd({
       desk,
       db: h.db,

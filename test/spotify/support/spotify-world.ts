@@ -103,7 +103,7 @@ export async function openSpotifyWorld(driver: Driver): Promise<SpotifyWorld> {
     async connect(person, spotifyUser) {
       fake.loggedIn = spotifyUser;
       const link = await world.call(person, 'spotify_connect_link', {});
-      if (link.kind !== 'ok' || typeof link.value.url !== 'string') throw new Error(`no connect link: ${JSON.stringify(link)}`);
+      if (link.kind !== 'ok' || link.tool !== 'spotify_connect_link' || link.value.url === undefined) throw new Error(`no connect link: ${JSON.stringify(link)}`);
       return fetch(link.value.url);
     },
     async close() {

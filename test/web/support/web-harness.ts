@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from '../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../src/desk/front-desk.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createHttpServer, listen, type RunningServer } from '../../../src/http/http-server.ts';
 import { dashboardRoutes, type DashboardOptions } from '../../../src/web/dashboard.ts';
@@ -30,7 +30,7 @@ export const DASHBOARD_TOKEN = 'test-dashboard-token-0123456789';
 export async function openWeb(driver: Driver, dashboard: Partial<Omit<DashboardOptions, 'db' | 'services'>> = {}): Promise<WebHarness> {
   const h = await openHarness(driver);
   const store = new PgConversationStore(h.db);
-  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
+  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000 });
   const web: { clock: number } = { clock: Date.now() };
   const routes = [
     ...webPlaygroundRoutes({ db: h.db, desk, services: h.services, logger: silentLogger, now: () => web.clock, secret: WEB_SECRET, sessionLimits: { perAddressPerMinute: 1000, perMinute: 1000 }, nav: '<nav aria-label="Sections"><a href="/web">Playground</a><a href="/dashboard">Dashboard</a></nav>' }),

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { Agent } from '../../../../src/agent/agent.ts';
 import { PgConversationStore } from '../../../../src/desk/pg-conversation-store.ts';
-import { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
+import { FrontDesk } from '../../../../src/desk/front-desk.ts';
 import { DiscordBot } from '../../../../src/bots/discord/discord-bot.ts';
 import { startDiscordGateway, type DiscordGateway } from '../../../../src/bots/discord/discord-gateway.ts';
 import { silentLogger } from '../../../../src/logging/logger.ts';
@@ -29,7 +29,7 @@ export interface DiscordHarness {
 export async function openDiscordHarness(driver: Driver, ratePerMinute = 1000): Promise<DiscordHarness> {
   const h = await openHarness(driver);
   const store = new PgConversationStore(h.db);
-  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute });
+  const desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute });
   const charted: number[] = [];
   const bot = new DiscordBot({
     desk,

@@ -4,7 +4,7 @@
  * test can read what the app answered there.
  */
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from '../../../../src/bots/slack/signing.ts';
-import type { FrontDesk } from '../../../../src/bots/common/front-desk.ts';
+import type { FrontDesk } from '../../../../src/desk/front-desk.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from '../../../../src/bots/slack/slack-app.ts';
 import type { Db } from '../../../../src/db/db.ts';
 import { silentLogger, type Logger } from '../../../../src/logging/logger.ts';

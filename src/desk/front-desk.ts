@@ -4,16 +4,19 @@
  * to every card and comparison, and applies button presses (votes, likes, more-like-this) exactly once.
  * Front ends only translate platform payloads to these calls and render `DeskReply` in their own format.
  */
-import type { Agent } from '../../agent/agent.ts';
-import { toReplyCard, type AgentReply, type ReplyCard, type ReplyComparison } from '../../agent/agent-reply.ts';
-import type { ConversationKey, ConversationStore } from '../../agent/conversation-state.ts';
-import type { Db } from '../../db/db.ts';
-import { resolvePerson } from '../../serving/state/people.ts';
-import type { Logger } from '../../logging/logger.ts';
-import { stripControlChars } from '../../tools/control-chars.ts';
-import { callTool, type ToolCallOutcome } from '../../tools/registry.ts';
-import { contextFor, type ToolServices } from '../../tools/tool-context.ts';
-import { ButtonActions, type ButtonAction } from '../../desk/button-actions.ts';
+import type { Agent } from '../agent/agent.ts';
+import { toReplyCard, type AgentReply, type ReplyCard, type ReplyComparison } from '../agent/agent-reply.ts';
+import type { ConversationKey, ConversationStore } from '../agent/conversation-state.ts';
+import type { Db } from '../db/db.ts';
+import { linkedUserId } from '../serving/state/linked-accounts.ts';
+import { resolvePerson } from '../serving/state/people.ts';
+import { comparisonTitles, recentVotes, type RecentVote } from '../db/votes.ts';
+import type { Logger } from '../logging/logger.ts';
+import { stripControlChars } from '../tools/control-chars.ts';
+import { callTool, type ToolArgs, type ToolCallOutcome, type ToolFailure, type ToolName } from '../tools/registry.ts';
+import { contextFor, type ToolServices } from '../tools/tool-context.ts';
+import { ButtonActions, type ButtonAction } from './button-actions.ts';
+import { Conversation } from './conversation.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 /** Who is talking, where. */
@@ -90,9 +93,12 @@ interface FrontDeskOptions {
 export class FrontDesk {
   readonly buttons: ButtonActions;
   private readonly limiter: RateLimiter;
+  /** Conversations kept per (person, channel): the terminal chat runs its turns here too. */
+  readonly conversation: Conversation;
 
   constructor(private readonly options: FrontDeskOptions) {
     this.buttons = new ButtonActions(options.db, options.now);
+    this.conversation = new Conversation({ agent: options.agent, store: options.store });
     this.limiter = new RateLimiter(options.ratePerMinute ?? 20, 60_000, options.now);
   }
 
@@ -111,7 +117,7 @@ export class FrontDesk {
     const personId = await this.person(speaker);
     const limited = this.limit(speaker);
     if (limited !== undefined) return limited;
-    const reply = await this.options.agent.handle({ personId, platform: speaker.platform, channelId: speaker.channelId, text: trimmed });
+    const reply = await this.conversation.handle({ personId, platform: speaker.platform, channelId: speaker.channelId, text: trimmed });
     // Earworm itself failed (already logged where it happened): a short message for the person, not a reply for all.
     if (reply.failure?.kind === 'system') return { kind: 'notice', code: 'failed', message: reply.text };
     return { kind: 'reply', personId, reply: await this.decorate(personId, speaker.platform, reply) };
@@ -127,7 +133,7 @@ export class FrontDesk {
   }
 
   /** Runs one tool for the speaker (slash-command options, profile, autocomplete); rate-limited. */
-  async tool(speaker: Speaker, name: string, args: unknown, options: { limited?: boolean } = {}): Promise<{ personId: number; outcome: ToolCallOutcome } | DeskOutcome> {
+  async tool<N extends ToolName>(speaker: Speaker, name: N, args: ToolArgs<N>, options: { limited?: boolean } = {}): Promise<{ personId: number; outcome: ToolCallOutcome<N> } | DeskOutcome> {
     const personId = await this.person(speaker);
     if (options.limited !== false) {
       const limited = this.limit(speaker);
@@ -159,10 +165,9 @@ export class FrontDesk {
         const out = await callTool('record_preference', { comparison_id: action.comparisonId, choice: action.choice, interaction_id: `comparison:${personId}:${action.comparisonId}` }, ctx);
         if (out.kind !== 'ok') return this.failed(out);
         await this.buttons.markUsed(found.key);
-        const recorded = out.value.recorded === true;
-        const stored = String(out.value.choice);
+        const { recorded, choice: stored, votes } = out.value;
         const ack = recorded
-          ? stored === 'skip' ? 'Skipped that pair.' : `Voted for ${stored.toUpperCase()}. Your taste model has ${String(out.value.votes)} vote${out.value.votes === 1 ? '' : 's'} now.`
+          ? stored === 'skip' ? 'Skipped that pair.' : `Voted for ${stored.toUpperCase()}. Your taste model has ${votes} vote${votes === 1 ? '' : 's'} now.`
           : `Already counted: you chose ${stored === 'skip' ? 'to skip that pair' : stored.toUpperCase()}.`;
         await this.forgetComparison(personId, speaker, action.comparisonId);
         const next = await this.nextComparison(personId, speaker, `${ack} Next one:`);
@@ -171,8 +176,7 @@ export class FrontDesk {
       case 'rate': {
         const out = await callTool('rate_track', { track: action.trackId, rating: action.rating, interaction_id: interactionId }, ctx);
         if (out.kind !== 'ok') return this.failed(out);
-        const title = String((out.value.track as Record<string, unknown>).title ?? 'that track');
-        const recorded = out.value.recorded === true;
+        const { recorded, track: { title } } = out.value;
         const verb = action.rating === 'like' ? 'Liked' : action.rating === 'dislike' ? 'Disliked' : 'Skipped';
         const ack = recorded
           ? `${verb} ${title}.${action.rating === 'dislike' ? ' I will not suggest it again.' : action.rating === 'like' ? ' It will seed your next recommendations.' : ''}`
@@ -182,13 +186,9 @@ export class FrontDesk {
       case 'more': {
         const out = await callTool('similar_tracks', { track: action.trackId, count: 5 }, ctx);
         if (out.kind !== 'ok') return this.failed(out);
-        const seed = toReplyCard(out.value.track as Record<string, unknown>);
-        const cards = ((out.value.similar as Record<string, unknown>[]) ?? []).flatMap((s) => {
-          const why = (s.why as Record<string, unknown> | undefined)?.sentence;
-          return toReplyCard(s.track as Record<string, unknown>, typeof why === 'string' ? why : undefined) ?? [];
-        });
-        const notes = (out.value.notes as string[] | undefined) ?? [];
-        const text = cards.length > 0 ? `More like ${seed?.title ?? 'that'}:` : `Nothing close to ${seed?.title ?? 'that'} yet. ${notes.join(' ')}`.trim();
+        const seed = out.value.track;
+        const cards = out.value.similar.map((s) => toReplyCard(s.track, s.why.sentence));
+        const text = cards.length > 0 ? `More like ${seed.title}:` : `Nothing close to ${seed.title} yet. ${out.value.notes.join(' ')}`.trim();
         await this.remember(personId, speaker, cards);
         const reply = await this.decorate(personId, speaker.platform, { text, cards, suggestions: [], planner: 'rules' }, 'button');
         return { kind: 'pressed', personId, action, recorded: true, ack: text, reply };
@@ -201,6 +201,21 @@ export class FrontDesk {
       case 'custom':
         return { kind: 'pressed', personId, action, recorded: true, ack: '' };
     }
+  }
+
+  /** The person's last A/B votes with their pairs' titles, newest first. */
+  recentVotes(personId: number, limit = 5): Promise<RecentVote[]> {
+    return recentVotes(this.options.db, personId, limit);
+  }
+
+  /** The titles of a comparison's two tracks (what a vote acknowledgement names); undefined for an unknown id. */
+  comparisonTitles(comparisonId: number): Promise<{ a: string; b: string } | undefined> {
+    return comparisonTitles(this.options.db, comparisonId);
+  }
+
+  /** The user id a person linked on a provider (Spotify), if any. */
+  linkedAccount(personId: number, provider: string): Promise<string | undefined> {
+    return linkedUserId(this.options.db, personId, provider);
   }
 
   /** Adds buttons to an agent reply. */
@@ -232,17 +247,14 @@ export class FrontDesk {
     return { kind: 'notice', code: 'rate_limited', message: `You're going a bit fast for me. Try again in ${s} second${s === 1 ? '' : 's'}.` };
   }
 
-  private failed(out: Exclude<ToolCallOutcome, { kind: 'ok' }>): Extract<DeskOutcome, { kind: 'notice' }> {
+  private failed(out: ToolFailure): Extract<DeskOutcome, { kind: 'notice' }> {
     return { kind: 'notice', code: 'failed', message: out.message };
   }
 
   private async nextComparison(personId: number, speaker: Speaker, text: string): Promise<{ kind: 'ok'; reply: DeskReply } | Extract<DeskOutcome, { kind: 'notice' }>> {
     const out = await callTool('next_comparison', {}, contextFor(this.options.services, personId, { platform: speaker.platform }));
     if (out.kind !== 'ok') return this.failed(out);
-    const a = toReplyCard(out.value.a as Record<string, unknown>);
-    const b = toReplyCard(out.value.b as Record<string, unknown>);
-    if (a === undefined || b === undefined) return { kind: 'notice', code: 'failed', message: 'I could not find a pair to compare right now.' };
-    const comparison: ReplyComparison = { comparisonId: out.value.comparison_id as number, a, b };
+    const comparison: ReplyComparison = { comparisonId: out.value.comparison_id, a: toReplyCard(out.value.a), b: toReplyCard(out.value.b) };
     const key = this.key(personId, speaker);
     const { state } = await this.options.store.load(key, 0);
     await this.options.store.save(key, { ...state, pendingComparison: comparison }, []);

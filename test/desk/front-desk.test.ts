@@ -1,14 +1,14 @@
 /** The shared conversation core of the chat front ends: buttons, exactly-once presses, limits and bad input. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../../src/agent/agent.ts';
-import { PgConversationStore } from '../../../src/desk/pg-conversation-store.ts';
-import { firstDelivery, pruneDeliveries } from '../../../src/desk/event-dedupe.ts';
-import { FrontDesk, type DeskOutcome, type Speaker } from '../../../src/bots/common/front-desk.ts';
-import { RateLimiter } from '../../../src/bots/common/rate-limiter.ts';
-import { silentLogger } from '../../../src/logging/logger.ts';
-import { DRIVERS } from '../../support/db.ts';
-import { openHarness, type Harness } from '../../tools/support/tool-harness.ts';
+import { Agent } from '../../src/agent/agent.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
+import { firstDelivery, pruneDeliveries } from '../../src/desk/event-dedupe.ts';
+import { FrontDesk, type DeskOutcome, type Speaker } from '../../src/desk/front-desk.ts';
+import { RateLimiter } from '../../src/desk/rate-limiter.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { DRIVERS } from '../support/db.ts';
+import { openHarness, type Harness } from '../tools/support/tool-harness.ts';
 
 const alice: Speaker = { platform: 'test', externalId: 'alice', channelId: 'c1' };
 const bob: Speaker = { platform: 'test', externalId: 'bob', channelId: 'c1' };
@@ -25,7 +25,7 @@ describe.each(DRIVERS)('front desk on %s', (driver) => {
   beforeAll(async () => {
     h = await openHarness(driver);
     const store = new PgConversationStore(h.db);
-    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services, store }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000, now: () => clock });
+    desk = new FrontDesk({ db: h.db, agent: new Agent({ services: h.services }), services: h.services, store, logger: silentLogger, ratePerMinute: 1000, now: () => clock });
   });
   afterAll(() => h.close());
 
