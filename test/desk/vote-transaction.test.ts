@@ -11,7 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.ts';
-import { PgConversationStore } from '../../src/agent/pg-conversation-store.ts';
+import { PgConversationStore } from '../../src/desk/pg-conversation-store.ts';
 import { openDb, type Db } from '../../src/db/db.ts';
 import { FrontDesk, type DeskOutcome, type Speaker } from '../../src/desk/front-desk.ts';
 import { silentLogger } from '../../src/logging/logger.ts';

@@ -3,7 +3,7 @@
  * random bits, stored server-side with the person and an expiry), so the URL never reveals a person id and stays valid
  * across restarts and processes. The renderer is injected (`chartPng`, see src/bots/common/taste-chart.ts).
  */
-import { type Route, sendJson } from '../../server/http-server.ts';
+import { type Route, sendJson } from '../../http/http-server.ts';
 import { BUTTON_PREFIX, type ButtonActions } from '../../desk/button-actions.ts';
 
 /** Renders a person's taste chart as PNG bytes; undefined when there is nothing to draw. */

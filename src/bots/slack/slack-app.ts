@@ -12,8 +12,8 @@
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { Route } from '../../server/http-server.ts';
-import { firstDelivery } from '../common/event-dedupe.ts';
+import type { Route } from '../../http/http-server.ts';
+import { firstDelivery } from '../../desk/event-dedupe.ts';
 import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import { slackChartRoute, type ChartPng } from './charts.ts';
 import { slackHome } from './slack-home.ts';
