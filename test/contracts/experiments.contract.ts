@@ -107,7 +107,10 @@ export function experimentsContract(open: BackendFactory): void {
       { arm: 'cf', successes: 1, failures: 1 },
       { arm: 'explore', successes: 1, failures: 0 },
     ]);
-    for (const a of mine!.arms) expect(a.posteriorMean).toBeGreaterThan(0), expect(a.posteriorMean).toBeLessThan(1);
+    for (const a of mine!.arms) {
+      expect(a.posteriorMean).toBeGreaterThan(0);
+      expect(a.posteriorMean).toBeLessThan(1);
+    }
     const contexts = (await ex.contextArms()).map((c) => c.context);
     expect(contexts).toEqual([...contexts].sort());
     expect(contexts.every((c) => c.split('|').length === 4)).toBe(true);
