@@ -21,9 +21,6 @@ type PersonSpace = NamedPreferenceSpace & { priorWeight?: number };
 
 /** PreferenceStore over a MemoryWorld's comparisons, votes and models. */
 export class MemoryPreferenceStore implements PreferenceStore {
-  /** person → posterior, its feature version and the last vote id folded in. */
-  private readonly models = new Map<number, { featureVersion: string; posterior: BradleyTerryPosterior; lastVoteId: number }>();
-
   constructor(
     private readonly world: MemoryWorld,
     private readonly space: NamedPreferenceSpace,
@@ -99,22 +96,20 @@ export class MemoryPreferenceStore implements PreferenceStore {
         if (!space.features.has(winner) || !space.features.has(loser)) return [{ id: v.id, c: null }];
         return [{ id: v.id, c: { winner: space.features.vectorOf(winner), loser: space.features.vectorOf(loser) } }];
       });
-    const stored = this.models.get(personId);
-    let model: { featureVersion: string; posterior: BradleyTerryPosterior; lastVoteId: number };
-    if (stored !== undefined && stored.featureVersion === space.featureVersion) {
+    const stored = this.world.preferenceModels.get(personId);
+    let posterior: BradleyTerryPosterior;
+    let lastVoteId: number;
+    if (stored !== undefined && stored.featureVersion === space.featureVersion && stored.state.dim === space.features.dim) {
+      posterior = BradleyTerryPosterior.fromState(stored.state);
       const pending = decided(stored.lastVoteId);
-      for (const p of pending) if (p.c !== null) stored.posterior.update(p.c.winner, p.c.loser);
-      model = { ...stored, lastVoteId: pending.at(-1)?.id ?? stored.lastVoteId };
+      for (const p of pending) if (p.c !== null) posterior.update(p.c.winner, p.c.loser);
+      lastVoteId = pending.at(-1)?.id ?? stored.lastVoteId;
     } else {
       const all = decided(0);
-      model = {
-        featureVersion: space.featureVersion,
-        posterior: BradleyTerryPosterior.fit(space.population, all.flatMap((p) => (p.c !== null ? [p.c] : [])), space.priorVariance ?? 1),
-        lastVoteId: all.at(-1)?.id ?? 0,
-      };
+      posterior = BradleyTerryPosterior.fit(space.population, all.flatMap((p) => (p.c !== null ? [p.c] : [])), space.priorVariance ?? 1);
+      lastVoteId = all.at(-1)?.id ?? 0;
     }
-    this.models.set(personId, model);
-    this.world.preferenceModels.set(personId, { featureVersion: model.featureVersion, weights: Array.from(model.posterior.mean), votes: model.posterior.votes });
-    return model.posterior;
+    this.world.preferenceModels.set(personId, { featureVersion: space.featureVersion, weights: Array.from(posterior.mean), votes: posterior.votes, state: posterior.toState(), lastVoteId });
+    return posterior;
   }
 }

@@ -6,6 +6,7 @@
  * Postgres. Track and artist ids are assigned in order of the specs, from 1.
  */
 import { normalizeArtistName, trackKey } from '../../catalog/normalize.ts';
+import type { BradleyTerryState } from '../../recsys/preference/bradley-terry.ts';
 
 /** A classifier's answer for a track: the label and, optionally, the probability of each class. */
 export interface MemoryPrediction {
@@ -101,11 +102,15 @@ export interface MemoryVote {
   readonly choice: 'a' | 'b' | 'skip' | 'both' | 'neither';
 }
 
-/** A person's stored Bradley–Terry model, as preference_models keeps it (what similar listeners compare). */
+/** A person's stored Bradley–Terry model, as preference_models keeps it (similar listeners compare the weights). */
 export interface MemoryPreferenceModel {
   readonly featureVersion: string;
   readonly weights: readonly number[];
   readonly votes: number;
+  /** The full posterior, so another store over the same world continues from it. */
+  readonly state: BradleyTerryState;
+  /** The highest vote id folded in. */
+  readonly lastVoteId: number;
 }
 
 /** Stated tastes as stored. */
