@@ -41,7 +41,7 @@ import type { NamedPreferenceSpace } from '../../../src/tools/services/preferenc
 import type { TasteStore } from '../../../src/tools/stated-tastes.ts';
 import type { TrackRecommender } from '../../../src/tools/track-recommender.ts';
 import { createToolServices } from '../../../src/tools/tool-context.ts';
-import { freshDb } from '../../support/db.ts';
+import { DRIVERS, freshDb, type Driver } from '../../support/db.ts';
 import { CONTRACT_WORLD, seedDatabase } from './contract-fixture.ts';
 
 /** A stored recommend request, as a drift check reads it. */
@@ -94,9 +94,9 @@ export function preferenceSpace(trackIds: readonly number[]): NamedPreferenceSpa
   return { features, featureVersion: 'contract-audio', population: new Float64Array(3), columnNames: ['energy', 'valence', 'danceability'] };
 }
 
-/** The Postgres adapters on a fresh PGlite clone seeded with the contract catalogue. */
-export const postgresBackend: BackendFactory = async () => {
-  const db: Db = await freshDb('pglite');
+/** The Postgres adapters on a fresh clone of the migrated template (PGlite, or the CI Postgres) seeded with the contract catalogue. */
+export const postgresBackend = (driver: Driver): BackendFactory => async () => {
+  const db: Db = await freshDb(driver);
   const ids = await seedDatabase(db);
   const byTitle = new Map(CONTRACT_WORLD.tracks.map((s, i) => [s.title, ids[i]!]));
   let home: string | undefined;
@@ -163,9 +163,9 @@ export const memoryBackend: BackendFactory = async () => {
   };
 };
 
-/** Both implementations, for `describe.each`. */
+/** Both implementations, for `describe.each`: the adapters on every driver of this run, and the fakes. */
 export const BACKENDS: readonly (readonly [string, BackendFactory])[] = [
-  ['postgres adapter (PGlite)', postgresBackend],
+  ...DRIVERS.map((d) => [`postgres adapter (${d === 'pglite' ? 'PGlite' : 'Postgres'})`, postgresBackend(d)] as const),
   ['in-memory fake', memoryBackend],
 ];
 
