@@ -4,8 +4,10 @@
  * names are those of similar listeners who opted in, and consent is idempotent.
  */
 import { expect, it } from 'vitest';
+import { SeededRandom } from '../../src/recsys/rng.ts';
 import { MIN_GROUP } from '../../src/tools/listeners.ts';
 import type { Backend, BackendFactory } from './support/backends.ts';
+import { CONTRACT_WORLD } from './support/contract-fixture.ts';
 
 /** Registers the Listeners contract for one implementation. */
 export function listenersContract(open: BackendFactory): void {
@@ -91,5 +93,24 @@ export function listenersContract(open: BackendFactory): void {
     expect(await listeners.consent(n1, null)).toEqual({ changed: false });
     expect(await listeners.shownName(n1)).toBeUndefined();
     expect((await listeners.similar(me, 10)).shown).toEqual(['Ari']);
+  });
+
+  withBackend('finds people who voted alike as similar, from their taste models alone, and leaves out who voted the other way', async (b) => {
+    const prefs = b.preferences(() => new SeededRandom(5));
+    const energy = (id: number) => CONTRACT_WORLD.tracks.find((t) => b.track(t.title) === id)!.audio!.energy!;
+    const plausible = ['Genesis', 'Avril 14th', 'Smells Like Teen Spirit', "Don't Know Why", 'Around the World', 'No Surprises'].map((t) => b.track(t));
+    const voteBy = async (personId: number, prefersEnergy: boolean) => {
+      for (let i = 0; i < 4; i++) {
+        const o = await prefs.nextComparison(personId, plausible);
+        const aWins = energy(o.a) >= energy(o.b) === prefersEnergy;
+        await prefs.vote({ personId, comparisonId: o.comparisonId, choice: aWins ? 'a' : 'b', interactionId: `v${i}` });
+      }
+    };
+    const me = await b.person('me');
+    await voteBy(me, true);
+    for (const name of ['alike-1', 'alike-2', 'alike-3']) await voteBy(await b.person(name), true);
+    await voteBy(await b.person('contrary'), false);
+    const summary = await (await b.listeners()).similar(me, 10);
+    expect(summary).toMatchObject({ count: 3, enough: true, tracks: [] });
   });
 }
