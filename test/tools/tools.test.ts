@@ -180,22 +180,6 @@ describe.each(DRIVERS)('tools on %s', (driver) => {
     expect((victim.counts as { liked: number; votes: number })).toMatchObject({ liked: 1, votes: 2 });
   });
 
-  it('record_preference takes "both" and "neither" as answers that leave the taste model where it was', async () => {
-    const decided = valueOf(await h.call('tier', 'next_comparison', {}));
-    const first = valueOf(await h.call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'a' }));
-    expect(first).toMatchObject({ recorded: true, choice: 'a', votes: 1 });
-    for (const choice of ['both', 'neither', 'skip'] as const) {
-      const c = valueOf(await h.call('tier', 'next_comparison', {}));
-      expect(c.how_to_answer as string).toMatch(/"both", "neither"/);
-      const r = valueOf(await h.call('tier', 'record_preference', { comparison_id: c.comparison_id, choice }));
-      expect(r).toMatchObject({ recorded: true, choice, votes: 1, confidence: first.confidence });
-      // Idempotent like any other answer.
-      expect(valueOf(await h.call('tier', 'record_preference', { comparison_id: c.comparison_id, choice: 'a' }))).toMatchObject({ recorded: false, choice, votes: 1 });
-    }
-    const bad = await h.call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'maybe' });
-    expect(bad).toMatchObject({ kind: 'retry' });
-  });
-
   it('classify_track, similar_tracks, explain_recommendation and list_genres_and_moods', async () => {
     const cls = valueOf(await h.call('c', 'classify_track', { track: 'teardrop massive attack' }));
     expect(cls.genre).toMatchObject({ label: 'edm', model_version: 'fixture' });

@@ -59,7 +59,9 @@ export class DbExperiments implements Experiments {
   }
 
   async reward(r: { personId: number; trackId: number; liked: boolean; interactionId?: string }): Promise<{ counted: boolean; strategy?: string }> {
-    const out = await rewardServed(this.db, r);
+    // Interaction ids are scoped to their person (as ratings' and votes' are): feedback keys them globally, so the
+    // person goes into the key, and one person's id can never swallow another person's reward.
+    const out = await rewardServed(this.db, r.interactionId === undefined ? r : { ...r, interactionId: `p${r.personId}:${r.interactionId}` });
     return out.arm !== undefined ? { counted: out.recorded, strategy: out.arm } : { counted: out.recorded };
   }
 

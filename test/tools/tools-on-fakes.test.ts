@@ -1,0 +1,65 @@
+/**
+ * Tool logic on the in-memory fakes (src/serving/fakes): the tools are called through the registry exactly as on
+ * the database, over the contract catalogue (test/contracts), without a PGlite per file. The fakes pass the same
+ * contract suites as the Postgres adapters (test/contracts/*.test.ts), so what these tests show holds on both.
+ */
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import { memoryToolServices } from '../../src/serving/fakes/memory-services.ts';
+import { MemoryWorld } from '../../src/serving/fakes/memory-world.ts';
+import { callTool } from '../../src/tools/registry.ts';
+import { contextFor } from '../../src/tools/tool-context.ts';
+import { preferenceSpace } from '../contracts/support/backends.ts';
+import { CONTRACT_WORLD } from '../contracts/support/contract-fixture.ts';
+import { valueOf } from './support/tool-harness.ts';
+
+/** Fake services over a fresh world, and a caller that acts as a named person. */
+function open() {
+  const world = new MemoryWorld(CONTRACT_WORLD);
+  let seed = 1;
+  const services = memoryToolServices(world, { space: preferenceSpace(world.tracks.map((t) => t.id)), random: () => new SeededRandom(seed++) });
+  const people = new Map<string, number>();
+  const call = (person: string, name: string, args: unknown) => {
+    if (!people.has(person)) people.set(person, people.size + 1);
+    return callTool(name, args, contextFor(services, people.get(person)!));
+  };
+  return { world, call };
+}
+
+describe('tools on the in-memory fakes', () => {
+  it('record_preference takes "both" and "neither" as answers that leave the taste model where it was', async () => {
+    const { call } = open();
+    const decided = valueOf(await call('tier', 'next_comparison', {}));
+    const first = valueOf(await call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'a' }));
+    expect(first).toMatchObject({ recorded: true, choice: 'a', votes: 1 });
+    for (const choice of ['both', 'neither', 'skip'] as const) {
+      const c = valueOf(await call('tier', 'next_comparison', {}));
+      expect(c.how_to_answer as string).toMatch(/"both", "neither"/);
+      const r = valueOf(await call('tier', 'record_preference', { comparison_id: c.comparison_id, choice }));
+      expect(r).toMatchObject({ recorded: true, choice, votes: 1, confidence: first.confidence });
+      // Idempotent like any other answer.
+      expect(valueOf(await call('tier', 'record_preference', { comparison_id: c.comparison_id, choice: 'a' }))).toMatchObject({ recorded: false, choice, votes: 1 });
+    }
+    const bad = await call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'maybe' });
+    expect(bad).toMatchObject({ kind: 'retry' });
+    const someone = await call('other-person', 'record_preference', { comparison_id: decided.comparison_id, choice: 'a' });
+    expect(someone).toMatchObject({ kind: 'retry', code: 'unknown_comparison' });
+  });
+
+  it('rate_track is idempotent per interaction id, and a later opposite rating wins in the taste profile', async () => {
+    const { world, call } = open();
+    const id = (title: string) => world.trackId(title);
+    expect(valueOf(await call('rater', 'rate_track', { track: 'radiohead karma police', rating: 'like', interaction_id: 'click-1' }))).toMatchObject({ rating: 'like', recorded: true });
+    expect(valueOf(await call('rater', 'rate_track', { track: 'radiohead karma police', rating: 'like', interaction_id: 'click-1' })).recorded).toBe(false);
+    expect(valueOf(await call('rater', 'rate_track', { track: id('Creep'), rating: 'like' })).recorded).toBe(true);
+    expect(valueOf(await call('rater', 'rate_track', { track: id('Creep'), rating: 'like' })).recorded).toBe(false);
+    await call('rater', 'rate_track', { track: id('No Surprises'), rating: 'dislike' });
+    const recs = valueOf(await call('rater', 'recommend', { count: 10 })).recommendations as { track: { id: number } }[];
+    const got = recs.map((r) => r.track.id);
+    for (const t of ['No Surprises', 'Creep', 'Karma Police']) expect(got).not.toContain(id(t));
+    await call('rater', 'rate_track', { track: id('No Surprises'), rating: 'like' });
+    const profile = valueOf(await call('rater', 'get_taste_profile', {}));
+    expect(profile.counts).toMatchObject({ liked: 3, disliked: 0 });
+    expect((profile.top_genres as { name: string }[])[0]!.name).toBe('rock');
+  });
+});
