@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import type { Experiments, StrategyVariant } from '../../src/tools/experiments.ts';
+import type { Experiments, StrategyVariant } from '../../src/serving/ports/experiments.ts';
 import { suiteBackend, type BackendFactory } from './support/backends.ts';
 
 /** A Tuesday morning, UTC. */

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { MIN_GROUP } from '../../src/tools/listeners.ts';
+import { MIN_GROUP } from '../../src/serving/ports/listeners.ts';
 import type { Backend, BackendFactory } from './support/backends.ts';
 import { CONTRACT_WORLD } from './support/contract-fixture.ts';
 

@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { UserError } from '../../src/tools/errors.ts';
-import { UnknownComparisonIdError } from '../../src/tools/preference-store.ts';
+import { UnknownComparisonIdError } from '../../src/serving/ports/preference-store.ts';
 import { CONTRACT_WORLD } from './support/contract-fixture.ts';
 import { suiteBackend, type BackendFactory } from './support/backends.ts';
 

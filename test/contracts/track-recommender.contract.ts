@@ -8,8 +8,8 @@ import { expect, it } from 'vitest';
 import { InvalidParamsError } from '../../src/recsys/errors.ts';
 import { STRATEGIES } from '../../src/recsys/experiments/thompson-bandit.ts';
 import { InvalidConstraintError } from '../../src/recsys/ranking/constraints.ts';
-import type { Catalog, TrackCard } from '../../src/tools/catalog.ts';
-import type { RecommendationList, TrackRecommender } from '../../src/tools/track-recommender.ts';
+import type { Catalog, TrackCard } from '../../src/serving/ports/catalog.ts';
+import type { RecommendationList, TrackRecommender } from '../../src/serving/ports/track-recommender.ts';
 import { ROCK_POP } from './support/contract-fixture.ts';
 import { suiteBackend, type BackendFactory } from './support/backends.ts';
 

@@ -17,7 +17,7 @@ export interface FeatureComparison {
 }
 
 /** The posterior as plain data, for storage. */
-interface BradleyTerryState {
+export interface BradleyTerryState {
   readonly dim: number;
   readonly priorMean: readonly number[];
   readonly priorVariance: number;

@@ -4,7 +4,7 @@
  * first, then plays, then id. Accents and case are folded as in the catalogue keys ("Beyoncé" finds "Beyonce").
  */
 import { searchTerms } from '../../tools/search-terms.ts';
-import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../../tools/catalog.ts';
+import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../ports/catalog.ts';
 import { storedPrediction, type MemoryTrack, type MemoryWorld } from './memory-world.ts';
 
 const TASKS: readonly LabelTask[] = ['genre', 'subgenre', 'mood'];

@@ -18,7 +18,7 @@ import {
   type RequestContext,
   type StrategyChoice,
   type StrategyVariant,
-} from '../../tools/experiments.ts';
+} from '../ports/experiments.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 /** Experiments over a MemoryWorld's served rows and arm counts. */

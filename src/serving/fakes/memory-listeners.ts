@@ -4,8 +4,8 @@
  * when both voted in the same feature space; only aggregates (k-anonymous) and the shown names of people who opted
  * in leave it. Profiles are always current (there is nothing to cache in memory).
  */
-import type { Catalog } from '../../tools/catalog.ts';
-import { MIN_GROUP, MIN_SHARED, type Listeners, type SimilarListenersSummary } from '../../tools/listeners.ts';
+import type { Catalog } from '../ports/catalog.ts';
+import { MIN_GROUP, MIN_SHARED, type Listeners, type SimilarListenersSummary } from '../ports/listeners.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 interface Profile {

@@ -9,9 +9,9 @@ import { SeenPairs, selectPair } from '../../recsys/preference/pair-selection.ts
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../../tools/errors.ts';
-import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteAnswer, type VoteResult } from '../../tools/preference-store.ts';
-import type { PersonalPriorSource } from '../../tools/services/db-preference-store.ts';
-import type { NamedPreferenceSpace } from '../../tools/services/preference-space.ts';
+import { UnknownComparisonIdError, type ComparisonOffer, type PreferenceStore, type TasteModel, type VoteAnswer, type VoteResult } from '../ports/preference-store.ts';
+import type { PersonalPriorSource } from '../postgres/db-preference-store.ts';
+import type { NamedPreferenceSpace } from '../recommender/preference-space.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 /** Random pairs come from this many of the most plausible tracks (as DbPreferenceStore). */

@@ -2,7 +2,7 @@
  * RatingStore in memory, with DbRatingStore's keys: per person and interaction id when one is given (ids are scoped
  * to their person), else per (person, track, kind), where a repeat only makes the rating the latest opinion.
  */
-import type { Opinions, RatingKind, RatingStore } from '../../tools/rating-store.ts';
+import type { Opinions, RatingKind, RatingStore } from '../ports/rating-store.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 /** RatingStore over a MemoryWorld's ratings. */

@@ -1,5 +1,5 @@
 /** RequestLog in memory: `record` buffers, and the buffer is moved into the world's rows on the next tick or at `flush`. */
-import type { RecommendRequest, RequestLog } from '../../tools/request-log.ts';
+import type { RecommendRequest, RequestLog } from '../ports/request-log.ts';
 import type { MemoryRequestRow, MemoryWorld } from './memory-world.ts';
 
 /** RequestLog over a MemoryWorld's request rows. */

@@ -5,8 +5,8 @@
  */
 import { silentLogger, type Logger } from '../../logging/logger.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
-import { LruRecommendCache } from '../../tools/services/lru-recommend-cache.ts';
-import type { NamedPreferenceSpace } from '../../tools/services/preference-space.ts';
+import { LruRecommendCache } from '../cache/lru-recommend-cache.ts';
+import type { NamedPreferenceSpace } from '../recommender/preference-space.ts';
 import type { ToolServices } from '../../tools/tool-context.ts';
 import { MemoryCatalog } from './memory-catalog.ts';
 import { MemoryExperiments } from './memory-experiments.ts';

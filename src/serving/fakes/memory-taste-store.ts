@@ -1,6 +1,6 @@
 /** TasteStore in memory: stated tastes per person, artist lookup over the world's artists, evidence from votes and likes. */
 import { normalizeArtistName } from '../../catalog/normalize.ts';
-import type { ArtistMatch, StatedTastes, StatedTastesChange, TasteStore } from '../../tools/stated-tastes.ts';
+import type { ArtistMatch, StatedTastes, StatedTastesChange, TasteStore } from '../ports/stated-tastes.ts';
 import type { MemoryStated, MemoryWorld } from './memory-world.ts';
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);

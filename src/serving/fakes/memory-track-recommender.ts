@@ -19,7 +19,7 @@ import type {
   ResolvedArtistName,
   SignalShare,
   TrackRecommender,
-} from '../../tools/track-recommender.ts';
+} from '../ports/track-recommender.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 /** Levenshtein distance of two short strings. */

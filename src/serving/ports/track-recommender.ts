@@ -53,7 +53,7 @@ export interface ExtraSignalInput {
 }
 
 /** One signal's share in a result. */
-interface SignalShare {
+export interface SignalShare {
   readonly signal: string;
   readonly contribution: number;
   readonly rank?: number;
