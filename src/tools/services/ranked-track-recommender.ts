@@ -81,6 +81,13 @@ class LogPopularityScorer implements ItemScorer {
   }
 }
 
+/** The note of an answer from the popularity floor because no seed track is in the track model. */
+const NO_SEED_NOTE = 'no seed was usable, so these are popular tracks that fit the request';
+
+/** The note of the floor when nothing at all links the seeds to other music (the one unavoidable fallback). */
+const NO_EVIDENCE_NOTE =
+  'nothing links the seed tracks to other music: no one has played them, and their artists have no similar artists with played tracks (no shared listeners, playlists, tags or words), so these are popular tracks that fit the request, not similar ones';
+
 /** Seed tracks with fewer training occurrences than this count as unplayed for the artist signal. */
 const LOW_SUPPORT = 3;
 
@@ -218,10 +225,15 @@ export class RankedTrackRecommender implements TrackRecommender {
     const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
     const planned = byArtist ? this.byArtist : planned0.ranker;
     if (byArtist) {
-      const i = notes.indexOf('no seed was usable, so these are popular tracks that fit the request');
+      const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
     } else if (planned === this.floor && (request.seedArtists?.length ?? 0) > 0) {
       notes.push(`answering with popular tracks because ${artist.why ?? 'no seed artist could be used'}`);
+    } else if (planned === this.floor && this.artists !== undefined && artist.signal === undefined && request.seeds.length > 0 && request.seeds.every((t) => !this.indexOf.has(t))) {
+      // The fallback nothing can avoid: say why rather than pass popular tracks off as similar ones.
+      const i = notes.indexOf(NO_SEED_NOTE);
+      if (i >= 0) notes.splice(i, 1);
+      notes.push(NO_EVIDENCE_NOTE);
     }
     const strategy = planned === this.floor || planned === this.byArtist ? undefined : (request.strategy ?? 'hybrid');
     const ranker = strategy === undefined || strategy === 'hybrid' ? planned : this.byStrategy.get(strategy);
@@ -414,7 +426,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (this.model.source !== 'model') notes.push('no trained model is active: answering with the most popular tracks (run `earworm train`)');
     if (seeds.length > 0 && this.model.source === 'model') return { ranker: this.seeded, seeds, notes };
-    if (seedTracks.length > 0 && seeds.length === 0) notes.push('no seed was usable, so these are popular tracks that fit the request');
+    if (seedTracks.length > 0 && seeds.length === 0) notes.push(NO_SEED_NOTE);
     return { ranker: this.floor, seeds: [], notes };
   }
 
