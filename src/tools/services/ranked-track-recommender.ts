@@ -262,7 +262,12 @@ export class RankedTrackRecommender implements TrackRecommender {
     });
     const named = artist.named.size;
     const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
-    const ranked = capped ? this.capArtists(result.items, artist.seedNodes, request.k, seedCap) : result.items;
+    // Answering from the artist neighbours alone: only tracks they put there, never popular filler (a shorter answer
+    // instead; "like Aphex Twin" was padded with Nicki Minaj and Bruno Mars once Four Tet's tracks ran out).
+    const signal = artist.signal;
+    const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
+    const pool = fromArtists.length > 0 ? fromArtists : result.items;
+    const ranked = capped ? this.capArtists(pool, artist.seedNodes, request.k, seedCap) : pool;
     const items = ranked.map((r) => this.toRecommendation(r));
     const base = strategy === undefined ? { items, notes, ...(byArtist ? { basis: 'artist' as const } : {}) } : { items, notes, strategy };
     return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
