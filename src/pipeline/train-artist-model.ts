@@ -13,6 +13,7 @@ import { artistLinkKeys } from '../catalog/artist-keys.ts';
 import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
 import { ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, publishModelVersion } from '../db/model-versions.ts';
+import { ARTIST_SERVING_DEFAULTS } from '../recsys/ranking/ranking-params.ts';
 import { buildArtistGraph, type ArtistGraph, type ArtistGraphOptions, type CooccurrenceSource, type TagEvidence } from '../recsys/artist/artist-graph.ts';
 import { writeFileAtomic } from '../recsys/atomic-file.ts';
 
@@ -162,7 +163,8 @@ export async function trainArtistModel(db: Db, home: string, log: Logger, option
     kind: ARTIST_MODEL_KIND,
     version,
     path: file,
-    params: { ...graph.params, sources: ARTIST_SOURCE_WEIGHTS },
+    // Serving reads these back with the version (src/serving/artist-model.ts), so what serves is what was saved.
+    params: { ...graph.params, sources: ARTIST_SOURCE_WEIGHTS, artistServing: { ...ARTIST_SERVING_DEFAULTS } },
     metrics: { artists: graph.size, withNeighbours },
     dataSnapshot: { listeners: summary.listeners, playlists: summary.playlists, tagEvidence: summary.tagEvidence },
   });

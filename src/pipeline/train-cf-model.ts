@@ -16,9 +16,12 @@ import { IalsRecommender, type IalsParams } from '../recsys/ials.ts';
 import { pairsToMatrix } from '../recsys/interaction-pairs.ts';
 import { ItemKnnRecommender } from '../recsys/item-knn.ts';
 import { ModelStore } from '../recsys/model-store.ts';
+import { mmrVectorsOf } from '../recsys/ranking/assembly.ts';
+import { tuneRankedLambda } from '../recsys/ranking/ranked-tuning.ts';
+import { RANKING_DEFAULTS, type RankingParams } from '../recsys/ranking/ranking-params.ts';
 import { Rp3betaRecommender } from '../recsys/rp3beta.ts';
 import type { ScoringRecommender } from '../recsys/scoring-recommender.ts';
-import { splitCold } from '../recsys/split.ts';
+import { splitCold, type ColdSplit } from '../recsys/split.ts';
 import { loadTrackInteractions } from '../db/track-interactions.ts';
 import { writeFileAtomic } from '../recsys/atomic-file.ts';
 
@@ -43,6 +46,8 @@ export interface CfTrainSummary {
   readonly validation: { readonly task: 'C'; readonly users: number; readonly ndcg20: number; readonly recall20: number };
   /** How the ranking stage fuses the components: the weighted blend (`z`) or the learned fusion, and the latter's cross-fitted ndcg@20. */
   readonly fusion: { readonly method: 'z' | 'learned'; readonly learnedCrossFittedNdcg20: number };
+  /** The ranking settings saved with the version (serving reads them back): fusion, MMR λ chosen on validation, pool depth. */
+  readonly ranking: RankingParams;
   readonly seconds: number;
 }
 
@@ -52,6 +57,17 @@ export interface CfTrainOptions {
   readonly ials?: Partial<IalsParams>;
   /** Hash seed of the validation split (EVAL.md uses 1000 for tuning). */
   readonly validationSeed?: number;
+  /** Validation people on whom MMR's λ is chosen [LAMBDA_PEOPLE]. */
+  readonly lambdaPeople?: number;
+}
+
+/** Validation people on whom MMR's λ is chosen (the first ones of the split; enough to separate the candidates). */
+const LAMBDA_PEOPLE = 1000;
+
+/** The split restricted to its first `n` evaluated people. */
+function firstPeople(split: ColdSplit, n: number): ColdSplit {
+  if (split.users.length <= n) return split;
+  return { train: split.train, users: split.users.subarray(0, n), seeds: split.seeds.slice(0, n), targets: split.targets.slice(0, n) };
 }
 
 const components = (o: CfTrainOptions): ScoringRecommender[] => [
@@ -85,6 +101,19 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
   const useLearned = learned.ndcg > blend.ndcg + 1e-9;
   log.info({ crossFittedNdcg20: learned.ndcg, used: useLearned }, 'learned fusion fitted on the validation split');
 
+  // MMR's λ, chosen on the same validation people (λ = 1, no diversification, is always a candidate), by the one
+  // ranking assembly that serving uses (src/recsys/ranking/assembly.ts).
+  const fusionMethod = useLearned ? ('learned' as const) : ('z' as const);
+  const vectors = mmrVectorsOf(valModels);
+  const lambdaChoice = tuneRankedLambda(
+    valModels.map((model, n) => ({ name: model.kind, model, weight: blend.weights[n]! })).filter((c) => c.weight > 0 || useLearned),
+    valTrain,
+    { task: 'C', split: firstPeople(val, options.lambdaPeople ?? LAMBDA_PEOPLE) },
+    { fusion: fusionMethod, ...(useLearned ? { learned: learned.model } : {}), ...(vectors !== undefined ? { vectors } : {}) },
+  );
+  const ranking: RankingParams = { fusion: fusionMethod, lambda: lambdaChoice.lambda, poolPerComponent: RANKING_DEFAULTS.poolPerComponent };
+  log.info({ lambda: ranking.lambda, ndcg20: lambdaChoice.ndcg }, 'MMR lambda chosen on the validation split');
+
   const all = pairsToMatrix(pairs);
   const models = components(options);
   // A component the blend gave no weight is left out of the saved model, unless the learned fusion uses it.
@@ -104,7 +133,7 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
     version,
     path: saved.path,
     checksum: saved.checksum,
-    params: { weights, ials: { factors: 64, iterations: 10, ...options.ials } },
+    params: { weights, ials: { factors: 64, iterations: 10, ...options.ials }, ranking },
     metrics: { validation, fusion },
     dataSnapshot: {
       maxInteractionId: pairs.maxInteractionId,
@@ -123,6 +152,7 @@ export async function trainCfModel(db: Db, home: string, log: Logger, options: C
     weights,
     validation,
     fusion,
+    ranking,
     seconds: (performance.now() - started) / 1000,
   };
 }

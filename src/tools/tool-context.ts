@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { ArtistServingParams } from '../recsys/ranking/ranking-params.ts';
 import type { SeededRandom } from '../recsys/rng.ts';
 import type { ArtistModel } from '../serving/models/artist-model.ts';
 import type { TrackModel } from '../serving/models/track-model.ts';
@@ -86,6 +87,8 @@ export interface ToolServiceDeps {
   readonly model?: TrackModel;
   /** The artist model (default: the active version; null: none). */
   readonly artists?: ArtistModel | null;
+  /** Artist-serving settings over those saved with the artist model (the served benchmark's sweeps); default: the saved ones. */
+  readonly artistParams?: Partial<ArtistServingParams>;
   /** Pair-selection and bandit-sampling randomness (default: a fresh random seed per comparison or choice). */
   readonly random?: () => SeededRandom;
   /** The recommend cache (default: an in-process LRU; the entry point passes RedisRecommendCache.connect(redisUrl)). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArtistGraph, buildArtistGraph } from '../../src/recsys/artist/artist-graph.ts';
 import type { ItemScorer } from '../../src/recsys/recommender.ts';
-import { SupportShrunkScorer } from '../../src/serving/recommender/ranked-track-recommender.ts';
+import { SupportShrunkScorer } from '../../src/recsys/ranking/support-guard.ts';
 
 const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
 

@@ -8,7 +8,7 @@ import { callTool } from '../../src/tools/registry.ts';
 import { contextFor, createToolServices, type ToolServices } from '../../src/tools/tool-context.ts';
 import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
 
-type Answer = { strategy: string; notes: string[]; recommendations: { track: { id: number; artists: string[] } }[] };
+type Answer = { strategy: string; notes: string[]; recommendations: { track: { id: number; artists: string[] }; why: { signals: { signal: string }[] } }[] };
 
 /**
  * The fixture catalogue plus Last.fm listeners: Ludovico Einaudi (no track in the catalogue) is played beside Norah
@@ -18,6 +18,7 @@ describe('artist-seeded recommendations', () => {
   let h: Harness;
   let services: ToolServices;
   let sigurTrack: number;
+  let unlinkedTrack: number;
   const call = async (args: unknown) => callTool('recommend', args, contextFor(services, await resolvePerson(h.db, 'test', 'artist-seeds')));
 
   beforeAll(async () => {
@@ -31,6 +32,11 @@ describe('artist-seeded recommendations', () => {
     const [t] = await h.db.orm.insert(tracks).values({ title: 'Hoppípolla', normKey: trackKey('Hoppípolla', 'Sigur Rós') }).returning({ id: tracks.id });
     sigurTrack = t!.id;
     await h.db.orm.insert(trackArtists).values({ trackId: sigurTrack, position: 0, artistId: existing.get('Sigur Rós')! });
+    // An artist nothing links to other music: one track nobody played, no listener, tag, label or audio features.
+    const [lone] = await h.db.orm.insert(artists).values({ name: 'Qqxylb Vorn', normName: normalizeArtistName('Qqxylb Vorn') }).returning({ id: artists.id });
+    const [u] = await h.db.orm.insert(tracks).values({ title: 'Zzhrr', normKey: trackKey('Zzhrr', 'Qqxylb Vorn') }).returning({ id: tracks.id });
+    unlinkedTrack = u!.id;
+    await h.db.orm.insert(trackArtists).values({ trackId: unlinkedTrack, position: 0, artistId: lone!.id });
     const listeners: [string, string[]][] = [];
     for (let u = 0; u < 12; u++) listeners.push([`calm${u}`, ['Ludovico Einaudi', 'Norah Jones', 'Massive Attack']]);
     for (let u = 0; u < 12; u++) listeners.push([`post${u}`, ['Sigur Rós', 'Radiohead']]);
@@ -55,7 +61,9 @@ describe('artist-seeded recommendations', () => {
     expect(v.strategy).toBe('artist');
     expect(v.recommendations.length).toBeGreaterThan(0);
     const credited = v.recommendations.map((r) => r.track.artists[0]);
-    expect(credited.every((a) => a === 'Norah Jones' || a === 'Massive Attack')).toBe(true);
+    // The direct neighbours lead; the rest may be their neighbours (a second hop), never unrelated popular tracks.
+    expect(credited.slice(0, 3).every((a) => a === 'Norah Jones' || a === 'Massive Attack')).toBe(true);
+    expect(v.recommendations.every((r) => r.why.signals.some((s) => s.signal === 'similar_artists'))).toBe(true);
     expect(v.notes.join(' ')).toMatch(/Ludovico Einaudi and similar artists/);
   });
 
@@ -82,5 +90,15 @@ describe('artist-seeded recommendations', () => {
     const v = valueOf(await call({ seeds: { artists: ['Radiohead'] }, count: 5, for: 'anyone' })) as unknown as Answer;
     expect(v.recommendations.length).toBe(5);
     expect(v.recommendations.filter((r) => r.track.artists[0] === 'Radiohead').length).toBeLessThanOrEqual(1);
+  });
+
+  it('says why when nothing links the seed to other music, instead of passing popular tracks off as similar', async () => {
+    const v = valueOf(await call({ seeds: { tracks: [unlinkedTrack] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).toBe('popularity');
+    expect(v.notes.join(' ')).toMatch(/nothing links the seed tracks to other music/);
+    expect(v.notes.join(' ')).not.toMatch(/no seed was usable/);
+    // A seed the artist model does link is not a fallback.
+    const linked = valueOf(await call({ seeds: { tracks: [sigurTrack] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(linked.notes.join(' ')).not.toMatch(/nothing links/);
   });
 });

@@ -10,11 +10,12 @@ import { addStandardised } from '../score-normalisation.ts';
 import { ScoringRecommender } from '../scoring-recommender.ts';
 import type { CsrMatrix } from '../sparse-matrix.ts';
 import type { ScoredItem } from '../top-k.ts';
+import { assembleRanker, mmrSimilarity } from './assembly.ts';
 import type { ConstraintCatalog } from './constraints.ts';
 import type { Fusion } from './fusion.ts';
 import type { LearnedFusion } from './learned-fusion.ts';
-import { cosineSimilarity } from './mmr.ts';
-import { Ranker, type RankingComponent } from './ranker.ts';
+import type { Ranker, RankingComponent } from './ranker.ts';
+import { RANKING_DEFAULTS, type RankingParams } from './ranking-params.ts';
 
 /** A named, weighted component model. */
 export interface RankedComponent {
@@ -25,13 +26,13 @@ export interface RankedComponent {
 
 /** Settings of the ranked model. */
 export interface RankedOptions {
-  /** MMR trade-off (1 = none) [0.9]. */
+  /** MMR trade-off (1 = none) [RANKING_DEFAULTS]. */
   readonly lambda?: number;
-  /** Candidates per component [100]. */
+  /** Candidates per component [RANKING_DEFAULTS]. */
   readonly poolPerComponent?: number;
   /** Row-major item vectors for MMR similarity (e.g. normalised ALS item factors); omitted: no MMR. */
   readonly vectors?: { readonly values: Float32Array; readonly dim: number };
-  /** How component scores are combined (fusion.ts) ['z']. */
+  /** How component scores are combined (fusion.ts) [RANKING_DEFAULTS]. */
   readonly fusion?: Fusion;
   /** The fitted model of the `learned` fusion (required by it). */
   readonly learned?: LearnedFusion;
@@ -64,21 +65,33 @@ export class RankedRecommender extends ScoringRecommender {
     this.prepare();
   }
 
+  /** The ranking settings this model ranks with (the options over RANKING_DEFAULTS). */
+  get rankingParams(): RankingParams {
+    return {
+      fusion: this.options.fusion ?? RANKING_DEFAULTS.fusion,
+      lambda: this.options.lambda ?? RANKING_DEFAULTS.lambda,
+      poolPerComponent: this.options.poolPerComponent ?? RANKING_DEFAULTS.poolPerComponent,
+    };
+  }
+
   private prepare(): void {
     const n = this.itemCount;
     const catalog: ConstraintCatalog = { itemCount: n, genres: [], genre: new Int16Array(n).fill(-1), moods: [], mood: new Int16Array(n).fill(-1), ranges: {} };
-    const parts: RankingComponent[] = this.components.map((c) => ({ name: c.name, scorer: c.model, weight: c.weight }));
+    const components: RankingComponent[] = this.components.map((c) => ({ name: c.name, scorer: c.model, weight: c.weight }));
     const v = this.options.vectors;
     const recommendable = new Uint8Array(n);
     for (let i = 0; i < n; i++) recommendable[i] = this.itemPopularity[i]! > 0 ? 1 : 0;
-    this.ranker = new Ranker(parts, catalog, {
-      recommendable,
-      lambda: this.options.lambda ?? 0.9,
-      poolPerComponent: this.options.poolPerComponent ?? 100,
-      fusion: this.options.fusion ?? 'z',
-      ...(this.options.learned !== undefined ? { learned: this.options.learned, popularity: this.itemPopularity } : {}),
-      ...(v !== undefined ? { similarity: cosineSimilarity(v.values, v.dim) } : {}),
-    });
+    this.ranker = assembleRanker(
+      {
+        components,
+        catalog,
+        recommendable,
+        popularity: this.itemPopularity,
+        ...(this.options.learned !== undefined ? { learned: this.options.learned } : {}),
+        ...(v !== undefined ? { similarity: mmrSimilarity(v) } : {}),
+      },
+      this.rankingParams,
+    );
     this.buffer.mask = recommendable;
     this.buffer.scores = new Float32Array(n);
   }
@@ -127,10 +140,8 @@ export class RankedRecommender extends ScoringRecommender {
     return {
       params: {
         components,
-        fusion: this.options.fusion ?? 'z',
+        ...this.rankingParams,
         ...(this.options.learned !== undefined ? { learned: this.options.learned.toJSON() } : {}),
-        lambda: this.options.lambda ?? 0.9,
-        poolPerComponent: this.options.poolPerComponent ?? 100,
         vectorDim: this.options.vectors?.dim ?? 0,
       },
       arrays,

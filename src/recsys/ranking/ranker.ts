@@ -13,6 +13,7 @@ import { explanationSentence, type Explanation, type SignalContribution } from '
 import { addFused, rrfValue, type Fusion } from './fusion.ts';
 import { featureCount, writeFeatures, type LearnedFusion } from './learned-fusion.ts';
 import { maximalMarginalRelevance, type ItemSimilarity } from './mmr.ts';
+import { RANKING_DEFAULTS } from './ranking-params.ts';
 
 /** One blended component and its weight (weights are fitted on validation data). */
 export interface RankingComponent {
@@ -30,10 +31,10 @@ export interface PreferenceSignal {
 }
 
 /** Ranker settings; defaults in brackets. */
-interface RankerOptions {
-  /** Candidates taken from each component [100]. */
+export interface RankerOptions {
+  /** Candidates taken from each component [RANKING_DEFAULTS]. */
   readonly poolPerComponent?: number;
-  /** MMR trade-off: 1 = no diversification [0.8]. */
+  /** MMR trade-off: 1 = no diversification [RANKING_DEFAULTS]. */
   readonly lambda?: number;
   /** Weight of the preference utility at full confidence; the weight used is this × confidence [1]. */
   readonly preferenceWeight?: number;
@@ -41,7 +42,7 @@ interface RankerOptions {
   readonly similarity?: ItemSimilarity;
   /** Items that may be recommended at all (e.g. those the models were trained on); omitted: every item. */
   readonly recommendable?: Uint8Array;
-  /** How component scores are combined (fusion.ts) ['z']. */
+  /** How component scores are combined (fusion.ts) [RANKING_DEFAULTS]. */
   readonly fusion?: Fusion;
   /** The fitted model of the `learned` fusion (one feature block per component, in order); its depth is the pool depth. */
   readonly learned?: LearnedFusion;
@@ -113,10 +114,10 @@ export class Ranker {
     if (!components.every((c) => Number.isFinite(c.weight) && c.weight >= 0)) throw new InvalidParamsError('component weights must be >= 0');
     if (!components.some((c) => c.weight > 0)) throw new InvalidParamsError('at least one component weight must be > 0');
     if (!components.every((c) => c.scorer.itemCount === catalog.itemCount)) throw new InvalidParamsError('every component must score the catalogue items');
-    this.poolPerComponent = options.poolPerComponent ?? 100;
-    this.lambda = options.lambda ?? 0.8;
+    this.poolPerComponent = options.poolPerComponent ?? RANKING_DEFAULTS.poolPerComponent;
+    this.lambda = options.lambda ?? RANKING_DEFAULTS.lambda;
     this.preferenceWeight = options.preferenceWeight ?? 1;
-    this.fusion = options.fusion ?? 'z';
+    this.fusion = options.fusion ?? RANKING_DEFAULTS.fusion;
     if (this.fusion === 'learned') {
       const learned = options.learned;
       if (learned === undefined || options.popularity === undefined) throw new InvalidParamsError('the learned fusion needs its fitted model and item popularity');

@@ -11,6 +11,7 @@ import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, ARTIST_MODEL_KIND, modelFilePath } from '../../db/model-versions.ts';
 import { ArtistGraph } from '../../recsys/artist/artist-graph.ts';
+import { ARTIST_SERVING_DEFAULTS, artistServingParamsOf, type ArtistServingParams } from '../../recsys/ranking/ranking-params.ts';
 
 /** An artist name resolved to a node of the graph. */
 interface ResolvedArtist {
@@ -36,6 +37,8 @@ export class ArtistModel {
     credits: readonly { readonly trackId: number; readonly artist: string }[],
     /** Catalogue artist names (rows without tracks too: Last.fm artists). */
     names: readonly string[],
+    /** How artist-seeded answers are served: the settings saved with the version at training time. */
+    readonly servingParams: ArtistServingParams = ARTIST_SERVING_DEFAULTS,
   ) {
     // A node's display name: a catalogue name that is exactly that artist ("Big Moe", not "Big Moe featuring ...").
     for (const exactOnly of [true, false]) {
@@ -136,7 +139,7 @@ function boundedEditDistance(a: string, b: string, budget: number): number {
 }
 
 /** Builds the serving view of a graph from the catalogue's artists and credits. */
-export async function artistModelFor(db: Db, graph: ArtistGraph, version: string): Promise<ArtistModel> {
+export async function artistModelFor(db: Db, graph: ArtistGraph, version: string, servingParams: ArtistServingParams = ARTIST_SERVING_DEFAULTS): Promise<ArtistModel> {
   const credits = await db.rows<{ track_id: number; name: string }>(sql`
     select ta.track_id, a.name from track_artists ta join artists a on a.id = ta.artist_id order by ta.track_id, ta.position`);
   const names = await db.rows<{ name: string }>(sql`select name from artists order by id`);
@@ -145,6 +148,7 @@ export async function artistModelFor(db: Db, graph: ArtistGraph, version: string
     version,
     credits.map((r) => ({ trackId: Number(r.track_id), artist: r.name })),
     names.map((r) => r.name),
+    servingParams,
   );
 }
 
@@ -161,5 +165,5 @@ export async function loadArtistModel(db: Db, home: string | undefined): Promise
   } catch (err) {
     return { model: undefined, problem: `the artist model file ${row.path} cannot be read: ${err instanceof Error ? err.name : 'error'}` };
   }
-  return { model: await artistModelFor(db, graph, row.version) };
+  return { model: await artistModelFor(db, graph, row.version, artistServingParamsOf(row.params).params) };
 }

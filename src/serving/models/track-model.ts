@@ -13,6 +13,7 @@ import { ModelFileCorruptError, ModelFileMissingError, RecsysError } from '../..
 import { pairsToMatrix } from '../../recsys/interaction-pairs.ts';
 import { ModelStore } from '../../recsys/model-store.ts';
 import { PopularityRecommender } from '../../recsys/popularity.ts';
+import { rankingParamsOf, type RankingParams } from '../../recsys/ranking/ranking-params.ts';
 import type { ScoringRecommender } from '../../recsys/scoring-recommender.ts';
 
 /** A recommended catalogue track with the model's score. */
@@ -34,6 +35,8 @@ export class TrackModel {
     readonly problem: RecsysError | undefined,
     /** The active version whose files could not be loaded (so the floor serves instead of it); undefined otherwise. */
     readonly unloadable?: string,
+    /** The ranking settings saved with the version at training time (undefined: none saved, serving's defaults apply). */
+    readonly ranking?: RankingParams,
   ) {
     this.#indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   }
@@ -80,7 +83,8 @@ export async function loadTrackModel(db: Db, home: string): Promise<TrackModel> 
       const store = ModelStore.underHome(home);
       const recommender = await store.loadFile(file, active.checksum ?? undefined);
       const ids = await readTrackIds(path.join(path.dirname(file), TRACK_IDS_FILE), recommender.itemCount);
-      return new TrackModel(recommender, ids, 'model', active.version, undefined);
+      const saved = rankingParamsOf(active.params);
+      return new TrackModel(recommender, ids, 'model', active.version, undefined, undefined, saved.problem === undefined ? saved.params : undefined);
     } catch (err) {
       if (!(err instanceof RecsysError)) throw err;
       return fallback(db, err, active.version);

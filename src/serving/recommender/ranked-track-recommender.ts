@@ -12,13 +12,12 @@ import { ContentIndex } from '../../recsys/content/content-index.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
-import { HybridRecommender } from '../../recsys/hybrid.ts';
-import { IalsRecommender } from '../../recsys/ials.ts';
 import type { ItemScorer } from '../../recsys/recommender.ts';
+import { assembleRanker, modelRankingParts, servedRankingParams, type RankerInputs } from '../../recsys/ranking/assembly.ts';
 import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../recsys/ranking/constraints.ts';
-import { cosineSimilarity } from '../../recsys/ranking/mmr.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
-import { Ranker, type ExtraSignal, type PreferenceSignal, type RankedItem, type RankingComponent } from '../../recsys/ranking/ranker.ts';
+import type { ExtraSignal, PreferenceSignal, RankedItem, Ranker, RankingComponent } from '../../recsys/ranking/ranker.ts';
+import { ARTIST_SERVING_DEFAULTS, RANKING_DEFAULTS, type ArtistServingParams, type RankingParams } from '../../recsys/ranking/ranking-params.ts';
 import { loadArtistModel, type ArtistModel } from '../models/artist-model.ts';
 import type { TrackModel } from '../models/track-model.ts';
 import { loadServedLabels } from './served-labels.ts';
@@ -81,55 +80,12 @@ class LogPopularityScorer implements ItemScorer {
   }
 }
 
-/**
- * The low-support guard: a neighbour component's scores times n / (n + shrink), n the item's training occurrences,
- * so that items seen in one or two playlists cannot dominate because they sit beside a seed there.
- */
-export class SupportShrunkScorer implements ItemScorer {
-  private readonly factor: Float32Array;
-  constructor(
-    private readonly inner: ItemScorer,
-    popularity: Float32Array,
-    readonly shrink: number,
-  ) {
-    this.factor = Float32Array.from(popularity, (n) => (n > 0 ? n / (n + shrink) : 0));
-  }
-  get itemCount(): number {
-    return this.inner.itemCount;
-  }
-  scoreUser(user: number, out: Float32Array): void {
-    this.inner.scoreUser(user, out);
-    this.apply(out);
-  }
-  scoreSeeds(seeds: readonly number[], out: Float32Array): void {
-    this.inner.scoreSeeds(seeds, out);
-    this.apply(out);
-  }
-  private apply(out: Float32Array): void {
-    const f = this.factor;
-    for (let i = 0; i < out.length; i++) if (out[i]! > 0) out[i]! *= f[i]!;
-  }
-}
+/** The note of an answer from the popularity floor because no seed track is in the track model. */
+const NO_SEED_NOTE = 'no seed was usable, so these are popular tracks that fit the request';
 
-/** Components whose scores come from co-occurrence neighbours (the low-support guard applies to them). */
-const NEIGHBOUR_COMPONENT_KINDS: ReadonlySet<string> = new Set(['rp3beta', 'itemknn']);
-
-/** Serving settings of artist-seeded answers and the low-support guard (chosen on the served benchmark's validation seeds). */
-interface ArtistServingParams {
-  /** Low-support shrinkage of neighbour components (0: off). */
-  readonly supportShrink: number;
-  /** Weight of the artist-neighbour signal when seed tracks are usable too. */
-  readonly artistWeight: number;
-  /** Score of a seed artist's own tracks, as a share of its best neighbour's. */
-  readonly selfShare: number;
-  /** Best tracks taken per neighbour artist. */
-  readonly tracksPerArtist: number;
-  /** Weight of a seed track's artists when the track itself is well supported. */
-  readonly knownTrackArtistWeight: number;
-}
-
-/** Defaults of ArtistServingParams. */
-const ARTIST_SERVING_DEFAULTS: ArtistServingParams = { supportShrink: 2, artistWeight: 6, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 };
+/** The note of the floor when nothing at all links the seeds to other music (the one unavoidable fallback). */
+const NO_EVIDENCE_NOTE =
+  'nothing links the seed tracks to other music: no one has played them, and their artists have no similar artists with played tracks (no shared listeners, playlists, tags or words), so these are popular tracks that fit the request, not similar ones';
 
 /** Seed tracks with fewer training occurrences than this count as unplayed for the artist signal. */
 const LOW_SUPPORT = 3;
@@ -148,7 +104,7 @@ interface RankedRecommenderOptions {
   readonly home?: string;
   /** The artist model (default: the active artist-graph version, if it loads; null: none). */
   readonly artists?: ArtistModel | null;
-  /** Artist-seeding and low-support settings [ARTIST_SERVING_DEFAULTS]. */
+  /** Artist-seeding and low-support settings over those saved with the artist model [its saved settings, else ARTIST_SERVING_DEFAULTS]. */
   readonly artistParams?: Partial<ArtistServingParams>;
 }
 
@@ -174,6 +130,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     /** Why there is no artist model, when there is none. */
     private readonly artistProblem: string | undefined,
     readonly artistParams: ArtistServingParams,
+    /** The ranking settings every ranker here uses (saved with the chat model version). */
+    readonly rankingParams: RankingParams,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
     // Every artist's played tracks, most played first, once here rather than on a request's first visit.
@@ -199,49 +157,43 @@ export class RankedTrackRecommender implements TrackRecommender {
   static async create(db: Db, model: TrackModel, options: RankedRecommenderOptions = {}): Promise<RankedTrackRecommender> {
     const catalog = await loadConstraintCatalog(db, model.trackIds);
     const rec = model.recommender;
-    const params = { ...ARTIST_SERVING_DEFAULTS, ...options.artistParams };
-    const guard = (scorer: ItemScorer, kind: string): ItemScorer =>
-      params.supportShrink > 0 && NEIGHBOUR_COMPONENT_KINDS.has(kind) ? new SupportShrunkScorer(scorer, rec.itemPopularity, params.supportShrink) : scorer;
-    const parts: RankingComponent[] =
-      rec instanceof HybridRecommender
-        ? rec.components.filter((c) => c.weight > 0).map((c) => ({ name: c.model.kind, scorer: guard(c.model, c.model.kind), weight: c.weight }))
-        : [{ name: rec.kind, scorer: rec, weight: 1 }];
-    const ials = rec instanceof HybridRecommender ? rec.components.find((c) => c.model instanceof IalsRecommender)?.model : undefined;
-    const similarity = ials instanceof IalsRecommender && ials.items.length > 0 ? cosineSimilarity(ials.items, ials.params.factors) : undefined;
-    const rankerOptions = similarity === undefined ? { lambda: 0.85 } : { lambda: 0.85, similarity };
-    const floorScorer = new PopularityScorer(rec.itemPopularity);
-    // The hybrid strategy ranks with the learned fusion when training kept one (over all the hybrid's components).
-    const learned = rec instanceof HybridRecommender ? rec.learned : undefined;
-    const seeded =
-      learned !== undefined && rec instanceof HybridRecommender
-        ? new Ranker(
-            rec.components.map((c) => ({ name: c.model.kind, scorer: guard(c.model, c.model.kind), weight: c.weight })),
-            catalog,
-            { ...rankerOptions, fusion: 'learned', learned, popularity: rec.itemPopularity },
-          )
-        : parts.length > 0
-          ? new Ranker(parts, catalog, rankerOptions)
-          : new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
-    const floor = new Ranker([{ name: 'popularity', scorer: floorScorer, weight: 1 }], catalog, rankerOptions);
-    const byStrategy = new Map<Strategy, Ranker>();
-    if (model.source === 'model' && parts.length > 0) {
-      const cf = parts.filter((p) => !CONTENT_COMPONENT_KINDS.has(p.name));
-      if (cf.length > 0) byStrategy.set('cf', new Ranker(cf, catalog, rankerOptions));
-      const content = parts.filter((p) => CONTENT_COMPONENT_KINDS.has(p.name));
-      const index = options.content === undefined ? await activeContentIndex(db, options.home) : options.content;
-      if (index !== null) content.push({ name: 'content', scorer: contentScorer(index, model.trackIds), weight: 1 });
-      if (content.length > 0) byStrategy.set('content', new Ranker(content, catalog, rankerOptions));
-      const total = parts.reduce((a, p) => a + p.weight, 0);
-      const novelty = { name: 'novelty', scorer: new NoveltyScorer(rec.itemPopularity), weight: (total * EXPLORE_NOVELTY_SHARE) / (1 - EXPLORE_NOVELTY_SHARE) };
-      byStrategy.set('explore', new Ranker([...parts, novelty], catalog, rankerOptions));
-    }
-    const byArtist = new Ranker([{ name: 'popularity', scorer: new LogPopularityScorer(rec.itemPopularity), weight: 0.1 }], catalog, rankerOptions);
     let artists: ArtistModel | undefined;
     let artistProblem: string | undefined;
     if (options.artists === null) artistProblem = 'the artist model is switched off';
     else if (options.artists !== undefined) artists = options.artists;
     else ({ model: artists, problem: artistProblem } = await loadArtistModel(db, options.home));
-    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog, byArtist, artists, artistProblem, params);
+    const params: ArtistServingParams = { ...ARTIST_SERVING_DEFAULTS, ...artists?.servingParams, ...options.artistParams };
+    // One assembly (src/recsys/ranking/assembly.ts) with the settings saved beside the model version.
+    const parts = modelRankingParts(rec, params.supportShrink);
+    const ranking = servedRankingParams(model.ranking, parts.learned !== undefined);
+    const shared: Omit<RankerInputs, 'components'> = {
+      catalog,
+      popularity: rec.itemPopularity,
+      ...(parts.similarity !== undefined ? { similarity: parts.similarity } : {}),
+      ...(parts.learned !== undefined ? { learned: parts.learned } : {}),
+    };
+    // Strategies other than the learned hybrid blend their components' weights.
+    const weightedParams: RankingParams = ranking.fusion === 'learned' ? { ...ranking, fusion: 'z', poolPerComponent: RANKING_DEFAULTS.poolPerComponent } : ranking;
+    const build = (components: readonly RankingComponent[], p: RankingParams = weightedParams): Ranker => assembleRanker({ ...shared, components }, p);
+    const floorScorer = new PopularityScorer(rec.itemPopularity);
+    const popularityOnly = [{ name: 'popularity', scorer: floorScorer, weight: 1 }];
+    const seeded = ranking.fusion === 'learned' ? build(parts.all, ranking) : parts.weighted.length > 0 ? build(parts.weighted) : build(popularityOnly);
+    const floor = build(popularityOnly);
+    const byStrategy = new Map<Strategy, Ranker>();
+    const weighted = parts.weighted;
+    if (model.source === 'model' && weighted.length > 0) {
+      const cf = weighted.filter((p) => !CONTENT_COMPONENT_KINDS.has(p.name));
+      if (cf.length > 0) byStrategy.set('cf', build(cf));
+      const content = weighted.filter((p) => CONTENT_COMPONENT_KINDS.has(p.name));
+      const index = options.content === undefined ? await activeContentIndex(db, options.home) : options.content;
+      if (index !== null) content.push({ name: 'content', scorer: contentScorer(index, model.trackIds), weight: 1 });
+      if (content.length > 0) byStrategy.set('content', build(content));
+      const total = weighted.reduce((a, p) => a + p.weight, 0);
+      const novelty = { name: 'novelty', scorer: new NoveltyScorer(rec.itemPopularity), weight: (total * EXPLORE_NOVELTY_SHARE) / (1 - EXPLORE_NOVELTY_SHARE) };
+      byStrategy.set('explore', build([...weighted, novelty]));
+    }
+    const byArtist = build([{ name: 'popularity', scorer: new LogPopularityScorer(rec.itemPopularity), weight: 0.1 }]);
+    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog, byArtist, artists, artistProblem, params, ranking);
   }
 
   /** Resolves an artist name (accents, "the", possessives, near misses) to the artist model's spelling. */
@@ -272,10 +224,15 @@ export class RankedTrackRecommender implements TrackRecommender {
     const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
     const planned = byArtist ? this.byArtist : planned0.ranker;
     if (byArtist) {
-      const i = notes.indexOf('no seed was usable, so these are popular tracks that fit the request');
+      const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
     } else if (planned === this.floor && (request.seedArtists?.length ?? 0) > 0) {
       notes.push(`answering with popular tracks because ${artist.why ?? 'no seed artist could be used'}`);
+    } else if (planned === this.floor && this.artists !== undefined && artist.signal === undefined && request.seeds.length > 0 && request.seeds.every((t) => !this.indexOf.has(t))) {
+      // The fallback nothing can avoid: say why rather than pass popular tracks off as similar ones.
+      const i = notes.indexOf(NO_SEED_NOTE);
+      if (i >= 0) notes.splice(i, 1);
+      notes.push(NO_EVIDENCE_NOTE);
     }
     const strategy = planned === this.floor || planned === this.byArtist ? undefined : (request.strategy ?? 'hybrid');
     const ranker = strategy === undefined || strategy === 'hybrid' ? planned : this.byStrategy.get(strategy);
@@ -304,7 +261,12 @@ export class RankedTrackRecommender implements TrackRecommender {
     });
     const named = artist.named.size;
     const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
-    const ranked = capped ? this.capArtists(result.items, artist.seedNodes, request.k, seedCap) : result.items;
+    // Answering from the artist neighbours alone: only tracks they put there, never popular filler (a shorter answer
+    // instead; "like Aphex Twin" was padded with Nicki Minaj and Bruno Mars once Four Tet's tracks ran out).
+    const signal = artist.signal;
+    const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
+    const pool = fromArtists.length > 0 ? fromArtists : result.items;
+    const ranked = capped ? this.capArtists(pool, artist.seedNodes, request.k, seedCap) : pool;
     const items = ranked.map((r) => this.toRecommendation(r));
     const base = strategy === undefined ? { items, notes, ...(byArtist ? { basis: 'artist' as const } : {}) } : { items, notes, strategy };
     return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
@@ -468,7 +430,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (this.model.source !== 'model') notes.push('no trained model is active: answering with the most popular tracks (run `earworm train`)');
     if (seeds.length > 0 && this.model.source === 'model') return { ranker: this.seeded, seeds, notes };
-    if (seedTracks.length > 0 && seeds.length === 0) notes.push('no seed was usable, so these are popular tracks that fit the request');
+    if (seedTracks.length > 0 && seeds.length === 0) notes.push(NO_SEED_NOTE);
     return { ranker: this.floor, seeds: [], notes };
   }
 

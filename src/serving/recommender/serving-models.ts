@@ -9,6 +9,7 @@ import type { Db } from '../../db/db.ts';
 import { activeModelVersion, TRACK_MODEL_KIND } from '../../db/model-versions.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { RecsysError } from '../../recsys/errors.ts';
+import type { ArtistServingParams } from '../../recsys/ranking/ranking-params.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
 import type { ArtistModel } from '../models/artist-model.ts';
 import { loadTrackModel, type TrackModel } from '../models/track-model.ts';
@@ -35,6 +36,8 @@ interface ServingModelDeps {
   readonly model?: TrackModel;
   /** The artist model (default: the active version; null: none). The served benchmark passes one trained without its held-out listeners. */
   readonly artists?: ArtistModel | null;
+  /** Artist-serving settings over those saved with the artist model (the served benchmark's sweeps); default: the saved ones. */
+  readonly artistParams?: Partial<ArtistServingParams>;
   readonly random?: () => SeededRandom;
   /** Per-person prior means of the taste model (stated tastes); default: the population utility for everyone. */
   readonly personalPrior?: PersonalPriorSource;
@@ -104,7 +107,11 @@ export class ServingModels {
   }
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
-    const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home, ...(deps.artists !== undefined ? { artists: deps.artists } : {}) });
+    const recommender = await RankedTrackRecommender.create(deps.db, model, {
+      home: deps.home,
+      ...(deps.artists !== undefined ? { artists: deps.artists } : {}),
+      ...(deps.artistParams !== undefined ? { artistParams: deps.artistParams } : {}),
+    });
     const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model)), deps.random, deps.personalPrior);
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }
