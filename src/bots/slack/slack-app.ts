@@ -538,7 +538,14 @@ async function choiceLine(db: Db, action: Extract<ButtonAction, { type: 'vote' }
     where c.id = ${action.comparisonId}`);
   const row = rows[0];
   if (row === undefined) return ack;
-  const first = action.choice === 'skip' ? `You skipped *${escapeMrkdwn(row.a)}* vs *${escapeMrkdwn(row.b)}*.` : `You chose ${action.choice.toUpperCase()}: *${escapeMrkdwn(action.choice === 'a' ? row.a : row.b)}*.`;
+  const first =
+    action.choice === 'skip'
+      ? `You skipped *${escapeMrkdwn(row.a)}* vs *${escapeMrkdwn(row.b)}*.`
+      : action.choice === 'both'
+        ? `You said both fit: *${escapeMrkdwn(row.a)}* and *${escapeMrkdwn(row.b)}*.`
+        : action.choice === 'neither'
+          ? `You said neither fits: *${escapeMrkdwn(row.a)}* nor *${escapeMrkdwn(row.b)}*.`
+          : `You chose ${action.choice.toUpperCase()}: *${escapeMrkdwn(action.choice === 'a' ? row.a : row.b)}*.`;
   return `${first} ${escapeMrkdwn(ack)}`;
 }
 

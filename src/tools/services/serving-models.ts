@@ -19,7 +19,7 @@ import type { PreferenceStore } from '../preference-store.ts';
 import type { TrackRecommender } from '../track-recommender.ts';
 import { DbListeners } from './db-listeners.ts';
 import { DbPreferenceStore, type PersonalPriorSource } from './db-preference-store.ts';
-import { buildPreferenceSpace, cfFactorsOf } from './preference-space.ts';
+import { activeContentFactors, buildPreferenceSpace, cfFactorsOf } from './preference-space.ts';
 import { RankedTrackRecommender } from './ranked-track-recommender.ts';
 
 /** What a reload did. */
@@ -106,7 +106,12 @@ export class ServingModels {
 
   private static async build(deps: ServingModelDeps, model: TrackModel): Promise<ModelSet> {
     const recommender = await RankedTrackRecommender.create(deps.db, model, { home: deps.home, ...(deps.artists !== undefined ? { artists: deps.artists } : {}) });
-    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model)), deps.random, deps.personalPrior);
+    const preferences = new DbPreferenceStore(
+      deps.db,
+      async () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model), await activeContentFactors(deps.db, deps.home)),
+      deps.random,
+      deps.personalPrior,
+    );
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }
 

@@ -10,7 +10,7 @@ const card = (id: number): ReplyCard => ({ id, title: `Song ${id}`, artists: ['B
 const reply = (n: number, withPair = false): DeskReply => ({
   text: 'Here you go:',
   cards: Array.from({ length: n }, (_, i) => ({ card: card(i + 1), buttons: { like: `ew:like${i}`, dislike: `ew:dis${i}`, more: `ew:more${i}` } })),
-  ...(withPair ? { comparison: { comparison: { comparisonId: 7, a: card(100), b: card(200) }, buttons: { a: 'ew:a', b: 'ew:b', skip: 'ew:skip' } } } : {}),
+  ...(withPair ? { comparison: { comparison: { comparisonId: 7, a: card(100), b: card(200) }, buttons: { a: 'ew:a', b: 'ew:b', both: 'ew:both', neither: 'ew:neither', skip: 'ew:skip' } } } : {}),
   suggestions: [],
   planner: 'rules',
 });
