@@ -79,7 +79,7 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
       if (a === undefined || b === undefined) break;
       const comparison = { comparisonId: v.comparison_id as number, a, b };
       return {
-        reply: { ...base, text: 'Which of these two fits you better? Answer a or b (or skip).', comparison, suggestions: ['a', 'b', 'skip'] },
+        reply: { ...base, text: 'Which of these two fits you better? Answer a or b (or both, neither, skip).', comparison, suggestions: ['a', 'b', 'both', 'neither', 'skip'] },
         state: { ...state, pendingComparison: comparison },
       };
     }
@@ -87,7 +87,14 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
       const { pendingComparison: pending, ...rest } = state;
       const chosen = v.choice === 'a' ? pending?.a : v.choice === 'b' ? pending?.b : undefined;
       const pct = Math.round(Number(v.confidence) * 100);
-      const text = chosen === undefined ? 'Skipped that pair.' : `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${String(v.votes)} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`;
+      const text =
+        chosen !== undefined
+          ? `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${String(v.votes)} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`
+          : v.choice === 'both'
+            ? 'Noted: both fit you. A tie does not change your taste model.'
+            : v.choice === 'neither'
+              ? 'Noted: neither fits you. A tie does not change your taste model.'
+              : 'Skipped that pair.';
       return { reply: { ...base, text, suggestions: ['compare two songs', 'recommend something for me'] }, state: rest };
     }
     case 'rate': {
