@@ -284,11 +284,13 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
 }
 
 /** An A/B vote in what the person typed. */
-function parseVote(t: string): 'a' | 'b' | 'skip' | undefined {
+function parseVote(t: string): 'a' | 'b' | 'both' | 'neither' | 'skip' | undefined {
   const s = t.replace(/[.!]+$/, '');
+  if (/^(both|both of them|i like both|both fit|both are good)$/.test(s)) return 'both';
+  if (/^(neither|neither of them|none|i like neither|neither fits)$/.test(s)) return 'neither';
   if (/^(a|1|left|first|the first( one)?|option a|(i )?(prefer|pick|choose|vote( for)?) (a|the first( one)?|1)|a is better|a please)$/.test(s)) return 'a';
   if (/^(b|2|right|second|the second( one)?|option b|(i )?(prefer|pick|choose|vote( for)?) (b|the second( one)?|2)|b is better|b please)$/.test(s)) return 'b';
-  if (/^(skip|neither|both|pass|no preference|can't decide|dunno|don't know)$/.test(s)) return 'skip';
+  if (/^(skip|pass|no preference|can't decide|dunno|don't know)$/.test(s)) return 'skip';
   return undefined;
 }
 

@@ -8,6 +8,7 @@
 import type { Config } from '../config/config.ts';
 import type { DatasetName } from '../eval/load-dataset.ts';
 import { runListenerPanel, type MeanSe, type PanelConfig, type PanelResult } from '../recsys/preference/listener-panel.ts';
+import { tasteCovariance } from '../recsys/preference/population-prior.ts';
 import { buildTastePanels } from './taste-panels.ts';
 
 /** Bench options; every field has a default. */
@@ -16,6 +17,8 @@ export interface RealPreferenceBenchOptions {
   /** Panel people per dataset [250]. */
   readonly people?: number;
   readonly panel?: PanelConfig;
+  /** Share of the population taste shape in the prior covariance (population-prior.ts); 0 is the isotropic prior [0.8]. */
+  readonly priorShape?: number;
   readonly print?: (line: string) => void;
 }
 
@@ -25,11 +28,20 @@ export async function runRealPreferenceBench(config: Config, opts: RealPreferenc
   const datasets = opts.datasets ?? (['lastfm', 'tidy', 'yes'] as const);
   const results = new Map<string, PanelResult>();
   const panelConfig: PanelConfig = { noise: 0.1, ...opts.panel };
-  print(`real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out; means ± standard errors over people`);
+  const shape = opts.priorShape ?? 0.8;
+  print(
+    `real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out, prior covariance ${shape === 0 ? 'isotropic' : `${shape} × other people's taste shape`}; means ± standard errors over people`,
+  );
   for (const dataset of datasets) {
     const t0 = performance.now();
     const panels = await buildTastePanels(dataset, { dataDir: config.dataDir, people: opts.people ?? 250 });
-    const runs = panels.map((p, f) => runListenerPanel(p.features, p.population, p.people, { seed: 11 + f, ...panelConfig }));
+    const runs = panels.map((p, f) =>
+      runListenerPanel(p.features, p.population, p.people, {
+        seed: 11 + f,
+        ...panelConfig,
+        ...(shape > 0 ? { priorCovariance: tasteCovariance(p.directions, p.features.dim, { shape, variance: panelConfig.priorVariance ?? 1 }) } : {}),
+      }),
+    );
     const r = pool(runs);
     results.set(dataset, r);
     print('');

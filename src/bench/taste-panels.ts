@@ -18,6 +18,7 @@ import { CsrMatrix } from '../recsys/sparse-matrix.ts';
 import { fitPopulationUtility, type FeatureComparison } from '../recsys/preference/bradley-terry.ts';
 import { panelAnswer, type PanelPerson } from '../recsys/preference/listener-panel.ts';
 import { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
+import { tasteDirection } from '../recsys/preference/population-prior.ts';
 import { tasteFeatureBlocks, type TasteInputs } from '../recsys/preference/taste-features.ts';
 import { fitTagEmbedding, embedTags, vocabularyIndex, type TagDocument } from '../recsys/content/tag-embedding.ts';
 
@@ -41,6 +42,8 @@ interface TastePanel {
   readonly dataset: DatasetName;
   readonly features: PreferenceFeatures;
   readonly population: Float64Array;
+  /** Taste directions of the people the population prior was fitted on (population-prior.ts), for the prior covariance. */
+  readonly directions: readonly Float64Array[];
   readonly people: readonly PanelPerson[];
   readonly blocks: readonly string[];
 }
@@ -118,9 +121,17 @@ export async function buildTastePanels(dataset: DatasetName, opts: TastePanelOpt
     const people = panelUsers.map((u) => personOf(u, maxChosen));
     // Population prior: other people answer random pairs of their own panel-style item sets.
     const votes: FeatureComparison[] = [];
+    const directions: Float64Array[] = [];
     const others = eligible.filter((u) => !out.has(u)).slice(0, 400);
     for (const u of others) {
       const p = personOf(u, 20);
+      directions.push(
+        tasteDirection(
+          p.items.filter((_, k) => p.strengths[k]! > 0).map((i) => features.vectorOf(i)),
+          p.items.filter((_, k) => p.strengths[k]! === 0).map((i) => features.vectorOf(i)),
+          features.dim,
+        ),
+      );
       for (let q = 0; q < 20; q++) {
         const i = Math.floor(rng.next() * p.items.length);
         const j = Math.floor(rng.next() * p.items.length);
@@ -132,7 +143,7 @@ export async function buildTastePanels(dataset: DatasetName, opts: TastePanelOpt
       }
     }
     const population = fitPopulationUtility(votes, features.dim);
-    panels.push({ dataset, features, population, people, blocks: features.blocks.map((b) => `${b.name}(${b.dim})`) });
+    panels.push({ dataset, features, population, directions, people, blocks: features.blocks.map((b) => `${b.name}(${b.dim})`) });
   }
   return panels;
 }

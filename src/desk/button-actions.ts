@@ -8,9 +8,12 @@ import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { buttonActions } from '../db/schema.ts';
 
+/** An answer to an A/B pair: one side, "both" fit, "neither" fits, or no answer ("skip"). */
+export type VoteChoice = 'a' | 'b' | 'both' | 'neither' | 'skip';
+
 /** What a button does. */
 export type ButtonAction =
-  | { readonly type: 'vote'; readonly comparisonId: number; readonly choice: 'a' | 'b' | 'skip' }
+  | { readonly type: 'vote'; readonly comparisonId: number; readonly choice: VoteChoice }
   | { readonly type: 'rate'; readonly trackId: number; readonly rating: 'like' | 'dislike' | 'skip' }
   | { readonly type: 'more'; readonly trackId: number }
   | { readonly type: 'compare' }

@@ -46,7 +46,7 @@ export interface CardView {
 /** An A/B comparison as a front end shows it. */
 export interface ComparisonView {
   readonly comparison: ReplyComparison;
-  readonly buttons: { readonly a: string; readonly b: string; readonly skip: string };
+  readonly buttons: { readonly a: string; readonly b: string; readonly both: string; readonly neither: string; readonly skip: string };
 }
 
 /** What a front end renders. */
@@ -166,9 +166,7 @@ export class FrontDesk {
         if (out.kind !== 'ok') return this.failed(out);
         await this.buttons.markUsed(found.key);
         const { recorded, choice: stored, votes } = out.value;
-        const ack = recorded
-          ? stored === 'skip' ? 'Skipped that pair.' : `Voted for ${stored.toUpperCase()}. Your taste model has ${votes} vote${votes === 1 ? '' : 's'} now.`
-          : `Already counted: you chose ${stored === 'skip' ? 'to skip that pair' : stored.toUpperCase()}.`;
+        const ack = recorded ? voteAck(stored, votes) : `Already counted: you chose ${voteWords(stored)}.`;
         await this.forgetComparison(personId, speaker, action.comparisonId);
         const next = await this.nextComparison(personId, speaker, `${ack} Next one:`);
         return { kind: 'pressed', personId, action, recorded, ack, ...(next.kind === 'notice' ? {} : { reply: next.reply }) };
@@ -226,7 +224,7 @@ export class FrontDesk {
     }
     const cmp = reply.comparison;
     if (cmp !== undefined) {
-      actions.push({ type: 'vote', comparisonId: cmp.comparisonId, choice: 'a' }, { type: 'vote', comparisonId: cmp.comparisonId, choice: 'b' }, { type: 'vote', comparisonId: cmp.comparisonId, choice: 'skip' });
+      for (const choice of VOTE_CHOICES) actions.push({ type: 'vote', comparisonId: cmp.comparisonId, choice });
     }
     const ids = await this.buttons.createMany(personId, platform, actions);
     const cards: CardView[] = reply.cards.map((card, i) => ({ card, buttons: { like: ids[3 * i]!, dislike: ids[3 * i + 1]!, more: ids[3 * i + 2]! } }));
@@ -234,7 +232,9 @@ export class FrontDesk {
     return {
       text: reply.text,
       cards,
-      ...(cmp !== undefined ? { comparison: { comparison: cmp, buttons: { a: ids[base]!, b: ids[base + 1]!, skip: ids[base + 2]! } } } : {}),
+      ...(cmp !== undefined
+        ? { comparison: { comparison: cmp, buttons: { a: ids[base]!, b: ids[base + 1]!, both: ids[base + 2]!, neither: ids[base + 3]!, skip: ids[base + 4]! } } }
+        : {}),
       suggestions: reply.suggestions,
       planner: planner ?? reply.planner,
     };
@@ -258,7 +258,7 @@ export class FrontDesk {
     const key = this.key(personId, speaker);
     const { state } = await this.options.store.load(key, 0);
     await this.options.store.save(key, { ...state, pendingComparison: comparison }, []);
-    return { kind: 'ok', reply: await this.decorate(personId, speaker.platform, { text, cards: [], comparison, suggestions: ['a', 'b', 'skip'], planner: 'rules' }, 'button') };
+    return { kind: 'ok', reply: await this.decorate(personId, speaker.platform, { text, cards: [], comparison, suggestions: ['a', 'b', 'both', 'neither', 'skip'], planner: 'rules' }, 'button') };
   }
 
   private async forgetComparison(personId: number, speaker: Speaker, comparisonId: number): Promise<void> {
@@ -286,4 +286,23 @@ export class FrontDesk {
   private key(personId: number, speaker: Speaker): ConversationKey {
     return { personId, platform: speaker.platform, channelId: speaker.channelId };
   }
+}
+
+/** The vote buttons of a pair, in display order. */
+const VOTE_CHOICES = ['a', 'b', 'both', 'neither', 'skip'] as const;
+
+/** What a stored choice means, as words ("A", "both", "to skip that pair"). */
+export function voteWords(choice: string): string {
+  if (choice === 'skip') return 'to skip that pair';
+  if (choice === 'both') return 'both (they fit equally)';
+  if (choice === 'neither') return 'neither';
+  return choice.toUpperCase();
+}
+
+function voteAck(choice: string, votes: number): string {
+  if (choice === 'skip') return 'Skipped that pair.';
+  const count = `Your taste model has ${String(votes)} vote${votes === 1 ? '' : 's'} now.`;
+  if (choice === 'both') return `Noted: both fit you. ${count}`;
+  if (choice === 'neither') return `Noted: neither fits you. ${count}`;
+  return `Voted for ${choice.toUpperCase()}. ${count}`;
 }

@@ -55,7 +55,7 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
       const v = outcome.value;
       const comparison = { comparisonId: v.comparison_id, a: toReplyCard(v.a), b: toReplyCard(v.b) };
       return {
-        reply: { ...base, text: 'Which of these two fits you better? Answer a or b (or skip).', comparison, suggestions: ['a', 'b', 'skip'] },
+        reply: { ...base, text: 'Which of these two fits you better? Answer a or b (or both, neither, skip).', comparison, suggestions: ['a', 'b', 'both', 'neither', 'skip'] },
         state: { ...state, pendingComparison: comparison },
       };
     }
@@ -64,7 +64,14 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
       const { pendingComparison: pending, ...rest } = state;
       const chosen = v.choice === 'a' ? pending?.a : v.choice === 'b' ? pending?.b : undefined;
       const pct = Math.round(v.confidence * 100);
-      const text = chosen === undefined ? 'Skipped that pair.' : `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${v.votes} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`;
+      const text =
+        chosen !== undefined
+          ? `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${v.votes} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`
+          : v.choice === 'both'
+            ? 'Noted: both fit you. A tie does not change your taste model.'
+            : v.choice === 'neither'
+              ? 'Noted: neither fits you. A tie does not change your taste model.'
+              : 'Skipped that pair.';
       return { reply: { ...base, text, suggestions: ['compare two songs', 'recommend something for me'] }, state: rest };
     }
     case 'rate_track': {

@@ -21,7 +21,7 @@ export type TranscriptEntry =
 type NewEntry = TranscriptEntry extends infer E ? (E extends TranscriptEntry ? Omit<E, 'id'> : never) : never;
 
 /** A vote shown on the page: the choice, or `earlier` (answered before, from another page). */
-type ShownVote = 'a' | 'b' | 'skip' | 'earlier';
+export type ShownVote = 'a' | 'b' | 'both' | 'neither' | 'skip' | 'earlier';
 
 /** One session's page state. */
 export interface Transcript {

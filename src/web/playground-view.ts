@@ -7,7 +7,7 @@ import type { ReplyCard } from '../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../desk/front-desk.ts';
 import { MAX_MESSAGE_CHARS } from '../desk/front-desk.ts';
 import { RADAR_AXES, tasteChartSvg, type TasteProfile } from '../bots/common/taste-chart.ts';
-import type { Transcript, TranscriptEntry } from '../desk/transcript.ts';
+import type { ShownVote, Transcript, TranscriptEntry } from '../desk/transcript.ts';
 import { esc, layout } from './web-http.ts';
 
 /** What the person has rated, to show cards as liked or disliked. */
@@ -73,7 +73,9 @@ function cardHtml(p: PlaygroundPaths, csrf: string, entryId: number, i: number, 
   );
 }
 
-function comparisonHtml(p: PlaygroundPaths, csrf: string, entryId: number, view: ComparisonView, voted: 'a' | 'b' | 'skip' | 'earlier' | undefined): string {
+const SHOWN_VOTE: Record<ShownVote, string> = { a: 'A', b: 'B', both: 'both fit', neither: 'neither fits', skip: 'skipped', earlier: 'earlier' };
+
+function comparisonHtml(p: PlaygroundPaths, csrf: string, entryId: number, view: ComparisonView, voted: ShownVote | undefined): string {
   const c = view.comparison;
   const side = (which: 'a' | 'b', card: ReplyCard) =>
     `<div class="side" data-side="${which}"><p class="which" aria-hidden="true">${which.toUpperCase()}</p>${cardBody(card, `e${entryId}-${which}`)}</div>`;
@@ -84,13 +86,15 @@ function comparisonHtml(p: PlaygroundPaths, csrf: string, entryId: number, view:
     `<div class="actions">` +
     pressForm(p, csrf, view.buttons.a, `A: ${esc(c.a.title)}`, { pressed: voted === 'a', disabled: done, cls: 'vote-a' }) +
     pressForm(p, csrf, view.buttons.b, `B: ${esc(c.b.title)}`, { pressed: voted === 'b', disabled: done, cls: 'vote-b' }) +
+    pressForm(p, csrf, view.buttons.both, 'Both fit', { pressed: voted === 'both', disabled: done, cls: 'vote-both' }) +
+    pressForm(p, csrf, view.buttons.neither, 'Neither', { pressed: voted === 'neither', disabled: done, cls: 'vote-neither' }) +
     pressForm(p, csrf, view.buttons.skip, 'Skip this pair', { pressed: voted === 'skip', disabled: done, cls: 'vote-skip' }) +
-    `</div>${done ? `<p class="muted">Answered: ${voted === 'skip' ? 'skipped' : voted === 'earlier' ? 'earlier' : voted.toUpperCase()}.</p>` : ''}</fieldset>`
+    `</div>${done ? `<p class="muted">Answered: ${SHOWN_VOTE[voted]}.</p>` : ''}</fieldset>`
   );
 }
 
 function suggestionsHtml(p: PlaygroundPaths, csrf: string, suggestions: readonly string[]): string {
-  const real = suggestions.filter((s) => !['a', 'b', 'skip'].includes(s.toLowerCase()));
+  const real = suggestions.filter((s) => !['a', 'b', 'both', 'neither', 'skip'].includes(s.toLowerCase()));
   if (real.length === 0) return '';
   return `<div class="suggestions" role="group" aria-label="Suggestions">${real
     .slice(0, 4)

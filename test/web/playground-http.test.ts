@@ -92,6 +92,34 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     expect(v1.json!.profile).toContain('1 vote,');
   });
 
+  it('offers Both and Neither on a pair; each press counts once, shows on the page and leaves the taste model alone', async () => {
+    const { c, csrf, personId: person } = await visitor();
+    let transcript = (await c.post('/web/compare', { csrf }, { json: true })).json!.transcript as string;
+    for (const [cls, choice, announce] of [
+      ['vote-both', 'both', /^Noted: both fit you\./],
+      ['vote-neither', 'neither', /^Noted: neither fits you\./],
+    ] as const) {
+      const ids = buttonIds(transcript, cls);
+      const button = ids.at(-1)!;
+      const v1 = await c.post('/web/press', { csrf, button }, { json: true });
+      const v2 = await c.post('/web/press', { csrf, button }, { json: true });
+      expect(v1.status).toBe(200);
+      expect(v1.json!.announce).toMatch(announce);
+      expect(v2.json!.announce).toMatch(/Already counted/);
+      const [last] = await w.h.db.rows<{ choice: string }>(sql`select v.choice from votes v where v.person_id = ${await person()} order by v.id desc limit 1`);
+      expect(last!.choice).toBe(choice);
+      transcript = v1.json!.transcript as string;
+      expect(transcript).toContain(`data-voted="${choice}"`);
+    }
+    expect(await votes(await person())).toBe(2);
+    const [model] = await w.h.db.rows<{ votes: number }>(sql`select votes from preference_models where person_id = ${await person()}`);
+    expect(model?.votes ?? 0).toBe(0);
+    // The page without JavaScript shows what was answered.
+    const page = await c.get('/web');
+    expect(page.text).toContain('Answered: both fit.');
+    expect(page.text).toContain('Answered: neither fits.');
+  });
+
   it('rejects an empty message and a 10,000-character one with a clear message, keeping the text', async () => {
     const { c, csrf } = await visitor();
     const before = await countRows(w.h.db, 'messages');

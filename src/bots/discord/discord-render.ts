@@ -7,6 +7,7 @@
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
+import type { VoteChoice } from '../../desk/button-actions.ts';
 import type { ActionRow, OutgoingMessage } from './discord-request.ts';
 
 /** Embed colours. */
@@ -107,7 +108,9 @@ function comparisonMessage(view: ComparisonView, content: string): OutgoingMessa
         components: [
           button(view.buttons.a, `A: ${a.title}`, ButtonStyle.Primary),
           button(view.buttons.b, `B: ${b.title}`, ButtonStyle.Primary),
-          button(view.buttons.skip, 'Skip this pair', ButtonStyle.Secondary, '⏭️'),
+          button(view.buttons.both, 'Both', ButtonStyle.Secondary, '👍'),
+          button(view.buttons.neither, 'Neither', ButtonStyle.Secondary, '👎'),
+          button(view.buttons.skip, 'Skip', ButtonStyle.Secondary, '⏭️'),
         ],
       },
     ],
@@ -141,16 +144,17 @@ function rowsWith(components: readonly ActionRow[], change: (b: Button, row: num
 }
 
 /** The pair message after a vote: the chosen side marked, every button disabled. */
-export function markVoted(message: { embeds: readonly APIEmbed[]; components: readonly ActionRow[] }, pressedId: string, choice: 'a' | 'b' | 'skip'): { embeds: APIEmbed[]; components: ActionRow[] } {
+export function markVoted(message: { embeds: readonly APIEmbed[]; components: readonly ActionRow[] }, pressedId: string, choice: VoteChoice): { embeds: APIEmbed[]; components: ActionRow[] } {
   const chosen = choice === 'a' ? 0 : choice === 'b' ? 1 : -1;
+  const note = choice === 'skip' ? 'Skipped' : choice === 'both' ? 'Both fit' : choice === 'neither' ? 'Neither fits' : undefined;
   const embeds = message.embeds.map((e, i) => {
     if (i === chosen) return { ...e, title: `✅ ${e.title ?? ''}`.trim(), color: COLOURS.chosen, footer: { text: 'Your pick' } };
-    return { ...e, color: COLOURS.muted, ...(choice === 'skip' && i === message.embeds.length - 1 ? { footer: { text: 'Skipped' } } : {}) };
+    return { ...e, color: COLOURS.muted, ...(note !== undefined && i === message.embeds.length - 1 ? { footer: { text: note } } : {}) };
   });
   const components = rowsWith(message.components, (b) => ({
     ...b,
     disabled: true,
-    ...(b.custom_id === pressedId ? { style: choice === 'skip' ? ButtonStyle.Secondary : ButtonStyle.Success } : {}),
+    ...(b.custom_id === pressedId ? { style: choice === 'a' || choice === 'b' ? ButtonStyle.Success : ButtonStyle.Secondary } : {}),
   }) as Button);
   return { embeds, components };
 }

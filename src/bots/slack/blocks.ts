@@ -7,6 +7,7 @@
 import type { types as SlackTypes } from '@slack/bolt';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
+import type { VoteChoice } from '../../desk/button-actions.ts';
 import { energyWord } from '../common/taste-form.ts';
 
 export type Block = SlackTypes.KnownBlock;
@@ -75,7 +76,13 @@ function comparisonBlocks(view: ComparisonView): Block[] {
     {
       type: 'actions',
       block_id: `vote:${view.comparison.comparisonId}`,
-      elements: [button('A fits better', view.buttons.a, 'primary'), button('B fits better', view.buttons.b, 'primary'), button('Skip this pair', view.buttons.skip)],
+      elements: [
+        button('A fits better', view.buttons.a, 'primary'),
+        button('B fits better', view.buttons.b, 'primary'),
+        button('Both fit', view.buttons.both),
+        button('Neither', view.buttons.neither),
+        button('Skip this pair', view.buttons.skip),
+      ],
     },
   ];
 }
@@ -125,7 +132,7 @@ export interface TasteProfileView {
 
 /** One recent A/B vote, for the Home tab. */
 export interface RecentVote {
-  readonly choice: 'a' | 'b' | 'skip' | 'both' | 'neither';
+  readonly choice: VoteChoice;
   readonly a: string;
   readonly b: string;
   readonly at: Date;
@@ -176,7 +183,13 @@ export function homeView(input: HomeInput): HomeView {
   }
   if (input.recentVotes.length > 0) {
     const lines = input.recentVotes.map((v) =>
-      v.choice === 'skip' ? `• skipped ${escapeMrkdwn(v.a)} vs ${escapeMrkdwn(v.b)}` : `• *${escapeMrkdwn(v.choice === 'a' ? v.a : v.b)}* over ${escapeMrkdwn(v.choice === 'a' ? v.b : v.a)}`,
+      v.choice === 'skip'
+        ? `• skipped ${escapeMrkdwn(v.a)} vs ${escapeMrkdwn(v.b)}`
+        : v.choice === 'both'
+          ? `• both ${escapeMrkdwn(v.a)} and ${escapeMrkdwn(v.b)}`
+          : v.choice === 'neither'
+            ? `• neither ${escapeMrkdwn(v.a)} nor ${escapeMrkdwn(v.b)}`
+            : `• *${escapeMrkdwn(v.choice === 'a' ? v.a : v.b)}* over ${escapeMrkdwn(v.choice === 'a' ? v.b : v.a)}`,
     );
     blocks.push(textSection(`*Recent votes:*\n${lines.join('\n')}`));
   }

@@ -201,6 +201,13 @@ export function registerButtonListeners(app: App, deps: SlackListenerDeps): void
 /** "You chose A: *Title*." plus the desk's acknowledgement, from the comparison's titles (the ack alone without them). */
 function choiceLine(action: Extract<ButtonAction, { type: 'vote' }>, titles: { a: string; b: string } | undefined, ack: string): string {
   if (titles === undefined) return ack;
-  const first = action.choice === 'skip' ? `You skipped *${escapeMrkdwn(titles.a)}* vs *${escapeMrkdwn(titles.b)}*.` : `You chose ${action.choice.toUpperCase()}: *${escapeMrkdwn(action.choice === 'a' ? titles.a : titles.b)}*.`;
+  const first =
+    action.choice === 'skip'
+      ? `You skipped *${escapeMrkdwn(titles.a)}* vs *${escapeMrkdwn(titles.b)}*.`
+      : action.choice === 'both'
+        ? `You said both fit: *${escapeMrkdwn(titles.a)}* and *${escapeMrkdwn(titles.b)}*.`
+        : action.choice === 'neither'
+          ? `You said neither fits: *${escapeMrkdwn(titles.a)}* nor *${escapeMrkdwn(titles.b)}*.`
+          : `You chose ${action.choice.toUpperCase()}: *${escapeMrkdwn(action.choice === 'a' ? titles.a : titles.b)}*.`;
   return `${first} ${escapeMrkdwn(ack)}`;
 }

@@ -65,6 +65,32 @@ const INDEX_FILE = 'content.hnsw';
 const META_FILE = 'content-index.json';
 const VECTORS_FILE = 'content-vectors.f32';
 
+/** Reads only the stored content vectors of an index folder (no HNSW graph): track ids, dimension and row-major vectors. */
+export async function readContentVectors(dir: string): Promise<{ readonly ids: Int32Array; readonly dim: number; readonly vectors: Float32Array }> {
+  const metaPath = path.join(dir, META_FILE);
+  let metaText: string;
+  let vecBytes: Buffer;
+  try {
+    metaText = await readFile(metaPath, 'utf8');
+    vecBytes = await readFile(path.join(dir, VECTORS_FILE));
+  } catch (cause) {
+    throw new ModelFileMissingError(dir, { cause });
+  }
+  let meta: { format?: string; dim?: number; ids?: number[] };
+  try {
+    meta = JSON.parse(metaText) as typeof meta;
+  } catch (cause) {
+    throw new ModelFileCorruptError(metaPath, 'not JSON', { cause });
+  }
+  const n = meta.ids?.length ?? -1;
+  const dim = meta.dim ?? 0;
+  if (meta.format !== 'earworm-content-index' || !(dim > 0) || n < 0) throw new ModelFileCorruptError(metaPath, 'not a content index description');
+  if (vecBytes.byteLength !== n * dim * 4) throw new ModelFileCorruptError(path.join(dir, VECTORS_FILE), 'size does not match the index');
+  const vectors = new Float32Array(n * dim);
+  new Uint8Array(vectors.buffer).set(vecBytes);
+  return { ids: Int32Array.from(meta.ids!), dim, vectors };
+}
+
 /** The built index: HNSW graph, vectors (kept for exact scans and query-by-id), ids and attributes. */
 export class ContentIndex {
   private readonly position: Map<number, number>;

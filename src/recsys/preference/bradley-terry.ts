@@ -1,6 +1,6 @@
 /**
  * A person's Bradley–Terry utility over track features: P(a preferred to b) = σ(wᵀ(f_a − f_b)), with a Gaussian
- * prior w ~ N(w_pop, σ²I) centred on the population utility, so that a person with few votes inherits what everyone
+ * prior w ~ N(w_pop, σ²I) (or N(w_pop, Σ_pop) with a population covariance of tastes) centred on the population utility, so that a person with few votes inherits what everyone
  * else prefers and drifts away from it as their own votes accumulate. The posterior is kept as a Laplace
  * approximation N(m, S): `update` folds in one vote exactly along its direction in O(d²) (the 1-D mode is found by
  * Newton, the covariance by a rank-one Sherman–Morrison step), and `refit` recomputes the exact MAP and Hessian from
@@ -51,15 +51,29 @@ export class BradleyTerryPosterior {
     /** Posterior covariance S, row-major. */
     readonly covariance: Float64Array,
     private voteCount: number,
+    /** Prior precision Σ_pop⁻¹ when the prior has a full covariance (undefined: isotropic σ²I). */
+    private readonly priorPrecision?: Float64Array,
   ) {
     this.diff = new Float64Array(dim);
     this.sd = new Float64Array(dim);
   }
 
-  /** A person with no votes: the prior N(priorMean, priorVariance·I). */
-  static prior(priorMean: ArrayLike<number>, priorVariance = DEFAULT_PRIOR_VARIANCE): BradleyTerryPosterior {
+  /**
+   * A person with no votes: the prior N(priorMean, priorVariance·I), or N(priorMean, priorCovariance) when a
+   * (row-major, symmetric positive definite) population covariance is given; priorVariance is then its mean diagonal.
+   */
+  static prior(priorMean: ArrayLike<number>, priorVariance = DEFAULT_PRIOR_VARIANCE, priorCovariance?: ArrayLike<number>): BradleyTerryPosterior {
     const d = priorMean.length;
     if (d === 0) throw new InvalidParamsError('the utility needs at least one feature');
+    if (priorCovariance !== undefined) {
+      if (priorCovariance.length !== d * d) throw new InvalidParamsError(`priorCovariance must hold ${d * d} values, got ${priorCovariance.length}`);
+      const cov = Float64Array.from(priorCovariance);
+      const precision = invertSpd(cov, d);
+      if (precision === undefined) throw new InvalidParamsError('priorCovariance must be positive definite');
+      let tr = 0;
+      for (let i = 0; i < d; i++) tr += cov[i * d + i]!;
+      return new BradleyTerryPosterior(d, Float64Array.from(priorMean), tr / d, Float64Array.from(priorMean), cov, 0, precision);
+    }
     if (!(priorVariance > 0 && Number.isFinite(priorVariance))) throw new InvalidParamsError('priorVariance must be > 0');
     const cov = new Float64Array(d * d);
     for (let i = 0; i < d; i++) cov[i * d + i] = priorVariance;
@@ -67,8 +81,13 @@ export class BradleyTerryPosterior {
   }
 
   /** The exact MAP posterior (Laplace) given every vote, by Newton/IRLS from the prior. */
-  static fit(priorMean: ArrayLike<number>, comparisons: readonly FeatureComparison[], priorVariance = DEFAULT_PRIOR_VARIANCE): BradleyTerryPosterior {
-    const p = BradleyTerryPosterior.prior(priorMean, priorVariance);
+  static fit(
+    priorMean: ArrayLike<number>,
+    comparisons: readonly FeatureComparison[],
+    priorVariance = DEFAULT_PRIOR_VARIANCE,
+    priorCovariance?: ArrayLike<number>,
+  ): BradleyTerryPosterior {
+    const p = BradleyTerryPosterior.prior(priorMean, priorVariance, priorCovariance);
     p.refit(comparisons);
     return p;
   }
@@ -199,7 +218,7 @@ export class BradleyTerryPosterior {
       for (let i = 0; i < d; i++) x[i] = c.winner[i]! - c.loser[i]!;
       return x;
     });
-    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorVariance, maxIterations);
+    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations);
     this.mean.set(weights);
     this.covariance.set(covariance);
     this.voteCount = comparisons.length;
@@ -225,18 +244,30 @@ export function fitPopulationUtility(comparisons: readonly FeatureComparison[], 
   return newtonMap(rows, new Float64Array(dim), priorVariance, 25).weights;
 }
 
-/** MAP of Σ log σ(xᵀw) − ‖w − m0‖²/(2σ²) by Newton; returns the mode and the inverse Hessian there. */
-function newtonMap(rows: readonly Float64Array[], m0: Float64Array, variance: number, maxIterations: number): { weights: Float64Array; covariance: Float64Array } {
+/**
+ * MAP of Σ log σ(xᵀw) − (w − m0)ᵀP(w − m0)/2 by Newton, with P = I/σ² (a variance) or a full prior precision;
+ * returns the mode and the inverse Hessian there.
+ */
+function newtonMap(rows: readonly Float64Array[], m0: Float64Array, prior: number | Float64Array, maxIterations: number): { weights: Float64Array; covariance: Float64Array } {
   const d = m0.length;
   const w = Float64Array.from(m0);
   const h = new Float64Array(d * d);
   const g = new Float64Array(d);
-  const lambda = 1 / variance;
   const hessian = (): void => {
-    h.fill(0);
-    for (let i = 0; i < d; i++) h[i * d + i] = lambda;
     g.fill(0);
-    for (let i = 0; i < d; i++) g[i] = -lambda * (w[i]! - m0[i]!);
+    if (typeof prior === 'number') {
+      h.fill(0);
+      const lambda = 1 / prior;
+      for (let i = 0; i < d; i++) h[i * d + i] = lambda;
+      for (let i = 0; i < d; i++) g[i] = -lambda * (w[i]! - m0[i]!);
+    } else {
+      h.set(prior);
+      for (let i = 0; i < d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += prior[i * d + j]! * (w[j]! - m0[j]!);
+        g[i] = -s;
+      }
+    }
     for (const x of rows) {
       let z = 0;
       for (let i = 0; i < d; i++) z += x[i]! * w[i]!;

@@ -36,6 +36,8 @@ export interface PanelConfig {
   readonly noise?: number;
   /** Prior variance around the population utility [1]. */
   readonly priorVariance?: number;
+  /** Full prior covariance around the population utility (row-major d × d; population-prior.ts); replaces priorVariance·I. */
+  readonly priorCovariance?: ArrayLike<number>;
   /** Options of the product's pair policy. */
   readonly policy?: PairSelectionOptions;
   /** Stop asking a person after this many questions [400]. */
@@ -104,6 +106,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
   const heldOut = config.heldOutShare ?? 0.3;
   const noise = config.noise ?? 0.1;
   const variance = config.priorVariance ?? 1;
+  const cov = config.priorCovariance;
   const maxQuestions = config.maxQuestions ?? 400;
   if (!(heldOut > 0 && heldOut < 1)) throw new InvalidParamsError('heldOutShare must be in (0, 1)');
   if (!(noise >= 0 && noise < 0.5)) throw new InvalidParamsError('noise must be in [0, 0.5)');
@@ -121,10 +124,16 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
     const split = splitPerson(person, heldOut, rng);
     if (split === undefined) continue;
     const score = (post: BradleyTerryPosterior) => pairAuc(split.testItems.map((t) => post.utility(features.vectorOf(t))), split.testStrengths);
-    acc.prior.push(score(BradleyTerryPosterior.prior(population, variance)));
+    acc.prior.push(score(BradleyTerryPosterior.prior(population, variance, cov)));
     const seed = Math.floor(rng.next() * 2 ** 31);
     const runs = (['product', 'random'] as const).map((policy) => {
-      const r = askPerson(features, population, split, { policy, seed, noise, variance, maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 }, score);
+      const r = askPerson(
+        features,
+        population,
+        split,
+        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 },
+        score,
+      );
       if (r.exhausted) exhausted++;
       return r;
     });
@@ -137,7 +146,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
       });
       acc.diff[k]!.push(runs[0]!.auc[k]! - runs[1]!.auc[k]!);
     });
-    acc.full.push(score(fullInformation(features, population, split, variance)));
+    acc.full.push(score(fullInformation(features, population, split, variance, cov)));
   }
   const figures = (list: typeof acc.product): PolicyFigures => ({
     auc: list.map((c) => meanSe(c.auc)),
@@ -191,6 +200,7 @@ interface AskSettings {
   readonly seed: number;
   readonly noise: number;
   readonly variance: number;
+  readonly covariance?: ArrayLike<number>;
   readonly maxQuestions: number;
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
@@ -207,7 +217,7 @@ function askPerson(
 ): { auc: number[]; informative: number[]; questions: number[]; exhausted: boolean } {
   const rng = new SeededRandom(s.seed);
   const noiseRng = new SeededRandom(s.seed ^ 0x5bd1e995);
-  const post = BradleyTerryPosterior.prior(population, s.variance);
+  const post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
   const seen = new SeenPairs();
   const answered: FeatureComparison[] = [];
   const out = { auc: [] as number[], informative: [] as number[], questions: [] as number[], exhausted: false };
@@ -246,7 +256,7 @@ function askPerson(
 }
 
 /** Bradley–Terry fitted on every decided pair of the person's training items (noise-free). */
-function fullInformation(features: PreferenceFeatures, population: ArrayLike<number>, split: PersonSplit, variance: number): BradleyTerryPosterior {
+function fullInformation(features: PreferenceFeatures, population: ArrayLike<number>, split: PersonSplit, variance: number, covariance?: ArrayLike<number>): BradleyTerryPosterior {
   const list: FeatureComparison[] = [];
   const items = split.trainItems;
   for (let i = 0; i < items.length; i++) {
@@ -258,7 +268,7 @@ function fullInformation(features: PreferenceFeatures, population: ArrayLike<num
       list.push({ winner: features.vectorOf(w), loser: features.vectorOf(l) });
     }
   }
-  return BradleyTerryPosterior.fit(population, list, variance);
+  return BradleyTerryPosterior.fit(population, list, variance, covariance);
 }
 
 function shuffle<T>(xs: T[], rng: SeededRandom): void {

@@ -1,13 +1,15 @@
 /**
  * Builds the preference feature space from the database: per recommendable track, the chat model's collaborative
- * factors, audio features, the genre and mood classifiers' probabilities and log popularity (each block standardised
- * by PreferenceFeatures). The population prior is fitted from everyone's votes.
+ * factors, the tag embedding and the whole content vector of the active content index, audio features, the genre and
+ * mood classifiers' probabilities and log popularity (each block standardised by PreferenceFeatures). The population
+ * prior is fitted from everyone's votes.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
-import { activeModelVersion, CONTENT_MODEL_KINDS } from '../../db/model-versions.ts';
+import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import type { PreferenceSpace } from '../state/preferences.ts';
 import { fitPopulationFromVotes } from '../state/preferences.ts';
+import { readContentVectors } from '../../recsys/content/content-index.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
 import { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
@@ -38,12 +40,36 @@ export function cfFactorsOf(model: TrackModel): CfFactors | undefined {
   return { version: model.version ?? 'unversioned', trackIds: model.trackIds, dim: ials.params.factors, factors: ials.items, popularity: r.itemPopularity };
 }
 
+/** The content vectors of the active content index: per track, the audio block then the tag-embedding block (its last `tagDim` columns). */
+export interface ContentFactors {
+  readonly version: string;
+  readonly ids: Int32Array;
+  readonly dim: number;
+  readonly vectors: Float32Array;
+  readonly tagDim: number;
+}
+
+/** The active content index's vectors, or undefined when none is active or its files do not load (the space then goes without). */
+export async function activeContentFactors(db: Db, home: string): Promise<ContentFactors | undefined> {
+  const row = await activeModelVersion(db, CONTENT_MODEL_KINDS.content);
+  if (row === undefined) return undefined;
+  try {
+    const { ids, dim, vectors } = await readContentVectors(modelFilePath(home, row));
+    const tagDim = Number((row.params as { tagDim?: unknown }).tagDim ?? 0);
+    return { version: row.version, ids, dim, vectors, tagDim: Number.isInteger(tagDim) && tagDim > 0 && tagDim < dim ? tagDim : 0 };
+  } catch {
+    // A missing or corrupt content index only takes the tag and content blocks away; the taste model still serves.
+    return undefined;
+  }
+}
+
 /**
  * Builds the space over `trackIds` from the taste blocks (taste-features.ts, the same recipe as the real-listener
- * benchmark): the chat model's CF factors and log popularity when it has them, audio fields, and the classifiers'
- * probabilities. Tracks with none of these are left out.
+ * benchmark): the chat model's CF factors and log popularity when it has them, the content index's tag embedding
+ * (tracks with tags) and content vector when there is one, audio fields, and the classifiers' probabilities. Tracks
+ * with none of these are left out.
  */
-export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, cf?: CfFactors): Promise<NamedPreferenceSpace> {
+export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, cf?: CfFactors, content?: ContentFactors): Promise<NamedPreferenceSpace> {
   const wanted = new Set(Array.from(trackIds));
   const audio = new Map<number, number[]>();
   const audioRows = await db.rows<Record<string, number>>(
@@ -69,7 +95,15 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
   }
   const cfRow = new Map<number, number>();
   if (cf !== undefined) cf.trackIds.forEach((t, r) => cfRow.set(t, r));
-  const ids = [...wanted].filter((id) => audio.has(id) || cfRow.has(id) || labelBlocks.some((b) => b.probs.has(id))).sort((a, b) => a - b);
+  const contentRow = new Map<number, number>();
+  if (content !== undefined) {
+    content.ids.forEach((t, r) => {
+      if (!wanted.has(t)) return;
+      const v = content.vectors.subarray(r * content.dim, (r + 1) * content.dim);
+      if (v.some((x) => x !== 0)) contentRow.set(t, r);
+    });
+  }
+  const ids = [...wanted].filter((id) => audio.has(id) || cfRow.has(id) || contentRow.has(id) || labelBlocks.some((b) => b.probs.has(id))).sort((a, b) => a - b);
   const columnNames: string[] = [];
   const named = (dim: number, rowOf: (id: number) => readonly number[] | undefined) => {
     const values = new Float32Array(ids.length * dim).fill(Number.NaN);
@@ -95,6 +129,32 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
           }),
         }
       : {}),
+    ...(content !== undefined && contentRow.size > 0
+      ? {
+          ...(content.tagDim > 0
+            ? {
+                tags: {
+                  dim: content.tagDim,
+                  values: named(content.tagDim, (id) => {
+                    const r = contentRow.get(id);
+                    if (r === undefined) return undefined;
+                    const end = (r + 1) * content.dim;
+                    const tag = content.vectors.subarray(end - content.tagDim, end);
+                    // A track without tags has a zero tag block: unknown, not "no taste".
+                    return tag.some((x) => x !== 0) ? Array.from(tag) : undefined;
+                  }),
+                },
+              }
+            : {}),
+          content: {
+            dim: content.dim,
+            values: named(content.dim, (id) => {
+              const r = contentRow.get(id);
+              return r === undefined ? undefined : Array.from(content.vectors.subarray(r * content.dim, (r + 1) * content.dim));
+            }),
+          },
+        }
+      : {}),
     audio: { names: AUDIO, values: named(AUDIO.length, (id) => audio.get(id)) },
     ...(labelBlocks.length > 0
       ? {
@@ -112,6 +172,8 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
       : {}),
   };
   if (cf !== undefined) columnNames.push(...Array.from({ length: cf.dim }, (_, k) => `cf ${k}`));
+  if (inputs.tags !== undefined) columnNames.push(...Array.from({ length: inputs.tags.dim }, (_, k) => `tag ${k}`));
+  if (inputs.content !== undefined) columnNames.push(...Array.from({ length: inputs.content.dim }, (_, k) => `content ${k}`));
   columnNames.push(...AUDIO);
   if (inputs.labels !== undefined) columnNames.push(...inputs.labels.names);
   if (cf !== undefined) columnNames.push('popularity');
@@ -120,7 +182,13 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
   const population = await fitPopulationFromVotes(db, features);
   return {
     features,
-    featureVersion: ['taste2', ...(cf !== undefined ? [`cf${cf.dim}:${cf.version}`] : []), 'audio7', ...labelBlocks.map((b) => `${b.name}:${b.version}`)].join('+'),
+    featureVersion: [
+      'taste3',
+      ...(cf !== undefined ? [`cf${cf.dim}:${cf.version}`] : []),
+      ...(inputs.content !== undefined ? [`content${content!.dim}t${inputs.tags?.dim ?? 0}:${content!.version}`] : []),
+      'audio7',
+      ...labelBlocks.map((b) => `${b.name}:${b.version}`),
+    ].join('+'),
     population,
     columnNames,
   };

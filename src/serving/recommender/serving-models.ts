@@ -19,7 +19,7 @@ import type { PreferenceStore } from '../ports/preference-store.ts';
 import type { TrackRecommender } from '../ports/track-recommender.ts';
 import { DbListeners } from '../postgres/db-listeners.ts';
 import { DbPreferenceStore, type PersonalPriorSource } from '../postgres/db-preference-store.ts';
-import { buildPreferenceSpace, cfFactorsOf } from './preference-space.ts';
+import { activeContentFactors, buildPreferenceSpace, cfFactorsOf } from './preference-space.ts';
 import { RankedTrackRecommender } from './ranked-track-recommender.ts';
 
 /** What a reload did. */
@@ -112,7 +112,12 @@ export class ServingModels {
       ...(deps.artists !== undefined ? { artists: deps.artists } : {}),
       ...(deps.artistParams !== undefined ? { artistParams: deps.artistParams } : {}),
     });
-    const preferences = new DbPreferenceStore(deps.db, () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model)), deps.random, deps.personalPrior);
+    const preferences = new DbPreferenceStore(
+      deps.db,
+      async () => buildPreferenceSpace(deps.db, model.trackIds, cfFactorsOf(model), await activeContentFactors(deps.db, deps.home)),
+      deps.random,
+      deps.personalPrior,
+    );
     return { model, recommender, preferences, listeners: new DbListeners(deps.db, model, deps.catalog) };
   }
 

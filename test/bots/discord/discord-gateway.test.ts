@@ -110,7 +110,7 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     // The next pair follows with fresh buttons.
     expect(next.body.content).toMatch(/^Voted for A\. .*Next one:/);
     const nextIds = buttonIds(next.body);
-    expect(nextIds).toHaveLength(3);
+    expect(nextIds).toHaveLength(5); // A, B, both, neither, skip
     expect(await comparisonOf(nextIds[0]!)).not.toBe(comparisonId);
     // A second click on B (a new interaction) is answered privately, not counted.
     const again = fake.deliver(fake.button(cy, b!, pair.id));
@@ -118,6 +118,43 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     expect(note.body).toMatchObject({ flags: 64 });
     expect(note.body.content).toMatch(/Already counted: you chose A/);
     expect(await d.votes(comparisonId)).toBe(1);
+  });
+
+  it('takes "Both" and "Neither" once each (duplicate deliveries too), without moving the taste model, and a later A still counts', async () => {
+    const dee = fakeUser('dee');
+    const { edit } = await slash(dee, 'compare');
+    let pair = messageOf(edit);
+    let ids = buttonIds(edit.body);
+    const [owner] = await d.h.db.rows<{ person_id: number }>(sql`select person_id from comparisons where id = ${await comparisonOf(ids[0]!)}`);
+    const modelVotes = async () => (await d.h.db.rows<{ votes: number }>(sql`select votes from preference_models where person_id = ${owner!.person_id}`))[0]?.votes ?? 0;
+    expect(ids).toHaveLength(5);
+    const labels = (edit.body.components as { components: { label: string }[] }[])[0]!.components.map((c) => c.label);
+    expect(labels.slice(2)).toEqual(['Both', 'Neither', 'Skip']);
+    for (const [button, choice, said] of [
+      [2, 'both', /^Noted: both fit you\./],
+      [3, 'neither', /^Noted: neither fits you\./],
+    ] as const) {
+      const comparisonId = await comparisonOf(ids[button]!);
+      const press = fake.button(dee, ids[button]!, pair.id);
+      fake.deliver(press);
+      fake.deliver(press);
+      const markEdit = await fake.waitCall((c) => c.method === 'PATCH' && c.path.includes(press.token));
+      const next = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${press.token}`);
+      expect(await d.votes(comparisonId)).toBe(1);
+      const [stored] = await d.h.db.rows<{ choice: string }>(sql`select choice from votes where comparison_id = ${comparisonId}`);
+      expect(stored!.choice).toBe(choice);
+      const marked = markEdit.body as { embeds: Embed[] };
+      expect(marked.embeds.every((e) => !e.title.startsWith('✅'))).toBe(true);
+      expect(next.body.content).toMatch(said);
+      // A tie is stored, but the fit is untouched.
+      expect(await modelVotes()).toBe(0);
+      pair = messageOf(next);
+      ids = buttonIds(next.body);
+    }
+    const press = fake.button(dee, ids[0]!, pair.id);
+    fake.deliver(press);
+    await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${press.token}`);
+    expect(await modelVotes()).toBe(1);
   });
 
   async function comparisonOf(buttonId: string): Promise<number> {

@@ -129,7 +129,7 @@ describe.each(DRIVERS)('Discord HTTP interactions on %s', (driver) => {
     const next = await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${press.token}`);
     expect((marked.body.embeds as { title: string }[])[1]!.title).toMatch(/^✅ B ·/);
     expect(next.body.content).toMatch(/^Voted for B\./);
-    expect(buttonIds(next.body)).toHaveLength(3);
+    expect(buttonIds(next.body)).toHaveLength(5);
     expect(await d.votes(resolved.action.comparisonId)).toBe(1);
     expect(a).not.toBe(b);
   });

@@ -10,7 +10,7 @@ const card = (id: number): ReplyCard => ({ id, title: `Song ${id}`, artists: ['B
 const reply = (n: number, withPair = false): DeskReply => ({
   text: 'Here you go:',
   cards: Array.from({ length: n }, (_, i) => ({ card: card(i + 1), buttons: { like: `ew:like${i}`, dislike: `ew:dis${i}`, more: `ew:more${i}` } })),
-  ...(withPair ? { comparison: { comparison: { comparisonId: 7, a: card(100), b: card(200) }, buttons: { a: 'ew:a', b: 'ew:b', skip: 'ew:skip' } } } : {}),
+  ...(withPair ? { comparison: { comparison: { comparisonId: 7, a: card(100), b: card(200) }, buttons: { a: 'ew:a', b: 'ew:b', both: 'ew:both', neither: 'ew:neither', skip: 'ew:skip' } } } : {}),
   suggestions: [],
   planner: 'rules',
 });
@@ -25,7 +25,7 @@ describe('Discord rendering', () => {
     expect(msgs[1]!.embeds!.map((e) => e.title)).toEqual(['6. Song 6', '7. Song 7']);
     expect(msgs[1]!.content).toBeUndefined();
     expect(msgs[2]!.embeds!.map((e) => e.title)).toEqual(['A · Song 100', 'B · Song 200']);
-    expect(msgs[2]!.components![0]!.components.map((c) => ('custom_id' in c ? c.custom_id : ''))).toEqual(['ew:a', 'ew:b', 'ew:skip']);
+    expect(msgs[2]!.components![0]!.components.map((c) => ('custom_id' in c ? c.custom_id : ''))).toEqual(['ew:a', 'ew:b', 'ew:both', 'ew:neither', 'ew:skip']);
     expect(msgs[0]!.embeds![0]!.description).toBe('by **Band**\n`rock` `calm` `2001`\n*Recommended because it is popular right now.*');
   });
 
@@ -35,7 +35,21 @@ describe('Discord rendering', () => {
     expect(after.embeds.map((e) => e.title)).toEqual(['A · Song 100', '✅ B · Song 200']);
     const buttons = after.components[0]!.components as { disabled?: boolean; style: number; custom_id: string }[];
     expect(buttons.every((b) => b.disabled === true)).toBe(true);
-    expect(buttons.map((b) => b.style)).toEqual([1, 3, 2]);
+    expect(buttons.map((b) => b.style)).toEqual([1, 3, 2, 2, 2]);
+  });
+
+  it('marks a "both" or "neither" answer on the pair without picking a side', () => {
+    const [pair] = renderReply(reply(0, true));
+    for (const [id, choice, note] of [
+      ['ew:both', 'both', 'Both fit'],
+      ['ew:neither', 'neither', 'Neither fits'],
+    ] as const) {
+      const after = markVoted({ embeds: pair!.embeds!, components: pair!.components! }, id, choice);
+      expect(after.embeds.map((e) => e.title)).toEqual(['A · Song 100', 'B · Song 200']);
+      expect(after.embeds[1]!.footer).toEqual({ text: note });
+      const buttons = after.components[0]!.components as { disabled?: boolean; style: number }[];
+      expect(buttons.every((b) => b.disabled === true)).toBe(true);
+    }
   });
 
   it("shows a rating on that card's row only", () => {

@@ -147,7 +147,7 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     expect((await c.send()).status).toBe(200);
     const [posted] = await fake.waitFor('chat.postMessage', (a) => a.channel === 'C1' && String(JSON.stringify(a.blocks)).includes('fits better'));
     const ids = buttonIds(blocksOf(posted!));
-    expect(ids).toHaveLength(3); // A, B, skip
+    expect(ids).toHaveLength(5); // A, B, both, neither, skip
     const msg = { channel: 'C1', ts: String(posted!.response.ts) };
     const updatesBefore = fake.callsOf('chat.update').length;
     const p1 = press('U2', ids[0]!, msg);
@@ -163,8 +163,41 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     expect(update!.args.channel).toBe('C1');
     expect(allText(ublocks)).toMatch(/You chose A: \*.+\*/);
     const next = buttonIds(ublocks);
-    expect(next).toHaveLength(3);
+    expect(next).toHaveLength(5);
     for (const id of next) expect(ids).not.toContain(id);
+  });
+
+  it('takes "Both fit" and "Neither" once each (delivered twice), stores them as such and leaves the taste model alone', async () => {
+    const isPair = (a: Record<string, unknown>) => a.channel === 'C1' && String(JSON.stringify(a.blocks)).includes('fits better');
+    const pairsBefore = fake.callsOf('chat.postMessage', isPair).length;
+    const c = command('U8', 'compare');
+    expect((await c.send()).status).toBe(200);
+    const posted = (await fake.waitFor('chat.postMessage', isPair, pairsBefore + 1)).at(-1);
+    expect(allText(blocksOf(posted!))).toMatch(/Both fit.*Neither.*Skip this pair/s);
+    let ids = buttonIds(blocksOf(posted!));
+    const msg = { channel: 'C1', ts: String(posted!.response.ts) };
+    const person = `select p.id from people p join identities i on i.person_id = p.id where i.external_id = 'T1:U8'`;
+    for (const [button, choice, line] of [
+      [2, 'both', /You said both fit: \*.+\* and \*.+\*/],
+      [3, 'neither', /You said neither fits: \*.+\* nor \*.+\*/],
+    ] as const) {
+      const before = fake.callsOf('chat.update', (a) => a.ts === msg.ts).length;
+      const [r1, r2] = await Promise.all([press('U8', ids[button]!, msg).send(), press('U8', ids[button]!, msg).send()]);
+      expect([r1.status, r2.status]).toEqual([200, 200]);
+      const update = (await fake.waitFor('chat.update', (a) => a.ts === msg.ts, before + 1)).at(-1)!;
+      // The repeated delivery is answered privately, not applied.
+      await fake.waitFor('chat.postEphemeral', (a) => a.user === 'U8' && String(a.text).includes('Already counted'), button - 1);
+      expect(fake.callsOf('chat.update', (a) => a.ts === msg.ts)).toHaveLength(before + 1);
+      expect(allText(blocksOf(update))).toMatch(line);
+      const stored = await h.db.rows<{ choice: string }>(sql.raw(`select v.choice from votes v where v.person_id = (${person}) order by v.id`));
+      expect(stored.map((r) => r.choice).at(-1)).toBe(choice);
+      ids = buttonIds(blocksOf(update));
+      expect(ids, allText(blocksOf(update))).toHaveLength(5);
+    }
+    const stored = await h.db.rows<{ n: number }>(sql.raw(`select count(*)::int as n from votes where person_id = (${person})`));
+    expect(stored[0]!.n).toBe(2);
+    const model = await h.db.rows<{ votes: number }>(sql.raw(`select votes from preference_models where person_id = (${person})`));
+    expect(model[0]?.votes ?? 0).toBe(0);
   });
 
   it('likes a card and tells the person privately', async () => {
