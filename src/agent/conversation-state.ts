@@ -1,4 +1,5 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
+import type { Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
@@ -24,6 +25,10 @@ export interface ActiveConstraints {
   readonly instrumentalness?: Range;
   readonly year?: Range;
   readonly explicit?: boolean;
+  /** Instrumental or sung, with evidence (the constraint vocabulary's `vocals`). */
+  readonly vocals?: Vocals;
+  /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
+  readonly popularity?: Popularity;
   readonly excludeArtists?: readonly string[];
 }
 

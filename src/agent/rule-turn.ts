@@ -3,10 +3,11 @@
  * sentence on what was done, follow-up suggestions, and the conversation state after the turn.
  */
 import { callTool, type ToolCallOutcome } from '../tools/registry.ts';
+import { relaxationNotes } from '../tools/schemas.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { failureOf, toReplyCard, type AgentReply, type ReplyCard } from './agent-reply.ts';
 import type { ActiveConstraints, ConversationState } from './conversation-state.ts';
-import { DEFAULT_COUNT, queryCall, type Plan } from './rule-planner.ts';
+import { DEFAULT_COUNT, type Plan } from './rule-planner.ts';
 import { runSpotifyPlan } from './spotify-turn.ts';
 
 /** What a rule turn produced. */
@@ -54,22 +55,10 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
   }
   const call = plan.calls[0];
   if (call === undefined) return { reply: { ...base, text: HELP_TEXT, suggestions: [] }, state };
-  let outcome = await callTool(call.name, call.args, ctx);
-  let constraints = plan.constraints;
-  const notes: string[] = [];
-  // A genre or mood the classifiers do not know: drop it and say so, rather than failing the turn.
-  for (let i = 0; i < 4 && outcome.kind === 'retry' && /^unknown_(genre|mood)$/.test(outcome.code) && plan.query !== undefined; i++) {
-    const m = /Unknown (genre|mood) "([^"]+)"/.exec(outcome.message);
-    if (m === null) break;
-    const [, task, label] = m as unknown as [string, 'genre' | 'mood', string];
-    notes.push(`I don't know the ${task} "${label}" here, so I left it out.`);
-    constraints = dropLabel(constraints, task, label);
-    const query = plan.query.kind === 'recommend' && plan.query.seeds !== undefined
-      ? { ...plan.query, seeds: { ...plan.query.seeds, ...(task === 'genre' ? { genres: plan.query.seeds.genres?.filter((g) => g !== label) ?? [] } : { moods: plan.query.seeds.moods?.filter((g) => g !== label) ?? [] }) } }
-      : plan.query;
-    const retryCall = queryCall(dropEmptySeeds(query), constraints, plan.count ?? DEFAULT_COUNT);
-    outcome = await callTool(retryCall.name, retryCall.args, ctx);
-  }
+  const outcome = await callTool(call.name, call.args, ctx);
+  const constraints = plan.constraints;
+  // Constraints the recommender relaxed (too few tracks met them all) are said, never dropped silently.
+  const notes: string[] = outcome.kind === 'ok' ? relaxationNotes(outcome.value.relaxed) : [];
   if (outcome.kind !== 'ok') return { reply: { ...base, text: failureText(outcome), suggestions: ['help', 'something like Daft Punk'], ...failureOf(outcome) }, state: same };
   const v = outcome.value;
   switch (plan.intent) {
@@ -147,20 +136,6 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
   return { reply: { ...base, text, cards, suggestions: RECOMMEND_SUGGESTIONS }, state: next };
 }
 
-function dropEmptySeeds<Q extends Plan['query']>(q: Q): NonNullable<Q> {
-  if (q === undefined || q.kind !== 'recommend' || q.seeds === undefined) return q!;
-  const seeds = Object.fromEntries(Object.entries(q.seeds).filter(([, v]) => v !== undefined && (!Array.isArray(v) || v.length > 0)));
-  const { seeds: _s, ...rest } = q;
-  return (Object.keys(seeds).length === 0 ? rest : { ...rest, seeds }) as NonNullable<Q>;
-}
-
-function dropLabel(c: ActiveConstraints, task: 'genre' | 'mood', label: string): ActiveConstraints {
-  const key = task === 'genre' ? 'genres' : 'moods';
-  const left = (c[key] ?? []).filter((x) => x !== label);
-  const { [key]: _drop, ...rest } = c;
-  return left.length > 0 ? { ...rest, [key]: left } : rest;
-}
-
 function seedPhrase(plan: Plan): string {
   const q = plan.query;
   if (q?.kind === 'recommend' && q.seeds?.text !== undefined) return ` like ${q.seeds.text}`;
@@ -185,6 +160,8 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
+  if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : 'with vocals');
+  if (c.popularity !== undefined) parts.push(c.popularity === 'mainstream' ? 'mainstream' : 'deep cuts');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
