@@ -336,6 +336,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (strict.items.length >= enough) return { result: strict, relaxed };
     let current = constraints;
     let result = strict;
+    const items = [...strict.items];
+    const seen = new Set(items.map((r) => r.item));
     // A constraint no track meets on its own goes first (keeping it cannot help); then the stated order.
     const alone = applyConstraints(this.catalog, constraints).counts;
     const never = RELAXATION_ORDER.filter((f) => alone.some((c) => c.field === f && c.matching === 0));
@@ -345,9 +347,10 @@ export class RankedTrackRecommender implements TrackRecommender {
       const mask = applyConstraints(this.catalog, current);
       const entry = mask.counts.find((c) => c.field === field);
       const matching = entry?.matching ?? 0;
-      const metAll = result.items.length;
+      const metAll = items.length;
       const asked = entry?.constraint ?? field;
-      const met = metAll === 0 ? 'no track met every constraint together' : `only ${metAll} track${metAll === 1 ? '' : 's'} met every constraint together`;
+      const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
+      const met = metAll === 0 ? `no track met ${every}` : `only ${metAll} track${metAll === 1 ? '' : 's'} met ${every}`;
       const reason =
         field === 'explicit'
           ? `${met}; ${matching} tracks are known to be clean and ${this.unknownExplicit()} have no explicit information, so tracks not marked explicit are allowed`
@@ -355,11 +358,15 @@ export class RankedTrackRecommender implements TrackRecommender {
       relaxed.push({ constraint: field, asked, reason, matching, metAll });
       current = looser;
       result = rankWith(current);
-      if (result.items.length >= enough) break;
+      // Tracks that met more of the request stay ahead of those that met less.
+      for (const r of result.items) {
+        if (seen.has(r.item)) continue;
+        seen.add(r.item);
+        items.push(r);
+      }
+      if (items.length >= enough) break;
     }
     if (relaxed.length === 0) return { result: strict, relaxed };
-    const first = new Set(strict.items.map((r) => r.item));
-    const items = [...strict.items, ...result.items.filter((r) => !first.has(r.item))];
     return { result: result.emptyReason !== undefined && items.length > 0 ? { items } : { ...result, items }, relaxed };
   }
 
