@@ -3,6 +3,7 @@ import type { ReplyCard } from '../../src/agent/agent-reply.ts';
 import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
 import { GENRES, MOODS } from '../../src/recsys/labels/vocabulary.ts';
 import { planTurn } from '../../src/agent/rule-planner.ts';
+import { ACTIVITY_NAMES, ACTIVITY_PRESETS, constraintInput } from '../../src/recsys/constraints/constraint-vocabulary.ts';
 
 const card = (id: number, title: string, year: number): ReplyCard => ({ id, title, artists: ['X'], year, genre: 'rock', mood: 'sad' });
 const shown: ConversationState = {
@@ -154,5 +155,23 @@ describe('the rule planner', () => {
     expect(s3.calls[0]!.args).toMatchObject({ seeds: { text: 'Daft Punk' } });
     const s4 = planTurn('something like Metallica', { ...st1, constraints: s3.constraints });
     expect(s4.constraints).toEqual({});
+  });
+});
+
+describe('activities from the one table (src/recsys/constraints)', () => {
+  it('"jazz for a dinner party" is dinner (calm, low energy), not a dance party', () => {
+    const plan = planTurn('jazz for a dinner party', EMPTY_STATE);
+    expect(plan.activity).toBe('dinner');
+    const args = plan.calls[0]!.args as { constraints: Record<string, unknown>; for: string };
+    expect(args.constraints).toEqual({ genres: ['jazz'], energy: { max: 0.55 } });
+    expect(args.for).toBe('me');
+  });
+
+  it.each(ACTIVITY_NAMES)('music for %s carries exactly the table preset', (name) => {
+    const preset = ACTIVITY_PRESETS[name];
+    const plan = planTurn(`music for ${preset.words[0]!}`, EMPTY_STATE);
+    expect(plan.activity).toBe(name);
+    const args = plan.calls[0]!.args as { constraints?: Record<string, unknown> };
+    expect(args.constraints).toEqual(constraintInput(preset.constraints));
   });
 });

@@ -211,13 +211,14 @@ export class CommandAnswers {
     if (vibe === undefined) return privately('Name a mood or an activity, for example "calm" or "running".');
     const moods = await this.moodNames(speaker);
     // The activity table the chat planner reads too: its preset constraints, and its mood as the starting point.
-    const activity = activityPreset(vibe) ?? findActivity(vibe);
-    // A mood word of the one vocabulary ("chill" is calm) names its mood; otherwise an activity's mood.
+    // An activity's name or word ("focus", "gym") wins over a mood word; a mood word of the one vocabulary ("chill"
+    // is calm) names its mood; a longer phrase may still name an activity.
     const named = canonicalMood(vibe) ?? vibe;
+    const activity = activityPreset(vibe) ?? (moods.includes(named) ? undefined : findActivity(vibe));
     const seedMood = activity?.seedMood;
-    const mood = moods.includes(named) ? named : seedMood !== undefined && moods.includes(seedMood) ? seedMood : undefined;
+    const mood = activity === undefined && moods.includes(named) ? named : seedMood !== undefined && moods.includes(seedMood) ? seedMood : undefined;
     const tries: Record<string, unknown>[] = [];
-    if (activity !== undefined && mood !== named) {
+    if (activity !== undefined) {
       // The recommender relaxes what too few tracks meet, and says so.
       const constraints = constraintInput(activity.constraints);
       tries.push({ count: 5, ...(mood !== undefined ? { seeds: { moods: [mood] } } : {}), constraints, activity: activity.name });
