@@ -1,5 +1,6 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
-import type { AgentReply, ReplyCard, ReplyComparison } from './agent-reply.ts';
+import type { Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
+import type { ReplyCard, ReplyComparison, AgentReply } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
 /** A numeric range constraint (either end optional). */
@@ -24,6 +25,10 @@ export interface ActiveConstraints {
   readonly instrumentalness?: Range;
   readonly year?: Range;
   readonly explicit?: boolean;
+  /** Instrumental or sung, with evidence (the constraint vocabulary's `vocals`). */
+  readonly vocals?: Vocals;
+  /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
+  readonly popularity?: Popularity;
   readonly excludeArtists?: readonly string[];
 }
 
@@ -57,6 +62,8 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
+  if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : 'with vocals');
+  if (c.popularity !== undefined) parts.push(c.popularity === 'mainstream' ? 'mainstream' : 'deep cuts');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 

@@ -5,6 +5,7 @@
  * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
+import { findActivity, type ActivityName } from '../recsys/constraints/constraint-vocabulary.ts';
 import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
 import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
 
@@ -49,8 +50,8 @@ export interface Plan {
   readonly activity?: Activity;
 }
 
-/** Activities the planner knows. */
-type Activity = 'focus' | 'study' | 'workout' | 'sleep' | 'party' | 'relax';
+/** Activities the planner knows: the one activity table's (src/recsys/constraints). */
+export type Activity = ActivityName;
 
 /** Default number of tracks per answer. */
 export const DEFAULT_COUNT = 5;
@@ -72,15 +73,6 @@ const GENRES: Record<string, string> = Object.fromEntries([...GENRE_WORDS_TABLE]
 
 /** Mood words of the one vocabulary the planner reads in requests. */
 const MOODS: Record<string, string> = Object.fromEntries([...MOOD_WORDS_TABLE].filter(([w]) => !AMBIGUOUS_WORDS.has(w)));
-
-const ACTIVITIES: readonly [RegExp, Activity][] = [
-  [/\b(focus(ing)?|concentrat\w*|coding|deep work)\b/, 'focus'],
-  [/\b(study(ing)?|homework|reading)\b/, 'study'],
-  [/\b(work ?out|gym|running|run|jog(ging)?|exercis\w*|training|lifting|cardio)\b/, 'workout'],
-  [/\b(sleep(ing)?|bedtime|fall asleep|insomnia|nap)\b/, 'sleep'],
-  [/\b(party|parties|dancing|dancefloor|pregame|club)\b/, 'party'],
-  [/\b(relax(ing)?|chill(ing)?|unwind(ing)?|wind down|lounge)\b/, 'relax'],
-];
 
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, 'a couple of': 2, 'a couple': 2, 'a few': 3 };
 
@@ -157,7 +149,7 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
 
   const mods = modifiers(tr, rest, state, {});
   const labels = { genres: mods.genres ?? [], moods: mods.moods ?? [] };
-  const activity = ACTIVITIES.find(([re]) => re.test(tr))?.[1];
+  const activity = findActivity(tr)?.name;
   const party = activity === 'party' || /\b(for (a|the|my) (party|group|crowd|friends)|for everyone|for anyone)\b/.test(t);
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
@@ -279,6 +271,8 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
     if (r !== undefined && (r.min !== undefined || r.max !== undefined)) out[f] = { ...r };
   }
   if (c.explicit !== undefined) out.explicit = c.explicit;
+  if (c.vocals !== undefined) out.vocals = c.vocals;
+  if (c.popularity !== undefined) out.popularity = c.popularity;
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
   return Object.keys(out).length === 0 ? undefined : out;
 }
@@ -395,7 +389,7 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
   for (const m of original.matchAll(negRe)) {
     const what = m[1]!.trim();
     const w = what.toLowerCase();
-    if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+    if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.vocals = 'instrumental';
     else if (/^(explicit|swearing|cursing|bad words|profanity|explicit lyrics|explicit content)$/.test(w)) c.explicit = false;
     else if (GENRES[w] !== undefined && w !== GENRES[w] && matchLabels(t.replace(m[0].toLowerCase(), ' '), GENRES, new Set([w])).includes(GENRES[w])) {
       // "latin music, no reggaeton": a style of the genre asked for, which the vocabulary cannot exclude on its own.
@@ -414,31 +408,24 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
       c.excludeArtists = [...new Set([...(c.excludeArtists ?? []), what])];
     }
   }
-  if (/\b(instrumentals?|no-vocals?)\b/.test(t)) c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+  if (/\b(instrumentals?|no-vocals?)\b/.test(t)) c.vocals = 'instrumental';
   if (/\b(clean|family[- ]friendly|kid[- ]friendly|radio edit|safe for work)\b/.test(t)) c.explicit = false;
   const genres = matchLabels(t, GENRES, negated);
   if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
   const moods = matchLabels(t, MOODS, negated);
   if (moods.length > 0) c.moods = moods.filter((m) => !(c.excludeMoods ?? []).includes(m));
   if (c.moods?.length === 0) delete c.moods;
-  for (const [re, activity] of ACTIVITIES) {
-    if (!re.test(t)) continue;
-    if (activity === 'focus' || activity === 'study') {
-      c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
-      c.energy = lower(c.energy, 'max', 0.6);
-    } else if (activity === 'workout') {
-      c.energy = raise(c.energy, 'min', 0.7);
-      c.tempo = raise(c.tempo, 'min', 120);
-    } else if (activity === 'sleep') {
-      c.energy = lower(c.energy, 'max', 0.3);
-      c.acousticness = raise(c.acousticness, 'min', 0.5);
-    } else if (activity === 'party') {
-      c.danceability = raise(c.danceability, 'min', 0.7);
-      c.energy = raise(c.energy, 'min', 0.6);
-    } else {
-      c.energy = lower(c.energy, 'max', 0.5);
+  // The activity's preset from the one table (Discord /vibe reads the same one).
+  const preset = findActivity(t);
+  if (preset !== undefined) {
+    const p = preset.constraints;
+    if (p.vocals !== undefined) c.vocals = p.vocals;
+    for (const [field, r] of Object.entries(p.ranges ?? {}) as [keyof typeof p.ranges & string, Range][]) {
+      const k = field as 'energy' | 'valence' | 'tempo' | 'danceability' | 'acousticness' | 'instrumentalness' | 'year';
+      if (r.max !== undefined) c[k] = lower(c[k], 'max', r.max);
+      if (r.min !== undefined) c[k] = raise(c[k], 'min', r.min);
     }
-    break;
+    if (p.moods !== undefined) c.moods = [...new Set([...(c.moods ?? []), ...p.moods])].filter((m) => !(c.excludeMoods ?? []).includes(m));
   }
   const decade = /\b(?:the )?(?:(19|20)?(\d)0'?s|(sixties|seventies|eighties|nineties|two thousands|noughties))\b/.exec(t);
   if (decade !== null) {

@@ -4,14 +4,15 @@
  */
 import { z } from 'zod';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
-import { canonicalLabel } from '../recsys/labels/vocabulary.ts';
+import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
 import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import { personalisation } from './personalisation.ts';
 import { stableKey } from '../serving/cache/recommend-cache.ts';
-import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
+import { constraintArgs } from './constraint-args.ts';
+import { cardOut, constraintsInput, recommendationOut, relaxationOut, relaxationsOut, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok, retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
 import { artistSeeds, isRetry, trackArg } from './track-args.ts';
@@ -57,19 +58,24 @@ const output = z.object({
     .describe(
       'How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), artist (the seed artists\' neighbours, when no seed track was usable), or popularity when no seed was usable.',
     ),
+  strategy_reason: z.string().describe('Why this strategy ranked (the request, the experiment, or the seeds available).'),
+  relaxed: z
+    .array(relaxationOut)
+    .describe('Constraints loosened, in order, because too few tracks met them all; the tracks that met everything come first. Tell the person.'),
   notes: z.array(z.string()),
   empty_reason: z.string().optional().describe('Why nothing came back, when nothing did.'),
 });
 
-/** Resolved seeds: tracks (genre/mood seeds as extra tracks), and the artists named. */
+/** Resolved seeds: tracks (genre/mood seeds as extra tracks), the artists named, and remarks for the caller. */
 interface Seeds {
   readonly tracks: TrackCard[];
   readonly artists: string[];
+  readonly notes?: string[];
 }
 
 /** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
 async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [] };
+  const out: Seeds = { tracks: [], artists: [], notes: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
@@ -92,7 +98,15 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     for (const name of names) {
       const canon = canonicalLabel(task, name);
       const label = canon !== undefined && known.includes(canon) ? canon : name.toLowerCase();
-      if (!known.includes(label)) return retry(`unknown_${task}`, `Unknown ${task} "${name}". Known ${task}s: ${known.join(', ') || '(none: no classifier is trained)'}.`);
+      if (!known.includes(label)) {
+        // A vocabulary name no track is labelled with yet starts from nothing (said so); any other word is a mistake.
+        if (canon !== undefined) {
+          out.notes!.push(`No track is labelled with the ${task} "${canon}" yet, so it could not be a starting point.`);
+          continue;
+        }
+        const vocabulary = task === 'genre' ? GENRES : MOODS;
+        return retry(`unknown_${task}`, `Unknown ${task} "${name}". Use one of the vocabulary's ${task}s: ${vocabulary.join(', ')}.`);
+      }
       const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
       const cards = await ctx.catalog.describe(ids);
       out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
@@ -175,19 +189,30 @@ async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Pr
   });
 }
 
+/** Why the strategy that ranked did, in words. */
+function strategyReason(list: { strategy?: string; basis?: string }, choice: StrategyChoice | undefined, named: boolean, forWhom: 'me' | 'anyone', available: readonly string[]): string {
+  if (list.strategy === undefined) {
+    return list.basis === 'artist' ? "no seed track was usable, so the seed artists' neighbours and their best tracks answered" : 'no seed was usable, so popular tracks that meet the constraints answered';
+  }
+  if (named) return `${list.strategy}: the request names seeds, so only the strategy that uses every seed (the full blend) was eligible`;
+  if (forWhom === 'anyone') return `${list.strategy}: a neutral list always uses the full blend`;
+  if (choice?.variant === 'bandit') return `${list.strategy}: chosen by the strategy experiment among ${available.join(', ')}`;
+  return `${list.strategy}: the experiment's control group always uses the full blend`;
+}
+
 /** The recommend tool. */
 export const recommend = defineTool({
   name: 'recommend',
   title: 'Recommend tracks',
   description:
-    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked and the tracks imported from their Spotify library. Constraints are hard filters (genres, moods, tempo/energy/... ranges, year, explicit, excluded artists). Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
+    'Recommend tracks. Seeds may be tracks (ids or text like "daft punk one more time"), artists, genres, moods or free text; with no seeds it starts from what the person liked and the tracks imported from their Spotify library. Constraints are hard filters applied before ranking, each met only with evidence (genres, moods, artists, tracks and their exclusions; year, tempo, energy, valence, danceability, acousticness ranges; vocals instrumental/vocal; explicit clean/any; popularity mainstream/deep_cuts); when too few tracks meet them all, the least important are relaxed in a fixed order and listed in `relaxed`: tell the person. Results never include tracks the person disliked or already rated, and each carries a one-sentence reason. If a seed is ambiguous you get candidates back: ask the person or retry with an id.',
   input,
   output,
   writes: false,
   async execute(args, ctx) {
     // Recent answers are cached per (person, request, platform, model version); votes, ratings and stated-tastes
     // changes invalidate the person's entries.
-    const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description });
+    const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description, answer: 2 });
     const cached = await ctx.recommendCache.lookup(ctx.personId, cacheKey);
     if (cached.value !== undefined) {
       await recordRequest(ctx, args);
@@ -195,6 +220,8 @@ export const recommend = defineTool({
     }
     const seeds = await collectSeeds(ctx, args.seeds);
     if (isRetry(seeds)) return seeds;
+    const constraints = await constraintArgs(ctx, args.constraints);
+    if (isRetry(constraints)) return constraints;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
     const seedIds = [...new Set(seeds.tracks.map((s) => s.id))];
     const startFromLikes = args.seeds === undefined && personal !== undefined;
@@ -205,8 +232,12 @@ export const recommend = defineTool({
     // For "me" the strategy experiment picks how candidates are found (the contextual bandit, or hybrid in the
     // control); a neutral list is always the full hybrid and teaches the bandit nothing.
     const activity = args.activity ?? args.seeds?.moods?.[0] ?? args.constraints?.moods?.[0];
+    // Strategy within the request: named seeds are answered by the full blend, which uses every seed, so the same
+    // request gets the same quality (no draw between strategies that ignore or dilute the seeds).
+    const named = seedIds.length > 0 || seeds.artists.length > 0;
+    const eligible = named ? ctx.recommender.strategies.filter((s) => s === 'hybrid') : ctx.recommender.strategies;
     const choice: StrategyChoice | undefined =
-      args.for === 'me' ? await ctx.experiments.choose(ctx.personId, ctx.recommender.strategies, { ...(activity !== undefined ? { activity } : {}), platform: ctx.platform }) : undefined;
+      args.for === 'me' ? await ctx.experiments.choose(ctx.personId, eligible, { ...(activity !== undefined ? { activity } : {}), platform: ctx.platform }) : undefined;
     let list;
     try {
       list = await ctx.recommender.recommend({
@@ -214,7 +245,7 @@ export const recommend = defineTool({
         seeds: used,
         ...(seeds.artists.length > 0 ? { seedArtists: [...new Set(seeds.artists)] } : {}),
         k: args.count,
-        constraints: toConstraints(args.constraints),
+        constraints,
         ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
         ...(near.size > 0 ? { extraSignals: [{ name: 'similar_listeners', weight: SIMILAR_LISTENERS_WEIGHT, scores: near }] } : {}),
       });
@@ -225,7 +256,7 @@ export const recommend = defineTool({
     // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).
     if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
-    const notes = [...list.notes];
+    const notes = [...(seeds.notes ?? []), ...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
     if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);
     const answer: z.output<typeof output> = {
@@ -236,6 +267,8 @@ export const recommend = defineTool({
       seeds: used.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined).map(cardOut),
       model: ctx.recommender.description,
       strategy: list.strategy ?? (list.basis === 'artist' ? 'artist' : 'popularity'),
+      strategy_reason: strategyReason(list, choice, named, args.for, ctx.recommender.strategies),
+      relaxed: relaxationsOut(list.relaxed),
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
     };

@@ -1,9 +1,9 @@
 /** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
 import { z } from 'zod';
+import { EVIDENCE, EXPLICIT, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
 import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
-import { RANGE_DOMAINS } from '../recsys/ranking/constraints.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
-import type { RecommendConstraints } from '../serving/ports/track-recommender.ts';
+import type { RecommendConstraints, Relaxation } from '../serving/ports/track-recommender.ts';
 
 /** Largest id a row of Earworm's tables can have (Postgres `integer`). */
 const MAX_ROW_ID = 2_147_483_647;
@@ -37,51 +37,84 @@ export function cardOut(t: TrackCard): z.output<typeof trackCard> {
   return { id: t.id, title: t.title, artists: [...t.artists], album: t.album, year: t.year, genre: t.genre, mood: t.mood, plays: t.plays };
 }
 
-const range = (field: keyof typeof RANGE_DOMAINS, what: string) => {
-  const d = RANGE_DOMAINS[field];
+const range = (field: RangeFieldName) => {
+  const d = RANGE_FIELDS[field];
   return z
     .object({ min: z.number().min(d.min).max(d.max).optional(), max: z.number().min(d.min).max(d.max).optional() })
+    .strict()
     .optional()
-    .describe(`${what}, ${d.min}–${d.max}${d.unit === '' ? '' : ` ${d.unit}`}; either end may be left out.`);
+    .describe(`${d.what}, ${d.min}–${d.max}${d.unit === '' ? '' : ` ${d.unit}`}; either end may be left out.`);
 };
 
-/** Hard constraints of a recommendation. */
+const ranges = Object.fromEntries((Object.keys(RANGE_FIELDS) as RangeFieldName[]).map((f) => [f, range(f)])) as { [F in RangeFieldName]: ReturnType<typeof range> };
+
+/** Hard constraints of a recommendation: the one vocabulary of src/recsys/constraints, field for field. */
 export const constraintsInput = z
   .object({
     genres: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these genres: ${GENRES.join(', ')}.`),
+    exclude_genres: z.array(z.string().min(1)).max(10).optional().describe('Leave out tracks whose evidence (own labels or their artist\'s) points to any of these genres (e.g. "no rap": ["hip hop"]).'),
     moods: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these moods: ${MOODS.join(', ')}.`),
-    exclude_genres: z.array(z.string().min(1)).max(10).optional().describe(`Leave out tracks whose evidence points to any of these genres (e.g. "no rap": ["hip hop"]).`),
-    exclude_moods: z.array(z.string().min(1)).max(10).optional().describe(`Leave out tracks whose evidence points to any of these moods (e.g. "nothing sad": ["sad"]).`),
-    tempo: range('tempo', 'Tempo in BPM'),
-    energy: range('energy', 'Energy'),
-    valence: range('valence', 'Valence (musical positiveness)'),
-    danceability: range('danceability', 'Danceability'),
-    acousticness: range('acousticness', 'Acousticness'),
-    instrumentalness: range('instrumentalness', 'Instrumentalness (above 0.5: mostly without vocals)'),
-    year: range('year', 'Release year'),
-    explicit: z.boolean().optional().describe('false leaves explicit tracks out.'),
-    exclude_artists: z.array(z.string().min(1)).max(20).optional().describe('Artist names never to return.'),
+    exclude_moods: z.array(z.string().min(1)).max(10).optional().describe('Leave out tracks whose evidence points to any of these moods (e.g. "nothing sad": ["sad"]).'),
+    artists: z.array(z.string().trim().min(1)).max(20).optional().describe('Only tracks by these artists (e.g. "only Radiohead").'),
+    exclude_artists: z.array(z.string().trim().min(1)).max(20).optional().describe('Artist names never to return (e.g. "I don\'t like Drake").'),
+    tracks: z.array(trackRef).max(50).optional().describe('Only these tracks (e.g. to pick from a list).'),
+    exclude_tracks: z.array(trackRef).max(50).optional().describe('Tracks never to return.'),
+    ...ranges,
+    vocals: z.enum(VOCALS).optional().describe(`"instrumental": no singing (instrumentalness ≥ ${EVIDENCE.instrumentalMin} and no vocal tags); "vocal": sung or rapped.`),
+    explicit: z
+      .union([z.enum(EXPLICIT), z.boolean()])
+      .optional()
+      .describe('"clean": only tracks a source marks clean (false means the same); "any" (or true): no filter.'),
+    popularity: z.enum(POPULARITY).optional().describe(`"mainstream": the most played ${EVIDENCE.mainstreamTopShare * 100}% of tracks; "deep_cuts": the less played half.`),
   })
   .strict();
 
-/** Converts constraint input into the recommender's terms. */
-export function toConstraints(c: z.output<typeof constraintsInput> | undefined): RecommendConstraints {
+/** Constraint input as the tool received it. */
+export type ConstraintsInput = z.output<typeof constraintsInput>;
+
+/** Converts constraint input into the recommender's terms (`tracks` and `exclude_tracks` as the given ids). */
+export function toConstraints(c: ConstraintsInput | undefined, trackIds: { tracks?: readonly number[]; excludeTracks?: readonly number[] } = {}): RecommendConstraints {
   if (c === undefined) return {};
-  const ranges: Record<string, { min?: number; max?: number }> = {};
-  for (const f of ['tempo', 'energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'year'] as const) {
-    const r = c[f];
-    if (r === undefined) continue;
-    ranges[f] = { ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) };
+  const out: { -readonly [K in keyof RecommendConstraints]: RecommendConstraints[K] } = {};
+  const r: Record<string, { min?: number; max?: number }> = {};
+  for (const f of Object.keys(RANGE_FIELDS) as RangeFieldName[]) {
+    const v = c[f];
+    if (v === undefined || (v.min === undefined && v.max === undefined)) continue;
+    r[f] = { ...(v.min !== undefined ? { min: v.min } : {}), ...(v.max !== undefined ? { max: v.max } : {}) };
   }
-  return {
-    ...(c.genres !== undefined ? { genres: c.genres } : {}),
-    ...(c.moods !== undefined ? { moods: c.moods } : {}),
-    ...(c.exclude_genres !== undefined ? { excludeGenres: c.exclude_genres } : {}),
-    ...(c.exclude_moods !== undefined ? { excludeMoods: c.exclude_moods } : {}),
-    ...(Object.keys(ranges).length > 0 ? { ranges } : {}),
-    ...(c.explicit !== undefined ? { explicit: c.explicit } : {}),
-    ...(c.exclude_artists !== undefined ? { excludeArtists: c.exclude_artists } : {}),
-  };
+  if (c.genres !== undefined) out.genres = c.genres;
+  if (c.moods !== undefined) out.moods = c.moods;
+  if (c.exclude_genres !== undefined) out.excludeGenres = c.exclude_genres;
+  if (c.exclude_moods !== undefined) out.excludeMoods = c.exclude_moods;
+  if (Object.keys(r).length > 0) out.ranges = r;
+  if (c.explicit === false || c.explicit === 'clean') out.explicit = false;
+  if (c.vocals !== undefined) out.vocals = c.vocals;
+  if (c.popularity !== undefined) out.popularity = c.popularity;
+  if (c.artists !== undefined) out.artists = c.artists;
+  if (c.exclude_artists !== undefined) out.excludeArtists = c.exclude_artists;
+  if (trackIds.tracks !== undefined) out.tracks = trackIds.tracks;
+  if (trackIds.excludeTracks !== undefined) out.excludeTracks = trackIds.excludeTracks;
+  return out;
+}
+
+/** A constraint loosened because too few tracks met them all. */
+export const relaxationOut = z.object({
+  constraint: z.enum(RELAXATION_ORDER).describe('The constraint relaxed.'),
+  asked: z.string().describe('What it asked, in words.'),
+  reason: z.string().describe('Why it was relaxed: tell the person.'),
+  matching: z.number().int().describe('Tracks that met this constraint on its own.'),
+  met_all: z.number().int().describe('Tracks that met every constraint before it was relaxed.'),
+});
+
+/** The relaxations of a recommend or similar_tracks result, as sentences for the person. */
+export function relaxationNotes(relaxed: unknown): string[] {
+  if (!Array.isArray(relaxed)) return [];
+  return (relaxed as { asked?: unknown; reason?: unknown }[]).map((r) => `I relaxed "${String(r.asked)}": ${String(r.reason)}.`);
+}
+
+/** A relaxation in the output shape. */
+export function relaxationsOut(rs: readonly Relaxation[] | undefined): z.output<typeof relaxationOut>[] {
+  return (rs ?? []).map((r) => ({ constraint: r.constraint, asked: r.asked, reason: r.reason, matching: r.matching, met_all: r.metAll }));
 }
 
 /** Why a track was recommended. */

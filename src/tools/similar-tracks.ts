@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
-import { cardOut, constraintsInput, recommendationOut, toConstraints, trackCard, trackRef } from './schemas.ts';
+import { constraintArgs } from './constraint-args.ts';
+import { cardOut, constraintsInput, recommendationOut, relaxationOut, relaxationsOut, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok, retry } from './tool.ts';
 import { isRetry, trackArg } from './track-args.ts';
 
@@ -14,7 +15,12 @@ const input = z
   })
   .strict();
 
-const output = z.object({ track: trackCard, similar: z.array(recommendationOut), notes: z.array(z.string()) });
+const output = z.object({
+  track: trackCard,
+  similar: z.array(recommendationOut),
+  relaxed: z.array(relaxationOut).describe('Constraints loosened, in order, because too few tracks met them all. Tell the person.'),
+  notes: z.array(z.string()),
+});
 
 /** Item-to-item neighbours of one track. */
 export const similarTracks = defineTool({
@@ -29,11 +35,13 @@ export const similarTracks = defineTool({
     const track = await trackArg(ctx, args.track, 'track');
     if (isRetry(track)) return track;
     if (!ctx.recommender.knows(track.id)) {
-      return ok({ track: cardOut(track), similar: [], notes: ['No one in the listening data has played this track, so there is nothing to compare it with.'] });
+      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track, so there is nothing to compare it with.'] });
     }
+    const constraints = await constraintArgs(ctx, args.constraints);
+    if (isRetry(constraints)) return constraints;
     let list;
     try {
-      list = await ctx.recommender.similar(track.id, args.count, toConstraints(args.constraints));
+      list = await ctx.recommender.similar(track.id, args.count, constraints);
     } catch (err) {
       if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop it and call again.`);
       throw err;
@@ -46,6 +54,7 @@ export const similarTracks = defineTool({
         const t: TrackCard | undefined = cards.get(r.trackId);
         return t === undefined ? [] : [{ track: cardOut(t), score: r.score, why: { sentence: r.sentence, signals: r.signals.map((s) => ({ ...s })) } }];
       }),
+      relaxed: relaxationsOut(list.relaxed),
       notes,
     });
   },

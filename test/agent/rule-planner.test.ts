@@ -3,6 +3,7 @@ import type { ReplyCard } from '../../src/agent/agent-reply.ts';
 import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
 import { GENRES, MOODS } from '../../src/recsys/labels/vocabulary.ts';
 import { planTurn } from '../../src/agent/rule-planner.ts';
+import { ACTIVITY_NAMES, ACTIVITY_PRESETS, constraintInput } from '../../src/recsys/constraints/constraint-vocabulary.ts';
 
 const card = (id: number, title: string, year: number): ReplyCard => ({ id, title, artists: ['X'], year, genre: 'rock', mood: 'sad' });
 const shown: ConversationState = {
@@ -25,9 +26,9 @@ const CASES: Case[] = [
   ['something like Daft Punk but calmer', 'recommend', rec({ seeds: { text: 'Daft Punk' }, constraints: { energy: { max: 0.5 } } })],
   ['songs like Radiohead', 'recommend', rec({ seeds: { text: 'Radiohead' } })],
   ['similar to Creep by Radiohead', 'similar', { name: 'similar_tracks', args: { track: 'Radiohead - Creep', count: 5 } }],
-  ['something like "One More Time" by Daft Punk without vocals', 'similar', { name: 'similar_tracks', args: { track: 'Daft Punk - One More Time', count: 5, constraints: { instrumentalness: { min: 0.5 } } } }],
-  ['focus music without vocals', 'recommend', rec({ activity: 'focus', constraints: { instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
-  ['music for studying', 'recommend', rec({ activity: 'study', constraints: { instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['something like "One More Time" by Daft Punk without vocals', 'similar', { name: 'similar_tracks', args: { track: 'Daft Punk - One More Time', count: 5, constraints: { vocals: 'instrumental' } } }],
+  ['focus music without vocals', 'recommend', rec({ activity: 'focus', constraints: { vocals: 'instrumental', energy: { max: 0.6 } } })],
+  ['music for studying', 'recommend', rec({ activity: 'study', constraints: { vocals: 'instrumental', energy: { max: 0.6 } } })],
   ['workout songs', 'recommend', rec({ activity: 'workout', constraints: { energy: { min: 0.7 }, tempo: { min: 120 } } })],
   ['something to sleep to', 'recommend', rec({ activity: 'sleep', constraints: { energy: { max: 0.3 }, acousticness: { min: 0.5 } } })],
   ['party music', 'recommend', rec({ for: 'anyone', activity: 'party', constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
@@ -44,7 +45,7 @@ const CASES: Case[] = [
   ['party songs, no rap', 'recommend', rec({ for: 'anyone', activity: 'party', constraints: { exclude_genres: ['hip hop'], danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
   ['something like Justice, clean only', 'recommend', rec({ seeds: { text: 'Justice' }, constraints: { explicit: false } })],
   ['songs like Nirvana but no Foo Fighters', 'recommend', rec({ seeds: { text: 'Nirvana' }, constraints: { exclude_artists: ['Foo Fighters'] } })],
-  ['instrumental electronic music for coding', 'recommend', rec({ activity: 'focus', seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'], instrumentalness: { min: 0.5 }, energy: { max: 0.6 } } })],
+  ['instrumental electronic music for coding', 'recommend', rec({ activity: 'focus', seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'], vocals: 'instrumental', energy: { max: 0.6 } } })],
   ['recommend something', 'recommend', rec({})],
   ['surprise me', 'recommend', rec({})],
   ['Daft Punk', 'recommend', rec({ seeds: { text: 'Daft Punk' } })],
@@ -93,7 +94,7 @@ const CASES: Case[] = [
   ['no rap', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { exclude_genres: ['hip hop'], energy: { max: 0.5 } } }), shown],
   ['nothing sad please', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { exclude_moods: ['sad'], energy: { max: 0.5 } } }), shown],
   ['something mellow, no hip-hop', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], exclude_genres: ['hip hop'] } })],
-  ['without vocals', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, instrumentalness: { min: 0.5 } } }), shown],
+  ['without vocals', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, vocals: 'instrumental' } }), shown],
   ['3 more', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 3, constraints: { energy: { max: 0.5 } } }), shown],
   ['faster', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, tempo: { min: 120 } } }), shown],
   ['hmm, what is the weather like today in the city?', 'unclear', undefined],
@@ -157,5 +158,23 @@ describe('the rule planner', () => {
     expect(s3.calls[0]!.args).toMatchObject({ seeds: { text: 'Daft Punk' } });
     const s4 = planTurn('something like Metallica', { ...st1, constraints: s3.constraints });
     expect(s4.constraints).toEqual({});
+  });
+});
+
+describe('activities from the one table (src/recsys/constraints)', () => {
+  it('"jazz for a dinner party" is dinner (calm, low energy), not a dance party', () => {
+    const plan = planTurn('jazz for a dinner party', EMPTY_STATE);
+    expect(plan.activity).toBe('dinner');
+    const args = plan.calls[0]!.args as { constraints: Record<string, unknown>; for: string };
+    expect(args.constraints).toEqual({ genres: ['jazz'], energy: { max: 0.55 } });
+    expect(args.for).toBe('me');
+  });
+
+  it.each(ACTIVITY_NAMES)('music for %s carries exactly the table preset', (name) => {
+    const preset = ACTIVITY_PRESETS[name];
+    const plan = planTurn(`music for ${preset.words[0]!}`, EMPTY_STATE);
+    expect(plan.activity).toBe(name);
+    const args = plan.calls[0]!.args as { constraints?: Record<string, unknown> };
+    expect(args.constraints).toEqual(constraintInput(preset.constraints));
   });
 });

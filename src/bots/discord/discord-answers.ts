@@ -2,10 +2,12 @@
  * What each slash command and autocomplete answers, computed through the FrontDesk (its tools, rate limit and
  * buttons). Pure of any transport: the answers are messages that the handler core delivers.
  */
+import { activityPreset, ACTIVITY_NAMES as ACTIVITY_TABLE_NAMES, constraintInput, findActivity } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalMood } from '../../recsys/labels/vocabulary.ts';
 import { toReplyCard, type ReplyCard } from '../../agent/agent-reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ToolArgs, ToolFailure, ToolName, ToolOutput } from '../../tools/registry.ts';
+import { relaxationNotes } from '../../tools/schemas.ts';
 import type { DeskOutcome, FrontDesk, Speaker } from '../../desk/front-desk.ts';
 import { energyWord } from '../common/taste-form.ts';
 import { MAX_COUNT } from './discord-commands.ts';
@@ -21,17 +23,8 @@ export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(['profile', 'tastes
 /** Shown when the Spotify tools are not registered on this server. */
 const SPOTIFY_NOT_SET_UP = "Spotify isn't set up on this server, so I can't connect accounts or save playlists here. Whoever runs Earworm can enable it by configuring SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.";
 
-/** Activities that `/vibe` understands, as moods and gentle constraints. */
-const ACTIVITIES: readonly { readonly words: readonly string[]; readonly mood: string; readonly constraints?: RecommendArgs['constraints'] }[] = [
-  { words: ['focus', 'study', 'studying', 'work', 'coding', 'reading', 'concentrate'], mood: 'calm', constraints: { energy: { max: 0.6 } } },
-  { words: ['sleep', 'bedtime', 'relax', 'chill', 'wind down', 'meditate'], mood: 'calm', constraints: { energy: { max: 0.5 } } },
-  { words: ['run', 'running', 'workout', 'gym', 'training', 'cardio'], mood: 'energetic', constraints: { energy: { min: 0.6 } } },
-  { words: ['party', 'dance', 'dancing', 'celebrate'], mood: 'happy' },
-  { words: ['rainy', 'breakup', 'melancholy', 'cry'], mood: 'sad' },
-];
-
-/** Activity names offered by `/vibe`'s autocomplete. */
-const ACTIVITY_NAMES = ['focus', 'study', 'sleep', 'relax', 'running', 'workout', 'party', 'dance', 'rainy day'];
+/** Activity names offered by `/vibe`'s autocomplete: the one activity table's (src/recsys/constraints). */
+const ACTIVITY_NAMES: readonly string[] = ACTIVITY_TABLE_NAMES;
 
 const HELP = [
   '**Earworm** recommends music and learns your taste from what you like and from A/B votes.',
@@ -102,6 +95,8 @@ async function recommendationAnswer(desk: FrontDesk, speaker: Speaker, personId:
 function recommendText(value: ToolOutput<'recommend'>, intro: string): string {
   const lines = [intro];
   if (value.strategy === 'popularity') lines.push('_These are popular picks: rate them with 👍 / 👎, or use /compare, and I will learn your taste._');
+  // What the recommender relaxed is said, never dropped silently.
+  lines.push(...relaxationNotes(value.relaxed).map((n) => `_${n}_`));
   return lines.join('\n');
 }
 
@@ -209,14 +204,21 @@ export class CommandAnswers {
     const vibe = str(options.vibe)?.toLowerCase();
     if (vibe === undefined) return privately('Name a mood or an activity, for example "calm" or "running".');
     const moods = await this.moodNames(speaker);
-    const activity = ACTIVITIES.find((a) => a.words.some((w) => vibe === w || vibe.includes(w)));
-    // A mood word of the one vocabulary ("chill" is calm) names its mood; otherwise an activity's mood.
+    // The activity table the chat planner reads too: its preset constraints, and its mood as the starting point.
+    // An activity's name or word ("focus", "gym") wins over a mood word; a mood word of the one vocabulary ("chill"
+    // is calm) names its mood; a longer phrase may still name an activity.
     const named = canonicalMood(vibe) ?? vibe;
-    const mood = moods.includes(named) ? named : activity !== undefined && moods.includes(activity.mood) ? activity.mood : undefined;
-    const tries: RecommendArgs[] = [];
-    if (mood !== undefined) {
-      const constraints = { moods: [mood], ...(mood === named ? {} : activity?.constraints) };
-      tries.push({ count: 5, constraints }, { count: 5, seeds: { moods: [mood] }, constraints }, { count: 5, seeds: { moods: [mood] }, constraints: { moods: [mood] } });
+    const activity = activityPreset(vibe) ?? (moods.includes(named) ? undefined : findActivity(vibe));
+    const seedMood = activity?.seedMood;
+    const mood = activity === undefined && moods.includes(named) ? named : seedMood !== undefined && moods.includes(seedMood) ? seedMood : undefined;
+    const tries: Record<string, unknown>[] = [];
+    if (activity !== undefined) {
+      // The recommender relaxes what too few tracks meet, and says so.
+      const constraints = constraintInput(activity.constraints);
+      tries.push({ count: 5, ...(mood !== undefined ? { seeds: { moods: [mood] } } : {}), constraints, activity: activity.name });
+    } else if (mood !== undefined) {
+      const constraints = { moods: [mood] };
+      tries.push({ count: 5, constraints }, { count: 5, seeds: { moods: [mood] }, constraints });
     } else {
       tries.push({ count: 5, seeds: { text: vibe } });
     }

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND } from '../../db/model-versions.ts';
+import { EVIDENCE, VOCAL_GENRES, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { meetsLabel, pointsTo, type TrackLabel } from '../../recsys/labels/track-labels.ts';
 import type { PanelAnswer, PanelRange, PanelRequest } from './panel.ts';
 
@@ -25,6 +26,10 @@ interface TrackFacts {
   readonly artists: readonly string[];
   readonly genre: readonly TrackLabel[];
   readonly mood: readonly TrackLabel[];
+  /** The explicit flag a source states, or null when none does. */
+  readonly explicit?: boolean | null;
+  /** Lower-cased tags of the track. */
+  readonly tags?: readonly string[];
 }
 
 /** Compliance figures, overall and per category, plus which requests failed and why. */
@@ -90,7 +95,11 @@ export function brokenConstraints(r: PanelRequest, f: TrackFacts | undefined): s
     const range = c[k];
     if (range !== undefined && !inRange(f.audio[k] ?? null, range)) out.push(`${k} ${range.min ?? '…'}–${range.max ?? '…'}`);
   }
-  if (c.instrumental === true && !inRange(f.audio.instrumentalness ?? null, { min: 0.5 })) out.push('instrumental');
+  // Instrumental as the vocabulary defines it: enough instrumentalness and no tag or rap genre saying it is sung.
+  const sung = (f.tags ?? []).some((t) => VOCAL_TAGS.includes(t)) || VOCAL_GENRES.some((g) => pointsTo(f.genre, g));
+  if ((c.instrumental === true || c.vocals === 'instrumental') && (!inRange(f.audio.instrumentalness ?? null, { min: EVIDENCE.instrumentalMin }) || sung)) out.push('instrumental');
+  if (c.vocals === 'vocal' && !(inRange(f.audio.instrumentalness ?? null, { max: EVIDENCE.vocalMax }) || sung)) out.push('with vocals');
+  if (c.explicit === 'clean' && f.explicit !== false) out.push(f.explicit === true ? 'clean (explicit)' : 'clean (no information)');
   if (c.exclude_artists !== undefined) {
     const banned = new Set(c.exclude_artists.map(normalizeArtistName));
     if (f.artists.some((a) => banned.has(normalizeArtistName(a)))) out.push(`not by ${c.exclude_artists.join(', ')}`);
@@ -110,9 +119,10 @@ async function readFacts(db: Db, ids: readonly number[]): Promise<Map<number, Tr
     ids.map((id) => sql`${id}`),
     sql`, `,
   );
-  const rows = await db.rows<{ id: number; year: number | null; energy: number | null; danceability: number | null; tempo: number | null; valence: number | null; instrumentalness: number | null; artists: string[] | null }>(sql`
-    select t.id, t.year, af.energy, af.danceability, af.tempo, af.valence, af.instrumentalness,
-      (select array_agg(a.name order by ta.position) from track_artists ta join artists a on a.id = ta.artist_id where ta.track_id = t.id) as artists
+  const rows = await db.rows<{ id: number; year: number | null; explicit: boolean | null; energy: number | null; danceability: number | null; tempo: number | null; valence: number | null; instrumentalness: number | null; artists: string[] | null; tags: string[] | null }>(sql`
+    select t.id, t.year, t.explicit, af.energy, af.danceability, af.tempo, af.valence, af.instrumentalness,
+      (select array_agg(a.name order by ta.position) from track_artists ta join artists a on a.id = ta.artist_id where ta.track_id = t.id) as artists,
+      (select array_agg(lower(g.name)) from track_tags tt join tags g on g.id = tt.tag_id where tt.track_id = t.id) as tags
     from tracks t left join audio_features af on af.track_id = t.id where t.id in (${list})`);
   const labels = new Map<string, TrackLabel[]>();
   const push = (track: number, kind: string, l: TrackLabel) => {
@@ -140,6 +150,8 @@ async function readFacts(db: Db, ids: readonly number[]): Promise<Map<number, Tr
       year: num(r.year),
       audio: { energy: num(r.energy), danceability: num(r.danceability), tempo: num(r.tempo), valence: num(r.valence), instrumentalness: num(r.instrumentalness) },
       artists: r.artists ?? [],
+      explicit: r.explicit === null || r.explicit === undefined ? null : Boolean(r.explicit),
+      tags: r.tags ?? [],
       genre: labels.get(`${id}|genre`) ?? [],
       mood: labels.get(`${id}|mood`) ?? [],
     });

@@ -28,8 +28,12 @@ interface PanelConstraints {
   readonly danceability?: PanelRange;
   readonly tempo?: PanelRange;
   readonly valence?: PanelRange;
-  /** Instrumentalness of at least 0.5. */
+  /** No vocals: instrumentalness of at least EVIDENCE.instrumentalMin and no vocal tag (the vocabulary's `vocals: "instrumental"`). */
   readonly instrumental?: boolean;
+  /** The vocabulary's `vocals`. */
+  readonly vocals?: 'instrumental' | 'vocal';
+  /** "clean": only tracks a source marks clean. */
+  readonly explicit?: 'clean' | 'any';
   readonly exclude_artists?: readonly string[];
 }
 

@@ -1,22 +1,19 @@
 /**
- * Hard constraints on recommendations (genre, mood, tempo/energy/valence/... ranges, explicit, year, excluded artists
- * and tracks), compiled into a mask over item indices. A constraint that can never hold on its own (min > max, a range
- * outside the attribute's domain, an unknown genre) is a mistake in the request and throws InvalidConstraintError; a
- * combination of valid constraints that no track satisfies is not an error: it yields an empty mask with a reason.
+ * Hard constraints on recommendations (the one vocabulary of src/recsys/constraints: genre, mood, ranges, vocals,
+ * explicit, popularity, artists and tracks, and their exclusions), compiled into a mask over item indices. A track
+ * meets a constraint only with evidence (its own attributes, its tags, its artist's labels); an exclusion removes a
+ * track whose evidence points to the excluded value. A constraint that can never hold on its own (min > max, a range
+ * outside the attribute's domain, a genre outside the vocabulary) is a mistake in the request and throws
+ * InvalidConstraintError; a combination of valid constraints that no track satisfies is not an error: it yields an
+ * empty mask with a reason, and `relaxConstraint` says how to loosen it.
  */
 
+import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
 import { LABEL_EVIDENCE } from '../labels/track-labels.ts';
+import { GENRES, MOODS } from '../labels/vocabulary.ts';
 
-/** Attributes that can be restricted to a range, with the domain of valid values. */
-export const RANGE_DOMAINS = {
-  tempo: { min: 0, max: 250, unit: 'BPM' },
-  energy: { min: 0, max: 1, unit: '' },
-  valence: { min: 0, max: 1, unit: '' },
-  danceability: { min: 0, max: 1, unit: '' },
-  acousticness: { min: 0, max: 1, unit: '' },
-  instrumentalness: { min: 0, max: 1, unit: '' },
-  year: { min: 1900, max: 2100, unit: '' },
-} as const;
+/** Attributes that can be restricted to a range, with the domain of valid values (the vocabulary's range fields). */
+export const RANGE_DOMAINS = RANGE_FIELDS;
 
 /** One range-restricted attribute. */
 export type RangeField = keyof typeof RANGE_DOMAINS;
@@ -38,9 +35,19 @@ export interface RankingConstraints {
   /** None of these moods, as for genres. */
   readonly excludeMoods?: readonly string[];
   readonly ranges?: { readonly [F in RangeField]?: NumericRange };
-  /** false: no explicit tracks. */
+  /** false: only tracks a source marks clean (`explicitLenient`: also tracks with no information). */
   readonly explicit?: boolean;
+  /** With `explicit: false`, let tracks with no explicit information through (the stated relaxation of "clean"). */
+  readonly explicitLenient?: boolean;
+  /** "instrumental": instrumentalness ≥ EVIDENCE.instrumentalMin and no tag or genre saying it is sung; "vocal": the opposite evidence. */
+  readonly vocals?: Vocals;
+  /** "mainstream": the most played share of the items; "deep_cuts": the less played share. */
+  readonly popularity?: Popularity;
+  /** Only tracks by one of these artists (ids; empty: the named artists are not in the catalogue, so nothing matches). */
+  readonly artists?: readonly number[];
   readonly excludeArtists?: readonly number[];
+  /** Only these item indices (empty: nothing matches). */
+  readonly items?: readonly number[];
   /** Item indices never to return. */
   readonly excludeItems?: readonly number[];
 }
@@ -62,8 +69,18 @@ export interface ConstraintCatalog {
   /** Mood probabilities, as `genreProb`. */
   readonly moodProb?: Float32Array;
   readonly ranges: { readonly [F in RangeField]?: Float32Array };
-  /** 1 = explicit, 0 = clean, absent = unknown (treated as clean). */
+  /** 1 = explicit, 0 = clean or unknown (see `explicitKnown`). */
   readonly explicit?: Uint8Array;
+  /** 1 = a source states the explicit flag; absent: every flag in `explicit` counts as stated. */
+  readonly explicitKnown?: Uint8Array;
+  /** 1 = a tag or genre says the track is sung or rapped (contrary evidence for "instrumental"). */
+  readonly vocalEvidence?: Uint8Array;
+  /** Popularity percentile per item in [0, 1] (1 = the most played). */
+  readonly popularity?: Float32Array;
+  /** The genre probabilities of each item's artists (their labelled tracks on average), as `genreProb`. */
+  readonly artistGenreProb?: Float32Array;
+  /** The mood probabilities of each item's artists, as `artistGenreProb`. */
+  readonly artistMoodProb?: Float32Array;
   /** Artist ids per item: artistOffsets[i]..artistOffsets[i+1] into artistIds. */
   readonly artistOffsets?: Int32Array;
   readonly artistIds?: Int32Array;
@@ -88,6 +105,8 @@ export class InvalidConstraintError extends Error {
 /** How many items one constraint lets through on its own. */
 interface ConstraintCount {
   readonly constraint: string;
+  /** The vocabulary field it comes from (`exclusions` for every exclusion, which is never relaxed). */
+  readonly field: RelaxableField | 'exclusions';
   readonly matching: number;
 }
 
@@ -120,7 +139,8 @@ function validateConstraints(c: RankingConstraints, catalog?: ConstraintCatalog)
   }
   if (catalog !== undefined) {
     const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
-    const known = { genres: lower(catalog.genres), moods: lower(catalog.moods) };
+    // A vocabulary name with no label in this catalogue is valid (it matches nothing, which relaxation then states).
+    const known = { genres: [...new Set([...lower(catalog.genres), ...GENRES])], moods: [...new Set([...lower(catalog.moods), ...MOODS])] };
     for (const [field, kind] of [['genres', 'genres'], ['moods', 'moods'], ['excludeGenres', 'genres'], ['excludeMoods', 'moods']] as const) {
       for (const v of c[field] ?? []) {
         if (!known[kind].includes(v.trim().toLowerCase())) {
@@ -128,8 +148,10 @@ function validateConstraints(c: RankingConstraints, catalog?: ConstraintCatalog)
         }
       }
     }
-    for (const i of c.excludeItems ?? []) {
-      if (!(Number.isInteger(i) && i >= 0 && i < catalog.itemCount)) throw new InvalidConstraintError('excludeItems', 'unknown_item', `unknown item ${i}`);
+    for (const field of ['items', 'excludeItems'] as const) {
+      for (const i of c[field] ?? []) {
+        if (!(Number.isInteger(i) && i >= 0 && i < catalog.itemCount)) throw new InvalidConstraintError(field, 'unknown_item', `unknown item ${i}`);
+      }
     }
   }
 }
@@ -139,28 +161,44 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   validateConstraints(c, catalog);
   const n = catalog.itemCount;
   const allowed = new Uint8Array(n).fill(1);
-  const tests: { name: string; pass: (i: number) => boolean }[] = [];
+  const tests: { name: string; field: ConstraintCount['field']; pass: (i: number) => boolean }[] = [];
+  // Vocabulary names with no label in this catalogue map to -1 and match nothing.
   const indexSet = (names: readonly string[] | undefined, known: readonly string[]): Set<number> | undefined =>
-    names === undefined || names.length === 0 ? undefined : new Set(names.map((x) => known.map((k) => k.toLowerCase()).indexOf(x.trim().toLowerCase())));
+    names === undefined || names.length === 0
+      ? undefined
+      : new Set(names.map((x) => known.map((k) => k.toLowerCase()).indexOf(x.trim().toLowerCase())).filter((k) => k >= 0));
   const label = (kind: 'genre' | 'mood') => {
     const names = kind === 'genre' ? catalog.genres : catalog.moods;
     const top = kind === 'genre' ? catalog.genre : catalog.mood;
     const prob = kind === 'genre' ? catalog.genreProb : catalog.moodProb;
+    const artistProb = kind === 'genre' ? catalog.artistGenreProb : catalog.artistMoodProb;
     const width = names.length;
-    const wanted = indexSet(kind === 'genre' ? c.genres : c.moods, names);
+    const asked = kind === 'genre' ? c.genres : c.moods;
+    const wanted = indexSet(asked, names);
     if (wanted !== undefined) {
       const list = [...wanted];
+      // Own evidence first; a track with no label of its own counts by its artist's labels.
       tests.push({
-        name: `${kind} ${(kind === 'genre' ? c.genres : c.moods)!.join(' or ')}`,
-        pass: (i) => wanted.has(top[i]!) || (prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.keep)),
+        name: `${kind} ${asked!.join(' or ')}`,
+        field: kind === 'genre' ? 'genres' : 'moods',
+        pass: (i) =>
+          wanted.has(top[i]!) ||
+          (prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.keep)) ||
+          (top[i] === -1 && artistProb !== undefined && list.some((k) => artistProb[i * width + k]! >= LABEL_EVIDENCE.keep)),
       });
     }
-    const banned = indexSet(kind === 'genre' ? c.excludeGenres : c.excludeMoods, names);
+    const excluded = kind === 'genre' ? c.excludeGenres : c.excludeMoods;
+    const banned = indexSet(excluded, names);
     if (banned !== undefined) {
       const list = [...banned];
+      // The track's own evidence or its artist's: "no rap" leaves out an unlabelled track by a rapper.
       tests.push({
-        name: `no ${(kind === 'genre' ? c.excludeGenres : c.excludeMoods)!.join(' or ')}`,
-        pass: (i) => !banned.has(top[i]!) && !(prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.exclude)),
+        name: `no ${excluded!.join(' or ')}`,
+        field: 'exclusions',
+        pass: (i) =>
+          !banned.has(top[i]!) &&
+          !(prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.exclude)) &&
+          !(artistProb !== undefined && list.some((k) => artistProb[i * width + k]! >= LABEL_EVIDENCE.exclude)),
       });
     }
   };
@@ -171,29 +209,68 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const values = catalog.ranges[field];
     const lo = range.min ?? -Infinity;
     const hi = range.max ?? Infinity;
-    const label = `${field} ${range.min ?? '…'}–${range.max ?? '…'}`;
-    // An attribute the catalogue lacks matches nothing, which the empty reason then names.
-    tests.push({ name: label, pass: values === undefined ? () => false : (i) => values[i]! >= lo && values[i]! <= hi });
+    const name = `${field} ${range.min ?? '…'}–${range.max ?? '…'}`;
+    // An attribute the catalogue lacks (or an item's unknown value) matches nothing, which the empty reason names.
+    tests.push({ name, field, pass: values === undefined ? () => false : (i) => values[i]! >= lo && values[i]! <= hi });
   }
-  if (c.explicit === false) tests.push({ name: 'no explicit tracks', pass: (i) => catalog.explicit?.[i] !== 1 });
-  if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
-    const banned = new Set(c.excludeArtists);
-    const off = catalog.artistOffsets;
-    const ids = catalog.artistIds;
+  if (c.vocals !== undefined) {
+    const instr = catalog.ranges.instrumentalness;
+    const vocalTag = catalog.vocalEvidence;
+    const width = catalog.genres.length;
+    const vocalGenres = VOCAL_GENRES.map((g) => catalog.genres.indexOf(g)).filter((k) => k >= 0);
+    const sungByGenre = (i: number): boolean =>
+      vocalGenres.some((k) => catalog.genre[i] === k || (catalog.genreProb !== undefined && catalog.genreProb[i * width + k]! >= LABEL_EVIDENCE.exclude));
+    const sung = (i: number): boolean => vocalTag?.[i] === 1 || sungByGenre(i);
+    tests.push(
+      c.vocals === 'instrumental'
+        ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= EVIDENCE.instrumentalMin && !sung(i) }
+        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= EVIDENCE.vocalMax) || sung(i) },
+    );
+  }
+  if (c.explicit === false) {
+    const known = catalog.explicitKnown;
+    tests.push(
+      c.explicitLenient === true || known === undefined
+        ? { name: c.explicitLenient === true ? 'not marked explicit' : 'clean', field: 'explicit', pass: (i) => catalog.explicit?.[i] !== 1 }
+        : { name: 'known to be clean', field: 'explicit', pass: (i) => catalog.explicit?.[i] !== 1 && known[i] === 1 },
+    );
+  }
+  if (c.popularity !== undefined) {
+    const pct = catalog.popularity;
+    const mainstream = c.popularity === 'mainstream';
     tests.push({
-      name: `not by artist ${c.excludeArtists.join(', ')}`,
-      pass: (i) => {
-        if (off === undefined || ids === undefined) return true;
-        for (let p = off[i]!; p < off[i + 1]!; p++) if (banned.has(ids[p]!)) return false;
-        return true;
-      },
+      name: mainstream ? `mainstream (most played ${EVIDENCE.mainstreamTopShare * 100}%)` : `deep cuts (less played ${EVIDENCE.deepCutsBottomShare * 100}%)`,
+      field: 'popularity',
+      pass: pct === undefined ? () => false : mainstream ? (i) => pct[i]! >= 1 - EVIDENCE.mainstreamTopShare : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
     });
+  }
+  const byArtist = (ids: readonly number[]) => {
+    const set = new Set(ids);
+    const off = catalog.artistOffsets;
+    const all = catalog.artistIds;
+    return (i: number): boolean | undefined => {
+      if (off === undefined || all === undefined) return undefined;
+      for (let p = off[i]!; p < off[i + 1]!; p++) if (set.has(all[p]!)) return true;
+      return false;
+    };
+  };
+  if (c.artists !== undefined) {
+    const by = byArtist(c.artists);
+    tests.push({ name: `by artist ${c.artists.join(', ')}`, field: 'artists', pass: (i) => by(i) === true });
+  }
+  if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
+    const by = byArtist(c.excludeArtists);
+    tests.push({ name: `not by artist ${c.excludeArtists.join(', ')}`, field: 'exclusions', pass: (i) => by(i) !== true });
+  }
+  if (c.items !== undefined) {
+    const only = new Set(c.items);
+    tests.push({ name: `one of ${only.size} named tracks`, field: 'tracks', pass: (i) => only.has(i) });
   }
   if (c.excludeItems !== undefined && c.excludeItems.length > 0) {
     const banned = new Set(c.excludeItems);
-    tests.push({ name: `excluding ${banned.size} named tracks`, pass: (i) => !banned.has(i) });
+    tests.push({ name: `excluding ${banned.size} named tracks`, field: 'exclusions', pass: (i) => !banned.has(i) });
   }
-  const counts = tests.map((t) => ({ constraint: t.name, matching: 0 }));
+  const counts = tests.map((t) => ({ constraint: t.name, field: t.field, matching: 0 }));
   let count = 0;
   for (let i = 0; i < n; i++) {
     let ok = true;
@@ -206,6 +283,36 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   }
   if (count > 0) return { allowed, count, counts };
   return { allowed, count, counts, emptyReason: explainEmpty(counts, n) };
+}
+
+/** The constraints with one field loosened: "clean" lets unknown tracks through; any other field is dropped. */
+export function relaxConstraint(c: RankingConstraints, field: RelaxableField): RankingConstraints | undefined {
+  const out: { -readonly [K in keyof RankingConstraints]: RankingConstraints[K] } = { ...c };
+  switch (field) {
+    case 'explicit':
+      if (c.explicit !== false || c.explicitLenient === true) return undefined;
+      out.explicitLenient = true;
+      return out;
+    case 'genres':
+    case 'moods':
+    case 'vocals':
+    case 'popularity':
+    case 'artists':
+      if (c[field] === undefined) return undefined;
+      delete out[field];
+      return out;
+    case 'tracks':
+      if (c.items === undefined) return undefined;
+      delete out.items;
+      return out;
+    default: {
+      const r = c.ranges?.[field];
+      if (r === undefined) return undefined;
+      const { [field]: _drop, ...ranges } = c.ranges!;
+      out.ranges = ranges;
+      return out;
+    }
+  }
 }
 
 function explainEmpty(counts: readonly ConstraintCount[], n: number): string {

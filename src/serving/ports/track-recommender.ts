@@ -3,6 +3,7 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
+import type { Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import type { RangeField } from '../../recsys/ranking/constraints.ts';
 
@@ -15,9 +16,33 @@ export interface RecommendConstraints {
   /** Leave out tracks whose labels point to any of these moods. */
   readonly excludeMoods?: readonly string[];
   readonly ranges?: { readonly [F in RangeField]?: { readonly min?: number; readonly max?: number } };
-  /** false: leave explicit tracks out. */
+  /** false: only tracks a source marks clean (relaxed, and said so, when too few are known). */
   readonly explicit?: boolean;
+  /** Instrumental or sung, with evidence (see src/recsys/constraints). */
+  readonly vocals?: Vocals;
+  /** The most played tracks, or the less played ones. */
+  readonly popularity?: Popularity;
+  /** Only tracks by these artists (names). */
+  readonly artists?: readonly string[];
   readonly excludeArtists?: readonly string[];
+  /** Only these tracks (catalogue ids). */
+  readonly tracks?: readonly number[];
+  /** Never these tracks (catalogue ids). */
+  readonly excludeTracks?: readonly number[];
+}
+
+/** A constraint loosened because too few tracks met every constraint. */
+export interface Relaxation {
+  /** The vocabulary field relaxed. */
+  readonly constraint: RelaxableField;
+  /** What it asked, in words ("energy …–0.3"). */
+  readonly asked: string;
+  /** Why it was relaxed, in words. */
+  readonly reason: string;
+  /** How many tracks met this constraint on its own. */
+  readonly matching: number;
+  /** How many tracks met every constraint before it was relaxed (after leaving out known and disliked ones). */
+  readonly metAll: number;
 }
 
 /** The person's preference utility, as recommending sees it. */
@@ -77,6 +102,8 @@ export interface RecommendationList {
   readonly strategy?: Strategy;
   /** `artist`: no seed track was usable and the seed artists' neighbours answered. */
   readonly basis?: 'artist';
+  /** Constraints relaxed, in the order they were, when too few tracks met them all (never silently). */
+  readonly relaxed?: readonly Relaxation[];
 }
 
 /** An artist name as the recommender's artist model knows it. */

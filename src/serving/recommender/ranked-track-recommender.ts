@@ -9,12 +9,12 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
+import { RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
 import type { ItemScorer } from '../../recsys/recommender.ts';
-import { assembleRanker, modelRankingParts, servedRankingParams, type RankerInputs } from '../../recsys/ranking/assembly.ts';
-import type { ConstraintCatalog, RangeField, RankingConstraints } from '../../recsys/ranking/constraints.ts';
+import { applyConstraints, relaxConstraint, type ConstraintCatalog, type RangeField, type RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import type { ExtraSignal, PreferenceSignal, RankedItem, Ranker, RankingComponent } from '../../recsys/ranking/ranker.ts';
 import { ARTIST_SERVING_DEFAULTS, RANKING_DEFAULTS, type ArtistServingParams, type RankingParams } from '../../recsys/ranking/ranking-params.ts';
@@ -28,9 +28,11 @@ import type {
   RecommendConstraints,
   Recommendation,
   RecommendationList,
+  Relaxation,
   RecommendationRequest,
   TrackRecommender,
 } from '../ports/track-recommender.ts';
+import { assembleRanker, modelRankingParts, servedRankingParams, type RankerInputs } from '../../recsys/ranking/assembly.ts';
 
 /** Scores every item by popularity whatever the seeds: the floor when a request names no seed the model knows. */
 class PopularityScorer implements ItemScorer {
@@ -122,8 +124,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly floor: Ranker,
     /** Rankers of the strategies other than `hybrid` (which is `seeded`) that the active models support. */
     private readonly byStrategy: ReadonlyMap<Strategy, Ranker>,
-    /** The label names constraints are checked against. */
-    private readonly catalog: Pick<ConstraintCatalog, 'genres' | 'moods'>,
+    /** The attributes constraints are checked against (the rankers' own catalogue). */
+    private readonly catalog: ConstraintCatalog,
     /** Ranks artist neighbours' tracks when no seed track is usable (log popularity only breaks ties). */
     private readonly byArtist: Ranker,
     private readonly artists: ArtistModel | undefined,
@@ -155,8 +157,8 @@ export class RankedTrackRecommender implements TrackRecommender {
 
   /** Builds the rankers over the model's items, reading their attributes from the database. */
   static async create(db: Db, model: TrackModel, options: RankedRecommenderOptions = {}): Promise<RankedTrackRecommender> {
-    const catalog = await loadConstraintCatalog(db, model.trackIds);
     const rec = model.recommender;
+    const catalog = await loadConstraintCatalog(db, model.trackIds, rec.itemPopularity);
     let artists: ArtistModel | undefined;
     let artistProblem: string | undefined;
     if (options.artists === null) artistProblem = 'the artist model is switched off';
@@ -249,16 +251,18 @@ export class RankedTrackRecommender implements TrackRecommender {
     };
     const returnSeeds = artist.named.size > 0;
     const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t)) : [])];
-    const result = ranker.rank({
-      ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
-      k: capped ? request.k * 3 + 10 : request.k,
-      constraints,
-      disliked: this.items(request.disliked),
-      known: this.items(known),
-      ...(returnSeeds ? { returnSeeds } : {}),
-      ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
-      ...(extra.length > 0 ? { extra } : {}),
-    });
+    const rankWith = (c: RankingConstraints) =>
+      ranker.rank({
+        ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
+        k: capped ? request.k * 3 + 10 : request.k,
+        constraints: c,
+        disliked: this.items(request.disliked),
+        known: this.items(known),
+        ...(returnSeeds ? { returnSeeds } : {}),
+        ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
+        ...(extra.length > 0 ? { extra } : {}),
+      });
+    const { result, relaxed } = this.rankRelaxing(rankWith, constraints, request.k);
     const named = artist.named.size;
     const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
     // Answering from the artist neighbours alone: only tracks they put there, never popular filler (a shorter answer
@@ -268,8 +272,72 @@ export class RankedTrackRecommender implements TrackRecommender {
     const pool = fromArtists.length > 0 ? fromArtists : result.items;
     const ranked = capped ? this.capArtists(pool, artist.seedNodes, request.k, seedCap) : pool;
     const items = ranked.map((r) => this.toRecommendation(r));
-    const base = strategy === undefined ? { items, notes, ...(byArtist ? { basis: 'artist' as const } : {}) } : { items, notes, strategy };
-    return result.emptyReason !== undefined ? { ...base, emptyReason: result.emptyReason } : base;
+    const base = {
+      items,
+      notes,
+      ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : {}) : { strategy }),
+      ...(relaxed.length > 0 ? { relaxed } : {}),
+    };
+    return result.emptyReason !== undefined && items.length === 0 ? { ...base, emptyReason: result.emptyReason } : base;
+  }
+
+  /**
+   * Ranks under every constraint; when fewer than half the tracks asked for (at least one) meet them all, loosens
+   * one constraint at a time until enough do: first any that no track meets on its own, then in RELAXATION_ORDER. The tracks that met everything come first, and each
+   * relaxation says what it loosened, why, and how many tracks met it.
+   */
+  private rankRelaxing(
+    rankWith: (c: RankingConstraints) => { items: readonly RankedItem[]; emptyReason?: string },
+    constraints: RankingConstraints,
+    k: number,
+  ): { result: { items: readonly RankedItem[]; emptyReason?: string }; relaxed: Relaxation[] } {
+    const strict = rankWith(constraints);
+    const enough = Math.max(1, Math.ceil(k / 2));
+    const relaxed: Relaxation[] = [];
+    if (strict.items.length >= enough) return { result: strict, relaxed };
+    let current = constraints;
+    let result = strict;
+    const items = [...strict.items];
+    const seen = new Set(items.map((r) => r.item));
+    // A constraint no track meets on its own goes first (keeping it cannot help); then the stated order.
+    const alone = applyConstraints(this.catalog, constraints).counts;
+    const never = RELAXATION_ORDER.filter((f) => alone.some((c) => c.field === f && c.matching === 0));
+    for (const field of [...never, ...RELAXATION_ORDER.filter((f) => !never.includes(f))]) {
+      const looser = relaxConstraint(current, field);
+      if (looser === undefined) continue;
+      const mask = applyConstraints(this.catalog, current);
+      const entry = mask.counts.find((c) => c.field === field);
+      const matching = entry?.matching ?? 0;
+      const metAll = items.length;
+      const asked = entry?.constraint ?? field;
+      const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
+      const met = metAll === 0 ? `no track met ${every}` : `only ${metAll} track${metAll === 1 ? '' : 's'} met ${every}`;
+      const reason =
+        field === 'explicit'
+          ? `${met}; ${matching} tracks are known to be clean and ${this.unknownExplicit()} have no explicit information, so tracks not marked explicit are allowed`
+          : `${met}, and ${matching} track${matching === 1 ? '' : 's'} meet ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
+      relaxed.push({ constraint: field, asked, reason, matching, metAll });
+      current = looser;
+      result = rankWith(current);
+      // Tracks that met more of the request stay ahead of those that met less.
+      for (const r of result.items) {
+        if (seen.has(r.item)) continue;
+        seen.add(r.item);
+        items.push(r);
+      }
+      if (items.length >= enough) break;
+    }
+    if (relaxed.length === 0) return { result: strict, relaxed };
+    return { result: result.emptyReason !== undefined && items.length > 0 ? { items } : { ...result, items }, relaxed };
+  }
+
+  /** How many items have no explicit information from any source. */
+  private unknownExplicit(): number {
+    const known = this.catalog.explicitKnown;
+    if (known === undefined) return 0;
+    let n = 0;
+    for (let i = 0; i < known.length; i++) if (known[i] !== 1) n++;
+    return n;
   }
 
   /**
@@ -482,17 +550,31 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
-    if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
-      const names = c.excludeArtists.map(normalizeArtistName);
-      const rows = await this.db.rows<{ id: number }>(
-        sql`select id from artists where norm_name in (${sql.join(
-          names.map((n) => sql`${n}`),
-          sql`, `,
-        )})`,
-      );
-      out.excludeArtists = rows.map((r) => Number(r.id));
-    }
+    if (c.vocals !== undefined) out.vocals = c.vocals;
+    if (c.popularity !== undefined) out.popularity = c.popularity;
+    if (c.artists !== undefined && c.artists.length > 0) out.artists = await this.artistIds(c.artists);
+    if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.excludeArtists = await this.artistIds(c.excludeArtists);
+    if (c.tracks !== undefined && c.tracks.length > 0) out.items = this.items(c.tracks);
+    if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.excludeItems = this.items(c.excludeTracks);
     return out;
+  }
+
+  /** The artist model's spelling of a name it knows exactly (folded case, accents, "the"). */
+  private exactArtist(name: string): string | undefined {
+    const r = this.artists?.resolve(name);
+    return r?.match === 'exact' ? r.name : undefined;
+  }
+
+  /** Catalogue artist ids of names (folded as the catalogue folds them; the artist model's spelling when it knows one). */
+  private async artistIds(names: readonly string[]): Promise<number[]> {
+    const norm = [...new Set(names.flatMap((n) => [normalizeArtistName(n), normalizeArtistName(this.exactArtist(n) ?? n)]))];
+    const rows = await this.db.rows<{ id: number }>(
+      sql`select id from artists where norm_name in (${sql.join(
+        norm.map((n) => sql`${n}`),
+        sql`, `,
+      )})`,
+    );
+    return rows.map((r) => Number(r.id));
   }
 }
 
@@ -525,8 +607,12 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
   );
 }
 
-/** Constraint attributes of the model's items: predicted genre and mood, audio ranges, year, explicit, artists. */
-async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<ConstraintCatalog> {
+/**
+ * Constraint attributes of the model's items: genre and mood labels (the items' own, and their primary artist's on
+ * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, popularity percentile,
+ * artists.
+ */
+async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array): Promise<ConstraintCatalog> {
   const n = trackIds.length;
   const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   const genre = await loadServedLabels(db, trackIds, 'genre');
@@ -534,10 +620,12 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<Cons
   const ranges: Partial<Record<RangeField, Float32Array>> = {};
   for (const f of [...AUDIO_RANGES, 'year'] as const) ranges[f] = new Float32Array(n).fill(Number.NaN);
   const explicit = new Uint8Array(n);
+  const explicitKnown = new Uint8Array(n);
+  const served = sql`(select distinct track_id from interactions where track_id is not null)`;
   const rows = await db.rows<Record<string, number | boolean | null>>(sql`
     select t.id, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
     from tracks t left join audio_features af on af.track_id = t.id
-    where t.id in (select distinct track_id from interactions where track_id is not null)`);
+    where t.id in ${served}`);
   for (const r of rows) {
     const i = indexOf.get(Number(r.id));
     if (i === undefined) continue;
@@ -546,10 +634,11 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<Cons
       if (v !== null && v !== undefined) ranges[f]![i] = Number(v);
     }
     if (r.explicit === true) explicit[i] = 1;
+    if (r.explicit !== null && r.explicit !== undefined) explicitKnown[i] = 1;
   }
   const artistRows = await db.rows<{ track_id: number; artist_id: number }>(sql`
     select track_id, artist_id from track_artists
-    where track_id in (select distinct track_id from interactions where track_id is not null)
+    where track_id in ${served}
     order by track_id, position`);
   const perItem: number[][] = Array.from({ length: n }, () => []);
   for (const r of artistRows) {
@@ -559,6 +648,37 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<Cons
   const artistOffsets = new Int32Array(n + 1);
   perItem.forEach((a, i) => (artistOffsets[i + 1] = artistOffsets[i]! + a.length));
   const artistIds = Int32Array.from(perItem.flat());
+  // Tags that say a track is sung or rapped: its own, or (by several people) its primary artist's.
+  const vocalEvidence = new Uint8Array(n);
+  const tagList = sql.join(
+    VOCAL_TAGS.map((t) => sql`${t}`),
+    sql`, `,
+  );
+  const vocalTracks = await db.rows<{ track_id: number }>(sql`
+    select distinct tt.track_id from track_tags tt join tags g on g.id = tt.tag_id
+    where lower(g.name) in (${tagList}) and tt.track_id in ${served}`);
+  for (const r of vocalTracks) {
+    const i = indexOf.get(Number(r.track_id));
+    if (i !== undefined) vocalEvidence[i] = 1;
+  }
+  const vocalArtists = new Set(
+    (
+      await db.rows<{ artist_id: number }>(sql`
+        select ta.artist_id from tag_assignments ta join tags g on g.id = ta.tag_id
+        where lower(g.name) in (${tagList}) group by ta.artist_id having count(*) >= 2`)
+    ).map((r) => Number(r.artist_id)),
+  );
+  perItem.forEach((a, i) => {
+    if (a[0] !== undefined && vocalArtists.has(a[0])) vocalEvidence[i] = 1;
+  });
+  // Popularity percentile: the share of items played less.
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => itemPopularity[x]! - itemPopularity[y]!);
+  const popularity = new Float32Array(n);
+  let less = 0;
+  for (let r = 0; r < n; r++) {
+    if (r > 0 && itemPopularity[order[r]!]! > itemPopularity[order[r - 1]!]!) less = r;
+    popularity[order[r]!] = n === 0 ? 0 : less / n;
+  }
   return {
     itemCount: n,
     genres: genre.names,
@@ -567,9 +687,44 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array): Promise<Cons
     mood: mood.top,
     ...(genre.prob !== undefined ? { genreProb: genre.prob } : {}),
     ...(mood.prob !== undefined ? { moodProb: mood.prob } : {}),
+    artistGenreProb: artistMean(genre.prob, genre.top, genre.names.length, perItem),
+    artistMoodProb: artistMean(mood.prob, mood.top, mood.names.length, perItem),
     ranges,
     explicit,
+    explicitKnown,
+    vocalEvidence,
+    popularity,
     artistOffsets,
     artistIds,
   };
+}
+
+/** Each item's primary artist's label distribution: the mean over that artist's labelled items (top labels alone when there are no probabilities). */
+function artistMean(given: Float32Array | undefined, top: Int16Array, width: number, perItem: readonly (readonly number[])[]): Float32Array {
+  const prob = given ?? oneHot(top, width);
+  const sums = new Map<number, { v: Float32Array; n: number }>();
+  perItem.forEach((a, i) => {
+    const artist = a[0];
+    if (artist === undefined || top[i] === -1) return;
+    let s = sums.get(artist);
+    if (s === undefined) sums.set(artist, (s = { v: new Float32Array(width), n: 0 }));
+    for (let k = 0; k < width; k++) s.v[k]! += prob[i * width + k]!;
+    s.n++;
+  });
+  const out = new Float32Array(top.length * width);
+  perItem.forEach((a, i) => {
+    const s = a[0] === undefined ? undefined : sums.get(a[0]);
+    if (s === undefined) return;
+    for (let k = 0; k < width; k++) out[i * width + k] = s.v[k]! / s.n;
+  });
+  return out;
+}
+
+/** Top labels as row-major one-hot probabilities. */
+function oneHot(top: Int16Array, width: number): Float32Array {
+  const out = new Float32Array(top.length * width);
+  top.forEach((k, i) => {
+    if (k >= 0) out[i * width + k] = 1;
+  });
+  return out;
 }

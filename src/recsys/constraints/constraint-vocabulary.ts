@@ -1,0 +1,243 @@
+/**
+ * The one constraint vocabulary of Earworm: every field a request may constrain (as the tools, MCP, the rule planner,
+ * Discord, Slack and the web name it), the thresholds behind the word-valued fields (vocals, explicit, popularity),
+ * the order in which constraints are relaxed when too few tracks meet them all, and the activities as named presets
+ * of these fields. Nothing else defines activities or these thresholds.
+ */
+
+/** Numeric fields restricted to an inclusive range, with the domain of valid values. */
+export const RANGE_FIELDS = {
+  year: { min: 1900, max: 2100, unit: '', what: 'Release year' },
+  tempo: { min: 0, max: 250, unit: 'BPM', what: 'Tempo in BPM' },
+  energy: { min: 0, max: 1, unit: '', what: 'Energy' },
+  valence: { min: 0, max: 1, unit: '', what: 'Valence (musical positiveness)' },
+  danceability: { min: 0, max: 1, unit: '', what: 'Danceability' },
+  acousticness: { min: 0, max: 1, unit: '', what: 'Acousticness' },
+  instrumentalness: { min: 0, max: 1, unit: '', what: 'Instrumentalness (prefer `vocals`)' },
+} as const;
+
+/** One range-restricted field. */
+export type RangeFieldName = keyof typeof RANGE_FIELDS;
+
+/** `vocals`: "instrumental" (no singing, with evidence) or "vocal" (sung or rapped). */
+export const VOCALS = ['instrumental', 'vocal'] as const;
+/** A value of `vocals`. */
+export type Vocals = (typeof VOCALS)[number];
+
+/** `explicit`: "clean" (only tracks a source marks clean) or "any". */
+export const EXPLICIT = ['clean', 'any'] as const;
+/** A value of `explicit` (the boolean false means "clean", true "any"). */
+export type Explicit = (typeof EXPLICIT)[number];
+
+/** `popularity`: "mainstream" (the most played) or "deep_cuts" (the less played). */
+export const POPULARITY = ['mainstream', 'deep_cuts'] as const;
+/** A value of `popularity`. */
+export type Popularity = (typeof POPULARITY)[number];
+
+/** Every field of a request's constraints, by its wire name (the tool schemas accept each; a test checks). */
+export const CONSTRAINT_FIELDS = [
+  'genres',
+  'exclude_genres',
+  'moods',
+  'exclude_moods',
+  'artists',
+  'exclude_artists',
+  'tracks',
+  'exclude_tracks',
+  ...(Object.keys(RANGE_FIELDS) as RangeFieldName[]),
+  'vocals',
+  'explicit',
+  'popularity',
+] as const;
+
+/**
+ * Evidence thresholds of the word-valued fields, chosen on the full catalogue: instrumentalness of sung songs reaches
+ * 0.5–0.7 (Seven Nation Army 0.55), so "instrumental" needs 0.8 and no tag or genre saying it is sung or rapped;
+ * "vocal" needs instrumentalness at most 0.5 or such a tag. Mainstream is the most played fifth of the served
+ * tracks, deep cuts the less played half.
+ */
+export const EVIDENCE = {
+  instrumentalMin: 0.8,
+  vocalMax: 0.5,
+  mainstreamTopShare: 0.2,
+  deepCutsBottomShare: 0.5,
+} as const;
+
+/** Tags (lower-cased) that say a track is sung or rapped: contrary evidence for "instrumental". */
+export const VOCAL_TAGS: readonly string[] = [
+  'vocal',
+  'vocals',
+  'vocalist',
+  'vocalists',
+  'female vocalists',
+  'female vocalist',
+  'female vocals',
+  'male vocalists',
+  'male vocalist',
+  'male vocals',
+  'female vocal',
+  'male vocal',
+  'singer-songwriter',
+  'singer songwriter',
+  'a cappella',
+  'rap',
+  'hip hop',
+  'hip-hop',
+  'hiphop',
+  'gangsta rap',
+];
+
+/** Genres of the label vocabulary whose evidence says a track has a voice (rap is spoken or sung). */
+export const VOCAL_GENRES: readonly string[] = ['hip hop'];
+
+/**
+ * Which constraints give way, in this order, when too few tracks meet them all: the finest audio ranges first, what
+ * the person named outright (genres, artists, tracks) last. Exclusions are never relaxed.
+ */
+export const RELAXATION_ORDER = [
+  'popularity',
+  'tempo',
+  'danceability',
+  'acousticness',
+  'valence',
+  'instrumentalness',
+  'energy',
+  'explicit',
+  'year',
+  'vocals',
+  'moods',
+  'genres',
+  'artists',
+  'tracks',
+] as const;
+
+/** A constraint that may be relaxed. */
+export type RelaxableField = (typeof RELAXATION_ORDER)[number];
+
+/** An inclusive range; either end may be open. */
+export interface ValueRange {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Constraints in the vocabulary's terms (names as people say them, not ids). */
+export interface ConstraintSpec {
+  readonly genres?: readonly string[];
+  readonly excludeGenres?: readonly string[];
+  readonly moods?: readonly string[];
+  readonly excludeMoods?: readonly string[];
+  readonly ranges?: { readonly [F in RangeFieldName]?: ValueRange };
+  readonly vocals?: Vocals;
+  readonly explicit?: Explicit;
+  readonly popularity?: Popularity;
+}
+
+/** An activity: the words that name it and the constraints it stands for. */
+export interface ActivityPreset {
+  readonly name: ActivityName;
+  /** Words and phrases that name it in a request (lower case). */
+  readonly words: readonly string[];
+  /** The mood to start from when nothing else is named (a seed, not a filter). */
+  readonly seedMood?: string;
+  /** Hard constraints it adds. */
+  readonly constraints: ConstraintSpec;
+}
+
+/** Names of the activities. */
+export const ACTIVITY_NAMES = ['dinner', 'focus', 'study', 'sleep', 'relax', 'party', 'workout', 'commute', 'cry'] as const;
+/** One activity. */
+export type ActivityName = (typeof ACTIVITY_NAMES)[number];
+
+/** The one activity table (chat planner, Discord `/vibe`, Slack and the web all read it). */
+export const ACTIVITY_PRESETS: { readonly [A in ActivityName]: ActivityPreset } = {
+  dinner: {
+    name: 'dinner',
+    words: ['dinner party', 'dinner', 'dining', 'cooking', 'candlelight', 'candle light', 'date night', 'brunch'],
+    seedMood: 'calm',
+    constraints: { ranges: { energy: { max: 0.55 } } },
+  },
+  focus: {
+    name: 'focus',
+    words: ['focus', 'focusing', 'concentrate', 'concentration', 'concentrating', 'coding', 'programming', 'deep work', 'at work', 'for work', 'while working'],
+    seedMood: 'calm',
+    constraints: { vocals: 'instrumental', ranges: { energy: { max: 0.6 } } },
+  },
+  study: {
+    name: 'study',
+    words: ['study', 'studying', 'homework', 'reading', 'revision', 'exam'],
+    seedMood: 'calm',
+    constraints: { vocals: 'instrumental', ranges: { energy: { max: 0.6 } } },
+  },
+  sleep: {
+    name: 'sleep',
+    words: ['sleep', 'sleeping', 'bedtime', 'fall asleep', 'falling asleep', 'insomnia', 'nap', 'lullaby'],
+    seedMood: 'calm',
+    constraints: { ranges: { energy: { max: 0.3 }, acousticness: { min: 0.5 } } },
+  },
+  relax: {
+    name: 'relax',
+    words: ['relax', 'relaxing', 'unwind', 'unwinding', 'wind down', 'lounge', 'chilling', 'meditate', 'meditation', 'chill out'],
+    seedMood: 'calm',
+    constraints: { ranges: { energy: { max: 0.5 } } },
+  },
+  party: {
+    name: 'party',
+    words: ['party', 'parties', 'dancing', 'dancefloor', 'dance floor', 'pregame', 'club', 'to dance to', 'celebrate', 'celebration'],
+    seedMood: 'happy',
+    constraints: { ranges: { danceability: { min: 0.7 }, energy: { min: 0.6 } } },
+  },
+  workout: {
+    name: 'workout',
+    words: ['workout', 'work out', 'working out', 'gym', 'running', 'for a run', 'jogging', 'jog', 'exercise', 'exercising', 'training', 'lifting', 'cardio'],
+    seedMood: 'energetic',
+    constraints: { ranges: { energy: { min: 0.7 }, tempo: { min: 120 } } },
+  },
+  commute: {
+    name: 'commute',
+    words: ['commute', 'commuting', 'driving', 'drive', 'road trip', 'on the train', 'on the bus', 'on my way to work'],
+    constraints: { ranges: { energy: { min: 0.4, max: 0.85 } } },
+  },
+  cry: {
+    name: 'cry',
+    words: ['to cry to', 'cry', 'crying', 'breakup', 'break up', 'heartbreak', 'heartbroken', 'rainy day', 'rainy'],
+    seedMood: 'sad',
+    constraints: { moods: ['sad'], ranges: { valence: { max: 0.4 } } },
+  },
+};
+
+/** The preset an activity name or one of its words names ("gym" is workout), if any. */
+export function activityPreset(name: string): ActivityPreset | undefined {
+  const w = name.trim().toLowerCase();
+  if ((ACTIVITY_NAMES as readonly string[]).includes(w)) return ACTIVITY_PRESETS[w as ActivityName];
+  return ACTIVITY_NAMES.map((a) => ACTIVITY_PRESETS[a]).find((p) => p.words.includes(w));
+}
+
+/**
+ * The activity a request's text names, if any: the longest matching word wins, so "jazz for a dinner party" is
+ * dinner (not party) and "to dance to" is party.
+ */
+export function findActivity(text: string): ActivityPreset | undefined {
+  const t = ` ${text.toLowerCase().replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}' ]+/gu, ' ').replace(/\s+/g, ' ')} `;
+  let best: { preset: ActivityPreset; length: number } | undefined;
+  for (const a of ACTIVITY_NAMES) {
+    const preset = ACTIVITY_PRESETS[a];
+    for (const word of preset.words) {
+      if (t.includes(` ${word} `) && (best === undefined || word.length > best.length)) best = { preset, length: word.length };
+    }
+  }
+  return best?.preset;
+}
+
+/** A spec in the tools' wire shape (`exclude_genres`, ranges by field name), as recommend's `constraints` takes it. */
+export function constraintInput(spec: ConstraintSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (spec.genres !== undefined) out.genres = [...spec.genres];
+  if (spec.excludeGenres !== undefined) out.exclude_genres = [...spec.excludeGenres];
+  if (spec.moods !== undefined) out.moods = [...spec.moods];
+  if (spec.excludeMoods !== undefined) out.exclude_moods = [...spec.excludeMoods];
+  for (const [field, r] of Object.entries(spec.ranges ?? {})) out[field] = { ...r };
+  if (spec.vocals !== undefined) out.vocals = spec.vocals;
+  if (spec.explicit !== undefined) out.explicit = spec.explicit;
+  if (spec.popularity !== undefined) out.popularity = spec.popularity;
+  return out;
+}
