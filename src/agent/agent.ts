@@ -14,6 +14,7 @@ import { cardsFromRuns, groundText } from './grounding.ts';
 import type { LlmClient, LlmMessage } from './llm-client.ts';
 import { toLlmError } from './llm-errors.ts';
 import { withNamedArtists } from './artist-mentions.ts';
+import type { Mention } from '../catalog/entity-linker.ts';
 import { planTurn, type Plan } from './rule-planner.ts';
 import { RECOMMEND_SUGGESTIONS, runRulePlan } from './rule-turn.ts';
 import { systemPrompt } from './system-prompt.ts';
@@ -65,7 +66,7 @@ export class Agent {
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
     const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
     // Artists named in passing ("Bruno Mars, Marshmello", "add some Ciara") seed the turn when the rules found no seed.
-    const plan = withNamedArtists(planTurn(input.text, state), input.text, (name) => ctx.recommender.resolveArtist(name));
+    const plan = withNamedArtists(planTurn(input.text, state, await this.linked(input.text, log)), input.text, (name) => ctx.recommender.resolveArtist(name));
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
     const direct = plan.intent === 'vote' || plan.intent === 'rate';
@@ -84,6 +85,18 @@ export class Agent {
       }
     }
     return this.ruleTurn(plan, turnCtx, state, input, user);
+  }
+
+  /** The catalogue entities `text` names (none when the services have no entity index or it cannot be built). */
+  private async linked(text: string, log: Logger): Promise<Mention[]> {
+    const entities = this.options.services.entities;
+    if (entities === undefined) return [];
+    try {
+      return (await entities()).mentions(text);
+    } catch (err) {
+      log.warn({ err }, 'the entity index could not be built; names are passed on as written');
+      return [];
+    }
   }
 
   /** Records an A/B vote on the pending comparison (a button or key press). */

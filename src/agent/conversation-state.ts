@@ -25,7 +25,16 @@ export interface ActiveConstraints {
   readonly year?: Range;
   readonly explicit?: boolean;
   readonly excludeArtists?: readonly string[];
+  /** Tracks to leave out (ids), e.g. "not that one". */
+  readonly excludeTracks?: readonly number[];
+  /** "instrumental" (no vocals) or "vocal" (sung). */
+  readonly vocals?: 'instrumental' | 'vocal';
+  /** "mainstream" (hits) or "deep_cuts" (less played tracks). */
+  readonly popularity?: 'mainstream' | 'deep_cuts';
 }
+
+/** The entity the person named or was shown last on its own: what "that one" and "more like that" mean. */
+export type NamedEntity = { readonly kind: 'track'; readonly id: number; readonly title: string } | { readonly kind: 'artist'; readonly name: string };
 
 /** The query a refinement re-runs: what the last recommendation started from. */
 export type BaseQuery =
@@ -39,6 +48,8 @@ export interface ConversationState {
   readonly lastQuery?: BaseQuery;
   readonly count?: number;
   readonly pendingComparison?: ReplyComparison;
+  /** What was last named or shown on its own (a searched track, a seed artist). */
+  readonly lastNamed?: NamedEntity;
 }
 
 /** A conversation: the person on a platform channel. */

@@ -122,6 +122,30 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
           : `${v.changed === true ? 'Done' : 'Already so'}: you are not shown by name; you count only anonymously among other people's similar listeners.`;
       return { reply: { ...base, text, suggestions: ['people like me', 'recommend something for me'] }, state };
     }
+    case 'search': {
+      const cards = ((v.tracks as Record<string, unknown>[] | undefined) ?? []).flatMap((c) => toReplyCard(c) ?? []);
+      const query = String(call.args.query ?? '');
+      if (cards.length === 0) return { reply: { ...base, text: `I found nothing called "${query}" in the catalogue. Try the title with its artist, or fewer words.`, suggestions: ['help'] }, state };
+      const top = cards[0]!;
+      const named = plan.named ?? { kind: 'track' as const, id: top.id, title: top.title };
+      const text = cards.length === 1 ? `Found it: ${top.title} by ${top.artists.join(', ')}.` : `Here is what matches "${query}" (${cards.length} tracks, most played first).`;
+      return { reply: { ...base, text, cards, suggestions: ['more like that', 'what genre is that one?', 'like 1'] }, state: { ...state, lastRecommendations: cards, lastNamed: named } };
+    }
+    case 'classify': {
+      const t = toReplyCard(v.track as Record<string, unknown>);
+      const labels = v.labels as { genre: { label: string; probability: number }[]; mood: { label: string; probability: number }[] } | undefined;
+      const pred = (k: string) => (v[k] as { label: string } | null | undefined)?.label;
+      const genres = labels?.genre.slice(0, 2).map((l) => l.label) ?? [pred('genre')].flatMap((x) => x ?? []);
+      const moods = labels?.mood.slice(0, 2).map((l) => l.label) ?? [pred('mood')].flatMap((x) => x ?? []);
+      const sub = pred('subgenre');
+      const what = t === undefined ? 'That track' : `${t.title} by ${t.artists.join(', ')}`;
+      const parts = [genres.length > 0 ? `genre ${genres.join(' / ')}${sub !== undefined ? ` (${sub})` : ''}` : 'no genre I can vouch for', moods.length > 0 ? `mood ${moods.join(' / ')}` : 'no mood I can vouch for'];
+      const lastNamed = t === undefined ? state.lastNamed : { kind: 'track' as const, id: t.id, title: t.title };
+      return {
+        reply: { ...base, text: `${what}: ${parts.join(', ')}.`, cards: t === undefined ? [] : [t], suggestions: ['more like that', 'something like it but calmer'] },
+        state: { ...state, ...(t !== undefined ? { lastRecommendations: [t] } : {}), ...(lastNamed !== undefined ? { lastNamed } : {}) },
+      };
+    }
     case 'genres': {
       const names = (k: string) => ((v[k] as { name: string }[]) ?? []).map((g) => g.name).join(', ') || '(none yet)';
       return { reply: { ...base, text: `Genres: ${names('genres')}.\nMoods: ${names('moods')}.`, suggestions: ['calm pop songs', 'energetic rock'] }, state };
@@ -137,7 +161,16 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext, state: Conversat
     .flatMap((r) => toReplyCard(r.track as Record<string, unknown>, (r.why as { sentence?: string } | undefined)?.sentence) ?? [])
     .filter((c) => c.genre === null || !excluded.has(c.genre))
     .slice(0, count);
-  const next: ConversationState = { ...state, constraints, count, ...(plan.query !== undefined ? { lastQuery: plan.query } : {}), lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations };
+  const { lastNamed: _named, ...before } = state;
+  const lastNamed = plan.named ?? (plan.intent === 'refine' ? state.lastNamed : undefined);
+  const next: ConversationState = {
+    ...before,
+    constraints,
+    count,
+    ...(plan.query !== undefined ? { lastQuery: plan.query } : {}),
+    lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations,
+    ...(lastNamed !== undefined ? { lastNamed } : {}),
+  };
   if (cards.length === 0) {
     const why = typeof v.empty_reason === 'string' ? v.empty_reason : ((v.notes as string[] | undefined) ?? [])[0] ?? 'nothing met every constraint';
     return { reply: { ...base, text: [...notes, `I found nothing for that: ${why}. Try fewer constraints.`].join('\n'), suggestions: ['something like Daft Punk', 'help'] }, state: next };
@@ -185,6 +218,8 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
+  if (c.vocals === 'vocal') parts.push('with vocals');
+  if (c.popularity !== undefined) parts.push(c.popularity === 'deep_cuts' ? 'deep cuts' : 'mainstream');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
@@ -225,5 +260,7 @@ export function failureText(o: Exclude<ToolCallOutcome, { kind: 'ok' }>): string
   if (o.kind === 'retry' && /^(unknown_track|unknown_artist|no_seeds_found)$/.test(o.code)) {
     return 'I could not find that in the catalogue. Try a song title with its artist, or an artist name.';
   }
+  // A retry's message is written for a language model ("call … again with …"): never show it to the person.
+  if (o.kind === 'retry') return `I could not do that as asked (${o.code.replace(/_/g, ' ')}). Try saying it another way, e.g. "something like Daft Punk" or "help".`;
   return o.message;
 }
