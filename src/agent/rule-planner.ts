@@ -203,8 +203,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   const party = activity === 'party' || /\b(for (a|the|my) (party|group|crowd|friends)|for everyone|for anyone)\b/.test(t);
   const withActivity = activity !== undefined ? { activity } : {};
   // Seeds from linked entities: the ones inside the "like …" span, else every entity named and not excluded.
-  const seedMentions = seed === undefined ? wanted : wanted.filter((m) => seed.span.includes(m.text));
-  const fromLinked = seedMentions.length > 0 && (seed === undefined || covers(seed.ref, seedMentions));
+  // Real requests name several ("like X by Y, Z and W"): every entity named and not excluded seeds the request.
+  const seedMentions = wanted;
+  const fromLinked = seedMentions.length > 0 && (seed === undefined || seed.kind === 'track' || covers(seed.ref, seedMentions.filter((m) => seed.span.includes(m.text))) || seedMentions.some((m) => seed.span.includes(m.text)));
   if (fromLinked) {
     const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);

@@ -137,7 +137,7 @@ export class EntityIndex {
       const e: ArtistEntry = { id: a.id, name: a.name, key, plays: Math.max(a.plays, playsOf.get(a.id) ?? 0) };
       artistById.set(a.id, e);
       push(this.artistsByKey, key, e);
-      this.maxWords = Math.max(this.maxWords, key.split(' ').length);
+      this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
       // One-typo matches only for names long enough that a typo does not make another word, and artists people play.
       if (key.length >= 5 && e.plays > 0) for (const d of deletions(key)) push(this.artistsByDeletion, d, e);
     }
@@ -161,17 +161,17 @@ export class EntityIndex {
     for (const list of this.albumsByKey.values()) for (const a of list) a.trackIds.sort((x, y) => (this.playsOfTrack(y) ?? 0) - (this.playsOfTrack(x) ?? 0));
   }
 
-  private trackPlays?: Map<number, number>;
   private playsOfTrack(id: number): number | undefined {
-    if (this.trackPlays === undefined) {
-      this.trackPlays = new Map();
-      for (const list of this.tracksByKey.values()) for (const t of list) this.trackPlays.set(t.id, t.plays);
-    }
-    return this.trackPlays.get(id);
+    return this.trackById(id)?.plays;
   }
 
-  /** Builds the index from the catalogue tables (artists credited on a track; plays from interactions). */
+  /** Builds the index from the catalogue tables. */
   static async build(db: Db): Promise<EntityIndex> {
+    return new EntityIndex(await EntityIndex.readRows(db));
+  }
+
+  /** The catalogue rows an index is built from (artists credited on a track or played; plays from interactions). */
+  static async readRows(db: Db): Promise<EntityRows> {
     const tracks = await db.rows<{ id: number; title: string; artist_id: number; album: string | null; plays: number }>(sql`
       select t.id, t.title, ta.artist_id, t.album, coalesce(p.n, 0)::int as plays
       from tracks t join track_artists ta on ta.track_id = t.id and ta.position = 0
@@ -180,11 +180,23 @@ export class EntityIndex {
       select a.id, a.name, coalesce(p.n, 0)::int as plays from artists a
       left join (select artist_id, count(*) as n from interactions where artist_id is not null group by artist_id) p on p.artist_id = a.id
       where exists (select 1 from track_artists ta where ta.artist_id = a.id) or p.n is not null`);
-    return new EntityIndex({
+    return {
       artists: artists.map((a) => ({ id: Number(a.id), name: a.name, plays: Number(a.plays) })),
       tracks: tracks.map((t) => ({ id: Number(t.id), title: t.title, artistId: Number(t.artist_id), album: t.album, plays: Number(t.plays) })),
-    });
+    };
   }
+
+  /** A track by id. */
+  trackById(id: number): LinkedTrack | undefined {
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (const list of this.tracksByKey.values()) for (const t of list) this.byId.set(t.id, t);
+    }
+    const t = this.byId.get(id);
+    return t === undefined ? undefined : { id: t.id, title: t.title, artist: t.artist.name, plays: t.plays, match: 'exact' };
+  }
+
+  private byId?: Map<number, TrackEntry>;
 
   /** The artist a name means: exact folded name, else a possessive or plural, else one typo (most played wins). */
   artist(name: string, options: { readonly near?: boolean } = {}): LinkedArtist | undefined {
@@ -241,13 +253,15 @@ export class EntityIndex {
     const found: Mention[] = [];
     for (const clause of clauses(text)) {
       const words = clause.words;
+      // A quoted phrase is one name or none ("Zoosters Breakout" is not the track "Breakout").
+      const quoted = words[0]?.quoted === true;
       for (let i = 0; i < words.length; i++) {
         let taken = 0;
-        for (let len = Math.min(this.maxWords, words.length - i); len >= 1 && taken === 0; len--) {
+        for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const m = this.spanMention(span, words.slice(i + len), clause.text);
+          const m = this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
-          found.push(m.mention);
+          if (m.mention !== undefined) found.push(m.mention);
           taken = len + m.extra;
         }
         if (taken > 0) i += taken - 1;
@@ -256,13 +270,13 @@ export class EntityIndex {
     return found;
   }
 
-  private spanMention(span: readonly Word[], after: readonly Word[], _clause: string): { mention: Mention; extra: number } | undefined {
+  private spanMention(span: readonly Word[], after: readonly Word[]): { mention?: Mention; extra: number } | undefined {
     const raw = span.map((w) => w.text).join(' ');
     const lower = span.map((w) => w.text.toLowerCase().replace(/['’]s$/, ''));
     const phrase = lower.join(' ');
     const start = span[0]!.start;
     if (lower.every((w) => ORDINARY.has(w.replace(/['’]/g, ''))) || ORDINARY_PHRASES.has(phrase)) return undefined;
-    if (ORDINARY.has(lower[0]!.replace(/['’]/g, '')) && lower[0] !== 'the' && !span[0]!.capital) return undefined;
+    if (ORDINARY.has(lower[0]!.replace(/['’]/g, '')) && !span[0]!.capital && !(lower[0] === 'the' && span[1]?.capital === true)) return undefined;
     if (ORDINARY.has(lower[lower.length - 1]!.replace(/['’]/g, '')) && !span[span.length - 1]!.capital) return undefined;
     const capital = span.every((w) => w.capital || ORDINARY.has(w.text.toLowerCase()) || /^\d/.test(w.text));
     const anyCapital = span.some((w) => w.capital);
@@ -276,24 +290,37 @@ export class EntityIndex {
         const album = this.album(raw, artistWords);
         if (album !== undefined) return { mention: { kind: 'album', text: `${raw} by ${artistWords}`, start, album }, extra: 1 + n };
       }
+      // A title the catalogue does not hold, by an artist it does ("Ten Feet by Curio"): its words name no one.
+      if ((capital || quoted) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
     }
     const single = span.length === 1;
     if (single && (raw.length < 3 || (!span[0]!.capital && !quoted))) {
-      // Lower-case single words: only a near match of a well-known artist ("radioheads", "beyonce").
+      // Lower-case single words: only a well-known artist, possibly misspelt ("radioheads", "beyonce").
       if (raw.length < 5) return undefined;
       const a = this.artist(raw);
       if (a !== undefined && a.plays >= 200 && artistKey(a.name).split(' ').length === 1) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
       return undefined;
     }
-    const artist = this.artist(raw, { near: capital || !single });
+    if (single) {
+      // One capitalised word: an artist people play, by its exact name or its possessive ("Radiohead's", "Trio's").
+      const exact = this.artist(raw, { near: false });
+      const possessiveForm = /['’]s?$/.test(raw) || (raw.length >= 6 && /s$/.test(raw)) ? this.artist(raw.replace(/['’]s?$/, '')) : undefined;
+      const a = exact !== undefined && exact.plays >= 10 ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
+      const t = quoted ? this.track(raw) : undefined;
+      if (a !== undefined && (t === undefined || a.plays >= t.plays / 4)) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
+      if (t !== undefined) return { mention: { kind: 'track', text: raw, start, track: t }, extra: 0 };
+      return undefined;
+    }
+    const artist = this.artist(raw, { near: capital });
     const track = capital || quoted || span.length >= 3 ? this.track(raw) : undefined;
     const album = capital || quoted ? this.album(raw) : undefined;
     if (artist !== undefined && (artist.match === 'exact' || anyCapital || artist.plays >= 200)) {
       // An artist unless a title of the same words is far more played than the artist ("Justice" the duo, not the song).
       if (track === undefined || artist.plays >= track.plays / 4 || artist.match === 'exact') return { mention: { kind: 'artist', text: raw, start, artist }, extra: 0 };
     }
-    if (track !== undefined && (!single || track.plays >= 5)) return { mention: { kind: 'track', text: raw, start, track }, extra: 0 };
-    if (album !== undefined && !single) return { mention: { kind: 'album', text: raw, start, album }, extra: 0 };
+    // A lower-case title of three words or more must be one people play, and not a whole sentence.
+    if (track !== undefined && (capital || quoted || (track.plays >= 3 && span.length <= 6))) return { mention: { kind: 'track', text: raw, start, track }, extra: 0 };
+    if (album !== undefined) return { mention: { kind: 'album', text: raw, start, album }, extra: 0 };
     return undefined;
   }
 }
@@ -310,29 +337,37 @@ function clauses(text: string): { text: string; words: Word[] }[] {
   const out: { text: string; words: Word[] }[] = [];
   let words: Word[] = [];
   let inQuote = false;
+  let sentenceStart = true;
+  // Text In Title Case: capitals are no sign of a name there.
+  const all = text.match(/[\p{L}][\p{L}'’]*/gu) ?? [];
+  const titleCase = all.length >= 5 && all.filter((w) => /^\p{Lu}/u.test(w)).length >= 0.7 * all.length;
   const flush = () => {
     if (words.length > 0) out.push({ text: words.map((w) => w.text).join(' '), words });
     words = [];
   };
-  const re = /["“”]|[,;.!?()[\]:|/]+(?=\s|$)|[\p{L}\p{N}][\p{L}\p{N}'’&.+!-]*/gu;
+  const re = /["“”]|(?<=^|\s)['‘’](?=\S)|(?<=\S)['‘’](?=\s|$|[,.!?;:])|[,;.!?()[\]:|/]+(?=\s|$)|\s[-–—]\s|&|[\p{L}\p{N}][\p{L}\p{N}'’&.+!-]*/gu;
   for (const m of text.matchAll(re)) {
     const w = m[0];
-    if (/^["“”]$/.test(w)) {
+    if (/^["“”'‘’]$/.test(w)) {
       flush();
       inQuote = !inQuote;
       continue;
     }
-    if (/^[,;.!?()[\]:|/]+$/.test(w)) {
+    if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s)$/.test(w)) {
       flush();
+      if (/[.!?]/.test(w)) sentenceStart = true;
       continue;
     }
     const clean = w.replace(/[.!]+$/, '');
-    if (!inQuote && /^(and|or|&)$/i.test(clean) && words.length > 0) {
+    const initial = sentenceStart;
+    sentenceStart = false;
+    // A capital opening a sentence says nothing when the word is an ordinary one ("Songs with …", "Looking for …").
+    const capital = /^[\p{Lu}\p{N}]/u.test(clean) && !titleCase && !(initial && ORDINARY.has(clean.toLowerCase().replace(/['’]/g, '')));
+    words.push({ text: clean, start: m.index, capital, quoted: inQuote });
+    if (clean !== w) {
       flush();
-      continue;
+      sentenceStart = true;
     }
-    words.push({ text: clean, start: m.index, capital: /^[\p{Lu}\p{N}]/u.test(clean), quoted: inQuote });
-    if (clean !== w) flush();
   }
   flush();
   return out;

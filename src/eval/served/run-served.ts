@@ -17,6 +17,7 @@ import { labelCoverage } from './label-coverage.ts';
 import { loadPanel, PANEL_FILE, runPanel } from './panel.ts';
 import { cpcdReplay } from './cpcd.ts';
 import { fallbackRate } from './fallback-rate.ts';
+import { musicNer } from './music-ner.ts';
 import { formatFigure, type ServedEnv, type ServedFigure, type ServedPart } from './served-part.ts';
 
 /** A labels-part figure (name, value, cases) as a served figure. */
@@ -39,6 +40,7 @@ export const SERVED_PARTS: readonly ServedPart[] = [
   { name: 'cpcd', run: (env) => cpcdReplay(env) },
   { name: 'label-coverage', run: async (env) => (await labelCoverage(env.db)).map(served) },
   { name: 'compliance', run: (env) => panelCompliance(env) },
+  { name: 'music-ner', run: (env) => musicNer(env) },
 ];
 
 /** Runs the named parts (all when empty) and prints each figure; returns them by part. */
