@@ -66,7 +66,11 @@ export class Agent {
     const { state, history } = await this.options.store.load(input, this.options.historyLimit ?? 40);
     const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
     // Artists named in passing ("Bruno Mars, Marshmello", "add some Ciara") seed the turn when the rules found no seed.
-    const plan = withNamedArtists(planTurn(input.text, state, await this.linked(input.text, log)), input.text, (name) => ctx.recommender.resolveArtist(name));
+    // With the catalogue's entity index the planner links names itself; without one, names found by the artist model
+    // seed the turn when the rules found no seed.
+    const linked = await this.linked(input.text, log);
+    const planned = planTurn(input.text, state, linked ?? []);
+    const plan = linked === undefined ? withNamedArtists(planned, input.text, (name) => ctx.recommender.resolveArtist(name)) : planned;
     const user: LlmMessage = { role: 'user', content: input.text };
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
     const direct = plan.intent === 'vote' || plan.intent === 'rate';
@@ -87,15 +91,15 @@ export class Agent {
     return this.ruleTurn(plan, turnCtx, state, input, user);
   }
 
-  /** The catalogue entities `text` names (none when the services have no entity index or it cannot be built). */
-  private async linked(text: string, log: Logger): Promise<Mention[]> {
+  /** The catalogue entities `text` names; undefined when the services have no entity index or it cannot be built. */
+  private async linked(text: string, log: Logger): Promise<Mention[] | undefined> {
     const entities = this.options.services.entities;
-    if (entities === undefined) return [];
+    if (entities === undefined) return undefined;
     try {
       return (await entities()).mentions(text);
     } catch (err) {
       log.warn({ err }, 'the entity index could not be built; names are passed on as written');
-      return [];
+      return undefined;
     }
   }
 

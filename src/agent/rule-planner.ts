@@ -205,7 +205,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   // Seeds from linked entities: the ones inside the "like …" span, else every entity named and not excluded.
   // Real requests name several ("like X by Y, Z and W"): every entity named and not excluded seeds the request.
   const seedMentions = wanted;
-  const fromLinked = seedMentions.length > 0 && (seed === undefined || seed.kind === 'track' || covers(seed.ref, seedMentions.filter((m) => seed.span.includes(m.text))) || seedMentions.some((m) => seed.span.includes(m.text)));
+  const fromLinked = seedMentions.length > 0;
   if (fromLinked) {
     const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
@@ -546,6 +546,7 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   const c: Mutable = { ...base };
   // Everyday phrases first, and their words taken out ("not too fast" is not the energetic mood, "to dance to" not the genre).
   let t = text;
+  const full = text;
   for (const [re, apply] of PHRASES) {
     if (!re.test(t)) continue;
     apply(c);
@@ -590,7 +591,7 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   if (moods.length > 0) c.moods = moods.filter((m) => !(c.excludeMoods ?? []).includes(m));
   if (c.moods?.length === 0) delete c.moods;
   for (const [re, activity] of ACTIVITIES) {
-    if (!re.test(t)) continue;
+    if (!re.test(full)) continue;
     if (activity === 'focus' || activity === 'study') {
       c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
       c.energy = lower(c.energy, 'max', 0.6);
@@ -636,6 +637,9 @@ const addMood = (c: Mutable, mood: string) => {
 /** Everyday phrases and what they mean in the constraint vocabulary. */
 const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\b(?:to cry to|cry(?:ing)? (?:to|music|songs?)|make me cry|heart ?break\w*|heart ?broken|break ?up songs?|sad songs? to cry)\b/g, (c) => addMood(c, 'sad')],
+  [/\b(?:no|without|not|nothing|skip the|none of the)\s+(?:sappy |slow |sad |cheesy )?(?:ballads?|love songs)\b/g, (c) => {
+    c.excludeMoods = [...new Set([...(c.excludeMoods ?? []), 'romantic'])];
+  }],
   [/\bslow jams?\b/g, (c) => {
     addMood(c, 'romantic');
     c.tempo = lower(c.tempo, 'max', 100);

@@ -89,7 +89,7 @@ const ORDINARY = new Set(
     'yeah yes nope maybe sure right well want wants got get gets getting know knew think thought say said see saw seen tell told try tried use used ' +
     'all both each every most such same own off out up down over under again further once into onto upon in on at by to of as if than because while ' +
     'had has have having should shall may might must am im ive id youre dont cant wont isnt arent wasnt didnt doesnt havent hasnt its thats whats ' +
-    'lately recently currently already'
+    'lately recently currently already after before since until during released release'
   ).split(' '),
 );
 
@@ -251,7 +251,14 @@ export class EntityIndex {
    */
   mentions(text: string): Mention[] {
     const found: Mention[] = [];
+    let previous: { text: string; words: Word[]; dashBefore: boolean } | undefined;
     for (const clause of clauses(text)) {
+      // "Artist - Title" or "Title - Artist".
+      if (clause.dashBefore && previous !== undefined) {
+        const pair = this.dashPair(previous.words, clause.words);
+        if (pair !== undefined) found.push(pair);
+      }
+      previous = clause;
       const words = clause.words;
       // A quoted phrase is one name or none ("Zoosters Breakout" is not the track "Breakout").
       const quoted = words[0]?.quoted === true;
@@ -270,11 +277,31 @@ export class EntityIndex {
     return found;
   }
 
+  private dashPair(left: readonly Word[], right: readonly Word[]): Mention | undefined {
+    for (let a = Math.min(5, left.length); a >= 1; a--) {
+      const l = left.slice(left.length - a).map((w) => w.text).join(' ');
+      for (let b = Math.min(6, right.length); b >= 1; b--) {
+        const r = right.slice(0, b).map((w) => w.text).join(' ');
+        const track = this.track(r, l) ?? this.track(l, r);
+        if (track !== undefined) return { kind: 'track', text: track.title === r || normalizeTitle(r) === normalizeTitle(track.title) ? r : l, start: (normalizeTitle(r) === normalizeTitle(track.title) ? right[0]! : left[left.length - a]!).start, track };
+      }
+    }
+    return undefined;
+  }
+
   private spanMention(span: readonly Word[], after: readonly Word[]): { mention?: Mention; extra: number } | undefined {
     const raw = span.map((w) => w.text).join(' ');
     const lower = span.map((w) => w.text.toLowerCase().replace(/['’]s$/, ''));
     const phrase = lower.join(' ');
     const start = span[0]!.start;
+    // "Title by Artist": the artist's track (or album), whatever words the title is made of ("Yesterday by The Beatles").
+    if (after[0]?.text.toLowerCase() === 'by' && after.length > 1 && span.length <= 6 && !ORDINARY.has(lower[0]!.replace(/['’]/g, '')) || (after[0]?.text.toLowerCase() === 'by' && after.length > 1 && span.length <= 3)) {
+      for (let n = Math.min(5, after.length - 1); n >= 1; n--) {
+        const artistWords = after.slice(1, 1 + n).map((w) => w.text).join(' ');
+        const track = this.track(raw, artistWords);
+        if (track !== undefined) return { mention: { kind: 'track', text: `${raw} by ${artistWords}`, start, track }, extra: 1 + n };
+      }
+    }
     if (lower.every((w) => ORDINARY.has(w.replace(/['’]/g, ''))) || ORDINARY_PHRASES.has(phrase)) return undefined;
     if (ORDINARY.has(lower[0]!.replace(/['’]/g, '')) && !span[0]!.capital && !(lower[0] === 'the' && span[1]?.capital === true)) return undefined;
     if (ORDINARY.has(lower[lower.length - 1]!.replace(/['’]/g, '')) && !span[span.length - 1]!.capital) return undefined;
@@ -291,22 +318,25 @@ export class EntityIndex {
         if (album !== undefined) return { mention: { kind: 'album', text: `${raw} by ${artistWords}`, start, album }, extra: 1 + n };
       }
       // A title the catalogue does not hold, by an artist it does ("Ten Feet by Curio"): its words name no one.
-      if ((capital || quoted) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
+      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
     }
     const single = span.length === 1;
     if (single && (raw.length < 3 || (!span[0]!.capital && !quoted))) {
       // Lower-case single words: only a well-known artist, possibly misspelt ("radioheads", "beyonce").
       if (raw.length < 5) return undefined;
       const a = this.artist(raw);
-      if (a !== undefined && a.plays >= 200 && artistKey(a.name).split(' ').length === 1) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
+      if (a !== undefined && a.plays >= (a.match === 'exact' ? 100 : 200) && (a.match === 'exact' || raw.length >= 6) && artistKey(a.name).split(' ').length === 1) {
+        return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
+      }
       return undefined;
     }
     if (single) {
       // One capitalised word: an artist people play, by its exact name or its possessive ("Radiohead's", "Trio's").
       const exact = this.artist(raw, { near: false });
       const possessiveForm = /['’]s?$/.test(raw) || (raw.length >= 6 && /s$/.test(raw)) ? this.artist(raw.replace(/['’]s?$/, '')) : undefined;
-      const a = exact !== undefined && exact.plays >= 10 ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
-      const t = quoted ? this.track(raw) : undefined;
+      const a = exact !== undefined && exact.plays >= 5 ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
+      const t0 = this.track(raw);
+      const t = t0 !== undefined && (quoted || t0.plays >= 10) ? t0 : undefined;
       if (a !== undefined && (t === undefined || a.plays >= t.plays / 4)) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
       if (t !== undefined) return { mention: { kind: 'track', text: raw, start, track: t }, extra: 0 };
       return undefined;
@@ -333,17 +363,20 @@ interface Word {
 }
 
 /** Splits text into clauses (at punctuation, "and", "or") and words with their positions. */
-function clauses(text: string): { text: string; words: Word[] }[] {
-  const out: { text: string; words: Word[] }[] = [];
+function clauses(text: string): { text: string; words: Word[]; dashBefore: boolean }[] {
+  const out: { text: string; words: Word[]; dashBefore: boolean }[] = [];
+  let dash = false;
   let words: Word[] = [];
   let inQuote = false;
   let sentenceStart = true;
   // Text In Title Case: capitals are no sign of a name there.
   const all = text.match(/[\p{L}][\p{L}'’]*/gu) ?? [];
-  const titleCase = all.length >= 5 && all.filter((w) => /^\p{Lu}/u.test(w)).length >= 0.7 * all.length;
+  const ordinary = all.filter((w) => ORDINARY.has(w.toLowerCase().replace(/['’]/g, '')));
+  const titleCase = ordinary.length >= 3 && ordinary.filter((w) => /^\p{Lu}/u.test(w)).length >= 0.7 * ordinary.length;
   const flush = () => {
-    if (words.length > 0) out.push({ text: words.map((w) => w.text).join(' '), words });
+    if (words.length > 0) out.push({ text: words.map((w) => w.text).join(' '), words, dashBefore: dash });
     words = [];
+    dash = false;
   };
   const re = /["“”]|(?<=^|\s)['‘’](?=\S)|(?<=\S)['‘’](?=\s|$|[,.!?;:])|[,;.!?()[\]:|/]+(?=\s|$)|\s[-–—]\s|&|[\p{L}\p{N}][\p{L}\p{N}'’&.+!-]*/gu;
   for (const m of text.matchAll(re)) {
@@ -356,9 +389,10 @@ function clauses(text: string): { text: string; words: Word[] }[] {
     if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s)$/.test(w)) {
       flush();
       if (/[.!?]/.test(w)) sentenceStart = true;
+      if (/[-–—]/.test(w)) dash = true;
       continue;
     }
-    const clean = w.replace(/[.!]+$/, '');
+    const clean = /^(?:mr|mrs|ms|dr|st|jr|sr|vs|no|vol|pt)\.$/i.test(w) ? w : w.replace(/[.!]+$/, '');
     const initial = sentenceStart;
     sentenceStart = false;
     // A capital opening a sentence says nothing when the word is an ordinary one ("Songs with …", "Looking for …").

@@ -12,7 +12,6 @@ import { EntityIndex, type Mention } from '../../catalog/entity-linker.ts';
 import { readCsv } from '../../catalog/csv-reader.ts';
 import { normalizeTitle } from '../../catalog/normalize.ts';
 import { artistKey } from '../../catalog/artist-keys.ts';
-import { withNamedArtists } from '../../agent/artist-mentions.ts';
 import { EMPTY_STATE } from '../../agent/conversation-state.ts';
 import { planTurn, type PlannedCall } from '../../agent/rule-planner.ts';
 import type { ServedEnv, ServedFigure } from './served-part.ts';
@@ -121,11 +120,12 @@ export function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, t
 }
 
 /** Scores the planner on one dataset's queries. */
-export function scoreNer(queries: readonly NerQuery[], index: EntityIndex, resolveArtist: Parameters<typeof withNamedArtists>[2]): { artist: NerCounts; work: NerCounts } {
+export function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: NerCounts; work: NerCounts } {
   const artist: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   const work: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   for (const q of queries) {
-    const plan = withNamedArtists(planTurn(q.text, EMPTY_STATE, index.mentions(q.text)), q.text, resolveArtist);
+    // As the agent plans with an entity index: the linker's mentions, no name guessing on top.
+    const plan = planTurn(q.text, EMPTY_STATE, index.mentions(q.text));
     const got = plannedKeys(plan.calls, index, q.text);
     const gold = goldKeys(q, index);
     for (const [counts, g, p] of [[artist, gold.artists, got.artists], [work, gold.works, got.works]] as const) {
@@ -147,12 +147,10 @@ export function prf(c: NerCounts): { precision: number; recall: number; f1: numb
 /** Runs the part: per dataset and type, precision, recall and F1 (n = annotated catalogue entities). */
 export async function musicNer(env: ServedEnv): Promise<ServedFigure[]> {
   const index = await EntityIndex.build(env.db);
-  const services = await env.services();
-  const resolve = (name: string) => services.recommender.resolveArtist(name);
   const out: ServedFigure[] = [];
   for (const n of [1, 2, 3]) {
     const queries = await readNerDataset(path.join(env.dataDir, 'music-ner', `dataset${n}`));
-    const scored = scoreNer(queries, index, resolve);
+    const scored = scoreNer(queries, index);
     for (const [type, c] of [['artist', scored.artist], ['work', scored.work]] as const) {
       const { precision, recall, f1 } = prf(c);
       const note = `${queries.length} queries; ${c.gold} catalogue ${type}s annotated, ${c.predicted} in calls, ${c.tp} right`;
