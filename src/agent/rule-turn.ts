@@ -197,6 +197,7 @@ function dropLabel(c: ActiveConstraints, task: 'genre' | 'mood', label: string):
 function seedPhrase(plan: Plan): string {
   const q = plan.query;
   if (q?.kind === 'recommend' && q.seeds?.text !== undefined) return ` like ${q.seeds.text}`;
+  if (q?.kind === 'recommend' && q.seeds?.artists !== undefined && q.seeds.artists.length > 0) return ` like ${q.seeds.artists.join(', ')}${plan.activity !== undefined ? ` for ${plan.activity}` : ''}`;
   if (plan.activity !== undefined) return ` for ${plan.activity}`;
   if (q?.kind === 'recommend' && q.seeds === undefined) return q.for === 'anyone' ? ' for everyone' : ' for you';
   return '';
