@@ -177,7 +177,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   const plain = stripNames(rest);
   const tr = plain.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const count = parseCount(tr) ?? (seed?.kind !== 'text' ? undefined : parseCount(t.replace(seed.ref.toLowerCase(), ' ')));
-  const more = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  const moreMatch = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  // "similar to that song by Radiohead" names a song of an artist, not a card shown.
+  const more = moreMatch !== null && /^\s+by\b/.test(t.slice(moreMatch.index + moreMatch[0].length)) ? null : moreMatch;
   if (more !== null && /^(this|that|it)$/.test(more[4]!) && last.length !== 1) {
     // "more like that": what was named last on its own, else more of the last answer.
     const named = state.lastNamed;
@@ -205,7 +207,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   // Seeds from linked entities: the ones inside the "like …" span, else every entity named and not excluded.
   // Real requests name several ("like X by Y, Z and W"): every entity named and not excluded seeds the request.
   const seedMentions = wanted;
-  const fromLinked = seedMentions.length > 0;
+  // "that song by Radiohead" names no track: the tool asks which one rather than guessing from the artist.
+  const vagueTrack = seed?.kind === 'track' && /^(?:that|this|the|a|one|some|their|his|her) (?:song|track|one|tune)$|^(?:it|one)$/i.test(seed.ref.split(' - ').slice(1).join(' - '));
+  const fromLinked = seedMentions.length > 0 && !vagueTrack;
   if (fromLinked) {
     const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
