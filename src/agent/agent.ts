@@ -13,6 +13,7 @@ import { toLlmError } from './llm-errors.ts';
 import { withNamedArtists } from './artist-mentions.ts';
 import { runRulePlan, type RulesActed } from './plan-runner.ts';
 import { planTurn } from './rule-planner.ts';
+import type { Mention } from '../catalog/entity-linker.ts';
 import { systemPrompt } from './system-prompt.ts';
 import { fitToBudget } from './token-budget.ts';
 import { llmTools, runToolCalls, type ToolRun } from './tool-runner.ts';
@@ -73,7 +74,11 @@ export class Agent {
     const { state } = input;
     const ctx = contextFor(this.options.services, input.personId, { platform: input.platform });
     // Artists named in passing ("Bruno Mars, Marshmello", "add some Ciara") seed the turn when the rules found no seed.
-    const plan = withNamedArtists(planTurn(input.text, state), input.text, (name) => ctx.recommender.resolveArtist(name));
+    // With the catalogue's entity index the planner links names itself; without one, names found by the artist model
+    // seed the turn when the rules found no seed.
+    const linked = await this.linked(input.text, log);
+    const planned = planTurn(input.text, state, linked ?? []);
+    const plan = linked === undefined ? withNamedArtists(planned, input.text, (name) => ctx.recommender.resolveArtist(name)) : planned;
     // Votes and ratings of shown tracks are unambiguous: no need for the model.
     const direct = plan.intent === 'vote' || plan.intent === 'rate';
     const turnCtx: ToolContext = { ...ctx, logger: log };
@@ -88,6 +93,18 @@ export class Agent {
       }
     }
     return runRulePlan(plan, turnCtx);
+  }
+
+  /** The catalogue entities `text` names; undefined when the services have no entity index or it cannot be built. */
+  private async linked(text: string, log: Logger): Promise<Mention[] | undefined> {
+    const entities = this.options.services.entities;
+    if (entities === undefined) return undefined;
+    try {
+      return (await entities()).mentions(text);
+    } catch (err) {
+      log.warn({ err }, 'the entity index could not be built; names are passed on as written');
+      return undefined;
+    }
   }
 
   private async llmTurn(llm: LlmClient, ctx: ToolContext, state: ConversationState, history: readonly LlmMessage[], user: LlmMessage): Promise<LlmActed> {

@@ -45,7 +45,9 @@ export function namedArtists(text: string, resolve: (name: string) => ResolvedAr
  * artists, recommend from those artists instead, keeping the turn's constraints and count.
  */
 export function withNamedArtists(plan: Plan, text: string, resolve: (name: string) => ResolvedArtistName | undefined): Plan {
-  const generic = plan.intent === 'unclear' || plan.intent === 'refine' || (plan.intent === 'recommend' && (plan.query?.kind !== 'recommend' || plan.query.seeds?.text === undefined));
+  const seeds = plan.query?.kind === 'recommend' ? plan.query.seeds : undefined;
+  const seeded = seeds?.text !== undefined || (seeds?.artists?.length ?? 0) > 0 || (seeds?.tracks?.length ?? 0) > 0;
+  const generic = plan.intent === 'unclear' || plan.intent === 'refine' || (plan.intent === 'recommend' && (plan.query?.kind !== 'recommend' || !seeded));
   if (!generic) return plan;
   const artists = namedArtists(text, resolve);
   if (artists.length === 0) return plan;

@@ -30,7 +30,12 @@ export interface ActiveConstraints {
   /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
   readonly popularity?: Popularity;
   readonly excludeArtists?: readonly string[];
+  /** Tracks to leave out (ids), e.g. "not that one". */
+  readonly excludeTracks?: readonly number[];
 }
+
+/** The entity the person named or was shown last on its own: what "that one" and "more like that" mean. */
+export type NamedEntity = { readonly kind: 'track'; readonly id: number; readonly title: string } | { readonly kind: 'artist'; readonly name: string };
 
 /** The query a refinement re-runs: what the last recommendation started from. */
 export type BaseQuery =
@@ -44,6 +49,8 @@ export interface ConversationState {
   readonly lastQuery?: BaseQuery;
   readonly count?: number;
   readonly pendingComparison?: ReplyComparison;
+  /** What was last named or shown on its own (a searched track, a seed artist). */
+  readonly lastNamed?: NamedEntity;
 }
 
 /** Active constraints in words ("; energy ≤ 0.5, no rap"): for the reply and the LLM's system prompt. */

@@ -6,13 +6,16 @@
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
 import { findActivity, type ActivityName } from '../recsys/constraints/constraint-vocabulary.ts';
+import type { Mention } from '../catalog/entity-linker.ts';
 import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
-import type { ActiveConstraints, BaseQuery, ConversationState, Range } from './conversation-state.ts';
+import type { ActiveConstraints, BaseQuery, ConversationState, NamedEntity, Range } from './conversation-state.ts';
 
 /** What a turn is about. */
 type Intent =
   | 'recommend'
   | 'similar'
+  | 'search'
+  | 'classify'
   | 'refine'
   | 'compare'
   | 'vote'
@@ -32,7 +35,7 @@ type Intent =
   | 'unclear';
 
 /** One tool call the planner chose. */
-interface PlannedCall {
+export interface PlannedCall {
   readonly name: string;
   readonly args: Record<string, unknown>;
 }
@@ -48,6 +51,8 @@ export interface Plan {
   readonly count?: number;
   /** The activity named, if any (focus, workout, sleep, party, study). */
   readonly activity?: Activity;
+  /** The entity this turn names on its own (a seed artist or track), which "more like that" means next. */
+  readonly named?: NamedEntity;
 }
 
 /** Activities the planner knows: the one activity table's (src/recsys/constraints). */
@@ -79,8 +84,11 @@ const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4
 const ORDINALS: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4, sixth: 5, seventh: 6, eighth: 7, ninth: 8, tenth: 9 };
 const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seventh|eighth|ninth|tenth|last|#?\\d{1,2}|this|that|it)';
 
-/** Plans one utterance given the conversation so far. */
-export function planTurn(utterance: string, state: ConversationState): Plan {
+/**
+ * Plans one utterance given the conversation so far and the catalogue entities it names (`linked`, from the entity
+ * linker; empty when there is none, and free-text seeds are passed on as written).
+ */
+export function planTurn(utterance: string, state: ConversationState, linked: readonly Mention[] = []): Plan {
   const text = utterance.trim();
   const t = text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const keep = { constraints: state.constraints };
@@ -94,7 +102,18 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
       return { intent: 'vote', calls: [{ name: 'record_preference', args: { comparison_id: state.pendingComparison.comparisonId, choice: vote } }], ...keep };
     }
   }
-  if (/\b(compare|comparison|a\/b|ab test|which (one )?do i (prefer|like more)|play (me )?a game|two songs)\b/.test(t)) {
+  const classify = CLASSIFY_RE.exec(text);
+  if (classify !== null) {
+    const track = trackRefOf(classify[1]!, linked, state);
+    if (track !== undefined) return { intent: 'classify', calls: [{ name: 'classify_track', args: { track } }], ...keep, ...namedOf(linked, classify[1]!, text) };
+  }
+  const find = FIND_RE.exec(text);
+  if (find !== null && isSearch(find[1]!, text, linked)) {
+    const query = clean(find[1]!);
+    return { intent: 'search', calls: [{ name: 'search_catalog', args: { query, limit: parseCount(t) ?? 10 } }], ...keep, ...namedOf(linked, find[1]!, text) };
+  }
+  // "two songs" starts an A/B game only as a short request of its own, not inside a longer post.
+  if (/\b(compare|comparison|a\/b|ab test|which (one )?do i (prefer|like more)|play (me )?a game)\b/.test(t) || (/\btwo songs\b/.test(t) && t.split(' ').length <= 6 && !/\b(by|like|from|of)\b/.test(t))) {
     return { intent: 'compare', calls: [{ name: 'next_comparison', args: {} }], ...keep };
   }
   // Sharing first: "share my listening with people like me as Rocky" names similar listeners too.
@@ -127,17 +146,40 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
     const track = pick(last, why[2]!);
     if (track !== undefined) return { intent: 'explain', calls: [{ name: 'explain_recommendation', args: { track: track.id } }], ...keep };
   }
+  const whyNamed = /\bwhy (?:did|do|would) you (?:recommend|pick|choose|suggest|show|play|give me)\s+(.+?)[?.!]*$/i.exec(text);
+  if (whyNamed !== null) {
+    const track = trackRefOf(whyNamed[1]!, linked, state);
+    if (track !== undefined) return { intent: 'explain', calls: [{ name: 'explain_recommendation', args: { track } }], ...keep };
+  }
 
   const onboard = parseStatedTastes(text, t);
   if (onboard !== undefined) return { intent: 'onboard', calls: [{ name: 'set_tastes', args: onboard }], ...keep };
 
+  // Catalogue entities named: those after a negation ("I don't like Drake", "nothing by Coldplay") are exclusions.
+  const excluded = linked.filter((m) => negatedBefore(text, m.start));
+  const wanted = linked.filter((m) => !excluded.includes(m));
+  const excludeArtists = excluded.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : []));
+  const excludeTracks = excluded.flatMap((m) => (m.kind === 'track' ? [m.track.id] : []));
   const seed = parseSeed(text);
-  // Words inside a named seed ("Daft Punk", "One More Time") are not genres or counts.
-  const rest = seed === undefined ? text : text.replace(seed.span, ' ');
+  // Words inside a named seed ("Daft Punk", "One More Time") or a linked entity are not genres or counts.
+  let rest = seed === undefined ? text : text.replace(seed.span, ' ');
+  for (const m of linked) rest = rest.replace(m.text, ' ');
   const plain = stripNames(rest);
   const tr = plain.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const count = parseCount(tr) ?? (seed?.kind !== 'text' ? undefined : parseCount(t.replace(seed.ref.toLowerCase(), ' ')));
-  const more = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  const moreMatch = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
+  // "similar to that song by Radiohead" names a song of an artist, not a card shown.
+  const more = moreMatch !== null && /^\s+by\b/.test(t.slice(moreMatch.index + moreMatch[0].length)) ? null : moreMatch;
+  if (more !== null && /^(this|that|it)$/.test(more[4]!) && last.length !== 1) {
+    // "more like that": what was named last on its own, else more of the last answer.
+    const named = state.lastNamed;
+    const constraints = modifiers(tr, rest, state, state.constraints);
+    if (named !== undefined) {
+      const query: BaseQuery = named.kind === 'track' ? { kind: 'similar', track: named.id } : { kind: 'recommend', seeds: { artists: [named.name] }, for: 'me' };
+      return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints, query, count: count ?? state.count ?? DEFAULT_COUNT, named });
+    }
+    if (state.lastQuery !== undefined) return withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
+  }
   if (more !== null && last.length > 0) {
     const track = pick(last, more[4]!);
     if (track !== undefined) {
@@ -147,22 +189,42 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
     }
   }
 
-  const mods = modifiers(tr, rest, state, {});
+  const mods = withExclusions(modifiers(tr, rest, state, {}), excludeArtists, excludeTracks, linked);
   const labels = { genres: mods.genres ?? [], moods: mods.moods ?? [] };
   const activity = findActivity(tr)?.name;
   const party = activity === 'party' || /\b(for (a|the|my) (party|group|crowd|friends)|for everyone|for anyone)\b/.test(t);
+  const withActivity = activity !== undefined ? { activity } : {};
+  // Seeds from linked entities: the ones inside the "like …" span, else every entity named and not excluded.
+  // Real requests name several ("like X by Y, Z and W"): every entity named and not excluded seeds the request.
+  const seedMentions = wanted;
+  // "that song by Radiohead" names no track: the tool asks which one rather than guessing from the artist.
+  const vagueTrack = seed?.kind === 'track' && /^(?:that|this|the|a|one|some|their|his|her) (?:song|track|one|tune)$|^(?:it|one)$/i.test(seed.ref.split(' - ').slice(1).join(' - '));
+  const fromLinked = seedMentions.length > 0 && !vagueTrack;
+  if (fromLinked) {
+    const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
+    const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
+    const named = seedMentions.length === 1 ? namedEntity(seedMentions[0]!) : undefined;
+    const n = count ?? DEFAULT_COUNT;
+    if (artists.length === 0 && tracks.length === 1) {
+      return withCalls({ intent: 'similar', constraints: mods, query: { kind: 'similar', track: tracks[0]! }, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+    }
+    const seeds = { ...(artists.length > 0 ? { artists } : {}), ...(tracks.length > 0 ? { tracks: tracks.slice(0, 10) } : {}) };
+    const query: BaseQuery = { kind: 'recommend', seeds, for: party ? 'anyone' : 'me' };
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+  }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
     return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
   const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play)\b/.test(t);
-  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t))) {
+  const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
+  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
   // Only modifiers ("calmer", "no rap", "older", "3 more"): refine the previous query.
-  const refined = modifiers(tr, rest, state, state.constraints);
+  const refined = withExclusions(modifiers(tr, rest, state, state.constraints), excludeArtists, excludeTracks, linked);
   if (state.lastQuery !== undefined && (Object.keys(mods).length > 0 || count !== undefined || isRelativeOnly(t) || /^(more|again|another|others?|next)\b/.test(t))) {
     return withCalls({ intent: 'refine', constraints: refined, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
   }
@@ -172,6 +234,85 @@ export function planTurn(utterance: string, state: ConversationState): Plan {
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
   }
   return { intent: 'unclear', calls: [], ...keep };
+}
+
+/** "What genre is X?", "what kind of music is X", "classify X", "what mood is that one". */
+const CLASSIFY_RE = /^(?:(?:and |so )?(?:what|which)(?:'s| is)? (?:the )?(?:genre|kind of music|type of music|style|mood|kind of song|type of song|sort of music)(?: is| of| would)?(?: the song| the track)?\s+|classify\s+(?:the song |the track )?)["“]?(.+?)["”]?(?:\s+in)?\s*[?.!]*$/i;
+
+/** "Find X", "search for X", "look up X", "do you have X". */
+const FIND_RE = /^(?:(?:can|could) you |please |pls )?(?:find|search(?: for)?|look up|lookup|look for|do you have|have you got)\s+(?:me\s+)?(?:the (?:song|track|album|artist|band)\s+)?["“]?(.+?)["”]?\s*(?:please)?[?.!]*$/i;
+
+/** Whether "find …" names something to look up rather than asks for music ("find me something calm"). */
+function isSearch(what: string, text: string, linked: readonly Mention[]): boolean {
+  const inside = linked.filter((m) => text.indexOf(what) <= m.start && m.start < text.indexOf(what) + what.length);
+  if (inside.length > 0 && covers(what, inside)) return true;
+  return !/\b(something|anything|songs?|music|tracks?|tunes|stuff|playlist|similar|recommendations?|more)\b/i.test(what) && what.split(/\s+/).length <= 8;
+}
+
+/** The track a phrase means: an ordinal or "that one" against what was shown or named, a linked track, or the text. */
+function trackRefOf(ref: string, linked: readonly Mention[], state: ConversationState): number | string | undefined {
+  const r = clean(ref).replace(/[?.!]+$/, '');
+  const ord = new RegExp(`^(?:the |number )?${ORDINAL}(?: one| track| song)?$`, 'i').exec(r);
+  if (ord !== null) {
+    const word = ord[1]!.toLowerCase();
+    if (/^(this|that|it)$/.test(word)) {
+      if (state.lastNamed?.kind === 'track') return state.lastNamed.id;
+      if (state.lastRecommendations.length > 0) return state.lastRecommendations[0]!.id;
+      return undefined;
+    }
+    return pick(state.lastRecommendations, word)?.id;
+  }
+  const m = linked.find((x) => r.includes(x.text) && (x.kind === 'track' || x.kind === 'album'));
+  if (m?.kind === 'track') return m.track.id;
+  if (m?.kind === 'album') return m.album.trackIds[0];
+  const by = /^(.+?)\s+by\s+(.+)$/i.exec(r);
+  if (by !== null) return `${by[2]!} - ${by[1]!}`;
+  return r === '' ? undefined : r;
+}
+
+/** The plan's `named` for a phrase that is one linked entity. */
+function namedOf(linked: readonly Mention[], phrase: string, _text: string): { named: NamedEntity } | Record<string, never> {
+  const inside = linked.filter((m) => phrase.includes(m.text));
+  const n = inside.length === 1 ? namedEntity(inside[0]!) : undefined;
+  return n === undefined ? {} : { named: n };
+}
+
+/** A mention as the conversation's named entity. */
+function namedEntity(m: Mention): NamedEntity | undefined {
+  if (m.kind === 'artist') return { kind: 'artist', name: m.artist.name };
+  if (m.kind === 'track') return { kind: 'track', id: m.track.id, title: m.track.title };
+  const id = m.album.trackIds[0];
+  return id === undefined ? undefined : { kind: 'track', id, title: m.album.title };
+}
+
+/** Whether the linked mentions account for the words of a seed phrase (beyond filler like "the band"). */
+function covers(phrase: string, mentions: readonly Mention[]): boolean {
+  let left = ` ${phrase} `;
+  for (const m of mentions) left = left.replace(m.text, ' ');
+  return left.replace(/\b(the band|the artist|the song|the track|the album|songs?|music|tracks?|stuff|by|and|or|&|some|more|please|anything|something|of|from)\b/gi, ' ').replace(/[^\p{L}\p{N}]+/gu, '') === '';
+}
+
+/** A negation that ends right before position `at`, in the same clause ("I don't like ", "nothing by ", "no "). */
+function negatedBefore(text: string, at: number): boolean {
+  const before = text.slice(0, at);
+  const clause = before.slice(Math.max(before.search(/[^,.;!?]*$/), 0)).toLowerCase().replace(/[’‘]/g, "'");
+  return NEGATED_RE.test(clause);
+}
+
+const NEGATED_RE =
+  /(?:\b(?:don'?t|do not|doesn'?t|does not|never|not)\s+(?:really\s+|much\s+|too much\s+)?(?:like|love|want|enjoy|dig|care for|need|into|a fan of)|\bhate|\bdislike|\bcan'?t stand|\bcannot stand|\bsick of|\btired of|\bno|\bnot|\bwithout|\bexcept|\bexcluding|\bnothing|\bavoid|\bminus|\bother than|\bbut not|\banything but|\bnone of|\bskip|\bno more|\bleave out|\bkeep out)\s+(?:(?:any|more|of|the|songs?|tracks?|music|stuff|anything|something|from|by|like)\s+)*$/;
+
+/** Constraints with the linked exclusions added; a capitalised "no X" the linker resolved uses the catalogue's name. */
+function withExclusions(c: ActiveConstraints, artists: readonly string[], tracks: readonly number[], linked: readonly Mention[]): ActiveConstraints {
+  if (artists.length === 0 && tracks.length === 0 && c.excludeArtists === undefined) return c;
+  const linkedText = linked.map((m) => m.text.toLowerCase());
+  const raw = (c.excludeArtists ?? []).filter((a) => !linkedText.some((m) => a.toLowerCase().includes(m) || m.includes(a.toLowerCase())));
+  const names = [...new Set([...raw, ...artists])];
+  const out: Record<string, unknown> = { ...c };
+  delete out.excludeArtists;
+  if (names.length > 0) out.excludeArtists = names;
+  if (tracks.length > 0) out.excludeTracks = [...new Set([...(c.excludeTracks ?? []), ...tracks])];
+  return out as ActiveConstraints;
 }
 
 /** "People like me", "who listens like me", "similar listeners", "people with my taste": the similar_listeners tool. */
@@ -274,8 +415,10 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
   if (c.vocals !== undefined) out.vocals = c.vocals;
   if (c.popularity !== undefined) out.popularity = c.popularity;
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
+  if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.exclude_tracks = [...c.excludeTracks];
   return Object.keys(out).length === 0 ? undefined : out;
 }
+
 
 /** An A/B vote in what the person typed. */
 function parseVote(t: string): 'a' | 'b' | 'both' | 'neither' | 'skip' | undefined {
@@ -381,8 +524,15 @@ function raise(r: Range | undefined, _end: 'min', min: number): Range {
 }
 
 /** Genres, moods, activities, negations, decades and relative words, applied on top of `base`. */
-function modifiers(t: string, original: string, state: ConversationState, base: ActiveConstraints): ActiveConstraints {
+function modifiers(text: string, original: string, state: ConversationState, base: ActiveConstraints): ActiveConstraints {
   const c: Mutable = { ...base };
+  // Everyday phrases first, and their words taken out ("not too fast" is not the energetic mood, "to dance to" not the genre).
+  let t = text;
+  for (const [re, apply] of PHRASES) {
+    if (!re.test(t)) continue;
+    apply(c);
+    t = t.replace(re, ' ');
+  }
   // Negations first, so "no rap" does not also count as a wanted genre.
   const negated = new Set<string>();
   const negRe = /\b(?:no|without|not|minus|avoid|except|skip the|nothing)\s+(?:any\s+|more\s+|too much\s+)?([\w&'.-]+(?:\s+[\w&'.-]+){0,2}?)(?=$|[,.!?;]|\s(?:and|but|or|with|for|please|songs?|music|tracks?|stuff|in it)\b)/gi;
@@ -443,6 +593,48 @@ function modifiers(t: string, original: string, state: ConversationState, base: 
   for (const [re, apply] of RELATIVE) if (re.test(t)) apply(c, years);
   return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as ActiveConstraints;
 }
+
+const addMood = (c: Mutable, mood: string) => {
+  c.moods = [...new Set([...(c.moods ?? []), mood])];
+};
+
+/** Everyday phrases and what they mean in the constraint vocabulary. */
+const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
+  [/\b(?:to cry to|cry(?:ing)? (?:to|music|songs?)|make me cry|heart ?break\w*|heart ?broken|break ?up songs?|sad songs? to cry)\b/g, (c) => addMood(c, 'sad')],
+  [/\b(?:no|without|not|nothing|skip the|none of the)\s+(?:sappy |slow |sad |cheesy )?(?:ballads?|love songs)\b/g, (c) => {
+    c.excludeMoods = [...new Set([...(c.excludeMoods ?? []), 'romantic'])];
+  }],
+  [/\bslow jams?\b/g, (c) => {
+    addMood(c, 'romantic');
+    c.tempo = lower(c.tempo, 'max', 100);
+  }],
+  [/\b(?:not (?:too|that|so|very) fast|not fast|mid[- ]?tempo|moderate tempo)\b/g, (c) => {
+    c.tempo = lower(c.tempo, 'max', 120);
+  }],
+  [/\bnot (?:too|that|so|very) (?:loud|intense|heavy|energetic|hard)\b/g, (c) => {
+    c.energy = lower(c.energy, 'max', 0.6);
+  }],
+  [/\b(?:quiet|soft|gentle|calm|solo|relaxing) piano(?: music| pieces| songs)?\b|\bpiano (?:only|pieces|instrumentals?)\b/g, (c) => {
+    c.vocals = 'instrumental';
+    c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
+    c.acousticness = raise(c.acousticness, 'min', 0.6);
+    c.energy = lower(c.energy, 'max', 0.4);
+  }],
+  [/\bold[- ]?school\b/g, (c) => {
+    c.year = lower(c.year, 'max', 1999);
+  }],
+  [/\b(?:deep cuts?|lesser[- ]known|less known|under ?rated|underground|obscure|hidden gems?|b-sides|not (?:too |that |so )?(?:mainstream|popular|well[- ]known)|nothing (?:too )?(?:mainstream|popular))\b/g, (c) => {
+    c.popularity = 'deep_cuts';
+  }],
+  [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known)\b/g, (c) => {
+    c.popularity = 'mainstream';
+  }],
+  [/\b(?:with (?:vocals|singing|lyrics|a singer)|sung|vocal (?:tracks|songs|music))\b/g, (c) => {
+    c.vocals = 'vocal';
+  }],
+  // "to dance to" names an activity (party), not the dance genre.
+  [/\b(?:(?:to|can|could) dance (?:to|with)|dance to|dance party|dancing)\b/g, () => {}],
+];
 
 /** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */
 function matchLabels(t: string, vocab: Record<string, string>, skip: ReadonlySet<string>): string[] {

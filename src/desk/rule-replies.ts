@@ -107,6 +107,27 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
           : `${v.changed ? 'Done' : 'Already so'}: you are not shown by name; you count only anonymously among other people's similar listeners.`;
       return { reply: { ...base, text, suggestions: ['people like me', 'recommend something for me'] }, state };
     }
+    case 'search_catalog': {
+      const cards = outcome.value.tracks.map((c) => toReplyCard(c));
+      const query = plan.calls[0]?.name === 'search_catalog' ? String(plan.calls[0].args.query ?? '') : '';
+      if (cards.length === 0) return { reply: { ...base, text: `I found nothing called "${query}" in the catalogue. Try the title with its artist, or fewer words.`, suggestions: ['help'] }, state };
+      const top = cards[0]!;
+      const named = plan.named ?? { kind: 'track' as const, id: top.id, title: top.title };
+      const text = cards.length === 1 ? `Found it: ${top.title} by ${top.artists.join(', ')}.` : `Here is what matches "${query}" (${cards.length} tracks, most played first).`;
+      return { reply: { ...base, text, cards, suggestions: ['more like that', 'what genre is that one?', 'like 1'] }, state: { ...state, lastRecommendations: cards, lastNamed: named } };
+    }
+    case 'classify_track': {
+      const v = outcome.value;
+      const t = toReplyCard(v.track);
+      const genres = v.labels?.genre.slice(0, 2).map((l) => l.label) ?? (v.genre !== null ? [v.genre.label] : []);
+      const moods = v.labels?.mood.slice(0, 2).map((l) => l.label) ?? (v.mood !== null ? [v.mood.label] : []);
+      const sub = v.subgenre?.label;
+      const parts = [genres.length > 0 ? `genre ${genres.join(' / ')}${sub !== undefined ? ` (${sub})` : ''}` : 'no genre I can vouch for', moods.length > 0 ? `mood ${moods.join(' / ')}` : 'no mood I can vouch for'];
+      return {
+        reply: { ...base, text: `${t.title} by ${t.artists.join(', ')}: ${parts.join(', ')}.`, cards: [t], suggestions: ['more like that', 'something like it but calmer'] },
+        state: { ...state, lastRecommendations: [t], lastNamed: { kind: 'track' as const, id: t.id, title: t.title } },
+      };
+    }
     case 'list_genres_and_moods': {
       const names = (labels: readonly { name: string }[]) => labels.map((g) => g.name).join(', ') || '(none yet)';
       return { reply: { ...base, text: `Genres: ${names(outcome.value.genres)}.\nMoods: ${names(outcome.value.moods)}.`, suggestions: ['calm pop songs', 'energetic rock'] }, state };
@@ -127,7 +148,16 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
     .map((r) => toReplyCard(r.track, r.why.sentence))
     .filter((c) => c.genre === null || !excluded.has(c.genre))
     .slice(0, count);
-  const next: ConversationState = { ...state, constraints, count, ...(plan.query !== undefined ? { lastQuery: plan.query } : {}), lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations };
+  const { lastNamed: _named, ...before } = state;
+  const lastNamed = plan.named ?? (plan.intent === 'refine' ? state.lastNamed : undefined);
+  const next: ConversationState = {
+    ...before,
+    constraints,
+    count,
+    ...(plan.query !== undefined ? { lastQuery: plan.query } : {}),
+    lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations,
+    ...(lastNamed !== undefined ? { lastNamed } : {}),
+  };
   if (cards.length === 0) {
     const why = (outcome.tool === 'recommend' ? outcome.value.empty_reason : undefined) ?? (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks' ? outcome.value.notes[0] : undefined) ?? 'nothing met every constraint';
     return { reply: { ...base, text: [...notes, `I found nothing for that: ${why}. Try fewer constraints.`].join('\n'), suggestions: ['something like Daft Punk', 'help'] }, state: next };
@@ -140,6 +170,7 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
 function seedPhrase(plan: Plan): string {
   const q = plan.query;
   if (q?.kind === 'recommend' && q.seeds?.text !== undefined) return ` like ${q.seeds.text}`;
+  if (q?.kind === 'recommend' && q.seeds?.artists !== undefined && q.seeds.artists.length > 0) return ` like ${q.seeds.artists.join(', ')}${plan.activity !== undefined ? ` for ${plan.activity}` : ''}`;
   if (plan.activity !== undefined) return ` for ${plan.activity}`;
   if (q?.kind === 'recommend' && q.seeds === undefined) return q.for === 'anyone' ? ' for everyone' : ' for you';
   return '';

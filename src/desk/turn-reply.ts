@@ -20,5 +20,7 @@ export function failureText(o: ToolFailure): string {
   if (o.kind === 'retry' && /^(unknown_track|unknown_artist|no_seeds_found)$/.test(o.code)) {
     return 'I could not find that in the catalogue. Try a song title with its artist, or an artist name.';
   }
+  // A retry's message is written for a language model ("call … again with …"): never show it to the person.
+  if (o.kind === 'retry') return `I could not do that as asked (${o.code.replace(/_/g, ' ')}). Try saying it another way, e.g. "something like Daft Punk" or "help".`;
   return o.message;
 }

@@ -2,6 +2,7 @@
  * What tools receive: role-named services and the person the call is for. `createToolServices` is the one place
  * that builds the real implementations (from a Db, the state folder and the loaded model); tools never read config.
  */
+import { entityIndexOf, type EntityIndex } from '../catalog/entity-linker.ts';
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ArtistServingParams } from '../recsys/ranking/ranking-params.ts';
@@ -50,6 +51,8 @@ export interface ToolServices {
   readonly spotify?: SpotifyService;
   /** The swappable models behind `recommender` and `preferences` (hot reload: `models.reload()`, ModelWatcher). */
   readonly models?: ServingModels;
+  /** The catalogue's entity index (artists, tracks, albums), built on first use; the chat planner links names with it. */
+  readonly entities?: () => Promise<EntityIndex>;
 }
 
 /** What an observer is told of a call's outcome: the registry's ToolCallOutcome, seen without importing the registry. */
@@ -118,6 +121,7 @@ export async function createToolServices(deps: ToolServiceDeps): Promise<ToolSer
     requests: new DbRequestLog(deps.db, deps.logger),
     logger: deps.logger,
     models,
+    entities: () => entityIndexOf(deps.db),
     ...(spotify !== undefined ? { spotify } : {}),
   };
 }

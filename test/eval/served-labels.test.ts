@@ -17,8 +17,10 @@ describe('the served request panel', () => {
   it('holds at least 150 requests over every category, in the one vocabulary', async () => {
     const panel = await loadPanel();
     expect(panel.length).toBeGreaterThanOrEqual(150);
-    expect(new Set(panel.map((r) => r.category))).toEqual(new Set(['genre', 'mood', 'exclusion', 'years', 'activity', 'instrumental', 'artist_seed', 'track_seed']));
+    expect(new Set(panel.map((r) => r.category))).toEqual(new Set(['genre', 'mood', 'exclusion', 'years', 'activity', 'instrumental', 'artist_seed', 'track_seed', 'route', 'everyday']));
     expect(new Set(panel.map((r) => r.id)).size).toBe(panel.length);
+    // Every request says which tool the chat should call (issue 19).
+    expect(panel.filter((r) => (r as { expect?: { tool?: string } }).expect?.tool === undefined).map((r) => r.id)).toEqual([]);
     for (const r of panel) {
       for (const g of [...(r.constraints.genres ?? []), ...(r.constraints.exclude_genres ?? [])]) expect(GENRES as readonly string[], r.id).toContain(g);
       for (const m of [...(r.constraints.moods ?? []), ...(r.constraints.exclude_moods ?? [])]) expect(MOODS as readonly string[], r.id).toContain(m);

@@ -14,7 +14,7 @@ import { UsageError } from '../usage-error.ts';
 
 const USAGE = `usage: earworm eval [--dataset lastfm,yes,tidy] [--task W,C] [--model ${MODEL_NAMES.join(',')}]
                     [--seed 0] [--data-dir DIR] [--retune] [--no-record]
-       earworm eval --served [--part artist-similarity,fallback,cpcd,label-coverage,compliance]
+       earworm eval --served [--part artist-similarity,fallback,cpcd,label-coverage,compliance,panel-plans,music-ner]
        earworm eval --served-labels [--answers-in F] [--answers-out F] [--judge-home DIR]
 Prints one JSON line per (dataset, task, model), then a table. Hyperparameters are tuned on a validation split of
 the training data (seed 1000 + seed) and cached under $EARWORM_HOME/eval-cache; --retune ignores the cache.

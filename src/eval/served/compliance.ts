@@ -33,7 +33,7 @@ interface TrackFacts {
 }
 
 /** Compliance figures, overall and per category, plus which requests failed and why. */
-interface ComplianceReport {
+export interface ComplianceReport {
   readonly figures: readonly Figure[];
   readonly failures: readonly { readonly id: string; readonly text: string; readonly track: number; readonly broken: readonly string[] }[];
 }

@@ -41,6 +41,9 @@ const COMMON = new Set(
   'a i me my you it is am are be do go so no yes ok okay hi hello hey thanks thank please more less some any song songs music track tracks list playlist like love happy sad party dance rock pop jazz country chill calm summer night day time good great nice cool new old best top fun'.split(' '),
 );
 
+/** Text written for a language model or an internal error, which a person must never see. */
+const MODEL_TEXT = /\b(Invalid arguments for|call \w+ again|Pass seeds\.|internal error|Unknown (genre|mood) ")/i;
+
 /** Reads the conversations. */
 async function readConversations(file: string): Promise<CpcdConversation[]> {
   const out: CpcdConversation[] = [];
@@ -106,6 +109,9 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
   let goalTracks = 0;
   let goalHeld = 0;
   let turnsScored = 0;
+  let turnsAll = 0;
+  let turnsNothing = 0;
+  let turnsErrorText = 0;
   let turnsEmpty = 0;
   for (const conv of conversations) {
     const clusterOf = (id: string): string => first(conv.tracks[id]?.track_cluster_ids) ?? id;
@@ -130,6 +136,10 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     const sums = { served: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, pop: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, named: { hit: [] as number[], recall: [] as number[], rr: [] as number[] } };
     for (const turn of conv.turns) {
       const reply = await agent.handle({ ...key, text: turn.user_query });
+      // Every CPCD user turn asks for music: none may be answered with nothing or with error text.
+      turnsAll++;
+      if (reply.cards.length === 0) turnsNothing++;
+      if (reply.failure !== undefined || MODEL_TEXT.test(reply.text)) turnsErrorText++;
       for (const k of namedIn(turn.user_query)) if (!named.includes(k)) named.push(k);
       const now = new Map([...gold].filter(([, c]) => !liked.has(c)));
       const size = new Set(now.values()).size;
@@ -167,5 +177,7 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     out.push(figure(`MRR@10 (${label})`, perConv[name].rr, 'conversations'));
   }
   out.push({ name: 'scored turns that showed no track', value: turnsScored > 0 ? turnsEmpty / turnsScored : 0, n: turnsScored });
+  out.push({ name: 'music-request turns answered with nothing', value: turnsNothing, n: turnsAll, note: 'count (target 0)' });
+  out.push({ name: 'turns answered with error text', value: turnsErrorText, n: turnsAll, note: 'count: a system failure or text meant for a model (target 0)' });
   return out;
 }

@@ -18,19 +18,35 @@ import { labelCoverage } from './label-coverage.ts';
 import { loadPanel, PANEL_FILE, runPanel } from './panel.ts';
 import { cpcdReplay } from './cpcd.ts';
 import { fallbackRate } from './fallback-rate.ts';
+import { musicNer } from './music-ner.ts';
+import { judgePlans, planFigures, plannerOf, relaxationFigures } from './panel-plans.ts';
+import { EntityIndex } from '../../catalog/entity-linker.ts';
 import { formatFigure, type ServedEnv, type ServedFigure, type ServedPart } from './served-part.ts';
 
 /** A labels-part figure (name, value, cases) as a served figure. */
 const served = (f: Figure): ServedFigure => ({ name: f.name, value: f.value, n: f.cases });
 
-/** Constraint compliance of the chat agent (rule planner) on the request panel in test/fixtures. */
+/**
+ * Constraint compliance of the chat agent (rule planner) on the request panel in test/fixtures (requests that ask
+ * for music; the routes to other tools are judged by the plan part), with the relaxations its replies state and
+ * its silent drops.
+ */
 async function panelCompliance(env: ServedEnv): Promise<ServedFigure[]> {
-  const panel = await loadPanel(PANEL_FILE);
+  const panel = (await loadPanel(PANEL_FILE)).filter((r) => r.category !== 'route');
   const services = await env.services();
   const agent = new Conversation({ agent: new Agent({ services }), store: new InMemoryConversationStore() });
   const answers = await runPanel(agent, panel, (r) => resolvePerson(env.db, 'eval', `served-panel-${r.id}`));
   await services.requests.flush();
-  return (await compliance(env.db, panel, answers)).figures.map(served);
+  const report = await compliance(env.db, panel, answers);
+  return [...report.figures.map(served), ...relaxationFigures(answers, report)];
+}
+
+/** Tool accuracy and constraint presence of the rule planner's calls on the request panel. */
+async function panelPlans(env: ServedEnv): Promise<ServedFigure[]> {
+  const index = await EntityIndex.build(env.db);
+  const verdicts = judgePlans(await loadPanel(PANEL_FILE), plannerOf(index), index);
+  for (const v of verdicts.filter((x) => !x.toolOk || x.missing.length > 0)) env.logger.info({ id: v.id, call: v.call, missing: v.missing }, 'panel request planned short');
+  return planFigures(verdicts);
 }
 
 /** The parts, in the order they run; other parts plug in here. */
@@ -40,6 +56,8 @@ export const SERVED_PARTS: readonly ServedPart[] = [
   { name: 'cpcd', run: (env) => cpcdReplay(env) },
   { name: 'label-coverage', run: async (env) => (await labelCoverage(env.db)).map(served) },
   { name: 'compliance', run: (env) => panelCompliance(env) },
+  { name: 'panel-plans', run: (env) => panelPlans(env) },
+  { name: 'music-ner', run: (env) => musicNer(env) },
 ];
 
 /** Runs the named parts (all when empty) and prints each figure; returns them by part. */

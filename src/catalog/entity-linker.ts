@@ -1,0 +1,445 @@
+/**
+ * Entity linking against the catalogue: an in-memory index of artist names, track titles and album titles, built
+ * once from the catalogue tables, that resolves a name as a person writes it ("radioheads", "beyonce", "bjork",
+ * "Smells Like Teen Spirit", "Creep by Radiohead") to catalogue entities, and finds the entities a message names.
+ * Exact folded names win over near ones (possessives, plurals, one typo), and among equals the most played wins.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/db.ts';
+import { artistKey } from './artist-keys.ts';
+import { normalizeTitle } from './normalize.ts';
+
+/** A catalogue artist a name resolved to. */
+export interface LinkedArtist {
+  readonly id: number;
+  /** The catalogue's spelling. */
+  readonly name: string;
+  /** Interactions with the artist's tracks (popularity, the tie-breaker). */
+  readonly plays: number;
+  /** `exact` after folding case, accents and "the"; `near` for possessives, plurals and typos. */
+  readonly match: 'exact' | 'near';
+}
+
+/** A catalogue track a title resolved to. */
+export interface LinkedTrack {
+  readonly id: number;
+  readonly title: string;
+  /** Primary artist. */
+  readonly artist: string;
+  readonly plays: number;
+  readonly match: 'exact' | 'near';
+}
+
+/** An album a title resolved to: its most played track stands for it. */
+export interface LinkedAlbum {
+  readonly title: string;
+  readonly artist: string;
+  /** Its tracks in the catalogue, most played first. */
+  readonly trackIds: readonly number[];
+  readonly plays: number;
+}
+
+/** One entity named in a message, with where it was named. */
+export type Mention =
+  | { readonly kind: 'artist'; readonly text: string; readonly start: number; readonly artist: LinkedArtist }
+  | { readonly kind: 'track'; readonly text: string; readonly start: number; readonly track: LinkedTrack }
+  | { readonly kind: 'album'; readonly text: string; readonly start: number; readonly album: LinkedAlbum };
+
+/** Rows the index is built from. */
+export interface EntityRows {
+  readonly artists: readonly { readonly id: number; readonly name: string; readonly plays: number }[];
+  /** Each track with its primary artist's id and its album, if known. */
+  readonly tracks: readonly { readonly id: number; readonly title: string; readonly artistId: number; readonly album: string | null; readonly plays: number }[];
+}
+
+interface ArtistEntry {
+  readonly id: number;
+  readonly name: string;
+  readonly key: string;
+  readonly plays: number;
+}
+
+interface TrackEntry {
+  readonly id: number;
+  readonly title: string;
+  readonly key: string;
+  readonly artist: ArtistEntry;
+  readonly plays: number;
+}
+
+/**
+ * Words and phrases that are never an entity on their own, whatever the catalogue holds under that name ("Love",
+ * "Music", "Yes" are artists and titles too): a message's ordinary words.
+ */
+const ORDINARY = new Set(
+  (
+    'a an the i me my mine you your yours it its is am are was were be been being do does did done go goes going gone so no not yes ok okay hi hey hello ' +
+    'thanks thank please more less some any few many much song songs music track tracks tune tunes list playlist playlists like likes liked love loved ' +
+    'happy sad party dance dancing rock pop jazz country chill calm summer winter spring autumn fall night day days time times good great nice cool new old ' +
+    'best top fun perfect awesome wonderful amazing also add adding maybe just really very too something anything everything nothing the and or but with ' +
+    'for from this that these those them they their there here what which who whom how why when where about can could would will want wanted need make ' +
+    'create let lets us we our get got give gave other others another mix artist artists band bands singer singers genre genres style styles workout road ' +
+    'trip album albums record records ep single singles vibe vibes sound sounds sounding similar kind sort type stuff things thing one two three four five ' +
+    'six seven eight nine ten first second third last next again still even only ever never always often sometimes now then today tonight yesterday ' +
+    'tomorrow week year years home world life heart girl boy baby man woman people person friend friends feel feeling feelings mood moods favorite ' +
+    'favourite fan fans listen listening listened hear heard play playing played find looking look search recommend recommendations recommendation ' +
+    'suggest suggestions suggestion help idea ideas anyone someone somebody anybody everyone guys guy lol edit reddit post thread sub subreddit youtube ' +
+    'spotify radio video videos live acoustic cover covers remix version original lyrics vocals voice beat beats bass guitar piano drums instrumental ' +
+    'rap hip hop metal punk indie folk soul funk blues classical electronic edm house techno trance ambient reggae disco alternative grunge emo ' +
+    'yeah yes nope maybe sure right well want wants got get gets getting know knew think thought say said see saw seen tell told try tried use used ' +
+    'all both each every most such same own off out up down over under again further once into onto upon in on at by to of as if than because while ' +
+    'had has have having should shall may might must am im ive id youre dont cant wont isnt arent wasnt didnt doesnt havent hasnt its thats whats ' +
+    'lately recently currently already after before since until during released release'
+  ).split(' '),
+);
+
+/** Multi-word phrases a message uses that happen to be titles too, never read as an entity. */
+const ORDINARY_PHRASES = new Set(['thank you', 'i love you', 'i know', 'right now', 'love song', 'love songs', 'the end', 'you know', 'i want', 'i need', 'i like', 'in love', 'all of', 'one more', 'a lot', 'let me', 'let me know', 'for you', 'more like', 'so much', 'last night', 'this is', 'i am', 'good music', 'new music']);
+
+const possessive = (key: string): string[] => {
+  const out: string[] = [];
+  if (/s$/.test(key) && key.length > 3) out.push(key.slice(0, -1));
+  if (/es$/.test(key) && key.length > 4) out.push(key.slice(0, -2));
+  return out;
+};
+
+/** Keys one deletion away (the symmetric-delete neighbourhood used for one-typo matches). */
+function deletions(key: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < key.length; i++) if (key[i] !== ' ') out.push(key.slice(0, i) + key.slice(i + 1));
+  return out;
+}
+
+/** The most played of some entries (ties: lowest id). */
+function best<T extends { plays: number; id: number }>(list: readonly T[] | undefined): T | undefined {
+  let top: T | undefined;
+  for (const e of list ?? []) if (top === undefined || e.plays > top.plays || (e.plays === top.plays && e.id < top.id)) top = e;
+  return top;
+}
+
+/** The catalogue's names, indexed for linking. */
+export class EntityIndex {
+  private readonly artistsByKey = new Map<string, ArtistEntry[]>();
+  private readonly artistsByDeletion = new Map<string, ArtistEntry[]>();
+  private readonly tracksByKey = new Map<string, TrackEntry[]>();
+  private readonly albumsByKey = new Map<string, { title: string; artist: ArtistEntry; trackIds: number[]; plays: number }[]>();
+  /** The longest name in words, so mention scanning stops there. */
+  private maxWords = 1;
+
+  /** An index over the given rows. */
+  constructor(rows: EntityRows) {
+    const artistById = new Map<number, ArtistEntry>();
+    const playsOf = new Map<number, number>();
+    for (const t of rows.tracks) playsOf.set(t.artistId, (playsOf.get(t.artistId) ?? 0) + t.plays);
+    for (const a of rows.artists) {
+      const key = artistKey(a.name);
+      if (key === '') continue;
+      const e: ArtistEntry = { id: a.id, name: a.name, key, plays: Math.max(a.plays, playsOf.get(a.id) ?? 0) };
+      artistById.set(a.id, e);
+      push(this.artistsByKey, key, e);
+      this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
+      // One-typo matches only for names long enough that a typo does not make another word, and artists people play.
+      if (key.length >= 5 && e.plays > 0) for (const d of deletions(key)) push(this.artistsByDeletion, d, e);
+    }
+    for (const t of rows.tracks) {
+      const artist = artistById.get(t.artistId);
+      if (artist === undefined) continue;
+      const key = normalizeTitle(t.title);
+      if (key === '') continue;
+      push(this.tracksByKey, key, { id: t.id, title: t.title, key, artist, plays: t.plays });
+      this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
+      if (t.album !== null && t.album.trim() !== '') {
+        const ak = normalizeTitle(t.album);
+        const list = this.albumsByKey.get(ak) ?? [];
+        let album = list.find((x) => x.artist.id === artist.id);
+        if (album === undefined) list.push((album = { title: t.album, artist, trackIds: [], plays: 0 }));
+        album.trackIds.push(t.id);
+        album.plays += t.plays;
+        this.albumsByKey.set(ak, list);
+      }
+    }
+    for (const list of this.albumsByKey.values()) for (const a of list) a.trackIds.sort((x, y) => (this.playsOfTrack(y) ?? 0) - (this.playsOfTrack(x) ?? 0));
+  }
+
+  private playsOfTrack(id: number): number | undefined {
+    return this.trackById(id)?.plays;
+  }
+
+  /** Builds the index from the catalogue tables. */
+  static async build(db: Db): Promise<EntityIndex> {
+    return new EntityIndex(await EntityIndex.readRows(db));
+  }
+
+  /** The catalogue rows an index is built from (artists credited on a track or played; plays from interactions). */
+  static async readRows(db: Db): Promise<EntityRows> {
+    const tracks = await db.rows<{ id: number; title: string; artist_id: number; album: string | null; plays: number }>(sql`
+      select t.id, t.title, ta.artist_id, t.album, coalesce(p.n, 0)::int as plays
+      from tracks t join track_artists ta on ta.track_id = t.id and ta.position = 0
+      left join (select track_id, count(*) as n from interactions where track_id is not null group by track_id) p on p.track_id = t.id`);
+    const artists = await db.rows<{ id: number; name: string; plays: number }>(sql`
+      select a.id, a.name, coalesce(p.n, 0)::int as plays from artists a
+      left join (select artist_id, count(*) as n from interactions where artist_id is not null group by artist_id) p on p.artist_id = a.id
+      where exists (select 1 from track_artists ta where ta.artist_id = a.id) or p.n is not null`);
+    return {
+      artists: artists.map((a) => ({ id: Number(a.id), name: a.name, plays: Number(a.plays) })),
+      tracks: tracks.map((t) => ({ id: Number(t.id), title: t.title, artistId: Number(t.artist_id), album: t.album, plays: Number(t.plays) })),
+    };
+  }
+
+  /** A track by id. */
+  trackById(id: number): LinkedTrack | undefined {
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (const list of this.tracksByKey.values()) for (const t of list) this.byId.set(t.id, t);
+    }
+    const t = this.byId.get(id);
+    return t === undefined ? undefined : { id: t.id, title: t.title, artist: t.artist.name, plays: t.plays, match: 'exact' };
+  }
+
+  private byId?: Map<number, TrackEntry>;
+
+  /** The artist a name means: exact folded name, else a possessive or plural, else one typo (most played wins). */
+  artist(name: string, options: { readonly near?: boolean } = {}): LinkedArtist | undefined {
+    const key = artistKey(name.replace(/['’]s?\b/g, (m) => (m.length > 1 ? '' : m)));
+    if (key === '') return undefined;
+    const exact = best(this.artistsByKey.get(key));
+    if (exact !== undefined) return out(exact, 'exact');
+    if (options.near === false) return undefined;
+    for (const k of possessive(key)) {
+      const e = best(this.artistsByKey.get(k));
+      if (e !== undefined) return out(e, 'near');
+    }
+    if (key.length < 5) return undefined;
+    // One typo: a deletion on either side (insertions, deletions and substitutions of one letter).
+    const candidates = [...(this.artistsByDeletion.get(key) ?? []), ...(this.artistsByKey.get(key) ?? [])];
+    for (const d of deletions(key)) candidates.push(...(this.artistsByKey.get(d) ?? []), ...(this.artistsByDeletion.get(d) ?? []));
+    const near = best(candidates.filter((c) => c.key[0] === key[0] && Math.abs(c.key.length - key.length) <= 1 && withinOne(c.key, key)));
+    return near === undefined ? undefined : out(near, 'near');
+  }
+
+  /** The track a title means (by `artist` when given, which must then match); the most played wins. */
+  track(title: string, artist?: string): LinkedTrack | undefined {
+    const key = normalizeTitle(title);
+    let list = this.tracksByKey.get(key) ?? [];
+    if (list.length === 0 && key.startsWith('the ')) list = this.tracksByKey.get(key.slice(4)) ?? [];
+    if (artist !== undefined) {
+      const a = this.artist(artist);
+      if (a === undefined) return undefined;
+      const akey = artistKey(a.name);
+      list = list.filter((t) => t.artist.key === akey);
+    }
+    const t = best(list);
+    return t === undefined ? undefined : { id: t.id, title: t.title, artist: t.artist.name, plays: t.plays, match: 'exact' };
+  }
+
+  /** The album a title means (by `artist` when given); the most played wins. */
+  album(title: string, artist?: string): LinkedAlbum | undefined {
+    let list = this.albumsByKey.get(normalizeTitle(title)) ?? [];
+    if (artist !== undefined) {
+      const a = this.artist(artist);
+      list = a === undefined ? [] : list.filter((x) => x.artist.id === a.id);
+    }
+    const top = list.reduce<(typeof list)[number] | undefined>((b, x) => (b === undefined || x.plays > b.plays ? x : b), undefined);
+    return top === undefined ? undefined : { title: top.title, artist: top.artist.name, trackIds: top.trackIds, plays: top.plays };
+  }
+
+  /**
+   * The artists, tracks and albums `text` names, left to right, longest spans first. A span never crosses
+   * punctuation; ordinary words alone are never an entity; a one-word artist or title must be written with a capital
+   * (or be a near match of a well-known artist written with one); a title that is also a more played artist's name
+   * is the artist ("Justice"), and a title with "by <artist>" after it is that artist's track.
+   */
+  mentions(text: string): Mention[] {
+    const found: Mention[] = [];
+    let previous: { text: string; words: Word[]; dashBefore: boolean } | undefined;
+    for (const clause of clauses(text)) {
+      // "Artist - Title" or "Title - Artist".
+      if (clause.dashBefore && previous !== undefined) {
+        const pair = this.dashPair(previous.words, clause.words);
+        if (pair !== undefined) found.push(pair);
+      }
+      previous = clause;
+      const words = clause.words;
+      // A quoted phrase is one name or none ("Zoosters Breakout" is not the track "Breakout").
+      const quoted = words[0]?.quoted === true;
+      for (let i = 0; i < words.length; i++) {
+        let taken = 0;
+        for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
+          const span = words.slice(i, i + len);
+          const m = this.spanMention(span, words.slice(i + len));
+          if (m === undefined) continue;
+          if (m.mention !== undefined) found.push(m.mention);
+          taken = len + m.extra;
+        }
+        if (taken > 0) i += taken - 1;
+      }
+    }
+    return found;
+  }
+
+  private dashPair(left: readonly Word[], right: readonly Word[]): Mention | undefined {
+    for (let a = Math.min(5, left.length); a >= 1; a--) {
+      const l = left.slice(left.length - a).map((w) => w.text).join(' ');
+      for (let b = Math.min(6, right.length); b >= 1; b--) {
+        const r = right.slice(0, b).map((w) => w.text).join(' ');
+        const track = this.track(r, l) ?? this.track(l, r);
+        if (track !== undefined) return { kind: 'track', text: track.title === r || normalizeTitle(r) === normalizeTitle(track.title) ? r : l, start: (normalizeTitle(r) === normalizeTitle(track.title) ? right[0]! : left[left.length - a]!).start, track };
+      }
+    }
+    return undefined;
+  }
+
+  private spanMention(span: readonly Word[], after: readonly Word[]): { mention?: Mention; extra: number } | undefined {
+    const raw = span.map((w) => w.text).join(' ');
+    const lower = span.map((w) => w.text.toLowerCase().replace(/['’]s$/, ''));
+    const phrase = lower.join(' ');
+    const start = span[0]!.start;
+    // "Title by Artist": the artist's track (or album), whatever words the title is made of ("Yesterday by The Beatles").
+    if (after[0]?.text.toLowerCase() === 'by' && after.length > 1 && span.length <= 6 && !ORDINARY.has(lower[0]!.replace(/['’]/g, '')) || (after[0]?.text.toLowerCase() === 'by' && after.length > 1 && span.length <= 3)) {
+      for (let n = Math.min(5, after.length - 1); n >= 1; n--) {
+        const artistWords = after.slice(1, 1 + n).map((w) => w.text).join(' ');
+        const track = this.track(raw, artistWords);
+        if (track !== undefined) return { mention: { kind: 'track', text: `${raw} by ${artistWords}`, start, track }, extra: 1 + n };
+      }
+    }
+    if (lower.every((w) => ORDINARY.has(w.replace(/['’]/g, ''))) || ORDINARY_PHRASES.has(phrase)) return undefined;
+    if (ORDINARY.has(lower[0]!.replace(/['’]/g, '')) && !span[0]!.capital && !(lower[0] === 'the' && span[1]?.capital === true)) return undefined;
+    if (ORDINARY.has(lower[lower.length - 1]!.replace(/['’]/g, '')) && !span[span.length - 1]!.capital) return undefined;
+    const capital = span.every((w) => w.capital || ORDINARY.has(w.text.toLowerCase()) || /^\d/.test(w.text));
+    const anyCapital = span.some((w) => w.capital);
+    const quoted = span[0]!.quoted;
+    // "Title by Artist": the artist's track (or album).
+    if (after[0]?.text.toLowerCase() === 'by' && after.length > 1) {
+      for (let n = Math.min(5, after.length - 1); n >= 1; n--) {
+        const artistWords = after.slice(1, 1 + n).map((w) => w.text).join(' ');
+        const track = this.track(raw, artistWords);
+        if (track !== undefined) return { mention: { kind: 'track', text: `${raw} by ${artistWords}`, start, track }, extra: 1 + n };
+        const album = this.album(raw, artistWords);
+        if (album !== undefined) return { mention: { kind: 'album', text: `${raw} by ${artistWords}`, start, album }, extra: 1 + n };
+      }
+      // A title the catalogue does not hold, by an artist it does ("Ten Feet by Curio"): its words name no one.
+      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
+    }
+    const single = span.length === 1;
+    if (single && (raw.length < 3 || (!span[0]!.capital && !quoted))) {
+      // Lower-case single words: only a well-known artist, possibly misspelt ("radioheads", "beyonce").
+      if (raw.length < 5) return undefined;
+      const a = this.artist(raw);
+      if (a !== undefined && a.plays >= (a.match === 'exact' ? 100 : 200) && (a.match === 'exact' || raw.length >= 6) && artistKey(a.name).split(' ').length === 1) {
+        return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
+      }
+      return undefined;
+    }
+    if (single) {
+      // One capitalised word: an artist people play, by its exact name or its possessive ("Radiohead's", "Trio's").
+      const exact = this.artist(raw, { near: false });
+      const possessiveForm = /['’]s?$/.test(raw) || (raw.length >= 6 && /s$/.test(raw)) ? this.artist(raw.replace(/['’]s?$/, '')) : undefined;
+      const a = exact !== undefined && exact.plays >= 5 ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
+      const t0 = this.track(raw);
+      const t = t0 !== undefined && (quoted || t0.plays >= 10) ? t0 : undefined;
+      if (a !== undefined && (t === undefined || a.plays >= t.plays / 4)) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
+      if (t !== undefined) return { mention: { kind: 'track', text: raw, start, track: t }, extra: 0 };
+      return undefined;
+    }
+    const artist = this.artist(raw, { near: capital });
+    const track = capital || quoted || span.length >= 3 ? this.track(raw) : undefined;
+    const album = capital || quoted ? this.album(raw) : undefined;
+    if (artist !== undefined && (artist.match === 'exact' || anyCapital || artist.plays >= 200)) {
+      // An artist unless a title of the same words is far more played than the artist ("Justice" the duo, not the song).
+      if (track === undefined || artist.plays >= track.plays / 4 || artist.match === 'exact') return { mention: { kind: 'artist', text: raw, start, artist }, extra: 0 };
+    }
+    // A lower-case title of three words or more must be one people play, and not a whole sentence.
+    if (track !== undefined && (capital || quoted || (track.plays >= 3 && span.length <= 6))) return { mention: { kind: 'track', text: raw, start, track }, extra: 0 };
+    if (album !== undefined) return { mention: { kind: 'album', text: raw, start, album }, extra: 0 };
+    return undefined;
+  }
+}
+
+interface Word {
+  readonly text: string;
+  readonly start: number;
+  readonly capital: boolean;
+  readonly quoted: boolean;
+}
+
+/** Splits text into clauses (at punctuation, "and", "or") and words with their positions. */
+function clauses(text: string): { text: string; words: Word[]; dashBefore: boolean }[] {
+  const out: { text: string; words: Word[]; dashBefore: boolean }[] = [];
+  let dash = false;
+  let words: Word[] = [];
+  let inQuote = false;
+  let sentenceStart = true;
+  // Text In Title Case: capitals are no sign of a name there.
+  const all = text.match(/[\p{L}][\p{L}'’]*/gu) ?? [];
+  const ordinary = all.filter((w) => ORDINARY.has(w.toLowerCase().replace(/['’]/g, '')));
+  const titleCase = ordinary.length >= 3 && ordinary.filter((w) => /^\p{Lu}/u.test(w)).length >= 0.7 * ordinary.length;
+  const flush = () => {
+    if (words.length > 0) out.push({ text: words.map((w) => w.text).join(' '), words, dashBefore: dash });
+    words = [];
+    dash = false;
+  };
+  const re = /["“”]|(?<=^|\s)['‘’](?=\S)|(?<=\S)['‘’](?=\s|$|[,.!?;:])|[,;.!?()[\]:|/]+(?=\s|$)|\s[-–—]\s|&|[\p{L}\p{N}][\p{L}\p{N}'’&.+!-]*/gu;
+  for (const m of text.matchAll(re)) {
+    const w = m[0];
+    if (/^["“”'‘’]$/.test(w)) {
+      flush();
+      inQuote = !inQuote;
+      continue;
+    }
+    if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s)$/.test(w)) {
+      flush();
+      if (/[.!?]/.test(w)) sentenceStart = true;
+      if (/[-–—]/.test(w)) dash = true;
+      continue;
+    }
+    const clean = /^(?:mr|mrs|ms|dr|st|jr|sr|vs|no|vol|pt)\.$/i.test(w) ? w : w.replace(/[.!]+$/, '');
+    const initial = sentenceStart;
+    sentenceStart = false;
+    // A capital opening a sentence says nothing when the word is an ordinary one ("Songs with …", "Looking for …").
+    const capital = /^[\p{Lu}\p{N}]/u.test(clean) && !titleCase && !(initial && ORDINARY.has(clean.toLowerCase().replace(/['’]/g, '')));
+    words.push({ text: clean, start: m.index, capital, quoted: inQuote });
+    if (clean !== w) {
+      flush();
+      sentenceStart = true;
+    }
+  }
+  flush();
+  return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function out(e: ArtistEntry, match: 'exact' | 'near'): LinkedArtist {
+  return { id: e.id, name: e.name, plays: e.plays, match };
+}
+
+/** Whether two strings of lengths within one are at most one edit apart. */
+function withinOne(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length === b.length) {
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && ++diff > 1) return false;
+    return true;
+  }
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
+
+const cache = new WeakMap<Db, Promise<EntityIndex>>();
+
+/** The index of a database's catalogue, built on first use and kept for the process. */
+export function entityIndexOf(db: Db): Promise<EntityIndex> {
+  let p = cache.get(db);
+  if (p === undefined) {
+    p = EntityIndex.build(db);
+    cache.set(db, p);
+    p.catch(() => cache.delete(db));
+  }
+  return p;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplyCard } from '../../src/agent/agent-reply.ts';
+import { EMPTY_STATE, type ConversationState } from '../../src/agent/conversation-state.ts';
+import { planTurn, type Plan } from '../../src/agent/rule-planner.ts';
+import { EntityIndex } from '../../src/catalog/entity-linker.ts';
+import { fixtureRows } from '../catalog/support/entity-rows.ts';
+
+// Issue 19's planner failures, planned with the entity linker as the agent plans.
+const index = new EntityIndex(fixtureRows());
+const plan = (text: string, state: ConversationState = EMPTY_STATE): Plan => planTurn(text, state, index.mentions(text));
+const call = (text: string, state?: ConversationState) => plan(text, state).calls[0];
+const card = (id: number, title: string): ReplyCard => ({ id, title, artists: ['X'], year: 2000, genre: 'rock', mood: 'sad' });
+
+describe('the rule planner with entity linking', () => {
+  it('seeds with the catalogue artist, not a song or free text ("Justice", "beyonce", "radioheads")', () => {
+    expect(call('something like Justice')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Justice'] } } });
+    expect(call('music like beyonce')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Beyoncé'] } } });
+    expect(call('songs like radioheads stuff')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Radiohead'] } } });
+  });
+
+  it('reads a plain list of artists, and a short phrase naming one, as a request seeded by them', () => {
+    expect(call('Bruno Mars, Justin Timberlake, Marshmello')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Bruno Mars', 'Justin Timberlake', 'Marshmello'] } } });
+    expect(call('some Ciara would be nice please')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Ciara'] } } });
+  });
+
+  it('reads exclusions in plain words', () => {
+    expect(call("I don't like Drake")).toMatchObject({ name: 'recommend', args: { constraints: { exclude_artists: ['Drake'] } } });
+    expect(call('something upbeat, nothing by Coldplay')?.args.constraints).toMatchObject({ exclude_artists: ['Coldplay'] });
+    const both = call('pop songs, no drake please');
+    expect(both?.args.constraints).toMatchObject({ genres: ['pop'], exclude_artists: ['Drake'] });
+    expect(both?.args.seeds).not.toHaveProperty('artists');
+    expect(call('no ballads, just rock')?.args.constraints).toMatchObject({ genres: ['rock'], exclude_moods: ['romantic'] });
+  });
+
+  it('routes "find X" to search_catalog with the title whole ("like" inside it kept), and "what genre is X" to classify_track', () => {
+    expect(call('find Smells Like Teen Spirit')).toEqual({ name: 'search_catalog', args: { query: 'Smells Like Teen Spirit', limit: 10 } });
+    expect(call('what genre is Creep by Radiohead?')).toEqual({ name: 'classify_track', args: { track: 101 } });
+    expect(call('what kind of music is Hotline Bling?')).toEqual({ name: 'classify_track', args: { track: 109 } });
+    expect(call('find me something calm')?.name).toBe('recommend');
+  });
+
+  it('resolves "that one", "the second" and "more like that" against what was named or shown', () => {
+    const found = plan('find Smells Like Teen Spirit');
+    expect(found.named).toEqual({ kind: 'track', id: 108, title: 'Smells Like Teen Spirit' });
+    const afterFind: ConversationState = { ...EMPTY_STATE, lastRecommendations: [card(108, 'Smells Like Teen Spirit'), card(9, 'Other')], lastNamed: found.named! };
+    expect(call('more like that', afterFind)).toMatchObject({ name: 'similar_tracks', args: { track: 108 } });
+    expect(call('what genre is that one?', afterFind)).toEqual({ name: 'classify_track', args: { track: 108 } });
+    expect(call('what genre is the second one?', afterFind)).toEqual({ name: 'classify_track', args: { track: 9 } });
+    // After a list with nothing named on its own, "more like that" is more of the same request, not track 1.
+    const shown: ConversationState = { ...EMPTY_STATE, lastRecommendations: [card(1, 'A'), card(2, 'B')], lastQuery: { kind: 'recommend', seeds: { genres: ['rock'] }, for: 'me' } };
+    expect(plan('more like that', shown)).toMatchObject({ intent: 'refine', calls: [{ name: 'recommend', args: { seeds: { genres: ['rock'] } } }] });
+    expect(call('more like the second one', shown)).toMatchObject({ name: 'similar_tracks', args: { track: 2 } });
+  });
+
+  it('reads "to dance to" as an activity and keeps the named artist', () => {
+    const p = plan('something to dance to like Beyonce');
+    expect(p.activity).toBe('party');
+    expect(p.calls[0]?.args).toMatchObject({ seeds: { artists: ['Beyoncé'] }, activity: 'party', constraints: { danceability: { min: 0.7 } } });
+    expect(p.constraints.genres).toBeUndefined();
+  });
+
+  it('does not start an A/B game for "two songs" inside a longer post', () => {
+    expect(plan('compare two songs').intent).toBe('compare');
+    expect(plan('I have two songs by Radiohead I love, Creep and Karma Police, what else would I like?').intent).not.toBe('compare');
+  });
+
+  it('honours the count asked for', () => {
+    expect(call('20 songs like Drake')?.args.count).toBe(20);
+    expect(call('give me 12 party songs')?.args.count).toBe(12);
+  });
+
+  it('reads everyday phrases into constraints', () => {
+    const c = (text: string) => plan(text).constraints;
+    expect(c('songs to cry to').moods).toEqual(['sad']);
+    expect(c('slow jams')).toMatchObject({ moods: ['romantic'], tempo: { max: 100 } });
+    expect(c('rock but not too fast')).toMatchObject({ genres: ['rock'], tempo: { max: 120 } });
+    expect(c('rock but not too fast').moods).toBeUndefined();
+    expect(c('quiet piano music')).toMatchObject({ vocals: 'instrumental', instrumentalness: { min: 0.5 }, energy: { max: 0.4 } });
+    expect(c('old school hip hop')).toMatchObject({ genres: ['hip hop'], year: { max: 1999 } });
+    expect(c('deep cuts from the 70s')).toMatchObject({ popularity: 'deep_cuts', year: { min: 1970, max: 1979 } });
+    expect(plan('jazz for a dinner party')).toMatchObject({ activity: 'dinner', constraints: { genres: ['jazz'], energy: { max: 0.6 } } });
+    expect(plan('jazz for a dinner party').constraints.danceability).toBeUndefined();
+    expect(plan('music for my commute').activity).toBe('commute');
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { EntityIndex } from '../../src/catalog/entity-linker.ts';
+import { fixtureRows } from './support/entity-rows.ts';
+
+const index = new EntityIndex(fixtureRows());
+const mentioned = (text: string) => index.mentions(text).map((m) => (m.kind === 'artist' ? `artist:${m.artist.name}` : m.kind === 'track' ? `track:${m.track.title}/${m.track.artist}` : `album:${m.album.title}`));
+
+describe('entity linking against the catalogue', () => {
+  it('resolves names as people write them: case, accents, possessives, plurals, one typo', () => {
+    expect(index.artist('radiohead')).toMatchObject({ name: 'Radiohead', match: 'exact' });
+    expect(index.artist('beyonce')).toMatchObject({ name: 'Beyoncé', match: 'exact' });
+    expect(index.artist('bjork')).toMatchObject({ name: 'Björk', match: 'exact' });
+    expect(index.artist("Radiohead's")).toMatchObject({ name: 'Radiohead' });
+    expect(index.artist('radioheads')).toMatchObject({ name: 'Radiohead', match: 'near' });
+    expect(index.artist('Radiohed')).toMatchObject({ name: 'Radiohead', match: 'near' });
+    expect(index.artist('beatles')).toMatchObject({ name: 'The Beatles', match: 'exact' });
+    expect(index.artist('Radiohed', { near: false })).toBeUndefined();
+    expect(index.artist('Portishead')).toBeUndefined();
+  });
+
+  it('finds tracks by title (with "like" inside), by "title by artist", and albums', () => {
+    expect(index.track('smells like teen spirit')).toMatchObject({ id: 108, artist: 'Nirvana' });
+    expect(index.track('Creep', 'Radiohead')).toMatchObject({ id: 101 });
+    expect(index.track('Creep', 'Coldplay')).toBeUndefined();
+    expect(index.album('OK Computer')).toMatchObject({ artist: 'Radiohead', trackIds: [102] });
+    expect(index.trackById(109)).toMatchObject({ title: 'Hotline Bling', artist: 'Drake' });
+  });
+
+  it('reads "Justice" as the duo, not the less played song of that name', () => {
+    expect(mentioned('something like Justice')).toEqual(['artist:Justice']);
+  });
+
+  it('finds the entities a message names, longest first, and never ordinary words', () => {
+    expect(mentioned('find Smells Like Teen Spirit')).toEqual(['track:Smells Like Teen Spirit/Nirvana']);
+    expect(mentioned('Bruno Mars, Justin Timberlake, Marshmello')).toEqual(['artist:Bruno Mars', 'artist:Justin Timberlake', 'artist:Marshmello']);
+    expect(mentioned('some Ciara would be nice please')).toEqual(['artist:Ciara']);
+    expect(mentioned('similar to Creep by Radiohead')).toEqual(['track:Creep/Radiohead']);
+    expect(mentioned('Yesterday by The Beatles')).toEqual(['track:Yesterday/The Beatles']);
+    expect(mentioned("I love Radiohead's Everything in its Right Place")).toEqual(['artist:Radiohead', 'track:Everything in Its Right Place/Radiohead']);
+    expect(mentioned('Music Like: Little Lion Man by Mumford & Sons.')).toEqual(['track:Little Lion Man/Mumford & Sons']);
+    expect(mentioned('songs like radioheads stuff')).toEqual(['artist:Radiohead']);
+    // Ordinary words that are also names ("Love", "Alone") are not entities; neither is a sentence in Title Case.
+    expect(mentioned('I love sad songs, alone at night')).toEqual([]);
+    expect(mentioned('Music To Listen To When You Feel Alone')).toEqual([]);
+  });
+
+  it('keeps a quoted name whole', () => {
+    expect(mentioned('like "Alone Again" please')).toEqual(['track:Alone Again/Love']);
+    expect(mentioned('like "Zoosters Alone" by Nobody')).toEqual([]);
+  });
+
+  it('breaks ties by popularity', () => {
+    const tied = new EntityIndex({
+      artists: [
+        { id: 1, name: 'Alpha', plays: 5 },
+        { id: 2, name: 'Beta', plays: 50 },
+      ],
+      tracks: [
+        { id: 10, title: 'Same Song', artistId: 1, album: null, plays: 5 },
+        { id: 11, title: 'Same Song', artistId: 2, album: null, plays: 50 },
+      ],
+    });
+    expect(tied.track('Same Song')?.id).toBe(11);
+    expect(tied.track('Same Song', 'Alpha')?.id).toBe(10);
+  });
+});
