@@ -40,7 +40,7 @@ export function failureOf(o: { readonly kind: string; readonly code: string }): 
 }
 
 /** The fields of a tool's track card (`trackCard` in src/tools/schemas.ts) that a reply shows. */
-export interface ToolTrack {
+interface ToolTrack {
   readonly id: number;
   readonly title: string;
   readonly artists: readonly string[];

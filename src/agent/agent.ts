@@ -19,7 +19,7 @@ import { fitToBudget } from './token-budget.ts';
 import { llmTools, runToolCalls, type ToolRun } from './tool-runner.ts';
 
 /** Agent options; all but `services` have defaults. */
-export interface AgentOptions {
+interface AgentOptions {
   readonly services: ToolServices;
   /** The LLM planner (default: none, so the rule planner answers every turn). */
   readonly llm?: LlmClient;
@@ -38,7 +38,7 @@ export interface AgentOptions {
 }
 
 /** Something the person said, with what the conversation remembers (the desk loads it and saves what follows). */
-export interface TurnInput extends ConversationKey {
+interface TurnInput extends ConversationKey {
   readonly text: string;
   readonly state: ConversationState;
   /** Earlier messages of the conversation, oldest first. */

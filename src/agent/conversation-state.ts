@@ -1,6 +1,6 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
 import type { Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
-import type { ReplyCard, ReplyComparison, AgentReply } from './agent-reply.ts';
+import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
 /** A numeric range constraint (either end optional). */
@@ -109,8 +109,3 @@ export class InMemoryConversationStore implements ConversationStore {
 
 const keyOf = (k: ConversationKey) => `${k.personId}|${k.platform}|${k.channelId}`;
 
-/** What a rule-planner turn produces: the reply and the state after it. */
-export interface RuleTurn {
-  readonly reply: AgentReply;
-  readonly state: ConversationState;
-}

@@ -56,7 +56,7 @@ export interface Plan {
 }
 
 /** Activities the planner knows: the one activity table's (src/recsys/constraints). */
-export type Activity = ActivityName;
+type Activity = ActivityName;
 
 /** Default number of tracks per answer. */
 export const DEFAULT_COUNT = 5;

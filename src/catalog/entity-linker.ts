@@ -10,7 +10,7 @@ import { artistKey } from './artist-keys.ts';
 import { normalizeTitle } from './normalize.ts';
 
 /** A catalogue artist a name resolved to. */
-export interface LinkedArtist {
+interface LinkedArtist {
   readonly id: number;
   /** The catalogue's spelling. */
   readonly name: string;
@@ -21,7 +21,7 @@ export interface LinkedArtist {
 }
 
 /** A catalogue track a title resolved to. */
-export interface LinkedTrack {
+interface LinkedTrack {
   readonly id: number;
   readonly title: string;
   /** Primary artist. */
@@ -31,7 +31,7 @@ export interface LinkedTrack {
 }
 
 /** An album a title resolved to: its most played track stands for it. */
-export interface LinkedAlbum {
+interface LinkedAlbum {
   readonly title: string;
   readonly artist: string;
   /** Its tracks in the catalogue, most played first. */

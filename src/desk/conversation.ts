@@ -10,7 +10,7 @@ import { ruleReply } from './rule-replies.ts';
 import type { TurnReply } from './turn-reply.ts';
 
 /** Dependencies of a conversation. */
-export interface ConversationOptions {
+interface ConversationOptions {
   readonly agent: Agent;
   readonly store: ConversationStore;
   /** Messages of history loaded per turn before trimming (default 40). */
@@ -18,7 +18,7 @@ export interface ConversationOptions {
 }
 
 /** Something the person said in a conversation. */
-export interface Said extends ConversationKey {
+interface Said extends ConversationKey {
   readonly text: string;
 }
 
@@ -26,7 +26,7 @@ export interface Said extends ConversationKey {
 const LLM_DOWN_NOTE = '\n(The language model is not answering right now, so my built-in planner answered.)';
 
 /** The reply and next state for what the agent did. */
-export function replyTo(turn: AgentTurn, state: ConversationState): TurnReply {
+function replyTo(turn: AgentTurn, state: ConversationState): TurnReply {
   if (turn.kind === 'llm') return llmReply(turn, state);
   const r = ruleReply(turn, state);
   return turn.llmFailed === true ? { ...r, reply: { ...r.reply, text: `${r.reply.text}${LLM_DOWN_NOTE}` } } : r;

@@ -292,7 +292,7 @@ export class FrontDesk {
 const VOTE_CHOICES = ['a', 'b', 'both', 'neither', 'skip'] as const;
 
 /** What a stored choice means, as words ("A", "both", "to skip that pair"). */
-export function voteWords(choice: string): string {
+function voteWords(choice: string): string {
   if (choice === 'skip') return 'to skip that pair';
   if (choice === 'both') return 'both (they fit equally)';
   if (choice === 'neither') return 'neither';

@@ -14,7 +14,7 @@ import { failureText, type TurnReply } from './turn-reply.ts';
 export const RECOMMEND_SUGGESTIONS = ['calmer', 'more upbeat', 'more like the first one', 'compare two songs'];
 
 /** Help text, also the greeting's second line. */
-export const HELP_TEXT = [
+const HELP_TEXT = [
   'Ask for music the way you would ask a friend:',
   '  "something like Daft Punk but calmer", "focus music without vocals", "5 sad rock songs from the 90s",',
   '  "similar to Creep by Radiohead", then refine: "calmer", "older", "no rap", "more like the second one".',
@@ -177,7 +177,7 @@ function seedPhrase(plan: Plan): string {
 }
 
 /** similar_listeners as words (aggregates, and names only of people who chose to be shown) and its tracks as cards. */
-export function listenersReply(v: ToolOutput<'similar_listeners'>): { text: string; cards: ReplyCard[] } {
+function listenersReply(v: ToolOutput<'similar_listeners'>): { text: string; cards: ReplyCard[] } {
   const labels = (xs: readonly { name: string; listeners: number }[]) => xs.slice(0, 3).map((l) => `${l.name} (${l.listeners})`).join(', ');
   const played = v.they_play.map((p) => toReplyCard(p.track, `${p.listeners} listeners with taste like yours play it.`)).slice(0, DEFAULT_COUNT);
   const lines = [v.note];

@@ -143,7 +143,7 @@ export function startJobs(app: App, serving: Pick<Serving, 'services'>): Promise
 }
 
 /** Which queues a job worker takes jobs from, and how many at once. */
-export interface JobWorkerOptions {
+interface JobWorkerOptions {
   readonly queues: readonly QueueName[];
   readonly concurrency: number;
 }

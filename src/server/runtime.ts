@@ -18,7 +18,7 @@ import { metricsRoute } from './metrics.ts';
 import { databaseCheck, llmCheck, modelsCheck, readinessRoute, redisCheck, type ModelStatus, type ReadinessCheck } from './readiness.ts';
 
 /** What `createRuntime` needs (the composition root's options plus these); all but `config` have defaults in brackets. */
-export interface RuntimeOptions extends AppOptions, ServingOptions {
+interface RuntimeOptions extends AppOptions, ServingOptions {
   /** The LLM planner [OpenAiLlmClient when config.llm is set; none otherwise]. */
   readonly llm?: LlmClient;
   /** Options of the LLM client built from config (timeouts and retries; tests shorten them). */

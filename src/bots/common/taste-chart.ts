@@ -61,7 +61,7 @@ export function radarValues(profile: TasteProfile): number[] {
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
 /** Reads a get_taste_profile result into a TasteProfile. */
-export function toTasteProfile(value: ToolOutput<'get_taste_profile'>): TasteProfile {
+function toTasteProfile(value: ToolOutput<'get_taste_profile'>): TasteProfile {
   const c = value.counts;
   return {
     confidence: value.confidence,

@@ -113,7 +113,7 @@ function parseArtists(text: string): { readonly value: readonly string[] } | Tas
 }
 
 /** Checks a whole submission; the `set_tastes` arguments when every field is fine. */
-export function readTasteForm(input: TasteFormInput): { readonly args: ToolArgs<'set_tastes'> } | { readonly errors: readonly TasteFormError[] } {
+function readTasteForm(input: TasteFormInput): { readonly args: ToolArgs<'set_tastes'> } | { readonly errors: readonly TasteFormError[] } {
   const errors: TasteFormError[] = [];
   const labels = (field: 'genres' | 'moods', values: readonly string[]) => {
     const unique = [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => v !== ''))];

@@ -131,7 +131,7 @@ export interface TasteProfileView {
 }
 
 /** One recent A/B vote, for the Home tab. */
-export interface RecentVote {
+interface RecentVote {
   readonly choice: VoteChoice;
   readonly a: string;
   readonly b: string;

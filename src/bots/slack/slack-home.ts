@@ -10,7 +10,7 @@ import { chartUrl } from './charts.ts';
 import { slackErrorCode, type Client } from './slack-messages.ts';
 
 /** What the Home tab needs. */
-export interface SlackHomeDeps {
+interface SlackHomeDeps {
   readonly desk: FrontDesk;
   readonly log: Logger;
   readonly speaker: (team: string | undefined, user: string, channelId: string) => Speaker;

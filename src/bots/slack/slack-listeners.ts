@@ -17,7 +17,7 @@ import { openTastesModal } from './slack-tastes.ts';
 export const SLASH_COMMAND = '/earworm';
 
 /** What the listeners work with. */
-export interface SlackListenerDeps {
+interface SlackListenerDeps {
   readonly desk: FrontDesk;
   readonly messenger: SlackMessenger;
   readonly home: SlackHome;

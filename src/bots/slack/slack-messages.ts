@@ -9,13 +9,13 @@ import type { DeskReply } from '../../desk/front-desk.ts';
 import { replyBlocks, replyFallback } from './blocks.ts';
 
 /** Shown for unexpected failures (the details go to the log). */
-export const GENERIC_ERROR = 'Something went wrong on my side. Please try again in a moment.';
+const GENERIC_ERROR = 'Something went wrong on my side. Please try again in a moment.';
 
 /** Errors that mean "the bot cannot post in that conversation": answer through response_url instead. */
 export const CANNOT_POST: ReadonlySet<string> = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cant_update_message', 'message_not_found', 'ekm_access_denied']);
 
 /** A command's or action's response_url sender. */
-export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+type Respond = (message: Record<string, unknown>) => Promise<unknown>;
 
 /** The Web API client Bolt hands to listeners. */
 export type Client = webApi.WebClient;

@@ -17,20 +17,20 @@ import { planTurn, type PlannedCall } from '../../agent/rule-planner.ts';
 import type { ServedEnv, ServedFigure } from './served-part.ts';
 
 /** One annotated query. */
-export interface NerQuery {
+interface NerQuery {
   readonly text: string;
   readonly entities: readonly { readonly mention: string; readonly type: 'Artist' | 'WoA'; readonly wikiName: string }[];
 }
 
 /** Counts of one type on one dataset. */
-export interface NerCounts {
+interface NerCounts {
   tp: number;
   predicted: number;
   gold: number;
 }
 
 /** Reads datasetN: the queries (original text) with their annotated entities. */
-export async function readNerDataset(dir: string): Promise<NerQuery[]> {
+async function readNerDataset(dir: string): Promise<NerQuery[]> {
   const originalOf = new Map<string, string>();
   for await (const r of readCsv(path.join(dir, 'queries.csv'), { encoding: 'utf8', requiredColumns: ['preprocessed', 'original'] })) {
     originalOf.set(r.fields.get('preprocessed')!, r.fields.get('original')!);
@@ -51,7 +51,7 @@ export async function readNerDataset(dir: string): Promise<NerQuery[]> {
 const wikiPlain = (name: string): string => name.replace(/_/g, ' ').replace(/\s*\([^)]*\)\s*$/, '').trim();
 
 /** The catalogue keys of a query's annotated entities the catalogue holds. */
-export function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>; works: Set<string> } {
+function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>; works: Set<string> } {
   const artists = new Set<string>();
   const works = new Set<string>();
   for (const e of q.entities) {
@@ -72,7 +72,7 @@ export function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string
 }
 
 /** The catalogue keys of the artists and works the planner's calls carry. */
-export function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = ''): { artists: Set<string>; works: Set<string> } {
+function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = ''): { artists: Set<string>; works: Set<string> } {
   const folded = ` ${artistKey(text)} `;
   const artists = new Set<string>();
   const works = new Set<string>();
@@ -120,7 +120,7 @@ export function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, t
 }
 
 /** Scores the planner on one dataset's queries. */
-export function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: NerCounts; work: NerCounts } {
+function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: NerCounts; work: NerCounts } {
   const artist: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   const work: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   for (const q of queries) {
@@ -138,7 +138,7 @@ export function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { ar
 }
 
 /** Precision, recall and F1 of some counts. */
-export function prf(c: NerCounts): { precision: number; recall: number; f1: number } {
+function prf(c: NerCounts): { precision: number; recall: number; f1: number } {
   const precision = c.predicted === 0 ? 0 : c.tp / c.predicted;
   const recall = c.gold === 0 ? 0 : c.tp / c.gold;
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };

@@ -32,7 +32,7 @@ export interface PanelExpectation {
 export type ExpectedRequest = PanelRequest & { readonly expect?: PanelExpectation };
 
 /** One request's verdict. */
-export interface PlanVerdict {
+interface PlanVerdict {
   readonly id: string;
   readonly toolOk: boolean;
   /** Constraints (and named entities) expected but missing from the call. */

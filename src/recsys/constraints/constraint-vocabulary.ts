@@ -27,7 +27,7 @@ export type Vocals = (typeof VOCALS)[number];
 /** `explicit`: "clean" (only tracks a source marks clean) or "any". */
 export const EXPLICIT = ['clean', 'any'] as const;
 /** A value of `explicit` (the boolean false means "clean", true "any"). */
-export type Explicit = (typeof EXPLICIT)[number];
+type Explicit = (typeof EXPLICIT)[number];
 
 /** `popularity`: "mainstream" (the most played) or "deep_cuts" (the less played). */
 export const POPULARITY = ['mainstream', 'deep_cuts'] as const;
@@ -115,13 +115,13 @@ export const RELAXATION_ORDER = [
 export type RelaxableField = (typeof RELAXATION_ORDER)[number];
 
 /** An inclusive range; either end may be open. */
-export interface ValueRange {
+interface ValueRange {
   readonly min?: number;
   readonly max?: number;
 }
 
 /** Constraints in the vocabulary's terms (names as people say them, not ids). */
-export interface ConstraintSpec {
+interface ConstraintSpec {
   readonly genres?: readonly string[];
   readonly excludeGenres?: readonly string[];
   readonly moods?: readonly string[];
@@ -133,7 +133,7 @@ export interface ConstraintSpec {
 }
 
 /** An activity: the words that name it and the constraints it stands for. */
-export interface ActivityPreset {
+interface ActivityPreset {
   readonly name: ActivityName;
   /** Words and phrases that name it in a request (lower case). */
   readonly words: readonly string[];

@@ -9,7 +9,7 @@
 import { InvalidParamsError } from '../errors.ts';
 
 /** Options; defaults in brackets. */
-export interface TasteCovarianceOptions {
+interface TasteCovarianceOptions {
   /** Average prior variance per weight (the trace of the result is dim × this) [1]. */
   readonly variance?: number;
   /** Share of the population shape in the blend with the isotropic prior, in [0, 1) [0.7]. */

@@ -57,7 +57,7 @@ export function mmrVectorsOf(models: readonly ScoringRecommender[]): { values: F
 }
 
 /** A served model's ranking parts: its components (low-support guard applied), learned fusion and MMR similarity. */
-export interface ModelRankingParts {
+interface ModelRankingParts {
   /** Every component with its blend weight (the learned fusion uses all of them, in order). */
   readonly all: readonly RankingComponent[];
   /** The components with weight > 0. */

@@ -31,7 +31,7 @@ export interface PreferenceSignal {
 }
 
 /** Ranker settings; defaults in brackets. */
-export interface RankerOptions {
+interface RankerOptions {
   /** Candidates taken from each component [RANKING_DEFAULTS]. */
   readonly poolPerComponent?: number;
   /** MMR trade-off: 1 = no diversification [RANKING_DEFAULTS]. */

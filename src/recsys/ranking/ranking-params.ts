@@ -37,7 +37,7 @@ export interface ArtistServingParams {
 export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = Object.freeze({ supportShrink: 2, artistWeight: 40, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 });
 
 /** What a parse found: the settings to use, and why the defaults stand in where they do. */
-export interface ParsedParams<T> {
+interface ParsedParams<T> {
   readonly params: T;
   /** Set when the saved settings were missing or malformed and defaults were used. */
   readonly problem?: string;

@@ -21,7 +21,7 @@ const unit = (v: readonly number[]): number[] | undefined => {
 };
 
 /** Options; defaults in brackets. */
-export interface MemoryListenersOptions {
+interface MemoryListenersOptions {
   /** Fewest similarity for a neighbour [0.3]. */
   readonly minSimilarity?: number;
   /** Neighbours considered for candidates [20]. */

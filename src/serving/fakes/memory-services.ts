@@ -19,7 +19,7 @@ import { MemoryTrackRecommender } from './memory-track-recommender.ts';
 import type { MemoryWorld } from './memory-world.ts';
 
 /** Options of memoryToolServices; defaults in brackets. */
-export interface MemoryServiceOptions {
+interface MemoryServiceOptions {
   /** The preference feature space over the world's tracks. */
   readonly space: NamedPreferenceSpace;
   /** Pair-selection and bandit randomness [a fresh random seed per use]. */

@@ -9,7 +9,7 @@ import { normalizeArtistName, trackKey } from '../../catalog/normalize.ts';
 import type { BradleyTerryState } from '../../recsys/preference/bradley-terry.ts';
 
 /** A classifier's answer for a track: the label and, optionally, the probability of each class. */
-export interface MemoryPrediction {
+interface MemoryPrediction {
   readonly label: string;
   readonly confidence?: number;
   /** Probabilities in the classifier's class order; default: `confidence` on the label, the rest spread evenly. */
@@ -17,7 +17,7 @@ export interface MemoryPrediction {
 }
 
 /** Audio fields a track may have (what ranges and preference features read). */
-export interface MemoryAudio {
+interface MemoryAudio {
   readonly energy?: number;
   readonly valence?: number;
   readonly danceability?: number;
@@ -44,7 +44,7 @@ export interface MemoryTrackSpec {
 }
 
 /** An active classifier: its version name and class names. */
-export interface MemoryClassifier {
+interface MemoryClassifier {
   readonly version: string;
   readonly classes: readonly string[];
 }
@@ -67,14 +67,14 @@ export interface MemoryTrack extends MemoryTrackSpec {
 }
 
 /** An artist of the world. */
-export interface MemoryArtist {
+interface MemoryArtist {
   readonly id: number;
   readonly name: string;
   readonly normName: string;
 }
 
 /** One stored rating interaction. */
-export interface MemoryRating {
+interface MemoryRating {
   readonly seq: number;
   readonly key: string;
   readonly personId: number;
@@ -85,7 +85,7 @@ export interface MemoryRating {
 }
 
 /** One stored comparison. */
-export interface MemoryComparison {
+interface MemoryComparison {
   readonly id: number;
   readonly personId: number;
   readonly a: number;
@@ -94,7 +94,7 @@ export interface MemoryComparison {
 }
 
 /** One stored vote. */
-export interface MemoryVote {
+interface MemoryVote {
   readonly id: number;
   readonly personId: number;
   readonly comparisonId: number;
@@ -103,7 +103,7 @@ export interface MemoryVote {
 }
 
 /** A person's stored Bradley–Terry model, as preference_models keeps it (similar listeners compare the weights). */
-export interface MemoryPreferenceModel {
+interface MemoryPreferenceModel {
   readonly featureVersion: string;
   readonly weights: readonly number[];
   readonly votes: number;
@@ -123,7 +123,7 @@ export interface MemoryStated {
 }
 
 /** A served track: which strategy in which scope, and whether a reaction was counted. */
-export interface MemoryServed {
+interface MemoryServed {
   readonly id: number;
   readonly scope: string;
   readonly strategy: string;

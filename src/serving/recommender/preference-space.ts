@@ -41,7 +41,7 @@ export function cfFactorsOf(model: TrackModel): CfFactors | undefined {
 }
 
 /** The content vectors of the active content index: per track, the audio block then the tag-embedding block (its last `tagDim` columns). */
-export interface ContentFactors {
+interface ContentFactors {
   readonly version: string;
   readonly ids: Int32Array;
   readonly dim: number;

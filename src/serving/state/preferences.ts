@@ -166,7 +166,7 @@ export async function storedOrRefitted(db: Db, personId: number, space: Preferen
  * The person's posterior with every vote folded in, reading the row once: a row of this space with no vote after it
  * is used as stored (no transaction, no lock); otherwise the row is brought up to date (updatePreferenceModel).
  */
-export async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
+async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
   if (row !== undefined && fitsSpace(row, space) && (await loadDecidedVotes(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
   if (row === undefined && (await loadDecidedVotes(db, personId, 0)).length === 0) return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1);
