@@ -566,7 +566,7 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   if (moods.length > 0) c.moods = moods.filter((m) => !(c.excludeMoods ?? []).includes(m));
   if (c.moods?.length === 0) delete c.moods;
   // The activity's preset from the one table (Discord /vibe reads the same one).
-  const preset = findActivity(t);
+  const preset = findActivity(text);
   if (preset !== undefined) {
     const p = preset.constraints;
     if (p.vocals !== undefined) c.vocals = p.vocals;

@@ -78,7 +78,7 @@ describe('the rule planner with entity linking', () => {
     expect(c('quiet piano music')).toMatchObject({ vocals: 'instrumental', instrumentalness: { min: 0.5 }, energy: { max: 0.4 } });
     expect(c('old school hip hop')).toMatchObject({ genres: ['hip hop'], year: { max: 1999 } });
     expect(c('deep cuts from the 70s')).toMatchObject({ popularity: 'deep_cuts', year: { min: 1970, max: 1979 } });
-    expect(plan('jazz for a dinner party')).toMatchObject({ activity: 'dinner', constraints: { genres: ['jazz'], energy: { max: 0.6 } } });
+    expect(plan('jazz for a dinner party')).toMatchObject({ activity: 'dinner', constraints: { genres: ['jazz'], energy: { max: 0.55 } } });
     expect(plan('jazz for a dinner party').constraints.danceability).toBeUndefined();
     expect(plan('music for my commute').activity).toBe('commute');
   });
