@@ -101,6 +101,8 @@ describe.each(cases)('job queue on $backend / $driver', ({ driver, backend }) =>
     await rig.queue.enqueue({ name: 'import', data: { source: 'mpd' }, key: 'doomed' });
     const row = await waitForRun(db, 'import', 'doomed');
     expect(row).toMatchObject({ status: 'failed', attempts: 2, error: 'planned failure, 0 left' });
+    // The run's row is written before its event is emitted, so the row can be seen failed a moment before the event.
+    await expect.poll(() => failed.length, { timeout: 55_000 }).toBe(2);
     expect(failed.map((f) => f.willRetry)).toEqual([true, false]);
     const retry = await rig.queue.enqueue({ name: 'import', data: { source: 'mpd' }, key: 'doomed' });
     expect(retry).toMatchObject({ runId: row.id, enqueued: true, status: 'queued' });
