@@ -107,6 +107,8 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
           : `${v.changed ? 'Done' : 'Already so'}: you are not shown by name; you count only anonymously among other people's similar listeners.`;
       return { reply: { ...base, text, suggestions: ['people like me', 'recommend something for me'] }, state };
     }
+    // Finding or classifying a named track starts a new topic: "more like that" then means that track, without the
+    // constraints of an earlier request ("r&b, no Drake" must not follow "find Smells Like Teen Spirit").
     case 'search_catalog': {
       const cards = outcome.value.tracks.map((c) => toReplyCard(c));
       const query = plan.calls[0]?.name === 'search_catalog' ? String(plan.calls[0].args.query ?? '') : '';
@@ -114,7 +116,7 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
       const top = cards[0]!;
       const named = plan.named ?? { kind: 'track' as const, id: top.id, title: top.title };
       const text = cards.length === 1 ? `Found it: ${top.title} by ${top.artists.join(', ')}.` : `Here is what matches "${query}" (${cards.length} tracks, most played first).`;
-      return { reply: { ...base, text, cards, suggestions: ['more like that', 'what genre is that one?', 'like 1'] }, state: { ...state, lastRecommendations: cards, lastNamed: named } };
+      return { reply: { ...base, text, cards, suggestions: ['more like that', 'what genre is that one?', 'like 1'] }, state: { ...state, constraints: {}, lastRecommendations: cards, lastNamed: named } };
     }
     case 'classify_track': {
       const v = outcome.value;
@@ -125,7 +127,7 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
       const parts = [genres.length > 0 ? `genre ${genres.join(' / ')}${sub !== undefined ? ` (${sub})` : ''}` : 'no genre I can vouch for', moods.length > 0 ? `mood ${moods.join(' / ')}` : 'no mood I can vouch for'];
       return {
         reply: { ...base, text: `${t.title} by ${t.artists.join(', ')}: ${parts.join(', ')}.`, cards: [t], suggestions: ['more like that', 'something like it but calmer'] },
-        state: { ...state, lastRecommendations: [t], lastNamed: { kind: 'track' as const, id: t.id, title: t.title } },
+        state: { ...state, constraints: {}, lastRecommendations: [t], lastNamed: { kind: 'track' as const, id: t.id, title: t.title } },
       };
     }
     case 'list_genres_and_moods': {

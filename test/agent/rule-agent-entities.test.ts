@@ -39,6 +39,16 @@ describe.each(DRIVERS)('the rule-planner agent links names against the catalogue
     expect(genre.text).toMatch(/^Creep by Radiohead: genre /);
   });
 
+  it('"more like that" after finding a track does not carry the constraints of an earlier request', async () => {
+    const say = agentOn('find-fresh');
+    const calm = await say('calm songs please');
+    expect(calm.text).toMatch(/\(calm\)/);
+    await say('find Smells Like Teen Spirit');
+    const more = await say('more like that');
+    expect(more.text).toMatch(/like Smells Like Teen Spirit/);
+    expect(more.text).not.toMatch(/calm/);
+  });
+
   it('seeds "something like Justice" with the duo and keeps the artist named with an activity', async () => {
     const say = agentOn('justice');
     const justice = await say('something like Justice');
