@@ -65,8 +65,11 @@ const INDEX_FILE = 'content.hnsw';
 const META_FILE = 'content-index.json';
 const VECTORS_FILE = 'content-vectors.f32';
 
-/** Reads only the stored content vectors of an index folder (no HNSW graph): track ids, dimension and row-major vectors. */
-export async function readContentVectors(dir: string): Promise<{ readonly ids: Int32Array; readonly dim: number; readonly vectors: Float32Array }> {
+/**
+ * Reads an index folder's description and vectors (not the HNSW graph), checking that they agree; `extra` holds the
+ * description's other fields, unchecked. Missing files throw ModelFileMissingError, inconsistent ones ModelFileCorruptError.
+ */
+async function readStoredVectors(dir: string): Promise<{ readonly ids: Int32Array; readonly dim: number; readonly vectors: Float32Array; readonly extra: Record<string, unknown>; readonly metaPath: string }> {
   const metaPath = path.join(dir, META_FILE);
   let metaText: string;
   let vecBytes: Buffer;
@@ -76,7 +79,7 @@ export async function readContentVectors(dir: string): Promise<{ readonly ids: I
   } catch (cause) {
     throw new ModelFileMissingError(dir, { cause });
   }
-  let meta: { format?: string; dim?: number; ids?: number[] };
+  let meta: { format?: string; dim?: number; ids?: number[] } & Record<string, unknown>;
   try {
     meta = JSON.parse(metaText) as typeof meta;
   } catch (cause) {
@@ -88,7 +91,13 @@ export async function readContentVectors(dir: string): Promise<{ readonly ids: I
   if (vecBytes.byteLength !== n * dim * 4) throw new ModelFileCorruptError(path.join(dir, VECTORS_FILE), 'size does not match the index');
   const vectors = new Float32Array(n * dim);
   new Uint8Array(vectors.buffer).set(vecBytes);
-  return { ids: Int32Array.from(meta.ids!), dim, vectors };
+  return { ids: Int32Array.from(meta.ids!), dim, vectors, extra: meta, metaPath };
+}
+
+/** Reads only the stored content vectors of an index folder (no HNSW graph): track ids, dimension and row-major vectors. */
+export async function readContentVectors(dir: string): Promise<{ readonly ids: Int32Array; readonly dim: number; readonly vectors: Float32Array }> {
+  const { ids, dim, vectors } = await readStoredVectors(dir);
+  return { ids, dim, vectors };
 }
 
 /** The built index: HNSW graph, vectors (kept for exact scans and query-by-id), ids and attributes. */
@@ -155,19 +164,10 @@ export class ContentIndex {
 
   /** Loads an index saved by `save`; missing files throw ModelFileMissingError, inconsistent ones ModelFileCorruptError. */
   static async load(dir: string, options: Pick<ContentIndexOptions, 'ef' | 'exactBelow'> = {}): Promise<ContentIndex> {
-    const metaPath = path.join(dir, META_FILE);
-    let metaText: string;
-    let vecBytes: Buffer;
-    try {
-      metaText = await readFile(metaPath, 'utf8');
-      vecBytes = await readFile(path.join(dir, VECTORS_FILE));
-    } catch (cause) {
-      throw new ModelFileMissingError(dir, { cause });
-    }
-    let meta: {
-      format?: string;
-      dim: number;
-      ids: number[];
+    const stored = await readStoredVectors(dir);
+    const { ids, dim, vectors, metaPath } = stored;
+    const n = ids.length;
+    const meta = stored.extra as {
       genres: string[];
       moods: string[];
       genre: number[];
@@ -175,18 +175,9 @@ export class ContentIndex {
       ranges: Record<string, number[]>;
       options: Required<ContentIndexOptions>;
     };
-    try {
-      meta = JSON.parse(metaText);
-    } catch (cause) {
-      throw new ModelFileCorruptError(metaPath, 'not JSON', { cause });
-    }
-    const n = meta.ids?.length ?? -1;
-    if (meta.format !== 'earworm-content-index' || !(meta.dim > 0) || n < 0 || meta.genre?.length !== n || meta.mood?.length !== n) {
-      throw new ModelFileCorruptError(metaPath, 'not a content index description');
-    }
-    if (vecBytes.byteLength !== n * meta.dim * 4) throw new ModelFileCorruptError(path.join(dir, VECTORS_FILE), 'size does not match the index');
+    if (meta.genre?.length !== n || meta.mood?.length !== n) throw new ModelFileCorruptError(metaPath, 'not a content index description');
     const indexPath = path.join(dir, INDEX_FILE);
-    const hnsw = new hnswlib.HierarchicalNSW('cosine', meta.dim);
+    const hnsw = new hnswlib.HierarchicalNSW('cosine', dim);
     try {
       await stat(indexPath);
     } catch (cause) {
@@ -198,8 +189,6 @@ export class ContentIndex {
       throw new ModelFileCorruptError(indexPath, 'hnswlib could not read it', { cause });
     }
     if (hnsw.getCurrentCount() !== n) throw new ModelFileCorruptError(indexPath, `holds ${hnsw.getCurrentCount()} items, expected ${n}`);
-    const vectors = new Float32Array(n * meta.dim);
-    new Uint8Array(vectors.buffer).set(vecBytes);
     const ranges: { [A in RangeAttribute]?: Float32Array } = {};
     for (const a of RANGE_ATTRIBUTES) {
       const arr = meta.ranges[a];
@@ -212,7 +201,7 @@ export class ContentIndex {
       mood: Int16Array.from(meta.mood),
       ranges,
     };
-    return new ContentIndex(hnsw, meta.dim, Int32Array.from(meta.ids), vectors, attributes, withDefaults({ ...meta.options, ...options }));
+    return new ContentIndex(hnsw, dim, ids, vectors, attributes, withDefaults({ ...meta.options, ...options }));
   }
 
   /** Whether a track id is in the index. */
