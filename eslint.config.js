@@ -44,6 +44,7 @@ export default tseslint.config(
     'src/recsys/**/*.ts': { banned: ['bots', 'agent', 'tools', 'serving', 'pipeline', 'db', 'cli', 'server', 'http', 'web', 'mcp', 'desk'], why: 'recsys is the basement: algorithms import nothing above them.' },
     'src/serving/**/*.ts': { banned: ['pipeline', 'agent', 'desk', 'bots', 'web', 'mcp', 'cli', 'server'], why: 'serving answers requests: it never imports training, the conversation layers or the front ends.' },
     'src/tools/**/*.ts': { banned: ['agent', 'desk', 'bots', 'web', 'mcp', 'cli', 'server'], why: 'tools sit below the agent and the front ends.' },
+    'src/desk/**/*.ts': { banned: ['bots', 'web', 'mcp', 'cli', 'server', 'http'], why: 'the desk is the conversation core below every front end: it never imports them or the wiring.' },
     'src/agent/**/*.ts': { banned: ['bots', 'web', 'mcp', 'cli', 'server'], typeOnly: ['db'], why: 'the agent sits below the front ends and reaches storage through tools and serving.' },
     'src/{bots,web}/**/*.ts': { banned: [], typeOnly: ['db'], why: 'front ends reach storage through the desk, tools and serving, never the database.' },
   }),

@@ -20,6 +20,10 @@ export function failureText(o: ToolFailure): string {
   if (o.kind === 'retry' && /^(unknown_track|unknown_artist|no_seeds_found)$/.test(o.code)) {
     return 'I could not find that in the catalogue. Try a song title with its artist, or an artist name.';
   }
+  if (o.kind === 'retry' && (o.code === 'unknown_genre' || o.code === 'unknown_mood')) {
+    const what = o.code === 'unknown_genre' ? 'genre' : 'mood';
+    return `I don't know that ${what} yet. Ask "which genres do you know?" to see the genres and moods I can filter by.`;
+  }
   // A retry's message is written for a language model ("call … again with …"): never show it to the person.
   if (o.kind === 'retry') return `I could not do that as asked (${o.code.replace(/_/g, ' ')}). Try saying it another way, e.g. "something like Daft Punk" or "help".`;
   return o.message;

@@ -1,5 +1,6 @@
 /** Resolving a tool's constraint input (track references included) into the recommender's terms, or a Retry. */
-import type { Retry } from './tool.ts';
+import { retry, type Retry } from './tool.ts';
+import type { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { ToolContext } from './tool-context.ts';
 import { toConstraints, type ConstraintsInput } from './schemas.ts';
 import type { RecommendConstraints } from '../serving/ports/track-recommender.ts';
@@ -21,4 +22,13 @@ export async function constraintArgs(ctx: ToolContext, c: ConstraintsInput | und
     ids[key] = out;
   }
   return toConstraints(c, ids);
+}
+
+/**
+ * A constraint the recommender rejected, as a retry: `unknown_genre` / `unknown_mood` for a label outside the
+ * vocabulary (so a front end can say so in words), `invalid_constraint` for the rest; the message says how to fix it.
+ */
+export function constraintRetry(err: InvalidConstraintError, tool: string): Retry {
+  const label = err.problem !== 'unknown_value' ? undefined : /genres/i.test(err.field) ? 'unknown_genre' : /moods/i.test(err.field) ? 'unknown_mood' : undefined;
+  return retry(label ?? 'invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call ${tool} again.`);
 }

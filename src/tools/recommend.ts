@@ -11,7 +11,7 @@ import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import { personalisation } from './personalisation.ts';
 import { stableKey } from '../serving/cache/recommend-cache.ts';
-import { constraintArgs } from './constraint-args.ts';
+import { constraintArgs, constraintRetry } from './constraint-args.ts';
 import { cardOut, constraintsInput, recommendationOut, relaxationOut, relaxationsOut, trackCard, trackRef } from './schemas.ts';
 import { defineTool, ok, retry, type Retry } from './tool.ts';
 import type { ToolContext } from './tool-context.ts';
@@ -250,7 +250,7 @@ export const recommend = defineTool({
         ...(near.size > 0 ? { extraSignals: [{ name: 'similar_listeners', weight: SIMILAR_LISTENERS_WEIGHT, scores: near }] } : {}),
       });
     } catch (err) {
-      if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call recommend again.`);
+      if (err instanceof InvalidConstraintError) return constraintRetry(err, 'recommend');
       throw err;
     }
     // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
-import { constraintArgs } from './constraint-args.ts';
+import { constraintArgs, constraintRetry } from './constraint-args.ts';
 import { cardOut, constraintsInput, recommendationOut, relaxationOut, relaxationsOut, trackCard, trackRef } from './schemas.ts';
-import { defineTool, ok, retry } from './tool.ts';
+import { defineTool, ok } from './tool.ts';
 import { isRetry, trackArg } from './track-args.ts';
 
 const input = z
@@ -43,7 +43,7 @@ export const similarTracks = defineTool({
     try {
       list = await ctx.recommender.similar(track.id, args.count, constraints);
     } catch (err) {
-      if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop it and call again.`);
+      if (err instanceof InvalidConstraintError) return constraintRetry(err, 'similar_tracks');
       throw err;
     }
     const cards = await ctx.catalog.describe(list.items.map((r) => r.trackId));

@@ -36,6 +36,10 @@ const UPWARD: readonly (readonly [string, string])[] = [
   ['src/tools/planted.ts', '../mcp/mcp-server.ts'],
   ['src/tools/planted.ts', '../cli/main.ts'],
   ['src/tools/planted.ts', '../desk/transcript.ts'],
+  ['src/desk/planted.ts', '../bots/common/taste-chart.ts'],
+  ['src/desk/planted.ts', '../web/playground.ts'],
+  ['src/desk/planted.ts', '../server/composition.ts'],
+  ['src/desk/planted.ts', '../http/http-server.ts'],
   ['src/agent/planted.ts', '../bots/common/front-desk.ts'],
   ['src/agent/planted.ts', '../server/runtime.ts'],
   ['src/agent/planted.ts', '../db/schema.ts'],
@@ -54,6 +58,8 @@ describe('layer rules (eslint.config.js)', () => {
   it('leave downward imports alone', async () => {
     expect(await layerErrors('src/bots/planted.ts', valueImport('../agent/agent.ts'))).toEqual([]);
     expect(await layerErrors('src/tools/planted.ts', valueImport('../serving/ports/catalog.ts'))).toEqual([]);
+    expect(await layerErrors('src/desk/planted.ts', valueImport('../agent/agent.ts'))).toEqual([]);
+    expect(await layerErrors('src/bots/discord/planted.ts', valueImport('../../desk/command-replies.ts'))).toEqual([]);
     expect(await layerErrors('src/serving/planted.ts', valueImport('../db/db.ts'))).toEqual([]);
     expect(await layerErrors('src/serving/planted.ts', valueImport('../recsys/rng.ts'))).toEqual([]);
     expect(await layerErrors('src/pipeline/planted.ts', valueImport('../serving/state/preferences.ts'))).toEqual([]);

@@ -93,7 +93,7 @@ describe.each(DRIVERS)('tools on %s', (driver) => {
 
   it('recommend returns a retry result for mistakes the caller can fix', async () => {
     const genre = await h.call('r3', 'recommend', { constraints: { genres: ['polka'] } });
-    expect(genre).toMatchObject({ kind: 'retry', code: 'invalid_constraint' });
+    expect(genre).toMatchObject({ kind: 'retry', code: 'unknown_genre' });
     expect(genre.kind === 'retry' && genre.message).toMatch(/known: edm, rock, pop/);
     const range = await h.call('r3', 'recommend', { constraints: { energy: { min: 0.9, max: 0.2 } } });
     expect(range).toMatchObject({ kind: 'retry', code: 'invalid_constraint' });

@@ -11,7 +11,7 @@ import { type Logger, silentLogger } from '../../logging/logger.ts';
 import { GENERIC_FAILURE } from '../../tools/errors.ts';
 import { firstDelivery } from '../../desk/event-dedupe.ts';
 import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
-import { loadTasteForm, submitTasteForm, tasteFormInputFrom } from '../common/taste-form.ts';
+import { loadTasteForm, submitTasteForm, tasteFormInputFrom } from '../../desk/taste-form.ts';
 import { CommandAnswers, noticeAnswer, PRIVATE_COMMANDS, type Answer } from './discord-answers.ts';
 import { markRated, markVoted, renderReply } from './discord-render.ts';
 import type { DiscordRequest, DiscordResponder, OutgoingMessage } from './discord-request.ts';

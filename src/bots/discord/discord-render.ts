@@ -20,7 +20,7 @@ export const LIMITS = { content: 2000, embedsPerMessage: 10, rows: 5, buttonLabe
 const CARDS_PER_MESSAGE = 5;
 
 /** One signal behind a recommendation (from the recommend / similar_tracks tools' `why.signals`). */
-export interface SignalView {
+interface SignalView {
   readonly signal: string;
   readonly contribution: number;
 }

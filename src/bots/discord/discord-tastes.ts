@@ -6,7 +6,7 @@
  * button that reopens the form as it was submitted, so nothing typed is lost.
  */
 import { ButtonStyle, ComponentType, LabelBuilder, ModalBuilder, StringSelectMenuBuilder, StringSelectMenuOptionBuilder, TextInputBuilder, TextInputStyle, type APIEmbed } from 'discord.js';
-import { ARTISTS_HINT, ENERGY_HINT, energyWord, TASTE_FIELDS, TASTE_FORM_LIMITS, type TasteFormInput, type TasteFormOutcome, type TasteFormView } from '../common/taste-form.ts';
+import { ARTISTS_HINT, ENERGY_HINT, energyWord, TASTE_FIELDS, TASTE_FORM_LIMITS, type TasteFormInput, type TasteFormOutcome, type TasteFormView } from '../../desk/taste-form.ts';
 import { clip, COLOURS, LIMITS } from './discord-render.ts';
 import type { ModalData, ModalFields, OutgoingMessage } from './discord-request.ts';
 

@@ -8,7 +8,8 @@ import type { types as SlackTypes } from '@slack/bolt';
 import type { ReplyCard } from '../../agent/agent-reply.ts';
 import type { CardView, ComparisonView, DeskReply } from '../../desk/front-desk.ts';
 import type { VoteChoice } from '../../desk/button-actions.ts';
-import { energyWord } from '../common/taste-form.ts';
+import { energyWord } from '../../desk/taste-form.ts';
+import type { SpotifyState } from '../../desk/command-replies.ts';
 
 export type Block = SlackTypes.KnownBlock;
 type HomeView = SlackTypes.HomeView;
@@ -138,13 +139,6 @@ interface RecentVote {
   readonly at: Date;
 }
 
-/** What the Home tab shows about Spotify. */
-export type SpotifyState =
-  | { readonly kind: 'unknown' }
-  | { readonly kind: 'unavailable' }
-  | { readonly kind: 'disconnected' }
-  | { readonly kind: 'link'; readonly url: string; readonly expiresInMinutes: number }
-  | { readonly kind: 'connected'; readonly user: string };
 
 /** Inputs of the Home tab. */
 interface HomeInput {

@@ -5,7 +5,8 @@
 import type { Logger } from '../../logging/logger.ts';
 import { SPOTIFY_PROVIDER } from '../../spotify/spotify-service.ts';
 import type { DeskOutcome, FrontDesk, Speaker } from '../../desk/front-desk.ts';
-import { homeView, type SpotifyState, type TasteProfileView } from './blocks.ts';
+import { CommandReplies, type SpotifyState } from '../../desk/command-replies.ts';
+import { homeView, type TasteProfileView } from './blocks.ts';
 import { chartUrl } from './charts.ts';
 import { slackErrorCode, type Client } from './slack-messages.ts';
 
@@ -37,32 +38,11 @@ export function noticeText(o: DeskOutcome): string {
 /** Builds the Home tab of one Slack front end. */
 export function slackHome(deps: SlackHomeDeps): SlackHome {
   const { desk, log } = deps;
+  const replies = new CommandReplies(desk);
   return {
     async spotify(who, which) {
-      const out = which === 'connect' ? await desk.tool(who, 'spotify_connect_link', {}) : await desk.tool(who, 'spotify_disconnect', {});
-      if (!('outcome' in out)) return { state: { kind: 'unknown' }, message: noticeText(out) };
-      const o = out.outcome;
-      if (o.kind !== 'ok') {
-        if (o.code === 'unknown_tool' || o.code === 'spotify_not_configured') return { state: { kind: 'unavailable' }, message: "Spotify isn't set up on this server." };
-        return { state: { kind: 'unknown' }, message: o.message };
-      }
-      if (o.tool === 'spotify_connect_link') {
-        const v = o.value;
-        if (v.already_connected === true) {
-          const user = v.spotify_user ?? 'your account';
-          return { state: { kind: 'connected', user }, message: `Spotify is already connected (${user}).` };
-        }
-        if (v.url !== undefined) {
-          const minutes = v.expires_in_minutes ?? 10;
-          return { state: { kind: 'link', url: v.url, expiresInMinutes: minutes }, message: `<${v.url}|Connect your Spotify account> (the link works for ${minutes} minute${minutes === 1 ? '' : 's'}).` };
-        }
-        return { state: { kind: 'unknown' }, message: 'Spotify did not give me a link. Please try again.' };
-      }
-      if (o.value.disconnected) {
-        const n = o.value.removed_seeds;
-        return { state: { kind: 'disconnected' }, message: `Disconnected from Spotify; removed ${n} seed track${n === 1 ? '' : 's'} from your profile.` };
-      }
-      return { state: { kind: 'disconnected' }, message: 'Spotify was not connected.' };
+      const r = await replies.spotifyAccount(who, which);
+      return { state: r.state, message: r.link === undefined ? r.text : `<${r.link.url}|${r.link.label}> ${r.text}` };
     },
 
     async publishHome(client, team, user, extra = {}) {

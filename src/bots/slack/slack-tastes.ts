@@ -2,7 +2,7 @@
  * "Set my tastes" in Slack: a modal opened with `views.open` (from the App Home button or `/earworm tastes`, each
  * carrying a trigger_id) with multi-selects for genres and moods (the catalogue's labels) and plain-text inputs for
  * favourite artists and energy, prefilled with what the person stated before. Its `view_submission` goes through the
- * taste form (src/bots/common/taste-form.ts) to `set_tastes` before the ack, so a field Earworm refuses (energy
+ * taste form (src/desk/taste-form.ts) to `set_tastes` before the ack, so a field Earworm refuses (energy
  * outside 0..1, an unknown artist) comes back as `response_action: errors` under that field and nothing is stored;
  * a stored submission updates the modal to what was saved, then the App Home is refreshed.
  */
@@ -22,7 +22,7 @@ import {
   type TasteFormInput,
   type TasteFormOutcome,
   type TasteFormView,
-} from '../common/taste-form.ts';
+} from '../../desk/taste-form.ts';
 import { escapeMrkdwn } from './blocks.ts';
 
 /** callback_id of the modal (Bolt routes its view_submission by it). */

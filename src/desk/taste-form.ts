@@ -6,8 +6,8 @@
  * the same state once. An empty submission forgets the stated tastes. Pure of any platform: front ends render the
  * view and the outcome.
  */
-import type { ToolArgs } from '../../tools/registry.ts';
-import type { FrontDesk, Speaker } from '../../desk/front-desk.ts';
+import type { ToolArgs } from '../tools/registry.ts';
+import type { FrontDesk, Speaker } from './front-desk.ts';
 
 /** Limits of the form (set_tastes takes at most 10 of each list). */
 export const TASTE_FORM_LIMITS = { labels: 10, artists: 10, artistChars: 100, artistsChars: 500, energyChars: 20 } as const;
