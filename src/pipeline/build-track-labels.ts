@@ -11,7 +11,7 @@ import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
 import type { Db } from '../db/db.ts';
 import { activeModelVersion, publishModelVersion, TRACK_LABELS_KIND } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
-import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
+import { buildTrackLabels as deriveLabels, LABEL_SOURCES, type ClassifierPredictions, type LabelEvidence, type LabelsOfTrack, type LabelSource, type ValenceArousal } from '../recsys/labels/track-labels.ts';
 import { GENRES, MOODS, type LabelKind } from '../recsys/labels/vocabulary.ts';
 import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.ts';
 import { readDeezerSplit, type DeezerMoodRecord } from './deezer-mood.ts';
@@ -49,10 +49,12 @@ export interface TrackLabelSummary {
 /** Rows per insert statement (rows travel as one JSON parameter). */
 const BATCH = 5000;
 
-/** Derives, stores and activates the label table of the catalogue in `db`. */
-export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelOptions = {}): Promise<TrackLabelSummary> {
-  const now = options.now ?? (() => new Date());
-  const version = options.version ?? now().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+/** Every source of label evidence for the catalogue in `db`, and the classifier versions it read. */
+export async function readLabelEvidence(
+  db: Db,
+  log: Logger,
+  options: Pick<TrackLabelOptions, 'dataDir' | 'snapshot'> = {},
+): Promise<{ evidence: LabelEvidence; snapshot: CatalogSnapshot; classifierVersions: Record<string, string>; deezer: TrackLabelSummary['deezer'] }> {
   const snap = options.snapshot ?? (await readCatalogSnapshot(db));
   const n = snap.trackIds.length;
   const position = new Map<number, number>();
@@ -84,7 +86,7 @@ export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelO
   }
 
   const deezer = await readDeezer(db, snap, options.dataDir, log);
-  const labels = deriveLabels({
+  const evidence: LabelEvidence = {
     trackCount: n,
     primaryArtist: snap.primaryArtist,
     trackTags: snap.trackTags,
@@ -93,7 +95,17 @@ export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelO
     classifiers,
     deezerTracks: deezer.tracks,
     deezerArtists: deezer.artists,
-  });
+  };
+  return { evidence, snapshot: snap, classifierVersions, deezer: deezer.stats };
+}
+
+/** Derives, stores and activates the label table of the catalogue in `db`. */
+export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelOptions = {}): Promise<TrackLabelSummary> {
+  const now = options.now ?? (() => new Date());
+  const version = options.version ?? now().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const { evidence, snapshot: snap, classifierVersions, deezer } = await readLabelEvidence(db, log, options);
+  const n = snap.trackIds.length;
+  const labels = deriveLabels(evidence);
 
   const summary = summarise(labels);
   // The labels live in track_labels, not in files under the state folder: no path to store.
@@ -102,7 +114,7 @@ export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelO
     version,
     path: '',
     params: { genres: GENRES, moods: MOODS, sources: LABEL_SOURCES, classifiers: classifierVersions },
-    metrics: { ...summary, deezer: deezer.stats },
+    metrics: { ...summary, deezer },
     dataSnapshot: { tracks: n },
   };
   let rows = 0;
@@ -129,7 +141,7 @@ export async function buildTrackLabels(db: Db, log: Logger, options: TrackLabelO
     },
   });
   log.info({ version, rows, withGenre: summary.withGenre, withMood: summary.withMood }, 'track labels active');
-  return { version, tracks: n, ...summary, deezer: deezer.stats, rows };
+  return { version, tracks: n, ...summary, deezer, rows };
 }
 
 function summarise(labels: readonly LabelsOfTrack[]): Pick<TrackLabelSummary, 'withGenre' | 'withMood' | 'bySource'> {

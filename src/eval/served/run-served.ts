@@ -15,6 +15,7 @@ import { resolvePerson } from '../../serving/state/people.ts';
 import { artistSimilarity } from './artist-similarity.ts';
 import { compliance, type Figure } from './compliance.ts';
 import { labelCoverage } from './label-coverage.ts';
+import { labelAccuracy } from './label-accuracy.ts';
 import { loadPanel, PANEL_FILE, runPanel } from './panel.ts';
 import { cpcdReplay } from './cpcd.ts';
 import { fallbackRate } from './fallback-rate.ts';
@@ -55,6 +56,7 @@ export const SERVED_PARTS: readonly ServedPart[] = [
   { name: 'fallback', run: (env) => fallbackRate(env) },
   { name: 'cpcd', run: (env) => cpcdReplay(env) },
   { name: 'label-coverage', run: async (env) => (await labelCoverage(env.db)).map(served) },
+  { name: 'label-accuracy', run: (env) => labelAccuracy(env) },
   { name: 'compliance', run: (env) => panelCompliance(env) },
   { name: 'panel-plans', run: (env) => panelPlans(env) },
   { name: 'music-ner', run: (env) => musicNer(env) },

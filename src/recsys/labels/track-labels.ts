@@ -15,15 +15,21 @@ export const LABEL_SOURCES = ['track_tags', 'playlist_genre', 'artist_tags', 'ar
 /** One source of label evidence. */
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 
-/** How much each source counts when sources disagree (direct human evidence about the track counts most). */
-const SOURCE_WEIGHTS: { readonly [S in LabelSource]: number } = {
-  track_tags: 1,
-  playlist_genre: 1,
-  deezer_track: 0.8,
-  artist_tags: 0.7,
-  artist_tracks: 0.5,
-  deezer_artist: 0.4,
-  classifier: 0.4,
+/** How much each source counts when sources disagree, per source. */
+export type SourceWeights = { readonly [S in LabelSource]: number };
+
+/** Source weights for genres and for moods. */
+export type LabelWeights = { readonly [K in LabelKind]: SourceWeights };
+
+/**
+ * How much each source counts when sources disagree. Chosen on held-out human tags (`earworm eval --served --part
+ * label-accuracy`: half of the tagged tracks choose from a grid, the other half reports): TidyTuesday playlist genres
+ * are a playlist's label, not the track's ("Unplugged Hits" is filed under latin pop), so they count little; the
+ * artist's other tracks and the artist's own tags carry most of the evidence a track's tags would.
+ */
+export const SOURCE_WEIGHTS: LabelWeights = {
+  genre: { track_tags: 1, playlist_genre: 0.1, artist_tags: 0.7, artist_tracks: 1.5, classifier: 0.1, deezer_track: 0.8, deezer_artist: 0.4 },
+  mood: { track_tags: 1, playlist_genre: 1, artist_tags: 2, artist_tracks: 0.5, classifier: 0.8, deezer_track: 0.4, deezer_artist: 0.4 },
 };
 
 /**
@@ -92,23 +98,28 @@ export interface LabelsOfTrack {
 type Dist = Map<string, number>;
 
 /** Labels of every track in `e` (index order). */
-export function buildTrackLabels(e: LabelEvidence): LabelsOfTrack[] {
+export function buildTrackLabels(e: LabelEvidence, weights: LabelWeights = SOURCE_WEIGHTS): LabelsOfTrack[] {
   const n = e.trackCount;
-  // Track-level genre evidence (own tags, playlist genres) pooled per artist, for the artist's other tracks.
-  const own: (Dist | undefined)[] = new Array<Dist | undefined>(n);
+  // Track-level genre evidence (own tags, playlist genres) pooled per artist, for the artist's other tracks; each
+  // track counts by how reliable its evidence is (a tagged track more than one known only from a playlist's genre).
+  const g = weights.genre;
+  const own: ({ d: Dist; w: number } | undefined)[] = new Array<{ d: Dist; w: number } | undefined>(n);
   const byArtist = new Map<number, { sum: Dist; tracks: number }>();
   for (let i = 0; i < n; i++) {
+    const tags = g.track_tags > 0 ? tagDist(e.trackTags[i], 'genre') : undefined;
+    const lists = g.playlist_genre > 0 ? playlistDist(e.playlistGenres.get(i)) : undefined;
     const d = mix([
-      [tagDist(e.trackTags[i], 'genre'), 1],
-      [playlistDist(e.playlistGenres.get(i)), 1],
+      [tags, g.track_tags],
+      [lists, g.playlist_genre],
     ]);
-    own[i] = d;
     const a = e.primaryArtist[i]!;
     if (d === undefined || a < 0) continue;
+    const w = Math.max(tags === undefined ? 0 : g.track_tags, lists === undefined ? 0 : g.playlist_genre);
+    own[i] = { d, w };
     let p = byArtist.get(a);
     if (p === undefined) byArtist.set(a, (p = { sum: new Map(), tracks: 0 }));
-    for (const [k, v] of d) p.sum.set(k, (p.sum.get(k) ?? 0) + v);
-    p.tracks++;
+    for (const [k, v] of d) p.sum.set(k, (p.sum.get(k) ?? 0) + w * v);
+    p.tracks += w;
   }
   const classifierDists = (i: number, kind: LabelKind): Dist | undefined =>
     mix(
@@ -128,23 +139,23 @@ export function buildTrackLabels(e: LabelEvidence): LabelsOfTrack[] {
     if (pool !== undefined) {
       // Leave the track's own evidence out: this source says what the artist's *other* tracks are.
       const mine = own[i];
-      const others = pool.tracks - (mine === undefined ? 0 : 1);
-      if (others > 0) {
+      const others = pool.tracks - (mine?.w ?? 0);
+      if (others > 1e-9) {
         const d: Dist = new Map();
-        for (const [k, v] of pool.sum) d.set(k, v - (mine?.get(k) ?? 0));
+        for (const [k, v] of pool.sum) d.set(k, Math.max(0, v - (mine === undefined ? 0 : mine.w * (mine.d.get(k) ?? 0))));
         artistTracks = normalise(d);
       }
     }
     const dz = e.deezerTracks.get(i);
     const dzA = a >= 0 ? e.deezerArtists.get(a) : undefined;
-    const genre = combine({
+    const genre = combine(weights.genre, {
       track_tags: tagDist(e.trackTags[i], 'genre'),
       playlist_genre: playlistDist(e.playlistGenres.get(i)),
       artist_tags: tagDist(aTags, 'genre'),
       artist_tracks: artistTracks,
       classifier: classifierDists(i, 'genre'),
     });
-    const mood = combine({
+    const mood = combine(weights.mood, {
       track_tags: tagDist(e.trackTags[i], 'mood'),
       artist_tags: tagDist(aTags, 'mood'),
       classifier: classifierDists(i, 'mood'),
@@ -157,12 +168,12 @@ export function buildTrackLabels(e: LabelEvidence): LabelsOfTrack[] {
 }
 
 /** Reliability-weighted mean of the sources' distributions, labels sorted by probability. */
-function combine(sources: Partial<Record<LabelSource, Dist | undefined>>): TrackLabel[] {
+function combine(weights: SourceWeights, sources: Partial<Record<LabelSource, Dist | undefined>>): TrackLabel[] {
   let total = 0;
   const acc = new Map<string, { p: number; sources: Partial<Record<LabelSource, number>> }>();
   for (const [s, d] of Object.entries(sources) as [LabelSource, Dist | undefined][]) {
-    if (d === undefined || d.size === 0) continue;
-    const w = SOURCE_WEIGHTS[s];
+    const w = weights[s];
+    if (d === undefined || d.size === 0 || !(w > 0)) continue;
     total += w;
     for (const [label, share] of d) {
       let x = acc.get(label);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrackLabels, meetsLabel, pointsTo, vaDist, type LabelEvidence, type LabelSource } from '../../../src/recsys/labels/track-labels.ts';
+import { buildTrackLabels, meetsLabel, pointsTo, SOURCE_WEIGHTS, vaDist, type LabelEvidence, type LabelSource } from '../../../src/recsys/labels/track-labels.ts';
+import { labelAccuracyFigures } from '../../../src/eval/served/label-accuracy.ts';
 import { canonicalGenre, canonicalMood, genresOfTag, GENRES, moodOfTag, MOODS } from '../../../src/recsys/labels/vocabulary.ts';
 import { applyConstraints, InvalidConstraintError, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
 
@@ -97,12 +98,13 @@ describe('track labels with provenance', () => {
     expect(labels[8]).toEqual({ genre: [], mood: [] });
   });
 
-  it('weighs direct evidence above the classifier when they disagree', () => {
+  it('weighs disagreeing sources by their weights', () => {
     const e = evidence();
     const both = buildTrackLabels({ ...e, playlistGenres: new Map([[5, new Map([['rap', 1]])]]) });
     expect(both[5]!.genre[0]).toMatchObject({ label: 'hip hop', sources: { playlist_genre: 1 } });
-    expect(both[5]!.genre[0]!.probability).toBeCloseTo(1 / 1.4, 3);
-    expect(both[5]!.genre.find((l) => l.label === 'rock')!.probability).toBeCloseTo(0.4 / 1.4, 3);
+    const { playlist_genre: p, classifier: c } = SOURCE_WEIGHTS.genre;
+    expect(both[5]!.genre[0]!.probability).toBeCloseTo(p / (p + c), 3);
+    expect(both[5]!.genre.find((l) => l.label === 'rock')!.probability).toBeCloseTo(c / (p + c), 3);
   });
 
   it('reads quadrants of valence/arousal and nothing near the centre', () => {
@@ -154,5 +156,61 @@ describe('genre filters and exclusions over labels', () => {
 
   it('an unknown excluded genre is a mistake in the request', () => {
     expect(() => applyConstraints(catalog(), { excludeGenres: ['polka'] })).toThrow(InvalidConstraintError);
+  });
+});
+
+describe("an artist's other tracks as evidence", () => {
+  /**
+   * One artist (20): a tagged rock track, a track only a playlist files under latin pop (an "Unplugged Hits" playlist
+   * twice), and an untagged track whose genre comes from the other two. Artist 21 has only the playlist-filed track.
+   */
+  function unplugged(): LabelEvidence {
+    return {
+      trackCount: 5,
+      primaryArtist: Int32Array.from([20, 20, 20, 21, 21]),
+      trackTags: [{ tags: ['rock', 'alternative rock'], weights: [50, 20] }],
+      artistTags: new Map(),
+      playlistGenres: new Map([
+        [1, new Map([['latin', 2], ['latin pop', 2]])],
+        [2, new Map([['latin', 1], ['latin pop', 1]])],
+        [3, new Map([['latin', 1]])],
+      ]),
+      classifiers: [],
+      deezerTracks: new Map(),
+      deezerArtists: new Map(),
+    };
+  }
+
+  it("count a tagged track more than tracks known only from a playlist's genre", () => {
+    const labels = buildTrackLabels(unplugged());
+    // Track 2's own playlist says latin, but its artist's tagged track says rock, and tags count more.
+    expect(labels[2]!.genre[0]!.label).toBe('rock');
+    // With nothing but playlist evidence, that evidence still names the genre.
+    expect(labels[4]!.genre[0]).toMatchObject({ label: 'latin' });
+  });
+
+  it('judge labels against hidden tags, beside the majority label and each source alone', () => {
+    // Twenty artists (rock or jazz), each with nine tagged tracks and one known only from a latin playlist.
+    const n = 200;
+    const e: LabelEvidence = {
+      trackCount: n,
+      primaryArtist: Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10)),
+      trackTags: Array.from({ length: n }, (_, i) => (i % 10 === 9 ? undefined : { tags: [i % 20 < 10 ? 'rock' : 'jazz'] })),
+      artistTags: new Map(),
+      playlistGenres: new Map(Array.from({ length: n }, (_, i) => [i, new Map([['latin', 1]])] as const)),
+      classifiers: [],
+      deezerTracks: new Map(),
+      deezerArtists: new Map(),
+    };
+    const figures = labelAccuracyFigures(e, 'genre');
+    const byName = new Map(figures.map((f) => [f.name, f]));
+    const serving = byName.get('genre: top label supported by hidden tags (serving weights)')!;
+    // The artist's other tracks say rock or jazz; the playlist (on every track) says latin, which no tag supports.
+    const majority = figures.find((f) => f.name.startsWith('genre: majority label'))!.value;
+    expect(byName.get('genre: playlist_genre alone')!.value).toBe(0);
+    expect(majority).toBeLessThan(0.6);
+    expect(serving.value).toBeGreaterThan(0.75);
+    expect(byName.get('genre: same, weights chosen on the other half')!.value).toBeGreaterThanOrEqual(serving.value);
+    expect(serving.n).toBeGreaterThan(60);
   });
 });
