@@ -44,8 +44,6 @@ export interface PanelConfig {
   readonly maxQuestions?: number;
   /** Replace the online posterior by the exact MAP refit every this many decided answers; 0 never, as served [0]. */
   readonly refitEvery?: number;
-  /** The product policy reads the person's "both"/"neither" answers as what they like [false]. */
-  readonly useTies?: boolean;
 }
 
 /** Mean and standard error. */
@@ -133,7 +131,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
         features,
         population,
         split,
-        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0, useTies: config.useTies ?? false },
+        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 },
         score,
       );
       if (r.exhausted) exhausted++;
@@ -207,7 +205,6 @@ interface AskSettings {
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
   readonly refitEvery: number;
-  readonly useTies: boolean;
 }
 
 /** Asks one person pairs until the last checkpoint's decided answers (or pairs or patience run out). */
@@ -222,7 +219,6 @@ function askPerson(
   const noiseRng = new SeededRandom(s.seed ^ 0x5bd1e995);
   const post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
   const seen = new SeenPairs();
-  const stated = new Map<number, boolean>();
   const answered: FeatureComparison[] = [];
   const out = { auc: [] as number[], informative: [] as number[], questions: [] as number[], exhausted: false };
   let decided = 0;
@@ -237,7 +233,7 @@ function askPerson(
   while (decided < last && questions < s.maxQuestions) {
     let pair;
     try {
-      pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng, ...(s.useTies ? { stated } : {}) }, { poolSize: split.trainItems.length, ...options });
+      pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng }, { poolSize: split.trainItems.length, ...options });
     } catch (err) {
       if (err instanceof PairsExhaustedError) break;
       throw err;
@@ -245,11 +241,7 @@ function askPerson(
     seen.add(pair.a, pair.b);
     questions++;
     const answer = panelAnswer(split.trainStrengths.get(pair.a)!, split.trainStrengths.get(pair.b)!, noiseRng.next() < s.noise);
-    if (answer === 'both' || answer === 'neither') {
-      stated.set(pair.a, answer === 'both');
-      stated.set(pair.b, answer === 'both');
-      continue;
-    }
+    if (answer === 'both' || answer === 'neither') continue;
     const [w, l] = answer === 'a' ? [pair.a, pair.b] : [pair.b, pair.a];
     const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
     answered.push(c);

@@ -32,7 +32,6 @@ export interface PairChoice {
 /** Unordered pairs of track ids already shown to a person. */
 export class SeenPairs {
   private readonly keys = new Set<string>();
-  private readonly shown = new Map<number, number>();
 
   constructor(pairs: Iterable<readonly [number, number]> = []) {
     for (const [a, b] of pairs) this.add(a, b);
@@ -44,16 +43,7 @@ export class SeenPairs {
 
   /** Marks a pair as shown. */
   add(a: number, b: number): void {
-    const key = SeenPairs.key(a, b);
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
-    this.shown.set(a, (this.shown.get(a) ?? 0) + 1);
-    this.shown.set(b, (this.shown.get(b) ?? 0) + 1);
-  }
-
-  /** In how many shown pairs the track was. */
-  timesShown(track: number): number {
-    return this.shown.get(track) ?? 0;
+    this.keys.add(SeenPairs.key(a, b));
   }
 
   /** Whether the pair (in either order) was shown. */
@@ -82,15 +72,7 @@ export interface PairSelectionOptions {
    * pair itself; `pool-variance`, how much the answer is expected to shrink the posterior variance of the pool's
    * centred utilities (V-optimal design), which favours pairs that teach about many tracks over outliers.
    */
-  readonly criterion?: 'information' | 'pool-variance' | 'typical';
-  /**
-   * Exponent of the density weight [0]: a pair's worth is multiplied by (ρ_a·ρ_b)^density, ρ_t being track t's mean
-   * Gaussian similarity to the pool (bandwidth: the pool's median pair distance), so pairs of tracks typical of the
-   * pool beat pairs of outliers whose answers teach about few other tracks.
-   */
-  readonly density?: number;
-  /** Exponent of the novelty weight [0]: worth × ((1 + n_a)(1 + n_b))^−novelty, n_t the pairs track t was shown in. */
-  readonly novelty?: number;
+  readonly criterion?: 'information' | 'pool-variance';
 }
 
 /** What pair selection needs to know about a person. */
@@ -103,8 +85,6 @@ interface PairSelectionInput {
   readonly eligible?: readonly number[];
   readonly seen: SeenPairs;
   readonly rng: SeededRandom;
-  /** What the person said of single tracks in earlier "both" (true: liked) and "neither" (false) answers. */
-  readonly stated?: ReadonlyMap<number, boolean>;
 }
 
 /** Default share of random pairs. */
@@ -114,13 +94,7 @@ export const DEFAULT_RANDOM_SHARE = 0.2;
 export function selectPair(input: PairSelectionInput, options: PairSelectionOptions = {}): PairChoice {
   const share = options.randomShare ?? DEFAULT_RANDOM_SHARE;
   const poolSize = options.poolSize ?? 30;
-  const policy: InformativePolicy = {
-    tieAware: options.tieAware ?? true,
-    minDistance: options.minDistance ?? 0.5,
-    criterion: options.criterion ?? 'information',
-    density: options.density ?? 0,
-    novelty: options.novelty ?? 0,
-  };
+  const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5, criterion: options.criterion ?? 'information' };
   if (!(share >= 0 && share <= 1)) throw new InvalidParamsError('randomShare must be in [0, 1]');
   if (!(policy.minDistance >= 0 && policy.minDistance < 1)) throw new InvalidParamsError('minDistance must be in [0, 1)');
   if (!(Number.isInteger(poolSize) && poolSize >= 2)) throw new InvalidParamsError('poolSize must be an integer >= 2');
@@ -161,15 +135,10 @@ interface Pick {
 /** Slope of P(liked) in units of the pool's utility spread: sharp enough that two tracks from the same end rarely pair. */
 const TIE_SHARPNESS = 3;
 
-/** P(liked) of a track the person called liked in a "both" answer (and 1 − this for "neither"); answers flip sometimes. */
-const STATED_LIKED = 0.9;
-
 interface InformativePolicy {
   readonly tieAware: boolean;
   readonly minDistance: number;
-  readonly criterion: 'information' | 'pool-variance' | 'typical';
-  readonly density: number;
-  readonly novelty: number;
+  readonly criterion: 'information' | 'pool-variance';
 }
 
 /** The most informative unseen pair among the top `poolSize` plausible tracks (the pool grows if all are seen). */
@@ -199,28 +168,15 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
     };
     const threshold = median(u);
     const spread = Math.sqrt(u.reduce((a, x) => a + (x - threshold) ** 2, 0) / Math.max(1, u.length)) || 1;
-    const liked = u.map((ui, k) => {
-      const said = input.stated?.get(pool[k]!);
-      if (said !== undefined) return said ? STATED_LIKED : 1 - STATED_LIKED;
-      return sigmoid((TIE_SHARPNESS * (ui - threshold)) / Math.sqrt(spread * spread + (Math.PI * q[k]!) / 8));
-    });
+    const liked = u.map((ui, k) => sigmoid((TIE_SHARPNESS * (ui - threshold)) / Math.sqrt(spread * spread + (Math.PI * q[k]!) / 8)));
     const distance = (i: number, j: number) => Math.max(0, sq[i]! + sq[j]! - 2 * dot(f[i]!, f[j]!, d));
     let floor = 0;
-    let typical: number[] | undefined;
-    if (policy.minDistance > 0 || policy.density !== 0) {
+    if (policy.minDistance > 0) {
       const sample: number[] = [];
       const step = Math.max(1, Math.floor((size * (size - 1)) / 2 / 400));
       let t = 0;
       for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) if (t++ % step === 0) sample.push(distance(i, j));
-      const mid = median(sample);
-      floor = policy.minDistance ** 2 * mid;
-      if (policy.density !== 0 && mid > 0) {
-        typical = f.map((_, i) => {
-          let s = 0;
-          for (let k = 0; k < size; k++) if (k !== i) s += Math.exp(-distance(i, k) / (2 * mid));
-          return (s / Math.max(1, size - 1)) ** policy.density;
-        });
-      }
+      floor = policy.minDistance ** 2 * median(sample);
     }
     // c[t][k] = f_t·S·f_k centred over t: how a vote's direction S(f_a − f_b) moves each pool track's utility.
     let c: Float64Array[] | undefined;
@@ -246,14 +202,13 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
           const p = sigmoid(u[i]! - u[j]!);
           const decided = policy.tieAware ? liked[i]! * (1 - liked[j]!) + liked[j]! * (1 - liked[i]!) : 1;
           const h = p * (1 - p);
-          let worth = policy.criterion === 'typical' ? 1 : h * v;
+          let worth = h * v;
           if (c !== undefined) {
             let r = 0;
             for (let t = 0; t < size; t++) r += (c[t]![i]! - c[t]![j]!) ** 2;
             worth = (h * r) / (1 + h * v);
           }
-          let score = decided * worth * (typical === undefined ? 1 : typical[i]! * typical[j]!);
-          if (policy.novelty > 0) score *= ((1 + input.seen.timesShown(pool[i]!)) * (1 + input.seen.timesShown(pool[j]!))) ** -policy.novelty;
+          const score = decided * worth;
           if (score > bestScore) {
             bestScore = score;
             best = { a: pool[i]!, b: pool[j]!, strategy: 'informative' };
