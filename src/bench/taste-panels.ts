@@ -5,8 +5,11 @@
  * never chose, drawn from the same popularity band, so popularity alone does not answer the pairs. Item features are
  * the taste blocks the served model uses (tasteFeatureBlocks): collaborative factors from iALS fitted on everyone
  * except the fold's panel people, a tag embedding (Last.fm tags by other listeners, Yes.com song tags, TidyTuesday
- * playlist genres of training playlists), audio fields where the data has them, and log popularity. The population
- * prior is fitted on other people's answers to random pairs.
+ * playlist genres of training playlists), audio fields where the data has them, and log popularity. Where the data
+ * names a track's artist (TidyTuesday), a track in no training playlist takes its artist's factors and tags, as a
+ * served track without its own does: most of a held-out playlist's tracks are in no other playlist, and without the
+ * back-off only audio fields described them (68 % instead of 20 % of panel tracks have factors and tags). The
+ * population prior is fitted on other people's answers to random pairs.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +22,7 @@ import { fitPopulationUtility, type FeatureComparison } from '../recsys/preferen
 import { panelAnswer, type PanelPerson } from '../recsys/preference/listener-panel.ts';
 import { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
 import { tasteDirection } from '../recsys/preference/population-prior.ts';
-import { tasteFeatureBlocks, type TasteInputs } from '../recsys/preference/taste-features.ts';
+import { artistBackoffFactors, tasteFeatureBlocks, type TasteInputs } from '../recsys/preference/taste-features.ts';
 import { fitTagEmbedding, embedTags, vocabularyIndex, type TagDocument } from '../recsys/content/tag-embedding.ts';
 
 /** Panel-building settings; defaults in brackets. */
@@ -80,8 +83,10 @@ export async function buildTastePanels(dataset: DatasetName, opts: TastePanelOpt
     ials.fit(train);
     const counts = new Float32Array(nItems);
     for (const k of keep) counts[data.items[k]!]! += 1;
+    const artistOf = data.side?.itemCategories.find((c) => c.name === 'artist')?.values;
+    const cf = artistOf === undefined ? { values: ials.items, known: (i: number) => counts[i]! > 0 } : artistBackoffFactors(ials.items, ials.params.factors, counts, artistOf);
     const inputs: TasteInputs = {
-      cf: { dim: ials.params.factors, values: ials.items, known: (i) => counts[i]! > 0 },
+      cf: { dim: ials.params.factors, ...cf },
       popularity: counts,
       ...(await side.tags(out, data, keep)),
       ...(side.audio === undefined ? {} : { audio: side.audio }),
@@ -214,6 +219,7 @@ async function sideInputs(dataset: DatasetName, dataDir: string, data: Interacti
   const audio = new Float32Array(nItems * cols.length);
   for (let i = 0; i < nItems; i++) cols.forEach((x, k) => (audio[i * cols.length + k] = numeric.values[i * numeric.names.length + x.c]!));
   const genre = data.side!.userCategories;
+  const artist = data.side!.itemCategories.find((c) => c.name === 'artist')?.values ?? new Int32Array(nItems).fill(-1);
   return {
     audio: { names: cols.map((x) => x.n), values: audio },
     tags: (panel, d, keep) => {
@@ -226,7 +232,17 @@ async function sideInputs(dataset: DatasetName, dataDir: string, data: Interacti
           if (v >= 0) (docs[d.items[k]!]!.tags as string[]).push(`${g.name}:${v}`);
         }
       }
-      return Promise.resolve(embed(docs));
+      // A track in no training playlist takes the tags of its artist's tracks that are in one.
+      const byArtist = new Map<number, string[]>();
+      docs.forEach((doc, i) => {
+        const a = artist[i]!;
+        if (a < 0 || doc.tags.length === 0) return;
+        const list = byArtist.get(a);
+        if (list === undefined) byArtist.set(a, [...doc.tags]);
+        else list.push(...doc.tags);
+      });
+      const backed = docs.map((doc, i) => (doc.tags.length > 0 || artist[i]! < 0 ? doc : { tags: byArtist.get(artist[i]!) ?? [] }));
+      return Promise.resolve(embed(backed));
     },
   };
 }

@@ -6,7 +6,7 @@ import { UnknownComparisonError } from '../../src/db/votes.ts';
 import { armCounts, loadBandit, recordFeedback } from '../../src/serving/state/bandit-feedback.ts';
 import {
   createChosenComparison,
-  fitPopulationFromVotes,
+  fitPopulationPrior,
   loadPreferenceModel,
   loadSeenPairs,
   nextComparison,
@@ -100,7 +100,7 @@ describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
     const refit = await updatePreferenceModel(db, p, moved);
     expect(refit.applied).toBe(12);
     expect(refit.posterior.votes).toBe(12);
-    const population = await fitPopulationFromVotes(db, space.features);
+    const population = (await fitPopulationPrior(db, space.features)).mean;
     expect(population[0]!).toBeGreaterThan(0);
   });
 
@@ -153,7 +153,7 @@ describe.each(DRIVERS)('preference pipeline on %s', (driver) => {
         await recordPreferenceVote(db, space, { interactionId: `pop-${n}-${w}`, comparisonId: c, personId: person, choice: 'a' });
       }
     }
-    const population = await fitPopulationFromVotes(db, space.features);
+    const population = (await fitPopulationPrior(db, space.features)).mean;
     // Everyone preferred the higher-energy track.
     expect(population[0]!).toBeGreaterThan(0.5);
     const newcomer = await resolvePerson(db, 'discord', 'newcomer');

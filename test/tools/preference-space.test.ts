@@ -6,7 +6,12 @@ import type { Db } from '../../src/db/db.ts';
 import { activateModelVersion, CONTENT_MODEL_KINDS, recordModelVersion } from '../../src/db/model-versions.ts';
 import { resolvePerson } from '../../src/serving/state/people.ts';
 import { audioFeatures, tracks } from '../../src/db/schema.ts';
-import { createChosenComparison, loadPreferenceModel, recordPreferenceVote } from '../../src/serving/state/preferences.ts';
+import { createChosenComparison, loadPreferenceModel, nextComparison, recordPreferenceVote, updatePreferenceModel } from '../../src/serving/state/preferences.ts';
+import { BradleyTerryPosterior } from '../../src/recsys/preference/bradley-terry.ts';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import { DbPreferenceStore } from '../../src/serving/postgres/db-preference-store.ts';
+import { DbTasteStore } from '../../src/serving/postgres/db-taste-store.ts';
+import { statedPrior } from '../../src/serving/recommender/stated-prior.ts';
 import { ContentIndex } from '../../src/recsys/content/content-index.ts';
 import { activeContentFactors, buildPreferenceSpace } from '../../src/serving/recommender/preference-space.ts';
 import { DRIVERS, freshDb, truncateAll } from '../support/db.ts';
@@ -115,5 +120,101 @@ describe.each(DRIVERS)('served preference space on %s', (driver) => {
     // With no vote of their own, the newcomer already ranks the rock-tagged tracks above the jazz ones.
     expect(model.utility(space.features.vectorOf(ids[0]!))).toBeGreaterThan(model.utility(space.features.vectorOf(ids[2]!)));
     expect(model.utility(space.features.vectorOf(ids[1]!))).toBeGreaterThan(model.utility(space.features.vectorOf(ids[3]!)));
+  });
+
+  /** Stores votes of people who each prefer the first track of every pair (track indices into ids). */
+  const vote = async (space: Awaited<ReturnType<typeof buildPreferenceSpace>>, name: string, pairs: readonly (readonly [number, number])[]) => {
+    const person = await resolvePerson(db, 'discord', name);
+    for (const [w, l] of pairs) {
+      const c = await createChosenComparison(db, person, ids[w]!, ids[l]!);
+      await recordPreferenceVote(db, space, { interactionId: `${name}-${w}-${l}`, comparisonId: c, personId: person, choice: 'a' });
+    }
+    return person;
+  };
+  const rockOverJazz = [
+    [0, 2],
+    [1, 3],
+    [0, 3],
+  ] as const;
+  const jazzOverRock = rockOverJazz.map(([w, l]) => [l, w] as const);
+  /** xᵀΣx / xᵀx: the prior variance of utility differences along x, per unit length. */
+  const along = (cov: ArrayLike<number>, x: Float64Array) => {
+    const d = x.length;
+    let q = 0;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) q += x[i]! * cov[i * d + j]! * x[j]!;
+    return q / x.reduce((s, v) => s + v * v, 0);
+  };
+  const diff = (f: { vectorOf(id: number): Float32Array }, a: number, b: number) => {
+    const fa = f.vectorOf(ids[a]!);
+    const fb = f.vectorOf(ids[b]!);
+    return Float64Array.from(fa, (v, i) => v - fb[i]!);
+  };
+
+  it('reads the prior\'s shape from the stored votes: a new person\'s first comparison and fit use it', async () => {
+    const isotropic = await buildPreferenceSpace(db, ids, undefined, await activeContentFactors(db, home));
+    // No votes stored yet: the prior is isotropic.
+    const d = isotropic.features.dim;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(isotropic.priorCovariance![i * d + j]).toBe(i === j ? 1 : 0);
+    // Two people prefer the rock-tagged tracks, two the jazz-tagged ones: people differ along rock vs jazz.
+    await vote(isotropic, 'rock-1', rockOverJazz);
+    await vote(isotropic, 'rock-2', rockOverJazz);
+    await vote(isotropic, 'jazz-1', jazzOverRock);
+    await vote(isotropic, 'jazz-2', jazzOverRock);
+    const space = await buildPreferenceSpace(db, ids, undefined, await activeContentFactors(db, home));
+    const cov = space.priorCovariance!;
+    // The prior is widest along the direction the voters differ in: rock vs jazz, not two rock tracks or two untagged ones
+    // (the isotropic prior gives 1 along every direction).
+    const rockJazz = along(cov, diff(space.features, 0, 2));
+    expect(rockJazz).toBeGreaterThan(5 * along(cov, diff(space.features, 0, 1)));
+    expect(rockJazz).toBeGreaterThan(5 * along(cov, diff(space.features, 6, 7)));
+    // A new person starts from that prior ...
+    const newcomer = await resolvePerson(db, 'discord', 'newcomer');
+    const prior = await loadPreferenceModel(db, newcomer, space);
+    expect(Array.from(prior.covariance)).toEqual(Array.from(cov));
+    // ... so their first informative pair sets a rock track against a jazz one, with the information of that prior.
+    const first = await nextComparison(db, space, { personId: newcomer, plausible: ids, rng: new SeededRandom(5), options: { randomShare: 0 } });
+    const tagOf = (t: number) => (ids.indexOf(t) < 2 ? 'rock' : ids.indexOf(t) < 4 ? 'jazz' : 'none');
+    expect(new Set([tagOf(first.pair.a), tagOf(first.pair.b)])).toEqual(new Set(['rock', 'jazz']));
+    const x = diff(space.features, ids.indexOf(first.pair.a), ids.indexOf(first.pair.b));
+    const p = first.pair.probabilityA;
+    expect(first.pair.information).toBeCloseTo(p * (1 - p) * along(cov, x) * x.reduce((s, v) => s + v * v, 0), 9);
+    // The fit folds their votes into the shaped prior, online and when refitted from every vote alike.
+    await vote(space, 'newcomer', [[0, 2]]);
+    const online = await loadPreferenceModel(db, newcomer, space);
+    const expected = BradleyTerryPosterior.prior(space.population, 1, cov);
+    expected.update(space.features.vectorOf(ids[0]!), space.features.vectorOf(ids[2]!));
+    for (let i = 0; i < d; i++) expect(online.mean[i]!).toBeCloseTo(expected.mean[i]!, 9);
+    const refit = await updatePreferenceModel(db, newcomer, { ...space, featureVersion: `${space.featureVersion}|moved` });
+    const exact = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1, cov);
+    for (let i = 0; i < d; i++) expect(refit.posterior.mean[i]!).toBeCloseTo(exact.mean[i]!, 6);
+    // On the isotropic prior the same vote would have moved the weights differently.
+    const flat = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1);
+    expect(Math.max(...Array.from(flat.mean, (w, i) => Math.abs(w - exact.mean[i]!)))).toBeGreaterThan(0.01);
+  });
+
+  it('starts a cold person who stated tastes from them, on the population\'s prior shape', async () => {
+    const before = await buildPreferenceSpace(db, ids, undefined, await activeContentFactors(db, home));
+    await vote(before, 'rock-1', rockOverJazz);
+    await vote(before, 'jazz-1', jazzOverRock);
+    await vote(before, 'rock-2', rockOverJazz);
+    const space = await buildPreferenceSpace(db, ids, undefined, await activeContentFactors(db, home));
+    const tastes = new DbTasteStore(db);
+    const store = new DbPreferenceStore(db, () => Promise.resolve(space), () => new SeededRandom(9), (personId, s) => statedPrior(tastes, s, personId));
+    const plain = await resolvePerson(db, 'discord', 'plain');
+    const energetic = await resolvePerson(db, 'discord', 'energetic');
+    await tastes.state(energetic, { energy: 1 });
+    const high = ids[7]!;
+    const low = ids[6]!;
+    const [p, e] = [await store.taste(plain), await store.taste(energetic)];
+    expect(e.votes).toBe(0);
+    expect(e.statedWeight).toBe(1);
+    // Stated energy 1 adds +1 on the energy column: the high-energy track gains on the low one by its energy gap.
+    const energy = space.columnNames.indexOf('energy');
+    const gap = space.features.vectorOf(high)[energy]! - space.features.vectorOf(low)[energy]!;
+    expect(gap).toBeGreaterThan(0);
+    expect(e.utility(high) - e.utility(low) - (p.utility(high) - p.utility(low))).toBeCloseTo(gap, 6);
+    // Their first comparison is chosen from that prior: its probability is the stated utility's.
+    const offer = await store.nextComparison(energetic, ids);
+    expect(offer.probabilityA).toBeCloseTo(1 / (1 + Math.exp(-(e.utility(offer.a) - e.utility(offer.b)))), 9);
   });
 });

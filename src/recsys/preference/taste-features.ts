@@ -64,3 +64,33 @@ export function tasteFeatureBlocks(rows: number, inputs: TasteInputs): FeatureBl
   if (blocks.length === 0) throw new InvalidParamsError('taste features need at least one block');
   return blocks;
 }
+
+/**
+ * CF factors with an artist back-off: a row without interactions (count 0) takes the mean factors of its artist's
+ * rows that have some; `known` is false only where neither the row nor its artist (artistOf −1: unknown) has any.
+ */
+export function artistBackoffFactors(items: Float32Array, dim: number, counts: Float32Array, artistOf: Int32Array): { values: Float32Array; known: (i: number) => boolean } {
+  const n = counts.length;
+  const sums = new Map<number, { v: Float64Array; n: number }>();
+  for (let i = 0; i < n; i++) {
+    const a = artistOf[i]!;
+    if (a < 0 || !(counts[i]! > 0)) continue;
+    let s = sums.get(a);
+    if (s === undefined) sums.set(a, (s = { v: new Float64Array(dim), n: 0 }));
+    for (let k = 0; k < dim; k++) s.v[k]! += items[i * dim + k]!;
+    s.n++;
+  }
+  const values = Float32Array.from(items);
+  const known = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (counts[i]! > 0) {
+      known[i] = 1;
+      continue;
+    }
+    const s = sums.get(artistOf[i]!);
+    if (s === undefined) continue;
+    for (let k = 0; k < dim; k++) values[i * dim + k] = s.v[k]! / s.n;
+    known[i] = 1;
+  }
+  return { values, known: (i) => known[i] === 1 };
+}

@@ -106,7 +106,7 @@ export class MemoryPreferenceStore implements PreferenceStore {
       lastVoteId = pending.at(-1)?.id ?? stored.lastVoteId;
     } else {
       const all = decided(0);
-      posterior = BradleyTerryPosterior.fit(space.population, all.flatMap((p) => (p.c !== null ? [p.c] : [])), space.priorVariance ?? 1);
+      posterior = BradleyTerryPosterior.fit(space.population, all.flatMap((p) => (p.c !== null ? [p.c] : [])), space.priorVariance ?? 1, space.priorCovariance);
       lastVoteId = all.at(-1)?.id ?? 0;
     }
     this.world.preferenceModels.set(personId, { featureVersion: space.featureVersion, weights: Array.from(posterior.mean), votes: posterior.votes, state: posterior.toState(), lastVoteId });

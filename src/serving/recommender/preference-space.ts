@@ -2,13 +2,13 @@
  * Builds the preference feature space from the database: per recommendable track, the chat model's collaborative
  * factors, the tag embedding and the whole content vector of the active content index, audio features, the genre and
  * mood classifiers' probabilities and log popularity (each block standardised by PreferenceFeatures). The population
- * prior is fitted from everyone's votes.
+ * prior, its mean and its shape, is fitted from everyone's stored votes.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import type { PreferenceSpace } from '../state/preferences.ts';
-import { fitPopulationFromVotes } from '../state/preferences.ts';
+import { fitPopulationPrior } from '../state/preferences.ts';
 import { readContentVectors } from '../../recsys/content/content-index.ts';
 import { HybridRecommender } from '../../recsys/hybrid.ts';
 import { IalsRecommender } from '../../recsys/ials.ts';
@@ -179,17 +179,19 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
   if (cf !== undefined) columnNames.push('popularity');
   const blocks = tasteFeatureBlocks(ids.length, inputs);
   const features = PreferenceFeatures.build(Int32Array.from(ids), blocks);
-  const population = await fitPopulationFromVotes(db, features);
+  const prior = await fitPopulationPrior(db, features);
   return {
     features,
     featureVersion: [
-      'taste3',
+      // taste4: the prior has the population's shape, so posteriors stored on the isotropic prior are refitted once.
+      'taste4',
       ...(cf !== undefined ? [`cf${cf.dim}:${cf.version}`] : []),
       ...(inputs.content !== undefined ? [`content${content!.dim}t${inputs.tags?.dim ?? 0}:${content!.version}`] : []),
       'audio7',
       ...labelBlocks.map((b) => `${b.name}:${b.version}`),
     ].join('+'),
-    population,
+    population: prior.mean,
+    priorCovariance: prior.covariance,
     columnNames,
   };
 }

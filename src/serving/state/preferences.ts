@@ -12,6 +12,7 @@ import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type F
 import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../../recsys/preference/pair-selection.ts';
 import { InvalidPreferenceStateError } from '../../recsys/preference/preference-errors.ts';
 import type { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
+import { tasteCovariance, tasteDirection } from '../../recsys/preference/population-prior.ts';
 import type { SeededRandom } from '../../recsys/rng.ts';
 
 /** The shared pieces every person's model is built on. */
@@ -23,6 +24,16 @@ export interface PreferenceSpace {
   readonly population: ArrayLike<number>;
   /** Prior variance around the population [1]. */
   readonly priorVariance?: number;
+  /**
+   * The population prior's shape: the prior covariance of a person's weights around the population utility
+   * (row-major d × d, population-prior.ts); undefined: priorVariance·I.
+   */
+  readonly priorCovariance?: ArrayLike<number>;
+}
+
+/** A person's posterior before any vote of their own: N(population, the space's prior covariance). */
+function priorOf(space: PreferenceSpace): BradleyTerryPosterior {
+  return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1, space.priorCovariance);
 }
 
 /** A decided vote: the winning and losing track ids. */
@@ -124,7 +135,7 @@ async function applyPendingVotes(tx: Db, row: PreferenceRow, space: PreferenceSp
     for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
   } else {
     pending = await loadDecidedVotes(tx, personId, 0);
-    posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance);
+    posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance, space.priorCovariance);
   }
   if (pending.length === 0 && current) return { posterior, applied: 0 };
   const s = posterior.toState();
@@ -149,7 +160,7 @@ async function applyPendingVotes(tx: Db, row: PreferenceRow, space: PreferenceSp
 /** The person's posterior as stored (no update), or the prior when they have no model yet. */
 export async function loadPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
-  return row === undefined || !fitsSpace(row, space) ? BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1) : posteriorOf(row);
+  return row === undefined || !fitsSpace(row, space) ? priorOf(space) : posteriorOf(row);
 }
 
 /**
@@ -159,7 +170,7 @@ export async function loadPreferenceModel(db: Db, personId: number, space: Prefe
 export async function storedOrRefitted(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
   if (row !== undefined && row.featureVersion !== space.featureVersion) return (await updatePreferenceModel(db, personId, space)).posterior;
-  return row === undefined || !fitsSpace(row, space) ? BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1) : posteriorOf(row);
+  return row === undefined || !fitsSpace(row, space) ? priorOf(space) : posteriorOf(row);
 }
 
 /**
@@ -169,7 +180,7 @@ export async function storedOrRefitted(db: Db, personId: number, space: Preferen
 async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
   if (row !== undefined && fitsSpace(row, space) && (await loadDecidedVotes(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
-  if (row === undefined && (await loadDecidedVotes(db, personId, 0)).length === 0) return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1);
+  if (row === undefined && (await loadDecidedVotes(db, personId, 0)).length === 0) return priorOf(space);
   return (await updatePreferenceModel(db, personId, space)).posterior;
 }
 
@@ -202,17 +213,52 @@ export async function createChosenComparison(db: Db, personId: number, trackA: n
   return createComparison(db, { personId, trackA, trackB, strategy: 'random' });
 }
 
-/** Fits the population utility from everyone's decided votes. */
-export async function fitPopulationFromVotes(db: Db, features: PreferenceFeatures, priorVariance = 4): Promise<Float64Array> {
+/** The population prior fitted on everyone's stored votes: its mean utility and its shape. */
+interface PopulationPrior {
+  /** The population utility (fitPopulationUtility on everyone's decided votes pooled). */
+  readonly mean: Float64Array;
+  /** Prior covariance around it (tasteCovariance of the voters' taste directions), row-major d × d. */
+  readonly covariance: Float64Array;
+  /** People whose votes gave a taste direction. */
+  readonly voters: number;
+}
+
+/** Share of the population shape in the served prior covariance, as in the real-listener benchmark. */
+const SERVED_PRIOR_SHAPE = 0.8;
+
+/**
+ * Fits the population prior from everyone's decided votes: the mean is the utility fitted on all votes pooled; the
+ * shape is the covariance of the voters' taste directions (per person, the mean features of the tracks they chose
+ * minus the mean features of the tracks they chose against; population-prior.ts), blended `shape` with the
+ * isotropic prior of variance `variance`. With fewer than two voters the covariance is isotropic.
+ */
+export async function fitPopulationPrior(
+  db: Db,
+  features: PreferenceFeatures,
+  options: { readonly meanPriorVariance?: number; readonly variance?: number; readonly shape?: number } = {},
+): Promise<PopulationPrior> {
   const rows = await db.orm
-    .select({ choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
+    .select({ personId: votes.personId, choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
     .from(votes)
     .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
-    .where(inArray(votes.choice, ['a', 'b']));
+    .where(inArray(votes.choice, ['a', 'b']))
+    .orderBy(asc(votes.id));
   const list: FeatureComparison[] = [];
+  const byPerson = new Map<number, { chosen: Float32Array[]; against: Float32Array[] }>();
   for (const r of rows) {
     const [w, l] = r.choice === 'a' ? [r.a, r.b] : [r.b, r.a];
-    if (features.has(w) && features.has(l)) list.push({ winner: features.vectorOf(w), loser: features.vectorOf(l) });
+    if (!features.has(w) || !features.has(l)) continue;
+    const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
+    list.push(c);
+    let mine = byPerson.get(r.personId);
+    if (mine === undefined) byPerson.set(r.personId, (mine = { chosen: [], against: [] }));
+    mine.chosen.push(c.winner);
+    mine.against.push(c.loser);
   }
-  return fitPopulationUtility(list, features.dim, priorVariance);
+  const directions = [...byPerson.values()].map((p) => tasteDirection(p.chosen, p.against, features.dim));
+  return {
+    mean: fitPopulationUtility(list, features.dim, options.meanPriorVariance ?? 4),
+    covariance: tasteCovariance(directions, features.dim, { variance: options.variance ?? 1, shape: options.shape ?? SERVED_PRIOR_SHAPE }),
+    voters: directions.length,
+  };
 }

@@ -3,7 +3,7 @@ import { BradleyTerryPosterior } from '../../../src/recsys/preference/bradley-te
 import { meanSe, pairAuc, panelAnswer, runListenerPanel, type PanelPerson } from '../../../src/recsys/preference/listener-panel.ts';
 import { SeenPairs, selectPair } from '../../../src/recsys/preference/pair-selection.ts';
 import { PreferenceFeatures } from '../../../src/recsys/preference/preference-features.ts';
-import { tasteFeatureBlocks } from '../../../src/recsys/preference/taste-features.ts';
+import { artistBackoffFactors, tasteFeatureBlocks } from '../../../src/recsys/preference/taste-features.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
 
 /** Tracks with `d` features; a person likes a track when its first feature plus their own taste is high. */
@@ -121,5 +121,17 @@ describe('taste feature blocks', () => {
     // A track with unknown CF factors sits at the column mean (0) of that block.
     expect(features.vectorOf(8)[0]).toBe(0);
     expect(() => tasteFeatureBlocks(2, {})).toThrow(/at least one block/);
+  });
+
+  it('gives a track without interactions its artist\'s mean factors, and leaves it unknown when the artist has none', () => {
+    // Rows 0 and 1: artist 0 with interactions; row 2: artist 0 without; row 3: artist 1 without; row 4: no artist.
+    const items = Float32Array.from([1, 2, 3, 6, 9, 9, 8, 8, 7, 7]);
+    const counts = Float32Array.from([2, 1, 0, 0, 0]);
+    const { values, known } = artistBackoffFactors(items, 2, counts, Int32Array.from([0, 0, 0, 1, -1]));
+    expect(Array.from(values.subarray(0, 4))).toEqual([1, 2, 3, 6]);
+    expect(Array.from(values.subarray(4, 6))).toEqual([2, 4]);
+    expect([0, 1, 2, 3, 4].map(known)).toEqual([true, true, true, false, false]);
+    const blocks = tasteFeatureBlocks(5, { cf: { dim: 2, values, known } });
+    expect(Number.isNaN(blocks[0]!.values[6]!)).toBe(true);
   });
 });
