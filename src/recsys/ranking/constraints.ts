@@ -207,8 +207,10 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   for (const [field, range] of Object.entries(c.ranges ?? {}) as [RangeField, NumericRange | undefined][]) {
     if (range === undefined || (range.min === undefined && range.max === undefined)) continue;
     const values = catalog.ranges[field];
-    const lo = range.min ?? -Infinity;
-    const hi = range.max ?? Infinity;
+    // Values are stored as 32-bit floats: compare with the bounds rounded the same way, so an energy of exactly 0.6
+    // meets "energy ≤ 0.6" (as a double, 0.6 stored as a float is 0.6000000238 and failed it).
+    const lo = range.min === undefined ? -Infinity : Math.fround(range.min);
+    const hi = range.max === undefined ? Infinity : Math.fround(range.max);
     const name = `${field} ${range.min ?? '…'}–${range.max ?? '…'}`;
     // An attribute the catalogue lacks (or an item's unknown value) matches nothing, which the empty reason names.
     tests.push({ name, field, pass: values === undefined ? () => false : (i) => values[i]! >= lo && values[i]! <= hi });
@@ -223,8 +225,8 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const sung = (i: number): boolean => vocalTag?.[i] === 1 || sungByGenre(i);
     tests.push(
       c.vocals === 'instrumental'
-        ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= EVIDENCE.instrumentalMin && !sung(i) }
-        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= EVIDENCE.vocalMax) || sung(i) },
+        ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= Math.fround(EVIDENCE.instrumentalMin) && !sung(i) }
+        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= Math.fround(EVIDENCE.vocalMax)) || sung(i) },
     );
   }
   if (c.explicit === false) {

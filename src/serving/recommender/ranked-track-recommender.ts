@@ -224,7 +224,10 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (artist.note !== undefined) notes.push(artist.note);
     // Artist seeds with no usable seed track: the artist neighbours' best tracks, not the global popularity floor.
     const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
-    const planned = byArtist ? this.byArtist : planned0.ranker;
+    // No seed at all but a mood that fits the request (an activity's, or the one asked for): the tracks that meet the
+    // constraints ranked by their own evidence for it, not the most popular of them ("focus" gave an energetic EDM remix).
+    const fit = !byArtist && planned0.ranker === this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
+    const planned = byArtist || fit !== undefined ? this.byArtist : planned0.ranker;
     if (byArtist) {
       const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
@@ -243,6 +246,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
+    if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
     const capped = artist.seedNodes.size > 0;
     // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
     const byNamed = (t: number): boolean => {
@@ -275,7 +279,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const base = {
       items,
       notes,
-      ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : {}) : { strategy }),
+      ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : fit !== undefined ? { basis: 'fit' as const } : {}) : { strategy }),
       ...(relaxed.length > 0 ? { relaxed } : {}),
     };
     return result.emptyReason !== undefined && items.length === 0 ? { ...base, emptyReason: result.emptyReason } : base;
@@ -329,6 +333,25 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (relaxed.length === 0) return { result: strict, relaxed };
     return { result: result.emptyReason !== undefined && items.length > 0 ? { items } : { ...result, items }, relaxed };
+  }
+
+  /**
+   * Each item's own evidence for any of `moods` (its label probability, or 1 for its top label when there are no
+   * probabilities; the artist's labels do not count: mood belongs to the track). Undefined when no mood is known here.
+   */
+  private moodFit(moods: readonly string[]): Float32Array | undefined {
+    const c = this.catalog;
+    const ks = [...new Set(moods.map((m) => c.moods.indexOf(canonicalLabel('mood', m) ?? m.trim().toLowerCase())).filter((k) => k >= 0))];
+    if (ks.length === 0) return undefined;
+    const width = c.moods.length;
+    const out = new Float32Array(c.itemCount);
+    for (let i = 0; i < c.itemCount; i++) {
+      for (const k of ks) {
+        const v = c.moodProb !== undefined ? c.moodProb[i * width + k]! : c.mood[i] === k ? 1 : 0;
+        if (v > out[i]!) out[i] = v;
+      }
+    }
+    return out;
   }
 
   /** How many items have no explicit information from any source. */
