@@ -72,11 +72,13 @@ interface Seeds {
   readonly tracks: TrackCard[];
   readonly artists: string[];
   readonly notes?: string[];
+  /** Ids of seed tracks picked to stand for a genre or mood (they may come back in the answer). */
+  readonly standIns?: number[];
 }
 
 /** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
 async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [], notes: [] };
+  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
@@ -111,6 +113,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
       const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
       const cards = await ctx.catalog.describe(ids);
       out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.standIns!.push(...ids);
     }
   }
   if (seeds.text !== undefined) {
@@ -118,6 +121,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     if (isRetry(fromText)) return fromText;
     out.tracks.push(...fromText.tracks);
     out.artists.push(...fromText.artists);
+    out.standIns!.push(...(fromText.standIns ?? []));
   }
   return out;
 }
@@ -127,7 +131,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
  * name seeds with that artist, others name tracks (or artists, through the catalogue search, or as a near miss).
  */
 async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [] };
+  const out: Seeds = { tracks: [], artists: [], standIns: [] };
   const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
   for (const part of parts) {
     const words = searchTerms(part);
@@ -143,6 +147,7 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
       const ids = (await ctx.catalog.topWithLabel(genres.includes(label) ? 'genre' : 'mood', label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 3);
       const cards = await ctx.catalog.describe(ids);
       out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.standIns!.push(...ids);
     }
     const rest = words.filter((w) => !labels.includes(w)).join(' ');
     if (rest === '') continue;
@@ -255,6 +260,7 @@ export const recommend = defineTool({
         ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
         ...(near.size > 0 ? { extraSignals: [{ name: 'similar_listeners', weight: SIMILAR_LISTENERS_WEIGHT, scores: near }] } : {}),
         ...(fit.length > 0 ? { fitMoods: fit } : {}),
+        ...(seeds.standIns !== undefined && seeds.standIns.length > 0 && !startFromLikes ? { returnableSeeds: seeds.standIns } : {}),
       });
     } catch (err) {
       if (err instanceof InvalidConstraintError) return retry('invalid_constraint', `constraints.${err.field}: ${err.message}. Fix or drop this constraint and call recommend again.`);

@@ -9,8 +9,8 @@
  */
 
 import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
-import { LABEL_EVIDENCE } from '../labels/track-labels.ts';
-import { GENRES, MOODS } from '../labels/vocabulary.ts';
+import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
+import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
 /** Attributes that can be restricted to a range, with the domain of valid values (the vocabulary's range fields). */
 export const RANGE_DOMAINS = RANGE_FIELDS;
@@ -177,14 +177,27 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const wanted = indexSet(asked, names);
     if (wanted !== undefined) {
       const list = [...wanted];
-      // Own evidence first; a track with no label of its own counts by its artist's labels.
+      // Evidence for one of the labels in a row of probabilities: the row's top label, or one that no label outside its
+      // family clearly outweighs.
+      const family = list.map((k) => names.map((x, j) => (sameFamily(x.toLowerCase(), names[k]!.toLowerCase()) ? -1 : j)).filter((j) => j >= 0));
+      const meets = (p: Float32Array, i: number): boolean => {
+        let best = -1;
+        for (let k = 0; k < width; k++) if (p[i * width + k]! > 0 && (best < 0 || p[i * width + k]! > p[i * width + best]!)) best = k;
+        if (best < 0) return false;
+        return list.some((k, n) => {
+          if (k === best) return true;
+          let rival = 0;
+          for (const j of family[n]!) rival = Math.max(rival, p[i * width + j]!);
+          return meetsProbability(p[i * width + k]!, rival);
+        });
+      };
+      // Own evidence first; a track with no genre of its own counts by its artist's genres. Mood belongs to the track:
+      // an artist's mood is no evidence for one of its tracks (a calm request showed an unlabelled rap track).
+      const byArtist = kind === 'genre' ? artistProb : undefined;
       tests.push({
         name: `${kind} ${asked!.join(' or ')}`,
         field: kind === 'genre' ? 'genres' : 'moods',
-        pass: (i) =>
-          wanted.has(top[i]!) ||
-          (prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.keep)) ||
-          (top[i] === -1 && artistProb !== undefined && list.some((k) => artistProb[i * width + k]! >= LABEL_EVIDENCE.keep)),
+        pass: (i) => wanted.has(top[i]!) || (prob !== undefined && meets(prob, i)) || (top[i] === -1 && byArtist !== undefined && meets(byArtist, i)),
       });
     }
     const excluded = kind === 'genre' ? c.excludeGenres : c.excludeMoods;

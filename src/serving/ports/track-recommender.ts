@@ -73,6 +73,8 @@ export interface RecommendationRequest {
    * these moods, popularity only breaking ties, instead of by popularity (see `fitMoods` in src/recsys/constraints).
    */
   readonly fitMoods?: readonly string[];
+  /** Seed tracks picked to stand for a genre or mood (not named by the person): they may come back in the answer. */
+  readonly returnableSeeds?: readonly number[];
 }
 
 /** A per-request candidate source: non-negative scores of some tracks. */

@@ -253,8 +253,10 @@ export class RankedTrackRecommender implements TrackRecommender {
       const main = this.artists?.nodesOf(t)[0];
       return main !== undefined && artist.named.has(main);
     };
-    const returnSeeds = artist.named.size > 0;
-    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t)) : [])];
+    // Seed tracks picked for a label ("classical": its best tracks) may come back too: the person did not name them.
+    const standIns = new Set(request.returnableSeeds ?? []);
+    const returnSeeds = artist.named.size > 0 || standIns.size > 0;
+    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t) && !standIns.has(t)) : [])];
     const rankWith = (c: RankingConstraints) =>
       ranker.rank({
         ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
@@ -319,7 +321,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       const reason =
         field === 'explicit'
           ? `${met}; ${matching} tracks are known to be clean and ${this.unknownExplicit()} have no explicit information, so tracks not marked explicit are allowed`
-          : `${met}, and ${matching} track${matching === 1 ? '' : 's'} meet ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
+          : `${met}, and ${matching} track${matching === 1 ? ' meets' : 's meet'} ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
       relaxed.push({ constraint: field, asked, reason, matching, metAll });
       current = looser;
       result = rankWith(current);
