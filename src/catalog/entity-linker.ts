@@ -266,7 +266,7 @@ export class EntityIndex {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const m = this.spanMention(span, words.slice(i + len));
+          const m = (i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined) ?? this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
           if (m.mention !== undefined) found.push(m.mention);
           taken = len + m.extra;
@@ -275,6 +275,21 @@ export class EntityIndex {
       }
     }
     return found;
+  }
+
+  /**
+   * The words right after "by" (as in "Funeral by Phoebe bridges", "by outcast", "by deadmau5"): an artist's name
+   * however it is written, when the whole span is one (exact after folding, or a near match of an artist people
+   * play) and it runs to the end of the clause, or is written with capitals when more words follow.
+   */
+  private byArtist(span: readonly Word[], wordsAfter: number): { mention: Mention; extra: number } | undefined {
+    const raw = span.map((w) => w.text).join(' ');
+    const lower = span.map((w) => w.text.toLowerCase().replace(/['’]/g, ''));
+    if (lower.every((w) => ORDINARY.has(w))) return undefined;
+    if (wordsAfter > 0 && !span.every((w) => w.capital)) return undefined;
+    const a = this.artist(raw);
+    if (a === undefined || (a.match === 'near' && (a.plays < 20 || raw.length < 5))) return undefined;
+    return { mention: { kind: 'artist', text: raw, start: span[0]!.start, artist: a }, extra: 0 };
   }
 
   private dashPair(left: readonly Word[], right: readonly Word[]): Mention | undefined {

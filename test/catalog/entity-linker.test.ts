@@ -44,6 +44,14 @@ describe('entity linking against the catalogue', () => {
     expect(mentioned('Music To Listen To When You Feel Alone')).toEqual([]);
   });
 
+  it('reads the words right after "by" as an artist however they are written (music-ner: "Dulce by Flofilz", "by outcast")', () => {
+    expect(mentioned('something like Happier by marshmello')).toEqual(['artist:Marshmello']);
+    expect(mentioned('songs by marshmelo')).toEqual(['artist:Marshmello']);
+    // A near match only for an artist people play.
+    expect(mentioned('anything by punch brotherz')).toEqual([]);
+    expect(mentioned('anything by punch brothers')).toEqual(['artist:Punch Brothers']);
+  });
+
   it('keeps a quoted name whole', () => {
     expect(mentioned('like "Alone Again" please')).toEqual(['track:Alone Again/Love']);
     expect(mentioned('like "Zoosters Alone" by Nobody')).toEqual([]);
