@@ -118,5 +118,12 @@ describe.each(DRIVERS)('the LLM tool schema and the constraint vocabulary on %s'
     if (all.kind !== 'ok') throw new Error(all.message);
     const most = Math.max(...(all.value as { recommendations: { track: { plays: number } }[] }).recommendations.map((r) => r.track.plays));
     for (const r of v.recommendations) expect(r.track.plays).toBe(most);
+    // "deep_cuts" still keeps the less played half.
+    const deep = await h.call('mainstream', 'recommend', { constraints: { popularity: 'deep_cuts' }, count: 4, for: 'anyone' });
+    if (deep.kind !== 'ok') throw new Error(deep.message);
+    const d = deep.value as { recommendations: { track: { plays: number } }[]; relaxed: unknown[] };
+    expect(d.relaxed).toEqual([]);
+    const plays = (all.value as { recommendations: { track: { plays: number } }[] }).recommendations.map((r) => r.track.plays).sort((a, b) => a - b);
+    for (const r of d.recommendations) expect(r.track.plays).toBeLessThanOrEqual(plays[Math.floor(plays.length / 2)]!);
   });
 });

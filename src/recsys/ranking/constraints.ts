@@ -75,8 +75,10 @@ export interface ConstraintCatalog {
   readonly explicitKnown?: Uint8Array;
   /** 1 = a tag or genre says the track is sung or rapped (contrary evidence for "instrumental"). */
   readonly vocalEvidence?: Uint8Array;
-  /** Popularity percentile per item in [0, 1] (1 = the most played). */
+  /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
+  /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
+  readonly playedMore?: Float32Array;
   /** The genre probabilities of each item's artists (their labelled tracks on average), as `genreProb`. */
   readonly artistGenreProb?: Float32Array;
   /** The mood probabilities of each item's artists, as `artistGenreProb`. */
@@ -256,7 +258,12 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     tests.push({
       name: mainstream ? `mainstream (most played ${EVIDENCE.mainstreamTopShare * 100}%)` : `deep cuts (less played ${EVIDENCE.deepCutsBottomShare * 100}%)`,
       field: 'popularity',
-      pass: pct === undefined ? () => false : mainstream ? (i) => pct[i]! >= 1 - EVIDENCE.mainstreamTopShare : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
+      pass:
+        pct === undefined
+          ? () => false
+          : mainstream
+            ? (i) => (catalog.playedMore !== undefined ? catalog.playedMore[i]! < Math.fround(EVIDENCE.mainstreamTopShare) : pct[i]! >= 1 - EVIDENCE.mainstreamTopShare)
+            : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
     });
   }
   const byArtist = (ids: readonly number[]) => {

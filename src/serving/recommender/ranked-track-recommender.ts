@@ -696,14 +696,21 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   perItem.forEach((a, i) => {
     if (a[0] !== undefined && vocalArtists.has(a[0])) vocalEvidence[i] = 1;
   });
-  // Popularity percentile: 1 − the share of items played more, so tracks tied at the top are all "most played" (with
-  // the share played less, eight tracks tied for the most plays among 21 were at 0.62 and "mainstream" matched none).
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => itemPopularity[y]! - itemPopularity[x]!);
+  // Popularity percentile: the share of items played less (tracks tied at the bottom are all less played), and the
+  // share played more (tracks tied at the top are all most played: with only the first, eight tracks tied for the
+  // most plays among 21 sat at 0.62 and "mainstream" matched none).
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => itemPopularity[x]! - itemPopularity[y]!);
   const popularity = new Float32Array(n);
-  let more = 0;
+  const playedMore = new Float32Array(n);
+  let less = 0;
   for (let r = 0; r < n; r++) {
-    if (r > 0 && itemPopularity[order[r]!]! < itemPopularity[order[r - 1]!]!) more = r;
-    popularity[order[r]!] = 1 - more / n;
+    if (r > 0 && itemPopularity[order[r]!]! > itemPopularity[order[r - 1]!]!) less = r;
+    popularity[order[r]!] = n === 0 ? 0 : less / n;
+  }
+  let more = 0;
+  for (let r = n - 1; r >= 0; r--) {
+    if (r < n - 1 && itemPopularity[order[r]!]! < itemPopularity[order[r + 1]!]!) more = n - 1 - r;
+    playedMore[order[r]!] = more / n;
   }
   return {
     itemCount: n,
@@ -720,6 +727,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     explicitKnown,
     vocalEvidence,
     popularity,
+    playedMore,
     artistOffsets,
     artistIds,
   };
