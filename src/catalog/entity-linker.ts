@@ -274,7 +274,38 @@ export class EntityIndex {
         if (taken > 0) i += taken - 1;
       }
     }
-    return found;
+    return this.listItems(text, found);
+  }
+
+  /**
+   * In a list of artists ("like sufjan, beach house, radiohead and the strokes"), an item written in lower case is an
+   * artist too when it is exactly one people play: only when two or more items of the list already linked as artists.
+   */
+  private listItems(text: string, found: Mention[]): Mention[] {
+    if (found.filter((m) => m.kind === 'artist').length < 2) return found;
+    const out = [...found];
+    // List items: split at commas, semicolons, slashes, "and" and "or".
+    const items: { text: string; start: number }[] = [];
+    for (const chunk of text.matchAll(/[^,;/]+/g)) {
+      let cursor = 0;
+      for (const part of chunk[0].split(/\s+(?:and|or)\s+/i)) {
+        const at = chunk[0].indexOf(part, cursor);
+        cursor = at + part.length;
+        items.push({ text: part, start: chunk.index + at });
+      }
+    }
+    for (const item of items) {
+      const end = item.start + item.text.length;
+      if (found.some((m) => m.start >= item.start && m.start < end)) continue;
+      const words = item.text.trim().replace(/[.!?]+$/, '').split(/\s+/).filter((w) => w !== '');
+      while (words.length > 0 && /^(?:like|also|plus|maybe|even)$/i.test(words[0]!)) words.shift();
+      if (words.length === 0 || words.length > 4 || words.every((w) => ORDINARY.has(w.toLowerCase().replace(/['’]/g, '')))) continue;
+      const name = words.join(' ');
+      const a = this.artist(name, { near: false });
+      if (a === undefined || a.plays < 20 || out.some((m) => m.kind === 'artist' && m.artist.id === a.id)) continue;
+      out.push({ kind: 'artist', text: name, start: item.start + Math.max(0, item.text.indexOf(name)), artist: a });
+    }
+    return out.sort((x, y) => x.start - y.start);
   }
 
   /**

@@ -52,6 +52,12 @@ describe('entity linking against the catalogue', () => {
     expect(mentioned('anything by punch brothers')).toEqual(['artist:Punch Brothers']);
   });
 
+  it('in a list of artists, reads a lower-case item that is exactly an artist people play (music-ner: "flume or hermitude")', () => {
+    expect(mentioned('like Bruno Mars, Justin Timberlake and marshmello')).toEqual(['artist:Bruno Mars', 'artist:Justin Timberlake', 'artist:Marshmello']);
+    // Not on its own.
+    expect(mentioned('like marshmello')).toEqual([]);
+  });
+
   it('keeps a quoted name whole', () => {
     expect(mentioned('like "Alone Again" please')).toEqual(['track:Alone Again/Love']);
     expect(mentioned('like "Zoosters Alone" by Nobody')).toEqual([]);
