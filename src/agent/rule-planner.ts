@@ -458,7 +458,8 @@ function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: s
   const like = likeRe.exec(text);
   if (like === null) return undefined;
   const ref = clean(like[1]!);
-  if (ref === '' || /^(this|that|it|the (first|second|third|last)( one)?|these|those|them)$/i.test(ref)) return undefined;
+  // "like this one" names nothing (the catalogue has an artist called "This One"): what was shown, or nothing.
+  if (ref === '' || /^((this|that|it)( one| song| track| tune)?|the (first|second|third|last)( one)?|these( ones| songs| tracks)?|those( ones| songs| tracks)?|them)$/i.test(ref)) return undefined;
   return { kind: 'text', ref, span: like[0] };
 }
 

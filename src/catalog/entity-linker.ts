@@ -266,7 +266,7 @@ export class EntityIndex {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const m = this.spanMention(span, words.slice(i + len));
+          const m = (i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined) ?? this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
           if (m.mention !== undefined) found.push(m.mention);
           taken = len + m.extra;
@@ -274,7 +274,53 @@ export class EntityIndex {
         if (taken > 0) i += taken - 1;
       }
     }
-    return found;
+    return this.listItems(text, found);
+  }
+
+  /**
+   * In a list of artists ("like sufjan, beach house, radiohead and the strokes"), an item written in lower case is an
+   * artist too when it is exactly one people play: only when two or more items of the list already linked as artists.
+   */
+  private listItems(text: string, found: Mention[]): Mention[] {
+    if (found.filter((m) => m.kind === 'artist').length < 2) return found;
+    const out = [...found];
+    // List items: split at commas, semicolons, slashes, "and" and "or".
+    const items: { text: string; start: number }[] = [];
+    for (const chunk of text.matchAll(/[^,;/]+/g)) {
+      let cursor = 0;
+      for (const part of chunk[0].split(/\s+(?:and|or)\s+/i)) {
+        const at = chunk[0].indexOf(part, cursor);
+        cursor = at + part.length;
+        items.push({ text: part, start: chunk.index + at });
+      }
+    }
+    for (const item of items) {
+      const end = item.start + item.text.length;
+      if (found.some((m) => m.start >= item.start && m.start < end)) continue;
+      const words = item.text.trim().replace(/[.!?]+$/, '').split(/\s+/).filter((w) => w !== '');
+      while (words.length > 0 && /^(?:like|also|plus|maybe|even)$/i.test(words[0]!)) words.shift();
+      if (words.length === 0 || words.length > 4 || words.every((w) => ORDINARY.has(w.toLowerCase().replace(/['’]/g, '')))) continue;
+      const name = words.join(' ');
+      const a = this.artist(name, { near: false });
+      if (a === undefined || a.plays < 20 || out.some((m) => m.kind === 'artist' && m.artist.id === a.id)) continue;
+      out.push({ kind: 'artist', text: name, start: item.start + Math.max(0, item.text.indexOf(name)), artist: a });
+    }
+    return out.sort((x, y) => x.start - y.start);
+  }
+
+  /**
+   * The words right after "by" (as in "Funeral by Phoebe bridges", "by outcast", "by deadmau5"): an artist's name
+   * however it is written, when the whole span is one (exact after folding, or a near match of an artist people
+   * play) and it runs to the end of the clause, or is written with capitals when more words follow.
+   */
+  private byArtist(span: readonly Word[], wordsAfter: number): { mention: Mention; extra: number } | undefined {
+    const raw = span.map((w) => w.text).join(' ');
+    const lower = span.map((w) => w.text.toLowerCase().replace(/['’]/g, ''));
+    if (lower.every((w) => ORDINARY.has(w))) return undefined;
+    if (wordsAfter > 0 && !span.every((w) => w.capital)) return undefined;
+    const a = this.artist(raw);
+    if (a === undefined || (a.match === 'near' && (a.plays < 20 || raw.length < 5))) return undefined;
+    return { mention: { kind: 'artist', text: raw, start: span[0]!.start, artist: a }, extra: 0 };
   }
 
   private dashPair(left: readonly Word[], right: readonly Word[]): Mention | undefined {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
 import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
+import { fitMoods } from '../recsys/constraints/constraint-vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
 import { searchTerms } from './search-terms.ts';
@@ -54,9 +55,9 @@ const output = z.object({
   seeds: z.array(trackCard).describe('The seed tracks used.'),
   model: z.string().describe('Which model answered.'),
   strategy: z
-    .enum([...STRATEGIES, 'artist', 'popularity'])
+    .enum([...STRATEGIES, 'artist', 'mood_fit', 'popularity'])
     .describe(
-      'How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), artist (the seed artists\' neighbours, when no seed track was usable), or popularity when no seed was usable.',
+      'How candidates were chosen: cf, content, hybrid or explore (picked by the strategy bandit for "me"), artist (the seed artists\' neighbours, when no seed track was usable), mood_fit (no seed: the tracks that meet the constraints and best fit the mood asked for or the activity\'s), or popularity when no seed was usable and no mood was named.',
     ),
   strategy_reason: z.string().describe('Why this strategy ranked (the request, the experiment, or the seeds available).'),
   relaxed: z
@@ -71,11 +72,13 @@ interface Seeds {
   readonly tracks: TrackCard[];
   readonly artists: string[];
   readonly notes?: string[];
+  /** Ids of seed tracks picked to stand for a genre or mood (they may come back in the answer). */
+  readonly standIns?: number[];
 }
 
 /** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
 async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [], notes: [] };
+  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
@@ -110,6 +113,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
       const ids = (await ctx.catalog.topWithLabel(task, label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 5);
       const cards = await ctx.catalog.describe(ids);
       out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.standIns!.push(...ids);
     }
   }
   if (seeds.text !== undefined) {
@@ -117,6 +121,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     if (isRetry(fromText)) return fromText;
     out.tracks.push(...fromText.tracks);
     out.artists.push(...fromText.artists);
+    out.standIns!.push(...(fromText.standIns ?? []));
   }
   return out;
 }
@@ -126,7 +131,7 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
  * name seeds with that artist, others name tracks (or artists, through the catalogue search, or as a near miss).
  */
 async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [] };
+  const out: Seeds = { tracks: [], artists: [], standIns: [] };
   const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
   for (const part of parts) {
     const words = searchTerms(part);
@@ -142,6 +147,7 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
       const ids = (await ctx.catalog.topWithLabel(genres.includes(label) ? 'genre' : 'mood', label, 20)).filter((id) => ctx.recommender.knows(id)).slice(0, 3);
       const cards = await ctx.catalog.describe(ids);
       out.tracks.push(...ids.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined));
+      out.standIns!.push(...ids);
     }
     const rest = words.filter((w) => !labels.includes(w)).join(' ');
     if (rest === '') continue;
@@ -190,9 +196,11 @@ async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Pr
 }
 
 /** Why the strategy that ranked did, in words. */
-function strategyReason(list: { strategy?: string; basis?: string }, choice: StrategyChoice | undefined, named: boolean, forWhom: 'me' | 'anyone', available: readonly string[]): string {
+function strategyReason(list: { strategy?: string; basis?: string }, choice: StrategyChoice | undefined, named: boolean, forWhom: 'me' | 'anyone', available: readonly string[], fit: readonly string[]): string {
   if (list.strategy === undefined) {
-    return list.basis === 'artist' ? "no seed track was usable, so the seed artists' neighbours and their best tracks answered" : 'no seed was usable, so popular tracks that meet the constraints answered';
+    if (list.basis === 'artist') return "no seed track was usable, so the seed artists' neighbours and their best tracks answered";
+    if (list.basis === 'fit') return `no seed was usable, so the tracks that meet the constraints and best fit the mood (${fit.join(', ')}) answered, popularity breaking ties`;
+    return 'no seed was usable, so popular tracks that meet the constraints answered';
   }
   if (named) return `${list.strategy}: the request names seeds, so only the strategy that uses every seed (the full blend) was eligible`;
   if (forWhom === 'anyone') return `${list.strategy}: a neutral list always uses the full blend`;
@@ -238,6 +246,9 @@ export const recommend = defineTool({
     const eligible = named ? ctx.recommender.strategies.filter((s) => s === 'hybrid') : ctx.recommender.strategies;
     const choice: StrategyChoice | undefined =
       args.for === 'me' ? await ctx.experiments.choose(ctx.personId, eligible, { ...(activity !== undefined ? { activity } : {}), platform: ctx.platform }) : undefined;
+    // With no seed to start from, rank by the mood the request or its activity calls for rather than by popularity.
+    const energy = constraints.ranges?.energy;
+    const fit = fitMoods({ ...(activity !== undefined ? { activity } : {}), ...(constraints.moods !== undefined ? { moods: constraints.moods } : {}), ...(energy !== undefined ? { energy } : {}) });
     let list;
     try {
       list = await ctx.recommender.recommend({
@@ -248,6 +259,8 @@ export const recommend = defineTool({
         constraints,
         ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
         ...(near.size > 0 ? { extraSignals: [{ name: 'similar_listeners', weight: SIMILAR_LISTENERS_WEIGHT, scores: near }] } : {}),
+        ...(fit.length > 0 ? { fitMoods: fit } : {}),
+        ...(seeds.standIns !== undefined && seeds.standIns.length > 0 && !startFromLikes ? { returnableSeeds: seeds.standIns } : {}),
       });
     } catch (err) {
       if (err instanceof InvalidConstraintError) return constraintRetry(err, 'recommend');
@@ -266,8 +279,8 @@ export const recommend = defineTool({
       }),
       seeds: used.map((id) => cards.get(id)).filter((c): c is TrackCard => c !== undefined).map(cardOut),
       model: ctx.recommender.description,
-      strategy: list.strategy ?? (list.basis === 'artist' ? 'artist' : 'popularity'),
-      strategy_reason: strategyReason(list, choice, named, args.for, ctx.recommender.strategies),
+      strategy: list.strategy ?? (list.basis === 'artist' ? 'artist' : list.basis === 'fit' ? 'mood_fit' : 'popularity'),
+      strategy_reason: strategyReason(list, choice, named, args.for, ctx.recommender.strategies, fit),
       relaxed: relaxationsOut(list.relaxed),
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),

@@ -23,6 +23,11 @@ describe('the rule planner with entity linking', () => {
     expect(call('some Ciara would be nice please')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Ciara'] } } });
   });
 
+  it('"songs like this one" with nothing shown names no seed (not the artist called "This One")', () => {
+    expect(call('Any songs like this one?')?.args.seeds).toBeUndefined();
+    expect(call('songs like this song')?.args.seeds).toBeUndefined();
+  });
+
   it('reads exclusions in plain words', () => {
     expect(call("I don't like Drake")).toMatchObject({ name: 'recommend', args: { constraints: { exclude_artists: ['Drake'] } } });
     expect(call('something upbeat, nothing by Coldplay')?.args.constraints).toMatchObject({ exclude_artists: ['Coldplay'] });

@@ -44,6 +44,20 @@ describe('entity linking against the catalogue', () => {
     expect(mentioned('Music To Listen To When You Feel Alone')).toEqual([]);
   });
 
+  it('reads the words right after "by" as an artist however they are written (music-ner: "Dulce by Flofilz", "by outcast")', () => {
+    expect(mentioned('something like Happier by marshmello')).toEqual(['artist:Marshmello']);
+    expect(mentioned('songs by marshmelo')).toEqual(['artist:Marshmello']);
+    // A near match only for an artist people play.
+    expect(mentioned('anything by punch brotherz')).toEqual([]);
+    expect(mentioned('anything by punch brothers')).toEqual(['artist:Punch Brothers']);
+  });
+
+  it('in a list of artists, reads a lower-case item that is exactly an artist people play (music-ner: "flume or hermitude")', () => {
+    expect(mentioned('like Bruno Mars, Justin Timberlake and marshmello')).toEqual(['artist:Bruno Mars', 'artist:Justin Timberlake', 'artist:Marshmello']);
+    // Not on its own.
+    expect(mentioned('like marshmello')).toEqual([]);
+  });
+
   it('keeps a quoted name whole', () => {
     expect(mentioned('like "Alone Again" please')).toEqual(['track:Alone Again/Love']);
     expect(mentioned('like "Zoosters Alone" by Nobody')).toEqual([]);

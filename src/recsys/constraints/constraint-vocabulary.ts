@@ -228,6 +228,23 @@ export function findActivity(text: string): ActivityPreset | undefined {
   return best?.preset;
 }
 
+/** Energy at or below this reads as a calm request, at or above `energeticFrom` as an energetic one (for `fitMoods`). */
+const FIT_ENERGY = { calmUpTo: 0.5, energeticFrom: 0.7 } as const;
+
+/**
+ * The moods a request with no usable seed is ranked by, among the tracks that meet its constraints (instead of by
+ * popularity alone): the moods it asks for, else its activity's mood, else the mood its energy range implies
+ * ("quiet piano", energy ≤ 0.4, is calm). Empty when nothing says which mood fits.
+ */
+export function fitMoods(request: { readonly activity?: string; readonly moods?: readonly string[]; readonly energy?: ValueRange }): string[] {
+  if (request.moods !== undefined && request.moods.length > 0) return [...request.moods];
+  const preset = request.activity === undefined ? undefined : activityPreset(request.activity);
+  if (preset?.seedMood !== undefined) return [preset.seedMood];
+  if (request.energy?.max !== undefined && request.energy.max <= FIT_ENERGY.calmUpTo) return ['calm'];
+  if (request.energy?.min !== undefined && request.energy.min >= FIT_ENERGY.energeticFrom) return ['energetic'];
+  return [];
+}
+
 /** A spec in the tools' wire shape (`exclude_genres`, ranges by field name), as recommend's `constraints` takes it. */
 export function constraintInput(spec: ConstraintSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -7,7 +7,7 @@
  * primary artist's Last.fm tags, the genres of the artist's other tracks, the audio classifiers' stored predictions,
  * and Deezer valence/arousal of the track or, failing that, the mean of its artist's tracks.
  */
-import { canonicalLabel, genresOfTag, moodOfTag, type LabelKind } from './vocabulary.ts';
+import { canonicalLabel, genresOfTag, moodOfTag, sameFamily, type LabelKind } from './vocabulary.ts';
 
 /** Where a label came from. */
 export const LABEL_SOURCES = ['track_tags', 'playlist_genre', 'artist_tags', 'artist_tracks', 'classifier', 'deezer_track', 'deezer_artist'] as const;
@@ -33,11 +33,21 @@ export const SOURCE_WEIGHTS: LabelWeights = {
 };
 
 /**
- * Evidence thresholds on a label's probability: a request for a label keeps a track at `keep` or above (or when it is
- * the track's top label); an exclusion removes a track at `exclude` or above. A track with no evidence for a kind
- * neither meets a request for it nor is removed by an exclusion.
+ * Evidence thresholds on a label's probability: a request for a label keeps a track when it is the track's top label,
+ * or when it reaches `keep` and at least `keepShareOfTop` of the largest probability outside its family (a track whose
+ * evidence clearly puts it in another genre does not count: Nicki Minaj's "Right Thru Me", hip hop 0.55 and r&b 0.26, is not
+ * an r&b answer); an exclusion removes a track at `exclude` or above. A track with no evidence for a kind neither
+ * meets a request for it nor is removed by an exclusion.
  */
-export const LABEL_EVIDENCE = { keep: 0.25, exclude: 0.15 } as const;
+export const LABEL_EVIDENCE = { keep: 0.25, keepShareOfTop: 0.5, exclude: 0.15 } as const;
+
+/**
+ * Whether a label with probability `p` that is not the track's top label is evidence for it, where `rival` is the
+ * largest probability of a label outside its family (the top label itself always is evidence).
+ */
+export function meetsProbability(p: number, rival: number): boolean {
+  return p >= LABEL_EVIDENCE.keep && p >= LABEL_EVIDENCE.keepShareOfTop * rival;
+}
 
 /** Shares below this are dropped from a source's distribution (one stray tag among many). */
 const MIN_SHARE = 0.05;
@@ -272,7 +282,8 @@ function round(x: number): number {
 /** Whether a track's labels are evidence *for* `label` (a request for it keeps the track). */
 export function meetsLabel(labels: readonly TrackLabel[], label: string): boolean {
   const i = labels.findIndex((l) => l.label === label);
-  return i === 0 || (i > 0 && labels[i]!.probability >= LABEL_EVIDENCE.keep);
+  const rival = Math.max(0, ...labels.filter((l) => !sameFamily(l.label, label)).map((l) => l.probability));
+  return i === 0 || (i > 0 && meetsProbability(labels[i]!.probability, rival));
 }
 
 /** Whether a track's labels point to `label` (an exclusion of it removes the track). */

@@ -27,6 +27,25 @@ export const GENRES = [
   'soundtrack',
 ] as const;
 
+/**
+ * Families of genres: a broader genre and narrower ones that the same tracks are often labelled with (Iron Maiden is
+ * rock 0.67 and metal 0.32). Within a family one label does not outweigh another as evidence for a request.
+ */
+const GENRE_FAMILIES: readonly (readonly string[])[] = [
+  ['rock', 'metal', 'punk', 'indie'],
+  ['electronic', 'dance', 'ambient'],
+];
+
+/** Whether two labels of one kind are the same or of one family (see GENRE_FAMILIES); moods have no families. */
+export function sameFamily(a: string, b: string): boolean {
+  return a === b || GENRE_FAMILIES.some((f) => f.includes(a) && f.includes(b));
+}
+
+/** The labels of `label`'s family, itself included. */
+export function familyOf(label: string): readonly string[] {
+  return GENRE_FAMILIES.find((f) => f.includes(label)) ?? [label];
+}
+
 /** Moods, in the order lists show them. */
 export const MOODS = ['happy', 'sad', 'calm', 'energetic', 'angry', 'romantic', 'dark'] as const;
 

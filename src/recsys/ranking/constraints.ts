@@ -9,8 +9,8 @@
  */
 
 import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
-import { LABEL_EVIDENCE } from '../labels/track-labels.ts';
-import { GENRES, MOODS } from '../labels/vocabulary.ts';
+import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
+import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
 /** Attributes that can be restricted to a range, with the domain of valid values (the vocabulary's range fields). */
 export const RANGE_DOMAINS = RANGE_FIELDS;
@@ -75,8 +75,10 @@ export interface ConstraintCatalog {
   readonly explicitKnown?: Uint8Array;
   /** 1 = a tag or genre says the track is sung or rapped (contrary evidence for "instrumental"). */
   readonly vocalEvidence?: Uint8Array;
-  /** Popularity percentile per item in [0, 1] (1 = the most played). */
+  /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
+  /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
+  readonly playedMore?: Float32Array;
   /** The genre probabilities of each item's artists (their labelled tracks on average), as `genreProb`. */
   readonly artistGenreProb?: Float32Array;
   /** The mood probabilities of each item's artists, as `artistGenreProb`. */
@@ -177,14 +179,27 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const wanted = indexSet(asked, names);
     if (wanted !== undefined) {
       const list = [...wanted];
-      // Own evidence first; a track with no label of its own counts by its artist's labels.
+      // Evidence for one of the labels in a row of probabilities: the row's top label, or one that no label outside its
+      // family clearly outweighs.
+      const family = list.map((k) => names.map((x, j) => (sameFamily(x.toLowerCase(), names[k]!.toLowerCase()) ? -1 : j)).filter((j) => j >= 0));
+      const meets = (p: Float32Array, i: number): boolean => {
+        let best = -1;
+        for (let k = 0; k < width; k++) if (p[i * width + k]! > 0 && (best < 0 || p[i * width + k]! > p[i * width + best]!)) best = k;
+        if (best < 0) return false;
+        return list.some((k, n) => {
+          if (k === best) return true;
+          let rival = 0;
+          for (const j of family[n]!) rival = Math.max(rival, p[i * width + j]!);
+          return meetsProbability(p[i * width + k]!, rival);
+        });
+      };
+      // Own evidence first; a track with no genre of its own counts by its artist's genres. Mood belongs to the track:
+      // an artist's mood is no evidence for one of its tracks (a calm request showed an unlabelled rap track).
+      const byArtist = kind === 'genre' ? artistProb : undefined;
       tests.push({
         name: `${kind} ${asked!.join(' or ')}`,
         field: kind === 'genre' ? 'genres' : 'moods',
-        pass: (i) =>
-          wanted.has(top[i]!) ||
-          (prob !== undefined && list.some((k) => prob[i * width + k]! >= LABEL_EVIDENCE.keep)) ||
-          (top[i] === -1 && artistProb !== undefined && list.some((k) => artistProb[i * width + k]! >= LABEL_EVIDENCE.keep)),
+        pass: (i) => wanted.has(top[i]!) || (prob !== undefined && meets(prob, i)) || (top[i] === -1 && byArtist !== undefined && meets(byArtist, i)),
       });
     }
     const excluded = kind === 'genre' ? c.excludeGenres : c.excludeMoods;
@@ -207,8 +222,10 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   for (const [field, range] of Object.entries(c.ranges ?? {}) as [RangeField, NumericRange | undefined][]) {
     if (range === undefined || (range.min === undefined && range.max === undefined)) continue;
     const values = catalog.ranges[field];
-    const lo = range.min ?? -Infinity;
-    const hi = range.max ?? Infinity;
+    // Values are stored as 32-bit floats: compare with the bounds rounded the same way, so an energy of exactly 0.6
+    // meets "energy ≤ 0.6" (as a double, 0.6 stored as a float is 0.6000000238 and failed it).
+    const lo = range.min === undefined ? -Infinity : Math.fround(range.min);
+    const hi = range.max === undefined ? Infinity : Math.fround(range.max);
     const name = `${field} ${range.min ?? '…'}–${range.max ?? '…'}`;
     // An attribute the catalogue lacks (or an item's unknown value) matches nothing, which the empty reason names.
     tests.push({ name, field, pass: values === undefined ? () => false : (i) => values[i]! >= lo && values[i]! <= hi });
@@ -223,8 +240,8 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const sung = (i: number): boolean => vocalTag?.[i] === 1 || sungByGenre(i);
     tests.push(
       c.vocals === 'instrumental'
-        ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= EVIDENCE.instrumentalMin && !sung(i) }
-        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= EVIDENCE.vocalMax) || sung(i) },
+        ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= Math.fround(EVIDENCE.instrumentalMin) && !sung(i) }
+        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= Math.fround(EVIDENCE.vocalMax)) || sung(i) },
     );
   }
   if (c.explicit === false) {
@@ -241,7 +258,12 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     tests.push({
       name: mainstream ? `mainstream (most played ${EVIDENCE.mainstreamTopShare * 100}%)` : `deep cuts (less played ${EVIDENCE.deepCutsBottomShare * 100}%)`,
       field: 'popularity',
-      pass: pct === undefined ? () => false : mainstream ? (i) => pct[i]! >= 1 - EVIDENCE.mainstreamTopShare : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
+      pass:
+        pct === undefined
+          ? () => false
+          : mainstream
+            ? (i) => (catalog.playedMore !== undefined ? catalog.playedMore[i]! < Math.fround(EVIDENCE.mainstreamTopShare) : pct[i]! >= 1 - EVIDENCE.mainstreamTopShare)
+            : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
     });
   }
   const byArtist = (ids: readonly number[]) => {

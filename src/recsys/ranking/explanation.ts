@@ -34,6 +34,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   popularity: 'it is popular right now',
   preference: 'it fits what your A/B votes say you like',
   similar_listeners: 'people with taste like yours play it',
+  mood_fit: 'its mood fits what you asked for',
 };
 
 /** The phrase for a signal ("content-artist" reads as content). */

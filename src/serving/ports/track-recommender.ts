@@ -68,6 +68,13 @@ export interface RecommendationRequest {
   readonly strategy?: Strategy;
   /** Per-request candidate sources by track id (e.g. `similar_listeners`), each adding at most its weight to a track's score. */
   readonly extraSignals?: readonly ExtraSignalInput[];
+  /**
+   * With no usable seed (and no seed artist), rank the tracks that meet the constraints by their own evidence for
+   * these moods, popularity only breaking ties, instead of by popularity (see `fitMoods` in src/recsys/constraints).
+   */
+  readonly fitMoods?: readonly string[];
+  /** Seed tracks picked to stand for a genre or mood (not named by the person): they may come back in the answer. */
+  readonly returnableSeeds?: readonly number[];
 }
 
 /** A per-request candidate source: non-negative scores of some tracks. */
@@ -100,8 +107,8 @@ export interface RecommendationList {
   readonly notes: readonly string[];
   /** The strategy that ranked; absent when the popularity floor or the artist neighbours answered. */
   readonly strategy?: Strategy;
-  /** `artist`: no seed track was usable and the seed artists' neighbours answered. */
-  readonly basis?: 'artist';
+  /** `artist`: no seed track was usable and the seed artists' neighbours answered; `fit`: no seed was usable and the tracks that best fit `fitMoods` answered. */
+  readonly basis?: 'artist' | 'fit';
   /** Constraints relaxed, in the order they were, when too few tracks met them all (never silently). */
   readonly relaxed?: readonly Relaxation[];
 }

@@ -3,9 +3,23 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, TRACK_LABELS_KIND } from '../../db/model-versions.ts';
 import { LABEL_EVIDENCE } from '../../recsys/labels/track-labels.ts';
-import { canonicalLabel, GENRES, MOODS } from '../../recsys/labels/vocabulary.ts';
+import { canonicalLabel, familyOf, GENRES, MOODS } from '../../recsys/labels/vocabulary.ts';
 import { searchTerms } from '../../tools/search-terms.ts';
 import type { Catalog, LabelPrediction, LabelTask, SearchFilters, TrackCard, TrackLabels, Vocabulary } from '../ports/catalog.ts';
+
+/**
+ * The label row `l` (of label `name`) has the evidence a request for it needs beyond being the top label
+ * (src/recsys/labels meetsProbability): at least LABEL_EVIDENCE.keep, and not clearly outweighed by a label of the
+ * same kind outside its family.
+ */
+function labelEvidence(name: string): SQL {
+  const family = sql.join(
+    familyOf(name).map((x) => sql`${x}`),
+    sql`, `,
+  );
+  return sql`(l.probability >= ${LABEL_EVIDENCE.keep} and l.probability >= ${LABEL_EVIDENCE.keepShareOfTop} * coalesce((select max(m.probability) from track_labels m
+    where m.model_version_id = l.model_version_id and m.track_id = l.track_id and m.kind = l.kind and m.label not in (${family})), 0))`;
+}
 
 /** The active classifier version of one task: its row id, version name and class names. */
 interface ActiveClassifier {
@@ -55,7 +69,7 @@ export class DbCatalog implements Catalog {
       const table = this.labelTable;
       if (table !== undefined && task !== 'subgenre') {
         const name = canonicalLabel(task, label) ?? label.trim().toLowerCase();
-        conditions.push(sql`exists (select 1 from track_labels l where l.track_id = t.id and l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and l.probability >= ${LABEL_EVIDENCE.keep})`);
+        conditions.push(sql`exists (select 1 from track_labels l where l.track_id = t.id and l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and ${labelEvidence(name)})`);
         return;
       }
       const c = this.classifiers[task];
@@ -139,7 +153,7 @@ export class DbCatalog implements Catalog {
       const name = canonicalLabel(task, label) ?? label.trim().toLowerCase();
       const rows = await this.db.rows<{ id: number }>(sql`
         select l.track_id as id from track_labels l
-        where l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and l.probability >= ${LABEL_EVIDENCE.keep}
+        where l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and ${labelEvidence(name)}
         order by (select count(*) from interactions i where i.track_id = l.track_id) desc, l.probability desc, l.track_id
         limit ${limit}`);
       return rows.map((r) => Number(r.id));
@@ -173,7 +187,8 @@ export class DbCatalog implements Catalog {
   private async loadVocabulary(): Promise<Vocabulary> {
     const table = this.labelTable;
     if (table !== undefined) {
-      // A track counts for a label when the label is its top one or has enough evidence (what a filter keeps).
+      // A track counts for a label when the label is its top one or reaches the keep threshold (a bound on what a
+      // filter keeps, which also leaves out a label that a genre outside its family clearly outweighs).
       const rows = await this.db.rows<{ kind: string; label: string; n: number }>(sql`
         select kind, label, count(*)::int as n from (
           select kind, label, probability, row_number() over (partition by track_id, kind order by probability desc, label) as r

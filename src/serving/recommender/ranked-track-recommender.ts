@@ -224,7 +224,10 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (artist.note !== undefined) notes.push(artist.note);
     // Artist seeds with no usable seed track: the artist neighbours' best tracks, not the global popularity floor.
     const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
-    const planned = byArtist ? this.byArtist : planned0.ranker;
+    // No seed at all but a mood that fits the request (an activity's, or the one asked for): the tracks that meet the
+    // constraints ranked by their own evidence for it, not the most popular of them ("focus" gave an energetic EDM remix).
+    const fit = !byArtist && planned0.ranker === this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
+    const planned = byArtist || fit !== undefined ? this.byArtist : planned0.ranker;
     if (byArtist) {
       const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
@@ -243,14 +246,17 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
+    if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
     const capped = artist.seedNodes.size > 0;
     // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
     const byNamed = (t: number): boolean => {
       const main = this.artists?.nodesOf(t)[0];
       return main !== undefined && artist.named.has(main);
     };
-    const returnSeeds = artist.named.size > 0;
-    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t)) : [])];
+    // Seed tracks picked for a label ("classical": its best tracks) may come back too: the person did not name them.
+    const standIns = new Set(request.returnableSeeds ?? []);
+    const returnSeeds = artist.named.size > 0 || standIns.size > 0;
+    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t) && !standIns.has(t)) : [])];
     const rankWith = (c: RankingConstraints) =>
       ranker.rank({
         ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
@@ -275,7 +281,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const base = {
       items,
       notes,
-      ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : {}) : { strategy }),
+      ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : fit !== undefined ? { basis: 'fit' as const } : {}) : { strategy }),
       ...(relaxed.length > 0 ? { relaxed } : {}),
     };
     return result.emptyReason !== undefined && items.length === 0 ? { ...base, emptyReason: result.emptyReason } : base;
@@ -315,7 +321,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       const reason =
         field === 'explicit'
           ? `${met}; ${matching} tracks are known to be clean and ${this.unknownExplicit()} have no explicit information, so tracks not marked explicit are allowed`
-          : `${met}, and ${matching} track${matching === 1 ? '' : 's'} meet ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
+          : `${met}, and ${matching} track${matching === 1 ? ' meets' : 's meet'} ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
       relaxed.push({ constraint: field, asked, reason, matching, metAll });
       current = looser;
       result = rankWith(current);
@@ -329,6 +335,25 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (relaxed.length === 0) return { result: strict, relaxed };
     return { result: result.emptyReason !== undefined && items.length > 0 ? { items } : { ...result, items }, relaxed };
+  }
+
+  /**
+   * Each item's own evidence for any of `moods` (its label probability, or 1 for its top label when there are no
+   * probabilities; the artist's labels do not count: mood belongs to the track). Undefined when no mood is known here.
+   */
+  private moodFit(moods: readonly string[]): Float32Array | undefined {
+    const c = this.catalog;
+    const ks = [...new Set(moods.map((m) => c.moods.indexOf(canonicalLabel('mood', m) ?? m.trim().toLowerCase())).filter((k) => k >= 0))];
+    if (ks.length === 0) return undefined;
+    const width = c.moods.length;
+    const out = new Float32Array(c.itemCount);
+    for (let i = 0; i < c.itemCount; i++) {
+      for (const k of ks) {
+        const v = c.moodProb !== undefined ? c.moodProb[i * width + k]! : c.mood[i] === k ? 1 : 0;
+        if (v > out[i]!) out[i] = v;
+      }
+    }
+    return out;
   }
 
   /** How many items have no explicit information from any source. */
@@ -671,13 +696,21 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   perItem.forEach((a, i) => {
     if (a[0] !== undefined && vocalArtists.has(a[0])) vocalEvidence[i] = 1;
   });
-  // Popularity percentile: the share of items played less.
+  // Popularity percentile: the share of items played less (tracks tied at the bottom are all less played), and the
+  // share played more (tracks tied at the top are all most played: with only the first, eight tracks tied for the
+  // most plays among 21 sat at 0.62 and "mainstream" matched none).
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => itemPopularity[x]! - itemPopularity[y]!);
   const popularity = new Float32Array(n);
+  const playedMore = new Float32Array(n);
   let less = 0;
   for (let r = 0; r < n; r++) {
     if (r > 0 && itemPopularity[order[r]!]! > itemPopularity[order[r - 1]!]!) less = r;
     popularity[order[r]!] = n === 0 ? 0 : less / n;
+  }
+  let more = 0;
+  for (let r = n - 1; r >= 0; r--) {
+    if (r < n - 1 && itemPopularity[order[r]!]! < itemPopularity[order[r + 1]!]!) more = n - 1 - r;
+    playedMore[order[r]!] = more / n;
   }
   return {
     itemCount: n,
@@ -694,6 +727,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     explicitKnown,
     vocalEvidence,
     popularity,
+    playedMore,
     artistOffsets,
     artistIds,
   };

@@ -148,10 +148,45 @@ describe('genre filters and exclusions over labels', () => {
   });
 
   it('a request keeps only tracks with evidence for the genre (top label or enough probability)', () => {
-    expect(Array.from(applyConstraints(catalog(), { genres: ['pop'] }).allowed)).toEqual([1, 1, 0, 0]);
+    // Item 0 is hip hop 0.7 with pop 0.3: pop is clearly outweighed, so it is no pop answer.
+    expect(Array.from(applyConstraints(catalog(), { genres: ['pop'] }).allowed)).toEqual([0, 1, 0, 0]);
     expect(Array.from(applyConstraints(catalog(), { genres: ['hip hop'] }).allowed)).toEqual([1, 0, 0, 0]);
     expect(meetsLabel([{ label: 'pop', probability: 0.2, sources: {} }], 'pop')).toBe(true);
     expect(pointsTo([{ label: 'pop', probability: 0.1, sources: {} }], 'pop')).toBe(false);
+  });
+
+  it('a secondary genre counts only when the top one does not clearly outweigh it (serving and the judge agree)', () => {
+    // "Right Thru Me" (Nicki Minaj): hip hop 0.55, r&b 0.26 — shown as hip hop, so no r&b answer; 0.4 beside 0.55 is.
+    const rightThruMe = [
+      { label: 'hip hop', probability: 0.55, sources: {} },
+      { label: 'r&b', probability: 0.26, sources: {} },
+      { label: 'pop', probability: 0.19, sources: {} },
+    ];
+    expect(meetsLabel(rightThruMe, 'r&b')).toBe(false);
+    expect(pointsTo(rightThruMe, 'r&b')).toBe(true);
+    expect(meetsLabel([{ label: 'hip hop', probability: 0.55, sources: {} }, { label: 'r&b', probability: 0.4, sources: {} }], 'r&b')).toBe(true);
+    // Metal under rock is one family: Iron Maiden (rock 0.67, metal 0.32) is a metal answer.
+    expect(meetsLabel([{ label: 'rock', probability: 0.67, sources: {} }, { label: 'metal', probability: 0.32, sources: {} }], 'metal')).toBe(true);
+    const genres: string[] = [...GENRES];
+    const prob = new Float32Array(2 * genres.length);
+    for (const [i, row] of [rightThruMe, [{ label: 'hip hop', probability: 0.55 }, { label: 'r&b', probability: 0.4 }]].entries()) for (const l of row) prob[i * genres.length + genres.indexOf(l.label)] = l.probability;
+    const c: ConstraintCatalog = { itemCount: 2, genres, genre: Int16Array.from([genres.indexOf('hip hop'), genres.indexOf('hip hop')]), genreProb: prob, moods: [...MOODS], mood: new Int16Array(2).fill(-1), ranges: {} };
+    expect(Array.from(applyConstraints(c, { genres: ['r&b'] }).allowed)).toEqual([0, 1]);
+    const metal = new Float32Array(genres.length);
+    metal[genres.indexOf('rock')] = 0.67;
+    metal[genres.indexOf('metal')] = 0.32;
+    const maiden: ConstraintCatalog = { ...c, itemCount: 1, genre: Int16Array.from([genres.indexOf('rock')]), genreProb: metal, mood: Int16Array.from([-1]) };
+    expect(Array.from(applyConstraints(maiden, { genres: ['metal'] }).allowed)).toEqual([1]);
+  });
+
+  it("a track with no mood of its own does not meet a mood request by its artist's moods, but an exclusion still counts them", () => {
+    const moods: string[] = [...MOODS];
+    const artistMoodProb = new Float32Array(moods.length);
+    artistMoodProb[moods.indexOf('calm')] = 0.8;
+    artistMoodProb[moods.indexOf('angry')] = 0.2;
+    const c: ConstraintCatalog = { itemCount: 1, genres: [...GENRES], genre: Int16Array.from([-1]), moods, mood: Int16Array.from([-1]), moodProb: new Float32Array(moods.length), artistMoodProb, ranges: {} };
+    expect(Array.from(applyConstraints(c, { moods: ['calm'] }).allowed)).toEqual([0]);
+    expect(Array.from(applyConstraints(c, { excludeMoods: ['angry'] }).allowed)).toEqual([0]);
   });
 
   it('an unknown excluded genre is a mistake in the request', () => {
