@@ -77,6 +77,7 @@ describe('the rule planner with entity linking', () => {
   it('reads everyday phrases into constraints', () => {
     const c = (text: string) => plan(text).constraints;
     expect(c('songs to cry to').moods).toEqual(['sad']);
+    expect(c('songs to cry to').energy).toEqual({ max: 0.6 });
     expect(c('slow jams')).toMatchObject({ moods: ['romantic'], tempo: { max: 100 } });
     expect(c('rock but not too fast')).toMatchObject({ genres: ['rock'], tempo: { max: 120 } });
     expect(c('rock but not too fast').moods).toBeUndefined();

@@ -201,7 +201,8 @@ export const ACTIVITY_PRESETS: { readonly [A in ActivityName]: ActivityPreset } 
     name: 'cry',
     words: ['to cry to', 'cry', 'crying', 'breakup', 'break up', 'heartbreak', 'heartbroken', 'rainy day', 'rainy'],
     seedMood: 'sad',
-    constraints: { moods: ['sad'], ranges: { valence: { max: 0.4 } } },
+    // Songs to cry to are slow and quiet: sad metal and nu-metal anthems are not what is asked for.
+    constraints: { moods: ['sad'], ranges: { valence: { max: 0.4 }, energy: { max: 0.6 } } },
   },
 };
 
