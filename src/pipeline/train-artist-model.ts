@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { artistLinkKeys } from '../catalog/artist-keys.ts';
+import { artistLinkKeys, loadArtistKeyEvidence } from '../catalog/artist-keys.ts';
 import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
 import { ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, publishModelVersion } from '../db/model-versions.ts';
@@ -42,8 +42,10 @@ async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): 
   const keys: string[] = [];
   const nodeOfKey = new Map<string, number>();
   const nodesOfArtist = new Map<number, number[]>();
+  // Which list-like credits name several artists is decided on the catalogue's evidence (src/catalog/artist-keys.ts).
+  const keyEvidence = await loadArtistKeyEvidence(db);
   for (const r of await db.rows<{ id: number; name: string }>(sql`select id, name from artists order by id`)) {
-    const nodes = artistLinkKeys(r.name).map((k) => {
+    const nodes = artistLinkKeys(r.name, keyEvidence).map((k) => {
       let node = nodeOfKey.get(k);
       if (node === undefined) {
         node = keys.length;
