@@ -39,6 +39,10 @@ describe('artist-seeded recommendations', () => {
     const [u] = await h.db.orm.insert(tracks).values({ title: 'Zzhrr', normKey: trackKey('Zzhrr', 'Qqxylb Vorn') }).returning({ id: tracks.id });
     unlinkedTrack = u!.id;
     await h.db.orm.insert(trackArtists).values({ trackId: unlinkedTrack, position: 0, artistId: lone!.id });
+    // An artist with no evidence whose words are spelled like Norah Jones's name (as a Finnish title is like no other).
+    const [spelt] = await h.db.orm.insert(artists).values({ name: 'Norahdottir', normName: normalizeArtistName('Norahdottir') }).returning({ id: artists.id });
+    const [jonesy] = await h.db.orm.insert(tracks).values({ title: 'Jonesy', normKey: trackKey('Jonesy', 'Norahdottir') }).returning({ id: tracks.id });
+    await h.db.orm.insert(trackArtists).values({ trackId: jonesy!.id, position: 0, artistId: spelt!.id });
     // A charity collective whose name ends in another artist's name: one artist, not Justice.
     const [apj] = await h.db.orm.insert(artists).values({ name: 'Artists for Peace and Justice', normName: normalizeArtistName('Artists for Peace and Justice') }).returning({ id: artists.id });
     const [moon] = await h.db.orm.insert(tracks).values({ title: 'Under the Supermoon', normKey: trackKey('Under the Supermoon', 'Artists for Peace and Justice') }).returning({ id: tracks.id });
@@ -90,6 +94,13 @@ describe('artist-seeded recommendations', () => {
     expect(justice.name).toBe('Justice');
     expect(model!.tracksOf(justice.node)).not.toContain(moonTrack);
     expect(model!.nodesOf(moonTrack).map((n) => model!.nameOf(n))).toEqual(['Artists for Peace and Justice']);
+  });
+
+  it('answers an artist linked only by the spelling of its name from the artists spelled alike, and says it is a guess', async () => {
+    const v = valueOf(await call({ seeds: { artists: ['Norahdottir'] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).toBe('artist');
+    expect(v.recommendations.map((r) => r.track.artists[0])).toContain('Norah Jones');
+    expect(v.notes.join(' ')).toMatch(/Norahdottir share no listeners, playlists, tags or audio .* a guess, not a similarity/);
   });
 
   it('forgives a plural or possessive and a typo in an artist name', async () => {
