@@ -210,7 +210,10 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     }
     const seeds = { ...(artists.length > 0 ? { artists } : {}), ...(tracks.length > 0 ? { tracks: tracks.slice(0, 10) } : {}) };
     const query: BaseQuery = { kind: 'recommend', seeds, for: party ? 'anyone' : 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+    // "Add some Ciara", "more from Drake", "songs by Adele": the artists' own tracks; "like X": their neighbours too.
+    const own = artists.length > 0 && seedMentions.every((m) => m.kind !== 'artist' || OWN_CUE_RE.test(text.slice(0, m.start)));
+    const constraints = own ? { ...mods, artists } : mods;
+    return withCalls({ intent: 'recommend', constraints, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
   }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
@@ -236,7 +239,10 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   // "More like these", or praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
   if (state.lastQuery !== undefined && (MORE_OF_THESE_RE.test(t) || (PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12))) {
-    return withCalls({ intent: 'refine', constraints: state.constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
+    // Not the tracks just shown again.
+    const shownIds = state.lastRecommendations.map((c) => c.id);
+    const constraints = shownIds.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shownIds])] } : state.constraints;
+    return withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
   }
   // A short bare phrase is probably a song or an artist: seed with it.
   if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
@@ -258,6 +264,9 @@ const PRAISE_RE =
 
 /** Words that end the search rather than ask for more ("No that is all", "that's enough"). */
 const ENOUGH_RE = /\b(?:that'?s all|that is all|enough|no more|stop|bye|goodbye|done|not seeing|round (?:it )?up|wrap (?:it )?up|finish)\b/;
+
+/** Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by "). */
+const OWN_CUE_RE = /\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from|by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
 
 /** Cues before a name asked for ("add some of X", "some X please", "how about X", "I want some X", "I also like X"). */
 const ASK_CUE_RE =
@@ -460,6 +469,7 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
   if (c.explicit !== undefined) out.explicit = c.explicit;
   if (c.vocals !== undefined) out.vocals = c.vocals;
   if (c.popularity !== undefined) out.popularity = c.popularity;
+  if (c.artists !== undefined && c.artists.length > 0) out.artists = [...c.artists];
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
   if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.exclude_tracks = [...c.excludeTracks];
   return Object.keys(out).length === 0 ? undefined : out;

@@ -216,7 +216,8 @@ describe('playlist-building turns (CPCD)', () => {
     (utterance) => {
       const plan = planTurn(utterance, shown);
       expect(plan.intent).toBe('refine');
-      expect(plan.calls[0]).toEqual({ name: 'recommend', args: { seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 } }, count: 5, for: 'me' } });
+      // The same query, without the tracks just shown.
+      expect(plan.calls[0]).toEqual({ name: 'recommend', args: { seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, exclude_tracks: [11, 12, 13] }, count: 5, for: 'me' } });
     },
   );
 
