@@ -30,6 +30,8 @@ export interface ActiveConstraints {
   /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
   readonly popularity?: Popularity;
   readonly excludeArtists?: readonly string[];
+  /** Only these artists' own tracks ("add some Ciara", "songs by Adele"), where "like X" means X's neighbours too. */
+  readonly artists?: readonly string[];
   /** Tracks to leave out (ids), e.g. "not that one". */
   readonly excludeTracks?: readonly number[];
 }
@@ -67,6 +69,7 @@ export function describeConstraints(c: ActiveConstraints): string {
   }
   if (c.excludeGenres !== undefined) parts.push(...c.excludeGenres.map((g) => `no ${g}`));
   if (c.excludeMoods !== undefined) parts.push(...c.excludeMoods.map((m) => `nothing ${m}`));
+  if (c.artists !== undefined) parts.push(`by ${c.artists.join('/')}`);
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
   if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : 'with vocals');

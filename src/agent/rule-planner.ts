@@ -210,13 +210,16 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     }
     const seeds = { ...(artists.length > 0 ? { artists } : {}), ...(tracks.length > 0 ? { tracks: tracks.slice(0, 10) } : {}) };
     const query: BaseQuery = { kind: 'recommend', seeds, for: party ? 'anyone' : 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+    // "Add some Ciara", "more from Drake", "songs by Adele": the artists' own tracks; "like X": their neighbours too.
+    const own = artists.length > 0 && seedMentions.every((m) => m.kind !== 'artist' || OWN_CUE_RE.test(text.slice(0, m.start)));
+    const constraints = own ? { ...mods, artists } : mods;
+    return withCalls({ intent: 'recommend', constraints, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
   }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
     return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
-  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play)\b/.test(t);
+  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
@@ -228,12 +231,63 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   if (state.lastQuery !== undefined && (Object.keys(mods).length > 0 || count !== undefined || isRelativeOnly(t) || /^(more|again|another|others?|next)\b/.test(t))) {
     return withCalls({ intent: 'refine', constraints: refined, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
   }
+  // "Can you add some of Victony", "how about asap rocky?", "I want some Tasha Cobbs": the name after the cue seeds it.
+  const asked = askedName(text);
+  if (asked !== undefined) {
+    const query: BaseQuery = { kind: 'recommend', seeds: { text: asked }, for: 'me' };
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
+  }
+  // "More like these", or praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
+  if (state.lastQuery !== undefined && (MORE_OF_THESE_RE.test(t) || (PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12))) {
+    // Not the tracks just shown again.
+    const shownIds = state.lastRecommendations.map((c) => c.id);
+    const constraints = shownIds.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shownIds])] } : state.constraints;
+    return withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
+  }
   // A short bare phrase is probably a song or an artist: seed with it.
   if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
     const query: BaseQuery = { kind: 'recommend', seeds: { text: text.replace(/[.!]+$/, '') }, for: 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
   }
   return { intent: 'unclear', calls: [], ...keep };
+}
+
+/** "More like these/those/them": more of the last answer. */
+const MORE_OF_THESE_RE = /\bmore (?:songs |tracks |music )?(?:like|of) (?:these|those|them|this|that)\b|\b(?:ready for|give me|keep them coming|some) more\b[\s!.]*$/;
+
+/**
+ * Praise or a go-ahead after an answer ("Good choice!", "thank you", "That's perfect.", "alright let us get it"); read
+ * only once nothing else in the turn was understood.
+ */
+const PRAISE_RE =
+  /\b(?:thanks?|thank you|great|good|nice|awesome|awsome|perfect|lovely|excellent|amazing|cool|ok+a*y*|alright|exactly|of course|yes|yeah|sure|(?:love|like) (?:all of )?(?:them|these|those|it)|let'?s (?:go|do it|get it)|let us (?:go|get it|do it)|blow me away)\b/;
+
+/** Words that end the search rather than ask for more ("No that is all", "that's enough"). */
+const ENOUGH_RE = /\b(?:that'?s all|that is all|enough|no more|stop|bye|goodbye|done|not seeing|round (?:it )?up|wrap (?:it )?up|finish)\b/;
+
+/** Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by "). */
+const OWN_CUE_RE = /\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from|by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
+
+/** Cues before a name asked for ("add some of X", "some X please", "how about X", "I want some X", "I also like X"). */
+const ASK_CUE_RE =
+  /\b(?:(?:add|have|get|want|hear|need|play)(?: me)? (?:some(?:thing)?|more)(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|some (?:songs? |tracks? |music |stuff )?(?:of|from|by)|(?:how|what) about(?: some)?(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|i (?:also )?(?:like|love|dig)|(?:a thing|a soft spot) for|i want some|can (?:i|we) (?:have|get) some)\s+/gi;
+
+/** The name asked for after the last cue in the text, or undefined when there is none. */
+function askedName(text: string): string | undefined {
+  const cues = [...text.matchAll(ASK_CUE_RE)].reverse();
+  for (const m of cues) {
+    const name = text
+      .slice(m.index + m[0].length)
+      .replace(/[\s?.!,]+$/, '')
+      .replace(/\s+(?:please|pls|vibes?|to (?:the|this|my) (?:list|playlist)|in (?:this|the|my) (?:list|playlist)|added in|as well|too|songs?|tracks?|music|stuff|now|added|in)(?=\s|$)/gi, ' ')
+      .replace(/['’]s\b/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (name === '' || /[,;.!?]/.test(name) || name.split(' ').length > 5 || !/\p{L}/u.test(name)) continue;
+    if (/^(?:all (?:of )?)?(?:them|these|those|it|this|that|him|her|his|more|some|all|any|something|anything|music|songs?)$/i.test(name)) continue;
+    return name;
+  }
+  return undefined;
 }
 
 /** "What genre is X?", "what kind of music is X", "classify X", "what mood is that one". */
@@ -342,7 +396,7 @@ function parseStatedTastes(text: string, t: string): Record<string, unknown> | u
   // "I like the second one" / "I love it" rate tracks; "I like songs like X" asks for music.
   if (/\b(recommend\w*|suggest\w*|play|give me|find|show me|something|anything|similar|more)\b/.test(t)) return undefined;
   const rest = text.slice(m[0].length).replace(/[.!?]+$/, '');
-  if (new RegExp(`^(the |number )?${ORDINAL}( one| track| song)?$`, 'i').test(rest.trim()) || /^(it|this|that|them|these|those)\b/i.test(rest.trim())) return undefined;
+  if (new RegExp(`^(the |number )?${ORDINAL}( one| track| song)?$`, 'i').test(rest.trim()) || /^(all (of )?)?(it|this|that|them|these|those)\b/i.test(rest.trim())) return undefined;
   if (/\blike\b/i.test(rest)) return undefined;
   const lower = rest.toLowerCase();
   const energy = /\b(low|lower|little|less)[- ]energy\b/.test(lower) ? 0.2 : /\b(high|higher|lots of|more)[- ]energy\b/.test(lower) ? 0.8 : /\b(medium|mid|moderate)[- ]energy\b/.test(lower) ? 0.5 : undefined;
@@ -377,7 +431,8 @@ function planSpotify(t: string, text: string, state: ConversationState): Pick<Pl
   if (/\b(disconnect|unlink|forget|remove|delete)\b.*\bspotify\b/.test(t)) return { intent: 'disconnect', calls: [{ name: 'spotify_disconnect', args: {} }] };
   if (/\b(import|sync|load|pull|read|use)\b.*\bspotify\b/.test(t)) return { intent: 'import', calls: [{ name: 'spotify_import', args: {} }] };
   if (/\b(connect|link|log ?in)\b.*\bspotify\b|^connect\b/.test(t)) return { intent: 'connect', calls: [{ name: 'spotify_connect_link', args: {} }] };
-  if (!/\b(export|save (this|these|them|it|that|my \w+) (as|to|in)|make (it |this |that )?(into )?a playlist|to (a |my )?(spotify )?playlist)\b/.test(t)) return undefined;
+  // "Make a playlist for a road trip" asks for music; "make it a playlist", "make a playlist of these" exports.
+  if (!/\b(export|save (this|these|them|it|that|my \w+) (as|to|in)|make (it|this|that|these|them) (into )?a playlist|make a playlist (of|from|out of|with) (these|them|those|this|that|it)\b|make a playlist[.!]*$|to (a |my )?(spotify )?playlist)\b/.test(t)) return undefined;
   const name = /\b(?:called|named)\s+["“']?(.+?)["”']?[.!]*$/i.exec(text)?.[1]?.trim().slice(0, 100);
   const ids = state.lastRecommendations.map((c) => c.id);
   const args = { ...(ids.length > 0 ? { track_ids: ids } : {}), ...(name !== undefined && name !== '' ? { name } : {}) };
@@ -414,6 +469,7 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
   if (c.explicit !== undefined) out.explicit = c.explicit;
   if (c.vocals !== undefined) out.vocals = c.vocals;
   if (c.popularity !== undefined) out.popularity = c.popularity;
+  if (c.artists !== undefined && c.artists.length > 0) out.artists = [...c.artists];
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
   if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.exclude_tracks = [...c.excludeTracks];
   return Object.keys(out).length === 0 ? undefined : out;

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { artistLinkKeys } from '../catalog/artist-keys.ts';
+import { artistLinkKeys, loadArtistKeyEvidence } from '../catalog/artist-keys.ts';
 import { searchTerms } from '../tools/search-terms.ts';
 import type { Db } from '../db/db.ts';
 import { ARTIST_GRAPH_FILE, ARTIST_MODEL_KIND, publishModelVersion } from '../db/model-versions.ts';
@@ -20,6 +20,9 @@ import { writeFileAtomic } from '../recsys/atomic-file.ts';
 /** Weights of the co-occurrence sources in the blend (and of tags, in ArtistGraphOptions). */
 const ARTIST_SOURCE_WEIGHTS = { lastfm: 1, playlists: 1 } as const;
 
+/** Length of the character n-grams of the spelling evidence. */
+const SPELLING_GRAM = 4;
+
 /** The evidence the graph is built from, with each catalogue artist's nodes. */
 interface ArtistEvidence {
   readonly keys: string[];
@@ -29,6 +32,8 @@ interface ArtistEvidence {
   readonly tags: TagEvidence[];
   /** Words of each artist's name and track titles (the graph's last-resort evidence). */
   readonly words: TagEvidence[];
+  /** The spelling of those words: their character 4-grams (evidence after the last resort). */
+  readonly spelling: TagEvidence[];
 }
 
 /** Which evidence to leave out (the served benchmark holds Last.fm listeners out). */
@@ -42,8 +47,10 @@ async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): 
   const keys: string[] = [];
   const nodeOfKey = new Map<string, number>();
   const nodesOfArtist = new Map<number, number[]>();
+  // Which list-like credits name several artists is decided on the catalogue's evidence (src/catalog/artist-keys.ts).
+  const keyEvidence = await loadArtistKeyEvidence(db);
   for (const r of await db.rows<{ id: number; name: string }>(sql`select id, name from artists order by id`)) {
-    const nodes = artistLinkKeys(r.name).map((k) => {
+    const nodes = artistLinkKeys(r.name, keyEvidence).map((k) => {
       let node = nodeOfKey.get(k);
       if (node === undefined) {
         node = keys.length;
@@ -107,10 +114,30 @@ async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): 
     if (main !== undefined) addWords(main, r.title);
   }
 
+  // The spelling of the words, for artists whose words no one else uses ("Taman Maailman Prinssi").
+  const wordOf: string[] = [];
+  for (const [w, id] of wordId) wordOf[id] = w;
+  const gramId = new Map<string, number>();
+  const grams: TagEvidence[] = [];
+  const nodesOfGram: Set<number>[] = [];
+  for (const e of words) {
+    const w = `^${wordOf[e.tag]!}$`;
+    for (let i = 0; i + SPELLING_GRAM <= w.length; i++) {
+      const g = w.slice(i, i + SPELLING_GRAM);
+      let id = gramId.get(g);
+      if (id === undefined) gramId.set(g, (id = gramId.size));
+      (nodesOfGram[id] ??= new Set()).add(e.node);
+      grams.push({ node: e.node, tag: id, count: 1 });
+    }
+  }
+  // A spelling no other artist shares links nothing, and would crowd out the shared ones of the artist's top grams.
+  const spelling = grams.filter((e) => nodesOfGram[e.tag]!.size > 1);
+
   return {
     keys,
     nodesOfArtist,
     words,
+    spelling,
     sources: [
       { name: 'lastfm', weight: ARTIST_SOURCE_WEIGHTS.lastfm, subjects: listeners },
       { name: 'playlists', weight: ARTIST_SOURCE_WEIGHTS.playlists, subjects: playlists },
@@ -122,7 +149,7 @@ async function loadArtistEvidence(db: Db, options: ArtistEvidenceOptions = {}): 
 /** Builds the graph from the database's evidence. */
 export async function buildArtistModel(db: Db, options: ArtistEvidenceOptions & ArtistGraphOptions = {}): Promise<ArtistGraph> {
   const e = await loadArtistEvidence(db, options);
-  return buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words, ...options });
+  return buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words, spellingTags: e.spelling, ...options });
 }
 
 /** What an artist-model training run did. */
@@ -142,7 +169,7 @@ export async function trainArtistModel(db: Db, home: string, log: Logger, option
   const started = performance.now();
   const e = await loadArtistEvidence(db);
   log.info({ artists: e.keys.length, listeners: e.sources[0]!.subjects.length, playlists: e.sources[1]!.subjects.length }, 'training the artist model');
-  const graph = buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words });
+  const graph = buildArtistGraph(e.keys, e.sources, e.tags, { fallbackTags: e.words, spellingTags: e.spelling });
   const version = options.version ?? newVersion();
   const dir = path.join(home, 'models', ARTIST_MODEL_KIND, version);
   await mkdir(dir, { recursive: true });

@@ -23,6 +23,19 @@ describe('the rule planner with entity linking', () => {
     expect(call('some Ciara would be nice please')).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Ciara'] } } });
   });
 
+  it('asks for the artists\' own tracks after "some", "add", "more from", "songs by"; "like X" keeps their neighbours', () => {
+    expect(call('some Ciara would be nice please')?.args.constraints).toEqual({ artists: ['Ciara'] });
+    expect(call('can you add some Drake')?.args).toMatchObject({ seeds: { artists: ['Drake'] }, constraints: { artists: ['Drake'] } });
+    expect(call('songs by Radiohead')?.args.constraints).toEqual({ artists: ['Radiohead'] });
+    expect(call('more from Coldplay please')?.args.constraints).toEqual({ artists: ['Coldplay'] });
+    expect(call('something like Radiohead')?.args).not.toHaveProperty('constraints');
+    expect(call('Bruno Mars, Justin Timberlake, Marshmello')?.args).not.toHaveProperty('constraints');
+    // "calmer" afterwards keeps to the artist asked for.
+    const first = plan('can you add some Drake');
+    const state: ConversationState = { lastRecommendations: [card(1, 'A')], constraints: first.constraints, ...(first.query ? { lastQuery: first.query } : {}), count: 5 };
+    expect(call('calmer', state)?.args.constraints).toMatchObject({ artists: ['Drake'], energy: { max: 0.5 } });
+  });
+
   it('"songs like this one" with nothing shown names no seed (not the artist called "This One")', () => {
     expect(call('Any songs like this one?')?.args.seeds).toBeUndefined();
     expect(call('songs like this song')?.args.seeds).toBeUndefined();

@@ -178,3 +178,54 @@ describe('activities from the one table (src/recsys/constraints)', () => {
     expect(args.constraints).toEqual(constraintInput(preset.constraints));
   });
 });
+
+/** Turns from the CPCD playlist-building conversations that were answered with nothing (served benchmark, `--part cpcd`). */
+describe('playlist-building turns (CPCD)', () => {
+  it('"make a playlist for …" asks for music; making what was shown into a playlist exports it', () => {
+    const workout = planTurn('I would like to make a playlist to workout to.', EMPTY_STATE);
+    expect(workout.intent).toBe('recommend');
+    expect(workout.activity).toBe('workout');
+    const hiking = planTurn('I want to make a playlist for hiking', shown);
+    expect(hiking.calls[0]!.name).toBe('recommend');
+    expect(planTurn("hello, I'm having a really good day, can you make a playlist of 90's songs", EMPTY_STATE).calls[0]!.args).toMatchObject({ constraints: { year: { min: 1990, max: 1999 } } });
+    expect(planTurn("Hello there! I want to create a list to listen to while I'm cleaning.", EMPTY_STATE).intent).toBe('recommend');
+    for (const u of ['make it a playlist', 'make a playlist of these', 'make a playlist', 'export this as a playlist']) {
+      expect(planTurn(u, shown).calls[0]!.name).toBe('spotify_export_playlist');
+    }
+  });
+
+  it.each([
+    ['awesome, can you add some of victony', 'victony'],
+    ['thank you, can you add some from lil wayn', 'lil wayn'],
+    ['can i have some quavo please?', 'quavo'],
+    ['how about asap rocky?', 'asap rocky'],
+    ['Great! How about some by Heart?', 'Heart'],
+    ['Lastly, lets add some Tasha Cobbs to the list', 'Tasha Cobbs'],
+    ['I liked them, can I have some summer walker vibes in this list', 'summer walker'],
+    ["nice, i like them, can you add some of bibber's", 'bibber'],
+    ['thank you, i also like back street boys', 'back street boys'],
+    ['what about kenny wayne shepperd', 'kenny wayne shepperd'],
+  ])('"%s" seeds the name asked for (%s)', (utterance, name) => {
+    const plan = planTurn(utterance, shown);
+    expect(plan.intent).toBe('recommend');
+    expect(plan.calls[0]).toEqual({ name: 'recommend', args: { seeds: { text: name }, count: 5, for: 'me' } });
+  });
+
+  it.each(['Good choice!', "That's perfect.", 'I love all of these!', 'Okay ready for more like these!', 'thank you! that was just what i wanted.', 'alright let us get it.'])(
+    '"%s" after an answer asks for more of the same',
+    (utterance) => {
+      const plan = planTurn(utterance, shown);
+      expect(plan.intent).toBe('refine');
+      // The same query, without the tracks just shown.
+      expect(plan.calls[0]).toEqual({ name: 'recommend', args: { seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, exclude_tracks: [11, 12, 13] }, count: 5, for: 'me' } });
+    },
+  );
+
+  it('praise with nothing shown yet, or a closing word, is not a request for more', () => {
+    expect(planTurn('Good choice!', EMPTY_STATE).intent).not.toBe('refine');
+    expect(planTurn('No that is all', shown).intent).not.toBe('refine');
+    expect(planTurn("I do like them, let's round up shall we", shown).intent).not.toBe('refine');
+    // A pronoun is not a name: "more of him" does not seed the artist HIM.
+    expect(planTurn('Can we have more of him', shown).calls[0]?.args).not.toEqual({ seeds: { text: 'him' }, count: 5, for: 'me' });
+  });
+});

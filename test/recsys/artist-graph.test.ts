@@ -36,6 +36,32 @@ describe('buildArtistGraph', () => {
     expect(g.neighbours(5)).toEqual([]);
   });
 
+  it('links an artist whose words no one shares by their spelling, and marks every such link weak', () => {
+    // f's only word ("maailman") is its own; its spelling shares "ailm" and "ilma" with c's word ("ilmaan").
+    const words = [
+      { node: 5, tag: 9, count: 1 },
+      { node: 2, tag: 10, count: 1 },
+      { node: 4, tag: 7, count: 1 },
+      { node: 1, tag: 7, count: 1 },
+    ];
+    const gramIds = new Map<string, number>();
+    const grams = (node: number, word: string) =>
+      Array.from({ length: word.length - 1 }, (_, i) => `^${word}$`.slice(i, i + 4)).map((gram) => {
+        if (!gramIds.has(gram)) gramIds.set(gram, 100 + gramIds.size);
+        return { node, tag: gramIds.get(gram)!, count: 1 };
+      });
+    const spelling = [...grams(5, 'maailman'), ...grams(2, 'ilmaan')];
+    const subjects = [[0, 1], [1, 2]];
+    const g = buildArtistGraph(keys, [{ name: 'playlists', weight: 1, subjects }], [], { fallbackTags: words, spellingTags: spelling });
+    expect(g.neighbours(5).map((x) => keys[x.node])).toEqual(['c']);
+    // e is linked by a shared word, f by spelling: both weak; the artists with playlists are not.
+    expect([...g.weak].sort()).toEqual([4, 5]);
+    const back = ArtistGraph.fromJSON(JSON.parse(JSON.stringify(g.toJSON())));
+    expect([...back.weak].sort()).toEqual([4, 5]);
+    // Without the spelling evidence f has no neighbour.
+    expect(buildArtistGraph(keys, [{ name: 'playlists', weight: 1, subjects }], [], { fallbackTags: words }).neighbours(5)).toEqual([]);
+  });
+
   it('round-trips through its JSON form', () => {
     const g = buildArtistGraph(keys, [{ name: 'l', weight: 1, subjects: [[0, 1, 2], [1, 2]] }], []);
     const back = ArtistGraph.fromJSON(JSON.parse(JSON.stringify(g.toJSON())));

@@ -4,6 +4,7 @@ import { resolvePerson } from '../../src/serving/state/people.ts';
 import { artists, interactions, tags, tagAssignments, trackArtists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { trainArtistModel } from '../../src/pipeline/train-artist-model.ts';
+import { loadArtistModel } from '../../src/serving/models/artist-model.ts';
 import { callTool } from '../../src/tools/registry.ts';
 import { contextFor, createToolServices, type ToolServices } from '../../src/tools/tool-context.ts';
 import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
@@ -19,11 +20,12 @@ describe('artist-seeded recommendations', () => {
   let services: ToolServices;
   let sigurTrack: number;
   let unlinkedTrack: number;
+  let moonTrack: number;
   const call = async (args: unknown) => callTool('recommend', args, contextFor(services, await resolvePerson(h.db, 'test', 'artist-seeds')));
 
   beforeAll(async () => {
     h = await openHarness('pglite');
-    const names = ['Ludovico Einaudi', 'Sigur Rós', 'Norah Jones', 'Massive Attack', 'Radiohead', 'Daft Punk'];
+    const names = ['Ludovico Einaudi', 'Sigur Rós', 'Norah Jones', 'Massive Attack', 'Radiohead', 'Daft Punk', 'Justice'];
     const existing = new Map((await h.db.orm.select({ id: artists.id, name: artists.name }).from(artists)).map((a) => [a.name, a.id]));
     for (const name of names.filter((n) => !existing.has(n))) {
       const [row] = await h.db.orm.insert(artists).values({ name, normName: normalizeArtistName(name) }).returning({ id: artists.id });
@@ -37,10 +39,19 @@ describe('artist-seeded recommendations', () => {
     const [u] = await h.db.orm.insert(tracks).values({ title: 'Zzhrr', normKey: trackKey('Zzhrr', 'Qqxylb Vorn') }).returning({ id: tracks.id });
     unlinkedTrack = u!.id;
     await h.db.orm.insert(trackArtists).values({ trackId: unlinkedTrack, position: 0, artistId: lone!.id });
+    // An artist with no evidence whose words are spelled like Norah Jones's name (as a Finnish title is like no other).
+    const [spelt] = await h.db.orm.insert(artists).values({ name: 'Norahdottir', normName: normalizeArtistName('Norahdottir') }).returning({ id: artists.id });
+    const [jonesy] = await h.db.orm.insert(tracks).values({ title: 'Jonesy', normKey: trackKey('Jonesy', 'Norahdottir') }).returning({ id: tracks.id });
+    await h.db.orm.insert(trackArtists).values({ trackId: jonesy!.id, position: 0, artistId: spelt!.id });
+    // A charity collective whose name ends in another artist's name: one artist, not Justice.
+    const [apj] = await h.db.orm.insert(artists).values({ name: 'Artists for Peace and Justice', normName: normalizeArtistName('Artists for Peace and Justice') }).returning({ id: artists.id });
+    const [moon] = await h.db.orm.insert(tracks).values({ title: 'Under the Supermoon', normKey: trackKey('Under the Supermoon', 'Artists for Peace and Justice') }).returning({ id: tracks.id });
+    moonTrack = moon!.id;
+    await h.db.orm.insert(trackArtists).values({ trackId: moonTrack, position: 0, artistId: apj!.id });
     const listeners: [string, string[]][] = [];
     for (let u = 0; u < 12; u++) listeners.push([`calm${u}`, ['Ludovico Einaudi', 'Norah Jones', 'Massive Attack']]);
     for (let u = 0; u < 12; u++) listeners.push([`post${u}`, ['Sigur Rós', 'Radiohead']]);
-    for (let u = 0; u < 12; u++) listeners.push([`dance${u}`, ['Daft Punk']]);
+    for (let u = 0; u < 12; u++) listeners.push([`dance${u}`, ['Daft Punk', 'Justice']]);
     const [tag] = await h.db.orm.insert(tags).values({ name: 'piano', kind: 'tag' }).returning({ id: tags.id });
     for (const [user, played] of listeners) {
       const person = await resolvePerson(h.db, 'lastfm', user);
@@ -71,6 +82,25 @@ describe('artist-seeded recommendations', () => {
     const v = valueOf(await call({ seeds: { text: 'Sigur Ros' }, count: 4, for: 'anyone' })) as unknown as Answer;
     expect(v.strategy).not.toBe('popularity');
     expect(v.recommendations.some((r) => r.track.artists[0] === 'Radiohead')).toBe(true);
+  });
+
+  it('answers a seed with its neighbour\'s own tracks, not a collective whose name contains the neighbour\'s', async () => {
+    const v = valueOf(await call({ seeds: { artists: ['Daft Punk'] }, count: 8, for: 'anyone' })) as unknown as Answer;
+    const credited = v.recommendations.map((r) => r.track.artists[0]);
+    expect(credited).toContain('Justice');
+    expect(credited).not.toContain('Artists for Peace and Justice');
+    const { model } = await loadArtistModel(h.db, h.home);
+    const justice = model!.resolve('Justice')!;
+    expect(justice.name).toBe('Justice');
+    expect(model!.tracksOf(justice.node)).not.toContain(moonTrack);
+    expect(model!.nodesOf(moonTrack).map((n) => model!.nameOf(n))).toEqual(['Artists for Peace and Justice']);
+  });
+
+  it('answers an artist linked only by the spelling of its name from the artists spelled alike, and says it is a guess', async () => {
+    const v = valueOf(await call({ seeds: { artists: ['Norahdottir'] }, count: 4, for: 'anyone' })) as unknown as Answer;
+    expect(v.strategy).toBe('artist');
+    expect(v.recommendations.map((r) => r.track.artists[0])).toContain('Norah Jones');
+    expect(v.notes.join(' ')).toMatch(/Norahdottir share no listeners, playlists, tags or audio .* a guess, not a similarity/);
   });
 
   it('forgives a plural or possessive and a typo in an artist name', async () => {

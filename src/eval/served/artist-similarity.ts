@@ -9,7 +9,7 @@
  * serving settings are chosen on (`validation: true`).
  */
 import { sql } from 'drizzle-orm';
-import { artistLinkKeys } from '../../catalog/artist-keys.ts';
+import { mainCreditKey } from '../../catalog/artist-keys.ts';
 import { fnv1a32 } from '../../recsys/fnv1a.ts';
 import type { ToolServices } from '../../tools/tool-context.ts';
 import { figure, type ServedEnv, type ServedFigure } from './served-part.ts';
@@ -32,7 +32,7 @@ function heldOutListener(lastfmUserId: string): boolean {
   return fnv1a32(`served|listener|${lastfmUserId}`) % 5 === 0;
 }
 
-const mainKey = (name: string): string | undefined => artistLinkKeys(name)[0];
+const mainKey = mainCreditKey;
 
 /** The held-out listener ids (person ids) and, per artist key, its held-out listeners and all its listeners. */
 async function lastfmListeners(env: Pick<ServedEnv, 'db'>): Promise<{ heldOut: Set<number>; heldOutOf: Map<string, Set<number>>; listenersOf: Map<string, number>; nameOf: Map<string, string> }> {

@@ -16,7 +16,7 @@ import { sql } from 'drizzle-orm';
 import { Agent } from '../../agent/agent.ts';
 import { PgConversationStore } from '../../desk/pg-conversation-store.ts';
 import { Conversation } from '../../desk/conversation.ts';
-import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
+import { artistKey, mainCreditKey } from '../../catalog/artist-keys.ts';
 import { trackKey } from '../../catalog/normalize.ts';
 import { resolvePerson } from '../../serving/state/people.ts';
 import { figure, meanSe, type ServedEnv, type ServedFigure } from './served-part.ts';
@@ -78,7 +78,7 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
   for (const r of await env.db.rows<{ track_id: number; name: string }>(sql`
     select ta.track_id, a.name from track_artists ta join artists a on a.id = ta.artist_id
     where exists (select 1 from interactions i where i.track_id = ta.track_id)`)) {
-    const [k] = artistLinkKeys(r.name);
+    const k = mainCreditKey(r.name);
     if (k === undefined) continue;
     const list = tracksOfArtist.get(k) ?? [];
     list.push(Number(r.track_id));

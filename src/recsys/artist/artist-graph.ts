@@ -43,6 +43,11 @@ export interface ArtistGraphOptions {
   readonly fallbackTags?: readonly TagEvidence[];
   /** Weight of the last-resort similarity [0.1]. */
   readonly fallbackWeight?: number;
+  /**
+   * The very last resort, for artists whose words no artist with evidence shares (a title in a language few titles
+   * use): the spelling of those words (character n-grams), compared the same way at the same weight [none].
+   */
+  readonly spellingTags?: readonly TagEvidence[];
 }
 
 /** One neighbour of an artist. */
@@ -62,6 +67,8 @@ interface ArtistGraphJson {
   /** Subjects (listeners + playlists) each artist occurs in. */
   readonly support: readonly number[];
   readonly params: Record<string, number>;
+  /** Nodes whose neighbours rest only on the words or spelling of names and titles (absent: none). */
+  readonly weak?: readonly number[];
 }
 
 /** Artist nodes and their top neighbours. */
@@ -75,6 +82,8 @@ export class ArtistGraph {
     readonly scores: Float32Array,
     readonly support: Float32Array,
     readonly params: Readonly<Record<string, number>> = {},
+    /** Nodes whose neighbours rest only on the words or spelling of names and titles: a guess, which answers say. */
+    readonly weak: ReadonlySet<number> = new Set(),
   ) {
     if (offsets.length !== keys.length + 1 || support.length !== keys.length) throw new InvalidParamsError('artist graph arrays do not match its keys');
     if (neighbourNodes.length !== scores.length || offsets[keys.length] !== scores.length) throw new InvalidParamsError('artist graph neighbour arrays do not match');
@@ -109,6 +118,7 @@ export class ArtistGraph {
       scores: Array.from(this.scores, (s) => Math.round(s * 1e5) / 1e5),
       support: Array.from(this.support),
       params: { ...this.params },
+      weak: [...this.weak].sort((x, y) => x - y),
     };
   }
 
@@ -118,7 +128,7 @@ export class ArtistGraph {
     if (j === null || typeof j !== 'object' || j.format !== 'earworm-artist-graph' || !Array.isArray(j.keys) || !Array.isArray(j.offsets) || !Array.isArray(j.neighbours) || !Array.isArray(j.scores) || !Array.isArray(j.support)) {
       throw new InvalidParamsError('not an artist graph file');
     }
-    return new ArtistGraph(j.keys.map(String), Int32Array.from(j.offsets), Int32Array.from(j.neighbours), Float32Array.from(j.scores), Float32Array.from(j.support), j.params ?? {});
+    return new ArtistGraph(j.keys.map(String), Int32Array.from(j.offsets), Int32Array.from(j.neighbours), Float32Array.from(j.scores), Float32Array.from(j.support), j.params ?? {}, new Set(Array.isArray(j.weak) ? j.weak.map(Number) : []));
   }
 }
 
@@ -150,7 +160,9 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
   const tagIndex = tagVectors(n, tags, options.tagsPerArtist ?? 10, options.artistsPerTag ?? 300);
   const evidenced = (b: number): boolean => support[b]! > 0 || tagIndex.vectors[b]!.length > 0;
   const fallback = options.fallbackTags !== undefined && options.fallbackTags.length > 0 ? tagVectors(n, options.fallbackTags, options.tagsPerArtist ?? 10, options.artistsPerTag ?? 300, evidenced) : undefined;
+  const spelling = options.spellingTags !== undefined && options.spellingTags.length > 0 ? tagVectors(n, options.spellingTags, options.tagsPerArtist ?? 10, options.artistsPerTag ?? 300, evidenced) : undefined;
   const fallbackWeight = options.fallbackWeight ?? 0.1;
+  const weak = new Set<number>();
 
   const acc = sources.map(() => new Float64Array(n));
   const tagAcc = new Float64Array(n);
@@ -199,9 +211,11 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
       seen[b] = 0;
       if (s > 0) scored.push({ node: b, score: s });
     }
-    if (scored.length === 0 && fallback !== undefined) {
-      for (const [tag, wa] of fallback.vectors[a]!) {
-        for (const [b, wb] of fallback.postings.get(tag) ?? []) {
+    // Nothing links the artist: its words, then their spelling, find artists with evidence (a weak link, kept as such).
+    for (const tier of [fallback, spelling]) {
+      if (scored.length > 0 || tier === undefined) continue;
+      for (const [tag, wa] of tier.vectors[a]!) {
+        for (const [b, wb] of tier.postings.get(tag) ?? []) {
           if (b === a) continue;
           tagAcc[b]! += wa * wb;
           touch(b);
@@ -213,6 +227,8 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
         tagAcc[b] = 0;
         seen[b] = 0;
       }
+      touched.length = 0;
+      if (scored.length > 0) weak.add(a);
     }
     scored.sort((x, y) => y.score - x.score || x.node - y.node);
     for (const r of scored.slice(0, keep)) {
@@ -221,7 +237,7 @@ export function buildArtistGraph(keys: readonly string[], sources: readonly Cooc
     }
     offsets[a + 1] = outNodes.length;
   }
-  return new ArtistGraph(keys, offsets, Int32Array.from(outNodes), Float32Array.from(outScores), support, { neighbours: keep, shrink, tagWeight, fallbackWeight });
+  return new ArtistGraph(keys, offsets, Int32Array.from(outNodes), Float32Array.from(outScores), support, { neighbours: keep, shrink, tagWeight, fallbackWeight }, weak);
 }
 
 /** L2-normalised tf-idf tag vectors (top tags per artist), postings per tag, and a confidence per artist in 0..1. */

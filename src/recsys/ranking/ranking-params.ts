@@ -23,7 +23,11 @@ export const RANKING_DEFAULTS: RankingParams = Object.freeze({ fusion: 'z', lamb
 export interface ArtistServingParams {
   /** Low-support shrinkage of neighbour components (0: off). */
   readonly supportShrink: number;
-  /** Weight of the artist-neighbour signal when seed tracks are usable too (40: validation-seed NDCG@10 0.464 vs 0.402 at 15 and 0.384 at 6). */
+  /**
+   * Weight of the artist-neighbour signal when seed tracks are usable too. 160: validation-seed NDCG@10 0.527 (tag
+   * agreement 0.924) vs 0.472 at 40, 0.512 at 80, 0.531 at 320, 0.533 at 1000 (keys on evidence, 2026-12-05); the
+   * smallest within one standard error of the best, so track-level signals still pick among the neighbours' tracks.
+   */
   readonly artistWeight: number;
   /** Score of a seed artist's own tracks, as a share of its best neighbour's. */
   readonly selfShare: number;
@@ -34,7 +38,7 @@ export interface ArtistServingParams {
 }
 
 /** Defaults of ArtistServingParams. */
-export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = Object.freeze({ supportShrink: 2, artistWeight: 40, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 });
+export const ARTIST_SERVING_DEFAULTS: ArtistServingParams = Object.freeze({ supportShrink: 2, artistWeight: 160, selfShare: 0.5, tracksPerArtist: 5, knownTrackArtistWeight: 0.5 });
 
 /** What a parse found: the settings to use, and why the defaults stand in where they do. */
 interface ParsedParams<T> {

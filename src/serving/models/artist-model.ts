@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { artistKey, artistLinkKeys } from '../../catalog/artist-keys.ts';
+import { artistKey, artistLinkKeys, loadArtistKeyEvidence, mainCreditKey, type ArtistKeyEvidence } from '../../catalog/artist-keys.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, ARTIST_MODEL_KIND, modelFilePath } from '../../db/model-versions.ts';
 import { ArtistGraph } from '../../recsys/artist/artist-graph.ts';
@@ -37,20 +37,22 @@ export class ArtistModel {
     credits: readonly { readonly trackId: number; readonly artist: string }[],
     /** Catalogue artist names (rows without tracks too: Last.fm artists). */
     names: readonly string[],
+    /** How well the catalogue knows each artist key: decides which list-like credits link to several artists. */
+    keyEvidence: ArtistKeyEvidence,
     /** How artist-seeded answers are served: the settings saved with the version at training time. */
     readonly servingParams: ArtistServingParams = ARTIST_SERVING_DEFAULTS,
   ) {
     // A node's display name: a catalogue name that is exactly that artist ("Big Moe", not "Big Moe featuring ...").
     for (const exactOnly of [true, false]) {
       for (const name of names) {
-        const [main] = artistLinkKeys(name);
+        const main = mainCreditKey(name);
         const node = main === undefined ? undefined : graph.nodeOf(main);
         if (node === undefined || this.#nameOfNode.has(node)) continue;
         if (!exactOnly || artistKey(name) === main) this.#nameOfNode.set(node, name);
       }
     }
     for (const c of credits) {
-      for (const key of artistLinkKeys(c.artist)) {
+      for (const key of artistLinkKeys(c.artist, keyEvidence)) {
         const node = graph.nodeOf(key);
         if (node === undefined) continue;
         const nodes = this.#nodesOfTrack.get(c.trackId) ?? [];
@@ -92,7 +94,7 @@ export class ArtistModel {
 
   /** Resolves a name as a person typed it, or undefined when nothing is close. */
   resolve(name: string): ResolvedArtist | undefined {
-    const key = artistLinkKeys(name)[0] ?? '';
+    const key = mainCreditKey(name) ?? '';
     if (key === '') return undefined;
     const usable = (node: number | undefined): node is number => node !== undefined && this.weight(node) > 0;
     const exact = this.graph.nodeOf(key);
@@ -148,6 +150,7 @@ export async function artistModelFor(db: Db, graph: ArtistGraph, version: string
     version,
     credits.map((r) => ({ trackId: Number(r.track_id), artist: r.name })),
     names.map((r) => r.name),
+    await loadArtistKeyEvidence(db),
     servingParams,
   );
 }

@@ -441,12 +441,16 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (!any) return { seedNodes, named: namedNodes, why: 'neither the seed artists nor their neighbours have tracks anyone played' };
     const neighbours = [...agg.entries()].filter(([node]) => !seedNodes.has(node) && this.itemsOfArtist(node).length > 0).sort((x, y) => y[1] - x[1]).slice(0, 3);
-    const note =
-      named.length > 0
-        ? `started from ${named.join(', ')} and similar artists (${neighbours.map(([node]) => a.nameOf(node)).join(', ')})`
+    const alike = neighbours.map(([node]) => a.nameOf(node)).join(', ');
+    // Seeds linked to other music only by the words or spelling of names and titles: say it is a guess.
+    const weak = [...seedNodes.keys()].every((node) => a.graph.weak.has(node));
+    const note = weak
+      ? `${named.length > 0 ? named.join(', ') : "the seed tracks' artists"} share no listeners, playlists, tags or audio with other music, so these come from artists whose names and titles are worded or spelled alike (${alike}): a guess, not a similarity`
+      : named.length > 0
+        ? `started from ${named.join(', ')} and similar artists (${alike})`
         : hasSeeds
           ? undefined
-          : `the seed tracks' artists and similar artists (${neighbours.map(([node]) => a.nameOf(node)).join(', ')}) stand in for seeds no one has played`;
+          : `the seed tracks' artists and similar artists (${alike}) stand in for seeds no one has played`;
     return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}) };
   }
 
