@@ -226,10 +226,21 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
-  // Only modifiers ("calmer", "no rap", "older", "3 more"): refine the previous query.
+  // The tracks just shown, left out when the person asks for more of the same.
+  const notShownAgain = (c: ActiveConstraints): ActiveConstraints => {
+    const shownIds = state.lastRecommendations.map((x) => x.id);
+    return shownIds.length > 0 ? { ...c, excludeTracks: [...new Set([...(c.excludeTracks ?? []), ...shownIds])] } : c;
+  };
+  // "More like these": more of the same.
+  if (state.lastQuery !== undefined && MORE_OF_THESE_RE.test(t)) {
+    return withCalls({ intent: 'refine', constraints: notShownAgain(state.constraints), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
+  }
+  // Only modifiers ("calmer", "no rap", "older", "3 more"): refine the previous query; "more", "another", "next" are
+  // more of it, so not the same tracks again.
   const refined = withExclusions(modifiers(tr, rest, state, state.constraints), excludeArtists, excludeTracks, linked);
   if (state.lastQuery !== undefined && (Object.keys(mods).length > 0 || count !== undefined || isRelativeOnly(t) || /^(more|again|another|others?|next)\b/.test(t))) {
-    return withCalls({ intent: 'refine', constraints: refined, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
+    const constraints = MORE_RE.test(t) ? notShownAgain(refined) : refined;
+    return withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: count ?? state.count ?? DEFAULT_COUNT });
   }
   // "Can you add some of Victony", "how about asap rocky?", "I want some Tasha Cobbs": the name after the cue seeds it.
   const asked = askedName(text);
@@ -237,12 +248,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const query: BaseQuery = { kind: 'recommend', seeds: { text: asked }, for: 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
   }
-  // "More like these", or praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
-  if (state.lastQuery !== undefined && (MORE_OF_THESE_RE.test(t) || (PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12))) {
-    // Not the tracks just shown again.
-    const shownIds = state.lastRecommendations.map((c) => c.id);
-    const constraints = shownIds.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shownIds])] } : state.constraints;
-    return withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
+  // Praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
+  if (state.lastQuery !== undefined && PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12) {
+    return withCalls({ intent: 'refine', constraints: notShownAgain(state.constraints), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
   }
   // A short bare phrase is probably a song or an artist: seed with it.
   if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
@@ -251,6 +259,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   return { intent: 'unclear', calls: [], ...keep };
 }
+
+/** "More", "3 more", "another 5", "next please": more of the last answer (not "more upbeat", a modifier). */
+const MORE_RE = /^(?:\d+ |a few |some )?(?:more|another|others?|next)(?: \d+)?(?: (?:please|songs?|tracks?|ones?))*[\s!.]*$/;
 
 /** "More like these/those/them": more of the last answer. */
 const MORE_OF_THESE_RE = /\bmore (?:songs |tracks |music )?(?:like|of) (?:these|those|them|this|that)\b|\b(?:ready for|give me|keep them coming|some) more\b[\s!.]*$/;

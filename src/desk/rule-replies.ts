@@ -164,8 +164,12 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
     const why = (outcome.tool === 'recommend' ? outcome.value.empty_reason : undefined) ?? (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks' ? outcome.value.notes[0] : undefined) ?? 'nothing met every constraint';
     return { reply: { ...base, text: [...notes, `I found nothing for that: ${why}. Try fewer constraints.`].join('\n'), suggestions: ['something like Daft Punk', 'help'] }, state: next };
   }
-  const from = outcome.tool === 'similar_tracks' ? ` like ${outcome.value.track.title}` : seedPhrase(plan);
-  const text = [...notes, `Here ${cards.length === 1 ? 'is 1 track' : `are ${cards.length} tracks`}${from}${describeConstraints(constraints)}.`].join('\n');
+  // When the artists' own tracks ran out and that constraint was relaxed, the tracks are like them, not by them.
+  const relaxed = new Set((outcome.tool === 'recommend' || outcome.tool === 'similar_tracks' ? (outcome.value.relaxed ?? []) : []).map((r) => r.constraint));
+  const byRelaxed = relaxed.has('artists') && (constraints.artists?.length ?? 0) > 0;
+  const { artists: _artists, ...notBy } = constraints;
+  const from = outcome.tool === 'similar_tracks' ? ` like ${outcome.value.track.title}` : byRelaxed ? ` like ${constraints.artists!.join(', ')}` : seedPhrase(plan);
+  const text = [...notes, `Here ${cards.length === 1 ? 'is 1 track' : `are ${cards.length} tracks`}${from}${describeConstraints(byRelaxed ? notBy : constraints)}.`].join('\n');
   return { reply: { ...base, text, cards, suggestions: RECOMMEND_SUGGESTIONS }, state: next };
 }
 

@@ -80,3 +80,36 @@ describe.each(DRIVERS)('an activity with no seed on %s', (driver) => {
     expect(r.value.strategy_reason).toMatch(/best fit the mood \(calm\)/);
   });
 });
+
+describe('more of an artist than the catalogue holds', () => {
+  let db: Db;
+  let home: string;
+  let services: ToolServices;
+  beforeAll(async () => {
+    db = await freshDb('pglite');
+    home = await mkdtemp(path.join(os.tmpdir(), 'earworm-more-'));
+    await buildFixture(db, home);
+    let seed = 1;
+    services = await createToolServices({ db, home, logger: silentLogger, random: () => new SeededRandom(seed++) });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('"more like these" after all of Norah Jones shows new tracks like her, says so, and names her (not an id)', async () => {
+    const agent = new Conversation({ agent: new Agent({ services }), store: new InMemoryConversationStore() });
+    const turn = async (text: string) => agent.handle({ personId: await resolvePerson(db, 'test', 'norah'), platform: 'test', channelId: 'norah', text });
+    const first = await turn('2 songs by Norah Jones');
+    expect(first.cards.length).toBeGreaterThan(0);
+    const more = await turn('more like these');
+    expect(more.cards.length).toBeGreaterThan(0);
+    // Not the same tracks again (the planner used to re-run the query as it was).
+    const shown = new Set(first.cards.map((c) => c.id));
+    for (const c of more.cards) expect(shown.has(c.id)).toBe(false);
+    // Her tracks are used up: the relaxation names her, and the answer says "like", not "by".
+    expect(more.text).toMatch(/I relaxed "by Norah Jones"/);
+    expect(more.text).toMatch(/tracks like Norah Jones\./);
+    expect(more.text).not.toMatch(/by Norah Jones\)|artist \d+/);
+  });
+});

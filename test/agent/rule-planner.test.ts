@@ -95,7 +95,7 @@ const CASES: Case[] = [
   ['nothing sad please', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { exclude_moods: ['sad'], energy: { max: 0.5 } } }), shown],
   ['something mellow, no hip-hop', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], exclude_genres: ['hip hop'] } })],
   ['without vocals', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, vocals: 'instrumental' } }), shown],
-  ['3 more', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 3, constraints: { energy: { max: 0.5 } } }), shown],
+  ['3 more', 'refine', rec({ seeds: { text: 'Radiohead' }, count: 3, constraints: { energy: { max: 0.5 }, exclude_tracks: [11, 12, 13] } }), shown],
   ['faster', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, tempo: { min: 120 } } }), shown],
   ['hmm, what is the weather like today in the city?', 'unclear', undefined],
 ];
@@ -220,6 +220,12 @@ describe('playlist-building turns (CPCD)', () => {
       expect(plan.calls[0]).toEqual({ name: 'recommend', args: { seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, exclude_tracks: [11, 12, 13] }, count: 5, for: 'me' } });
     },
   );
+
+  it.each(['more like these', 'more please', 'another 5', '3 more', 'next'])('"%s" is more of the last answer, without the tracks just shown', (utterance) => {
+    const plan = planTurn(utterance, shown);
+    expect(plan.intent).toBe('refine');
+    expect(plan.calls[0]!.args).toMatchObject({ seeds: { text: 'Radiohead' }, constraints: { exclude_tracks: [11, 12, 13] } });
+  });
 
   it('praise with nothing shown yet, or a closing word, is not a request for more', () => {
     expect(planTurn('Good choice!', EMPTY_STATE).intent).not.toBe('refine');

@@ -46,6 +46,9 @@ export interface RankingConstraints {
   /** Only tracks by one of these artists (ids; empty: the named artists are not in the catalogue, so nothing matches). */
   readonly artists?: readonly number[];
   readonly excludeArtists?: readonly number[];
+  /** The artists as the request named them, for the constraint's name in relaxations ("by Norah Jones"). */
+  readonly artistNames?: readonly string[];
+  readonly excludeArtistNames?: readonly string[];
   /** Only these item indices (empty: nothing matches). */
   readonly items?: readonly number[];
   /** Item indices never to return. */
@@ -278,11 +281,11 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   };
   if (c.artists !== undefined) {
     const by = byArtist(c.artists);
-    tests.push({ name: `by artist ${c.artists.join(', ')}`, field: 'artists', pass: (i) => by(i) === true });
+    tests.push({ name: `by ${(c.artistNames ?? c.artists.map((a) => `artist ${a}`)).join(', ')}`, field: 'artists', pass: (i) => by(i) === true });
   }
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
     const by = byArtist(c.excludeArtists);
-    tests.push({ name: `not by artist ${c.excludeArtists.join(', ')}`, field: 'exclusions', pass: (i) => by(i) !== true });
+    tests.push({ name: `not by ${(c.excludeArtistNames ?? c.excludeArtists.map((a) => `artist ${a}`)).join(', ')}`, field: 'exclusions', pass: (i) => by(i) !== true });
   }
   if (c.items !== undefined) {
     const only = new Set(c.items);

@@ -581,8 +581,14 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (c.explicit !== undefined) out.explicit = c.explicit;
     if (c.vocals !== undefined) out.vocals = c.vocals;
     if (c.popularity !== undefined) out.popularity = c.popularity;
-    if (c.artists !== undefined && c.artists.length > 0) out.artists = await this.artistIds(c.artists);
-    if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.excludeArtists = await this.artistIds(c.excludeArtists);
+    if (c.artists !== undefined && c.artists.length > 0) {
+      out.artists = await this.artistIds(c.artists);
+      out.artistNames = [...c.artists];
+    }
+    if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) {
+      out.excludeArtists = await this.artistIds(c.excludeArtists);
+      out.excludeArtistNames = [...c.excludeArtists];
+    }
     if (c.tracks !== undefined && c.tracks.length > 0) out.items = this.items(c.tracks);
     if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.excludeItems = this.items(c.excludeTracks);
     return out;
