@@ -204,7 +204,7 @@ export class CommandReplies {
   async vibe(speaker: Speaker, vibeText: string): Promise<CommandReply> {
     const vibe = vibeText.trim().toLowerCase();
     if (vibe === '') return privately('Name a mood or an activity, for example "calm" or "running".');
-    const moods = await this.moodNames(speaker);
+    const moods = await this.vocabulary(speaker, 'moods');
     // An activity's name or word ("focus", "gym") wins over a mood word; a mood word of the one vocabulary ("chill"
     // is calm) names its mood; a longer phrase may still name an activity.
     const named = canonicalMood(vibe) ?? vibe;
@@ -350,9 +350,5 @@ export class CommandReplies {
     const r = await this.desk.tool(speaker, 'list_genres_and_moods', {}, { limited: false });
     if (!('outcome' in r) || r.outcome.kind !== 'ok') return [];
     return r.outcome.value[key].map((x) => x.name);
-  }
-
-  private moodNames(speaker: Speaker): Promise<string[]> {
-    return this.vocabulary(speaker, 'moods');
   }
 }

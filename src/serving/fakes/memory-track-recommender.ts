@@ -21,6 +21,7 @@ import type {
   TrackRecommender,
 } from '../ports/track-recommender.ts';
 import type { MemoryWorld } from './memory-world.ts';
+import { explainByRanking } from '../ports/track-recommender.ts';
 
 /** Levenshtein distance of two short strings. */
 function distance(a: string, b: string): number {
@@ -138,23 +139,10 @@ export class MemoryTrackRecommender implements TrackRecommender {
     return this.recommend({ seeds: [trackId], k, ...(constraints !== undefined ? { constraints } : {}) });
   }
 
-  async explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome> {
-    if (!this.indexOf.has(trackId)) return { found: false, reason: 'no one in the training data has played it, so the recommender cannot rank it' };
-    if (request.disliked?.includes(trackId)) return { found: false, reason: 'you disliked it, and disliked tracks are never recommended' };
-    if (request.known?.includes(trackId) || request.seeds.includes(trackId)) return { found: false, reason: 'you already know it (it is a seed, or you rated it)' };
-    const list = await this.recommend({ ...request, k: 200 });
-    const rank = list.items.findIndex((r) => r.trackId === trackId);
-    if (rank >= 0) return { found: true, rank: rank + 1, recommendation: list.items[rank]! };
-    const alone = await this.recommend({ ...request, constraints: {}, k: 200 });
-    const unconstrained = alone.items.findIndex((r) => r.trackId === trackId);
-    return {
-      found: false,
-      reason:
-        unconstrained >= 0
-          ? `it would rank ${unconstrained + 1} without the constraints, but it does not meet them`
-          : 'none of the signals puts it among the 200 best matches for these seeds',
-    };
+  explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome> {
+    return explainByRanking(this, request, trackId, this.indexOf.has(trackId));
   }
+
 
   /** The request's constraints in ranking terms: vocabulary words named as the labels, artist names as artist ids. */
   private toRanking(c: RecommendConstraints | undefined): RankingConstraints {

@@ -143,3 +143,30 @@ export interface TrackRecommender {
   /** Where `trackId` lands for this request, or why it does not. */
   explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome>;
 }
+
+/**
+ * `explain` by ranking, as every TrackRecommender answers it: a track the recommender cannot rank, a disliked or
+ * known track, its rank among the best 200 for the request, or whether only the constraints keep it out.
+ */
+export async function explainByRanking(
+  recommender: Pick<TrackRecommender, 'recommend'>,
+  request: RecommendationRequest,
+  trackId: number,
+  ranks: boolean,
+): Promise<ExplainOutcome> {
+  if (!ranks) return { found: false, reason: 'no one in the training data has played it, so the recommender cannot rank it' };
+  if (request.disliked?.includes(trackId)) return { found: false, reason: 'you disliked it, and disliked tracks are never recommended' };
+  if (request.known?.includes(trackId) || request.seeds.includes(trackId)) return { found: false, reason: 'you already know it (it is a seed, or you rated it)' };
+  const list = await recommender.recommend({ ...request, k: 200 });
+  const rank = list.items.findIndex((r) => r.trackId === trackId);
+  if (rank >= 0) return { found: true, rank: rank + 1, recommendation: list.items[rank]! };
+  const alone = await recommender.recommend({ ...request, constraints: {}, k: 200 });
+  const unconstrained = alone.items.findIndex((r) => r.trackId === trackId);
+  return {
+    found: false,
+    reason:
+      unconstrained >= 0
+        ? `it would rank ${unconstrained + 1} without the constraints, but it does not meet them`
+        : 'none of the signals puts it among the 200 best matches for these seeds',
+  };
+}

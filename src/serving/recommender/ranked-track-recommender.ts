@@ -32,6 +32,7 @@ import type {
   RecommendationRequest,
   TrackRecommender,
 } from '../ports/track-recommender.ts';
+import { explainByRanking } from '../ports/track-recommender.ts';
 import { assembleRanker, modelRankingParts, servedRankingParams, type RankerInputs } from '../../recsys/ranking/assembly.ts';
 
 /** Scores every item by popularity whatever the seeds: the floor when a request names no seed the model knows. */
@@ -495,24 +496,10 @@ export class RankedTrackRecommender implements TrackRecommender {
     return this.recommend({ seeds: [trackId], k, ...(constraints !== undefined ? { constraints } : {}) });
   }
 
-  async explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome> {
-    const item = this.indexOf.get(trackId);
-    if (item === undefined) return { found: false, reason: 'no one in the training data has played it, so the recommender cannot rank it' };
-    if (request.disliked?.includes(trackId)) return { found: false, reason: 'you disliked it, and disliked tracks are never recommended' };
-    if (request.known?.includes(trackId) || request.seeds.includes(trackId)) return { found: false, reason: 'you already know it (it is a seed, or you rated it)' };
-    const list = await this.recommend({ ...request, k: 200 });
-    const rank = list.items.findIndex((r) => r.trackId === trackId);
-    if (rank >= 0) return { found: true, rank: rank + 1, recommendation: list.items[rank]! };
-    const alone = await this.recommend({ ...request, constraints: {}, k: 200 });
-    const unconstrained = alone.items.findIndex((r) => r.trackId === trackId);
-    return {
-      found: false,
-      reason:
-        unconstrained >= 0
-          ? `it would rank ${unconstrained + 1} without the constraints, but it does not meet them`
-          : 'none of the signals puts it among the 200 best matches for these seeds',
-    };
+  explain(request: RecommendationRequest, trackId: number): Promise<ExplainOutcome> {
+    return explainByRanking(this, request, trackId, this.indexOf.has(trackId));
   }
+
 
   private plan(seedTracks: readonly number[]): { ranker: Ranker; seeds: number[]; notes: string[] } {
     const seeds = this.items(seedTracks);
