@@ -14,7 +14,6 @@ import { BradleyTerryPosterior, type FeatureComparison } from './bradley-terry.t
 import { SeenPairs, selectPair, type PairSelectionOptions } from './pair-selection.ts';
 import { PairsExhaustedError } from './preference-errors.ts';
 import type { PreferenceFeatures } from './preference-features.ts';
-import { clusterPosterior, type TasteClusters } from './population-prior.ts';
 
 /** One simulated person: items (feature-space track ids) and their strength for the person (0: not chosen). */
 export interface PanelPerson {
@@ -45,10 +44,6 @@ export interface PanelConfig {
   readonly maxQuestions?: number;
   /** Replace the online posterior by the exact MAP refit every this many decided answers; 0 never, as served [0]. */
   readonly refitEvery?: number;
-  /** Taste clusters of the other people (population-prior.ts), for the product policy's committee. */
-  readonly clusters?: TasteClusters;
-  /** EXPERIMENT: both arms' prior mean is population + Σ π_k(votes)·cluster utility, refitted after each vote. */
-  readonly clusterMean?: boolean;
 }
 
 /** Mean and standard error. */
@@ -136,7 +131,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
         features,
         population,
         split,
-        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0, ...(config.clusters !== undefined ? { clusters: config.clusters } : {}), clusterMean: config.clusterMean ?? false },
+        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 },
         score,
       );
       if (r.exhausted) exhausted++;
@@ -210,8 +205,6 @@ interface AskSettings {
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
   readonly refitEvery: number;
-  readonly clusters?: TasteClusters;
-  readonly clusterMean?: boolean;
 }
 
 /** Asks one person pairs until the last checkpoint's decided answers (or pairs or patience run out). */
@@ -232,14 +225,7 @@ function askPerson(
   let questions = 0;
   const last = s.checkpoints[s.checkpoints.length - 1]!;
   const record = () => {
-    if (s.clusterMean === true && s.clusters !== undefined) {
-      const pi = clusterPosterior(s.clusters, answered);
-      const mean = Float64Array.from(population);
-      s.clusters.utilities.forEach((w, k) => {
-        for (let t = 0; t < mean.length; t++) mean[t]! += pi[k]! * w[t]!;
-      });
-      out.auc.push(score(BradleyTerryPosterior.fit(mean, answered, s.variance, s.covariance)));
-    } else out.auc.push(score(post));
+    out.auc.push(score(post));
     out.informative.push(questions === 0 ? 0 : decided / questions);
     out.questions.push(questions);
   };
@@ -247,8 +233,7 @@ function askPerson(
   while (decided < last && questions < s.maxQuestions) {
     let pair;
     try {
-      const committee = s.clusters === undefined ? undefined : { utilities: s.clusters.utilities, weights: clusterPosterior(s.clusters, answered) };
-      pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng, ...(committee !== undefined ? { committee } : {}) }, { poolSize: split.trainItems.length, ...options });
+      pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng }, { poolSize: split.trainItems.length, ...options });
     } catch (err) {
       if (err instanceof PairsExhaustedError) break;
       throw err;
@@ -262,7 +247,6 @@ function askPerson(
     answered.push(c);
     post.update(c.winner, c.loser);
     decided++;
-
     if (s.refitEvery > 0 && decided % s.refitEvery === 0) post.refit(answered);
     while (out.auc.length < s.checkpoints.length && decided === s.checkpoints[out.auc.length]) record();
   }

@@ -32,7 +32,6 @@ export interface PairChoice {
 /** Unordered pairs of track ids already shown to a person. */
 export class SeenPairs {
   private readonly keys = new Set<string>();
-  private readonly counts = new Map<number, number>();
 
   constructor(pairs: Iterable<readonly [number, number]> = []) {
     for (const [a, b] of pairs) this.add(a, b);
@@ -44,16 +43,7 @@ export class SeenPairs {
 
   /** Marks a pair as shown. */
   add(a: number, b: number): void {
-    const key = SeenPairs.key(a, b);
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
-    this.counts.set(a, (this.counts.get(a) ?? 0) + 1);
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
-  }
-
-  /** How many shown pairs held this track. */
-  uses(id: number): number {
-    return this.counts.get(id) ?? 0;
+    this.keys.add(SeenPairs.key(a, b));
   }
 
   /** Whether the pair (in either order) was shown. */
@@ -83,14 +73,6 @@ export interface PairSelectionOptions {
    * centred utilities (V-optimal design), which favours pairs that teach about many tracks over outliers.
    */
   readonly criterion?: 'information' | 'pool-variance';
-  /** EXPERIMENT: how a committee of taste clusters is used ['none']. */
-  readonly committeeMode?: 'none' | 'only' | 'until-identified' | 'add';
-  /** EXPERIMENT: weight of the committee term in 'add' [1]. */
-  readonly committeeWeight?: number;
-  /** EXPERIMENT: random share grows with votes: share + (1 − share)·n/(n + this); 0 off [0]. */
-  readonly handover?: number;
-  /** EXPERIMENT: only tracks shown at most (fewest shows + this) times are paired; undefined off. */
-  readonly balance?: number;
 }
 
 /** What pair selection needs to know about a person. */
@@ -103,8 +85,6 @@ interface PairSelectionInput {
   readonly eligible?: readonly number[];
   readonly seen: SeenPairs;
   readonly rng: SeededRandom;
-  /** Taste clusters' utilities and their posterior weights given the person's votes (population-prior.ts). */
-  readonly committee?: { readonly utilities: readonly ArrayLike<number>[]; readonly weights: readonly number[] };
 }
 
 /** Default share of random pairs. */
@@ -112,37 +92,19 @@ export const DEFAULT_RANDOM_SHARE = 0.2;
 
 /** The next pair; throws PairsExhaustedError when every eligible pair was shown already. */
 export function selectPair(input: PairSelectionInput, options: PairSelectionOptions = {}): PairChoice {
-  const base = options.randomShare ?? DEFAULT_RANDOM_SHARE;
-  const n0 = options.handover ?? 0;
-  const share = n0 > 0 ? base + ((1 - base) * input.posterior.votes) / (input.posterior.votes + n0) : base;
+  const share = options.randomShare ?? DEFAULT_RANDOM_SHARE;
   const poolSize = options.poolSize ?? 30;
-  const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5, criterion: options.criterion ?? 'information', committeeMode: options.committeeMode ?? 'none', committeeWeight: options.committeeWeight ?? 1 };
+  const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5, criterion: options.criterion ?? 'information' };
   if (!(share >= 0 && share <= 1)) throw new InvalidParamsError('randomShare must be in [0, 1]');
   if (!(policy.minDistance >= 0 && policy.minDistance < 1)) throw new InvalidParamsError('minDistance must be in [0, 1)');
   if (!(Number.isInteger(poolSize) && poolSize >= 2)) throw new InvalidParamsError('poolSize must be an integer >= 2');
-  let plausible = distinctKnown(input.plausible, input.features);
-  let eligible = input.eligible === undefined ? plausible : distinctKnown(input.eligible, input.features);
-  if (options.balance !== undefined) {
-    const slack = options.balance;
-    const least = (ids: number[]) => {
-      const min = Math.min(...ids.map((id) => input.seen.uses(id)));
-      const kept = ids.filter((id) => input.seen.uses(id) <= min + slack);
-      return kept.length >= 2 ? kept : ids;
-    };
-    plausible = least(plausible);
-    eligible = input.eligible === undefined ? plausible : least(eligible);
-  }
+  const plausible = distinctKnown(input.plausible, input.features);
+  const eligible = input.eligible === undefined ? plausible : distinctKnown(input.eligible, input.features);
   const wantRandom = input.rng.next() < share;
   const pick = wantRandom
     ? (randomPair(eligible, input) ?? informativePair(plausible, poolSize, input, policy))
     : (informativePair(plausible, poolSize, input, policy) ?? randomPair(eligible, input));
-  if (pick === undefined) {
-    if (options.balance !== undefined) {
-      const { balance: _unused, ...rest } = options;
-      return selectPair(input, rest);
-    }
-    throw new PairsExhaustedError(Math.max(plausible.length, eligible.length));
-  }
+  if (pick === undefined) throw new PairsExhaustedError(Math.max(plausible.length, eligible.length));
   const swap = input.rng.next() < 0.5;
   const a = swap ? pick.b : pick.a;
   const b = swap ? pick.a : pick.b;
@@ -177,8 +139,6 @@ interface InformativePolicy {
   readonly tieAware: boolean;
   readonly minDistance: number;
   readonly criterion: 'information' | 'pool-variance';
-  readonly committeeMode: 'none' | 'only' | 'until-identified' | 'add';
-  readonly committeeWeight: number;
 }
 
 /** The most informative unseen pair among the top `poolSize` plausible tracks (the pool grows if all are seen). */
@@ -229,15 +189,6 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
         for (let t = 0; t < size; t++) c[t]![k]! -= m;
       }
     }
-    // Committee: each cluster's utility of each pool track, and the clusters' weights.
-    const cm = input.committee;
-    let cu: number[][] | undefined;
-    let cw: readonly number[] = [];
-    if (cm !== undefined && cm.utilities.length > 1 && policy.committeeMode !== 'none') {
-      cw = cm.weights;
-      const identified = Math.max(...cw) >= 0.9;
-      if (!(policy.committeeMode === 'until-identified' && identified)) cu = cm.utilities.map((w) => f.map((x) => dot(w, x, d)));
-    }
     let best: Pick | undefined;
     let bestScore = -1;
     for (let pass = 0; pass < 2 && best === undefined; pass++) {
@@ -256,14 +207,6 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
             let r = 0;
             for (let t = 0; t < size; t++) r += (c[t]![i]! - c[t]![j]!) ** 2;
             worth = (h * r) / (1 + h * v);
-          }
-          if (cu !== undefined) {
-            let pm = 0;
-            const ps = cu.map((uk) => sigmoid(uk[i]! - uk[j]!));
-            ps.forEach((pk, k) => (pm += cw[k]! * pk));
-            let dis = 0;
-            ps.forEach((pk, k) => (dis += cw[k]! * (pk - pm) ** 2));
-            worth = policy.committeeMode === 'add' ? worth + policy.committeeWeight * dis : dis;
           }
           const score = decided * worth;
           if (score > bestScore) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BradleyTerryPosterior, sigmoid } from '../../../src/recsys/preference/bradley-terry.ts';
-import { clusterPosterior, tasteClusters, tasteCovariance, tasteDirection } from '../../../src/recsys/preference/population-prior.ts';
+import { tasteCovariance, tasteDirection } from '../../../src/recsys/preference/population-prior.ts';
 import { SeededRandom } from '../../../src/recsys/rng.ts';
 
 /** People whose tastes differ only along feature 0 (the others carry no taste): their directions. */
@@ -63,53 +63,5 @@ describe('population prior shape', () => {
   it('refuses a prior covariance of the wrong size or that is not positive definite', () => {
     expect(() => BradleyTerryPosterior.prior([0, 0], 1, [1, 0, 0])).toThrow(/4 values/);
     expect(() => BradleyTerryPosterior.prior([0, 0], 1, [1, 2, 2, 1])).toThrow(/positive definite/);
-  });
-});
-
-describe('taste clusters', () => {
-  /** Three groups of people, each liking tracks high on its own feature (0, 1 or 2) of d: their taste directions. */
-  function groupedDirections(perGroup: number, d: number, rng: SeededRandom): Float64Array[] {
-    return Array.from({ length: 3 * perGroup }, (_, n) => {
-      const x = Float64Array.from({ length: d }, () => 0.2 * rng.normal());
-      x[n % 3] = 1.5 + 0.3 * rng.normal();
-      return x;
-    });
-  }
-
-  it('finds the groups people fall into and scales each utility to the margin', () => {
-    const d = 6;
-    const c = tasteClusters(groupedDirections(40, d, new SeededRandom(3)), d, { k: 3, margin: 2 });
-    expect(c.utilities).toHaveLength(3);
-    // Each cluster's utility points at one group's feature, and each group has its own cluster.
-    const axes = c.utilities.map((w) => Array.from(w).reduce((best, v, i, all) => (v > all[best]! ? i : best), 0));
-    expect([...axes].sort()).toEqual([0, 1, 2]);
-    for (const s of c.shares) expect(s).toBeCloseTo(1 / 3, 1);
-    expect(c.shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect(tasteClusters([new Float64Array(d)], d).utilities).toHaveLength(0);
-    expect(() => tasteClusters([], d, { k: 0 })).toThrow(/k must/);
-  });
-
-  it('picks a new person’s cluster from a few votes', () => {
-    const d = 6;
-    const rng = new SeededRandom(9);
-    const c = tasteClusters(groupedDirections(40, d, rng), d, { k: 3 });
-    let right = 0;
-    for (let person = 0; person < 30; person++) {
-      const group = person % 3;
-      const target = c.utilities.findIndex((w) => Array.from(w).every((v, i) => i === group || v < w[group]!));
-      // Five votes between random tracks, answered by a person who likes feature `group` (10 % of answers flipped).
-      const votes = Array.from({ length: 5 }, () => {
-        const a = Array.from({ length: d }, () => rng.normal());
-        const b = Array.from({ length: d }, () => rng.normal());
-        const aWins = a[group]! > b[group]! !== rng.next() < 0.1;
-        return aWins ? { winner: a, loser: b } : { winner: b, loser: a };
-      });
-      const before = clusterPosterior(c, []);
-      const after = clusterPosterior(c, votes);
-      expect(before).toEqual([...c.shares].map((s) => expect.closeTo(s, 9)));
-      expect(after.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 9);
-      if (after.indexOf(Math.max(...after)) === target) right++;
-    }
-    expect(right).toBeGreaterThanOrEqual(26);
   });
 });
