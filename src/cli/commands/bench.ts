@@ -1,9 +1,10 @@
 /**
- * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL]`: speed and memory benchmarks. Figures are
+ * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL] [--panels lastfm,tidy,yes] [--people N]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
  * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), preference-real (the A/B taste
  * model on real listeners: the yardstick), agent (rule-planner
- * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency).
+ * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency). `--panels` and `--people`
+ * narrow preference-real to some panels and fewer people while exploring (reported figures use the defaults).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,12 @@ type Part = { title: string; run: (config: Config, flags: Flags) => Promise<unkn
 interface Flags {
   readonly dataDir: string | undefined;
   readonly postgres: string | undefined;
+  readonly panels: readonly PanelName[] | undefined;
+  readonly people: number | undefined;
 }
+
+const PANELS = ['lastfm', 'tidy', 'yes'] as const;
+type PanelName = (typeof PANELS)[number];
 
 const PARTS: Record<string, Part> = {
   import: {
@@ -35,7 +41,11 @@ const PARTS: Record<string, Part> = {
   },
   'preference-real': {
     title: 'Bradley–Terry taste on real listeners (Last.fm, TidyTuesday, Yes.com panels: held-out AUC by policy)',
-    run: async (config) => (await import('../../bench/preference-real-bench.ts')).runRealPreferenceBench(config),
+    run: async (config, f) =>
+      (await import('../../bench/preference-real-bench.ts')).runRealPreferenceBench(config, {
+        ...(f.panels === undefined ? {} : { datasets: f.panels }),
+        ...(f.people === undefined ? {} : { people: f.people }),
+      }),
   },
   agent: {
     title: 'Rule-planner chat turns (planning alone, and whole turns with tools and memory)',
@@ -51,15 +61,15 @@ const PARTS: Record<string, Part> = {
   },
 };
 
-const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL]`;
+const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL] [--panels ${PANELS.join(',')}] [--people N]`;
 
 /** Runs the chosen benchmark parts in order; returns the exit code. */
 export async function run(args: string[], config: Config): Promise<number> {
-  let values: { only?: string | undefined; 'data-dir'?: string | undefined; postgres?: string | undefined };
+  let values: { only?: string | undefined; 'data-dir'?: string | undefined; postgres?: string | undefined; panels?: string | undefined; people?: string | undefined };
   try {
     ({ values } = parseArgs({
       args,
-      options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, postgres: { type: 'string' } },
+      options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, postgres: { type: 'string' }, panels: { type: 'string' }, people: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -70,9 +80,16 @@ export async function run(args: string[], config: Config): Promise<number> {
   const unknown = names.filter((n) => !(n in PARTS));
   if (unknown.length > 0) throw new UsageError(`unknown bench part ${unknown.join(', ')}\n${USAGE}`);
   const dataDir = values['data-dir'];
+  const panels = values.panels?.split(',').map((s) => s.trim());
+  const badPanels = panels?.filter((p) => !(PANELS as readonly string[]).includes(p)) ?? [];
+  if (badPanels.length > 0 || panels?.length === 0) throw new UsageError(`unknown panel ${badPanels.join(', ')}: --panels takes ${PANELS.join(',')}\n${USAGE}`);
+  const people = values.people === undefined ? undefined : Number(values.people);
+  if (people !== undefined && !(Number.isInteger(people) && people >= 1)) throw new UsageError(`--people must be a whole number of at least 1, got ${values.people}\n${USAGE}`);
   const flags: Flags = {
     dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
     postgres: values.postgres,
+    panels: panels as PanelName[] | undefined,
+    people,
   };
   for (const name of names) {
     const part = PARTS[name]!;
