@@ -501,7 +501,8 @@ export class EntityIndex {
       // Mid-sentence a capital is a sign of a name, so any artist the catalogue holds; opening a sentence, one people play.
       const a = exact !== undefined && exact.plays >= (span[0]!.initial ? 5 : MID_SENTENCE_MIN_PLAYS) ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
       const t0 = this.track(raw);
-      const t = t0 !== undefined && (quoted || t0.plays >= 10) ? t0 : undefined;
+      // One word opening a sentence is a title only in quotes ("Epic songs with vocals", "Heavy metal with good vocals").
+      const t = t0 !== undefined && (quoted || (t0.plays >= 10 && !span[0]!.initial)) ? t0 : undefined;
       if (a !== undefined && (t === undefined || a.plays >= t.plays / 4)) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
       if (t !== undefined) return { mention: { kind: 'track', text: raw, start, track: t }, extra: 0 };
       // An abbreviation in capitals ("RHCP", "NIN's"); a well-known artist by one name ("Kanye's", "Bowie") or one typo ("Deftone").

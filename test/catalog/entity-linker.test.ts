@@ -107,7 +107,7 @@ describe('entity linking against the catalogue', () => {
         [208, 'Deep End', 13],
         [209, 'Too Deep', 8],
         [210, 'Edge', 9],
-      ].map(([id, title, artistId]) => ({ id: id as number, title: title as string, artistId: artistId as number, album: null, plays: 5 })),
+      ].map(([id, title, artistId]) => ({ id: id as number, title: title as string, artistId: artistId as number, album: null, plays: id === 205 ? 20 : 5 })),
     };
     const real = new EntityIndex(rows);
     const named = (text: string) => real.mentions(text).map((m) => (m.kind === 'artist' ? m.artist.name : `${m.kind}:${m.text}`));
@@ -142,6 +142,12 @@ describe('entity linking against the catalogue', () => {
       // Mid-sentence with a capital and on its own, a little-played artist is a name.
       expect(named('music like Fatima and Soundgarden')).toEqual(['Fatima', 'Soundgarden']);
       expect(named('heavy stuff like Death')).toEqual(['Death']);
+    });
+
+    it('reads one capitalised word opening a sentence as a title only in quotes', () => {
+      expect(named('Stronger songs for the gym')).toEqual([]);
+      expect(named('"Stronger" songs for the gym')).toEqual(['track:Stronger']);
+      expect(named('songs like Stronger please')).toEqual(['track:Stronger']);
     });
   });
 });
