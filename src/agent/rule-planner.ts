@@ -276,8 +276,11 @@ const PRAISE_RE =
 /** Words that end the search rather than ask for more ("No that is all", "that's enough"). */
 const ENOUGH_RE = /\b(?:that'?s all|that is all|enough|no more|stop|bye|goodbye|done|not seeing|round (?:it )?up|wrap (?:it )?up|finish)\b/;
 
-/** Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by "). */
-const OWN_CUE_RE = /\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from|by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
+/**
+ * Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by ");
+ * not "by" after a title ("similar to Goner by Twenty One Pilots" wants music like it, not only theirs).
+ */
+const OWN_CUE_RE = /(?:\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from)|^\s*by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
 
 /** Cues before a name asked for ("add some of X", "some X please", "how about X", "I want some X", "I also like X"). */
 const ASK_CUE_RE =
