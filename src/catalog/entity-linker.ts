@@ -173,7 +173,11 @@ export class EntityIndex {
       if (artist === undefined) continue;
       const key = normalizeTitle(t.title);
       if (key === '') continue;
-      push(this.tracksByKey, key, { id: t.id, title: t.title, key, artist, plays: t.plays });
+      const entry = { id: t.id, title: t.title, key, artist, plays: t.plays };
+      push(this.tracksByKey, key, entry);
+      // Written without its apostrophes too ("dont stop believin", "say it aint so").
+      const bare = normalizeTitle(t.title.replace(/['’]/g, ''));
+      if (bare !== key && bare !== '') push(this.tracksByKey, bare, entry);
       for (const w of new Set(key.split(' '))) this.titleWords.set(w, (this.titleWords.get(w) ?? 0) + 1);
       this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
       if (t.album !== null && t.album.trim() !== '') {
@@ -324,12 +328,22 @@ export class EntityIndex {
         const pair = this.dashPair(previous.words, clause.words) ?? this.dashArtist(previous.words, clause.words);
         if (pair !== undefined && !found.some((m) => m.kind === 'artist' && pair.kind === 'artist' && m.artist.id === pair.artist.id)) found.push(pair);
       }
+      // '"She Will Be Loved" by Maroon 5': a quoted title, then "by" and its artist.
+      const quotedBy = previous?.words[0]?.quoted === true && clause.words[0]?.text.toLowerCase() === 'by' ? this.quotedTitleBy(previous.words, clause.words) : undefined;
+      // The quoted words name that track, or, when the artist's version is not held, no one (not another artist's
+      // song of the same title).
+      const byKnownArtist = () => [1, 2, 3, 4, 5].some((n) => n < clause.words.length && this.artist(clause.words.slice(1, 1 + n).map((w) => w.text).join(' '), { near: false }) !== undefined);
+      if (quotedBy !== undefined || (previous?.words[0]?.quoted === true && clause.words[0]?.text.toLowerCase() === 'by' && byKnownArtist())) {
+        const from = previous!.words[0]!.start;
+        for (let k = found.length - 1; k >= 0; k--) if (found[k]!.start >= from) found.splice(k, 1);
+        if (quotedBy !== undefined) found.push(quotedBy.mention);
+      }
       previous = clause;
       const words = clause.words;
       // A quoted phrase is one name or none ("Zoosters Breakout" is not the track "Breakout").
       const quoted = words[0]?.quoted === true;
       const inClause: { mention: Mention; from: number; to: number }[] = [];
-      for (let i = 0; i < words.length; i++) {
+      for (let i = quotedBy?.taken ?? 0; i < words.length; i++) {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
@@ -437,6 +451,19 @@ export class EntityIndex {
     for (let b = right.length; b >= 1; b--) {
       const m = named(right.slice(0, b), b === right.length, right[b]);
       if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+
+  /** The track or album a quoted title names with "by <artist>" after the quote, and how many words that took. */
+  private quotedTitleBy(title: readonly Word[], after: readonly Word[]): { mention: Mention; taken: number } | undefined {
+    const raw = title.map((w) => w.text).join(' ');
+    for (let n = Math.min(5, after.length - 1); n >= 1; n--) {
+      const artistWords = after.slice(1, 1 + n).map((w) => w.text).join(' ');
+      const track = this.track(raw, artistWords);
+      if (track !== undefined) return { mention: { kind: 'track', text: raw, start: title[0]!.start, track }, taken: 1 + n };
+      const album = this.album(raw, artistWords);
+      if (album !== undefined) return { mention: { kind: 'album', text: raw, start: title[0]!.start, album }, taken: 1 + n };
     }
     return undefined;
   }

@@ -103,6 +103,7 @@ describe('entity linking against the catalogue', () => {
         [204, 'Juicy', 4],
         [205, 'Stronger', 5],
         [206, 'Change (In the House of Flies)', 7],
+        [211, 'Change', 7],
         [207, 'Deep Dive', 13],
         [208, 'Deep End', 13],
         [209, 'Too Deep', 8],
@@ -142,6 +143,15 @@ describe('entity linking against the catalogue', () => {
       // Mid-sentence with a capital and on its own, a little-played artist is a name.
       expect(named('music like Fatima and Soundgarden')).toEqual(['Fatima', 'Soundgarden']);
       expect(named('heavy stuff like Death')).toEqual(['Death']);
+    });
+
+    it('reads a quoted title followed by "by <artist>", and a title written without its apostrophes', () => {
+      expect(named('Songs like "change" by Deftones please')).toEqual(['track:change']);
+      expect(named('Songs like "Change" by Soundgarden please')).toEqual(['Soundgarden']);
+      expect(real.track('dont stop me now')).toBeUndefined();
+      const apostrophes = new EntityIndex({ artists: [{ id: 1, name: 'Weezer', plays: 100 }], tracks: [{ id: 9, title: "Say It Ain't So", artistId: 1, album: null, plays: 40 }] });
+      expect(apostrophes.track('say it aint so')?.id).toBe(9);
+      expect(apostrophes.track("Say it ain't so")?.id).toBe(9);
     });
 
     it('reads one capitalised word opening a sentence as a title only in quotes', () => {

@@ -48,8 +48,17 @@ async function readNerDataset(dir: string): Promise<NerQuery[]> {
   return [...originalOf].map(([pre, text]) => ({ text, entities: entities.get(pre) ?? [] }));
 }
 
-/** A Wikipedia page name as a plain name: "Kid_A" -> "Kid A", "Creep_(Radiohead_song)" -> "Creep". */
-const wikiPlain = (name: string): string => name.replace(/_/g, ' ').replace(/\s*\([^)]*\)\s*$/, '').trim();
+/** A Wikipedia page name as a plain name: "Kid_A" -> "Kid A", "Creep_(Radiohead_song)" -> "Creep", "M%C3%98" -> "MØ". */
+const wikiPlain = (name: string): string => percentDecoded(name).replace(/_/g, ' ').replace(/\s*\([^)]*\)\s*$/, '').trim();
+
+/** A page name with its percent-escapes decoded ("Say_It_Ain%27t_So" -> "Say_It_Ain't_So"); as written when malformed. */
+function percentDecoded(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
 
 /**
  * A query's annotated entities the catalogue holds, each as the set of catalogue keys that count for it: the README's
@@ -67,7 +76,7 @@ function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>[]; wo
       for (const a of [index.artist(wikiPlain(e.wikiName), { near: false }), index.artist(e.mention)]) if (a !== undefined) keys.add(`a${a.id}`);
     } else {
       for (const name of [wikiPlain(e.wikiName), e.mention]) {
-        if (name !== '' && (index.track(name) !== undefined || index.album(name) !== undefined)) keys.add(`w${normalizeTitle(name)}`);
+        if (name !== '' && (index.track(name) !== undefined || index.album(name) !== undefined)) keys.add(workKey(name));
       }
     }
     // The same entity annotated twice in one query counts once.
@@ -91,6 +100,9 @@ export function matchEntities(gold: readonly ReadonlySet<string>[], predicted: R
   return tp;
 }
 
+/** A work's key: its normalised title, apostrophes dropped (the dataset writes "say it aint so", the catalogue "Say It Ain't So"). */
+const workKey = (title: string): string => `w${normalizeTitle(title.replace(/['’]/g, ''))}`;
+
 /** The catalogue keys of the artists and works the planner's calls carry. */
 function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = ''): { artists: Set<string>; works: Set<string> } {
   const folded = ` ${artistKey(text)} `;
@@ -104,14 +116,14 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
   const addTrack = (ref: unknown) => {
     if (typeof ref === 'number') {
       const t = index.trackById(ref);
-      if (t !== undefined) works.add(`w${normalizeTitle(t.title)}`);
+      if (t !== undefined) works.add(workKey(t.title));
       // A track id carries its artist: counted when the request names that artist ("6 Underground by Sneaker Pimps").
       if (t !== undefined && folded.includes(` ${artistKey(t.artist)} `)) addArtist(t.artist);
     } else if (typeof ref === 'string') {
       const by = /^(.+?) - (.+)$/.exec(ref);
       const t = by !== null ? index.track(by[2]!, by[1]!) : undefined;
       if (t !== undefined) {
-        works.add(`w${normalizeTitle(t.title)}`);
+        works.add(workKey(t.title));
         addArtist(t.artist);
       } else if (by !== null) addArtist(by[1]);
       else addMentions(index.mentions(ref));
@@ -120,7 +132,7 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
   const addMentions = (ms: readonly Mention[]) => {
     for (const m of ms) {
       if (m.kind === 'artist') artists.add(`a${m.artist.id}`);
-      else works.add(`w${normalizeTitle(m.kind === 'track' ? m.track.title : m.album.title)}`);
+      else works.add(workKey(m.kind === 'track' ? m.track.title : m.album.title));
     }
   };
   for (const c of calls) {
