@@ -219,7 +219,8 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
     return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
-  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t);
+  // A kind of music named on its own ("quiet piano, no vocals", "slow jams") is a new request, not a refinement.
+  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t) || NAMES_MUSIC_RE.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
@@ -259,6 +260,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   return { intent: 'unclear', calls: [], ...keep };
 }
+
+/** Phrases that name a kind of music by themselves. */
+const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b/;
 
 /** "More", "3 more", "another 5", "next please": more of the last answer (not "more upbeat", a modifier). */
 const MORE_RE = /^(?:\d+ |a few |some )?(?:more|another|others?|next)(?: \d+)?(?: (?:please|songs?|tracks?|ones?))*[\s!.]*$/;

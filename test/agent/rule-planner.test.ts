@@ -159,6 +159,11 @@ describe('the rule planner', () => {
     expect(s3.calls[0]!.args).toMatchObject({ seeds: { text: 'Daft Punk' } });
     const s4 = planTurn('something like Metallica', { ...st1, constraints: s3.constraints });
     expect(s4.constraints).toEqual({});
+    // A kind of music named on its own is a new request, not a refinement of the seed before it.
+    const piano = planTurn('quiet piano, no vocals', st1);
+    expect(piano.intent).toBe('recommend');
+    expect(piano.calls[0]!.args).not.toHaveProperty('seeds');
+    expect(piano.constraints).toMatchObject({ vocals: 'instrumental', energy: { max: 0.4 } });
   });
 });
 
