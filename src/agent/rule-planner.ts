@@ -219,7 +219,8 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
     return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
   }
-  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t);
+  // A kind of music named on its own ("quiet piano, no vocals", "slow jams") is a new request, not a refinement.
+  const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t) || NAMES_MUSIC_RE.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
@@ -260,6 +261,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   return { intent: 'unclear', calls: [], ...keep };
 }
 
+/** Phrases that name a kind of music by themselves. */
+const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b/;
+
 /** "More", "3 more", "another 5", "next please": more of the last answer (not "more upbeat", a modifier). */
 const MORE_RE = /^(?:\d+ |a few |some )?(?:more|another|others?|next)(?: \d+)?(?: (?:please|songs?|tracks?|ones?))*[\s!.]*$/;
 
@@ -276,8 +280,11 @@ const PRAISE_RE =
 /** Words that end the search rather than ask for more ("No that is all", "that's enough"). */
 const ENOUGH_RE = /\b(?:that'?s all|that is all|enough|no more|stop|bye|goodbye|done|not seeing|round (?:it )?up|wrap (?:it )?up|finish)\b/;
 
-/** Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by "). */
-const OWN_CUE_RE = /\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from|by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
+/**
+ * Words right before an artist's name that ask for the artist's own tracks ("add some ", "more from ", "songs by ");
+ * not "by" after a title ("similar to Goner by Twenty One Pilots" wants music like it, not only theirs).
+ */
+const OWN_CUE_RE = /(?:\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything|everything|hits|something) (?:of|from|by)|from)|^\s*by)\s+(?:(?:of|from|by|more|songs?|tracks?)\s+)*$/i;
 
 /** Cues before a name asked for ("add some of X", "some X please", "how about X", "I want some X", "I also like X"). */
 const ASK_CUE_RE =

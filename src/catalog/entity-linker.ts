@@ -96,6 +96,19 @@ const ORDINARY = new Set(
 /** Multi-word phrases a message uses that happen to be titles too, never read as an entity. */
 const ORDINARY_PHRASES = new Set(['thank you', 'i love you', 'i know', 'right now', 'love song', 'love songs', 'the end', 'you know', 'i want', 'i need', 'i like', 'in love', 'all of', 'one more', 'a lot', 'let me', 'let me know', 'for you', 'more like', 'so much', 'last night', 'this is', 'i am', 'good music', 'new music']);
 
+/** Plays above which a one-word artist's name stands on its own even inside other capitalised words. */
+const WELL_KNOWN_PLAYS = 50;
+/** Small words inside a name ("Trudy and the Romance", "Rage of Plastics"). */
+const NAME_JOINERS = new Set(['the', 'and', '&', 'of', 'n', "'n'", 'de', 'la', 'le', 'y']);
+/** Plays a one-word artist written with a capital mid-sentence needs (at a sentence's start: 5); chosen on music-ner dataset1. */
+const MID_SENTENCE_MIN_PLAYS = 2;
+/** Plays an artist needs before one of their names stands for them. */
+const ONE_NAME_MIN_PLAYS = 50;
+/** Plays a band needs before its initials stand for it. */
+const INITIALS_MIN_PLAYS = 30;
+/** Abbreviations people write that are not bands. */
+const NOT_INITIALS = new Set('edm idm dnb rnb lol omg usa ost bpm gta diy tbh imo fyi asap aka lmao smh nsfw wtf btw idk irl ootd lofi ost wip'.split(' '));
+
 const possessive = (key: string): string[] => {
   const out: string[] = [];
   if (/s$/.test(key) && key.length > 3) out.push(key.slice(0, -1));
@@ -123,6 +136,14 @@ export class EntityIndex {
   private readonly artistsByDeletion = new Map<string, ArtistEntry[]>();
   private readonly tracksByKey = new Map<string, TrackEntry[]>();
   private readonly albumsByKey = new Map<string, { title: string; artist: ArtistEntry; trackIds: number[]; plays: number }[]>();
+  /** Artists by their key without spaces ("one republic", "notorious big" for "OneRepublic", "The Notorious B.I.G."). */
+  private readonly artistsByCompact = new Map<string, ArtistEntry[]>();
+  /** How many track titles use each word. */
+  private readonly titleWords = new Map<string, number>();
+  /** Two-word artists by each of their names ("kanye", "bowie"). */
+  private readonly artistsByName = new Map<string, ArtistEntry[]>();
+  /** Bands of three words or more by their initials ("rhcp", "nin", "qotsa"), for names people abbreviate. */
+  private readonly artistsByInitials = new Map<string, ArtistEntry[]>();
   /** The longest name in words, so mention scanning stops there. */
   private maxWords = 1;
 
@@ -137,6 +158,12 @@ export class EntityIndex {
       const e: ArtistEntry = { id: a.id, name: a.name, key, plays: Math.max(a.plays, playsOf.get(a.id) ?? 0) };
       artistById.set(a.id, e);
       push(this.artistsByKey, key, e);
+      const compact = key.replace(/ /g, '');
+      if (compact.length >= 5) push(this.artistsByCompact, compact, e);
+      const words = key.split(' ');
+      if (words.length === 2 && e.plays > 0) for (const w of words) push(this.artistsByName, w, e);
+      // Initials of a band's name; not of a duo or a collaboration ("Chris Brown & Tyga" is never "cbat").
+      if (words.length >= 3 && words.length <= 6 && !words.includes('and') && e.plays >= INITIALS_MIN_PLAYS) push(this.artistsByInitials, words.map((w) => w[0]).join(''), e);
       this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
       // One-typo matches only for names long enough that a typo does not make another word, and artists people play.
       if (key.length >= 5 && e.plays > 0) for (const d of deletions(key)) push(this.artistsByDeletion, d, e);
@@ -146,7 +173,12 @@ export class EntityIndex {
       if (artist === undefined) continue;
       const key = normalizeTitle(t.title);
       if (key === '') continue;
-      push(this.tracksByKey, key, { id: t.id, title: t.title, key, artist, plays: t.plays });
+      const entry = { id: t.id, title: t.title, key, artist, plays: t.plays };
+      push(this.tracksByKey, key, entry);
+      // Written without its apostrophes too ("dont stop believin", "say it aint so").
+      const bare = normalizeTitle(t.title.replace(/['’]/g, ''));
+      if (bare !== key && bare !== '') push(this.tracksByKey, bare, entry);
+      for (const w of new Set(key.split(' '))) this.titleWords.set(w, (this.titleWords.get(w) ?? 0) + 1);
       this.maxWords = Math.max(this.maxWords, Math.min(8, key.split(' ').length));
       if (t.album !== null && t.album.trim() !== '') {
         const ak = normalizeTitle(t.album);
@@ -205,6 +237,9 @@ export class EntityIndex {
     const exact = best(this.artistsByKey.get(key));
     if (exact !== undefined) return out(exact, 'exact');
     if (options.near === false) return undefined;
+    // Spacing aside ("One Republic", "Notorious BIG", "Wu Tang Clan"): the same name.
+    const spaced = best(this.artistsByCompact.get(key.replace(/ /g, '')));
+    if (spaced !== undefined) return out(spaced, 'near');
     for (const k of possessive(key)) {
       const e = best(this.artistsByKey.get(k));
       if (e !== undefined) return out(e, 'near');
@@ -215,6 +250,41 @@ export class EntityIndex {
     for (const d of deletions(key)) candidates.push(...(this.artistsByKey.get(d) ?? []), ...(this.artistsByDeletion.get(d) ?? []));
     const near = best(candidates.filter((c) => c.key[0] === key[0] && Math.abs(c.key.length - key.length) <= 1 && withinOne(c.key, key)));
     return near === undefined ? undefined : out(near, 'near');
+  }
+
+  /**
+   * The band an abbreviation written in capitals means ("RHCP", "NIN", "QOTSA", "SOAD"): the most played band with
+   * those initials when it is played far more than any other with them; never a word or an artist's own name.
+   */
+  initials(abbreviation: string): LinkedArtist | undefined {
+    const key = abbreviation.toLowerCase();
+    if (!/^[a-z]{3,6}$/.test(key) || ORDINARY.has(key) || NOT_INITIALS.has(key) || this.artistsByKey.has(key)) return undefined;
+    const list = [...(this.artistsByInitials.get(key) ?? [])].sort((a, b) => b.plays - a.plays);
+    const top = list[0];
+    if (top === undefined || (list[1] !== undefined && list[1].plays * 4 > top.plays)) return undefined;
+    return out(top, 'near');
+  }
+
+  /**
+   * A well-known artist people call by one of their two names ("Kanye", "Bowie", "Elvis"): the artist played far more
+   * than any other with that name, and the name is no artist of its own.
+   */
+  private oneName(word: string): LinkedArtist | undefined {
+    const key = artistKey(word);
+    if (key.length < 4 || key.includes(' ') || ORDINARY.has(key) || this.artistsByKey.has(key)) return undefined;
+    // A word songs use ("Deep", "English", "Trick") is no one's name.
+    if ((this.titleWords.get(key) ?? 0) >= 3) return undefined;
+    const list = [...(this.artistsByName.get(key) ?? [])].sort((a, b) => b.plays - a.plays);
+    const top = list[0];
+    if (top === undefined || top.plays < ONE_NAME_MIN_PLAYS || (list[1] !== undefined && list[1].plays * 4 > top.plays)) return undefined;
+    return out(top, 'near');
+  }
+
+  /** One typo of a well-known artist's one-word name ("Deftone", "Radiohed"). */
+  private wellKnownNear(word: string): LinkedArtist | undefined {
+    if (word.length < 6) return undefined;
+    const a = this.artist(word);
+    return a !== undefined && a.match === 'near' && a.plays >= ONE_NAME_MIN_PLAYS * 2 && !artistKey(a.name).includes(' ') ? a : undefined;
   }
 
   /** The track a title means (by `artist` when given, which must then match); the most played wins. */
@@ -255,26 +325,62 @@ export class EntityIndex {
     for (const clause of clauses(text)) {
       // "Artist - Title" or "Title - Artist".
       if (clause.dashBefore && previous !== undefined) {
-        const pair = this.dashPair(previous.words, clause.words);
-        if (pair !== undefined) found.push(pair);
+        const pair = this.dashPair(previous.words, clause.words) ?? this.dashArtist(previous.words, clause.words);
+        if (pair !== undefined && !found.some((m) => m.kind === 'artist' && pair.kind === 'artist' && m.artist.id === pair.artist.id)) found.push(pair);
+      }
+      // '"She Will Be Loved" by Maroon 5': a quoted title, then "by" and its artist.
+      const quotedBy = previous?.words[0]?.quoted === true && clause.words[0]?.text.toLowerCase() === 'by' ? this.quotedTitleBy(previous.words, clause.words) : undefined;
+      // The quoted words name that track, or, when the artist's version is not held, no one (not another artist's
+      // song of the same title).
+      const byKnownArtist = () => [1, 2, 3, 4, 5].some((n) => n < clause.words.length && this.artist(clause.words.slice(1, 1 + n).map((w) => w.text).join(' '), { near: false }) !== undefined);
+      if (quotedBy !== undefined || (previous?.words[0]?.quoted === true && clause.words[0]?.text.toLowerCase() === 'by' && byKnownArtist())) {
+        const from = previous!.words[0]!.start;
+        for (let k = found.length - 1; k >= 0; k--) if (found[k]!.start >= from) found.splice(k, 1);
+        if (quotedBy !== undefined) found.push(quotedBy.mention);
       }
       previous = clause;
       const words = clause.words;
       // A quoted phrase is one name or none ("Zoosters Breakout" is not the track "Breakout").
       const quoted = words[0]?.quoted === true;
-      for (let i = 0; i < words.length; i++) {
+      const inClause: { mention: Mention; from: number; to: number }[] = [];
+      for (let i = quotedBy?.taken ?? 0; i < words.length; i++) {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const m = (i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined) ?? this.spanMention(span, words.slice(i + len));
+          const byArtist = i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined;
+          const m = byArtist ?? this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
-          if (m.mention !== undefined) found.push(m.mention);
+          if (m.mention !== undefined) inClause.push({ mention: m.mention, from: i, to: i + len });
           taken = len + m.extra;
         }
         if (taken > 0) i += taken - 1;
       }
+      for (const c of inClause) if (!this.partOfLongerName(c, words, inClause, text) && !found.some((m) => m.start === c.mention.start)) found.push(c.mention);
     }
     return this.listItems(text, found);
+  }
+
+  /**
+   * Whether a little-played one-word artist is only part of a longer name the catalogue lacks: capitalised words run on
+   * beside it that nothing else names ("Fatima" in "Fatima Yamaha", "Death" in "Ocean Death", "Romance" in "Trudy and
+   * the Romance"), or a quoted title right after a possessive ("Jerry Martin's "The Sims"").
+   */
+  private partOfLongerName(c: { mention: Mention; from: number; to: number }, words: readonly Word[], all: readonly { from: number; to: number }[], text: string): boolean {
+    if (c.mention.kind !== 'artist') return false;
+    // A name right before "by" is a title ("Ten Feet by Curio", "Love & Theft by Bob Dylan").
+    const last = words[c.to - 1]!;
+    if (/^\s*["”'’]?\s*by\s+\S/i.test(text.slice(last.start + last.text.length))) return true;
+    if (c.mention.artist.plays >= WELL_KNOWN_PLAYS && c.mention.artist.match === 'exact') return false;
+    const named = words.slice(c.from, c.to).filter((w) => w.text.toLowerCase() !== 'the');
+    if (named.length !== 1) return false;
+    if (words[c.from]!.quoted) return /['’]s?\s*$/.test(text.slice(0, words[c.from]!.start).replace(/["“”'‘’]\s*$/, ''));
+    const covered = (i: number) => all.some((o) => i >= o.from && i < o.to);
+    const runsOn = (i: number, step: number): boolean => {
+      while (i >= 0 && i < words.length && NAME_JOINERS.has(words[i]!.text.toLowerCase())) i += step;
+      const w = words[i];
+      return w !== undefined && w.capital && !ORDINARY.has(w.text.toLowerCase().replace(/['’]/g, '')) && !covered(i);
+    };
+    return runsOn(c.from - 1, -1) || runsOn(c.to, 1);
   }
 
   /**
@@ -321,6 +427,45 @@ export class EntityIndex {
     const a = this.artist(raw);
     if (a === undefined || (a.match === 'near' && (a.plays < 20 || raw.length < 5))) return undefined;
     return { mention: { kind: 'artist', text: raw, start: span[0]!.start, artist: a }, extra: 0 };
+  }
+
+  /**
+   * "Artist - Title" where the catalogue lacks the title ("REZZ - Edge", "Beret - Ojalá"): the artist whose exact name
+   * ends the left side (written with capitals, or the whole side), else starts a short right side ("nursery - bbno$").
+   */
+  private dashArtist(left: readonly Word[], right: readonly Word[]): Mention | undefined {
+    const named = (words: readonly Word[], whole: boolean, before?: Word): Mention | undefined => {
+      if (!whole && !words.every((w) => w.capital)) return undefined;
+      // The whole run of capitalised words, not its tail ("Dré Anthony" is not "Anthony").
+      if (before !== undefined && before.capital) return undefined;
+      if (words.every((w) => ORDINARY.has(w.text.toLowerCase().replace(/['’]/g, '')))) return undefined;
+      const raw = words.map((w) => w.text).join(' ');
+      const a = this.artist(raw, { near: false });
+      return a === undefined ? undefined : { kind: 'artist', text: raw, start: words[0]!.start, artist: a };
+    };
+    for (let a = Math.min(5, left.length); a >= 1; a--) {
+      const m = named(left.slice(left.length - a), a === left.length, left[left.length - a - 1]);
+      if (m !== undefined) return m;
+    }
+    if (right.length > 5) return undefined;
+    for (let b = right.length; b >= 1; b--) {
+      const m = named(right.slice(0, b), b === right.length, right[b]);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+
+  /** The track or album a quoted title names with "by <artist>" after the quote, and how many words that took. */
+  private quotedTitleBy(title: readonly Word[], after: readonly Word[]): { mention: Mention; taken: number } | undefined {
+    const raw = title.map((w) => w.text).join(' ');
+    for (let n = Math.min(5, after.length - 1); n >= 1; n--) {
+      const artistWords = after.slice(1, 1 + n).map((w) => w.text).join(' ');
+      const track = this.track(raw, artistWords);
+      if (track !== undefined) return { mention: { kind: 'track', text: raw, start: title[0]!.start, track }, taken: 1 + n };
+      const album = this.album(raw, artistWords);
+      if (album !== undefined) return { mention: { kind: 'album', text: raw, start: title[0]!.start, album }, taken: 1 + n };
+    }
+    return undefined;
   }
 
   private dashPair(left: readonly Word[], right: readonly Word[]): Mention | undefined {
@@ -378,13 +523,20 @@ export class EntityIndex {
     }
     if (single) {
       // One capitalised word: an artist people play, by its exact name or its possessive ("Radiohead's", "Trio's").
-      const exact = this.artist(raw, { near: false });
+      const exact = this.artist(raw.replace(/['’]s?$/, ''), { near: false });
       const possessiveForm = /['’]s?$/.test(raw) || (raw.length >= 6 && /s$/.test(raw)) ? this.artist(raw.replace(/['’]s?$/, '')) : undefined;
-      const a = exact !== undefined && exact.plays >= 5 ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
+      // Mid-sentence a capital is a sign of a name, so any artist the catalogue holds; opening a sentence, one people play.
+      const a = exact !== undefined && exact.plays >= (span[0]!.initial ? 5 : MID_SENTENCE_MIN_PLAYS) ? exact : possessiveForm !== undefined && possessiveForm.plays >= 20 && possessiveForm.match !== 'near' ? possessiveForm : possessiveForm?.plays !== undefined && possessiveForm.plays >= 200 ? possessiveForm : undefined;
       const t0 = this.track(raw);
-      const t = t0 !== undefined && (quoted || t0.plays >= 10) ? t0 : undefined;
+      // One word opening a sentence is a title only in quotes ("Epic songs with vocals", "Heavy metal with good vocals").
+      const t = t0 !== undefined && (quoted || (t0.plays >= 10 && !span[0]!.initial)) ? t0 : undefined;
       if (a !== undefined && (t === undefined || a.plays >= t.plays / 4)) return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
       if (t !== undefined) return { mention: { kind: 'track', text: raw, start, track: t }, extra: 0 };
+      // An abbreviation in capitals ("RHCP", "NIN's"); a well-known artist by one name ("Kanye's", "Bowie") or one typo ("Deftone").
+      const bare = raw.replace(/['’]s?$/, '');
+      const abbreviated = /^\p{Lu}{3,6}$/u.test(bare) ? this.initials(bare) : undefined;
+      const near = abbreviated ?? (span[0]!.initial ? undefined : this.oneName(bare) ?? this.wellKnownNear(bare));
+      if (near !== undefined) return { mention: { kind: 'artist', text: raw, start, artist: near }, extra: 0 };
       return undefined;
     }
     const artist = this.artist(raw, { near: capital });
@@ -406,6 +558,8 @@ interface Word {
   readonly start: number;
   readonly capital: boolean;
   readonly quoted: boolean;
+  /** Opens a sentence (a capital there says less). */
+  readonly initial: boolean;
 }
 
 /** Splits text into clauses (at punctuation, "and", "or") and words with their positions. */
@@ -424,7 +578,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     words = [];
     dash = false;
   };
-  const re = /["“”]|(?<=^|\s)['‘’](?=\S)|(?<=\S)['‘’](?=\s|$|[,.!?;:])|[,;.!?()[\]:|/]+(?=\s|$)|\s[-–—]\s|&|[\p{L}\p{N}][\p{L}\p{N}'’&.+!-]*/gu;
+  const re = /["“”]|(?<=^|\s)['‘’](?=\S)|(?<=\S)['‘’](?=\s|$|[,.!?;:])|[,;.!?()[\]:|/]+(?=\s|$)|\s[-–—]\s?|[-–—]\s|&|[\p{L}\p{N}](?:[\p{L}\p{N}'’&.+!$]|-(?=[\p{L}\p{N}]))*/gu;
   for (const m of text.matchAll(re)) {
     const w = m[0];
     if (/^["“”'‘’]$/.test(w)) {
@@ -432,7 +586,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
       inQuote = !inQuote;
       continue;
     }
-    if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s)$/.test(w)) {
+    if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s?|[-–—]\s)$/.test(w)) {
       flush();
       if (/[.!?]/.test(w)) sentenceStart = true;
       if (/[-–—]/.test(w)) dash = true;
@@ -443,7 +597,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     sentenceStart = false;
     // A capital opening a sentence says nothing when the word is an ordinary one ("Songs with …", "Looking for …").
     const capital = /^[\p{Lu}\p{N}]/u.test(clean) && !titleCase && !(initial && ORDINARY.has(clean.toLowerCase().replace(/['’]/g, '')));
-    words.push({ text: clean, start: m.index, capital, quoted: inQuote });
+    words.push({ text: clean, start: m.index, capital, quoted: inQuote, initial });
     if (clean !== w) {
       flush();
       sentenceStart = true;

@@ -69,6 +69,17 @@ describe.each(DRIVERS)('the rule-planner agent links names against the catalogue
     expect(without.cards.some((c) => c.artists.includes('Nirvana'))).toBe(false);
   });
 
+  it('obeys a genre and an artist left out in one request ("rock, but no Nirvana", as "r&b, no Drake")', async () => {
+    const say = agentOn('genre-and-exclusion');
+    const reply = await say('8 rock songs, but no Nirvana');
+    expect(reply.text).toMatch(/no Nirvana/);
+    expect(reply.cards.length).toBeGreaterThan(3);
+    for (const c of reply.cards) {
+      expect(c.artists).not.toContain('Nirvana');
+      expect(c.genre).toBe('rock');
+    }
+  });
+
   it('reads a plain list of artists as a request, and does not start a game for "two songs" in a longer post', async () => {
     const say = agentOn('list');
     const list = await say('Radiohead, Nirvana, Pearl Jam');

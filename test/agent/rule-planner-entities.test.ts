@@ -29,6 +29,11 @@ describe('the rule planner with entity linking', () => {
     expect(call('songs by Radiohead')?.args.constraints).toEqual({ artists: ['Radiohead'] });
     expect(call('more from Coldplay please')?.args.constraints).toEqual({ artists: ['Coldplay'] });
     expect(call('something like Radiohead')?.args).not.toHaveProperty('constraints');
+    // "by" after a title the catalogue lacks: music like the artist's song, not only the artist (music-ner).
+    expect(call('Songs that are similar to Goner by Radiohead.')?.args).toMatchObject({ seeds: { artists: ['Radiohead'] } });
+    expect(call('Songs that are similar to Goner by Radiohead.')?.args).not.toHaveProperty('constraints');
+    expect(call('anything by Radiohead')?.args.constraints).toEqual({ artists: ['Radiohead'] });
+    expect(call('by Radiohead please')?.args.constraints).toEqual({ artists: ['Radiohead'] });
     expect(call('Bruno Mars, Justin Timberlake, Marshmello')?.args).not.toHaveProperty('constraints');
     // "calmer" afterwards keeps to the artist asked for.
     const first = plan('can you add some Drake');

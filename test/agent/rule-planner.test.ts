@@ -33,6 +33,7 @@ const CASES: Case[] = [
   ['something to sleep to', 'recommend', rec({ activity: 'sleep', constraints: { energy: { max: 0.3 }, acousticness: { min: 0.5 } } })],
   ['party music', 'recommend', rec({ for: 'anyone', activity: 'party', constraints: { danceability: { min: 0.7 }, energy: { min: 0.6 } } })],
   ['chill songs to relax', 'recommend', rec({ activity: 'relax', seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], energy: { max: 0.5 } } })],
+  ['something for a rainy sunday', 'recommend', rec({ activity: 'relax', constraints: { energy: { max: 0.5 } } })],
   ['sad rock songs', 'recommend', rec({ seeds: { genres: ['rock'], moods: ['sad'] }, constraints: { genres: ['rock'], moods: ['sad'] } })],
   ['happy pop', 'recommend', rec({ seeds: { genres: ['pop'], moods: ['happy'] }, constraints: { genres: ['pop'], moods: ['happy'] } })],
   ['some electronic music', 'recommend', rec({ seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'] } })],
@@ -158,6 +159,11 @@ describe('the rule planner', () => {
     expect(s3.calls[0]!.args).toMatchObject({ seeds: { text: 'Daft Punk' } });
     const s4 = planTurn('something like Metallica', { ...st1, constraints: s3.constraints });
     expect(s4.constraints).toEqual({});
+    // A kind of music named on its own is a new request, not a refinement of the seed before it.
+    const piano = planTurn('quiet piano, no vocals', st1);
+    expect(piano.intent).toBe('recommend');
+    expect(piano.calls[0]!.args).not.toHaveProperty('seeds');
+    expect(piano.constraints).toMatchObject({ vocals: 'instrumental', energy: { max: 0.4 } });
   });
 });
 

@@ -77,4 +77,87 @@ describe('entity linking against the catalogue', () => {
     expect(tied.track('Same Song')?.id).toBe(11);
     expect(tied.track('Same Song', 'Alpha')?.id).toBe(10);
   });
+
+  describe('names as people write them in real requests (music-ner)', () => {
+    const rows = {
+      artists: [
+        [1, 'Red Hot Chili Peppers', 120],
+        [2, 'Nine Inch Nails', 90],
+        [3, 'OneRepublic', 60],
+        [4, 'The Notorious B.I.G.', 90],
+        [5, 'Kanye West', 850],
+        [6, 'Kanye Knight', 3],
+        [7, 'Deftones', 120],
+        [8, 'Deep Purple', 300],
+        [9, 'Rezz', 3],
+        [10, 'Fatima', 2],
+        [11, 'Death', 37],
+        [12, 'Ten Feet', 6],
+        [13, 'Soundgarden', 140],
+        [14, 'Every Day Matters', 40],
+      ].map(([id, name, plays]) => ({ id: id as number, name: name as string, plays: plays as number })),
+      tracks: [
+        [201, 'Give It Away', 1],
+        [202, 'Hurt', 2],
+        [203, 'Apologize', 3],
+        [204, 'Juicy', 4],
+        [205, 'Stronger', 5],
+        [206, 'Change (In the House of Flies)', 7],
+        [211, 'Change', 7],
+        [207, 'Deep Dive', 13],
+        [208, 'Deep End', 13],
+        [209, 'Too Deep', 8],
+        [210, 'Edge', 9],
+      ].map(([id, title, artistId]) => ({ id: id as number, title: title as string, artistId: artistId as number, album: null, plays: id === 205 ? 20 : 5 })),
+    };
+    const real = new EntityIndex(rows);
+    const named = (text: string) => real.mentions(text).map((m) => (m.kind === 'artist' ? m.artist.name : `${m.kind}:${m.text}`));
+
+    it('reads a band abbreviated in capitals, never a word or a genre', () => {
+      expect(named('Gimme that RHCP vibe I love so dearly')).toEqual(['Red Hot Chili Peppers']);
+      expect(named('Creepy songs like NIN?')).toEqual(['Nine Inch Nails']);
+      expect(named('some EDM like this please')).toEqual([]);
+      // Initials of a band few play do not stand for it.
+      expect(named('anything like EDM or EDMX')).toEqual([]);
+    });
+
+    it('reads a name whatever its spacing, and a well-known artist by one name or with one typo', () => {
+      expect(named('Albums like "Dreaming Out Loud" by One Republic')).toEqual(['OneRepublic']);
+      expect(named('a rapper smooth like Notorious BIG')).toEqual(['The Notorious B.I.G.']);
+      expect(named("Songs like Kanye's new song")).toEqual(['Kanye West']);
+      expect(named('alternative metal like Deftone and Soundgarden')).toEqual(['Deftones', 'Soundgarden']);
+      // A word that titles use is nobody's one name ("Deep House" is not Deep Purple).
+      expect(named('I need Deep House recommendations')).toEqual([]);
+    });
+
+    it('reads "Artist - Title" when the catalogue lacks the title, and only the whole name before the dash', () => {
+      expect(named('Looking for songs similar to REZZ - Cubic Squeal')).toEqual(['Rezz']);
+      expect(named('Looking for songs similar to Dré Rezz - Cubic Squeal')).toEqual([]);
+      expect(named('Song similar to Bishops Knife Trick -Soundgarden')).toEqual(['Soundgarden']);
+    });
+
+    it('does not read part of a longer name, or a title before "by", as a little-played artist', () => {
+      expect(named('Any songs similar to this one by Fatima Yamaha')).toEqual([]);
+      expect(named('music like this song (Ocean Death)')).toEqual([]);
+      expect(named('Something like Ten Feet by Curio')).toEqual([]);
+      // Mid-sentence with a capital and on its own, a little-played artist is a name.
+      expect(named('music like Fatima and Soundgarden')).toEqual(['Fatima', 'Soundgarden']);
+      expect(named('heavy stuff like Death')).toEqual(['Death']);
+    });
+
+    it('reads a quoted title followed by "by <artist>", and a title written without its apostrophes', () => {
+      expect(named('Songs like "change" by Deftones please')).toEqual(['track:change']);
+      expect(named('Songs like "Change" by Soundgarden please')).toEqual(['Soundgarden']);
+      expect(real.track('dont stop me now')).toBeUndefined();
+      const apostrophes = new EntityIndex({ artists: [{ id: 1, name: 'Weezer', plays: 100 }], tracks: [{ id: 9, title: "Say It Ain't So", artistId: 1, album: null, plays: 40 }] });
+      expect(apostrophes.track('say it aint so')?.id).toBe(9);
+      expect(apostrophes.track("Say it ain't so")?.id).toBe(9);
+    });
+
+    it('reads one capitalised word opening a sentence as a title only in quotes', () => {
+      expect(named('Stronger songs for the gym')).toEqual([]);
+      expect(named('"Stronger" songs for the gym')).toEqual(['track:Stronger']);
+      expect(named('songs like Stronger please')).toEqual(['track:Stronger']);
+    });
+  });
 });

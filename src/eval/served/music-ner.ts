@@ -3,9 +3,10 @@
  * artists and works they name, datasets 1–3). Each query's original text is planned by the rule planner (with the
  * entity linker, as the chat agent does) on an empty conversation; the artists and works (songs, albums) its tool
  * calls carry are resolved to catalogue entities and scored against the annotated entities the catalogue holds:
- * precision, recall and F1 per type and dataset, micro-averaged over queries. An annotated artist counts when its
- * Wikipedia name (else its mention) links to a catalogue artist; a work when its name links to a catalogue track or
- * album title. Works are compared by normalised title, artists by catalogue artist.
+ * precision, recall and F1 per type and dataset, micro-averaged over queries. As the dataset's README says, an
+ * annotated entity counts when the catalogue holds it by its mention or its Wikipedia name, and a planned entity is
+ * right when it is the catalogue entity either one names. Works are compared by normalised title, artists by
+ * catalogue artist.
  */
 import path from 'node:path';
 import { EntityIndex, type Mention } from '../../catalog/entity-linker.ts';
@@ -47,29 +48,60 @@ async function readNerDataset(dir: string): Promise<NerQuery[]> {
   return [...originalOf].map(([pre, text]) => ({ text, entities: entities.get(pre) ?? [] }));
 }
 
-/** A Wikipedia page name as a plain name: "Kid_A" -> "Kid A", "Creep_(Radiohead_song)" -> "Creep". */
-const wikiPlain = (name: string): string => name.replace(/_/g, ' ').replace(/\s*\([^)]*\)\s*$/, '').trim();
+/** A Wikipedia page name as a plain name: "Kid_A" -> "Kid A", "Creep_(Radiohead_song)" -> "Creep", "M%C3%98" -> "MØ". */
+const wikiPlain = (name: string): string => percentDecoded(name).replace(/_/g, ' ').replace(/\s*\([^)]*\)\s*$/, '').trim();
 
-/** The catalogue keys of a query's annotated entities the catalogue holds. */
-function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>; works: Set<string> } {
-  const artists = new Set<string>();
-  const works = new Set<string>();
+/** A page name with its percent-escapes decoded ("Say_It_Ain%27t_So" -> "Say_It_Ain't_So"); as written when malformed. */
+function percentDecoded(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A query's annotated entities the catalogue holds, each as the set of catalogue keys that count for it: the README's
+ * rule, an entity counts when the planner's string resolves to the same catalogue entity as the mention, or equals the
+ * Wikipedia name. The two differ when the dataset's link is off ("John Mayer" linked to John_Mayer_Trio, "Kanye West"
+ * to Kids_See_Ghosts): either reading is right, and the entity is counted once.
+ */
+function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>[]; works: Set<string>[] } {
+  const artists: Set<string>[] = [];
+  const works: Set<string>[] = [];
+  const seen = new Set<string>();
   for (const e of q.entities) {
+    const keys = new Set<string>();
     if (e.type === 'Artist') {
-      const a = index.artist(wikiPlain(e.wikiName), { near: false }) ?? index.artist(e.mention);
-      if (a !== undefined) artists.add(`a${a.id}`);
+      for (const a of [index.artist(wikiPlain(e.wikiName), { near: false }), index.artist(e.mention)]) if (a !== undefined) keys.add(`a${a.id}`);
     } else {
       for (const name of [wikiPlain(e.wikiName), e.mention]) {
-        if (name === '') continue;
-        if (index.track(name) !== undefined || index.album(name) !== undefined) {
-          works.add(`w${normalizeTitle(name)}`);
-          break;
-        }
+        if (name !== '' && (index.track(name) !== undefined || index.album(name) !== undefined)) keys.add(workKey(name));
       }
     }
+    // The same entity annotated twice in one query counts once.
+    if (keys.size === 0 || [...keys].some((k) => seen.has(k))) continue;
+    for (const k of keys) seen.add(k);
+    (e.type === 'Artist' ? artists : works).push(keys);
   }
   return { artists, works };
 }
+
+/** Right answers among `predicted` for `gold` (each gold entity a set of keys that count for it; each key used once). */
+export function matchEntities(gold: readonly ReadonlySet<string>[], predicted: ReadonlySet<string>): number {
+  const used = new Set<string>();
+  let tp = 0;
+  for (const keys of gold) {
+    const hit = [...keys].find((k) => predicted.has(k) && !used.has(k));
+    if (hit === undefined) continue;
+    used.add(hit);
+    tp++;
+  }
+  return tp;
+}
+
+/** A work's key: its normalised title, apostrophes dropped (the dataset writes "say it aint so", the catalogue "Say It Ain't So"). */
+const workKey = (title: string): string => `w${normalizeTitle(title.replace(/['’]/g, ''))}`;
 
 /** The catalogue keys of the artists and works the planner's calls carry. */
 function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = ''): { artists: Set<string>; works: Set<string> } {
@@ -84,14 +116,14 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
   const addTrack = (ref: unknown) => {
     if (typeof ref === 'number') {
       const t = index.trackById(ref);
-      if (t !== undefined) works.add(`w${normalizeTitle(t.title)}`);
+      if (t !== undefined) works.add(workKey(t.title));
       // A track id carries its artist: counted when the request names that artist ("6 Underground by Sneaker Pimps").
       if (t !== undefined && folded.includes(` ${artistKey(t.artist)} `)) addArtist(t.artist);
     } else if (typeof ref === 'string') {
       const by = /^(.+?) - (.+)$/.exec(ref);
       const t = by !== null ? index.track(by[2]!, by[1]!) : undefined;
       if (t !== undefined) {
-        works.add(`w${normalizeTitle(t.title)}`);
+        works.add(workKey(t.title));
         addArtist(t.artist);
       } else if (by !== null) addArtist(by[1]);
       else addMentions(index.mentions(ref));
@@ -100,7 +132,7 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
   const addMentions = (ms: readonly Mention[]) => {
     for (const m of ms) {
       if (m.kind === 'artist') artists.add(`a${m.artist.id}`);
-      else works.add(`w${normalizeTitle(m.kind === 'track' ? m.track.title : m.album.title)}`);
+      else works.add(workKey(m.kind === 'track' ? m.track.title : m.album.title));
     }
   };
   for (const c of calls) {
@@ -129,9 +161,9 @@ function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: N
     const got = plannedKeys(plan.calls, index, q.text);
     const gold = goldKeys(q, index);
     for (const [counts, g, p] of [[artist, gold.artists, got.artists], [work, gold.works, got.works]] as const) {
-      counts.gold += g.size;
+      counts.gold += g.length;
       counts.predicted += p.size;
-      for (const k of p) if (g.has(k)) counts.tp++;
+      counts.tp += matchEntities(g, p);
     }
   }
   return { artist, work };

@@ -176,7 +176,7 @@ export const ACTIVITY_PRESETS: { readonly [A in ActivityName]: ActivityPreset } 
   },
   relax: {
     name: 'relax',
-    words: ['relax', 'relaxing', 'unwind', 'unwinding', 'wind down', 'lounge', 'chilling', 'meditate', 'meditation', 'chill out'],
+    words: ['relax', 'relaxing', 'unwind', 'unwinding', 'wind down', 'lounge', 'chilling', 'meditate', 'meditation', 'chill out', 'rainy day', 'rainy', 'lazy sunday', 'sunday morning'],
     seedMood: 'calm',
     constraints: { ranges: { energy: { max: 0.5 } } },
   },
@@ -199,7 +199,7 @@ export const ACTIVITY_PRESETS: { readonly [A in ActivityName]: ActivityPreset } 
   },
   cry: {
     name: 'cry',
-    words: ['to cry to', 'cry', 'crying', 'breakup', 'break up', 'heartbreak', 'heartbroken', 'rainy day', 'rainy'],
+    words: ['to cry to', 'cry', 'crying', 'breakup', 'break up', 'heartbreak', 'heartbroken'],
     seedMood: 'sad',
     // Songs to cry to are slow and quiet: sad metal and nu-metal anthems are not what is asked for.
     constraints: { moods: ['sad'], ranges: { valence: { max: 0.4 }, energy: { max: 0.6 } } },
