@@ -52,6 +52,8 @@ export interface Plan {
   readonly count?: number;
   /** The activity named, if any (focus, workout, sleep, party, study). */
   readonly activity?: Activity;
+  /** Tracks per new answer from now on in this conversation (a playlist is being built). */
+  readonly listSize?: number;
   /** The entity this turn names on its own (a seed artist or track), which "more like that" means next. */
   readonly named?: NamedEntity;
   /**
@@ -66,6 +68,12 @@ type Activity = ActivityName;
 
 /** Default number of tracks per answer. */
 export const DEFAULT_COUNT = 5;
+
+/** Tracks per answer while a person builds a playlist ("make me a playlist for cleaning"), unless they say how many. */
+export const PLAYLIST_COUNT = 10;
+
+/** Words that say a playlist is being built. */
+const PLAYLIST_RE = /\b(?:playlists?|play list|mix ?tapes?|(?:make|create|build|put together|start) (?:me |us )?a (?:list|mix)|a list (?:of|for|to)|set ?list)\b/;
 
 type Mutable = { -readonly [K in keyof ActiveConstraints]?: ActiveConstraints[K] | undefined };
 
@@ -95,9 +103,18 @@ const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seve
  * linker; empty when there is none, and free-text seeds are passed on as written).
  */
 export function planTurn(utterance: string, state: ConversationState, linked: readonly Mention[] = []): Plan {
+  const plan = planUtterance(utterance, state, linked);
+  const listSize = PLAYLIST_RE.test(utterance.toLowerCase()) ? PLAYLIST_COUNT : state.listSize;
+  return listSize !== undefined ? { ...plan, listSize } : plan;
+}
+
+/** planTurn without the conversation's list size. */
+function planUtterance(utterance: string, state: ConversationState, linked: readonly Mention[]): Plan {
   const text = utterance.trim();
   const t = text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const keep = { constraints: state.constraints };
+  // Building a playlist: new answers are a playlist's worth, not five, unless the person says how many.
+  const fresh = (PLAYLIST_RE.test(t) ? PLAYLIST_COUNT : state.listSize) ?? DEFAULT_COUNT;
 
   if (/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b[\s!.,]*(there|earworm|wizard|bot|you|all|everyone|friend|buddy)?[\s!.]*$/.test(t)) return { intent: 'greeting', calls: [], ...keep };
   if (/^(help|\?|commands|what can you do\??|how does this work\??|what do you do\??)$/.test(t)) return { intent: 'help', calls: [], ...keep };
@@ -212,7 +229,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
     const named = seedMentions.length === 1 ? namedEntity(seedMentions[0]!) : undefined;
-    const n = count ?? DEFAULT_COUNT;
+    const n = count ?? fresh;
     if (artists.length === 0 && tracks.length === 1) {
       return withCalls({ intent: 'similar', constraints: mods, query: { kind: 'similar', track: tracks[0]! }, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
     }
@@ -225,15 +242,15 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
-    const p = withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
-    return { ...p, fallback: unknownSeedFallback(seed.ref, state, mods) };
+    const p = withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
+    return { ...p, fallback: unknownSeedFallback(seed.ref, state, mods, fresh) };
   }
   const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
   }
   // The tracks just shown, left out when the person asks for more of the same.
   const notShownAgain = (c: ActiveConstraints): ActiveConstraints => {
@@ -263,7 +280,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   const asked = askedName(text);
   if (asked !== undefined) {
     const query: BaseQuery = { kind: 'recommend', seeds: { text: asked }, for: 'me' };
-    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT }), fallback: unknownSeedFallback(asked, state, mods) };
+    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh }), fallback: unknownSeedFallback(asked, state, mods, fresh) };
   }
   // Praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
   if (state.lastQuery !== undefined && PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12) {
@@ -273,7 +290,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
     const bare = text.replace(/[.!]+$/, '');
     const query: BaseQuery = { kind: 'recommend', seeds: { text: bare }, for: 'me' };
-    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT }), fallback: unknownSeedFallback(bare, state, mods) };
+    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh }), fallback: unknownSeedFallback(bare, state, mods, fresh) };
   }
   return { intent: 'unclear', calls: [], ...keep };
 }
@@ -293,14 +310,14 @@ function mainArtistOf(cards: ConversationState['lastRecommendations']): string |
  * The answer when a seed named in free text is not in the catalogue: more of the last answer (not the tracks just
  * shown), or, with none yet, tracks for the person under the turn's constraints; the note says what was not found.
  */
-function unknownSeedFallback(what: string, state: ConversationState, mods: ActiveConstraints): { plan: Plan; note: string } {
+function unknownSeedFallback(what: string, state: ConversationState, mods: ActiveConstraints, fresh: number): { plan: Plan; note: string } {
   const name = `I could not find "${clean(what).slice(0, 80)}" in the catalogue`;
   if (state.lastQuery !== undefined) {
     const shown = state.lastRecommendations.map((x) => x.id);
     const constraints = shown.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shown])] } : state.constraints;
     return { plan: withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT }), note: `${name}, so here are more like the last ones.` };
   }
-  return { plan: withCalls({ intent: 'recommend', constraints: mods, query: { kind: 'recommend', for: 'me' }, count: DEFAULT_COUNT }), note: `${name}, so here are some to start from.` };
+  return { plan: withCalls({ intent: 'recommend', constraints: mods, query: { kind: 'recommend', for: 'me' }, count: fresh }), note: `${name}, so here are some to start from.` };
 }
 
 /** "More", "3 more", "another 5", "next please": more of the last answer (not "more upbeat", a modifier). */

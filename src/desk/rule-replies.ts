@@ -158,6 +158,7 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
     ...before,
     constraints,
     count,
+    ...(plan.listSize !== undefined ? { listSize: plan.listSize } : {}),
     ...(plan.query !== undefined ? { lastQuery: plan.query } : {}),
     lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations,
     ...(lastNamed !== undefined ? { lastNamed } : {}),

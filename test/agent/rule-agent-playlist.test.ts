@@ -93,6 +93,19 @@ describe.each(DRIVERS)('the rule-planner agent building a playlist on %s', (driv
     }
   });
 
+  it('a playlist being built gets a playlist\'s worth of tracks per answer, unless a number is said', async () => {
+    const say = await conversation('size');
+    const start = await say('I want to make a playlist to listen to while cleaning');
+    expect(start.cards).toHaveLength(10);
+    const named = await say('songs like Radiohead and Nirvana');
+    expect(named.cards.length).toBeGreaterThan(5);
+    const two = await say('2 songs like Metallica');
+    expect(two.cards).toHaveLength(2);
+    // Outside a playlist, five.
+    const other = await conversation('size-plain');
+    expect((await other('songs like Radiohead and Nirvana')).cards).toHaveLength(5);
+  });
+
   it('artists named lead the answer with their own best tracks, round-robin, then their neighbours', async () => {
     const say = await conversation('lead');
     const two = await say('songs like Radiohead and Nirvana');
