@@ -262,7 +262,9 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
     return withCalls({ intent: 'refine', constraints: notShownAgain(state.constraints), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
   }
   // "No that is all", "let's round up": the person is done; no music asked for.
-  if (state.lastQuery !== undefined && ENOUGH_RE.test(t) && !/\bmore\b/.test(t) && count === undefined && wanted.length === 0) return { intent: 'done', calls: [], ...keep };
+  if (state.lastQuery !== undefined && ENOUGH_RE.test(t) && !/\bmore\b/.test(t) && count === undefined && wanted.length === 0 && Object.keys(mods).length === 0 && !asksForMusic) {
+    return { intent: 'done', calls: [], ...keep };
+  }
   // "Can we have more of him": the artist named last, else the one shown most in the last answer.
   const pronoun = PRONOUN_MORE_RE.test(t) ? (state.lastNamed?.kind === 'artist' ? state.lastNamed.name : mainArtistOf(state.lastRecommendations)) : undefined;
   if (pronoun !== undefined) {

@@ -91,6 +91,9 @@ describe.each(DRIVERS)('the rule-planner agent building a playlist on %s', (driv
       expect(done.text).toMatch(/^Happy listening!/);
       expect(done.failure).toBeUndefined();
     }
+    // Done with one thing, asking for another: a request.
+    const jazz = await say("I'm done with rock, give me calm songs");
+    expect(jazz.cards.length).toBeGreaterThan(0);
   });
 
   it('a playlist being built gets a playlist\'s worth of tracks per answer, unless a number is said', async () => {
