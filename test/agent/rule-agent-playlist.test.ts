@@ -85,15 +85,18 @@ describe.each(DRIVERS)('the rule-planner agent building a playlist on %s', (driv
     const say = await conversation('closing');
     const hey = await say('Hey wizard');
     expect(hey.text).toMatch(/^Hi! I'm Earworm/);
+    expect(hey.talk).toBe(true);
     await say('something like Radiohead');
     for (const text of ['No that is all', "I do like them, let's round up shall we"]) {
       const done = await say(text);
       expect(done.text).toMatch(/^Happy listening!/);
+      expect(done.talk).toBe(true);
       expect(done.failure).toBeUndefined();
     }
     // Done with one thing, asking for another: a request.
     const jazz = await say("I'm done with rock, give me calm songs");
     expect(jazz.cards.length).toBeGreaterThan(0);
+    expect(jazz.talk).toBeUndefined();
   });
 
   it('a playlist being built gets a playlist\'s worth of tracks per answer, unless a number is said', async () => {
