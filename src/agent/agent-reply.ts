@@ -30,6 +30,8 @@ export interface AgentReply {
   readonly planner: 'llm' | 'rules';
   /** Track names the model wrote that no tool returned; they were removed from `text`. */
   readonly flagged?: readonly string[];
+  /** Set when the turn asked for no music (a greeting, help, a closing such as "that is all"): a short text answer. */
+  readonly talk?: true;
   /** Set when a tool failed inside Earworm (logged there): `text` is the short generic message, for the person only. */
   readonly failure?: { readonly kind: 'system'; readonly code: string };
 }

@@ -50,6 +50,8 @@ export interface ConversationState {
   readonly constraints: ActiveConstraints;
   readonly lastQuery?: BaseQuery;
   readonly count?: number;
+  /** Tracks per new answer while a playlist is being built (set when the person says "playlist"). */
+  readonly listSize?: number;
   readonly pendingComparison?: ReplyComparison;
   /** What was last named or shown on its own (a searched track, a seed artist). */
   readonly lastNamed?: NamedEntity;

@@ -24,13 +24,21 @@ export interface RulesActed {
 }
 
 /** Plans that only talk: no tool is called even if the planner attached one. */
-const TALK_ONLY: ReadonlySet<Plan['intent']> = new Set(['greeting', 'help', 'unclear']);
+const TALK_ONLY: ReadonlySet<Plan['intent']> = new Set(['greeting', 'done', 'help', 'unclear']);
+
+/** Tool codes that mean a named seed is not in the catalogue. */
+const UNKNOWN_SEED: ReadonlySet<string> = new Set(['unknown_track', 'unknown_artist', 'no_seeds_found']);
 
 /** Runs the plan's call; constraints the recommender relaxed (too few tracks met them all) come back as notes. */
 export async function runRulePlan(plan: Plan, ctx: ToolContext): Promise<RulesActed> {
   const call = plan.calls[0];
   if (call === undefined || TALK_ONLY.has(plan.intent)) return { kind: 'rules', plan, constraints: plan.constraints, notes: [] };
   const outcome = await callTool(call.name, call.args, ctx);
+  // A seed the catalogue does not hold (a misspelt or missing artist): the plan's fallback answers, and says so.
+  if (outcome.kind === 'retry' && UNKNOWN_SEED.has(outcome.code) && plan.fallback !== undefined) {
+    const acted = await runRulePlan(plan.fallback.plan, ctx);
+    return { ...acted, notes: [plan.fallback.note, ...acted.notes] };
+  }
   // Relaxations are said, never dropped silently; an unknown label is a retryable tool error, never dropped.
   const notes: string[] =
     outcome.kind === 'ok' && (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks') ? relaxationNotes(outcome.value.relaxed) : [];

@@ -31,6 +31,7 @@ type Intent =
   | 'disconnect'
   | 'export'
   | 'greeting'
+  | 'done'
   | 'help'
   | 'unclear';
 
@@ -51,8 +52,15 @@ export interface Plan {
   readonly count?: number;
   /** The activity named, if any (focus, workout, sleep, party, study). */
   readonly activity?: Activity;
+  /** Tracks per new answer from now on in this conversation (a playlist is being built). */
+  readonly listSize?: number;
   /** The entity this turn names on its own (a seed artist or track), which "more like that" means next. */
   readonly named?: NamedEntity;
+  /**
+   * What to answer instead when the seed named in free text is not in the catalogue (a misspelt or missing artist):
+   * more of the last answer, or tracks for the person, with a note that says what was not found.
+   */
+  readonly fallback?: { readonly plan: Plan; readonly note: string };
 }
 
 /** Activities the planner knows: the one activity table's (src/recsys/constraints). */
@@ -60,6 +68,12 @@ type Activity = ActivityName;
 
 /** Default number of tracks per answer. */
 export const DEFAULT_COUNT = 5;
+
+/** Tracks per answer while a person builds a playlist ("make me a playlist for cleaning"), unless they say how many. */
+export const PLAYLIST_COUNT = 10;
+
+/** Words that say a playlist is being built. */
+const PLAYLIST_RE = /\b(?:playlists?|play list|mix ?tapes?|(?:make|create|build|put together|start) (?:me |us )?a (?:list|mix)|a list (?:of|for|to)|set ?list)\b/;
 
 type Mutable = { -readonly [K in keyof ActiveConstraints]?: ActiveConstraints[K] | undefined };
 
@@ -89,11 +103,20 @@ const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seve
  * linker; empty when there is none, and free-text seeds are passed on as written).
  */
 export function planTurn(utterance: string, state: ConversationState, linked: readonly Mention[] = []): Plan {
+  const plan = planUtterance(utterance, state, linked);
+  const listSize = PLAYLIST_RE.test(utterance.toLowerCase()) ? PLAYLIST_COUNT : state.listSize;
+  return listSize !== undefined ? { ...plan, listSize } : plan;
+}
+
+/** planTurn without the conversation's list size. */
+function planUtterance(utterance: string, state: ConversationState, linked: readonly Mention[]): Plan {
   const text = utterance.trim();
   const t = text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const keep = { constraints: state.constraints };
+  // Building a playlist: new answers are a playlist's worth, not five, unless the person says how many.
+  const fresh = (PLAYLIST_RE.test(t) ? PLAYLIST_COUNT : state.listSize) ?? DEFAULT_COUNT;
 
-  if (/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b[\s!.,]*(there|earworm)?[\s!.]*$/.test(t)) return { intent: 'greeting', calls: [], ...keep };
+  if (/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b[\s!.,]*(there|earworm|wizard|bot|you|all|everyone|friend|buddy)?[\s!.]*$/.test(t)) return { intent: 'greeting', calls: [], ...keep };
   if (/^(help|\?|commands|what can you do\??|how does this work\??|what do you do\??)$/.test(t)) return { intent: 'help', calls: [], ...keep };
 
   if (state.pendingComparison !== undefined) {
@@ -152,7 +175,9 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     if (track !== undefined) return { intent: 'explain', calls: [{ name: 'explain_recommendation', args: { track } }], ...keep };
   }
 
-  const onboard = parseStatedTastes(text, t);
+  // Stating tastes before anything was asked sets them; in the middle of a conversation ("I love Sarah McLachlan!",
+  // "i like rap songs") it asks for that music.
+  const onboard = state.lastQuery === undefined ? parseStatedTastes(text, t) : undefined;
   if (onboard !== undefined) return { intent: 'onboard', calls: [{ name: 'set_tastes', args: onboard }], ...keep };
 
   // Catalogue entities named: those after a negation ("I don't like Drake", "nothing by Coldplay") are exclusions.
@@ -204,7 +229,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
     const tracks = seedMentions.flatMap((m) => (m.kind === 'track' ? [m.track.id] : m.kind === 'album' ? m.album.trackIds.slice(0, 3) : []));
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
     const named = seedMentions.length === 1 ? namedEntity(seedMentions[0]!) : undefined;
-    const n = count ?? DEFAULT_COUNT;
+    const n = count ?? fresh;
     if (artists.length === 0 && tracks.length === 1) {
       return withCalls({ intent: 'similar', constraints: mods, query: { kind: 'similar', track: tracks[0]! }, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
     }
@@ -217,7 +242,8 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };
-    return withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
+    const p = withCalls({ intent: query.kind === 'similar' ? 'similar' : 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
+    return { ...p, fallback: unknownSeedFallback(seed.ref, state, mods, fresh) };
   }
   // A kind of music named on its own ("quiet piano, no vocals", "slow jams") is a new request, not a refinement.
   const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t) || NAMES_MUSIC_RE.test(t);
@@ -225,7 +251,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT, ...(activity !== undefined ? { activity } : {}) });
+    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
   }
   // The tracks just shown, left out when the person asks for more of the same.
   const notShownAgain = (c: ActiveConstraints): ActiveConstraints => {
@@ -235,6 +261,16 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   // "More like these": more of the same.
   if (state.lastQuery !== undefined && MORE_OF_THESE_RE.test(t)) {
     return withCalls({ intent: 'refine', constraints: notShownAgain(state.constraints), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
+  }
+  // "No that is all", "let's round up": the person is done; no music asked for.
+  if (state.lastQuery !== undefined && ENOUGH_RE.test(t) && !/\bmore\b/.test(t) && count === undefined && wanted.length === 0 && Object.keys(mods).length === 0 && !asksForMusic) {
+    return { intent: 'done', calls: [], ...keep };
+  }
+  // "Can we have more of him": the artist named last, else the one shown most in the last answer.
+  const pronoun = PRONOUN_MORE_RE.test(t) ? (state.lastNamed?.kind === 'artist' ? state.lastNamed.name : mainArtistOf(state.lastRecommendations)) : undefined;
+  if (pronoun !== undefined) {
+    const query: BaseQuery = { kind: 'recommend', seeds: { artists: [pronoun] }, for: 'me' };
+    return withCalls({ intent: 'recommend', constraints: notShownAgain({ ...mods, artists: [pronoun] }), query, count: count ?? state.count ?? DEFAULT_COUNT, named: { kind: 'artist', name: pronoun } });
   }
   // Only modifiers ("calmer", "no rap", "older", "3 more"): refine the previous query; "more", "another", "next" are
   // more of it, so not the same tracks again.
@@ -247,7 +283,7 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   const asked = askedName(text);
   if (asked !== undefined) {
     const query: BaseQuery = { kind: 'recommend', seeds: { text: asked }, for: 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
+    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh }), fallback: unknownSeedFallback(asked, state, mods, fresh) };
   }
   // Praise of what was shown ("Good choice!", "I love all of these!"): more of the same.
   if (state.lastQuery !== undefined && PRAISE_RE.test(t) && !ENOUGH_RE.test(t) && t.split(' ').length <= 12) {
@@ -255,14 +291,40 @@ export function planTurn(utterance: string, state: ConversationState, linked: re
   }
   // A short bare phrase is probably a song or an artist: seed with it.
   if (t.split(' ').length <= 6 && /[a-z]/.test(t) && !/\?$/.test(t)) {
-    const query: BaseQuery = { kind: 'recommend', seeds: { text: text.replace(/[.!]+$/, '') }, for: 'me' };
-    return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? DEFAULT_COUNT });
+    const bare = text.replace(/[.!]+$/, '');
+    const query: BaseQuery = { kind: 'recommend', seeds: { text: bare }, for: 'me' };
+    return { ...withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh }), fallback: unknownSeedFallback(bare, state, mods, fresh) };
   }
   return { intent: 'unclear', calls: [], ...keep };
 }
 
 /** Phrases that name a kind of music by themselves. */
 const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b/;
+
+/** "More of him", "some more from them", "more by that band": the artist just named or shown. */
+const PRONOUN_MORE_RE = /\b(?:more|some|others?) (?:songs? |tracks? |music |stuff )?(?:of|from|by) (?:him|her|them|that (?:artist|band|singer|group)|this (?:artist|band|singer|group)|those guys)\b/;
+
+/** The artist of most of `cards` (their first credit), when one is. */
+function mainArtistOf(cards: ConversationState['lastRecommendations']): string | undefined {
+  const n = new Map<string, number>();
+  for (const c of cards) if (c.artists[0] !== undefined) n.set(c.artists[0], (n.get(c.artists[0]) ?? 0) + 1);
+  const [top] = [...n.entries()].sort((a, b) => b[1] - a[1]);
+  return top === undefined ? undefined : top[0];
+}
+
+/**
+ * The answer when a seed named in free text is not in the catalogue: more of the last answer (not the tracks just
+ * shown), or, with none yet, tracks for the person under the turn's constraints; the note says what was not found.
+ */
+function unknownSeedFallback(what: string, state: ConversationState, mods: ActiveConstraints, fresh: number): { plan: Plan; note: string } {
+  const name = `I could not find "${clean(what).slice(0, 80)}" in the catalogue`;
+  if (state.lastQuery !== undefined) {
+    const shown = state.lastRecommendations.map((x) => x.id);
+    const constraints = shown.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shown])] } : state.constraints;
+    return { plan: withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT }), note: `${name}, so here are more like the last ones.` };
+  }
+  return { plan: withCalls({ intent: 'recommend', constraints: mods, query: { kind: 'recommend', for: 'me' }, count: fresh }), note: `${name}, so here are some to start from.` };
+}
 
 /** "More", "3 more", "another 5", "next please": more of the last answer (not "more upbeat", a modifier). */
 const MORE_RE = /^(?:\d+ |a few |some )?(?:more|another|others?|next)(?: \d+)?(?: (?:please|songs?|tracks?|ones?))*[\s!.]*$/;
@@ -288,7 +350,7 @@ const OWN_CUE_RE = /(?:\b(?:some|add|(?:more|songs?|tracks?|music|stuff|anything
 
 /** Cues before a name asked for ("add some of X", "some X please", "how about X", "I want some X", "I also like X"). */
 const ASK_CUE_RE =
-  /\b(?:(?:add|have|get|want|hear|need|play)(?: me)? (?:some(?:thing)?|more)(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|some (?:songs? |tracks? |music |stuff )?(?:of|from|by)|(?:how|what) about(?: some)?(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|i (?:also )?(?:like|love|dig)|(?:a thing|a soft spot) for|i want some|can (?:i|we) (?:have|get) some)\s+/gi;
+  /\b(?:(?:add|have|get|want|hear|need|play)(?: me)? (?:some(?:thing)?|more)(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|some (?:songs? |tracks? |music |stuff )?(?:of|from|by)|(?:how|what) about(?: some)?(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?|i (?:also )?(?:like|love|dig)|(?:a thing|a soft spot) for|i want some|can (?:i|we) (?:have|get) some|(?:find|show|give|play) me (?:some|more)(?: (?:songs?|tracks?|music|stuff))?(?: (?:of|from|by))?)\s+/gi;
 
 /** The name asked for after the last cue in the text, or undefined when there is none. */
 function askedName(text: string): string | undefined {
@@ -302,7 +364,9 @@ function askedName(text: string): string | undefined {
       .replace(/\s+/g, ' ')
       .trim();
     if (name === '' || /[,;.!?]/.test(name) || name.split(' ').length > 5 || !/\p{L}/u.test(name)) continue;
-    if (/^(?:all (?:of )?)?(?:them|these|those|it|this|that|him|her|his|more|some|all|any|something|anything|music|songs?)$/i.test(name)) continue;
+    if (/^(?:all (?:of )?)?(?:them|these|those|it|this|that|him|her|his|more|some|all|any|something|anything|music|songs?)(?: (?:both|all|two|too))?$/i.test(name)) continue;
+    // A decade or a label is a constraint, not a name ("some more from the early 2000s").
+    if (VOCABULARY_ONLY_RE.test(name)) continue;
     return name;
   }
   return undefined;
@@ -316,6 +380,8 @@ const FIND_RE = /^(?:(?:can|could) you |please |pls )?(?:find|search(?: for)?|lo
 
 /** Whether "find …" names something to look up rather than asks for music ("find me something calm"). */
 function isSearch(what: string, text: string, linked: readonly Mention[]): boolean {
+  // "Find me some Ugly Kid Joe" asks for an artist's music, not for a title.
+  if (/^(?:some|more)\b/i.test(what)) return false;
   const inside = linked.filter((m) => text.indexOf(what) <= m.start && m.start < text.indexOf(what) + what.length);
   if (inside.length > 0 && covers(what, inside)) return true;
   return !/\b(something|anything|songs?|music|tracks?|tunes|stuff|playlist|similar|recommendations?|more)\b/i.test(what) && what.split(/\s+/).length <= 8;
@@ -470,7 +536,9 @@ export function queryCall(query: BaseQuery, constraints: ActiveConstraints, coun
   const n = count;
   if (query.kind === 'similar') return { name: 'similar_tracks', args: { track: query.track, count: n, ...(c !== undefined ? { constraints: c } : {}) } };
   const seeds = query.seeds === undefined ? undefined : Object.fromEntries(Object.entries(query.seeds).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
-  return { name: 'recommend', args: { ...(seeds !== undefined ? { seeds } : {}), ...(c !== undefined ? { constraints: c } : {}), count: n, for: query.for } };
+  // A person naming artists builds a list from them: their own best tracks lead, their neighbours follow.
+  const lead = (query.seeds?.artists?.length ?? 0) > 0 && (constraints.artists?.length ?? 0) === 0 ? { artists_first: true } : {};
+  return { name: 'recommend', args: { ...(seeds !== undefined ? { seeds } : {}), ...(c !== undefined ? { constraints: c } : {}), count: n, for: query.for, ...lead } };
 }
 
 /** Active constraints in the recommend/similar_tracks input shape; undefined when there are none. */
@@ -527,15 +595,22 @@ const SEED_END = String.raw`(?=\s*(?:$|[,.!?;:]|\s(?:but|without|with|no|not|min
 function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: string } | undefined {
   const byRe = new RegExp(String.raw`\b(?:similar to|sounds? like|something like|songs? like|tracks? like|stuff like|music like|like)\s+["“]?(.+?)["”]?\s+by\s+(.+?)` + SEED_END, 'i');
   const by = byRe.exec(text);
-  if (by !== null) return { kind: 'track', ref: `${clean(by[2]!)} - ${clean(by[1]!)}`, span: by[0] };
+  // "I like these, do you have more Kpop by boy bands?" names no title.
+  if (by !== null && !/^(?:these|those|them|it)\b|\b(?:do|can|could|would) you\b/i.test(by[1]!) && by[1]!.split(/\s+/).length <= 8) return { kind: 'track', ref: `${clean(by[2]!)} - ${clean(by[1]!)}`, span: by[0] };
   const likeRe = new RegExp(String.raw`\b(?:similar to|in the style of|reminds? me of|(?:^|\b(?:more|just|kinda|something|anything|songs?|music|tracks?|stuff|bands?|artists?|sounds?)\s+)like|(?:songs|music|tracks|stuff) by|more by|more from)\s+(?:the band\s+|the artist\s+)?["“]?(.+?)["”]?` + SEED_END, 'i');
   const like = likeRe.exec(text);
   if (like === null) return undefined;
-  const ref = clean(like[1]!);
+  // "songs by artists like Gabby Barrett": the names after the second cue.
+  const ref = clean(like[1]!).replace(/^(?:(?:other )?(?:artists?|bands?|singers?|people|someone|groups?)\s+(?:like|such as)\s+)/i, '');
+  // "more from the early 2000s", "songs by 80s bands": a decade or a label, read as a constraint.
+  if (VOCABULARY_ONLY_RE.test(ref)) return undefined;
   // "like this one" names nothing (the catalogue has an artist called "This One"): what was shown, or nothing.
   if (ref === '' || /^((this|that|it)( one| song| track| tune)?|the (first|second|third|last)( one)?|these( ones| songs| tracks)?|those( ones| songs| tracks)?|them)$/i.test(ref)) return undefined;
   return { kind: 'text', ref, span: like[0] };
 }
+
+/** A phrase that is only a decade or year with its qualifiers ("early 2000s", "the 80s", "1999"). */
+const VOCABULARY_ONLY_RE = /^(?:the\s+)?(?:(?:early|late|mid)[- ]?)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|sixties|seventies|eighties|nineties|two thousands|noughties)(?:\s+(?:music|songs?|hits|tracks|bands|artists|stuff))?$/i;
 
 /** Removes multi-word capitalised names ("Daft Punk", "Foo Fighters") so their words are not read as labels. */
 function stripNames(text: string): string {

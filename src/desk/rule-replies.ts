@@ -32,9 +32,11 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
   const same = { ...state, constraints: plan.constraints };
   switch (plan.intent) {
     case 'greeting':
-      return { reply: { ...base, text: `Hi! I'm Earworm, and I find music for you.\n${HELP_TEXT}`, suggestions: ['something like Daft Punk', 'focus music without vocals', 'compare two songs'] }, state };
+      return { reply: { ...base, talk: true, text: `Hi! I'm Earworm, and I find music for you.\n${HELP_TEXT}`, suggestions: ['something like Daft Punk', 'focus music without vocals', 'compare two songs'] }, state };
     case 'help':
-      return { reply: { ...base, text: HELP_TEXT, suggestions: ['something like Radiohead', 'party songs', 'my profile'] }, state };
+      return { reply: { ...base, talk: true, text: HELP_TEXT, suggestions: ['something like Radiohead', 'party songs', 'my profile'] }, state };
+    case 'done':
+      return { reply: { ...base, talk: true, text: 'Happy listening! Say "more" any time for more like these, or "export" to keep the list.', suggestions: ['more', 'export'] }, state };
     case 'unclear':
       return { reply: { ...base, text: `I did not catch a music request there.\n${HELP_TEXT}`, suggestions: ['something like Daft Punk', 'help'] }, state };
     case 'connect':
@@ -156,6 +158,7 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
     ...before,
     constraints,
     count,
+    ...(plan.listSize !== undefined ? { listSize: plan.listSize } : {}),
     ...(plan.query !== undefined ? { lastQuery: plan.query } : {}),
     lastRecommendations: cards.length > 0 ? cards : state.lastRecommendations,
     ...(lastNamed !== undefined ? { lastNamed } : {}),

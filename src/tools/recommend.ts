@@ -8,6 +8,7 @@ import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import { fitMoods } from '../recsys/constraints/constraint-vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
+import type { Recommendation, RecommendationRequest } from '../serving/ports/track-recommender.ts';
 import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import { personalisation } from './personalisation.ts';
@@ -44,6 +45,12 @@ const input = z
       .max(32)
       .optional()
       .describe('What the music is for, if the person said (focus, study, workout, sleep, party, relax): context for choosing the strategy.'),
+    artists_first: z
+      .boolean()
+      .optional()
+      .describe(
+        "With seeds.artists: lead with those artists' own best tracks (round-robin, about half the answer for one artist, more for several), then their neighbours. Use it when a person builds a list from artists (\"songs like X and Y\", \"more X\"); leave it out for \"artists like X\" (mostly neighbours).",
+      ),
   })
   .strict();
 
@@ -72,13 +79,15 @@ interface Seeds {
   readonly tracks: TrackCard[];
   readonly artists: string[];
   readonly notes?: string[];
-  /** Ids of seed tracks picked to stand for a genre or mood (they may come back in the answer). */
+  /** Ids of seed tracks picked to stand for a genre, mood or artist (they may come back in the answer). */
   readonly standIns?: number[];
+  /** The artists named in seeds.artists that the catalogue holds, as found (with or without an artist model). */
+  readonly named?: string[];
 }
 
 /** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
 async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [] };
+  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [], named: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
@@ -90,7 +99,12 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     const ts = await artistSeeds(ctx, known?.name ?? name);
     if (isRetry(ts)) {
       if (known === undefined) return ts;
-    } else out.tracks.push(...ts);
+    } else {
+      out.tracks.push(...ts);
+      // The artist's best tracks stand for the artist: the person did not name them, so they may come back.
+      out.standIns!.push(...ts.map((t) => t.id));
+      out.named!.push(known?.name ?? name);
+    }
     if (known !== undefined) out.artists.push(known.name);
   }
   const vocab = await ctx.catalog.vocabulary();
@@ -195,6 +209,44 @@ async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Pr
   });
 }
 
+/** Share of an answer led by the named artists' own tracks: one artist named, several. */
+const ARTISTS_FIRST_SHARE = { one: 0.4, several: 0.6 };
+
+/**
+ * The named artists' own best tracks that meet every constraint (ranked by the recommender with the artists as a hard
+ * constraint; none that met only a relaxed request, which would go unsaid), round-robin over the artists, ahead of
+ * `items`.
+ */
+async function artistsFirst(
+  ctx: ToolContext,
+  items: readonly Recommendation[],
+  artists: readonly string[],
+  k: number,
+  request: Omit<RecommendationRequest, 'k'>,
+): Promise<Recommendation[]> {
+  const lead = Math.min(k, Math.ceil(k * (artists.length >= 2 ? ARTISTS_FIRST_SHARE.several : ARTISTS_FIRST_SHARE.one)));
+  const answer = await ctx.recommender.recommend({ ...request, k: lead * 2, constraints: { ...request.constraints, artists } });
+  // Only the tracks that met every constraint lead (those come first when the recommender relaxed one).
+  const own = answer.items.slice(0, answer.relaxed?.[0]?.metAll ?? answer.items.length);
+  if (own.length === 0) return [...items];
+  const cards = await ctx.catalog.describe(own.map((r) => r.trackId));
+  const keyOf = (name: string) => name.toLowerCase();
+  const queues = new Map(artists.map((a) => [keyOf(a), [] as Recommendation[]]));
+  const other: Recommendation[] = [];
+  for (const r of own) {
+    const by = cards.get(r.trackId)?.artists.map(keyOf) ?? [];
+    const q = by.map((a) => queues.get(a)).find((x) => x !== undefined);
+    (q ?? other).push(r);
+  }
+  const led: Recommendation[] = [];
+  for (let round = 0; led.length < lead && [...queues.values()].some((q) => q.length > round); round++) {
+    for (const q of queues.values()) if (q[round] !== undefined && led.length < lead) led.push(q[round]!);
+  }
+  for (const r of other) if (led.length < lead) led.push(r);
+  const ids = new Set(led.map((r) => r.trackId));
+  return [...led, ...items.filter((r) => !ids.has(r.trackId))].slice(0, k);
+}
+
 /** Why the strategy that ranked did, in words. */
 function strategyReason(list: { strategy?: string; basis?: string }, choice: StrategyChoice | undefined, named: boolean, forWhom: 'me' | 'anyone', available: readonly string[], fit: readonly string[]): string {
   if (list.strategy === undefined) {
@@ -265,6 +317,16 @@ export const recommend = defineTool({
     } catch (err) {
       if (err instanceof InvalidConstraintError) return constraintRetry(err, 'recommend');
       throw err;
+    }
+    const leading = [...new Set(seeds.named ?? [])];
+    if (args.artists_first === true && leading.length > 0 && (constraints.artists?.length ?? 0) === 0) {
+      list = { ...list, items: await artistsFirst(ctx, list.items, leading, args.count, {
+        seeds: used,
+        ...(seeds.artists.length > 0 ? { seedArtists: [...new Set(seeds.artists)] } : {}),
+        constraints,
+        returnableSeeds: seeds.standIns ?? [],
+        ...(personal !== undefined ? { disliked: personal.disliked, known: personal.known, ...(personal.preference !== undefined ? { preference: personal.preference } : {}) } : {}),
+      }) };
     }
     // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).
     if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));

@@ -55,6 +55,16 @@ describe.each(DRIVERS)('MCP server over the in-memory transport on %s', (driver)
     await Promise.all([alice.close(), bob.close(), alice2.close()]);
   });
 
+  it('recommend with artists_first leads with the named artists\' own tracks, round-robin (issue 19, CPCD)', async () => {
+    const client = await connect(h, 'playlist', 'token:playlist');
+    const led = await client.callTool({ name: 'recommend', arguments: { seeds: { artists: ['Metallica', 'Nirvana'] }, count: 5, artists_first: true } });
+    expect(led.isError).toBeFalsy();
+    const by = (led.structuredContent as { recommendations: { track: { artists: string[] } }[] }).recommendations.map((r) => r.track.artists[0]);
+    expect(by.slice(0, 2).sort()).toEqual(['Metallica', 'Nirvana']);
+    expect(by.slice(0, 3).every((a) => a === 'Metallica' || a === 'Nirvana')).toBe(true);
+    await client.close();
+  });
+
   it('serves a track and the taste profile as resources, and the prompts', async () => {
     const client = await connect(h, 'resources');
     const id = h.fixture.byTitle.get('Teardrop')!;

@@ -6,7 +6,9 @@
  * over conversations with at least one goal track in the catalogue. On the same gold: global popularity (the 20 most
  * played tracks) and the most played tracks of the artists named so far (catalogue artist names found in the user
  * turns, round-robin). The shown likes and dislikes are CPCD's own tracks, so they are not replayed as votes. Each
- * run adds its own people and conversations to the database (one per conversation).
+ * run adds its own people and conversations to the database (one per conversation). Turns that ask for no music (a
+ * greeting, a closing such as "no that is all": the reply is marked `talk`) are counted apart from the music requests
+ * answered with nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -111,6 +113,7 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
   let turnsScored = 0;
   let turnsAll = 0;
   let turnsNothing = 0;
+  let turnsTalk = 0;
   let turnsErrorText = 0;
   let turnsEmpty = 0;
   for (const conv of conversations) {
@@ -136,9 +139,11 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     const sums = { served: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, pop: { hit: [] as number[], recall: [] as number[], rr: [] as number[] }, named: { hit: [] as number[], recall: [] as number[], rr: [] as number[] } };
     for (const turn of conv.turns) {
       const reply = await agent.handle({ ...key, text: turn.user_query });
-      // Every CPCD user turn asks for music: none may be answered with nothing or with error text.
+      // A CPCD user turn that asks for music may not be answered with nothing or with error text; a greeting or a
+      // closing ("no that is all") asks for none and gets a short answer (`talk`), counted apart.
       turnsAll++;
-      if (reply.cards.length === 0) turnsNothing++;
+      if (reply.talk === true) turnsTalk++;
+      else if (reply.cards.length === 0) turnsNothing++;
       if (reply.failure !== undefined || MODEL_TEXT.test(reply.text)) turnsErrorText++;
       for (const k of namedIn(turn.user_query)) if (!named.includes(k)) named.push(k);
       const now = new Map([...gold].filter(([, c]) => !liked.has(c)));
@@ -177,7 +182,8 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     out.push(figure(`MRR@10 (${label})`, perConv[name].rr, 'conversations'));
   }
   out.push({ name: 'scored turns that showed no track', value: turnsScored > 0 ? turnsEmpty / turnsScored : 0, n: turnsScored });
-  out.push({ name: 'music-request turns answered with nothing', value: turnsNothing, n: turnsAll, note: 'count (target 0)' });
+  out.push({ name: 'music-request turns answered with nothing', value: turnsNothing, n: turnsAll - turnsTalk, note: 'count (target 0)' });
+  out.push({ name: 'turns asking for no music (greeting, closing)', value: turnsTalk, n: turnsAll, note: 'count: answered with a short text' });
   out.push({ name: 'turns answered with error text', value: turnsErrorText, n: turnsAll, note: 'count: a system failure or text meant for a model (target 0)' });
   return out;
 }
