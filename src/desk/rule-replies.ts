@@ -143,7 +143,9 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
 
 /** recommend, similar_tracks (a new query or a refinement): the tracks as cards, or why there are none. */
 function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationState): TurnReply {
-  const { plan, constraints, notes } = acted;
+  const { plan, constraints } = acted;
+  // A track no one played answers with its artists' neighbours: said first.
+  const notes = outcome.tool === 'similar_tracks' && outcome.value.stand_in !== undefined ? [...acted.notes, outcome.value.stand_in] : acted.notes;
   const base = { planner: 'rules' as const, cards: [] as ReplyCard[] };
   const list = outcome.tool === 'recommend' ? outcome.value.recommendations : outcome.tool === 'similar_tracks' ? outcome.value.similar : [];
   const excluded = new Set(constraints.excludeGenres ?? []);
@@ -165,7 +167,9 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
   };
   if (cards.length === 0) {
     const why = (outcome.tool === 'recommend' ? outcome.value.empty_reason : undefined) ?? (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks' ? outcome.value.notes[0] : undefined) ?? 'nothing met every constraint';
-    return { reply: { ...base, text: [...notes, `I found nothing for that: ${why}. Try fewer constraints.`].join('\n'), suggestions: ['something like Daft Punk', 'help'] }, state: next };
+    // Fewer constraints help only when there were some.
+    const hint = Object.keys(plan.constraints).length > 0 ? ' Try fewer constraints.' : ' Try another song or artist.';
+    return { reply: { ...base, text: [...notes, `I found nothing for that: ${why.replace(/[.\s]+$/, '')}.${hint}`].join('\n'), suggestions: ['something like Daft Punk', 'help'] }, state: next };
   }
   // When the artists' own tracks ran out and that constraint was relaxed, the tracks are like them, not by them.
   const relaxed = new Set((outcome.tool === 'recommend' || outcome.tool === 'similar_tracks' ? (outcome.value.relaxed ?? []) : []).map((r) => r.constraint));

@@ -20,6 +20,7 @@ const output = z.object({
   similar: z.array(recommendationOut),
   relaxed: z.array(relaxationOut).describe('Constraints loosened, in order, because too few tracks met them all. Tell the person.'),
   notes: z.array(z.string()),
+  stand_in: z.string().optional().describe('Set when no one played the track: what stands in for it (its artists and their neighbours). Tell the person.'),
 });
 
 /** Item-to-item neighbours of one track. */
@@ -34,20 +35,30 @@ export const similarTracks = defineTool({
   async execute(args, ctx) {
     const track = await trackArg(ctx, args.track, 'track');
     if (isRetry(track)) return track;
-    if (!ctx.recommender.knows(track.id)) {
-      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track, so there is nothing to compare it with.'] });
-    }
     const constraints = await constraintArgs(ctx, args.constraints);
     if (isRetry(constraints)) return constraints;
+    // A track nobody played has no listening neighbours: its artists' neighbours and their best tracks stand in.
+    const artists = ctx.recommender.knows(track.id) ? [] : track.artists.filter((a) => ctx.recommender.resolveArtist(a) !== undefined);
+    if (!ctx.recommender.knows(track.id) && artists.length === 0) {
+      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track or its artist, so there is nothing to compare it with.'] });
+    }
     let list;
     try {
-      list = await ctx.recommender.similar(track.id, args.count, constraints);
+      list =
+        artists.length === 0
+          ? await ctx.recommender.similar(track.id, args.count, constraints)
+          : await ctx.recommender.recommend({ seeds: [], seedArtists: artists, k: args.count, constraints: { ...constraints, excludeTracks: [...(constraints?.excludeTracks ?? []), track.id] } });
     } catch (err) {
       if (err instanceof InvalidConstraintError) return constraintRetry(err, 'similar_tracks');
       throw err;
     }
+    // Popular tracks are not similar ones: a stand-in the artist model could not link answers nothing, with why.
+    if (artists.length > 0 && list.strategy === undefined && list.basis !== 'artist') {
+      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track or its artist, so there is nothing to compare it with.', ...list.notes] });
+    }
     const cards = await ctx.catalog.describe(list.items.map((r) => r.trackId));
-    const notes = list.emptyReason === undefined ? [...list.notes] : [...list.notes, list.emptyReason];
+    const standIn = artists.length > 0 ? `No one in the listening data has played ${track.title}, so these are like its artist (${artists.join(', ')}).` : undefined;
+    const notes = [...list.notes, ...(list.emptyReason === undefined ? [] : [list.emptyReason])];
     return ok({
       track: cardOut(track),
       similar: list.items.flatMap((r) => {
@@ -56,6 +67,7 @@ export const similarTracks = defineTool({
       }),
       relaxed: relaxationsOut(list.relaxed),
       notes,
+      ...(standIn !== undefined ? { stand_in: standIn } : {}),
     });
   },
 });

@@ -116,6 +116,19 @@ describe('artist-seeded recommendations', () => {
     expect(v.recommendations.filter((r) => r.track.artists[0] === 'Radiohead').length).toBeGreaterThan(0);
   });
 
+  it('similar_tracks on a track nobody played answers from its artist\'s neighbours and says so (CPCD: "Bare Necessities")', async () => {
+    const ctx = contextFor(services, await resolvePerson(h.db, 'test', 'artist-seeds'));
+    const v = valueOf(await callTool('similar_tracks', { track: sigurTrack, count: 4 }, ctx)) as unknown as { similar: Answer['recommendations']; stand_in?: string };
+    expect(v.similar.length).toBeGreaterThan(0);
+    expect(v.similar.some((r) => r.track.artists[0] === 'Radiohead')).toBe(true);
+    expect(v.similar.map((r) => r.track.id)).not.toContain(sigurTrack);
+    expect(v.stand_in).toMatch(/No one in the listening data has played Hoppípolla, so these are like its artist \(Sigur Rós\)/);
+    // A track whose artist nothing links either: nothing, and why.
+    const lone = valueOf(await callTool('similar_tracks', { track: unlinkedTrack, count: 4 }, ctx)) as unknown as { similar: unknown[]; notes: string[] };
+    expect(lone.similar).toEqual([]);
+    expect(lone.notes.join(' ')).toMatch(/No one in the listening data has played this track or its artist/);
+  });
+
   it("keeps the seed artist's own tracks to a share of the answer", async () => {
     const v = valueOf(await call({ seeds: { artists: ['Radiohead'] }, count: 5, for: 'anyone' })) as unknown as Answer;
     expect(v.recommendations.length).toBe(5);

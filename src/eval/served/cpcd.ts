@@ -113,6 +113,8 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
   let turnsScored = 0;
   let turnsAll = 0;
   let turnsNothing = 0;
+  /** What the turns answered with nothing said (the first few go into the figure's note). */
+  const nothingSaid: string[] = [];
   let turnsTalk = 0;
   let turnsErrorText = 0;
   let turnsEmpty = 0;
@@ -143,7 +145,10 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
       // closing ("no that is all") asks for none and gets a short answer (`talk`), counted apart.
       turnsAll++;
       if (reply.talk === true) turnsTalk++;
-      else if (reply.cards.length === 0) turnsNothing++;
+      else if (reply.cards.length === 0) {
+        turnsNothing++;
+        nothingSaid.push(turn.user_query.replace(/\s+/g, ' ').slice(0, 60));
+      }
       if (reply.failure !== undefined || MODEL_TEXT.test(reply.text)) turnsErrorText++;
       for (const k of namedIn(turn.user_query)) if (!named.includes(k)) named.push(k);
       const now = new Map([...gold].filter(([, c]) => !liked.has(c)));
@@ -182,7 +187,8 @@ export async function cpcdReplay(env: ServedEnv): Promise<ServedFigure[]> {
     out.push(figure(`MRR@10 (${label})`, perConv[name].rr, 'conversations'));
   }
   out.push({ name: 'scored turns that showed no track', value: turnsScored > 0 ? turnsEmpty / turnsScored : 0, n: turnsScored });
-  out.push({ name: 'music-request turns answered with nothing', value: turnsNothing, n: turnsAll - turnsTalk, note: 'count (target 0)' });
+  const examples = nothingSaid.slice(0, 3).map((q) => `"${q}"`).join(', ');
+  out.push({ name: 'music-request turns answered with nothing', value: turnsNothing, n: turnsAll - turnsTalk, note: `count (target 0)${examples !== '' ? `: ${examples}` : ''}` });
   out.push({ name: 'turns asking for no music (greeting, closing)', value: turnsTalk, n: turnsAll, note: 'count: answered with a short text' });
   out.push({ name: 'turns answered with error text', value: turnsErrorText, n: turnsAll, note: 'count: a system failure or text meant for a model (target 0)' });
   return out;
