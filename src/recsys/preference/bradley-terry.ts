@@ -14,8 +14,6 @@ import { FeatureDimensionError, InvalidPreferenceStateError, SameTrackPairError 
 export interface FeatureComparison {
   readonly winner: ArrayLike<number>;
   readonly loser: ArrayLike<number>;
-  /** How much the vote counts in the fit (its log-likelihood is multiplied by this) [1]. */
-  readonly weight?: number;
 }
 
 /** The posterior as plain data, for storage. */
@@ -161,10 +159,9 @@ export class BradleyTerryPosterior {
    * Folds in one vote (winner preferred to loser) by an online Laplace step: the new mode lies on m + S·d·t, so a
    * 1-D Newton solve finds it; then S ← S − h/(1 + h·dᵀSd) · (Sd)(Sd)ᵀ with h = σ(z)(1 − σ(z)). O(d²).
    */
-  update(winner: ArrayLike<number>, loser: ArrayLike<number>, weight = 1): void {
+  update(winner: ArrayLike<number>, loser: ArrayLike<number>): void {
     this.check(winner);
     this.check(loser);
-    if (!(weight >= 0 && Number.isFinite(weight))) throw new InvalidParamsError('a vote weight must be >= 0');
     const d = this.dim;
     const x = this.diff;
     let same = true;
@@ -189,20 +186,19 @@ export class BradleyTerryPosterior {
       v += x[i]! * s;
       z0 += x[i]! * this.mean[i]!;
     }
-    // Mode along the direction: z = z0 + weight·v·(1 − σ(z)).
-    const wv = weight * v;
+    // Mode along the direction: z = z0 + v·(1 − σ(z)).
     let z = z0;
     for (let it = 0; it < 30; it++) {
       const p = sigmoid(z);
-      const g = z - z0 - wv * (1 - p);
-      const step = g / (1 + wv * p * (1 - p));
+      const g = z - z0 - v * (1 - p);
+      const step = g / (1 + v * p * (1 - p));
       z -= step;
       if (Math.abs(step) < 1e-10) break;
     }
     const p = sigmoid(z);
-    const t = weight * (1 - p);
+    const t = 1 - p;
     for (let i = 0; i < d; i++) this.mean[i]! += sx[i]! * t;
-    const h = weight * p * (1 - p);
+    const h = p * (1 - p);
     const f = h / (1 + h * v);
     for (let i = 0; i < d; i++) {
       const a = f * sx[i]!;
@@ -222,12 +218,7 @@ export class BradleyTerryPosterior {
       for (let i = 0; i < d; i++) x[i] = c.winner[i]! - c.loser[i]!;
       return x;
     });
-    const voteWeights = comparisons.map((c) => {
-      const w = c.weight ?? 1;
-      if (!(w >= 0 && Number.isFinite(w))) throw new InvalidParamsError('a vote weight must be >= 0');
-      return w;
-    });
-    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations, voteWeights);
+    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations);
     this.mean.set(weights);
     this.covariance.set(covariance);
     this.voteCount = comparisons.length;
@@ -257,13 +248,7 @@ export function fitPopulationUtility(comparisons: readonly FeatureComparison[], 
  * MAP of Σ log σ(xᵀw) − (w − m0)ᵀP(w − m0)/2 by Newton, with P = I/σ² (a variance) or a full prior precision;
  * returns the mode and the inverse Hessian there.
  */
-function newtonMap(
-  rows: readonly Float64Array[],
-  m0: Float64Array,
-  prior: number | Float64Array,
-  maxIterations: number,
-  voteWeights?: readonly number[],
-): { weights: Float64Array; covariance: Float64Array } {
+function newtonMap(rows: readonly Float64Array[], m0: Float64Array, prior: number | Float64Array, maxIterations: number): { weights: Float64Array; covariance: Float64Array } {
   const d = m0.length;
   const w = Float64Array.from(m0);
   const h = new Float64Array(d * d);
@@ -283,15 +268,12 @@ function newtonMap(
         g[i] = -s;
       }
     }
-    for (let k = 0; k < rows.length; k++) {
-      const x = rows[k]!;
-      const vw = voteWeights?.[k] ?? 1;
-      if (vw === 0) continue;
+    for (const x of rows) {
       let z = 0;
       for (let i = 0; i < d; i++) z += x[i]! * w[i]!;
       const p = sigmoid(z);
-      const c = vw * p * (1 - p);
-      const r = vw * (1 - p);
+      const c = p * (1 - p);
+      const r = 1 - p;
       for (let i = 0; i < d; i++) {
         const xi = x[i]!;
         if (xi === 0) continue;

@@ -44,8 +44,6 @@ export interface PanelConfig {
   readonly maxQuestions?: number;
   /** Replace the online posterior by the exact MAP refit every this many decided answers; 0 never, as served [0]. */
   readonly refitEvery?: number;
-  /** EXPERIMENT: weight of adaptively chosen votes, w(n) = scale / (scale + n); 'cast': n when cast, online; 'current': n now, refit every `every` and at checkpoints. */
-  readonly weighting?: { readonly mode: 'cast' | 'current' | 'replay'; readonly scale: number; readonly floor?: number; readonly boost?: number; readonly every?: number; readonly randomFirst?: boolean };
 }
 
 /** Mean and standard error. */
@@ -133,7 +131,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
         features,
         population,
         split,
-        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0, ...(config.weighting && policy === 'product' ? { weighting: config.weighting } : {}) },
+        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 },
         score,
       );
       if (r.exhausted) exhausted++;
@@ -207,7 +205,6 @@ interface AskSettings {
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
   readonly refitEvery: number;
-  readonly weighting?: PanelConfig['weighting'];
 }
 
 /** Asks one person pairs until the last checkpoint's decided answers (or pairs or patience run out). */
@@ -220,22 +217,9 @@ function askPerson(
 ): { auc: number[]; informative: number[]; questions: number[]; exhausted: boolean } {
   const rng = new SeededRandom(s.seed);
   const noiseRng = new SeededRandom(s.seed ^ 0x5bd1e995);
-  let post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
+  const post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
   const seen = new SeenPairs();
   const answered: FeatureComparison[] = [];
-  const adaptive: boolean[] = [];
-  const wt = s.weighting;
-  const wfun = (n: number) => (wt === undefined ? 1 : Math.max(wt.floor ?? 0, ((wt.boost ?? 1) * wt.scale) / (wt.scale + n)));
-  const reweigh = () => {
-    if (wt?.mode === 'replay') {
-      post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
-      const order = answered.map((_, k) => k);
-      if (wt.randomFirst === true) order.sort((x, y) => Number(adaptive[x]) - Number(adaptive[y]));
-      for (const k of order) post.update(answered[k]!.winner, answered[k]!.loser, adaptive[k] ? wfun(decided) : 1);
-      return;
-    }
-    post.refit(answered.map((c, k) => (adaptive[k] ? { ...c, weight: wfun(decided) } : c)));
-  };
   const out = { auc: [] as number[], informative: [] as number[], questions: [] as number[], exhausted: false };
   let decided = 0;
   let questions = 0;
@@ -261,11 +245,9 @@ function askPerson(
     const [w, l] = answer === 'a' ? [pair.a, pair.b] : [pair.b, pair.a];
     const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
     answered.push(c);
-    adaptive.push(pair.strategy === 'informative');
-    post.update(c.winner, c.loser, pair.strategy === 'informative' ? wfun(decided) : 1);
+    post.update(c.winner, c.loser);
     decided++;
     if (s.refitEvery > 0 && decided % s.refitEvery === 0) post.refit(answered);
-    if ((wt?.mode === 'current' || wt?.mode === 'replay') && (decided % (wt.every ?? 10) === 0 || s.checkpoints.includes(decided))) reweigh();
     while (out.auc.length < s.checkpoints.length && decided === s.checkpoints[out.auc.length]) record();
   }
   if (out.auc.length < s.checkpoints.length) out.exhausted = true;

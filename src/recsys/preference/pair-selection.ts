@@ -32,7 +32,6 @@ export interface PairChoice {
 /** Unordered pairs of track ids already shown to a person. */
 export class SeenPairs {
   private readonly keys = new Set<string>();
-  private readonly counts = new Map<number, number>();
 
   constructor(pairs: Iterable<readonly [number, number]> = []) {
     for (const [a, b] of pairs) this.add(a, b);
@@ -44,16 +43,7 @@ export class SeenPairs {
 
   /** Marks a pair as shown. */
   add(a: number, b: number): void {
-    const key = SeenPairs.key(a, b);
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
-    this.counts.set(a, (this.counts.get(a) ?? 0) + 1);
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
-  }
-
-  /** How many shown pairs held this track. */
-  uses(id: number): number {
-    return this.counts.get(id) ?? 0;
+    this.keys.add(SeenPairs.key(a, b));
   }
 
   /** Whether the pair (in either order) was shown. */
@@ -83,10 +73,6 @@ export interface PairSelectionOptions {
    * centred utilities (V-optimal design), which favours pairs that teach about many tracks over outliers.
    */
   readonly criterion?: 'information' | 'pool-variance';
-  /** EXPERIMENT: only tracks shown at most (fewest shows + this) times are paired; undefined off. */
-  readonly balance?: number;
-  /** EXPERIMENT: after this many votes every pair is random; undefined never. */
-  readonly adaptiveUntil?: number;
 }
 
 /** What pair selection needs to know about a person. */
@@ -106,35 +92,19 @@ export const DEFAULT_RANDOM_SHARE = 0.2;
 
 /** The next pair; throws PairsExhaustedError when every eligible pair was shown already. */
 export function selectPair(input: PairSelectionInput, options: PairSelectionOptions = {}): PairChoice {
-  const share = options.adaptiveUntil !== undefined && input.posterior.votes >= options.adaptiveUntil ? 1 : (options.randomShare ?? DEFAULT_RANDOM_SHARE);
+  const share = options.randomShare ?? DEFAULT_RANDOM_SHARE;
   const poolSize = options.poolSize ?? 30;
   const policy: InformativePolicy = { tieAware: options.tieAware ?? true, minDistance: options.minDistance ?? 0.5, criterion: options.criterion ?? 'information' };
   if (!(share >= 0 && share <= 1)) throw new InvalidParamsError('randomShare must be in [0, 1]');
   if (!(policy.minDistance >= 0 && policy.minDistance < 1)) throw new InvalidParamsError('minDistance must be in [0, 1)');
   if (!(Number.isInteger(poolSize) && poolSize >= 2)) throw new InvalidParamsError('poolSize must be an integer >= 2');
-  let plausible = distinctKnown(input.plausible, input.features);
-  let eligible = input.eligible === undefined ? plausible : distinctKnown(input.eligible, input.features);
-  if (options.balance !== undefined) {
-    const slack = options.balance;
-    const least = (ids: number[]) => {
-      const min = Math.min(...ids.map((id) => input.seen.uses(id)));
-      const kept = ids.filter((id) => input.seen.uses(id) <= min + slack);
-      return kept.length >= 2 ? kept : ids;
-    };
-    plausible = least(plausible);
-    eligible = input.eligible === undefined ? plausible : least(eligible);
-  }
+  const plausible = distinctKnown(input.plausible, input.features);
+  const eligible = input.eligible === undefined ? plausible : distinctKnown(input.eligible, input.features);
   const wantRandom = input.rng.next() < share;
   const pick = wantRandom
     ? (randomPair(eligible, input) ?? informativePair(plausible, poolSize, input, policy))
     : (informativePair(plausible, poolSize, input, policy) ?? randomPair(eligible, input));
-  if (pick === undefined) {
-    if (options.balance !== undefined) {
-      const { balance: _unused, ...rest } = options;
-      return selectPair(input, rest);
-    }
-    throw new PairsExhaustedError(Math.max(plausible.length, eligible.length));
-  }
+  if (pick === undefined) throw new PairsExhaustedError(Math.max(plausible.length, eligible.length));
   const swap = input.rng.next() < 0.5;
   const a = swap ? pick.b : pick.a;
   const b = swap ? pick.a : pick.b;
