@@ -70,7 +70,7 @@ type Activity = ActivityName;
 export const DEFAULT_COUNT = 5;
 
 /** Tracks per answer while a person builds a playlist ("make me a playlist for cleaning"), unless they say how many. */
-export const PLAYLIST_COUNT = 10;
+const PLAYLIST_COUNT = 10;
 
 /** Words that say a playlist is being built. */
 const PLAYLIST_RE = /\b(?:playlists?|play list|mix ?tapes?|(?:make|create|build|put together|start) (?:me |us )?a (?:list|mix)|a list (?:of|for|to)|set ?list)\b/;
