@@ -144,8 +144,10 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
 /** recommend, similar_tracks (a new query or a refinement): the tracks as cards, or why there are none. */
 function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationState): TurnReply {
   const { plan, constraints } = acted;
-  // A track no one played answers with its artists' neighbours: said first.
-  const notes = outcome.tool === 'similar_tracks' && outcome.value.stand_in !== undefined ? [...acted.notes, outcome.value.stand_in] : acted.notes;
+  // A track no one played answers with its artists' neighbours, and an answer from names spelled alike is a guess:
+  // said first.
+  const said = outcome.tool === 'similar_tracks' ? outcome.value.stand_in : outcome.tool === 'recommend' && outcome.value.guess !== undefined ? `${outcome.value.guess}.` : undefined;
+  const notes = said !== undefined ? [...acted.notes, said] : acted.notes;
   const base = { planner: 'rules' as const, cards: [] as ReplyCard[] };
   const list = outcome.tool === 'recommend' ? outcome.value.recommendations : outcome.tool === 'similar_tracks' ? outcome.value.similar : [];
   const excluded = new Set(constraints.excludeGenres ?? []);

@@ -72,6 +72,7 @@ const output = z.object({
     .describe('Constraints loosened, in order, because too few tracks met them all; the tracks that met everything come first. Tell the person.'),
   notes: z.array(z.string()),
   empty_reason: z.string().optional().describe('Why nothing came back, when nothing did.'),
+  guess: z.string().optional().describe('Set when the seeds are linked to other music only by names spelled alike: the answer is a guess. Tell the person.'),
 });
 
 /** Resolved seeds: tracks (genre/mood seeds as extra tracks), the artists named, and remarks for the caller. */
@@ -346,6 +347,7 @@ export const recommend = defineTool({
       relaxed: relaxationsOut(list.relaxed),
       notes,
       ...(list.emptyReason !== undefined ? { empty_reason: list.emptyReason } : {}),
+      ...(list.guess !== undefined ? { guess: list.guess } : {}),
     };
     await ctx.recommendCache.store(ctx.personId, cacheKey, answer, cached.token);
     await recordRequest(ctx, args);

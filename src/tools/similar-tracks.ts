@@ -57,7 +57,12 @@ export const similarTracks = defineTool({
       return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track or its artist, so there is nothing to compare it with.', ...list.notes] });
     }
     const cards = await ctx.catalog.describe(list.items.map((r) => r.trackId));
-    const standIn = artists.length > 0 ? `No one in the listening data has played ${track.title}, so these are like its artist (${artists.join(', ')}).` : undefined;
+    const standIn =
+      artists.length === 0
+        ? undefined
+        : list.guess !== undefined
+          ? `No one in the listening data has played ${track.title}, and ${list.guess}.`
+          : `No one in the listening data has played ${track.title}, so these are like its artist (${artists.join(', ')}).`;
     const notes = [...list.notes, ...(list.emptyReason === undefined ? [] : [list.emptyReason])];
     return ok({
       track: cardOut(track),

@@ -101,6 +101,10 @@ describe('artist-seeded recommendations', () => {
     expect(v.strategy).toBe('artist');
     expect(v.recommendations.map((r) => r.track.artists[0])).toContain('Norah Jones');
     expect(v.notes.join(' ')).toMatch(/Norahdottir share no listeners, playlists, tags or audio .* a guess, not a similarity/);
+    // Flagged for the person, not only in a note for a model; an artist linked by listeners is no guess.
+    expect((v as unknown as { guess?: string }).guess).toMatch(/^Norahdottir share no listeners/);
+    const linked = valueOf(await call({ seeds: { artists: ['Sigur Rós'] }, count: 4, for: 'anyone' })) as { guess?: string };
+    expect(linked.guess).toBeUndefined();
   });
 
   it('forgives a plural or possessive and a typo in an artist name', async () => {

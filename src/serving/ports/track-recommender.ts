@@ -111,6 +111,8 @@ export interface RecommendationList {
   readonly basis?: 'artist' | 'fit';
   /** Constraints relaxed, in the order they were, when too few tracks met them all (never silently). */
   readonly relaxed?: readonly Relaxation[];
+  /** Set when the seeds are linked to other music only by names and titles spelled alike: the sentence that says the answer is a guess. */
+  readonly guess?: string;
 }
 
 /** An artist name as the recommender's artist model knows it. */

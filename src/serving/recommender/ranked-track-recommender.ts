@@ -284,6 +284,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       notes,
       ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : fit !== undefined ? { basis: 'fit' as const } : {}) : { strategy }),
       ...(relaxed.length > 0 ? { relaxed } : {}),
+      ...(artist.guess !== undefined && artist.signal !== undefined ? { guess: artist.guess } : {}),
     };
     return result.emptyReason !== undefined && items.length === 0 ? { ...base, emptyReason: result.emptyReason } : base;
   }
@@ -384,7 +385,7 @@ export class RankedTrackRecommender implements TrackRecommender {
    * anybody played; well-played seed tracks' artists count, less, only beside those), their graph neighbours, and each neighbour's best
    * tracks (most played first). Undefined when there is no artist model or nothing to start from.
    */
-  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; why?: string } {
+  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; guess?: string; why?: string } {
     const seedNodes = new Map<number, number>();
     const namedNodes = new Set<number>();
     const a = this.artists;
@@ -452,7 +453,7 @@ export class RankedTrackRecommender implements TrackRecommender {
         : hasSeeds
           ? undefined
           : `the seed tracks' artists and similar artists (${alike}) stand in for seeds no one has played`;
-    return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}) };
+    return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}), ...(weak && note !== undefined ? { guess: note } : {}) };
   }
 
   /** The model's items credited to an artist node, most played first. */
