@@ -40,7 +40,9 @@ export async function runRulePlan(plan: Plan, ctx: ToolContext): Promise<RulesAc
     return { ...acted, notes: [plan.fallback.note, ...acted.notes] };
   }
   // Relaxations are said, never dropped silently; an unknown label is a retryable tool error, never dropped.
-  const notes: string[] =
-    outcome.kind === 'ok' && (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks') ? relaxationNotes(outcome.value.relaxed) : [];
+  const notes: string[] = [
+    ...(plan.notes ?? []),
+    ...(outcome.kind === 'ok' && (outcome.tool === 'recommend' || outcome.tool === 'similar_tracks') ? relaxationNotes(outcome.value.relaxed) : []),
+  ];
   return { kind: 'rules', plan, outcome, constraints: plan.constraints, notes };
 }

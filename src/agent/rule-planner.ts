@@ -61,6 +61,8 @@ export interface Plan {
    * more of the last answer, or tracks for the person, with a note that says what was not found.
    */
   readonly fallback?: { readonly plan: Plan; readonly note: string };
+  /** What the reply must say about the request that the plan could not carry ("no post-rock": not a genre it knows). */
+  readonly notes?: readonly string[];
 }
 
 /** Activities the planner knows: the one activity table's (src/recsys/constraints). */
@@ -105,7 +107,27 @@ const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seve
 export function planTurn(utterance: string, state: ConversationState, linked: readonly Mention[] = []): Plan {
   const plan = planUtterance(utterance, state, linked);
   const listSize = PLAYLIST_RE.test(utterance.toLowerCase()) ? PLAYLIST_COUNT : state.listSize;
-  return listSize !== undefined ? { ...plan, listSize } : plan;
+  const sized = listSize !== undefined ? { ...plan, listSize } : plan;
+  const unknown = plan.calls.length > 0 ? unknownStylesLeftOut(utterance) : [];
+  return unknown.length > 0 ? { ...sized, notes: unknown.map(styleNote) } : sized;
+}
+
+/** A style name by its shape: a compound on a genre's root ("post-rock", "shoegaze", "dubstep", "metalcore"). */
+const STYLE_SHAPE = /^(?:[a-z]+[- ]?){1,2}(?:rock|pop|metal|core|wave|step|hop|house|punk|jazz|folk|soul|funk|gaze|techno|disco|grunge)$/;
+
+/** Styles the person asked to leave out that the vocabulary has no name for ("no post-rock"). */
+function unknownStylesLeftOut(utterance: string): string[] {
+  const out: string[] = [];
+  for (const m of utterance.toLowerCase().matchAll(/\b(?:no|without|not|minus|avoid|except|nothing)\s+(?:any\s+|more\s+)?([a-z]+(?:[- ][a-z]+)?)\b/g)) {
+    const w = m[1]!;
+    if (GENRES[w] === undefined && MOODS[w] === undefined && STYLE_SHAPE.test(w) && !out.includes(w)) out.push(w);
+  }
+  return out;
+}
+
+/** What the reply says about a style it could not leave out. */
+function styleNote(style: string): string {
+  return `I can't leave out "${style}": it is not a genre I know yet (${[...new Set(Object.values(GENRES))].slice(0, 8).join(', ')}, …). Say which genre to leave out, e.g. "no rock".`;
 }
 
 /** planTurn without the conversation's list size. */

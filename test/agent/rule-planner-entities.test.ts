@@ -46,6 +46,16 @@ describe('the rule planner with entity linking', () => {
     expect(call('songs like this song')?.args.seeds).toBeUndefined();
   });
 
+  it('says which style it cannot leave out instead of dropping it ("no post-rock")', () => {
+    const p = plan('something like Radiohead but no post-rock');
+    expect(p.calls[0]).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Radiohead'] } } });
+    expect(p.notes).toEqual([expect.stringMatching(/^I can't leave out "post-rock": it is not a genre I know yet \(.*\)\. Say which genre to leave out/)]);
+    // Genres the vocabulary knows are left out, with nothing to say.
+    expect(plan('something like Radiohead but no rock').notes).toBeUndefined();
+    expect(plan('calmer please, no hip hop').notes).toBeUndefined();
+    expect(plan('no more slow songs please').notes).toBeUndefined();
+  });
+
   it('reads exclusions in plain words', () => {
     expect(call("I don't like Drake")).toMatchObject({ name: 'recommend', args: { constraints: { exclude_artists: ['Drake'] } } });
     expect(call('something upbeat, nothing by Coldplay')?.args.constraints).toMatchObject({ exclude_artists: ['Coldplay'] });
