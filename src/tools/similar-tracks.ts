@@ -23,6 +23,9 @@ const output = z.object({
   stand_in: z.string().optional().describe('Set when no one played the track: what stands in for it (its artists and their neighbours). Tell the person.'),
 });
 
+/** The answer's note when neither the track nor its artist links to other music. */
+const NOTHING_TO_COMPARE = 'No one in the listening data has played this track or its artist, so there is nothing to compare it with.';
+
 /** Item-to-item neighbours of one track. */
 export const similarTracks = defineTool({
   name: 'similar_tracks',
@@ -38,9 +41,10 @@ export const similarTracks = defineTool({
     const constraints = await constraintArgs(ctx, args.constraints);
     if (isRetry(constraints)) return constraints;
     // A track nobody played has no listening neighbours: its artists' neighbours and their best tracks stand in.
-    const artists = ctx.recommender.knows(track.id) ? [] : track.artists.filter((a) => ctx.recommender.resolveArtist(a) !== undefined);
-    if (!ctx.recommender.knows(track.id) && artists.length === 0) {
-      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track or its artist, so there is nothing to compare it with.'] });
+    const played = ctx.recommender.knows(track.id);
+    const artists = played ? [] : track.artists.filter((a) => ctx.recommender.resolveArtist(a) !== undefined);
+    if (!played && artists.length === 0) {
+      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: [NOTHING_TO_COMPARE] });
     }
     let list;
     try {
@@ -54,7 +58,7 @@ export const similarTracks = defineTool({
     }
     // Popular tracks are not similar ones: a stand-in the artist model could not link answers nothing, with why.
     if (artists.length > 0 && list.strategy === undefined && list.basis !== 'artist') {
-      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: ['No one in the listening data has played this track or its artist, so there is nothing to compare it with.', ...list.notes] });
+      return ok({ track: cardOut(track), similar: [], relaxed: [], notes: [NOTHING_TO_COMPARE, ...list.notes] });
     }
     const cards = await ctx.catalog.describe(list.items.map((r) => r.trackId));
     const standIn =
