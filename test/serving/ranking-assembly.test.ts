@@ -24,7 +24,7 @@ import { freshDb } from '../support/db.ts';
 const CLUSTER = 15;
 
 /** Two taste clusters of 15 tracks by 5 artists each; 60 playlists draw 12 tracks from one cluster. */
-async function seedCatalogue(db: Db): Promise<{ a: number[]; b: number[] }> {
+async function seedCatalogue(db: Db): Promise<{ a: number[]; b: number[]; rare: number }> {
   const artistRows = await db.orm
     .insert(artists)
     .values(Array.from({ length: 10 }, (_, i) => ({ name: `Artist ${i}`, normName: `artist ${i}` })))
@@ -51,7 +51,11 @@ async function seedCatalogue(db: Db): Promise<{ a: number[]; b: number[] }> {
     return pool.slice(0, 12).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
   });
   await db.orm.insert(interactions).values(values);
-  return { a, b };
+  // A little-played track of Artist 0: in one playlist only, so serving leaves it to its artist's signal as a seed.
+  const [rare] = await db.orm.insert(tracks).values({ title: 'Rare Song', normKey: 'rare song|artist 0' }).returning({ id: tracks.id });
+  await db.orm.insert(trackArtists).values({ trackId: rare!.id, position: 0, artistId: artistRows[0]!.id });
+  await db.orm.insert(interactions).values({ source: 'fixture', sourceKey: `0|${rare!.id}`, playlistId: lists[0]!.id, trackId: rare!.id, kind: 'playlist' });
+  return { a, b, rare: rare!.id };
 }
 
 async function setVersionParams(db: Db, kind: string, edit: (params: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
@@ -65,7 +69,7 @@ async function setVersionParams(db: Db, kind: string, edit: (params: Record<stri
 describe('one ranking assembly, its settings saved with the model version', () => {
   let db: Db;
   let home: string;
-  let clusters: { a: number[]; b: number[] };
+  let clusters: { a: number[]; b: number[]; rare: number };
   beforeAll(async () => {
     db = await freshDb('pglite');
     home = await mkdtemp(path.join(os.tmpdir(), 'earworm-assembly-'));
@@ -108,6 +112,18 @@ describe('one ranking assembly, its settings saved with the model version', () =
     const served = await RankedTrackRecommender.create(db, await loadTrackModel(db, home), { home });
     expect(served.artistParams).toEqual(edited);
     await setVersionParams(db, 'artist-graph', (p) => ({ ...p, artistServing: ARTIST_SERVING_DEFAULTS }));
+  });
+
+  it('never answers with the seed a person named, even a little-played one left to its artist ("more like Spill The Wine")', async () => {
+    const model = await loadTrackModel(db, home);
+    expect(model.trackIds).toContain(clusters.rare);
+    // Every track of an artist joins its signal, the seed included.
+    await setVersionParams(db, 'artist-graph', (p) => ({ ...p, artistServing: { ...ARTIST_SERVING_DEFAULTS, tracksPerArtist: 10 } }));
+    const served = await RankedTrackRecommender.create(db, model, { home });
+    await setVersionParams(db, 'artist-graph', (p) => ({ ...p, artistServing: ARTIST_SERVING_DEFAULTS }));
+    const answer = await served.similar(clusters.rare, 30);
+    expect(answer.items.length).toBeGreaterThan(0);
+    expect(answer.items.map((r) => r.trackId)).not.toContain(clusters.rare);
   });
 
   it("ranks the same tracks in the same order as the evaluation's ranked model with the saved settings", async () => {

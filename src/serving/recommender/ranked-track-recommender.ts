@@ -257,7 +257,9 @@ export class RankedTrackRecommender implements TrackRecommender {
     // Seed tracks picked for a label ("classical": its best tracks) may come back too: the person did not name them.
     const standIns = new Set(request.returnableSeeds ?? []);
     const returnSeeds = artist.named.size > 0 || standIns.size > 0;
-    const known = [...(request.known ?? []), ...(returnSeeds ? request.seeds.filter((t) => !byNamed(t) && !standIns.has(t)) : [])];
+    // Seeds the person named never come back, even when a little-played one was left to its artist's signal (the
+    // ranker then has no seed to exclude: "more like Spill The Wine" showed Spill The Wine first).
+    const known = [...(request.known ?? []), ...request.seeds.filter((t) => !(returnSeeds && (byNamed(t) || standIns.has(t))))];
     const rankWith = (c: RankingConstraints) =>
       ranker.rank({
         ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
