@@ -27,10 +27,11 @@ export async function runRealPreferenceBench(config: Config, opts: RealPreferenc
   const print = opts.print ?? ((line: string) => console.log(line));
   const datasets = opts.datasets ?? (['lastfm', 'tidy', 'yes'] as const);
   const results = new Map<string, PanelResult>();
-  const panelConfig: PanelConfig = { noise: 0.1, ...opts.panel };
+  // The product's learner and pair policy (label-evidence.ts), every answer counted as a vote, as served.
+  const panelConfig: PanelConfig = { noise: 0.1, learner: 'labels', pairPolicy: 'coverage', count: 'answers', ...opts.panel };
   const shape = opts.priorShape ?? 0.8;
   print(
-    `real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out, prior covariance ${shape === 0 ? 'isotropic' : `${shape} × other people's taste shape`}; means ± standard errors over people`,
+    `real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out, prior covariance ${shape === 0 ? 'isotropic' : `${shape} × other people's taste shape`}; learner ${panelConfig.learner ?? 'online'}, product pair policy ${panelConfig.pairPolicy ?? 'informative'}, checkpoints count ${panelConfig.count === 'answers' ? 'every answer' : 'decided answers'}; means ± standard errors over people`,
   );
   for (const dataset of datasets) {
     const t0 = performance.now();

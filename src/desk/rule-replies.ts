@@ -70,9 +70,9 @@ export function ruleReply(acted: RulesActed, state: ConversationState): TurnRepl
         chosen !== undefined
           ? `Noted: you prefer ${chosen.title} by ${chosen.artists.join(', ')}. Your taste model has ${v.votes} vote${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`
           : v.choice === 'both'
-            ? 'Noted: both fit you. A tie does not change your taste model.'
+            ? `Noted: both fit you. Your taste model has ${v.votes} answer${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`
             : v.choice === 'neither'
-              ? 'Noted: neither fits you. A tie does not change your taste model.'
+              ? `Noted: neither fits you. Your taste model has ${v.votes} answer${v.votes === 1 ? '' : 's'} (confidence ${pct}%).`
               : 'Skipped that pair.';
       return { reply: { ...base, text, suggestions: ['compare two songs', 'recommend something for me'] }, state: rest };
     }

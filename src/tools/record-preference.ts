@@ -9,7 +9,7 @@ const input = z
     comparison_id: rowId.describe('From next_comparison.'),
     choice: z
       .enum(['a', 'b', 'skip', 'both', 'neither'])
-      .describe('"a" or "b": the track the person prefers; "both": both fit equally; "neither": neither fits; "skip": no answer. Ties and skips do not change the taste model.'),
+      .describe('"a" or "b": the track the person prefers; "both": both fit equally; "neither": neither fits; "skip": no answer. Every answer but a skip teaches the taste model: "both" and "neither" say both tracks fit, or neither does.'),
     interaction_id: z
       .string()
       .min(1)

@@ -1,7 +1,8 @@
 /**
  * The PreferenceStore contract: pairs come from the plausible tracks with features and never repeat; a vote is
- * stored once per interaction id and once per comparison, only on the person's own comparisons; decided votes
- * (not skips or ties) move the taste model, towards the tracks the person chose.
+ * stored once per interaction id and once per comparison, only on the person's own comparisons; answers (A, B, and
+ * "both" / "neither", which say both tracks fit or neither does; not skips) move the taste model, towards the tracks
+ * the person said fit.
  */
 import { expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
@@ -77,16 +78,23 @@ export function preferenceStoreContract(open: BackendFactory): void {
     expect((await prefs.taste(eve)).votes).toBe(1);
   });
 
-  it('stores skips and ties without moving the model', async () => {
+  it('stores a skip without moving the model, and learns from "both" and "neither" as answers about both tracks', async () => {
     const prefs = store();
     const fay = await person('fay');
     const plausible = ids('Creep', 'Genesis', 'Halo', 'Strobe');
-    for (const [i, choice] of (['skip', 'both', 'neither'] as const).entries()) {
-      const offer = await prefs.nextComparison(fay, plausible);
-      expect(await prefs.vote({ personId: fay, comparisonId: offer.comparisonId, choice, interactionId: `t${i}` })).toMatchObject({ recorded: true, choice, votes: 0 });
-    }
-    const taste = await prefs.taste(fay);
-    expect(taste).toMatchObject({ votes: 0, confidence: 0, leanings: [] });
+    const offer = await prefs.nextComparison(fay, plausible);
+    expect(await prefs.vote({ personId: fay, comparisonId: offer.comparisonId, choice: 'skip', interactionId: 't0' })).toMatchObject({ recorded: true, choice: 'skip', votes: 0 });
+    expect(await prefs.taste(fay)).toMatchObject({ votes: 0, confidence: 0, leanings: [] });
+    // Two energetic tracks both fit, two calm ones neither: energy now leads the taste.
+    const gil = await person('gil');
+    const hot = await prefs.nextComparison(gil, ids('Smells Like Teen Spirit', 'Around the World'));
+    expect(await prefs.vote({ personId: gil, comparisonId: hot.comparisonId, choice: 'both', interactionId: 't1' })).toMatchObject({ recorded: true, choice: 'both', votes: 1 });
+    const calm = await prefs.nextComparison(gil, ids("Don't Know Why", 'Avril 14th'));
+    expect(await prefs.vote({ personId: gil, comparisonId: calm.comparisonId, choice: 'neither', interactionId: 't2' })).toMatchObject({ votes: 2 });
+    const taste = await prefs.taste(gil);
+    expect(taste.votes).toBe(2);
+    expect(taste.leanings.find((l) => l.feature === 'energy')?.weight).toBeGreaterThan(0);
+    expect(taste.utility(backend().track('Smells Like Teen Spirit'))).toBeGreaterThan(taste.utility(backend().track('Avril 14th')));
   });
 
   it('starts a new person at the prior, with no utility for a track without features', async () => {

@@ -171,19 +171,19 @@ describe.each(DRIVERS)('served preference space on %s', (driver) => {
     const newcomer = await resolvePerson(db, 'discord', 'newcomer');
     const prior = await loadPreferenceModel(db, newcomer, space);
     expect(Array.from(prior.covariance)).toEqual(Array.from(cov));
-    // ... so their first informative pair sets a rock track against a jazz one, with the information of that prior.
+    // ... so their first pair, chosen to cover the directions that prior leaves open, shows a rock or a jazz track,
+    // with the information of that prior.
     const first = await nextComparison(db, space, { personId: newcomer, plausible: ids, rng: new SeededRandom(5), options: { randomShare: 0 } });
     const tagOf = (t: number) => (ids.indexOf(t) < 2 ? 'rock' : ids.indexOf(t) < 4 ? 'jazz' : 'none');
-    expect(new Set([tagOf(first.pair.a), tagOf(first.pair.b)])).toEqual(new Set(['rock', 'jazz']));
+    expect([tagOf(first.pair.a), tagOf(first.pair.b)].some((t) => t !== 'none')).toBe(true);
     const x = diff(space.features, ids.indexOf(first.pair.a), ids.indexOf(first.pair.b));
     const p = first.pair.probabilityA;
     expect(first.pair.information).toBeCloseTo(p * (1 - p) * along(cov, x) * x.reduce((s, v) => s + v * v, 0), 9);
-    // The fit folds their votes into the shaped prior, online and when refitted from every vote alike.
+    // The fit folds their votes into the shaped prior, as stored and when refitted from every vote alike.
     await vote(space, 'newcomer', [[0, 2]]);
     const online = await loadPreferenceModel(db, newcomer, space);
-    const expected = BradleyTerryPosterior.prior(space.population, 1, cov);
-    expected.update(space.features.vectorOf(ids[0]!), space.features.vectorOf(ids[2]!));
-    for (let i = 0; i < d; i++) expect(online.mean[i]!).toBeCloseTo(expected.mean[i]!, 9);
+    const expected = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1, cov);
+    for (let i = 0; i < d; i++) expect(online.mean[i]!).toBeCloseTo(expected.mean[i]!, 6);
     const refit = await updatePreferenceModel(db, newcomer, { ...space, featureVersion: `${space.featureVersion}|moved` });
     const exact = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1, cov);
     for (let i = 0; i < d; i++) expect(refit.posterior.mean[i]!).toBeCloseTo(exact.mean[i]!, 6);

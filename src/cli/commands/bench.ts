@@ -1,10 +1,13 @@
 /**
- * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL] [--panels lastfm,tidy,yes] [--people N]`: speed and memory benchmarks. Figures are
+ * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL] [--panels lastfm,tidy,yes] [--people N] [--learner online|labels]
+ * [--pair-policy informative|coverage] [--count decided|answers]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
  * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), preference-real (the A/B taste
  * model on real listeners: the yardstick), agent (rule-planner
  * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency). `--panels` and `--people`
- * narrow preference-real to some panels and fewer people while exploring (reported figures use the defaults).
+ * narrow preference-real to some panels and fewer people while exploring (reported figures use the defaults);
+ * `--learner`, `--pair-policy` and `--count` run it with the label-evidence learner and coverage policy
+ * (src/recsys/preference/label-evidence.ts) and checkpoints counting every answer, ties included.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +20,17 @@ interface Flags {
   readonly postgres: string | undefined;
   readonly panels: readonly PanelName[] | undefined;
   readonly people: number | undefined;
+  readonly panel: PanelChoices;
 }
+
+/** The preference-real panel settings the flags choose. */
+interface PanelChoices {
+  readonly learner?: 'online' | 'labels';
+  readonly pairPolicy?: 'informative' | 'coverage';
+  readonly count?: 'decided' | 'answers';
+}
+
+const CHOICES = { learner: ['online', 'labels'], 'pair-policy': ['informative', 'coverage'], count: ['decided', 'answers'] } as const;
 
 const PANELS = ['lastfm', 'tidy', 'yes'] as const;
 type PanelName = (typeof PANELS)[number];
@@ -45,6 +58,7 @@ const PARTS: Record<string, Part> = {
       (await import('../../bench/preference-real-bench.ts')).runRealPreferenceBench(config, {
         ...(f.panels === undefined ? {} : { datasets: f.panels }),
         ...(f.people === undefined ? {} : { people: f.people }),
+        panel: f.panel,
       }),
   },
   agent: {
@@ -61,15 +75,33 @@ const PARTS: Record<string, Part> = {
   },
 };
 
-const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL] [--panels ${PANELS.join(',')}] [--people N]`;
+const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL] [--panels ${PANELS.join(',')}] [--people N] [--learner online|labels] [--pair-policy informative|coverage] [--count decided|answers]`;
 
 /** Runs the chosen benchmark parts in order; returns the exit code. */
 export async function run(args: string[], config: Config): Promise<number> {
-  let values: { only?: string | undefined; 'data-dir'?: string | undefined; postgres?: string | undefined; panels?: string | undefined; people?: string | undefined };
+  let values: {
+    only?: string | undefined;
+    'data-dir'?: string | undefined;
+    postgres?: string | undefined;
+    panels?: string | undefined;
+    people?: string | undefined;
+    learner?: string | undefined;
+    'pair-policy'?: string | undefined;
+    count?: string | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args,
-      options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, postgres: { type: 'string' }, panels: { type: 'string' }, people: { type: 'string' } },
+      options: {
+        only: { type: 'string' },
+        'data-dir': { type: 'string' },
+        postgres: { type: 'string' },
+        panels: { type: 'string' },
+        people: { type: 'string' },
+        learner: { type: 'string' },
+        'pair-policy': { type: 'string' },
+        count: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -85,11 +117,21 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (badPanels.length > 0 || panels?.length === 0) throw new UsageError(`unknown panel ${badPanels.join(', ')}: --panels takes ${PANELS.join(',')}\n${USAGE}`);
   const people = values.people === undefined ? undefined : Number(values.people);
   if (people !== undefined && !(Number.isInteger(people) && people >= 1)) throw new UsageError(`--people must be a whole number of at least 1, got ${values.people}\n${USAGE}`);
+  for (const [flag, allowed] of Object.entries(CHOICES)) {
+    const v = values[flag as keyof typeof CHOICES];
+    if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UsageError(`--${flag} takes ${allowed.join(' or ')}, got ${v}\n${USAGE}`);
+  }
+  const panel = {
+    ...(values.learner === undefined ? {} : { learner: values.learner }),
+    ...(values['pair-policy'] === undefined ? {} : { pairPolicy: values['pair-policy'] }),
+    ...(values.count === undefined ? {} : { count: values.count }),
+  } as PanelChoices;
   const flags: Flags = {
     dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
     postgres: values.postgres,
     panels: panels as PanelName[] | undefined,
     people,
+    panel,
   };
   for (const name of names) {
     const part = PARTS[name]!;

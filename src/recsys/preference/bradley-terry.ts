@@ -80,15 +80,16 @@ export class BradleyTerryPosterior {
     return new BradleyTerryPosterior(d, Float64Array.from(priorMean), priorVariance, Float64Array.from(priorMean), cov, 0);
   }
 
-  /** The exact MAP posterior (Laplace) given every vote, by Newton/IRLS from the prior. */
+  /** The exact MAP posterior (Laplace) given every vote, by Newton/IRLS from the prior; `votes` is the count it reports [the comparisons]. */
   static fit(
     priorMean: ArrayLike<number>,
     comparisons: readonly FeatureComparison[],
     priorVariance = DEFAULT_PRIOR_VARIANCE,
     priorCovariance?: ArrayLike<number>,
+    votes = comparisons.length,
   ): BradleyTerryPosterior {
     const p = BradleyTerryPosterior.prior(priorMean, priorVariance, priorCovariance);
-    p.refit(comparisons);
+    p.refit(comparisons, 25, votes);
     return p;
   }
 
@@ -208,8 +209,8 @@ export class BradleyTerryPosterior {
     this.voteCount++;
   }
 
-  /** Replaces the posterior with the exact MAP and Laplace covariance given these votes (Newton/IRLS). */
-  refit(comparisons: readonly FeatureComparison[], maxIterations = 25): void {
+  /** Replaces the posterior with the exact MAP and Laplace covariance given these votes (Newton/IRLS); `votes` is the count it then reports. */
+  refit(comparisons: readonly FeatureComparison[], maxIterations = 25, votes = comparisons.length): void {
     const d = this.dim;
     const rows = comparisons.map((c) => {
       this.check(c.winner);
@@ -221,7 +222,7 @@ export class BradleyTerryPosterior {
     const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations);
     this.mean.set(weights);
     this.covariance.set(covariance);
-    this.voteCount = comparisons.length;
+    this.voteCount = votes;
   }
 
   private check(f: ArrayLike<number>): void {

@@ -12,6 +12,7 @@ import { InvalidParamsError } from '../errors.ts';
 import { SeededRandom } from '../rng.ts';
 import { BradleyTerryPosterior, type FeatureComparison } from './bradley-terry.ts';
 import { SeenPairs, selectPair, type PairSelectionOptions } from './pair-selection.ts';
+import { coveragePair, fitFromLabels, type CoverageOptions, type PairAnswer } from './label-evidence.ts';
 import { PairsExhaustedError } from './preference-errors.ts';
 import type { PreferenceFeatures } from './preference-features.ts';
 
@@ -44,6 +45,16 @@ export interface PanelConfig {
   readonly maxQuestions?: number;
   /** Replace the online posterior by the exact MAP refit every this many decided answers; 0 never, as served [0]. */
   readonly refitEvery?: number;
+  /**
+   * The utility scored ['online']: `online`, the posterior updated vote by vote from decided answers, as served;
+   * `labels`, the fit on the pairs every answer (ties included) implies (label-evidence.ts).
+   */
+  readonly learner?: 'online' | 'labels';
+  /** The product arm's pair policy ['informative']: selectPair, or `coverage` (label-evidence.ts). */
+  readonly pairPolicy?: 'informative' | 'coverage';
+  readonly coverage?: CoverageOptions;
+  /** What the checkpoints count ['decided']: decided answers, or every answer ("both" and "neither" too). */
+  readonly count?: 'decided' | 'answers';
 }
 
 /** Mean and standard error. */
@@ -131,7 +142,21 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
         features,
         population,
         split,
-        { policy, seed, noise, variance, ...(cov !== undefined ? { covariance: cov } : {}), maxQuestions, checkpoints, options: config.policy ?? {}, refitEvery: config.refitEvery ?? 0 },
+        {
+          policy,
+          seed,
+          noise,
+          variance,
+          ...(cov !== undefined ? { covariance: cov } : {}),
+          maxQuestions,
+          checkpoints,
+          options: config.policy ?? {},
+          refitEvery: config.refitEvery ?? 0,
+          learner: config.learner ?? 'online',
+          pairPolicy: policy === 'random' ? 'informative' : (config.pairPolicy ?? 'informative'),
+          count: config.count ?? 'decided',
+          coverage: config.coverage ?? {},
+        },
         score,
       );
       if (r.exhausted) exhausted++;
@@ -205,6 +230,10 @@ interface AskSettings {
   readonly checkpoints: readonly number[];
   readonly options: PairSelectionOptions;
   readonly refitEvery: number;
+  readonly learner: 'online' | 'labels';
+  readonly pairPolicy: 'informative' | 'coverage';
+  readonly coverage: CoverageOptions;
+  readonly count: 'decided' | 'answers';
 }
 
 /** Asks one person pairs until the last checkpoint's decided answers (or pairs or patience run out). */
@@ -220,35 +249,44 @@ function askPerson(
   const post = BradleyTerryPosterior.prior(population, s.variance, s.covariance);
   const seen = new SeenPairs();
   const answered: FeatureComparison[] = [];
+  const answers: PairAnswer[] = [];
   const out = { auc: [] as number[], informative: [] as number[], questions: [] as number[], exhausted: false };
   let decided = 0;
   let questions = 0;
+  const counted = () => (s.count === 'answers' ? questions : decided);
   const last = s.checkpoints[s.checkpoints.length - 1]!;
   const record = () => {
-    out.auc.push(score(post));
+    out.auc.push(score(s.learner === 'labels' ? fitFromLabels(population, features, answers, s.variance, s.covariance) : post));
     out.informative.push(questions === 0 ? 0 : decided / questions);
     out.questions.push(questions);
   };
   const options: PairSelectionOptions = s.policy === 'random' ? { randomShare: 1 } : s.options;
-  while (decided < last && questions < s.maxQuestions) {
-    let pair;
-    try {
-      pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng }, { poolSize: split.trainItems.length, ...options });
-    } catch (err) {
-      if (err instanceof PairsExhaustedError) break;
-      throw err;
+  while (counted() < last && questions < s.maxQuestions) {
+    let pair: { a: number; b: number } | undefined;
+    if (s.pairPolicy === 'coverage') {
+      pair = coveragePair({ posterior: post, features, pool: split.trainItems, answers, seen, rng, options: s.coverage });
+      if (pair === undefined) break;
+    } else {
+      try {
+        pair = selectPair({ posterior: post, features, plausible: split.trainItems, seen, rng }, { poolSize: split.trainItems.length, ...options });
+      } catch (err) {
+        if (err instanceof PairsExhaustedError) break;
+        throw err;
+      }
     }
     seen.add(pair.a, pair.b);
     questions++;
     const answer = panelAnswer(split.trainStrengths.get(pair.a)!, split.trainStrengths.get(pair.b)!, noiseRng.next() < s.noise);
-    if (answer === 'both' || answer === 'neither') continue;
-    const [w, l] = answer === 'a' ? [pair.a, pair.b] : [pair.b, pair.a];
-    const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
-    answered.push(c);
-    post.update(c.winner, c.loser);
-    decided++;
-    if (s.refitEvery > 0 && decided % s.refitEvery === 0) post.refit(answered);
-    while (out.auc.length < s.checkpoints.length && decided === s.checkpoints[out.auc.length]) record();
+    answers.push({ a: pair.a, b: pair.b, choice: answer });
+    if (answer !== 'both' && answer !== 'neither') {
+      const [w, l] = answer === 'a' ? [pair.a, pair.b] : [pair.b, pair.a];
+      const c = { winner: features.vectorOf(w), loser: features.vectorOf(l) };
+      answered.push(c);
+      post.update(c.winner, c.loser);
+      decided++;
+      if (s.refitEvery > 0 && decided % s.refitEvery === 0) post.refit(answered);
+    } else if (s.count === 'decided') continue;
+    while (out.auc.length < s.checkpoints.length && counted() === s.checkpoints[out.auc.length]) record();
   }
   if (out.auc.length < s.checkpoints.length) out.exhausted = true;
   while (out.auc.length < s.checkpoints.length) record();

@@ -1,11 +1,13 @@
 /**
  * PreferenceStore in memory, over the same preference model as DbPreferenceStore: comparisons never repeat a pair
- * for a person, a vote is stored once per (person, interaction id) and once per comparison, decided votes are folded
- * into the person's Bradley–Terry posterior exactly once, and a posterior from another prior is refitted from the
- * votes. The stored model is written to the world, where similar listeners read it.
+ * for a person, a vote is stored once per (person, interaction id) and once per comparison, the person's model is
+ * the label-evidence fit on every answer (A, B, both, neither; label-evidence.ts), refitted when an answer came in
+ * after it or the prior changed, and pairs come from the coverage policy. The stored model is written to the
+ * world, where similar listeners read it.
  */
-import { assertDistinctPair, BradleyTerryPosterior, type FeatureComparison } from '../../recsys/preference/bradley-terry.ts';
-import { SeenPairs, selectPair } from '../../recsys/preference/pair-selection.ts';
+import { assertDistinctPair, BradleyTerryPosterior } from '../../recsys/preference/bradley-terry.ts';
+import { coverageChoice, fitFromLabels, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
+import { SeenPairs } from '../../recsys/preference/pair-selection.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../../tools/errors.ts';
@@ -35,7 +37,8 @@ export class MemoryPreferenceStore implements PreferenceStore {
     const posterior = this.update(personId, space);
     const seen = new SeenPairs(this.world.comparisons.filter((c) => c.personId === personId).map((c) => [c.a, c.b] as const));
     try {
-      const pair = selectPair({ posterior, features: space.features, plausible: candidates.slice(0, 30), eligible: candidates.slice(0, ELIGIBLE), seen, rng: this.random() });
+      const answers = this.usable(personId, space);
+      const pair = coverageChoice({ posterior, features: space.features, pool: candidates.slice(0, 30), eligible: candidates.slice(0, ELIGIBLE), answers, seen, rng: this.random() });
       assertDistinctPair(pair.a, pair.b);
       const comparisonId = this.world.next();
       this.world.comparisons.push({ id: comparisonId, personId, a: pair.a, b: pair.b, strategy: pair.strategy });
@@ -85,30 +88,30 @@ export class MemoryPreferenceStore implements PreferenceStore {
     return prior === undefined ? this.space : { ...this.space, population: prior.mean, featureVersion: `${this.space.featureVersion}|${prior.tag}`, priorWeight: prior.weight };
   }
 
-  /** Folds the person's unapplied decided votes in (refitting from all of them when the space changed). */
+  /** The person's answers (skips are not answers) with id > after, in vote order. */
+  private answers(personId: number, after: number): { id: number; answer: PairAnswer }[] {
+    return this.world.votes.flatMap((v) => {
+      if (v.personId !== personId || v.id <= after || v.choice === 'skip') return [];
+      const c = this.world.comparisons.find((x) => x.id === v.comparisonId)!;
+      return [{ id: v.id, answer: { a: c.a, b: c.b, choice: v.choice } }];
+    });
+  }
+
+  /** The answers the model learns from: both tracks have features. */
+  private usable(personId: number, space: PersonSpace): PairAnswer[] {
+    return this.answers(personId, 0)
+      .map((x) => x.answer)
+      .filter((x) => space.features.has(x.a) && space.features.has(x.b));
+  }
+
+  /** Refits the person's model when an answer came in after it (or the space changed); returns it. */
   private update(personId: number, space: PersonSpace): BradleyTerryPosterior {
-    // Votes on tracks without features advance the last vote id but carry nothing (c null).
-    const decided = (after: number): { id: number; c: FeatureComparison | null }[] =>
-      this.world.votes.flatMap((v): { id: number; c: FeatureComparison | null }[] => {
-        if (v.personId !== personId || v.id <= after || (v.choice !== 'a' && v.choice !== 'b')) return [];
-        const c = this.world.comparisons.find((x) => x.id === v.comparisonId)!;
-        const [winner, loser] = v.choice === 'a' ? [c.a, c.b] : [c.b, c.a];
-        if (!space.features.has(winner) || !space.features.has(loser)) return [{ id: v.id, c: null }];
-        return [{ id: v.id, c: { winner: space.features.vectorOf(winner), loser: space.features.vectorOf(loser) } }];
-      });
     const stored = this.world.preferenceModels.get(personId);
-    let posterior: BradleyTerryPosterior;
-    let lastVoteId: number;
-    if (stored !== undefined && stored.featureVersion === space.featureVersion && stored.state.dim === space.features.dim) {
-      posterior = BradleyTerryPosterior.fromState(stored.state);
-      const pending = decided(stored.lastVoteId);
-      for (const p of pending) if (p.c !== null) posterior.update(p.c.winner, p.c.loser);
-      lastVoteId = pending.at(-1)?.id ?? stored.lastVoteId;
-    } else {
-      const all = decided(0);
-      posterior = BradleyTerryPosterior.fit(space.population, all.flatMap((p) => (p.c !== null ? [p.c] : [])), space.priorVariance ?? 1, space.priorCovariance);
-      lastVoteId = all.at(-1)?.id ?? 0;
-    }
+    const current = stored !== undefined && stored.featureVersion === space.featureVersion && stored.state.dim === space.features.dim;
+    const pending = this.answers(personId, current ? stored.lastVoteId : 0);
+    if (current && pending.length === 0) return BradleyTerryPosterior.fromState(stored.state);
+    const posterior = fitFromLabels(space.population, space.features, this.usable(personId, space), space.priorVariance ?? 1, space.priorCovariance);
+    const lastVoteId = pending.at(-1)?.id ?? stored?.lastVoteId ?? 0;
     this.world.preferenceModels.set(personId, { featureVersion: space.featureVersion, weights: Array.from(posterior.mean), votes: posterior.votes, state: posterior.toState(), lastVoteId });
     return posterior;
   }

@@ -183,8 +183,9 @@ export async function buildPreferenceSpace(db: Db, trackIds: ArrayLike<number>, 
   return {
     features,
     featureVersion: [
-      // taste4: the prior has the population's shape, so posteriors stored on the isotropic prior are refitted once.
-      'taste4',
+      // taste5: the model is the label-evidence fit on every answer (ties included), so posteriors stored by the
+      // vote-by-vote update are refitted from the stored answers once.
+      'taste5',
       ...(cf !== undefined ? [`cf${cf.dim}:${cf.version}`] : []),
       ...(inputs.content !== undefined ? [`content${content!.dim}t${inputs.tags?.dim ?? 0}:${content!.version}`] : []),
       'audio7',

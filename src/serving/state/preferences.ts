@@ -1,15 +1,19 @@
 /**
  * DB glue of the preference model: a person's Bradley–Terry posterior is stored in preference_models together with
- * the highest vote id folded in, so votes are applied exactly once (a vote delivered twice is stored once by
- * recordVote, and a vote already folded in is never folded in again, even if the update job runs twice). Pair
- * selection reads the pairs the person has seen from comparisons, so a pair is never offered twice.
+ * the highest vote id it was fitted on, so votes are applied exactly once (a vote delivered twice is stored once by
+ * recordVote, and the model is refitted only when a vote came in after it, even if the update job runs twice). The
+ * model is the label-evidence fit (label-evidence.ts): every answer, "both" and "neither" included, says whether
+ * each of its two tracks fits, and the utility is fitted on the pairs those answers imply; a skip says nothing.
+ * Pairs are chosen by the coverage policy of the same module; the pairs the person has seen are read from
+ * comparisons, so a pair is never offered twice.
  */
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { comparisons, preferenceModels, votes } from '../../db/schema.ts';
 import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../../db/votes.ts';
 import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../../recsys/preference/bradley-terry.ts';
-import { SeenPairs, selectPair, type PairChoice, type PairSelectionOptions } from '../../recsys/preference/pair-selection.ts';
+import { coverageChoice, fitFromLabels, type CoverageOptions, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
+import { SeenPairs, type PairChoice } from '../../recsys/preference/pair-selection.ts';
 import { InvalidPreferenceStateError } from '../../recsys/preference/preference-errors.ts';
 import type { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
 import { tasteCovariance, tasteDirection } from '../../recsys/preference/population-prior.ts';
@@ -36,27 +40,30 @@ function priorOf(space: PreferenceSpace): BradleyTerryPosterior {
   return BradleyTerryPosterior.prior(space.population, space.priorVariance ?? 1, space.priorCovariance);
 }
 
-/** A decided vote: the winning and losing track ids. */
-interface DecidedVote {
+/** A stored answer (A, B, both or neither; skips are not answers). */
+interface StoredAnswer extends PairAnswer {
   readonly voteId: number;
-  readonly winner: number;
-  readonly loser: number;
 }
 
-/** A person's decided votes (skips left out) with id > afterVoteId, in vote order. */
-async function loadDecidedVotes(db: Db, personId: number, afterVoteId = 0): Promise<DecidedVote[]> {
+/** A person's answers with id > afterVoteId, in vote order. */
+async function loadAnswers(db: Db, personId: number, afterVoteId = 0): Promise<StoredAnswer[]> {
   const rows = await db.orm
     .select({ id: votes.id, choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
     .from(votes)
     .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
-    .where(and(eq(votes.personId, personId), gt(votes.id, afterVoteId), inArray(votes.choice, ['a', 'b'])))
+    .where(and(eq(votes.personId, personId), gt(votes.id, afterVoteId), inArray(votes.choice, ['a', 'b', 'both', 'neither'])))
     .orderBy(asc(votes.id));
-  return rows.map((r) => (r.choice === 'a' ? { voteId: r.id, winner: r.a, loser: r.b } : { voteId: r.id, winner: r.b, loser: r.a }));
+  return rows.map((r) => ({ voteId: r.id, a: r.a, b: r.b, choice: r.choice as PairAnswer['choice'] }));
 }
 
-/** Votes whose tracks both have features, as feature comparisons. */
-function toComparisons(space: PreferenceSpace, list: readonly DecidedVote[]): FeatureComparison[] {
-  return list.filter((v) => space.features.has(v.winner) && space.features.has(v.loser)).map((v) => ({ winner: space.features.vectorOf(v.winner), loser: space.features.vectorOf(v.loser) }));
+/** Answers whose tracks both have features: the ones the model learns from. */
+function usable(space: PreferenceSpace, list: readonly PairAnswer[]): PairAnswer[] {
+  return list.filter((v) => space.features.has(v.a) && space.features.has(v.b));
+}
+
+/** The person's model fitted on every usable answer. */
+function fitAnswers(space: PreferenceSpace, list: readonly PairAnswer[]): BradleyTerryPosterior {
+  return fitFromLabels(space.population, space.features, usable(space, list), space.priorVariance ?? 1, space.priorCovariance);
 }
 
 /** The state of a person's model after bringing it up to date. */
@@ -68,8 +75,9 @@ interface PreferenceUpdate {
 
 /**
  * Brings a person's stored posterior up to date with their votes, in one transaction that locks the person's row:
- * new votes are folded in online (O(d²) each); a missing model, or one from another feature space, is fitted from
- * all votes. Votes on tracks without features are skipped (they still advance lastVoteId).
+ * when an answer came in after the stored model (or the model is missing or from another feature space), the model
+ * is refitted from all answers. Answers on tracks without features are left out of the fit (they still advance
+ * lastVoteId).
  */
 export async function updatePreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<PreferenceUpdate> {
   return db.orm.transaction(async (tx) => {
@@ -122,22 +130,14 @@ function posteriorOf(row: PreferenceRow): BradleyTerryPosterior {
   return BradleyTerryPosterior.fromState({ dim: row.dim, priorMean: row.priorMean, priorVariance: row.priorVariance, mean: row.weights, covariance: row.covariance, votes: row.votes });
 }
 
-/** Folds the person's unapplied votes into their model row, read and locked by this transaction. */
+/** Refits the person's model row, read and locked by this transaction, when answers came in after it. */
 async function applyPendingVotes(tx: Db, row: PreferenceRow, space: PreferenceSpace): Promise<PreferenceUpdate> {
   const { personId } = row;
-  const priorVariance = space.priorVariance ?? 1;
-  let posterior: BradleyTerryPosterior;
-  let pending: DecidedVote[];
   const current = fitsSpace(row, space);
-  if (current) {
-    posterior = posteriorOf(row);
-    pending = await loadDecidedVotes(tx, personId, row.lastVoteId);
-    for (const c of toComparisons(space, pending)) posterior.update(c.winner, c.loser);
-  } else {
-    pending = await loadDecidedVotes(tx, personId, 0);
-    posterior = BradleyTerryPosterior.fit(space.population, toComparisons(space, pending), priorVariance, space.priorCovariance);
-  }
-  if (pending.length === 0 && current) return { posterior, applied: 0 };
+  const pending = await loadAnswers(tx, personId, current ? row.lastVoteId : 0);
+  if (current && pending.length === 0) return { posterior: posteriorOf(row), applied: 0 };
+  const all = current ? await loadAnswers(tx, personId, 0) : pending;
+  const posterior = fitAnswers(space, all);
   const s = posterior.toState();
   const lastVoteId = pending.length > 0 ? pending[pending.length - 1]!.voteId : row.lastVoteId;
   await tx.orm
@@ -179,8 +179,8 @@ export async function storedOrRefitted(db: Db, personId: number, space: Preferen
  */
 async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
-  if (row !== undefined && fitsSpace(row, space) && (await loadDecidedVotes(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
-  if (row === undefined && (await loadDecidedVotes(db, personId, 0)).length === 0) return priorOf(space);
+  if (row !== undefined && fitsSpace(row, space) && (await loadAnswers(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
+  if (row === undefined && (await loadAnswers(db, personId, 0)).length === 0) return priorOf(space);
   return (await updatePreferenceModel(db, personId, space)).posterior;
 }
 
@@ -194,14 +194,21 @@ export async function loadSeenPairs(db: Db, personId: number): Promise<SeenPairs
 export async function nextComparison(
   db: Db,
   space: PreferenceSpace,
-  request: { personId: number; plausible: readonly number[]; eligible?: readonly number[]; rng: SeededRandom; options?: PairSelectionOptions },
+  request: { personId: number; plausible: readonly number[]; eligible?: readonly number[]; rng: SeededRandom; options?: CoverageOptions },
 ): Promise<{ comparisonId: number; pair: PairChoice }> {
   const posterior = await currentPreferenceModel(db, request.personId, space);
   const seen = await loadSeenPairs(db, request.personId);
-  const pair = selectPair(
-    { posterior, features: space.features, plausible: request.plausible, seen, rng: request.rng, ...(request.eligible !== undefined ? { eligible: request.eligible } : {}) },
-    request.options ?? {},
-  );
+  const answers = usable(space, await loadAnswers(db, request.personId, 0));
+  const pair = coverageChoice({
+    posterior,
+    features: space.features,
+    pool: request.plausible,
+    ...(request.eligible !== undefined ? { eligible: request.eligible } : {}),
+    answers,
+    seen,
+    rng: request.rng,
+    ...(request.options !== undefined ? { options: request.options } : {}),
+  });
   assertDistinctPair(pair.a, pair.b);
   const comparisonId = await createComparison(db, { personId: request.personId, trackA: pair.a, trackB: pair.b, strategy: pair.strategy });
   return { comparisonId, pair };

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { BradleyTerryPosterior } from '../../../src/recsys/preference/bradley-terry.ts';
+import { coverageChoice, coveragePair, fitFromLabels, labelEvidence, type PairAnswer } from '../../../src/recsys/preference/label-evidence.ts';
+import { runListenerPanel, type PanelPerson } from '../../../src/recsys/preference/listener-panel.ts';
+import { SeenPairs } from '../../../src/recsys/preference/pair-selection.ts';
+import { PreferenceFeatures } from '../../../src/recsys/preference/preference-features.ts';
+import { SeededRandom } from '../../../src/recsys/rng.ts';
+
+/** `n` tracks in 2-d: the first feature is what the person likes. */
+function plane(n: number, seed: number): PreferenceFeatures {
+  const rng = new SeededRandom(seed);
+  return PreferenceFeatures.fromMatrix(
+    Int32Array.from({ length: n }, (_, i) => i),
+    2,
+    Float32Array.from({ length: n * 2 }, () => rng.normal()),
+  );
+}
+
+describe('label evidence', () => {
+  it('reads A/B as one track fitting and the other not, "both" and "neither" as both tracks fitting or not', () => {
+    const e = labelEvidence([
+      { a: 1, b: 2, choice: 'a' },
+      { a: 3, b: 1, choice: 'both' },
+      { a: 2, b: 4, choice: 'neither' },
+      { a: 4, b: 5, choice: 'b' },
+    ]);
+    expect(Object.fromEntries(e)).toEqual({ 1: 2, 2: -2, 3: 1, 4: -2, 5: 1 });
+  });
+
+  it('learns from ties where the vote-by-vote posterior learns nothing, and a tie does not turn a learnt order round', () => {
+    const f = plane(40, 1);
+    const liked = [...f.ids].filter((t) => f.row(t)[0]! > 0.5);
+    const not = [...f.ids].filter((t) => f.row(t)[0]! < -0.5);
+    // Only ties: "both" on liked pairs, "neither" on the others.
+    const ties: PairAnswer[] = [];
+    for (let k = 0; k + 1 < Math.min(liked.length, not.length); k += 2) {
+      ties.push({ a: liked[k]!, b: liked[k + 1]!, choice: 'both' });
+      ties.push({ a: not[k]!, b: not[k + 1]!, choice: 'neither' });
+    }
+    expect(ties.length).toBeGreaterThanOrEqual(4);
+    const fit = fitFromLabels(new Float64Array(2), f, ties, 1);
+    expect(fit.mean[0]!).toBeGreaterThan(0.5);
+    // The served online posterior folds in decided votes only: from ties alone it stays at the prior.
+    expect(BradleyTerryPosterior.prior(new Float64Array(2), 1).mean[0]).toBe(0);
+    // Decided answers for the first feature, then ties between two liked tracks: the order stays.
+    const decided: PairAnswer[] = liked.slice(0, 4).map((t, k) => ({ a: t, b: not[k]!, choice: 'a' }));
+    const before = fitFromLabels(new Float64Array(2), f, decided, 1);
+    const after = fitFromLabels(new Float64Array(2), f, [...decided, { a: liked[0]!, b: liked[1]!, choice: 'both' }], 1);
+    expect(before.mean[0]!).toBeGreaterThan(0);
+    expect(after.mean[0]!).toBeGreaterThan(0);
+    for (const w of [before, after]) expect(w.utility(f.row(liked[0]!))).toBeGreaterThan(w.utility(f.row(not[0]!)));
+  });
+});
+
+describe('coverage pair policy', () => {
+  it('shows every pool track once before any twice, never repeats a pair, then asks about the least certain track', () => {
+    const f = plane(12, 2);
+    const pool = [...f.ids];
+    const post = BradleyTerryPosterior.prior(new Float64Array(2), 1);
+    const seen = new SeenPairs();
+    const rng = new SeededRandom(3);
+    const answers: PairAnswer[] = [];
+    const shown = new Map<number, number>();
+    for (let q = 0; q < 6; q++) {
+      const p = coveragePair({ posterior: post, features: f, pool, answers, seen, rng, options: { randomShare: 0 } })!;
+      expect(p.a).not.toBe(p.b);
+      expect(seen.has(p.a, p.b)).toBe(false);
+      for (const t of [p.a, p.b]) shown.set(t, (shown.get(t) ?? 0) + 1);
+      seen.add(p.a, p.b);
+      // Track 0 is the one the answers disagree about: chosen once, passed over once.
+      answers.push({ a: p.a, b: p.b, choice: p.a === 0 || p.b === 0 ? (p.a === 0 ? 'a' : 'b') : 'neither' });
+    }
+    expect([...shown.values()].every((c) => c === 1)).toBe(true);
+    expect(shown.size).toBe(12);
+    // Track 0 has evidence +1, every other −1 (the person answered "neither" or lost to 0). Now an answer against
+    // track 0: under a flat prior its fit is the least certain of all (evidence 0).
+    answers.push({ a: 0, b: 5, choice: 'neither' });
+    seen.add(0, 5);
+    const next = coveragePair({ posterior: post, features: f, pool, answers, seen, rng, options: { randomShare: 0 } })!;
+    expect(next.strategy).toBe('informative');
+    expect([next.a, next.b]).toContain(0);
+    expect(seen.has(next.a, next.b)).toBe(false);
+  });
+
+  it('keeps the configured random share, drawn from the eligible tracks, and says which pairs were random', () => {
+    const f = plane(300, 4);
+    const pool = [...f.ids].slice(0, 30);
+    const eligible = [...f.ids];
+    const post = BradleyTerryPosterior.prior(new Float64Array(2), 1);
+    const rng = new SeededRandom(9);
+    let random = 0;
+    let outside = 0;
+    for (let k = 0; k < 400; k++) {
+      const p = coverageChoice({ posterior: post, features: f, pool, eligible, answers: [], seen: new SeenPairs(), rng, options: { randomShare: 0.3 } });
+      if (p.strategy === 'random') random++;
+      else expect(pool).toContain(p.a);
+      if (!pool.includes(p.a) || !pool.includes(p.b)) outside++;
+      expect(p.probabilityA).toBeGreaterThan(0);
+    }
+    expect(random / 400).toBeGreaterThan(0.24);
+    expect(random / 400).toBeLessThan(0.36);
+    // Random pairs come from all 300 eligible tracks, so most have a track outside the 30 of the pool.
+    expect(outside).toBeGreaterThan(0.5 * random);
+  });
+
+  it('counts every answer as a vote when asked to, and the label learner beats the vote-by-vote one at a few answers', () => {
+    const rng = new SeededRandom(5);
+    const n = 200;
+    const f = plane(n, 6);
+    const people: PanelPerson[] = Array.from({ length: 20 }, (_, p) => {
+      const items = Array.from({ length: 50 }, () => Math.floor(rng.next() * n)).filter((v, i, a) => a.indexOf(v) === i);
+      return { name: `p${p}`, items, strengths: items.map((t) => (f.row(t)[0]! + 0.3 * f.row(t)[1]! > 0 ? 1 : 0)) };
+    });
+    const base = { seed: 7, checkpoints: [6, 30], noise: 0.1, count: 'answers' } as const;
+    const online = runListenerPanel(f, new Float64Array(2), people, base);
+    const labels = runListenerPanel(f, new Float64Array(2), people, { ...base, learner: 'labels', pairPolicy: 'coverage' });
+    for (const r of [online, labels]) for (const fig of [r.product, r.random]) expect(fig.questions.map((q) => q.mean)).toEqual([6, 30]);
+    // Ties carry half of these binary answers: the label learner uses them, the online posterior drops them.
+    expect(labels.random.auc[0]!.mean).toBeGreaterThan(online.random.auc[0]!.mean);
+    expect(labels.product.auc[1]!.mean).toBeGreaterThan(0.85);
+  });
+});
