@@ -1,17 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { matchEntities } from '../../src/eval/served/music-ner.ts';
+import { attachedArtist, matchEntities } from '../../src/eval/served/music-ner.ts';
 
 describe('music-ner scoring', () => {
   it('counts a planned entity right when it is the catalogue entity named by the mention or by the Wikipedia link', () => {
     // "John Mayer" linked to John_Mayer_Trio: both readings count, once.
     const gold = [new Set(['a795', 'a7950']), new Set(['a10'])];
-    expect(matchEntities(gold, new Set(['a795']))).toBe(1);
-    expect(matchEntities(gold, new Set(['a7950', 'a10']))).toBe(2);
-    expect(matchEntities(gold, new Set(['a795', 'a7950']))).toBe(1);
-    expect(matchEntities(gold, new Set(['a11']))).toBe(0);
+    expect(matchEntities(gold, [new Set(['a795'])])).toBe(1);
+    expect(matchEntities(gold, [new Set(['a7950']), new Set(['a10'])])).toBe(2);
+    expect(matchEntities(gold, [new Set(['a795']), new Set(['a7950'])])).toBe(1);
+    expect(matchEntities(gold, [new Set(['a11'])])).toBe(0);
   });
 
   it('uses a planned entity for one gold entity only', () => {
-    expect(matchEntities([new Set(['a1', 'a2']), new Set(['a1'])], new Set(['a1']))).toBe(1);
+    expect(matchEntities([new Set(['a1', 'a2']), new Set(['a1'])], [new Set(['a1'])])).toBe(1);
+  });
+});
+
+describe('music-ner gold: the artist a work is named with', () => {
+  const artists = ['boris', 'weezers', 'dynoro', 'dua lipa', 'milky chance', 'radiohead'];
+  it('reads "by", "from", a possessive, a dash (gone in preprocessing) and a bracket (" | ") as naming the artist', () => {
+    expect(attachedArtist('songs similar to blackout by boris', 'blackout', artists)).toBe('boris');
+    expect(attachedArtist('really chill trap like hangover from dynoro', 'hangover', artists)).toBe('dynoro');
+    expect(attachedArtist('music that sounds like weezers pinkerton album', 'pinkerton', artists)).toBe('weezers');
+    expect(attachedArtist('any songs like milky chance running', 'running', artists)).toBe('milky chance');
+    expect(attachedArtist('lush life zara larsson be the one | dua lipa', 'be the one', artists)).toBe('dua lipa');
+  });
+
+  it('leaves a work named on its own, or beside other words, without an artist', () => {
+    expect(attachedArtist('like daydreaming from a moon shaped pool by radiohead', 'daydreaming', artists)).toBeUndefined();
+    expect(attachedArtist('songs like hotel california and something by radiohead', 'hotel california', artists)).toBeUndefined();
+    // A word that merely starts like the artist is not the artist ("borisov").
+    expect(attachedArtist('blackout by borisov', 'blackout', artists)).toBeUndefined();
+  });
+});
+
+describe('music-ner matching', () => {
+  it('matches a planned work by its title or by its title with its artist, once each', () => {
+    // Gold "Blank Space" named alone (title) and "Numb by Linkin Park" (title with artist 7).
+    const gold = [new Set(['wblank space']), new Set(['wnumb@a7'])];
+    expect(matchEntities(gold, [new Set(['wblank space', 'wblank space@a3']), new Set(['wnumb', 'wnumb@a7'])])).toBe(2);
+    // Another artist's "Numb" is not Linkin Park's.
+    expect(matchEntities(gold, [new Set(['wnumb', 'wnumb@a9'])])).toBe(0);
+    // One planned entity that could serve either gold entity is used by the one only it can serve.
+    expect(matchEntities([new Set(['x', 'y']), new Set(['x'])], [new Set(['x']), new Set(['y'])])).toBe(2);
   });
 });
