@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { artistKey } from './artist-keys.ts';
-import { normalizeTitle } from './normalize.ts';
+import { foldAscii, normalizeTitle } from './normalize.ts';
 
 /** A catalogue artist a name resolved to. */
 interface LinkedArtist {
@@ -144,6 +144,8 @@ export class EntityIndex {
   private readonly artistsByName = new Map<string, ArtistEntry[]>();
   /** Bands of three words or more by their initials ("rhcp", "nin", "qotsa"), for names people abbreviate. */
   private readonly artistsByInitials = new Map<string, ArtistEntry[]>();
+  /** Each artist's track and album titles as words (apostrophes dropped), for titles written beside their artist. */
+  private readonly titlesByArtist = new Map<number, OwnTitle[]>();
   /** The longest name in words, so mention scanning stops there. */
   private maxWords = 1;
 
@@ -191,6 +193,23 @@ export class EntityIndex {
       }
     }
     for (const list of this.albumsByKey.values()) for (const a of list) a.trackIds.sort((x, y) => (this.playsOfTrack(y) ?? 0) - (this.playsOfTrack(x) ?? 0));
+    for (const list of this.tracksByKey.values()) {
+      for (const t of list) {
+        const words = titleWords(t.title);
+        const own = this.titlesByArtist.get(t.artist.id) ?? [];
+        const same = own.find((o) => o.track !== undefined && o.words.join(' ') === words.join(' '));
+        if (same === undefined) own.push({ words, track: t });
+        else if (same.track!.plays < t.plays) same.track = t;
+        this.titlesByArtist.set(t.artist.id, own);
+      }
+    }
+    for (const list of this.albumsByKey.values()) {
+      for (const a of list) {
+        const own = this.titlesByArtist.get(a.artist.id) ?? [];
+        own.push({ words: titleWords(a.title), album: a });
+        this.titlesByArtist.set(a.artist.id, own);
+      }
+    }
   }
 
   private playsOfTrack(id: number): number | undefined {
@@ -357,7 +376,141 @@ export class EntityIndex {
       }
       for (const c of inClause) if (!this.partOfLongerName(c, words, inClause, text) && !found.some((m) => m.start === c.mention.start)) found.push(c.mention);
     }
-    return this.listItems(text, found);
+    return this.listItems(text, this.withoutUnanchored(text, this.anchoredTitles(text, found)));
+  }
+
+  /**
+   * Titles written beside their artist: "Lou Reed's Perfect Day", "Taylor Swift Reputation", "Weezer's Pinkerton
+   * album", "Hangover from Dynoro", "Help, I'm Alive by Metric", "All dead, all dead - Queen", "Death letter and Little
+   * bird by the white stripes". For each artist named, that artist's own track or album whose title is written right
+   * after the name (past a possessive, "the", "song", "album") or right before it (past "by", "from", a dash), in any
+   * case; a title of ordinary words only ("Feel Again") must be written with capitals or in quotes. The title becomes a
+   * mention of that track or album, replacing what else was read in those words; written before its artist, the two
+   * are one mention.
+   */
+  private anchoredTitles(text: string, found: readonly Mention[]): Mention[] {
+    const tokens = textTokens(text);
+    let out = [...found];
+    for (const a of found) {
+      if (a.kind !== 'artist') continue;
+      const own = this.titlesByArtist.get(a.artist.id);
+      if (own === undefined) continue;
+      const aEnd = a.start + a.text.length;
+      const first = tokens.findIndex((t) => t.start >= aEnd);
+      let last = -1;
+      for (let i = 0; i < tokens.length && tokens[i]!.end <= a.start; i++) last = i;
+      const hits: { from: number; to: number; title: OwnTitle }[] = [];
+      // After the name: "Lou Reed's Perfect Day", "Weezer's Pinkerton album", "Tame Impala's Currents".
+      if (first >= 0) {
+        let i = first;
+        for (let k = 0; k < 3 && i < tokens.length && AFTER_ARTIST.has(tokens[i]!.word); k++) i++;
+        for (const at of [i, first]) {
+          const h = this.ownTitleAt(tokens, at, own, 1, text);
+          if (h !== undefined) {
+            hits.push(h);
+            break;
+          }
+        }
+      }
+      // Before the name: "Hangover from Dynoro", "bad guy by Billie Eilish", "Death letter and Little bird by …".
+      let end = last;
+      for (let k = 0; k < 2 && end >= 0 && BEFORE_ARTIST.has(tokens[end]!.word); k++) end--;
+      for (let n = 0; n < 3 && end >= 0; n++) {
+        const h = this.ownTitleAt(tokens, end, own, -1, text);
+        if (h === undefined) break;
+        hits.push(h);
+        end = h.from - 1;
+        if (end < 0 || !/^(?:and|or|&)$/.test(tokens[end]!.word)) break;
+        end--;
+      }
+      for (const h of hits) {
+        const from = tokens[h.from]!.start;
+        const to = tokens[h.to]!.end;
+        // Written after its artist ("Radiohead's Everything in Its Right Place"), the artist stays named on its own;
+        // written before ("Creep by Radiohead"), the two are one mention, as "Title by Artist" always is.
+        const artistFirst = a.start < from;
+        const raw = text.slice(from, artistFirst ? to : aEnd);
+        const mention: Mention = h.title.track !== undefined
+          ? { kind: 'track', text: raw, start: from, track: { id: h.title.track.id, title: h.title.track.title, artist: h.title.track.artist.name, plays: h.title.track.plays, match: 'exact' } }
+          : { kind: 'album', text: raw, start: from, album: { title: h.title.album!.title, artist: h.title.album!.artist.name, trackIds: h.title.album!.trackIds, plays: h.title.album!.plays } };
+        out = out.filter((m) => m === a || m.start + m.text.length <= from || m.start >= to);
+        if (!artistFirst) out = out.filter((m) => m !== a);
+        out.push(mention);
+      }
+    }
+    return out.sort((x, y) => x.start - y.start);
+  }
+
+  /** The artist's own title whose words run from token `at` (step 1) or end there (step -1); the longest wins. */
+  private ownTitleAt(tokens: readonly TextToken[], at: number, own: readonly OwnTitle[], step: 1 | -1, text: string): { from: number; to: number; title: OwnTitle } | undefined {
+    let best: { from: number; to: number; title: OwnTitle } | undefined;
+    for (const t of own) {
+      const n = t.words.length;
+      const from = step === 1 ? at : at - n + 1;
+      if (from < 0 || from + n > tokens.length || (best !== undefined && best.to - best.from + 1 >= n)) continue;
+      let ok = true;
+      for (let j = 0; j < n && ok; j++) ok = tokens[from + j]!.word === t.words[j];
+      if (!ok) continue;
+      // Ordinary words alone ("love", "one more time") must look like a title: capitals or quotes.
+      const span = tokens.slice(from, from + n);
+      const ordinary = t.words.every((w) => ORDINARY.has(w));
+      const marked = span.every((w) => /^[\p{Lu}\p{N}]/u.test(w.raw)) || /["“”'‘’]\s*$/.test(text.slice(0, span[0]!.start));
+      if (ordinary && !marked) continue;
+      best = { from, to: from + n - 1, title: t };
+    }
+    return best;
+  }
+
+  /**
+   * Mentions of a track or album that the words around them show are not meant: another artist's song of a title
+   * written with its artist ("Blank Space by I Prevail", "Radiohead's Kid A", "Beret - Ojalá", "Colde - Sunflower",
+   * '"Better Days" by Desso' when the catalogue lacks that artist's version); a title that is only part of a longer
+   * capitalised name ("Drive" in "Drive By", "the Galaxy" in "Guardians of the Galaxy", "Real" and "Hero" in "A Real
+   * Hero"); a number on its own ("the 17:10"); and one word before "songs", "music" or "vocals" ("Epic songs").
+   */
+  private withoutUnanchored(text: string, found: readonly Mention[]): Mention[] {
+    const artistOf = (m: Mention): string => artistKey(m.kind === 'track' ? m.track.artist : m.kind === 'album' ? m.album.artist : m.artist.name);
+    const ends = (m: Mention): number => m.start + m.text.length;
+    return found.filter((m) => {
+      if (m.kind === 'artist') return true;
+      const own = artistOf(m);
+      const before = text.slice(0, m.start);
+      const after = text.slice(ends(m));
+      const quoted = /["“'‘]\s*$/.test(before) && /^\s*["”'’]/.test(after);
+      // Written with its own artist ("Numb by Linkin Park", "Cherokee - Numb" when resolved to Cherokee's): kept.
+      const folded = artistKey(m.text);
+      if (` ${folded} `.includes(` ${own} `)) return true;
+      // An artist named right before (possessive, dash, nothing between) or right after ("by", "from", a dash, a bracket).
+      const left = found.find((o) => o.kind === 'artist' && /^\s*(?:['’]s?)?\s*(?:[-–—:]\s*)?["“'‘]?\s*$/.test(text.slice(ends(o), m.start)) && ends(o) <= m.start);
+      if (left !== undefined && artistOf(left) !== own) return false;
+      const rightLink = /^\s*["”'’]*\s*(?:\(\s*)?(?:by|from|[-–—])\s*/i.exec(after);
+      if (rightLink !== null) {
+        const at = ends(m) + rightLink[0].length;
+        const right = found.find((o) => o.kind === 'artist' && o.start === at);
+        if (right !== undefined && artistOf(right) !== own) return false;
+        // An artist the catalogue lacks, written as a name: "by Desso", "- Jack Stauber", "- AURORA".
+        const byOrDash = !/from/i.test(rightLink[0]);
+        if (right === undefined && byOrDash && /^[\p{Lu}\p{N}]/u.test(after.slice(rightLink[0].length)) && !` ${artistKey(after.slice(rightLink[0].length))} `.startsWith(` ${own} `)) return false;
+      }
+      // "Colde - Sunflower": a capitalised name the catalogue lacks right before a dash.
+      if (left === undefined && /(?:^|[\s,;(])\p{Lu}[\p{L}\p{N}$.&'’]*\s+[-–—]\s*["“'‘]?\s*$/u.test(before) && !artistKey(before).endsWith(own)) return false;
+      if (quoted) return true;
+      const words = m.text.split(/\s+/);
+      // A number on its own is no title unless quoted ("the 17:10 time").
+      if (words.every((w) => /^(?:the\s+)?\d+$/i.test(w) || w.toLowerCase() === 'the')) return false;
+      // One word describing music ("Epic songs", "situation music").
+      if (words.filter((w) => w.toLowerCase() !== 'the').length === 1 && /^\s+(?:songs?|music|tracks?|tunes|vibes?|vocals|stuff|sound|sounds|beats?)\b/i.test(after)) return false;
+      // Part of a longer capitalised name: a capitalised word runs on right after it ("Drive By", "VooDoo Doll"), or
+      // before it past small words ("Guardians of the Galaxy"), or it touches another title ("A Real Hero").
+      const next = /^\s+(?:(?:of|the|and|in|on|to|a|o)\s+)*([\p{L}\p{N}][\p{L}\p{N}'’]*)/u.exec(after);
+      if (next !== null && /^[\p{Lu}]/u.test(next[1]!) && next[1] !== 'I' && !found.some((o) => o.kind === 'artist' && o.start === ends(m) + next[0].length - next[1]!.length)) return false;
+      const prev = /([\p{L}\p{N}][\p{L}\p{N}'’]*)\s+(?:(?:of|the|and|in|on|to|a|o)\s+)*$/u.exec(before);
+      const prevWord = prev?.[1];
+      if (prevWord !== undefined && /^\p{Lu}/u.test(prevWord) && prevWord !== 'I' && !ORDINARY.has(prevWord.toLowerCase().replace(/['’]/g, '')) && !found.some((o) => o.kind === 'artist' && ends(o) === prev!.index + prevWord.length)) return false;
+      const touches = (o: Mention) => (ends(o) <= m.start && /^\s+$/.test(text.slice(ends(o), m.start))) || (o.start >= ends(m) && /^\s+$/.test(text.slice(ends(m), o.start)));
+      if (found.some((o) => o !== m && o.kind !== 'artist' && touches(o))) return false;
+      return true;
+    });
   }
 
   /**
@@ -551,6 +704,40 @@ export class EntityIndex {
     if (album !== undefined) return { mention: { kind: 'album', text: raw, start, album }, extra: 0 };
     return undefined;
   }
+}
+
+/** One of an artist's own titles, as words. */
+interface OwnTitle {
+  readonly words: readonly string[];
+  track?: TrackEntry;
+  readonly album?: { readonly title: string; readonly artist: ArtistEntry; readonly trackIds: number[]; readonly plays: number };
+}
+
+/** A word of a message, folded as titles are (lower case, ASCII, no apostrophes), with where it stands. */
+interface TextToken {
+  readonly word: string;
+  readonly raw: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Words that may stand between an artist's name and their title after it ("Weezer's Pinkerton album", "Drake's new song"). */
+const AFTER_ARTIST = new Set(['s', 'the', 'song', 'track', 'album', 'record', 'ep', 'single', 'new', 'latest', 'hit', 'classic']);
+/** Words that may stand between a title and its artist after it ("Hangover from Dynoro", "Feels like Summer (by Donald Glover)"). */
+const BEFORE_ARTIST = new Set(['by', 'from', 'of', 'ft', 'feat']);
+
+/** A title as the words people write it in: normalised, apostrophes dropped ("Help, I'm Alive" -> help im alive). */
+const titleWords = (title: string): string[] => normalizeTitle(title.replace(/['’]/g, '')).split(' ');
+
+/** The words of a message. */
+function textTokens(text: string): TextToken[] {
+  const out: TextToken[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)) {
+    for (const part of foldAscii(m[0]).replace(/'/g, '').split(/[^\p{L}\p{N}]+/u)) {
+      if (part !== '') out.push({ word: part, raw: m[0], start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
 }
 
 interface Word {

@@ -159,8 +159,14 @@ const workKey = (title: string): string => `w${normalizeTitle(title.replace(/['â
  * track, or an album the plan seeds with as its tracks) by its title and by its title with its artist. An album's
  * tracks the plan seeds with stand for the album, not for works of their own.
  */
-export function plannedKeys(plan: Plan, index: EntityIndex, text = ''): { artists: Set<string>[]; works: Set<string>[] } {
+export function plannedKeys(plan: Plan, index: EntityIndex, text = '', linked: readonly Mention[] = []): { artists: Set<string>[]; works: Set<string>[] } {
   const folded = ` ${artistKey(text)} `;
+  // Tracks the linker read with their artist written beside the title ("CCR's Travelin' Band", "Give it Away" by RHCP).
+  const withArtist = new Set<number>();
+  for (const m of linked) {
+    if (m.kind === 'track' && workKey(m.text) !== workKey(m.track.title)) withArtist.add(m.track.id);
+    if (m.kind === 'album' && workKey(m.text) !== workKey(m.album.title)) for (const id of m.album.trackIds) withArtist.add(id);
+  }
   const artists = new Map<string, Set<string>>();
   const works = new Map<string, Set<string>>();
   const albumOf = new Map<number, { title: string; artist: string }>();
@@ -182,7 +188,7 @@ export function plannedKeys(plan: Plan, index: EntityIndex, text = ''): { artist
       if (album !== undefined) addWork(album.title, album.artist);
       else if (t !== undefined) addWork(t.title, t.artist);
       // A track id carries its artist: counted when the request names that artist ("6 Underground by Sneaker Pimps").
-      if (t !== undefined && folded.includes(` ${artistKey(t.artist)} `)) addArtist(t.artist);
+      if (t !== undefined && (folded.includes(` ${artistKey(t.artist)} `) || withArtist.has(ref))) addArtist(t.artist);
     } else if (typeof ref === 'string') {
       const by = /^(.+?) - (.+)$/.exec(ref);
       const t = by !== null ? index.track(by[2]!, by[1]!) : undefined;
@@ -222,8 +228,9 @@ function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: N
   const work: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   for (const q of queries) {
     // As the agent plans with an entity index: the linker's mentions, no name guessing on top.
-    const plan = planTurn(q.text, EMPTY_STATE, index.mentions(q.text));
-    const got = plannedKeys(plan, index, q.text);
+    const linked = index.mentions(q.text);
+    const plan = planTurn(q.text, EMPTY_STATE, linked);
+    const got = plannedKeys(plan, index, q.text, linked);
     const gold = goldKeys(q, index);
     for (const [counts, g, p] of [[artist, gold.artists, got.artists], [work, gold.works, got.works]] as const) {
       counts.gold += g.length;
