@@ -376,7 +376,8 @@ export class EntityIndex {
       }
       for (const c of inClause) if (!this.partOfLongerName(c, words, inClause, text) && !found.some((m) => m.start === c.mention.start)) found.push(c.mention);
     }
-    return this.listItems(text, this.withoutUnanchored(text, this.anchoredTitles(text, found)));
+    const anchored = this.anchoredTitles(text, found);
+    return this.listItems(text, this.withoutUnanchored(text, anchored.mentions, anchored.own));
   }
 
   /**
@@ -388,20 +389,30 @@ export class EntityIndex {
    * mention of that track or album, replacing what else was read in those words; written before its artist, the two
    * are one mention.
    */
-  private anchoredTitles(text: string, found: readonly Mention[]): Mention[] {
+  private anchoredTitles(text: string, found: readonly Mention[]): { mentions: Mention[]; own: Set<Mention> } {
     const tokens = textTokens(text);
     let out = [...found];
+    const anchored = new Set<Mention>();
     for (const a of found) {
-      if (a.kind !== 'artist') continue;
-      const own = this.titlesByArtist.get(a.artist.id);
+      // A "Title by Artist" read already anchors the titles listed before it ("Death letter and Little bird by …").
+      const titleBy = a.kind !== 'artist' && normalizeTitle(a.text) !== normalizeTitle(a.kind === 'track' ? a.track.title : a.album.title);
+      if (a.kind !== 'artist' && !titleBy) continue;
+      const artist = a.kind === 'artist' ? a.artist : this.artist(a.kind === 'track' ? a.track.artist : a.album.artist, { near: false });
+      const own = artist === undefined ? undefined : this.titlesByArtist.get(artist.id);
       if (own === undefined) continue;
       const aEnd = a.start + a.text.length;
       const first = tokens.findIndex((t) => t.start >= aEnd);
       let last = -1;
       for (let i = 0; i < tokens.length && tokens[i]!.end <= a.start; i++) last = i;
       const hits: { from: number; to: number; title: OwnTitle }[] = [];
+      if (titleBy) {
+        if (last >= 1 && /^(?:and|or|&)$/.test(tokens[last]!.word)) {
+          const h = this.ownTitleAt(tokens, last - 1, own, -1, text);
+          if (h !== undefined) hits.push(h);
+        }
+      }
       // After the name: "Lou Reed's Perfect Day", "Weezer's Pinkerton album", "Tame Impala's Currents".
-      if (first >= 0) {
+      else if (first >= 0) {
         let i = first;
         for (let k = 0; k < 3 && i < tokens.length && AFTER_ARTIST.has(tokens[i]!.word); k++) i++;
         for (const at of [i, first]) {
@@ -413,7 +424,7 @@ export class EntityIndex {
         }
       }
       // Before the name: "Hangover from Dynoro", "bad guy by Billie Eilish", "Death letter and Little bird by …".
-      let end = last;
+      let end = titleBy ? -1 : last;
       for (let k = 0; k < 2 && end >= 0 && BEFORE_ARTIST.has(tokens[end]!.word); k++) end--;
       for (let n = 0; n < 3 && end >= 0; n++) {
         const h = this.ownTitleAt(tokens, end, own, -1, text);
@@ -427,18 +438,20 @@ export class EntityIndex {
         const from = tokens[h.from]!.start;
         const to = tokens[h.to]!.end;
         // Written after its artist ("Radiohead's Everything in Its Right Place"), the artist stays named on its own;
-        // written before ("Creep by Radiohead"), the two are one mention, as "Title by Artist" always is.
+        // written right before ("Creep by Radiohead"), the two are one mention, as "Title by Artist" always is.
         const artistFirst = a.start < from;
-        const raw = text.slice(from, artistFirst ? to : aEnd);
+        const joined = !titleBy && !artistFirst && h === hits.find((x) => tokens[x.from]!.start < a.start);
+        const raw = text.slice(from, joined ? aEnd : to);
         const mention: Mention = h.title.track !== undefined
           ? { kind: 'track', text: raw, start: from, track: { id: h.title.track.id, title: h.title.track.title, artist: h.title.track.artist.name, plays: h.title.track.plays, match: 'exact' } }
           : { kind: 'album', text: raw, start: from, album: { title: h.title.album!.title, artist: h.title.album!.artist.name, trackIds: h.title.album!.trackIds, plays: h.title.album!.plays } };
-        out = out.filter((m) => m === a || m.start + m.text.length <= from || m.start >= to);
-        if (!artistFirst) out = out.filter((m) => m !== a);
+        out = out.filter((m) => m === a || m.start + m.text.length <= from || m.start >= (joined ? aEnd : to));
+        if (joined) out = out.filter((m) => m !== a);
         out.push(mention);
+        anchored.add(mention);
       }
     }
-    return out.sort((x, y) => x.start - y.start);
+    return { mentions: out.sort((x, y) => x.start - y.start), own: anchored };
   }
 
   /** The artist's own title whose words run from token `at` (step 1) or end there (step -1); the longest wins. */
@@ -468,11 +481,11 @@ export class EntityIndex {
    * capitalised name ("Drive" in "Drive By", "the Galaxy" in "Guardians of the Galaxy", "Real" and "Hero" in "A Real
    * Hero"); a number on its own ("the 17:10"); and one word before "songs", "music" or "vocals" ("Epic songs").
    */
-  private withoutUnanchored(text: string, found: readonly Mention[]): Mention[] {
+  private withoutUnanchored(text: string, found: readonly Mention[], anchored: ReadonlySet<Mention>): Mention[] {
     const artistOf = (m: Mention): string => artistKey(m.kind === 'track' ? m.track.artist : m.kind === 'album' ? m.album.artist : m.artist.name);
     const ends = (m: Mention): number => m.start + m.text.length;
     return found.filter((m) => {
-      if (m.kind === 'artist') return true;
+      if (m.kind === 'artist' || anchored.has(m)) return true;
       const own = artistOf(m);
       const before = text.slice(0, m.start);
       const after = text.slice(ends(m));
@@ -502,9 +515,9 @@ export class EntityIndex {
       if (words.filter((w) => w.toLowerCase() !== 'the').length === 1 && /^\s+(?:songs?|music|tracks?|tunes|vibes?|vocals|stuff|sound|sounds|beats?)\b/i.test(after)) return false;
       // Part of a longer capitalised name: a capitalised word runs on right after it ("Drive By", "VooDoo Doll"), or
       // before it past small words ("Guardians of the Galaxy"), or it touches another title ("A Real Hero").
-      const next = /^\s+(?:(?:of|the|and|in|on|to|a|o)\s+)*([\p{L}\p{N}][\p{L}\p{N}'’]*)/u.exec(after);
+      const next = /^\s+(?:(?:of|the|in|on|to|a|o)\s+)*([\p{L}\p{N}][\p{L}\p{N}'’]*)/u.exec(after);
       if (next !== null && /^[\p{Lu}]/u.test(next[1]!) && next[1] !== 'I' && !found.some((o) => o.kind === 'artist' && o.start === ends(m) + next[0].length - next[1]!.length)) return false;
-      const prev = /([\p{L}\p{N}][\p{L}\p{N}'’]*)\s+(?:(?:of|the|and|in|on|to|a|o)\s+)*$/u.exec(before);
+      const prev = /([\p{L}\p{N}][\p{L}\p{N}'’]*)\s+(?:(?:of|the|in|on|to|a|o)\s+)*$/u.exec(before);
       const prevWord = prev?.[1];
       if (prevWord !== undefined && /^\p{Lu}/u.test(prevWord) && prevWord !== 'I' && !ORDINARY.has(prevWord.toLowerCase().replace(/['’]/g, '')) && !found.some((o) => o.kind === 'artist' && ends(o) === prev!.index + prevWord.length)) return false;
       const touches = (o: Mention) => (ends(o) <= m.start && /^\s+$/.test(text.slice(ends(o), m.start))) || (o.start >= ends(m) && /^\s+$/.test(text.slice(ends(m), o.start)));
