@@ -89,7 +89,7 @@ const ORDINARY = new Set(
     'yeah yes nope maybe sure right well want wants got get gets getting know knew think thought say said see saw seen tell told try tried use used ' +
     'all both each every most such same own off out up down over under again further once into onto upon in on at by to of as if than because while ' +
     'had has have having should shall may might must am im ive id youre dont cant wont isnt arent wasnt didnt doesnt havent hasnt its thats whats ' +
-    'lately recently currently already after before since until during released release'
+    'lately recently currently already after before since until during released release him her his hers he she'
   ).split(' '),
 );
 
@@ -341,7 +341,8 @@ export class EntityIndex {
   mentions(text: string): Mention[] {
     const found: Mention[] = [];
     let previous: { text: string; words: Word[]; dashBefore: boolean } | undefined;
-    for (const clause of clauses(text)) {
+    // Two single quotes stand for a double one ("''bad guy'' by Billie Eilish"); same length, so positions hold.
+    for (const clause of clauses(text.replace(/''/g, '" '))) {
       // "Artist - Title" or "Title - Artist".
       if (clause.dashBefore && previous !== undefined) {
         const pair = this.dashPair(previous.words, clause.words) ?? this.dashArtist(previous.words, clause.words);
@@ -406,7 +407,8 @@ export class EntityIndex {
       for (let i = 0; i < tokens.length && tokens[i]!.end <= a.start; i++) last = i;
       const hits: { from: number; to: number; title: OwnTitle }[] = [];
       if (titleBy) {
-        if (last >= 1 && /^(?:and|or|&)$/.test(tokens[last]!.word)) {
+        // "Death letter and Little bird by …", "Daydreaming from A Moon Shaped Pool by Radiohead".
+        if (last >= 1 && /^(?:and|or|&|from|off|on)$/.test(tokens[last]!.word)) {
           const h = this.ownTitleAt(tokens, last - 1, own, -1, text);
           if (h !== undefined) hits.push(h);
         }
@@ -431,7 +433,8 @@ export class EntityIndex {
         if (h === undefined) break;
         hits.push(h);
         end = h.from - 1;
-        if (end < 0 || !/^(?:and|or|&)$/.test(tokens[end]!.word)) break;
+        // "Death letter and Little bird by …"; a song "from" its album ("El Scorcho from Pinkerton by Weezer").
+        if (end < 0 || !(/^(?:and|or|&)$/.test(tokens[end]!.word) || (h.title.album !== undefined && /^(?:from|off|on)$/.test(tokens[end]!.word)))) break;
         end--;
       }
       for (const h of hits) {
@@ -451,6 +454,24 @@ export class EntityIndex {
         anchored.add(mention);
       }
     }
+    // '"Hard Road" by him': the title of the artist named last before it.
+    for (let i = 1; i + 1 < tokens.length; i++) {
+      if (tokens[i]!.word !== 'by' || !/^(?:him|her|them)$/.test(tokens[i + 1]!.word)) continue;
+      const by = tokens[i]!.start;
+      const named = [...out].reverse().find((m) => m.kind === 'artist' && m.start + m.text.length <= by);
+      const own = named?.kind === 'artist' ? this.titlesByArtist.get(named.artist.id) : undefined;
+      const h = own === undefined ? undefined : this.ownTitleAt(tokens, i - 1, own, -1, text);
+      if (h === undefined) continue;
+      const from = tokens[h.from]!.start;
+      const to = tokens[h.to]!.end;
+      const t = h.title;
+      const mention: Mention = t.track !== undefined
+        ? { kind: 'track', text: text.slice(from, to), start: from, track: { id: t.track.id, title: t.track.title, artist: t.track.artist.name, plays: t.track.plays, match: 'exact' } }
+        : { kind: 'album', text: text.slice(from, to), start: from, album: { title: t.album!.title, artist: t.album!.artist.name, trackIds: t.album!.trackIds, plays: t.album!.plays } };
+      out = out.filter((m) => m.start + m.text.length <= from || m.start >= to);
+      out.push(mention);
+      anchored.add(mention);
+    }
     return { mentions: out.sort((x, y) => x.start - y.start), own: anchored };
   }
 
@@ -469,6 +490,11 @@ export class EntityIndex {
       const ordinary = t.words.every((w) => ORDINARY.has(w));
       const marked = span.every((w) => /^[\p{Lu}\p{N}]/u.test(w.raw)) || /["“”'‘’]\s*$/.test(text.slice(0, span[0]!.start));
       if (ordinary && !marked) continue;
+      // Not the tail of a longer title: "in the middle (dj snake)" is not DJ Snake's "Middle" (but is "The Middle").
+      const prior = tokens[from - 1];
+      const article = prior !== undefined && /^(?:the|a|an)$/.test(prior.word) && /^\s+$/.test(text.slice(prior.end, span[0]!.start)) ? prior.word : undefined;
+      const rawTitle = t.track?.title ?? t.album?.title ?? '';
+      if (step === -1 && article !== undefined && !rawTitle.toLowerCase().startsWith(`${article} `)) continue;
       best = { from, to: from + n - 1, title: t };
     }
     return best;
@@ -496,7 +522,7 @@ export class EntityIndex {
       // An artist named right before (possessive, dash, nothing between) or right after ("by", "from", a dash, a bracket).
       const left = found.find((o) => o.kind === 'artist' && /^\s*(?:['’]s?)?\s*(?:[-–—:]\s*)?["“'‘]?\s*$/.test(text.slice(ends(o), m.start)) && ends(o) <= m.start);
       if (left !== undefined && artistOf(left) !== own) return false;
-      const rightLink = /^\s*["”'’]*\s*(?:\(\s*)?(?:by|from|[-–—])\s*/i.exec(after);
+      const rightLink = /^\s*["”'’]*\s*(?:\(\s*(?:by\s+)?|by|from|[-–—])\s*/i.exec(after);
       if (rightLink !== null) {
         const at = ends(m) + rightLink[0].length;
         const right = found.find((o) => o.kind === 'artist' && o.start === at);
@@ -507,12 +533,15 @@ export class EntityIndex {
       }
       // "Colde - Sunflower": a capitalised name the catalogue lacks right before a dash.
       if (left === undefined && /(?:^|[\s,;(])\p{Lu}[\p{L}\p{N}$.&'’]*\s+[-–—]\s*["“'‘]?\s*$/u.test(before) && !artistKey(before).endsWith(own)) return false;
-      if (quoted) return true;
+      // After "bands like", "artists like": a name of an artist the catalogue lacks, not a song ("Bands like The Main Squeeze").
+      if (/\b(?:bands?|artists?|singers?|rappers?|groups?|musicians?|producers?|djs?)\s+(?:similar to|like)\s+$/i.test(before)) return false;
       const words = m.text.split(/\s+/);
+      // One word describing music ("Epic songs", "situation music", background "screaming" vocals).
+      const lowerCase = !/^\p{Lu}/u.test(m.text.replace(/^the\s+/i, ''));
+      if (words.filter((w) => w.toLowerCase() !== 'the').length === 1 && (!quoted || lowerCase) && /^\s*["”'’]?\s+(?:songs?|music|tracks?|tunes|vibes?|vocals|stuff|sound|sounds|beats?)\b/i.test(after)) return false;
+      if (quoted) return true;
       // A number on its own is no title unless quoted ("the 17:10 time").
       if (words.every((w) => /^(?:the\s+)?\d+$/i.test(w) || w.toLowerCase() === 'the')) return false;
-      // One word describing music ("Epic songs", "situation music").
-      if (words.filter((w) => w.toLowerCase() !== 'the').length === 1 && /^\s+(?:songs?|music|tracks?|tunes|vibes?|vocals|stuff|sound|sounds|beats?)\b/i.test(after)) return false;
       // Part of a longer capitalised name: a capitalised word runs on right after it ("Drive By", "VooDoo Doll"), or
       // before it past small words ("Guardians of the Galaxy"), or it touches another title ("A Real Hero").
       const next = /^\s+(?:(?:of|the|in|on|to|a|o)\s+)*([\p{L}\p{N}][\p{L}\p{N}'’]*)/u.exec(after);

@@ -176,7 +176,7 @@ describe('entity linking against the catalogue', () => {
       [310, 'Little Bird', 8, null, 11], [311, 'Ojalá', 11, null, 4], [312, 'Sunflower', 12, null, 200], [313, 'Better Days', 13, null, 60],
       [314, 'Drive', 14, null, 80], [315, 'Galaxy', 16, null, 10], [316, 'Real', 17, null, 10], [317, 'Hero', 18, null, 70],
       [318, '1999', 19, null, 15], [319, 'Epic', 20, null, 40], [320, 'Kid A', 22, null, 3], [321, 'Creep', 21, 'Pablo Honey', 300],
-      [322, 'Love', 23, null, 30], [323, 'Home', 23, null, 25], [324, 'Help!', 24, null, 80], [325, 'Stay', 25, null, 20],
+      [322, 'Love', 23, null, 30], [323, 'Home', 23, null, 25], [324, 'Help!', 24, null, 80], [325, 'Stay', 25, null, 20], [326, 'Middle', 18, null, 9],
     ];
     const beside = new EntityIndex({
       artists: artists.map(([id, name, plays]) => ({ id, name, plays })),
@@ -221,6 +221,19 @@ describe('entity linking against the catalogue', () => {
       expect(linked('Searching for Epic songs with vocals')).toEqual([]);
       expect(linked('songs like "1999" please')).toEqual(['318']);
       expect(linked('songs like Drive and Hero')).toEqual(['314', '317']);
+    });
+
+    it('reads a title written with two single quotes, from an album by its artist, or "by him" after the artist', () => {
+      expect(linked("Song similar to the first minute of ''Delicate'' by Taylor Swift?")).toEqual(['302']);
+      expect(linked('Like El Scorcho from Pinkerton by Weezer')).toEqual(['304', 'album:Pinkerton/Weezer']);
+      expect(linked('anyone similar to Lou Reed? I particularly enjoy "Perfect Day" by him')).toEqual(['Lou Reed', '301']);
+    });
+
+    it('does not read a song after "bands like", the tail of a longer title, or a quoted word describing music', () => {
+      expect(linked('Bands like The Hero / Tauk')).toEqual([]);
+      expect(linked('songs like in the middle (Skillet)')).toEqual(['Skillet']);
+      expect(linked('songs like Real (Skillet)')).toEqual(['Skillet']);
+      expect(linked('Instrumentals with background "epic" vocals')).toEqual([]);
     });
 
     it('never reads common words that are also titles as works ("home", "help", "stay")', () => {

@@ -31,6 +31,10 @@ describe('music-ner gold: the artist a work is named with', () => {
     expect(attachedArtist('songs like hotel california and something by radiohead', 'hotel california', artists)).toBeUndefined();
     // A word that merely starts like the artist is not the artist ("borisov").
     expect(attachedArtist('blackout by borisov', 'blackout', artists)).toBeUndefined();
+    // Punctuation the preprocessing dropped still parts them: "(dj snake), lush life (zara larsson)".
+    const listed = 'in the middle dj snake lush life zara larsson';
+    expect(attachedArtist(listed, 'lush life', ['dj snake', 'zara larsson'], 'in the middle (dj snake), lush life (zara larsson)')).toBe('zara larsson');
+    expect(attachedArtist('colde sunflower colde shh offonoff dance', 'shh', ['colde', 'offonoff'], 'Colde - Sunflower, Colde - Shh, offonoff - Dance?')).toBe('colde');
   });
 });
 

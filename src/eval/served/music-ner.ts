@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { EntityIndex, type Mention } from '../../catalog/entity-linker.ts';
 import { readCsv } from '../../catalog/csv-reader.ts';
-import { normalizeTitle } from '../../catalog/normalize.ts';
+import { foldAscii, normalizeTitle } from '../../catalog/normalize.ts';
 import { artistKey } from '../../catalog/artist-keys.ts';
 import { EMPTY_STATE } from '../../agent/conversation-state.ts';
 import { planTurn, type Plan } from '../../agent/rule-planner.ts';
@@ -68,14 +68,17 @@ function percentDecoded(name: string): string {
  * same query written right before or after the work, with nothing between them but "by", "from", "s" (a possessive
  * without its apostrophe), "ft"/"feat" or nothing. Undefined when the work is named on its own.
  */
-export function attachedArtist(query: string, work: string, artists: readonly string[]): string | undefined {
+export function attachedArtist(query: string, work: string, artists: readonly string[], original = ''): string | undefined {
   const padded = ` ${query} `;
+  // The original text with its sentence punctuation kept as words: "dj snake , lush life" are not written together.
+  const marked = ` ${foldAscii(original).replace(/['’]/g, '').replace(/([,;.!?])/g, ' $1 ').replace(/[^\p{L}\p{N},;.!?]+/gu, ' ')} `;
+  const apart = (left: string, right: string) => new RegExp(` ${escaped(left)}s? [,;.!?] ${escaped(right)} `).test(marked);
   for (let at = padded.indexOf(` ${work} `); at >= 0; at = padded.indexOf(` ${work} `, at + 1)) {
     const before = padded.slice(0, at + 1);
     const after = padded.slice(at + work.length + 1);
     for (const a of artists) {
-      if (new RegExp(`(?:^| )${escaped(a)}s? $`).test(before)) return a;
-      if (new RegExp(`^ (?:\\| )?(?:by |from |ft |feat )?${escaped(a)} `).test(after)) return a;
+      if (new RegExp(`(?:^| )${escaped(a)}s? $`).test(before) && !apart(a, work)) return a;
+      if (new RegExp(`^ (?:\\| )?(?:by |from |ft |feat )?${escaped(a)} `).test(after) && !apart(work, a)) return a;
     }
   }
   return undefined;
@@ -102,7 +105,7 @@ export function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string
     if (e.type === 'Artist') {
       for (const a of [index.artist(wikiPlain(e.wikiName), { near: false }), index.artist(e.mention)]) if (a !== undefined) keys.add(`a${a.id}`);
     } else {
-      const by = attachedArtist(q.query, e.mention, artistMentions.map((a) => a.mention));
+      const by = attachedArtist(q.query, e.mention, artistMentions.map((a) => a.mention), q.text);
       const byEntity = artistMentions.find((a) => a.mention === by);
       const catalogueArtists = byEntity === undefined ? [] : [index.artist(byEntity.mention), index.artist(wikiPlain(byEntity.wikiName), { near: false })].filter((a) => a !== undefined);
       // A mention across a " | " spans a bracket the preprocessing cut ("this must be the place | naive melody" for
