@@ -495,6 +495,9 @@ export class EntityIndex {
       const article = prior !== undefined && /^(?:the|a|an)$/.test(prior.word) && /^\s+$/.test(text.slice(prior.end, span[0]!.start)) ? prior.word : undefined;
       const rawTitle = t.track?.title ?? t.album?.title ?? '';
       if (step === -1 && article !== undefined && !rawTitle.toLowerCase().startsWith(`${article} `)) continue;
+      // Nor the head of one: "Robin Schulz - Prayer In C" is not Robin Schulz's album "Prayer".
+      const next = tokens[from + n];
+      if (step === 1 && next !== undefined && /^\s+$/.test(text.slice(span[n - 1]!.end, next.start)) && /^[\p{Lu}\p{N}]/u.test(next.raw) && next.raw !== 'I' && !TITLE_TAILS.has(next.word)) continue;
       best = { from, to: from + n - 1, title: t };
     }
     return best;
@@ -527,10 +530,16 @@ export class EntityIndex {
         const at = ends(m) + rightLink[0].length;
         const right = found.find((o) => o.kind === 'artist' && o.start === at);
         if (right !== undefined && artistOf(right) !== own) return false;
-        // An artist the catalogue lacks, written as a name: "by Desso", "- Jack Stauber", "- AURORA".
+        // An artist the catalogue lacks, written as a name: "by Desso", "- Jack Stauber", "- AURORA", or in lower case
+        // closing the clause ("Come Together by urbandawn").
         const byOrDash = !/from/i.test(rightLink[0]);
-        if (right === undefined && byOrDash && /^[\p{Lu}\p{N}]/u.test(after.slice(rightLink[0].length)) && !` ${artistKey(after.slice(rightLink[0].length))} `.startsWith(` ${own} `)) return false;
+        const rest = after.slice(rightLink[0].length);
+        const restWords = (/^[^,.;:!?()[\]]*/.exec(rest)?.[0] ?? '').trim().split(/\s+/).filter((w) => w !== '');
+        const nameShaped = /^[\p{Lu}\p{N}]/u.test(rest) || (restWords.length >= 1 && restWords.length <= 3 && restWords.every((w, i) => (i === 0 && w.toLowerCase() === 'the') || !ORDINARY.has(w.toLowerCase().replace(/['’]/g, ''))));
+        if (right === undefined && byOrDash && nameShaped && !` ${artistKey(rest)} `.startsWith(` ${own} `)) return false;
       }
+      // 'Calvin Hariss' "Heatstroke"': a capitalised name in the possessive right before it, not its artist's.
+      if (left === undefined && /(?:^|\s)\p{Lu}[\p{L}\p{N}.&]*(?:['’]s|s['’]|['’])\s*["“'‘]?\s*$/u.test(before) && !artistKey(before.replace(/['’]s?\s*["“'‘]?\s*$/, '')).endsWith(own)) return false;
       // "Colde - Sunflower": a capitalised name the catalogue lacks right before a dash.
       if (left === undefined && /(?:^|[\s,;(])\p{Lu}[\p{L}\p{N}$.&'’]*\s+[-–—]\s*["“'‘]?\s*$/u.test(before) && !artistKey(before).endsWith(own)) return false;
       // After "bands like", "artists like": a name of an artist the catalogue lacks, not a song ("Bands like The Main Squeeze").
@@ -765,6 +774,8 @@ interface TextToken {
 
 /** Words that may stand between an artist's name and their title after it ("Weezer's Pinkerton album", "Drake's new song"). */
 const AFTER_ARTIST = new Set(['s', 'the', 'song', 'track', 'album', 'record', 'ep', 'single', 'new', 'latest', 'hit', 'classic']);
+/** Words that may follow a title written after its artist ("Weezer's Pinkerton Album", "Drake's Hotline Bling Remix"). */
+const TITLE_TAILS = new Set(['album', 'ep', 'lp', 'song', 'track', 'record', 'single', 'remix', 'version', 'live', 'acoustic', 'cover', 'demo']);
 /** Words that may stand between a title and its artist after it ("Hangover from Dynoro", "Feels like Summer (by Donald Glover)"). */
 const BEFORE_ARTIST = new Set(['by', 'from', 'of', 'ft', 'feat']);
 

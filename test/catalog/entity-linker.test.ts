@@ -208,8 +208,14 @@ describe('entity linking against the catalogue', () => {
       // Artists the catalogue lacks, written as names.
       expect(linked('songs like Colde - Sunflower')).toEqual([]);
       expect(linked('Something like "Better Days" by Desso?')).toEqual([]);
+      expect(linked('Looking for something like Blank Space by urbandawn')).toEqual([]);
+      expect(linked('sounds like Calvin Hariss\' "Hangover"')).toEqual([]);
+      // Not the head of a longer title written after the artist.
+      expect(linked('Taylor Swift Reputation Stadium Tour')).toEqual(['Taylor Swift']);
+      expect(linked('Taylor Swift Reputation Album')).toEqual(['Taylor Swift', 'album:Reputation/Taylor Swift']);
       // Its own artist's: kept.
       expect(linked('Something like "Better Days" by the Goo Goo Dolls')).toEqual(['313']);
+      expect(linked('Something like Blank Space by taylor swift')).toEqual(['303']);
       expect(linked('Sunflower - Post Malone')).toEqual(['312']);
     });
 
