@@ -251,6 +251,9 @@ export class EntityIndex {
 
   /** The artist a name means: exact folded name, else a possessive or plural, else one typo (most played wins). */
   artist(name: string, options: { readonly near?: boolean } = {}): LinkedArtist | undefined {
+    // A name whose own spelling ends in "'s" ("Plain White T's") before the possessive is dropped.
+    const whole = best(this.artistsByKey.get(artistKey(name)));
+    if (whole !== undefined && /['’]s\b/.test(name)) return out(whole, 'exact');
     const key = artistKey(name.replace(/['’]s?\b/g, (m) => (m.length > 1 ? '' : m)));
     if (key === '') return undefined;
     const exact = best(this.artistsByKey.get(key));
@@ -367,7 +370,7 @@ export class EntityIndex {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const byArtist = i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined;
+          const byArtist = i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len, words[i + len]) : undefined;
           const m = byArtist ?? this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
           if (m.mention !== undefined) inClause.push({ mention: m.mention, from: i, to: i + len });
@@ -386,7 +389,7 @@ export class EntityIndex {
    * album", "Hangover from Dynoro", "Help, I'm Alive by Metric", "All dead, all dead - Queen", "Death letter and Little
    * bird by the white stripes". For each artist named, that artist's own track or album whose title is written right
    * after the name (past a possessive, "the", "song", "album") or right before it (past "by", "from", a dash), in any
-   * case; a title of ordinary words only ("Feel Again") must be written with capitals or in quotes. The title becomes a
+   * case; a short title of ordinary words only ("Feel Again") must be written with capitals or in quotes. The title becomes a
    * mention of that track or album, replacing what else was read in those words; written before its artist, the two
    * are one mention.
    */
@@ -489,7 +492,7 @@ export class EntityIndex {
       const span = tokens.slice(from, from + n);
       const ordinary = t.words.every((w) => ORDINARY.has(w));
       const marked = span.every((w) => /^[\p{Lu}\p{N}]/u.test(w.raw)) || /["“”'‘’]\s*$/.test(text.slice(0, span[0]!.start));
-      if (ordinary && !marked) continue;
+      if (ordinary && !marked && n <= 3) continue;
       // Not the tail of a longer title: "in the middle (dj snake)" is not DJ Snake's "Middle" (but is "The Middle").
       const prior = tokens[from - 1];
       const article = prior !== undefined && /^(?:the|a|an)$/.test(prior.word) && /^\s+$/.test(text.slice(prior.end, span[0]!.start)) ? prior.word : undefined;
@@ -623,11 +626,12 @@ export class EntityIndex {
    * however it is written, when the whole span is one (exact after folding, or a near match of an artist people
    * play) and it runs to the end of the clause, or is written with capitals when more words follow.
    */
-  private byArtist(span: readonly Word[], wordsAfter: number): { mention: Mention; extra: number } | undefined {
+  private byArtist(span: readonly Word[], wordsAfter: number, next?: Word): { mention: Mention; extra: number } | undefined {
     const raw = span.map((w) => w.text).join(' ');
     const lower = span.map((w) => w.text.toLowerCase().replace(/['’]/g, ''));
     if (lower.every((w) => ORDINARY.has(w))) return undefined;
-    if (wordsAfter > 0 && !span.every((w) => w.capital)) return undefined;
+    // The clause ends there, or a list goes on ("somebody that i used to know by gotye and passionfruit by drake").
+    if (wordsAfter > 0 && !span.every((w) => w.capital) && !/^(?:and|or|&)$/i.test(next?.text ?? '')) return undefined;
     const a = this.artist(raw);
     if (a === undefined || (a.match === 'near' && (a.plays < 20 || raw.length < 5))) return undefined;
     return { mention: { kind: 'artist', text: raw, start: span[0]!.start, artist: a }, extra: 0 };
@@ -713,7 +717,8 @@ export class EntityIndex {
         if (album !== undefined) return { mention: { kind: 'album', text: `${raw} by ${artistWords}`, start, album }, extra: 1 + n };
       }
       // A title the catalogue does not hold, by an artist it does ("Ten Feet by Curio"): its words name no one.
-      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
+      // (Not a span that already holds a "by": "Bron-Yr-Aur by Led Zeppelin or Orchid" by Black Sabbath.)
+      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && !lower.includes('by') && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
     }
     const single = span.length === 1;
     if (single && (raw.length < 3 || (!span[0]!.capital && !quoted))) {
@@ -804,7 +809,15 @@ interface Word {
 
 /** Splits text into clauses (at punctuation, "and", "or") and words with their positions. */
 function clauses(text: string): { text: string; words: Word[]; dashBefore: boolean }[] {
+  const parsed = clausesOf(text);
+  // A quote opened and never closed ("'Feeling Good by Michael Buble") quotes nothing: read again without it.
+  return parsed.unclosed < 0 ? parsed.clauses : clausesOf(`${text.slice(0, parsed.unclosed)} ${text.slice(parsed.unclosed + 1)}`).clauses;
+}
+
+/** clauses(), and where a quote left open at the end was opened (-1: none). */
+function clausesOf(text: string): { clauses: { text: string; words: Word[]; dashBefore: boolean }[]; unclosed: number } {
   const out: { text: string; words: Word[]; dashBefore: boolean }[] = [];
+  let opened = -1;
   let dash = false;
   let words: Word[] = [];
   let inQuote = false;
@@ -824,6 +837,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     if (/^["“”'‘’]$/.test(w)) {
       flush();
       inQuote = !inQuote;
+      if (inQuote) opened = m.index;
       continue;
     }
     if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s?|[-–—]\s)$/.test(w)) {
@@ -844,7 +858,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     }
   }
   flush();
-  return out;
+  return { clauses: out, unclosed: inQuote ? opened : -1 };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

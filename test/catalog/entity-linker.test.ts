@@ -167,7 +167,7 @@ describe('entity linking against the catalogue', () => {
       [6, 'Metric', 60], [7, 'Queen', 400], [8, 'The White Stripes', 200], [9, 'I Prevail', 40], [10, 'Beret', 10],
       [11, 'Pesado', 12], [12, 'Post Malone', 600], [13, 'The Goo Goo Dolls', 200], [14, 'Incubus', 150], [15, 'Lil Peep', 90],
       [16, 'Paperwhite', 5], [17, 'James Wesley', 10], [18, 'Skillet', 100], [19, 'MK', 20], [20, 'Faith No More', 80],
-      [21, 'Radiohead', 400], [22, 'Punch Brothers', 8], [23, 'Drake', 800], [24, 'The Beatles', 500], [25, 'Sugarland', 40],
+      [21, 'Radiohead', 400], [22, 'Punch Brothers', 8], [23, 'Drake', 800], [24, 'The Beatles', 500], [25, 'Sugarland', 40], [28, "Plain White T's", 50], [29, 'Gotye', 80], [30, 'Black Sabbath', 300], [31, 'Michael Bublé', 120], [32, 'Black', 15],
     ];
     const tracks: [number, string, number, string | null, number][] = [
       [301, 'Perfect Day', 1, 'Transformer', 40], [302, 'Delicate', 2, 'Reputation', 90], [303, 'Blank Space', 2, '1989', 120],
@@ -176,7 +176,7 @@ describe('entity linking against the catalogue', () => {
       [310, 'Little Bird', 8, null, 11], [311, 'Ojalá', 11, null, 4], [312, 'Sunflower', 12, null, 200], [313, 'Better Days', 13, null, 60],
       [314, 'Drive', 14, null, 80], [315, 'Galaxy', 16, null, 10], [316, 'Real', 17, null, 10], [317, 'Hero', 18, null, 70],
       [318, '1999', 19, null, 15], [319, 'Epic', 20, null, 40], [320, 'Kid A', 22, null, 3], [321, 'Creep', 21, 'Pablo Honey', 300],
-      [322, 'Love', 23, null, 30], [323, 'Home', 23, null, 25], [324, 'Help!', 24, null, 80], [325, 'Stay', 25, null, 20], [326, 'Middle', 18, null, 9],
+      [322, 'Love', 23, null, 30], [323, 'Home', 23, null, 25], [324, 'Help!', 24, null, 80], [325, 'Stay', 25, null, 20], [326, 'Middle', 18, null, 9], [327, 'Hey There Delilah', 28, null, 40], [328, 'Somebody That I Used to Know', 29, null, 60], [329, 'Orchid', 30, null, 5], [330, 'Feeling Good', 31, null, 30],
     ];
     const beside = new EntityIndex({
       artists: artists.map(([id, name, plays]) => ({ id, name, plays })),
@@ -233,6 +233,14 @@ describe('entity linking against the catalogue', () => {
       expect(linked("Song similar to the first minute of ''Delicate'' by Taylor Swift?")).toEqual(['302']);
       expect(linked('Like El Scorcho from Pinkerton by Weezer')).toEqual(['304', 'album:Pinkerton/Weezer']);
       expect(linked('anyone similar to Lou Reed? I particularly enjoy "Perfect Day" by him')).toEqual(['Lou Reed', '301']);
+    });
+
+    it('reads a quote left open as no quote, an artist whose name ends in "\'s", and long lower-case titles in a list', () => {
+      expect(linked("Looking for similar songs to 'Feeling Good by Michael Buble")).toEqual(['330']);
+      expect(linked('songs similar to hey there delilah by the plain white T’s')).toEqual(['327']);
+      expect(linked('something similar to somebody that i used to know by gotye and Orchid by Black Sabbath')).toEqual(['328', '329']);
+      // A span holding a "by" is not one title the catalogue lacks ("Black" is an artist too).
+      expect(linked('songs like Hey There Delilah by Plain White T’s or Orchid by Black Sabbath')).toEqual(['327', '329']);
     });
 
     it('does not read a song after "bands like", the tail of a longer title, or a quoted word describing music', () => {
