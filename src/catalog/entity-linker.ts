@@ -144,8 +144,10 @@ export class EntityIndex {
   private readonly artistsByName = new Map<string, ArtistEntry[]>();
   /** Bands of three words or more by their initials ("rhcp", "nin", "qotsa"), for names people abbreviate. */
   private readonly artistsByInitials = new Map<string, ArtistEntry[]>();
-  /** Each artist's track and album titles as words (apostrophes dropped), for titles written beside their artist. */
-  private readonly titlesByArtist = new Map<number, OwnTitle[]>();
+  /** Each artist's tracks and albums, and their titles as words (apostrophes dropped; built on first use), for titles written beside their artist. */
+  private readonly tracksByArtist = new Map<number, TrackEntry[]>();
+  private readonly albumsByArtist = new Map<number, { title: string; artist: ArtistEntry; trackIds: number[]; plays: number }[]>();
+  private readonly titlesOf = new Map<number, OwnTitle[]>();
   /** The longest name in words, so mention scanning stops there. */
   private maxWords = 1;
 
@@ -193,23 +195,8 @@ export class EntityIndex {
       }
     }
     for (const list of this.albumsByKey.values()) for (const a of list) a.trackIds.sort((x, y) => (this.playsOfTrack(y) ?? 0) - (this.playsOfTrack(x) ?? 0));
-    for (const list of this.tracksByKey.values()) {
-      for (const t of list) {
-        const words = titleWords(t.title);
-        const own = this.titlesByArtist.get(t.artist.id) ?? [];
-        const same = own.find((o) => o.track !== undefined && o.words.join(' ') === words.join(' '));
-        if (same === undefined) own.push({ words, track: t });
-        else if (same.track!.plays < t.plays) same.track = t;
-        this.titlesByArtist.set(t.artist.id, own);
-      }
-    }
-    for (const list of this.albumsByKey.values()) {
-      for (const a of list) {
-        const own = this.titlesByArtist.get(a.artist.id) ?? [];
-        own.push({ words: titleWords(a.title), album: a });
-        this.titlesByArtist.set(a.artist.id, own);
-      }
-    }
+    for (const list of this.tracksByKey.values()) for (const t of list) if (list === this.tracksByKey.get(t.key)) push(this.tracksByArtist, t.artist.id, t);
+    for (const list of this.albumsByKey.values()) for (const a of list) push(this.albumsByArtist, a.artist.id, a);
   }
 
   private playsOfTrack(id: number): number | undefined {
@@ -402,7 +389,7 @@ export class EntityIndex {
       const titleBy = a.kind !== 'artist' && normalizeTitle(a.text) !== normalizeTitle(a.kind === 'track' ? a.track.title : a.album.title);
       if (a.kind !== 'artist' && !titleBy) continue;
       const artist = a.kind === 'artist' ? a.artist : this.artist(a.kind === 'track' ? a.track.artist : a.album.artist, { near: false });
-      const own = artist === undefined ? undefined : this.titlesByArtist.get(artist.id);
+      const own = artist === undefined ? undefined : this.ownTitles(artist.id);
       if (own === undefined) continue;
       const aEnd = a.start + a.text.length;
       const first = tokens.findIndex((t) => t.start >= aEnd);
@@ -462,7 +449,7 @@ export class EntityIndex {
       if (tokens[i]!.word !== 'by' || !/^(?:him|her|them)$/.test(tokens[i + 1]!.word)) continue;
       const by = tokens[i]!.start;
       const named = [...out].reverse().find((m) => m.kind === 'artist' && m.start + m.text.length <= by);
-      const own = named?.kind === 'artist' ? this.titlesByArtist.get(named.artist.id) : undefined;
+      const own = named?.kind === 'artist' ? this.ownTitles(named.artist.id) : undefined;
       const h = own === undefined ? undefined : this.ownTitleAt(tokens, i - 1, own, -1, text);
       if (h === undefined) continue;
       const from = tokens[h.from]!.start;
@@ -476,6 +463,22 @@ export class EntityIndex {
       anchored.add(mention);
     }
     return { mentions: out.sort((x, y) => x.start - y.start), own: anchored };
+  }
+
+  /** An artist's own track and album titles as words (the most played track of each title). */
+  private ownTitles(artistId: number): OwnTitle[] | undefined {
+    let own = this.titlesOf.get(artistId);
+    if (own !== undefined) return own;
+    const byWords = new Map<string, OwnTitle>();
+    for (const t of this.tracksByArtist.get(artistId) ?? []) {
+      const words = titleWords(t.title);
+      const same = byWords.get(words.join(' '));
+      if (same === undefined) byWords.set(words.join(' '), { words, track: t });
+      else if (same.track!.plays < t.plays) same.track = t;
+    }
+    own = [...byWords.values(), ...(this.albumsByArtist.get(artistId) ?? []).map((a) => ({ words: titleWords(a.title), album: a }))];
+    this.titlesOf.set(artistId, own);
+    return own.length > 0 ? own : undefined;
   }
 
   /** The artist's own title whose words run from token `at` (step 1) or end there (step -1); the longest wins. */
