@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attachedArtist, matchEntities } from '../../src/eval/served/music-ner.ts';
+import { attachedArtist, goldKeys, matchEntities, plannedKeys } from '../../src/eval/served/music-ner.ts';
+import { EntityIndex } from '../../src/catalog/entity-linker.ts';
 
 describe('music-ner scoring', () => {
   it('counts a planned entity right when it is the catalogue entity named by the mention or by the Wikipedia link', () => {
@@ -47,5 +48,46 @@ describe('music-ner matching', () => {
     expect(matchEntities(gold, [new Set(['wnumb', 'wnumb@a9'])])).toBe(0);
     // One planned entity that could serve either gold entity is used by the one only it can serve.
     expect(matchEntities([new Set(['x', 'y']), new Set(['x'])], [new Set(['x']), new Set(['y'])])).toBe(2);
+  });
+});
+
+describe('music-ner gold and planned entities against a catalogue', () => {
+  const index = new EntityIndex({
+    artists: [
+      { id: 1, name: 'Boris', plays: 20 },
+      { id: 2, name: 'Britney Spears', plays: 300 },
+      { id: 3, name: 'Weezer', plays: 200 },
+      { id: 4, name: 'Eagles', plays: 150 },
+    ],
+    tracks: [
+      { id: 11, title: 'Blackout', artistId: 2, album: null, plays: 40 },
+      { id: 12, title: 'El Scorcho', artistId: 3, album: 'Pinkerton', plays: 30 },
+      { id: 13, title: 'Pink Triangle', artistId: 3, album: 'Pinkerton', plays: 20 },
+      { id: 14, title: 'Hotel California', artistId: 4, album: null, plays: 90 },
+    ],
+  });
+  const query = (text: string, pre: string, entities: { mention: string; type: 'Artist' | 'WoA'; wikiName: string }[]) => ({ text, query: pre, entities });
+
+  it('holds a work named with its artist only in that artist\'s version, and one named alone in any', () => {
+    const boris = query('Songs similar to Blackout by Boris', 'songs similar to blackout by boris', [
+      { mention: 'blackout', type: 'WoA', wikiName: 'Blackout_(Britney_Spears_album)' },
+      { mention: 'boris', type: 'Artist', wikiName: 'Boris_(band)' },
+    ]);
+    expect(goldKeys(boris, index).works).toEqual([]);
+    const alone = query('I love Blackout', 'i love blackout', [{ mention: 'blackout', type: 'WoA', wikiName: 'Blackout_(Britney_Spears_album)' }]);
+    expect(goldKeys(alone, index).works).toEqual([new Set(['wblackout'])]);
+    const weezer = query("Music like Weezer's Pinkerton album", 'music like weezers pinkerton album', [
+      { mention: 'weezers', type: 'Artist', wikiName: 'Weezer' },
+      { mention: 'pinkerton', type: 'WoA', wikiName: 'Pinkerton_(album)' },
+    ]);
+    expect(goldKeys(weezer, index).works).toEqual([new Set(['wpinkerton@a3'])]);
+  });
+
+  it('counts an album the plan seeds with once, as the album, and a track by title and by title with its artist', () => {
+    const album = plannedKeys({ intent: 'recommend', constraints: {}, calls: [{ name: 'recommend', args: { seeds: { artists: ['Weezer'], tracks: [12, 13] } } }], albums: [{ title: 'Pinkerton', artist: 'Weezer', trackIds: [12, 13] }] }, index);
+    expect(album.works).toEqual([new Set(['wpinkerton', 'wpinkerton@a3'])]);
+    expect(album.artists).toEqual([new Set(['a3'])]);
+    const track = plannedKeys({ intent: 'similar', constraints: {}, calls: [{ name: 'similar_tracks', args: { track: 14 } }] }, index);
+    expect(track.works).toEqual([new Set(['whotel california', 'whotel california@a4'])]);
   });
 });

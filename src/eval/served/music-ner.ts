@@ -18,7 +18,7 @@ import { planTurn, type Plan } from '../../agent/rule-planner.ts';
 import type { ServedEnv, ServedFigure } from './served-part.ts';
 
 /** One annotated query. */
-export interface NerQuery {
+interface NerQuery {
   readonly text: string;
   /** The preprocessed text the annotations refer to (lower case, no punctuation). */
   readonly query: string;
@@ -33,7 +33,7 @@ interface NerCounts {
 }
 
 /** Reads datasetN: the queries (original text) with their annotated entities. */
-export async function readNerDataset(dir: string): Promise<NerQuery[]> {
+async function readNerDataset(dir: string): Promise<NerQuery[]> {
   const originalOf = new Map<string, string>();
   for await (const r of readCsv(path.join(dir, 'queries.csv'), { encoding: 'utf8', requiredColumns: ['preprocessed', 'original'] })) {
     originalOf.set(r.fields.get('preprocessed')!, r.fields.get('original')!);
