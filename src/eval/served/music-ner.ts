@@ -44,7 +44,7 @@ async function readNerDataset(dir: string): Promise<NerQuery[]> {
     if (type !== 'Artist' && type !== 'WoA') continue;
     const q = r.fields.get('query')!;
     const list = entities.get(q) ?? [];
-    list.push({ mention: r.fields.get('mention')!, type, wikiName: r.fields.get('wiki_name') ?? '' });
+    list.push({ mention: r.fields.get('mention')!.trim(), type, wikiName: r.fields.get('wiki_name') ?? '' });
     entities.set(q, list);
   }
   return [...originalOf].map(([pre, text]) => ({ text, query: pre, entities: entities.get(pre) ?? [] }));
