@@ -61,6 +61,8 @@ export interface Plan {
    * more of the last answer, or tracks for the person, with a note that says what was not found.
    */
   readonly fallback?: { readonly plan: Plan; readonly note: string };
+  /** The albums named whose tracks seed the calls (an album is seeded as its most played tracks). */
+  readonly albums?: readonly { readonly title: string; readonly artist: string; readonly trackIds: readonly number[] }[];
   /** What the reply must say about the request that the plan could not carry ("no post-rock": not a genre it knows). */
   readonly notes?: readonly string[];
 }
@@ -252,15 +254,17 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
     const artists = [...new Set(seedMentions.flatMap((m) => (m.kind === 'artist' ? [m.artist.name] : [])))].slice(0, 5);
     const named = seedMentions.length === 1 ? namedEntity(seedMentions[0]!) : undefined;
     const n = count ?? fresh;
+    const seededAlbums = seedMentions.flatMap((m) => (m.kind === 'album' ? [{ title: m.album.title, artist: m.album.artist, trackIds: m.album.trackIds.slice(0, 3) }] : []));
+    const albums = seededAlbums.length > 0 ? { albums: seededAlbums } : {};
     if (artists.length === 0 && tracks.length === 1) {
-      return withCalls({ intent: 'similar', constraints: mods, query: { kind: 'similar', track: tracks[0]! }, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+      return withCalls({ intent: 'similar', constraints: mods, query: { kind: 'similar', track: tracks[0]! }, count: n, ...withActivity, ...albums, ...(named !== undefined ? { named } : {}) });
     }
     const seeds = { ...(artists.length > 0 ? { artists } : {}), ...(tracks.length > 0 ? { tracks: tracks.slice(0, 10) } : {}) };
     const query: BaseQuery = { kind: 'recommend', seeds, for: party ? 'anyone' : 'me' };
     // "Add some Ciara", "more from Drake", "songs by Adele": the artists' own tracks; "like X": their neighbours too.
     const own = artists.length > 0 && seedMentions.every((m) => m.kind !== 'artist' || OWN_CUE_RE.test(text.slice(0, m.start)));
     const constraints = own ? { ...mods, artists } : mods;
-    return withCalls({ intent: 'recommend', constraints, query, count: n, ...withActivity, ...(named !== undefined ? { named } : {}) });
+    return withCalls({ intent: 'recommend', constraints, query, count: n, ...withActivity, ...albums, ...(named !== undefined ? { named } : {}) });
   }
   if (seed !== undefined) {
     const query: BaseQuery = seed.kind === 'track' ? { kind: 'similar', track: seed.ref } : { kind: 'recommend', seeds: { text: seed.ref }, for: party ? 'anyone' : 'me' };

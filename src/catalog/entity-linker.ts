@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { artistKey } from './artist-keys.ts';
-import { normalizeTitle } from './normalize.ts';
+import { foldAscii, normalizeTitle } from './normalize.ts';
 
 /** A catalogue artist a name resolved to. */
 interface LinkedArtist {
@@ -89,7 +89,7 @@ const ORDINARY = new Set(
     'yeah yes nope maybe sure right well want wants got get gets getting know knew think thought say said see saw seen tell told try tried use used ' +
     'all both each every most such same own off out up down over under again further once into onto upon in on at by to of as if than because while ' +
     'had has have having should shall may might must am im ive id youre dont cant wont isnt arent wasnt didnt doesnt havent hasnt its thats whats ' +
-    'lately recently currently already after before since until during released release'
+    'lately recently currently already after before since until during released release him her his hers he she'
   ).split(' '),
 );
 
@@ -144,6 +144,10 @@ export class EntityIndex {
   private readonly artistsByName = new Map<string, ArtistEntry[]>();
   /** Bands of three words or more by their initials ("rhcp", "nin", "qotsa"), for names people abbreviate. */
   private readonly artistsByInitials = new Map<string, ArtistEntry[]>();
+  /** Each artist's tracks and albums, and their titles as words (apostrophes dropped; built on first use), for titles written beside their artist. */
+  private readonly tracksByArtist = new Map<number, TrackEntry[]>();
+  private readonly albumsByArtist = new Map<number, { title: string; artist: ArtistEntry; trackIds: number[]; plays: number }[]>();
+  private readonly titlesOf = new Map<number, OwnTitle[]>();
   /** The longest name in words, so mention scanning stops there. */
   private maxWords = 1;
 
@@ -191,6 +195,8 @@ export class EntityIndex {
       }
     }
     for (const list of this.albumsByKey.values()) for (const a of list) a.trackIds.sort((x, y) => (this.playsOfTrack(y) ?? 0) - (this.playsOfTrack(x) ?? 0));
+    for (const list of this.tracksByKey.values()) for (const t of list) if (list === this.tracksByKey.get(t.key)) push(this.tracksByArtist, t.artist.id, t);
+    for (const list of this.albumsByKey.values()) for (const a of list) push(this.albumsByArtist, a.artist.id, a);
   }
 
   private playsOfTrack(id: number): number | undefined {
@@ -232,6 +238,9 @@ export class EntityIndex {
 
   /** The artist a name means: exact folded name, else a possessive or plural, else one typo (most played wins). */
   artist(name: string, options: { readonly near?: boolean } = {}): LinkedArtist | undefined {
+    // A name whose own spelling ends in "'s" ("Plain White T's") before the possessive is dropped.
+    const whole = best(this.artistsByKey.get(artistKey(name)));
+    if (whole !== undefined && /['’]s\b/.test(name)) return out(whole, 'exact');
     const key = artistKey(name.replace(/['’]s?\b/g, (m) => (m.length > 1 ? '' : m)));
     if (key === '') return undefined;
     const exact = best(this.artistsByKey.get(key));
@@ -322,7 +331,8 @@ export class EntityIndex {
   mentions(text: string): Mention[] {
     const found: Mention[] = [];
     let previous: { text: string; words: Word[]; dashBefore: boolean } | undefined;
-    for (const clause of clauses(text)) {
+    // Two single quotes stand for a double one ("''bad guy'' by Billie Eilish"); same length, so positions hold.
+    for (const clause of clauses(text.replace(/''/g, '" '))) {
       // "Artist - Title" or "Title - Artist".
       if (clause.dashBefore && previous !== undefined) {
         const pair = this.dashPair(previous.words, clause.words) ?? this.dashArtist(previous.words, clause.words);
@@ -347,7 +357,7 @@ export class EntityIndex {
         let taken = 0;
         for (let len = Math.min(quoted ? words.length : this.maxWords, words.length - i); len >= (quoted ? words.length : 1) && taken === 0; len--) {
           const span = words.slice(i, i + len);
-          const byArtist = i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len) : undefined;
+          const byArtist = i > 0 && words[i - 1]!.text.toLowerCase() === 'by' ? this.byArtist(span, words.length - i - len, words[i + len]) : undefined;
           const m = byArtist ?? this.spanMention(span, words.slice(i + len));
           if (m === undefined) continue;
           if (m.mention !== undefined) inClause.push({ mention: m.mention, from: i, to: i + len });
@@ -357,7 +367,207 @@ export class EntityIndex {
       }
       for (const c of inClause) if (!this.partOfLongerName(c, words, inClause, text) && !found.some((m) => m.start === c.mention.start)) found.push(c.mention);
     }
-    return this.listItems(text, found);
+    const anchored = this.anchoredTitles(text, found);
+    return this.listItems(text, this.withoutUnanchored(text, anchored.mentions, anchored.own));
+  }
+
+  /**
+   * Titles written beside their artist: "Lou Reed's Perfect Day", "Taylor Swift Reputation", "Weezer's Pinkerton
+   * album", "Hangover from Dynoro", "Help, I'm Alive by Metric", "All dead, all dead - Queen", "Death letter and Little
+   * bird by the white stripes". For each artist named, that artist's own track or album whose title is written right
+   * after the name (past a possessive, "the", "song", "album") or right before it (past "by", "from", a dash), in any
+   * case; a short title of ordinary words only ("Feel Again") must be written with capitals or in quotes. The title becomes a
+   * mention of that track or album, replacing what else was read in those words; written before its artist, the two
+   * are one mention.
+   */
+  private anchoredTitles(text: string, found: readonly Mention[]): { mentions: Mention[]; own: Set<Mention> } {
+    const tokens = textTokens(text);
+    let out = [...found];
+    const anchored = new Set<Mention>();
+    for (const a of found) {
+      // A "Title by Artist" read already anchors the titles listed before it ("Death letter and Little bird by …").
+      const titleBy = a.kind !== 'artist' && normalizeTitle(a.text) !== normalizeTitle(a.kind === 'track' ? a.track.title : a.album.title);
+      if (a.kind !== 'artist' && !titleBy) continue;
+      const artist = a.kind === 'artist' ? a.artist : this.artist(a.kind === 'track' ? a.track.artist : a.album.artist, { near: false });
+      const own = artist === undefined ? undefined : this.ownTitles(artist.id);
+      if (own === undefined) continue;
+      const aEnd = a.start + a.text.length;
+      const first = tokens.findIndex((t) => t.start >= aEnd);
+      let last = -1;
+      for (let i = 0; i < tokens.length && tokens[i]!.end <= a.start; i++) last = i;
+      const hits: { from: number; to: number; title: OwnTitle }[] = [];
+      if (titleBy) {
+        // "Death letter and Little bird by …", "Daydreaming from A Moon Shaped Pool by Radiohead".
+        if (last >= 1 && /^(?:and|or|&|from|off|on)$/.test(tokens[last]!.word)) {
+          const h = this.ownTitleAt(tokens, last - 1, own, -1, text);
+          if (h !== undefined) hits.push(h);
+        }
+      }
+      // After the name: "Lou Reed's Perfect Day", "Weezer's Pinkerton album", "Tame Impala's Currents".
+      else if (first >= 0) {
+        let i = first;
+        for (let k = 0; k < 3 && i < tokens.length && AFTER_ARTIST.has(tokens[i]!.word); k++) i++;
+        for (const at of [i, first]) {
+          const h = this.ownTitleAt(tokens, at, own, 1, text);
+          if (h !== undefined) {
+            hits.push(h);
+            break;
+          }
+        }
+      }
+      // Before the name: "Hangover from Dynoro", "bad guy by Billie Eilish", "Death letter and Little bird by …".
+      let end = titleBy ? -1 : last;
+      for (let k = 0; k < 2 && end >= 0 && BEFORE_ARTIST.has(tokens[end]!.word); k++) end--;
+      for (let n = 0; n < 3 && end >= 0; n++) {
+        const h = this.ownTitleAt(tokens, end, own, -1, text);
+        if (h === undefined) break;
+        hits.push(h);
+        end = h.from - 1;
+        // "Death letter and Little bird by …"; a song "from" its album ("El Scorcho from Pinkerton by Weezer").
+        if (end < 0 || !(/^(?:and|or|&)$/.test(tokens[end]!.word) || (h.title.album !== undefined && /^(?:from|off|on)$/.test(tokens[end]!.word)))) break;
+        end--;
+      }
+      for (const h of hits) {
+        const from = tokens[h.from]!.start;
+        const to = tokens[h.to]!.end;
+        // Written after its artist ("Radiohead's Everything in Its Right Place"), the artist stays named on its own;
+        // written right before ("Creep by Radiohead"), the two are one mention, as "Title by Artist" always is.
+        const artistFirst = a.start < from;
+        const joined = !titleBy && !artistFirst && h === hits.find((x) => tokens[x.from]!.start < a.start);
+        const raw = text.slice(from, joined ? aEnd : to);
+        const mention: Mention = h.title.track !== undefined
+          ? { kind: 'track', text: raw, start: from, track: { id: h.title.track.id, title: h.title.track.title, artist: h.title.track.artist.name, plays: h.title.track.plays, match: 'exact' } }
+          : { kind: 'album', text: raw, start: from, album: { title: h.title.album!.title, artist: h.title.album!.artist.name, trackIds: h.title.album!.trackIds, plays: h.title.album!.plays } };
+        out = out.filter((m) => m === a || m.start + m.text.length <= from || m.start >= (joined ? aEnd : to));
+        if (joined) out = out.filter((m) => m !== a);
+        out.push(mention);
+        anchored.add(mention);
+      }
+    }
+    // '"Hard Road" by him': the title of the artist named last before it.
+    for (let i = 1; i + 1 < tokens.length; i++) {
+      if (tokens[i]!.word !== 'by' || !/^(?:him|her|them)$/.test(tokens[i + 1]!.word)) continue;
+      const by = tokens[i]!.start;
+      const named = [...out].reverse().find((m) => m.kind === 'artist' && m.start + m.text.length <= by);
+      const own = named?.kind === 'artist' ? this.ownTitles(named.artist.id) : undefined;
+      const h = own === undefined ? undefined : this.ownTitleAt(tokens, i - 1, own, -1, text);
+      if (h === undefined) continue;
+      const from = tokens[h.from]!.start;
+      const to = tokens[h.to]!.end;
+      const t = h.title;
+      const mention: Mention = t.track !== undefined
+        ? { kind: 'track', text: text.slice(from, to), start: from, track: { id: t.track.id, title: t.track.title, artist: t.track.artist.name, plays: t.track.plays, match: 'exact' } }
+        : { kind: 'album', text: text.slice(from, to), start: from, album: { title: t.album!.title, artist: t.album!.artist.name, trackIds: t.album!.trackIds, plays: t.album!.plays } };
+      out = out.filter((m) => m.start + m.text.length <= from || m.start >= to);
+      out.push(mention);
+      anchored.add(mention);
+    }
+    return { mentions: out.sort((x, y) => x.start - y.start), own: anchored };
+  }
+
+  /** An artist's own track and album titles as words (the most played track of each title). */
+  private ownTitles(artistId: number): OwnTitle[] | undefined {
+    let own = this.titlesOf.get(artistId);
+    if (own !== undefined) return own;
+    const byWords = new Map<string, OwnTitle>();
+    for (const t of this.tracksByArtist.get(artistId) ?? []) {
+      const words = titleWords(t.title);
+      const same = byWords.get(words.join(' '));
+      if (same === undefined) byWords.set(words.join(' '), { words, track: t });
+      else if (same.track!.plays < t.plays) same.track = t;
+    }
+    own = [...byWords.values(), ...(this.albumsByArtist.get(artistId) ?? []).map((a) => ({ words: titleWords(a.title), album: a }))];
+    this.titlesOf.set(artistId, own);
+    return own.length > 0 ? own : undefined;
+  }
+
+  /** The artist's own title whose words run from token `at` (step 1) or end there (step -1); the longest wins. */
+  private ownTitleAt(tokens: readonly TextToken[], at: number, own: readonly OwnTitle[], step: 1 | -1, text: string): { from: number; to: number; title: OwnTitle } | undefined {
+    let best: { from: number; to: number; title: OwnTitle } | undefined;
+    for (const t of own) {
+      const n = t.words.length;
+      const from = step === 1 ? at : at - n + 1;
+      if (from < 0 || from + n > tokens.length || (best !== undefined && best.to - best.from + 1 >= n)) continue;
+      let ok = true;
+      for (let j = 0; j < n && ok; j++) ok = tokens[from + j]!.word === t.words[j];
+      if (!ok) continue;
+      // Ordinary words alone ("love", "one more time") must look like a title: capitals or quotes.
+      const span = tokens.slice(from, from + n);
+      const ordinary = t.words.every((w) => ORDINARY.has(w));
+      const marked = span.every((w) => /^[\p{Lu}\p{N}]/u.test(w.raw)) || /["“”'‘’]\s*$/.test(text.slice(0, span[0]!.start));
+      if (ordinary && !marked && n <= 3) continue;
+      // Not the tail of a longer title: "in the middle (dj snake)" is not DJ Snake's "Middle" (but is "The Middle").
+      const prior = tokens[from - 1];
+      const article = prior !== undefined && /^(?:the|a|an)$/.test(prior.word) && /^\s+$/.test(text.slice(prior.end, span[0]!.start)) ? prior.word : undefined;
+      const rawTitle = t.track?.title ?? t.album?.title ?? '';
+      if (step === -1 && article !== undefined && !rawTitle.toLowerCase().startsWith(`${article} `)) continue;
+      // Nor the head of one: "Robin Schulz - Prayer In C" is not Robin Schulz's album "Prayer".
+      const next = tokens[from + n];
+      if (step === 1 && next !== undefined && /^\s+$/.test(text.slice(span[n - 1]!.end, next.start)) && /^[\p{Lu}\p{N}]/u.test(next.raw) && next.raw !== 'I' && !TITLE_TAILS.has(next.word)) continue;
+      best = { from, to: from + n - 1, title: t };
+    }
+    return best;
+  }
+
+  /**
+   * Mentions of a track or album that the words around them show are not meant: another artist's song of a title
+   * written with its artist ("Blank Space by I Prevail", "Radiohead's Kid A", "Beret - Ojalá", "Colde - Sunflower",
+   * '"Better Days" by Desso' when the catalogue lacks that artist's version); a title that is only part of a longer
+   * capitalised name ("Drive" in "Drive By", "the Galaxy" in "Guardians of the Galaxy", "Real" and "Hero" in "A Real
+   * Hero"); a number on its own ("the 17:10"); and one word before "songs", "music" or "vocals" ("Epic songs").
+   */
+  private withoutUnanchored(text: string, found: readonly Mention[], anchored: ReadonlySet<Mention>): Mention[] {
+    const artistOf = (m: Mention): string => artistKey(m.kind === 'track' ? m.track.artist : m.kind === 'album' ? m.album.artist : m.artist.name);
+    const ends = (m: Mention): number => m.start + m.text.length;
+    return found.filter((m) => {
+      if (m.kind === 'artist' || anchored.has(m)) return true;
+      const own = artistOf(m);
+      const before = text.slice(0, m.start);
+      const after = text.slice(ends(m));
+      const quoted = /["“'‘]\s*$/.test(before) && /^\s*["”'’]/.test(after);
+      // Written with its own artist ("Numb by Linkin Park", "Cherokee - Numb" when resolved to Cherokee's): kept.
+      const folded = artistKey(m.text);
+      if (` ${folded} `.includes(` ${own} `)) return true;
+      // An artist named right before (possessive, dash, nothing between) or right after ("by", "from", a dash, a bracket).
+      const left = found.find((o) => o.kind === 'artist' && /^\s*(?:['’]s?)?\s*(?:[-–—:]\s*)?["“'‘]?\s*$/.test(text.slice(ends(o), m.start)) && ends(o) <= m.start);
+      if (left !== undefined && artistOf(left) !== own) return false;
+      const rightLink = /^\s*["”'’]*\s*(?:\(\s*(?:by\s+)?|by|from|[-–—])\s*/i.exec(after);
+      if (rightLink !== null) {
+        const at = ends(m) + rightLink[0].length;
+        const right = found.find((o) => o.kind === 'artist' && o.start === at);
+        if (right !== undefined && artistOf(right) !== own) return false;
+        // An artist the catalogue lacks, written as a name: "by Desso", "- Jack Stauber", "- AURORA", or in lower case
+        // closing the clause ("Come Together by urbandawn").
+        const byOrDash = !/from/i.test(rightLink[0]);
+        const rest = after.slice(rightLink[0].length);
+        const restWords = (/^[^,.;:!?()[\]]*/.exec(rest)?.[0] ?? '').trim().split(/\s+/).filter((w) => w !== '');
+        const nameShaped = /^[\p{Lu}\p{N}]/u.test(rest) || (restWords.length >= 1 && restWords.length <= 3 && restWords.every((w, i) => (i === 0 && w.toLowerCase() === 'the') || !ORDINARY.has(w.toLowerCase().replace(/['’]/g, ''))));
+        if (right === undefined && byOrDash && nameShaped && !` ${artistKey(rest)} `.startsWith(` ${own} `)) return false;
+      }
+      // 'Calvin Hariss' "Heatstroke"': a capitalised name in the possessive right before it, not its artist's.
+      if (left === undefined && /(?:^|\s)\p{Lu}[\p{L}\p{N}.&]*(?:['’]s|s['’]|['’])\s*["“'‘]?\s*$/u.test(before) && !artistKey(before.replace(/['’]s?\s*["“'‘]?\s*$/, '')).endsWith(own)) return false;
+      // "Colde - Sunflower": a capitalised name the catalogue lacks right before a dash.
+      if (left === undefined && /(?:^|[\s,;(])\p{Lu}[\p{L}\p{N}$.&'’]*\s+[-–—]\s*["“'‘]?\s*$/u.test(before) && !artistKey(before).endsWith(own)) return false;
+      // After "bands like", "artists like": a name of an artist the catalogue lacks, not a song ("Bands like The Main Squeeze").
+      if (/\b(?:bands?|artists?|singers?|rappers?|groups?|musicians?|producers?|djs?)\s+(?:similar to|like)\s+$/i.test(before)) return false;
+      const words = m.text.split(/\s+/);
+      // One word describing music ("Epic songs", "situation music", background "screaming" vocals).
+      const lowerCase = !/^\p{Lu}/u.test(m.text.replace(/^the\s+/i, ''));
+      if (words.filter((w) => w.toLowerCase() !== 'the').length === 1 && (!quoted || lowerCase) && /^\s*["”'’]?\s+(?:songs?|music|tracks?|tunes|vibes?|vocals|stuff|sound|sounds|beats?)\b/i.test(after)) return false;
+      if (quoted) return true;
+      // A number on its own is no title unless quoted ("the 17:10 time").
+      if (words.every((w) => /^(?:the\s+)?\d+$/i.test(w) || w.toLowerCase() === 'the')) return false;
+      // Part of a longer capitalised name: a capitalised word runs on right after it ("Drive By", "VooDoo Doll"), or
+      // before it past small words ("Guardians of the Galaxy"), or it touches another title ("A Real Hero").
+      const next = /^\s+(?:(?:of|the|in|on|to|a|o)\s+)*([\p{L}\p{N}][\p{L}\p{N}'’]*)/u.exec(after);
+      if (next !== null && /^[\p{Lu}]/u.test(next[1]!) && next[1] !== 'I' && !found.some((o) => o.kind === 'artist' && o.start === ends(m) + next[0].length - next[1]!.length)) return false;
+      const prev = /([\p{L}\p{N}][\p{L}\p{N}'’]*)\s+(?:(?:of|the|in|on|to|a|o)\s+)*$/u.exec(before);
+      const prevWord = prev?.[1];
+      if (prevWord !== undefined && /^\p{Lu}/u.test(prevWord) && prevWord !== 'I' && !ORDINARY.has(prevWord.toLowerCase().replace(/['’]/g, '')) && !found.some((o) => o.kind === 'artist' && ends(o) === prev!.index + prevWord.length)) return false;
+      const touches = (o: Mention) => (ends(o) <= m.start && /^\s+$/.test(text.slice(ends(o), m.start))) || (o.start >= ends(m) && /^\s+$/.test(text.slice(ends(m), o.start)));
+      if (found.some((o) => o !== m && o.kind !== 'artist' && touches(o))) return false;
+      return true;
+    });
   }
 
   /**
@@ -419,11 +629,12 @@ export class EntityIndex {
    * however it is written, when the whole span is one (exact after folding, or a near match of an artist people
    * play) and it runs to the end of the clause, or is written with capitals when more words follow.
    */
-  private byArtist(span: readonly Word[], wordsAfter: number): { mention: Mention; extra: number } | undefined {
+  private byArtist(span: readonly Word[], wordsAfter: number, next?: Word): { mention: Mention; extra: number } | undefined {
     const raw = span.map((w) => w.text).join(' ');
     const lower = span.map((w) => w.text.toLowerCase().replace(/['’]/g, ''));
     if (lower.every((w) => ORDINARY.has(w))) return undefined;
-    if (wordsAfter > 0 && !span.every((w) => w.capital)) return undefined;
+    // The clause ends there, or a list goes on ("somebody that i used to know by gotye and passionfruit by drake").
+    if (wordsAfter > 0 && !span.every((w) => w.capital) && !/^(?:and|or|&)$/i.test(next?.text ?? '')) return undefined;
     const a = this.artist(raw);
     if (a === undefined || (a.match === 'near' && (a.plays < 20 || raw.length < 5))) return undefined;
     return { mention: { kind: 'artist', text: raw, start: span[0]!.start, artist: a }, extra: 0 };
@@ -509,7 +720,8 @@ export class EntityIndex {
         if (album !== undefined) return { mention: { kind: 'album', text: `${raw} by ${artistWords}`, start, album }, extra: 1 + n };
       }
       // A title the catalogue does not hold, by an artist it does ("Ten Feet by Curio"): its words name no one.
-      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
+      // (Not a span that already holds a "by": "Bron-Yr-Aur by Led Zeppelin or Orchid" by Black Sabbath.)
+      if ((span[0]!.capital || quoted) && !ORDINARY.has(lower[0]!) && !lower.includes('by') && this.artist(after[1]!.text) !== undefined) return { extra: 0 };
     }
     const single = span.length === 1;
     if (single && (raw.length < 3 || (!span[0]!.capital && !quoted))) {
@@ -553,6 +765,42 @@ export class EntityIndex {
   }
 }
 
+/** One of an artist's own titles, as words. */
+interface OwnTitle {
+  readonly words: readonly string[];
+  track?: TrackEntry;
+  readonly album?: { readonly title: string; readonly artist: ArtistEntry; readonly trackIds: number[]; readonly plays: number };
+}
+
+/** A word of a message, folded as titles are (lower case, ASCII, no apostrophes), with where it stands. */
+interface TextToken {
+  readonly word: string;
+  readonly raw: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Words that may stand between an artist's name and their title after it ("Weezer's Pinkerton album", "Drake's new song"). */
+const AFTER_ARTIST = new Set(['s', 'the', 'song', 'track', 'album', 'record', 'ep', 'single', 'new', 'latest', 'hit', 'classic']);
+/** Words that may follow a title written after its artist ("Weezer's Pinkerton Album", "Drake's Hotline Bling Remix"). */
+const TITLE_TAILS = new Set(['album', 'ep', 'lp', 'song', 'track', 'record', 'single', 'remix', 'version', 'live', 'acoustic', 'cover', 'demo']);
+/** Words that may stand between a title and its artist after it ("Hangover from Dynoro", "Feels like Summer (by Donald Glover)"). */
+const BEFORE_ARTIST = new Set(['by', 'from', 'of', 'ft', 'feat']);
+
+/** A title as the words people write it in: normalised, apostrophes dropped ("Help, I'm Alive" -> help im alive). */
+const titleWords = (title: string): string[] => normalizeTitle(title.replace(/['’]/g, '')).split(' ');
+
+/** The words of a message. */
+function textTokens(text: string): TextToken[] {
+  const out: TextToken[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)) {
+    for (const part of foldAscii(m[0]).replace(/'/g, '').split(/[^\p{L}\p{N}]+/u)) {
+      if (part !== '') out.push({ word: part, raw: m[0], start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
+}
+
 interface Word {
   readonly text: string;
   readonly start: number;
@@ -564,7 +812,15 @@ interface Word {
 
 /** Splits text into clauses (at punctuation, "and", "or") and words with their positions. */
 function clauses(text: string): { text: string; words: Word[]; dashBefore: boolean }[] {
+  const parsed = clausesOf(text);
+  // A quote opened and never closed ("'Feeling Good by Michael Buble") quotes nothing: read again without it.
+  return parsed.unclosed < 0 ? parsed.clauses : clausesOf(`${text.slice(0, parsed.unclosed)} ${text.slice(parsed.unclosed + 1)}`).clauses;
+}
+
+/** clauses(), and where a quote left open at the end was opened (-1: none). */
+function clausesOf(text: string): { clauses: { text: string; words: Word[]; dashBefore: boolean }[]; unclosed: number } {
   const out: { text: string; words: Word[]; dashBefore: boolean }[] = [];
+  let opened = -1;
   let dash = false;
   let words: Word[] = [];
   let inQuote = false;
@@ -584,6 +840,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     if (/^["“”'‘’]$/.test(w)) {
       flush();
       inQuote = !inQuote;
+      if (inQuote) opened = m.index;
       continue;
     }
     if (/^(?:[,;.!?()[\]:|/]+|\s[-–—]\s?|[-–—]\s)$/.test(w)) {
@@ -604,7 +861,7 @@ function clauses(text: string): { text: string; words: Word[]; dashBefore: boole
     }
   }
   flush();
-  return out;
+  return { clauses: out, unclosed: inQuote ? opened : -1 };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -116,4 +116,32 @@ describe('the rule planner with entity linking', () => {
     expect(plan('jazz for a dinner party').constraints.danceability).toBeUndefined();
     expect(plan('music for my commute').activity).toBe('commute');
   });
+
+  it('seeds with the song written beside its artist, never another artist\'s song of that title, and carries the album it seeds with (music-ner)', () => {
+    const rows = {
+      artists: [
+        { id: 1, name: 'Dynoro', plays: 30 },
+        { id: 2, name: 'Taio Cruz', plays: 90 },
+        { id: 3, name: 'I Prevail', plays: 40 },
+        { id: 4, name: 'Taylor Swift', plays: 500 },
+        { id: 5, name: 'Weezer', plays: 200 },
+      ],
+      tracks: [
+        { id: 11, title: 'Hangover', artistId: 1, album: null, plays: 6 },
+        { id: 12, title: 'Hangover', artistId: 2, album: null, plays: 50 },
+        { id: 13, title: 'Blank Space', artistId: 4, album: '1989', plays: 120 },
+        { id: 14, title: 'El Scorcho', artistId: 5, album: 'Pinkerton', plays: 30 },
+        { id: 15, title: 'Pink Triangle', artistId: 5, album: 'Pinkerton', plays: 20 },
+      ],
+    };
+    const linker = new EntityIndex(rows);
+    const planned = (text: string) => planTurn(text, EMPTY_STATE, linker.mentions(text));
+    expect(planned('really chill trap like Hangover from Dynoro').calls[0]).toMatchObject({ name: 'similar_tracks', args: { track: 11 } });
+    const prevail = planned('Songs similar to Blank Space by I Prevail').calls[0];
+    expect(prevail).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['I Prevail'] } } });
+    expect(prevail?.args.seeds).not.toHaveProperty('tracks');
+    const pinkerton = planned("Music that sounds like Weezer's Pinkerton album.");
+    expect(pinkerton.calls[0]).toMatchObject({ name: 'recommend', args: { seeds: { artists: ['Weezer'], tracks: [14, 15] } } });
+    expect(pinkerton.albums).toEqual([{ title: 'Pinkerton', artist: 'Weezer', trackIds: [14, 15] }]);
+  });
 });

@@ -160,4 +160,100 @@ describe('entity linking against the catalogue', () => {
       expect(named('songs like Stronger please')).toEqual(['track:Stronger']);
     });
   });
+
+  describe('titles written beside their artist, and titles the words around them rule out (music-ner work F1)', () => {
+    const artists: [number, string, number][] = [
+      [1, 'Lou Reed', 100], [2, 'Taylor Swift', 500], [3, 'Weezer', 200], [4, 'Dynoro', 30], [5, 'Taio Cruz', 90],
+      [6, 'Metric', 60], [7, 'Queen', 400], [8, 'The White Stripes', 200], [9, 'I Prevail', 40], [10, 'Beret', 10],
+      [11, 'Pesado', 12], [12, 'Post Malone', 600], [13, 'The Goo Goo Dolls', 200], [14, 'Incubus', 150], [15, 'Lil Peep', 90],
+      [16, 'Paperwhite', 5], [17, 'James Wesley', 10], [18, 'Skillet', 100], [19, 'MK', 20], [20, 'Faith No More', 80],
+      [21, 'Radiohead', 400], [22, 'Punch Brothers', 8], [23, 'Drake', 800], [24, 'The Beatles', 500], [25, 'Sugarland', 40], [28, "Plain White T's", 50], [29, 'Gotye', 80], [30, 'Black Sabbath', 300], [31, 'Michael Bublé', 120], [32, 'Black', 15],
+    ];
+    const tracks: [number, string, number, string | null, number][] = [
+      [301, 'Perfect Day', 1, 'Transformer', 40], [302, 'Delicate', 2, 'Reputation', 90], [303, 'Blank Space', 2, '1989', 120],
+      [304, 'El Scorcho', 3, 'Pinkerton', 30], [305, 'Hangover', 4, null, 6], [306, 'Hangover', 5, null, 50],
+      [307, "Help, I'm Alive", 6, null, 12], [308, 'All Dead, All Dead - 2011 Remaster', 7, null, 9], [309, 'Death Letter', 8, null, 15],
+      [310, 'Little Bird', 8, null, 11], [311, 'Ojalá', 11, null, 4], [312, 'Sunflower', 12, null, 200], [313, 'Better Days', 13, null, 60],
+      [314, 'Drive', 14, null, 80], [315, 'Galaxy', 16, null, 10], [316, 'Real', 17, null, 10], [317, 'Hero', 18, null, 70],
+      [318, '1999', 19, null, 15], [319, 'Epic', 20, null, 40], [320, 'Kid A', 22, null, 3], [321, 'Creep', 21, 'Pablo Honey', 300],
+      [322, 'Love', 23, null, 30], [323, 'Home', 23, null, 25], [324, 'Help!', 24, null, 80], [325, 'Stay', 25, null, 20], [326, 'Middle', 18, null, 9], [327, 'Hey There Delilah', 28, null, 40], [328, 'Somebody That I Used to Know', 29, null, 60], [329, 'Orchid', 30, null, 5], [330, 'Feeling Good', 31, null, 30],
+    ];
+    const beside = new EntityIndex({
+      artists: artists.map(([id, name, plays]) => ({ id, name, plays })),
+      tracks: tracks.map(([id, title, artistId, album, plays]) => ({ id, title, artistId, album, plays })),
+    });
+    const linked = (text: string) => beside.mentions(text).map((m) => (m.kind === 'artist' ? m.artist.name : m.kind === 'track' ? `${m.track.id}` : `album:${m.album.title}/${m.album.artist}`));
+
+    it('reads the artist\'s own track or album written right after the name, past a possessive or "album"', () => {
+      expect(linked("Songs like Lou Reed's Perfect Day")).toEqual(['Lou Reed', '301']);
+      expect(linked('female pop, similar to Taylor Swift Reputation and maybe Drake')).toEqual(['Taylor Swift', 'album:Reputation/Taylor Swift', 'Drake']);
+      expect(linked("Music that sounds like Weezer's Pinkerton album.")).toEqual(['Weezer', 'album:Pinkerton/Weezer']);
+      // Quoted, a title of ordinary words is a title; unquoted and in lower case it is not.
+      expect(linked('Drake\'s "Home" is great')).toEqual(['Drake', '323']);
+      expect(linked('play Drake love songs')).toEqual(['Drake']);
+    });
+
+    it('reads the artist\'s own track written right before "by", "from" or a dash, in any case, with commas inside', () => {
+      // Dynoro's "Hangover", not Taio Cruz's more played one.
+      expect(linked('really chill trap like Hangover from Dynoro')).toEqual(['305']);
+      expect(linked("the first 35 seconds of Help, I'm Alive by Metric")).toEqual(['307']);
+      expect(linked('All dead, all dead - Queen')).toEqual(['308']);
+      expect(linked('What songs are similar to Death letter and Little bird by the white stripes.')).toEqual(['309', '310']);
+    });
+
+    it('does not read another artist\'s song of a title written with its artist', () => {
+      expect(linked('Songs similar to Blank Space by I Prevail')).toEqual(['I Prevail']);
+      expect(linked("I love Radiohead's Kid A. Something similar?")).toEqual(['Radiohead']);
+      expect(linked('Beret - Ojalá')).toEqual(['Beret']);
+      // Artists the catalogue lacks, written as names.
+      expect(linked('songs like Colde - Sunflower')).toEqual([]);
+      expect(linked('Something like "Better Days" by Desso?')).toEqual([]);
+      expect(linked('Looking for something like Blank Space by urbandawn')).toEqual([]);
+      expect(linked('sounds like Calvin Hariss\' "Hangover"')).toEqual([]);
+      // Not the head of a longer title written after the artist.
+      expect(linked('Taylor Swift Reputation Stadium Tour')).toEqual(['Taylor Swift']);
+      expect(linked('Taylor Swift Reputation Album')).toEqual(['Taylor Swift', 'album:Reputation/Taylor Swift']);
+      // Its own artist's: kept.
+      expect(linked('Something like "Better Days" by the Goo Goo Dolls')).toEqual(['313']);
+      expect(linked('Something like Blank Space by taylor swift')).toEqual(['303']);
+      expect(linked('Sunflower - Post Malone')).toEqual(['312']);
+    });
+
+    it('does not read a title inside a longer capitalised name, a bare number, or a word describing music', () => {
+      expect(linked('Songs/sounds like Drive By by Lil Peep')).toEqual(['Lil Peep']);
+      expect(linked('Songs perfect for Guardians of the Galaxy')).toEqual([]);
+      expect(linked('something like A Real Hero')).toEqual([]);
+      expect(linked('dark jazz like the 1999 remaster in this video')).toEqual([]);
+      expect(linked('Searching for Epic songs with vocals')).toEqual([]);
+      expect(linked('songs like "1999" please')).toEqual(['318']);
+      expect(linked('songs like Drive and Hero')).toEqual(['314', '317']);
+    });
+
+    it('reads a title written with two single quotes, from an album by its artist, or "by him" after the artist', () => {
+      expect(linked("Song similar to the first minute of ''Delicate'' by Taylor Swift?")).toEqual(['302']);
+      expect(linked('Like El Scorcho from Pinkerton by Weezer')).toEqual(['304', 'album:Pinkerton/Weezer']);
+      expect(linked('anyone similar to Lou Reed? I particularly enjoy "Perfect Day" by him')).toEqual(['Lou Reed', '301']);
+    });
+
+    it('reads a quote left open as no quote, an artist whose name ends in "\'s", and long lower-case titles in a list', () => {
+      expect(linked("Looking for similar songs to 'Feeling Good by Michael Buble")).toEqual(['330']);
+      expect(linked('songs similar to hey there delilah by the plain white T’s')).toEqual(['327']);
+      expect(linked('something similar to somebody that i used to know by gotye and Orchid by Black Sabbath')).toEqual(['328', '329']);
+      // A span holding a "by" is not one title the catalogue lacks ("Black" is an artist too).
+      expect(linked('songs like Hey There Delilah by Plain White T’s or Orchid by Black Sabbath')).toEqual(['327', '329']);
+    });
+
+    it('does not read a song after "bands like", the tail of a longer title, or a quoted word describing music', () => {
+      expect(linked('Bands like The Hero / Tauk')).toEqual([]);
+      expect(linked('songs like in the middle (Skillet)')).toEqual(['Skillet']);
+      expect(linked('songs like Real (Skillet)')).toEqual(['Skillet']);
+      expect(linked('Instrumentals with background "epic" vocals')).toEqual([]);
+    });
+
+    it('never reads common words that are also titles as works ("home", "help", "stay")', () => {
+      expect(linked('songs for the drive home')).toEqual([]);
+      expect(linked('I need help finding songs to stay awake')).toEqual([]);
+      expect(linked('Help me find songs for home')).toEqual([]);
+    });
+  });
 });

@@ -11,15 +11,17 @@
 import path from 'node:path';
 import { EntityIndex, type Mention } from '../../catalog/entity-linker.ts';
 import { readCsv } from '../../catalog/csv-reader.ts';
-import { normalizeTitle } from '../../catalog/normalize.ts';
+import { foldAscii, normalizeTitle } from '../../catalog/normalize.ts';
 import { artistKey } from '../../catalog/artist-keys.ts';
 import { EMPTY_STATE } from '../../agent/conversation-state.ts';
-import { planTurn, type PlannedCall } from '../../agent/rule-planner.ts';
+import { planTurn, type Plan } from '../../agent/rule-planner.ts';
 import type { ServedEnv, ServedFigure } from './served-part.ts';
 
 /** One annotated query. */
 interface NerQuery {
   readonly text: string;
+  /** The preprocessed text the annotations refer to (lower case, no punctuation). */
+  readonly query: string;
   readonly entities: readonly { readonly mention: string; readonly type: 'Artist' | 'WoA'; readonly wikiName: string }[];
 }
 
@@ -42,10 +44,10 @@ async function readNerDataset(dir: string): Promise<NerQuery[]> {
     if (type !== 'Artist' && type !== 'WoA') continue;
     const q = r.fields.get('query')!;
     const list = entities.get(q) ?? [];
-    list.push({ mention: r.fields.get('mention')!, type, wikiName: r.fields.get('wiki_name') ?? '' });
+    list.push({ mention: r.fields.get('mention')!.trim(), type, wikiName: r.fields.get('wiki_name') ?? '' });
     entities.set(q, list);
   }
-  return [...originalOf].map(([pre, text]) => ({ text, entities: entities.get(pre) ?? [] }));
+  return [...originalOf].map(([pre, text]) => ({ text, query: pre, entities: entities.get(pre) ?? [] }));
 }
 
 /** A Wikipedia page name as a plain name: "Kid_A" -> "Kid A", "Creep_(Radiohead_song)" -> "Creep", "M%C3%98" -> "MØ". */
@@ -61,22 +63,65 @@ function percentDecoded(name: string): string {
 }
 
 /**
+ * The annotated artist a work is named with in the query ("blackout by boris", "milky chance running" from "milky
+ * chance - running", "weezers pinkerton", "hangover from dynoro", "in the middle dj snake"): an Artist mention of the
+ * same query written right before or after the work, with nothing between them but "by", "from", "s" (a possessive
+ * without its apostrophe), "ft"/"feat" or nothing. Undefined when the work is named on its own.
+ */
+export function attachedArtist(query: string, work: string, artists: readonly string[], original = ''): string | undefined {
+  const padded = ` ${query} `;
+  // The original text with its sentence punctuation kept as words: "dj snake , lush life" are not written together.
+  const marked = ` ${foldAscii(original).replace(/['’]/g, '').replace(/([,;.!?])/g, ' $1 ').replace(/[^\p{L}\p{N},;.!?]+/gu, ' ')} `;
+  const apart = (left: string, right: string) => new RegExp(` ${escaped(left)}s? [,;.!?] ${escaped(right)} `).test(marked);
+  for (let at = padded.indexOf(` ${work} `); at >= 0; at = padded.indexOf(` ${work} `, at + 1)) {
+    const before = padded.slice(0, at + 1);
+    const after = padded.slice(at + work.length + 1);
+    for (const a of artists) {
+      if (new RegExp(`(?:^| )${escaped(a)}s? $`).test(before) && !apart(a, work)) return a;
+      if (new RegExp(`^ (?:\\| )?(?:by |from |ft |feat )?${escaped(a)} `).test(after) && !apart(work, a)) return a;
+    }
+  }
+  return undefined;
+}
+
+const escaped = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
  * A query's annotated entities the catalogue holds, each as the set of catalogue keys that count for it: the README's
  * rule, an entity counts when the planner's string resolves to the same catalogue entity as the mention, or equals the
  * Wikipedia name. The two differ when the dataset's link is off ("John Mayer" linked to John_Mayer_Trio, "Kanye West"
- * to Kids_See_Ghosts): either reading is right, and the entity is counted once.
+ * to Kids_See_Ghosts): either reading is right, and the entity is counted once. A work the query names with its
+ * artist ("Blackout by Boris") is that artist's work: the catalogue holds it only when it holds that artist's track or
+ * album of that title (the links of such works are often another artist's: Blackout_(Britney_Spears_album),
+ * Hangover_(Taio_Cruz_song) for "hangover from dynoro"), and only that version counts.
  */
-function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>[]; works: Set<string>[] } {
+export function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>[]; works: Set<string>[] } {
   const artists: Set<string>[] = [];
   const works: Set<string>[] = [];
   const seen = new Set<string>();
+  const artistMentions = q.entities.filter((e) => e.type === 'Artist');
   for (const e of q.entities) {
     const keys = new Set<string>();
     if (e.type === 'Artist') {
       for (const a of [index.artist(wikiPlain(e.wikiName), { near: false }), index.artist(e.mention)]) if (a !== undefined) keys.add(`a${a.id}`);
     } else {
-      for (const name of [wikiPlain(e.wikiName), e.mention]) {
-        if (name !== '' && (index.track(name) !== undefined || index.album(name) !== undefined)) keys.add(workKey(name));
+      const by = attachedArtist(q.query, e.mention, artistMentions.map((a) => a.mention), q.text);
+      const byEntity = artistMentions.find((a) => a.mention === by);
+      const catalogueArtists = byEntity === undefined ? [] : [index.artist(byEntity.mention), index.artist(wikiPlain(byEntity.wikiName), { near: false })].filter((a) => a !== undefined);
+      // A mention across a " | " spans a bracket the preprocessing cut ("this must be the place | naive melody" for
+      // "This Must Be The Place (Naive Melody)"): the title before it, as catalogue titles are compared without brackets.
+      const names = [wikiPlain(e.wikiName), e.mention, ...(e.mention.includes(' | ') ? [e.mention.split(' | ')[0]!] : [])];
+      for (const name of names) {
+        if (name === '') continue;
+        if (by === undefined) {
+          if (index.track(name) !== undefined || index.album(name) !== undefined) keys.add(workKey(name));
+          continue;
+        }
+        for (const a of catalogueArtists) if (index.track(name, a.name) !== undefined || index.album(name, a.name) !== undefined) keys.add(`${workKey(name)}@a${a.id}`);
+        // A remix credited in the title ("i took a pill in ibiza seeb remix": Mike Posner's "… - Seeb Remix").
+        const remix = index.track(name);
+        const owner = remix === undefined ? undefined : index.artist(remix.artist, { near: false });
+        if (remix !== undefined && owner !== undefined && ` ${artistKey(remix.title)} `.includes(` ${artistKey(by)} `)) keys.add(`${workKey(name)}@a${owner.id}`);
       }
     }
     // The same entity annotated twice in one query counts once.
@@ -87,43 +132,71 @@ function goldKeys(q: NerQuery, index: EntityIndex): { artists: Set<string>[]; wo
   return { artists, works };
 }
 
-/** Right answers among `predicted` for `gold` (each gold entity a set of keys that count for it; each key used once). */
-export function matchEntities(gold: readonly ReadonlySet<string>[], predicted: ReadonlySet<string>): number {
-  const used = new Set<string>();
+/**
+ * Right answers among `predicted` for `gold`: each gold entity and each planned entity is a set of keys that count
+ * for it, and a pair matches when they share a key; each is used once (a maximum matching).
+ */
+export function matchEntities(gold: readonly ReadonlySet<string>[], predicted: readonly ReadonlySet<string>[]): number {
+  const owner = new Array<number>(predicted.length).fill(-1);
+  const assign = (g: number, visited: Set<number>): boolean => {
+    for (let p = 0; p < predicted.length; p++) {
+      if (visited.has(p) || ![...gold[g]!].some((k) => predicted[p]!.has(k))) continue;
+      visited.add(p);
+      if (owner[p] === -1 || assign(owner[p]!, visited)) {
+        owner[p] = g;
+        return true;
+      }
+    }
+    return false;
+  };
   let tp = 0;
-  for (const keys of gold) {
-    const hit = [...keys].find((k) => predicted.has(k) && !used.has(k));
-    if (hit === undefined) continue;
-    used.add(hit);
-    tp++;
-  }
+  for (let g = 0; g < gold.length; g++) if (assign(g, new Set())) tp++;
   return tp;
 }
 
 /** A work's key: its normalised title, apostrophes dropped (the dataset writes "say it aint so", the catalogue "Say It Ain't So"). */
 const workKey = (title: string): string => `w${normalizeTitle(title.replace(/['’]/g, ''))}`;
 
-/** The catalogue keys of the artists and works the planner's calls carry. */
-function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = ''): { artists: Set<string>; works: Set<string> } {
+/**
+ * The catalogue entities the planner's calls carry, each as the keys that count for it: an artist by id; a work (a
+ * track, or an album the plan seeds with as its tracks) by its title and by its title with its artist. An album's
+ * tracks the plan seeds with stand for the album, not for works of their own.
+ */
+export function plannedKeys(plan: Plan, index: EntityIndex, text = '', linked: readonly Mention[] = []): { artists: Set<string>[]; works: Set<string>[] } {
   const folded = ` ${artistKey(text)} `;
-  const artists = new Set<string>();
-  const works = new Set<string>();
+  // Tracks the linker read with their artist written beside the title ("CCR's Travelin' Band", "Give it Away" by RHCP).
+  const withArtist = new Set<number>();
+  for (const m of linked) {
+    if (m.kind === 'track' && workKey(m.text) !== workKey(m.track.title)) withArtist.add(m.track.id);
+    if (m.kind === 'album' && workKey(m.text) !== workKey(m.album.title)) for (const id of m.album.trackIds) withArtist.add(id);
+  }
+  const artists = new Map<string, Set<string>>();
+  const works = new Map<string, Set<string>>();
+  const albumOf = new Map<number, { title: string; artist: string }>();
+  for (const a of plan.albums ?? []) for (const id of a.trackIds) albumOf.set(id, a);
   const addArtist = (name: unknown) => {
     if (typeof name !== 'string') return;
     const a = index.artist(name);
-    if (a !== undefined) artists.add(`a${a.id}`);
+    if (a !== undefined) artists.set(`a${a.id}`, new Set([`a${a.id}`]));
+  };
+  const addWork = (title: string, artist: string) => {
+    const a = index.artist(artist, { near: false });
+    const keys = new Set([workKey(title), ...(a !== undefined ? [`${workKey(title)}@a${a.id}`] : [])]);
+    works.set([...keys].at(-1)!, keys);
   };
   const addTrack = (ref: unknown) => {
     if (typeof ref === 'number') {
+      const album = albumOf.get(ref);
       const t = index.trackById(ref);
-      if (t !== undefined) works.add(workKey(t.title));
+      if (album !== undefined) addWork(album.title, album.artist);
+      else if (t !== undefined) addWork(t.title, t.artist);
       // A track id carries its artist: counted when the request names that artist ("6 Underground by Sneaker Pimps").
-      if (t !== undefined && folded.includes(` ${artistKey(t.artist)} `)) addArtist(t.artist);
+      if (t !== undefined && (folded.includes(` ${artistKey(t.artist)} `) || withArtist.has(ref))) addArtist(t.artist);
     } else if (typeof ref === 'string') {
       const by = /^(.+?) - (.+)$/.exec(ref);
       const t = by !== null ? index.track(by[2]!, by[1]!) : undefined;
       if (t !== undefined) {
-        works.add(workKey(t.title));
+        addWork(t.title, t.artist);
         addArtist(t.artist);
       } else if (by !== null) addArtist(by[1]);
       else addMentions(index.mentions(ref));
@@ -131,11 +204,12 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
   };
   const addMentions = (ms: readonly Mention[]) => {
     for (const m of ms) {
-      if (m.kind === 'artist') artists.add(`a${m.artist.id}`);
-      else works.add(workKey(m.kind === 'track' ? m.track.title : m.album.title));
+      if (m.kind === 'artist') addArtist(m.artist.name);
+      else if (m.kind === 'track') addWork(m.track.title, m.track.artist);
+      else addWork(m.album.title, m.album.artist);
     }
   };
-  for (const c of calls) {
+  for (const c of plan.calls) {
     const a = c.args as { seeds?: { artists?: unknown[]; tracks?: unknown[]; text?: unknown }; constraints?: { exclude_artists?: unknown[] }; track?: unknown; query?: unknown };
     for (const name of a.seeds?.artists ?? []) addArtist(name);
     for (const t of a.seeds?.tracks ?? []) addTrack(t);
@@ -148,7 +222,7 @@ function plannedKeys(calls: readonly PlannedCall[], index: EntityIndex, text = '
     if (a.track !== undefined) addTrack(a.track);
     if (typeof a.query === 'string') addMentions(index.mentions(a.query));
   }
-  return { artists, works };
+  return { artists: [...artists.values()], works: [...works.values()] };
 }
 
 /** Scores the planner on one dataset's queries. */
@@ -157,12 +231,13 @@ function scoreNer(queries: readonly NerQuery[], index: EntityIndex): { artist: N
   const work: NerCounts = { tp: 0, predicted: 0, gold: 0 };
   for (const q of queries) {
     // As the agent plans with an entity index: the linker's mentions, no name guessing on top.
-    const plan = planTurn(q.text, EMPTY_STATE, index.mentions(q.text));
-    const got = plannedKeys(plan.calls, index, q.text);
+    const linked = index.mentions(q.text);
+    const plan = planTurn(q.text, EMPTY_STATE, linked);
+    const got = plannedKeys(plan, index, q.text, linked);
     const gold = goldKeys(q, index);
     for (const [counts, g, p] of [[artist, gold.artists, got.artists], [work, gold.works, got.works]] as const) {
       counts.gold += g.length;
-      counts.predicted += p.size;
+      counts.predicted += p.length;
       counts.tp += matchEntities(g, p);
     }
   }
