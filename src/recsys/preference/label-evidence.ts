@@ -88,7 +88,7 @@ export interface CoverageOptions {
 }
 
 /** Default share of random pairs in the coverage policy. */
-export const DEFAULT_COVERAGE_RANDOM_SHARE = 0.1;
+const DEFAULT_COVERAGE_RANDOM_SHARE = 0.1;
 
 /** Answers during which never-shown tracks come first. */
 const COVER_ANSWERS = 10;
