@@ -30,13 +30,14 @@ const SEEDS_PER_STATED = 3;
 export async function personalisation(ctx: ToolContext): Promise<Personalisation> {
   const opinions = await ctx.ratings.opinions(ctx.personId);
   const taste = await ctx.preferences.taste(ctx.personId);
-  const disliked = new Set(opinions.disliked);
+  // A track the person's A/B answers say does not fit them is left out like a disliked one.
+  const disliked = new Set([...opinions.disliked, ...taste.notFitting]);
   const imported = ctx.spotify === undefined ? [] : (await ctx.spotify.seedTracks(ctx.personId)).filter((t) => !disliked.has(t));
   const seeds: number[] = [];
   for (let i = 0; i < Math.max(opinions.liked.length, imported.length); i++) {
     for (const t of [opinions.liked[i], imported[i]]) if (t !== undefined && !seeds.includes(t)) seeds.push(t);
   }
-  const base = { liked: opinions.liked, disliked: opinions.disliked, known: [...new Set([...opinions.liked, ...opinions.skipped, ...imported])], seeds };
+  const base = { liked: opinions.liked, disliked: [...disliked], known: [...new Set([...opinions.liked, ...opinions.skipped, ...imported])], seeds };
   const weight = taste.statedWeight ?? 0;
   const statedSeeds = weight > 0 ? await statedSeedTracks(ctx, weight, new Set([...base.known, ...base.disliked])) : [];
   // A person with stated tastes but no votes still has a prior worth using; votes then add their own confidence.

@@ -95,6 +95,9 @@ export function preferenceStoreContract(open: BackendFactory): void {
     expect(taste.votes).toBe(2);
     expect(taste.leanings.find((l) => l.feature === 'energy')?.weight).toBeGreaterThan(0);
     expect(taste.utility(backend().track('Smells Like Teen Spirit'))).toBeGreaterThan(taste.utility(backend().track('Avril 14th')));
+    // The two tracks said not to fit are the ones recommendations leave out.
+    expect([...taste.notFitting].sort((x, y) => x - y)).toEqual(ids("Don't Know Why", 'Avril 14th').sort((x, y) => x - y));
+    expect((await prefs.taste(fay)).notFitting).toEqual([]);
   });
 
   it('starts a new person at the prior, with no utility for a track without features', async () => {

@@ -27,19 +27,26 @@ function open() {
 }
 
 describe('tools on the in-memory fakes', () => {
-  it('record_preference takes "both" and "neither" as answers that leave the taste model where it was', async () => {
+  it('record_preference counts "both" and "neither" as answers, a skip as none; tracks said not to fit are never recommended', async () => {
     const { call } = open();
     const decided = valueOf(await call('tier', 'next_comparison', {}));
     const first = valueOf(await call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'a' }));
     expect(first).toMatchObject({ recorded: true, choice: 'a', votes: 1 });
-    for (const choice of ['both', 'neither', 'skip'] as const) {
+    const notFitting = new Set<number>([(decided.b as { id: number }).id]);
+    for (const [k, choice] of (['both', 'neither', 'skip'] as const).entries()) {
       const c = valueOf(await call('tier', 'next_comparison', {}));
       expect(c.how_to_answer as string).toMatch(/"both", "neither"/);
       const r = valueOf(await call('tier', 'record_preference', { comparison_id: c.comparison_id, choice }));
-      expect(r).toMatchObject({ recorded: true, choice, votes: 1, confidence: first.confidence });
+      const votes = choice === 'skip' ? 3 : k + 2;
+      expect(r).toMatchObject({ recorded: true, choice, votes });
+      if (choice === 'neither') for (const side of [c.a, c.b] as { id: number }[]) notFitting.add(side.id);
       // Idempotent like any other answer.
-      expect(valueOf(await call('tier', 'record_preference', { comparison_id: c.comparison_id, choice: 'a' }))).toMatchObject({ recorded: false, choice, votes: 1 });
+      expect(valueOf(await call('tier', 'record_preference', { comparison_id: c.comparison_id, choice: 'a' }))).toMatchObject({ recorded: false, choice, votes });
     }
+    // The tracks the answers say do not fit (the loser of "a", both of "neither") are left out of "for me" answers.
+    const shown = (valueOf(await call('tier', 'recommend', { count: 20 })).recommendations as { track: { id: number } }[]).map((r) => r.track.id);
+    expect(shown.length).toBeGreaterThan(5);
+    for (const id of notFitting) expect(shown).not.toContain(id);
     const bad = await call('tier', 'record_preference', { comparison_id: decided.comparison_id, choice: 'maybe' });
     expect(bad).toMatchObject({ kind: 'retry' });
     const someone = await call('other-person', 'record_preference', { comparison_id: decided.comparison_id, choice: 'a' });

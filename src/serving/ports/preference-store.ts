@@ -1,6 +1,6 @@
 /** A person's A/B comparisons and the Bradley–Terry taste model their votes build. */
 
-/** An answer to a comparison: a or b preferred, a tie (both fit, neither fits), or skipped; only a and b move the model. */
+/** An answer to a comparison: a or b preferred, both fit, neither fits, or skipped; every answer but a skip moves the model. */
 export type VoteAnswer = 'a' | 'b' | 'skip' | 'both' | 'neither';
 
 /** A comparison offered to a person. */
@@ -22,6 +22,8 @@ export interface TasteModel {
   readonly leanings: readonly { readonly feature: string; readonly weight: number }[];
   /** Weight (0..1) of the person's stated tastes in their prior mean, when they stated any that has not faded out. */
   readonly statedWeight?: number;
+  /** Tracks the person's answers say do not fit them (more answers against than for): never recommended to them. */
+  readonly notFitting: readonly number[];
   /** Posterior mean utility of a track; NaN when the track has no preference features. */
   utility(trackId: number): number;
 }

@@ -1,7 +1,7 @@
 /** PreferenceStore over the colleague's preference pipeline (votes → Bradley–Terry posterior in preference_models). */
 import type { Db } from '../../db/db.ts';
 import { DuplicatePairError, UnknownComparisonError } from '../../db/votes.ts';
-import { nextComparison, recordPreferenceVote, storedOrRefitted } from '../state/preferences.ts';
+import { nextComparison, notFittingTracks, recordPreferenceVote, storedOrRefitted } from '../state/preferences.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
 import { UserError } from '../../tools/errors.ts';
@@ -100,6 +100,7 @@ export class DbPreferenceStore implements PreferenceStore {
       confidence: posterior.confidence(),
       leanings,
       ...(space.priorWeight !== undefined ? { statedWeight: space.priorWeight } : {}),
+      notFitting: await notFittingTracks(this.db, personId),
       utility: (trackId) => {
         const r = space.features.indexOf(trackId);
         return r === undefined ? Number.NaN : posterior.utility(space.features.row(r));
