@@ -92,7 +92,7 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     expect(v1.json!.profile).toContain('1 vote,');
   });
 
-  it('offers Both and Neither on a pair; each press counts once, shows on the page and leaves the taste model alone', async () => {
+  it('offers Both and Neither on a pair; each press counts once, shows on the page and teaches the taste model once', async () => {
     const { c, csrf, personId: person } = await visitor();
     let transcript = (await c.post('/web/compare', { csrf }, { json: true })).json!.transcript as string;
     for (const [cls, choice, announce] of [
@@ -113,7 +113,7 @@ describe.each(DRIVERS)('web playground over HTTP on %s', (driver) => {
     }
     expect(await votes(await person())).toBe(2);
     const [model] = await w.h.db.rows<{ votes: number }>(sql`select votes from preference_models where person_id = ${await person()}`);
-    expect(model?.votes ?? 0).toBe(0);
+    expect(model?.votes ?? 0).toBe(2);
     // The page without JavaScript shows what was answered.
     const page = await c.get('/web');
     expect(page.text).toContain('Answered: both fit.');

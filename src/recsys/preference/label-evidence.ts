@@ -44,6 +44,16 @@ export function labelEvidence(answers: readonly PairAnswer[]): Map<number, numbe
   return e;
 }
 
+/**
+ * Tracks the person said do not fit: answered "neither" and not outweighed by answers for them since. Losing an A/B
+ * question alone does not count: "which fits better?" can be lost by a track that fits.
+ */
+export function saidNotToFit(answers: readonly PairAnswer[]): number[] {
+  const evidence = labelEvidence(answers);
+  const named = new Set(answers.filter((x) => x.choice === 'neither').flatMap((x) => [x.a, x.b]));
+  return [...named].filter((t) => evidence.get(t)! < 0);
+}
+
 /** The Bradley–Terry MAP on the pairs the answers imply (every fitting track against every non-fitting one); it reports one vote per answer. */
 export function fitFromLabels(
   population: ArrayLike<number>,

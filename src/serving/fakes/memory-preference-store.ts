@@ -6,7 +6,7 @@
  * world, where similar listeners read it.
  */
 import { assertDistinctPair, BradleyTerryPosterior } from '../../recsys/preference/bradley-terry.ts';
-import { coverageChoice, fitFromLabels, labelEvidence, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
+import { coverageChoice, fitFromLabels, saidNotToFit, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
 import { SeenPairs } from '../../recsys/preference/pair-selection.ts';
 import { PreferenceError } from '../../recsys/preference/preference-errors.ts';
 import { SeededRandom } from '../../recsys/rng.ts';
@@ -76,7 +76,7 @@ export class MemoryPreferenceStore implements PreferenceStore {
       confidence: posterior.confidence(),
       leanings,
       ...(space.priorWeight !== undefined ? { statedWeight: space.priorWeight } : {}),
-      notFitting: [...labelEvidence(this.answers(personId, 0).map((x) => x.answer))].filter(([, e]) => e < 0).map(([t]) => t),
+      notFitting: saidNotToFit(this.answers(personId, 0).map((x) => x.answer)),
       utility: (trackId) => {
         const r = space.features.indexOf(trackId);
         return r === undefined ? Number.NaN : posterior.utility(space.features.row(r));

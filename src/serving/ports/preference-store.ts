@@ -22,7 +22,7 @@ export interface TasteModel {
   readonly leanings: readonly { readonly feature: string; readonly weight: number }[];
   /** Weight (0..1) of the person's stated tastes in their prior mean, when they stated any that has not faded out. */
   readonly statedWeight?: number;
-  /** Tracks the person's answers say do not fit them (more answers against than for): never recommended to them. */
+  /** Tracks the person said do not fit them (answered "neither", not outweighed since): never recommended to them. */
   readonly notFitting: readonly number[];
   /** Posterior mean utility of a track; NaN when the track has no preference features. */
   utility(trackId: number): number;

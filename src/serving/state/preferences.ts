@@ -12,7 +12,7 @@ import type { Db } from '../../db/db.ts';
 import { comparisons, preferenceModels, votes } from '../../db/schema.ts';
 import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../../db/votes.ts';
 import { assertDistinctPair, BradleyTerryPosterior, fitPopulationUtility, type FeatureComparison } from '../../recsys/preference/bradley-terry.ts';
-import { coverageChoice, fitFromLabels, labelEvidence, type CoverageOptions, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
+import { coverageChoice, fitFromLabels, saidNotToFit, type CoverageOptions, type PairAnswer } from '../../recsys/preference/label-evidence.ts';
 import { SeenPairs, type PairChoice } from '../../recsys/preference/pair-selection.ts';
 import { InvalidPreferenceStateError } from '../../recsys/preference/preference-errors.ts';
 import type { PreferenceFeatures } from '../../recsys/preference/preference-features.ts';
@@ -56,9 +56,9 @@ async function loadAnswers(db: Db, personId: number, afterVoteId = 0): Promise<S
   return rows.map((r) => ({ voteId: r.id, a: r.a, b: r.b, choice: r.choice as PairAnswer['choice'] }));
 }
 
-/** Tracks the person's answers say do not fit them (labelEvidence below 0). */
+/** Tracks the person said do not fit them (saidNotToFit). */
 export async function notFittingTracks(db: Db, personId: number): Promise<number[]> {
-  return [...labelEvidence(await loadAnswers(db, personId, 0))].filter(([, e]) => e < 0).map(([t]) => t);
+  return saidNotToFit(await loadAnswers(db, personId, 0));
 }
 
 /** Answers whose tracks both have features: the ones the model learns from. */

@@ -120,7 +120,7 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     expect(await d.votes(comparisonId)).toBe(1);
   });
 
-  it('takes "Both" and "Neither" once each (duplicate deliveries too), without moving the taste model, and a later A still counts', async () => {
+  it('takes "Both" and "Neither" once each (duplicate deliveries too) as answers the taste model learns from, and a later A counts too', async () => {
     const dee = fakeUser('dee');
     const { edit } = await slash(dee, 'compare');
     let pair = messageOf(edit);
@@ -130,9 +130,9 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
     expect(ids).toHaveLength(5);
     const labels = (edit.body.components as { components: { label: string }[] }[])[0]!.components.map((c) => c.label);
     expect(labels.slice(2)).toEqual(['Both', 'Neither', 'Skip']);
-    for (const [button, choice, said] of [
-      [2, 'both', /^Noted: both fit you\./],
-      [3, 'neither', /^Noted: neither fits you\./],
+    for (const [button, choice, said, answers] of [
+      [2, 'both', /^Noted: both fit you\./, 1],
+      [3, 'neither', /^Noted: neither fits you\./, 2],
     ] as const) {
       const comparisonId = await comparisonOf(ids[button]!);
       const press = fake.button(dee, ids[button]!, pair.id);
@@ -146,15 +146,15 @@ describe.each(DRIVERS)('Discord gateway bot on %s', (driver) => {
       const marked = markEdit.body as { embeds: Embed[] };
       expect(marked.embeds.every((e) => !e.title.startsWith('✅'))).toBe(true);
       expect(next.body.content).toMatch(said);
-      // A tie is stored, but the fit is untouched.
-      expect(await modelVotes()).toBe(0);
+      // A tie is stored once and folded into the fit once, however often it is delivered.
+      expect(await modelVotes()).toBe(answers);
       pair = messageOf(next);
       ids = buttonIds(next.body);
     }
     const press = fake.button(dee, ids[0]!, pair.id);
     fake.deliver(press);
     await fake.waitCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${press.token}`);
-    expect(await modelVotes()).toBe(1);
+    expect(await modelVotes()).toBe(3);
   });
 
   async function comparisonOf(buttonId: string): Promise<number> {

@@ -167,7 +167,7 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     for (const id of next) expect(ids).not.toContain(id);
   });
 
-  it('takes "Both fit" and "Neither" once each (delivered twice), stores them as such and leaves the taste model alone', async () => {
+  it('takes "Both fit" and "Neither" once each (delivered twice), stores them as such and the taste model learns from each once', async () => {
     const isPair = (a: Record<string, unknown>) => a.channel === 'C1' && String(JSON.stringify(a.blocks)).includes('fits better');
     const pairsBefore = fake.callsOf('chat.postMessage', isPair).length;
     const c = command('U8', 'compare');
@@ -197,7 +197,7 @@ describe.each(DRIVERS)('Slack app on %s', (driver) => {
     const stored = await h.db.rows<{ n: number }>(sql.raw(`select count(*)::int as n from votes where person_id = (${person})`));
     expect(stored[0]!.n).toBe(2);
     const model = await h.db.rows<{ votes: number }>(sql.raw(`select votes from preference_models where person_id = (${person})`));
-    expect(model[0]?.votes ?? 0).toBe(0);
+    expect(model[0]?.votes ?? 0).toBe(2);
   });
 
   it('likes a card and tells the person privately', async () => {

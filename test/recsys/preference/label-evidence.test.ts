@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BradleyTerryPosterior } from '../../../src/recsys/preference/bradley-terry.ts';
-import { coverageChoice, coveragePair, fitFromLabels, labelEvidence, type PairAnswer } from '../../../src/recsys/preference/label-evidence.ts';
+import { coverageChoice, coveragePair, fitFromLabels, labelEvidence, saidNotToFit, type PairAnswer } from '../../../src/recsys/preference/label-evidence.ts';
 import { runListenerPanel, type PanelPerson } from '../../../src/recsys/preference/listener-panel.ts';
 import { SeenPairs } from '../../../src/recsys/preference/pair-selection.ts';
 import { PreferenceFeatures } from '../../../src/recsys/preference/preference-features.ts';
@@ -25,6 +25,17 @@ describe('label evidence', () => {
       { a: 4, b: 5, choice: 'b' },
     ]);
     expect(Object.fromEntries(e)).toEqual({ 1: 2, 2: -2, 3: 1, 4: -2, 5: 1 });
+  });
+
+  it('says a track does not fit only when the person answered "neither" and nothing since outweighs it', () => {
+    expect(
+      saidNotToFit([
+        { a: 1, b: 2, choice: 'a' },
+        { a: 3, b: 4, choice: 'neither' },
+        { a: 4, b: 5, choice: 'a' },
+        { a: 4, b: 6, choice: 'both' },
+      ]),
+    ).toEqual([3]);
   });
 
   it('learns from ties where the vote-by-vote posterior learns nothing, and a tie does not turn a learnt order round', () => {
