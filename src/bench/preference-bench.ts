@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { BradleyTerryPosterior } from '../recsys/preference/bradley-terry.ts';
+import { coverageChoice, fitFromLabels, type PairAnswer } from '../recsys/preference/label-evidence.ts';
 import { DEFAULT_RANDOM_SHARE, SeenPairs, selectPair } from '../recsys/preference/pair-selection.ts';
 import { PreferenceFeatures } from '../recsys/preference/preference-features.ts';
 import { simulatePreferenceLearning, type SimulationConfig, type SimulationResult } from '../recsys/preference/preference-simulation.ts';
@@ -130,8 +131,27 @@ function latencyLine(d: number, updates: number): string {
   const t0 = performance.now();
   BradleyTerryPosterior.fit(new Float64Array(d), history);
   const refit = performance.now() - t0;
+  // As served: the label-evidence refit on a person's answers after each vote, and the coverage policy's next pair.
+  const answers: PairAnswer[] = [];
+  const served: string[] = [];
+  const coverTimes: number[] = [];
+  for (const size of [10, 100, 1000]) {
+    while (answers.length < size) {
+      const a = Math.floor(rng.next() * n);
+      const b = (a + 1 + Math.floor(rng.next() * (n - 1))) % n;
+      const r = rng.next();
+      answers.push({ a, b, choice: r < 0.35 ? 'a' : r < 0.7 ? 'b' : r < 0.85 ? 'both' : 'neither' });
+    }
+    const t1 = performance.now();
+    const fitted = fitFromLabels(new Float64Array(d), features, answers, 1);
+    served.push(`${size} ${(performance.now() - t1).toFixed(1)} ms`);
+    const t2 = performance.now();
+    coverageChoice({ posterior: fitted, features, pool: Array.from(ids.subarray(0, 30)), eligible: Array.from(ids.subarray(0, 200)), answers, seen: new SeenPairs(), rng });
+    coverTimes.push(performance.now() - t2);
+  }
   return (
     `d=${d}: online update p50 ${(pick(0.5) * 1000).toFixed(1)} µs, p99 ${(pick(0.99) * 1000).toFixed(1)} µs, max ${times[times.length - 1]!.toFixed(3)} ms (budget 10 ms); ` +
-    `next pair (pool 30) p50 ${selTimes[25]!.toFixed(2)} ms; full refit on 100 votes ${refit.toFixed(1)} ms`
+    `next pair (pool 30) p50 ${selTimes[25]!.toFixed(2)} ms; full refit on 100 votes ${refit.toFixed(1)} ms; ` +
+    `served label-evidence refit after a vote, by answers: ${served.join(', ')}; served next pair (coverage, pool 30) ${coverTimes.map((t) => t.toFixed(1)).join(' / ')} ms`
   );
 }
