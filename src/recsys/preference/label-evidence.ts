@@ -28,7 +28,7 @@ export interface PairAnswer {
 }
 
 /** Implied pairs fitted at most (deterministically thinned beyond): keeps a fit O(cap·d²). */
-const MAX_IMPLIED_PAIRS = 2000;
+const MAX_IMPLIED_PAIRS = 1000;
 
 /** Log-odds one answer adds to a track's fit: log(0.9 / 0.1), a person who answers as they mean 9 times in 10. */
 const ANSWER_LOG_ODDS = Math.log(9);
