@@ -15,7 +15,7 @@
  * A share of pairs (10 %) is drawn uniformly at random, so the fit also sees pairs the policy would not choose.
  */
 import { BradleyTerryPosterior, type FeatureComparison } from './bradley-terry.ts';
-import type { PairChoice, SeenPairs } from './pair-selection.ts';
+import { presentPair, randomPair, type PairChoice, type SeenPairs } from './pair-selection.ts';
 import { PairsExhaustedError } from './preference-errors.ts';
 import type { PreferenceFeatures } from './preference-features.ts';
 import type { SeededRandom } from '../rng.ts';
@@ -111,33 +111,16 @@ const COVER_ANSWERS = 10;
 export function coverageChoice(input: CoverageInput): PairChoice {
   const pick = coveragePair(input);
   if (pick === undefined) throw new PairsExhaustedError(Math.max(input.pool.length, input.eligible?.length ?? 0));
-  const swap = input.rng.next() < 0.5;
-  const a = swap ? pick.b : pick.a;
-  const b = swap ? pick.a : pick.b;
-  const fa = input.features.vectorOf(a);
-  const fb = input.features.vectorOf(b);
-  const p = input.posterior.probability(fa, fb);
-  const x = Float64Array.from(fa, (v, i) => v - fb[i]!);
-  return { a, b, strategy: pick.strategy, information: p * (1 - p) * input.posterior.utilityVariance(x), probabilityA: p };
+  return presentPair(pick, input);
 }
 
 /** The next pair under the coverage-then-uncertainty policy above; undefined when every pair was shown. */
 export function coveragePair(input: CoverageInput): { a: number; b: number; strategy: 'informative' | 'random' } | undefined {
-  const { features, seen, rng } = input;
+  const { features, rng } = input;
   const pool = [...new Set(input.pool)].filter((t) => features.has(t));
   const eligible = input.eligible === undefined ? pool : [...new Set(input.eligible)].filter((t) => features.has(t));
   const share = input.options?.randomShare ?? DEFAULT_COVERAGE_RANDOM_SHARE;
-  const random = (): { a: number; b: number; strategy: 'random' } | undefined => {
-    const n = eligible.length;
-    for (let attempt = 0; n >= 2 && attempt < 64; attempt++) {
-      const i = Math.floor(rng.next() * n);
-      let j = Math.floor(rng.next() * (n - 1));
-      if (j >= i) j++;
-      if (!seen.has(eligible[i]!, eligible[j]!)) return { a: eligible[i]!, b: eligible[j]!, strategy: 'random' };
-    }
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (!seen.has(eligible[i]!, eligible[j]!)) return { a: eligible[i]!, b: eligible[j]!, strategy: 'random' };
-    return undefined;
-  };
+  const random = () => randomPair(eligible, input);
   if (share > 0 && rng.next() < share) {
     const r = random();
     if (r !== undefined) return r;

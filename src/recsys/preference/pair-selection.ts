@@ -105,6 +105,14 @@ export function selectPair(input: PairSelectionInput, options: PairSelectionOpti
     ? (randomPair(eligible, input) ?? informativePair(plausible, poolSize, input, policy))
     : (informativePair(plausible, poolSize, input, policy) ?? randomPair(eligible, input));
   if (pick === undefined) throw new PairsExhaustedError(Math.max(plausible.length, eligible.length));
+  return presentPair(pick, input);
+}
+
+/** A chosen pair in random display order, with the information p(1 − p)·Var(u_a − u_b) and the model's P(a chosen). */
+export function presentPair(
+  pick: { readonly a: number; readonly b: number; readonly strategy: PairStrategy },
+  input: { readonly posterior: BradleyTerryPosterior; readonly features: PreferenceFeatures; readonly rng: SeededRandom },
+): PairChoice {
   const swap = input.rng.next() < 0.5;
   const a = swap ? pick.b : pick.a;
   const b = swap ? pick.a : pick.b;
@@ -114,6 +122,7 @@ export function selectPair(input: PairSelectionInput, options: PairSelectionOpti
   const v = differenceVariance(input.posterior, fa, fb);
   return { a, b, strategy: pick.strategy, information: p * (1 - p) * v, probabilityA: p };
 }
+
 
 function distinctKnown(ids: readonly number[], features: PreferenceFeatures): number[] {
   const seen = new Set<number>();
@@ -222,7 +231,7 @@ function informativePair(plausible: readonly number[], poolSize: number, input: 
 }
 
 /** A uniformly random unseen pair of eligible tracks. */
-function randomPair(eligible: readonly number[], input: PairSelectionInput): Pick | undefined {
+export function randomPair(eligible: readonly number[], input: { readonly seen: SeenPairs; readonly rng: SeededRandom }): Pick | undefined {
   const n = eligible.length;
   if (n < 2) return undefined;
   for (let attempt = 0; attempt < 64; attempt++) {
