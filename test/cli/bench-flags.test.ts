@@ -20,5 +20,8 @@ describe('earworm bench flags', () => {
     expect(panel.message).toContain('spotify');
     expect(panel.message).toContain('lastfm,tidy,yes');
     for (const people of ['0', '2.5', 'many']) expect((await refused(['--only', 'preference-real', '--people', people])).message).toContain('--people');
+    const learner = await refused(['--only', 'preference-real', '--learner', 'deep']);
+    expect(learner.message).toContain('--learner takes online or labels, got deep');
+    expect((await refused(['--only', 'preference-real', '--count', 'clicks'])).message).toContain('--count takes decided or answers');
   });
 });

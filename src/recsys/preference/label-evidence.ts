@@ -91,8 +91,6 @@ interface CoverageInput {
 
 /** Coverage policy options; defaults in brackets. */
 export interface CoverageOptions {
-  /** Answers during which never-shown tracks come first [10]. */
-  readonly coverAnswers?: number;
   /** Share of pairs drawn uniformly at random from `eligible` [0.1]. */
   readonly randomShare?: number;
 }
@@ -125,7 +123,7 @@ export function coveragePair(input: CoverageInput): { a: number; b: number; stra
     const r = random();
     if (r !== undefined) return r;
   }
-  const chosen = (input.answers.length < (input.options?.coverAnswers ?? COVER_ANSWERS) ? unshownPair(input, pool) : undefined) ?? leastCertainPair(input, pool);
+  const chosen = (input.answers.length < COVER_ANSWERS ? unshownPair(input, pool) : undefined) ?? leastCertainPair(input, pool);
   return chosen === undefined ? random() : { ...chosen, strategy: 'informative' };
 }
 

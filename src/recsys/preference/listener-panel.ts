@@ -12,7 +12,7 @@ import { InvalidParamsError } from '../errors.ts';
 import { SeededRandom } from '../rng.ts';
 import { BradleyTerryPosterior, type FeatureComparison } from './bradley-terry.ts';
 import { SeenPairs, selectPair, type PairSelectionOptions } from './pair-selection.ts';
-import { coveragePair, fitFromLabels, type CoverageOptions, type PairAnswer } from './label-evidence.ts';
+import { coveragePair, fitFromLabels, type PairAnswer } from './label-evidence.ts';
 import { PairsExhaustedError } from './preference-errors.ts';
 import type { PreferenceFeatures } from './preference-features.ts';
 
@@ -52,7 +52,6 @@ export interface PanelConfig {
   readonly learner?: 'online' | 'labels';
   /** The product arm's pair policy ['informative']: selectPair, or `coverage` (label-evidence.ts). */
   readonly pairPolicy?: 'informative' | 'coverage';
-  readonly coverage?: CoverageOptions;
   /** What the checkpoints count ['decided']: decided answers, or every answer ("both" and "neither" too). */
   readonly count?: 'decided' | 'answers';
 }
@@ -155,7 +154,6 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
           learner: config.learner ?? 'online',
           pairPolicy: policy === 'random' ? 'informative' : (config.pairPolicy ?? 'informative'),
           count: config.count ?? 'decided',
-          coverage: config.coverage ?? {},
         },
         score,
       );
@@ -232,7 +230,6 @@ interface AskSettings {
   readonly refitEvery: number;
   readonly learner: 'online' | 'labels';
   readonly pairPolicy: 'informative' | 'coverage';
-  readonly coverage: CoverageOptions;
   readonly count: 'decided' | 'answers';
 }
 
@@ -264,7 +261,7 @@ function askPerson(
   while (counted() < last && questions < s.maxQuestions) {
     let pair: { a: number; b: number } | undefined;
     if (s.pairPolicy === 'coverage') {
-      pair = coveragePair({ posterior: post, features, pool: split.trainItems, answers, seen, rng, options: s.coverage });
+      pair = coveragePair({ posterior: post, features, pool: split.trainItems, answers, seen, rng });
       if (pair === undefined) break;
     } else {
       try {

@@ -7,7 +7,7 @@
  * Pairs are chosen by the coverage policy of the same module; the pairs the person has seen are read from
  * comparisons, so a pair is never offered twice.
  */
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/db.ts';
 import { comparisons, preferenceModels, votes } from '../../db/schema.ts';
 import { createComparison, recordVote, type VoteChoice, type VoteOutcome } from '../../db/votes.ts';
@@ -45,20 +45,20 @@ interface StoredAnswer extends PairAnswer {
   readonly voteId: number;
 }
 
-/** A person's answers with id > afterVoteId, in vote order. */
-async function loadAnswers(db: Db, personId: number, afterVoteId = 0): Promise<StoredAnswer[]> {
+/** A person's answers, in vote order. */
+async function loadAnswers(db: Db, personId: number): Promise<StoredAnswer[]> {
   const rows = await db.orm
     .select({ id: votes.id, choice: votes.choice, a: comparisons.trackA, b: comparisons.trackB })
     .from(votes)
     .innerJoin(comparisons, eq(votes.comparisonId, comparisons.id))
-    .where(and(eq(votes.personId, personId), gt(votes.id, afterVoteId), inArray(votes.choice, ['a', 'b', 'both', 'neither'])))
+    .where(and(eq(votes.personId, personId), inArray(votes.choice, ['a', 'b', 'both', 'neither'])))
     .orderBy(asc(votes.id));
   return rows.map((r) => ({ voteId: r.id, a: r.a, b: r.b, choice: r.choice as PairAnswer['choice'] }));
 }
 
 /** Tracks the person said do not fit them (saidNotToFit). */
 export async function notFittingTracks(db: Db, personId: number): Promise<number[]> {
-  return saidNotToFit(await loadAnswers(db, personId, 0));
+  return saidNotToFit(await loadAnswers(db, personId));
 }
 
 /** Answers whose tracks both have features: the ones the model learns from. */
@@ -139,9 +139,9 @@ function posteriorOf(row: PreferenceRow): BradleyTerryPosterior {
 async function applyPendingVotes(tx: Db, row: PreferenceRow, space: PreferenceSpace): Promise<PreferenceUpdate> {
   const { personId } = row;
   const current = fitsSpace(row, space);
-  const pending = await loadAnswers(tx, personId, current ? row.lastVoteId : 0);
+  const all = await loadAnswers(tx, personId);
+  const pending = current ? all.filter((x) => x.voteId > row.lastVoteId) : all;
   if (current && pending.length === 0) return { posterior: posteriorOf(row), applied: 0 };
-  const all = current ? await loadAnswers(tx, personId, 0) : pending;
   const posterior = fitAnswers(space, all);
   const s = posterior.toState();
   const lastVoteId = pending.length > 0 ? pending[pending.length - 1]!.voteId : row.lastVoteId;
@@ -179,13 +179,13 @@ export async function storedOrRefitted(db: Db, personId: number, space: Preferen
 }
 
 /**
- * The person's posterior with every vote folded in, reading the row once: a row of this space with no vote after it
- * is used as stored (no transaction, no lock); otherwise the row is brought up to date (updatePreferenceModel).
+ * The person's posterior with every answer folded in (`answers`, loaded by the caller), reading the row once: a row of
+ * this space with no answer after it is used as stored (no transaction, no lock); otherwise the row is brought up to date (updatePreferenceModel).
  */
-async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace): Promise<BradleyTerryPosterior> {
+async function currentPreferenceModel(db: Db, personId: number, space: PreferenceSpace, answers: readonly StoredAnswer[]): Promise<BradleyTerryPosterior> {
   const [row] = await db.orm.select().from(preferenceModels).where(eq(preferenceModels.personId, personId));
-  if (row !== undefined && fitsSpace(row, space) && (await loadAnswers(db, personId, row.lastVoteId)).length === 0) return posteriorOf(row);
-  if (row === undefined && (await loadAnswers(db, personId, 0)).length === 0) return priorOf(space);
+  if (row !== undefined && fitsSpace(row, space) && !answers.some((x) => x.voteId > row.lastVoteId)) return posteriorOf(row);
+  if (row === undefined && answers.length === 0) return priorOf(space);
   return (await updatePreferenceModel(db, personId, space)).posterior;
 }
 
@@ -201,9 +201,10 @@ export async function nextComparison(
   space: PreferenceSpace,
   request: { personId: number; plausible: readonly number[]; eligible?: readonly number[]; rng: SeededRandom; options?: CoverageOptions },
 ): Promise<{ comparisonId: number; pair: PairChoice }> {
-  const posterior = await currentPreferenceModel(db, request.personId, space);
+  const stored = await loadAnswers(db, request.personId);
+  const posterior = await currentPreferenceModel(db, request.personId, space, stored);
   const seen = await loadSeenPairs(db, request.personId);
-  const answers = usable(space, await loadAnswers(db, request.personId, 0));
+  const answers = usable(space, stored);
   const pair = coverageChoice({
     posterior,
     features: space.features,
