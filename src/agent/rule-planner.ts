@@ -107,8 +107,8 @@ const ORDINAL = '(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|seve
  * linker; empty when there is none, and free-text seeds are passed on as written).
  */
 export function planTurn(utterance: string, state: ConversationState, linked: readonly Mention[] = []): Plan {
-  const plan = planUtterance(utterance, state, linked);
-  const listSize = PLAYLIST_RE.test(utterance.toLowerCase()) ? PLAYLIST_COUNT : state.listSize;
+  const listSize = PLAYLIST_RE.test(utterance.toLowerCase().replace(/\s+/g, ' ')) ? PLAYLIST_COUNT : state.listSize;
+  const plan = planUtterance(utterance, state, linked, listSize);
   const sized = listSize !== undefined ? { ...plan, listSize } : plan;
   const unknown = plan.calls.length > 0 ? unknownStylesLeftOut(utterance) : [];
   return unknown.length > 0 ? { ...sized, notes: unknown.map(styleNote) } : sized;
@@ -132,13 +132,13 @@ function styleNote(style: string): string {
   return `I can't leave out "${style}": it is not a genre I know yet (${[...new Set(Object.values(GENRES))].slice(0, 8).join(', ')}, …). Say which genre to leave out, e.g. "no rock".`;
 }
 
-/** planTurn without the conversation's list size. */
-function planUtterance(utterance: string, state: ConversationState, linked: readonly Mention[]): Plan {
+/** planTurn without the conversation's list size (`listSize`: tracks per new answer while a playlist is built). */
+function planUtterance(utterance: string, state: ConversationState, linked: readonly Mention[], listSize: number | undefined): Plan {
   const text = utterance.trim();
   const t = text.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
   const keep = { constraints: state.constraints };
   // Building a playlist: new answers are a playlist's worth, not five, unless the person says how many.
-  const fresh = (PLAYLIST_RE.test(t) ? PLAYLIST_COUNT : state.listSize) ?? DEFAULT_COUNT;
+  const fresh = listSize ?? DEFAULT_COUNT;
 
   if (/^(hi|hello|hey|hiya|yo|howdy|good (morning|afternoon|evening))\b[\s!.,]*(there|earworm|wizard|bot|you|all|everyone|friend|buddy)?[\s!.]*$/.test(t)) return { intent: 'greeting', calls: [], ...keep };
   if (/^(help|\?|commands|what can you do\??|how does this work\??|what do you do\??)$/.test(t)) return { intent: 'help', calls: [], ...keep };
@@ -280,10 +280,7 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
   }
   // The tracks just shown, left out when the person asks for more of the same.
-  const notShownAgain = (c: ActiveConstraints): ActiveConstraints => {
-    const shownIds = state.lastRecommendations.map((x) => x.id);
-    return shownIds.length > 0 ? { ...c, excludeTracks: [...new Set([...(c.excludeTracks ?? []), ...shownIds])] } : c;
-  };
+  const notShownAgain = (c: ActiveConstraints): ActiveConstraints => withoutShown(c, state);
   // "More like these": more of the same.
   if (state.lastQuery !== undefined && MORE_OF_THESE_RE.test(t)) {
     return withCalls({ intent: 'refine', constraints: notShownAgain(state.constraints), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT });
@@ -338,6 +335,12 @@ function mainArtistOf(cards: ConversationState['lastRecommendations']): string |
   return top === undefined ? undefined : top[0];
 }
 
+/** `c` leaving out the tracks the last answer showed. */
+function withoutShown(c: ActiveConstraints, state: ConversationState): ActiveConstraints {
+  const shown = state.lastRecommendations.map((x) => x.id);
+  return shown.length > 0 ? { ...c, excludeTracks: [...new Set([...(c.excludeTracks ?? []), ...shown])] } : c;
+}
+
 /**
  * The answer when a seed named in free text is not in the catalogue: more of the last answer (not the tracks just
  * shown), or, with none yet, tracks for the person under the turn's constraints; the note says what was not found.
@@ -345,9 +348,7 @@ function mainArtistOf(cards: ConversationState['lastRecommendations']): string |
 function unknownSeedFallback(what: string, state: ConversationState, mods: ActiveConstraints, fresh: number): { plan: Plan; note: string } {
   const name = `I could not find "${clean(what).slice(0, 80)}" in the catalogue`;
   if (state.lastQuery !== undefined) {
-    const shown = state.lastRecommendations.map((x) => x.id);
-    const constraints = shown.length > 0 ? { ...state.constraints, excludeTracks: [...new Set([...(state.constraints.excludeTracks ?? []), ...shown])] } : state.constraints;
-    return { plan: withCalls({ intent: 'refine', constraints, query: state.lastQuery, count: state.count ?? DEFAULT_COUNT }), note: `${name}, so here are more like the last ones.` };
+    return { plan: withCalls({ intent: 'refine', constraints: withoutShown(state.constraints, state), query: state.lastQuery, count: state.count ?? DEFAULT_COUNT }), note: `${name}, so here are more like the last ones.` };
   }
   return { plan: withCalls({ intent: 'recommend', constraints: mods, query: { kind: 'recommend', for: 'me' }, count: fresh }), note: `${name}, so here are some to start from.` };
 }
