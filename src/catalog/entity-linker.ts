@@ -435,9 +435,7 @@ export class EntityIndex {
         const artistFirst = a.start < from;
         const joined = !titleBy && !artistFirst && h === hits.find((x) => tokens[x.from]!.start < a.start);
         const raw = text.slice(from, joined ? aEnd : to);
-        const mention: Mention = h.title.track !== undefined
-          ? { kind: 'track', text: raw, start: from, track: { id: h.title.track.id, title: h.title.track.title, artist: h.title.track.artist.name, plays: h.title.track.plays, match: 'exact' } }
-          : { kind: 'album', text: raw, start: from, album: { title: h.title.album!.title, artist: h.title.album!.artist.name, trackIds: h.title.album!.trackIds, plays: h.title.album!.plays } };
+        const mention = ownMention(h.title, raw, from);
         out = out.filter((m) => m === a || m.start + m.text.length <= from || m.start >= (joined ? aEnd : to));
         if (joined) out = out.filter((m) => m !== a);
         out.push(mention);
@@ -454,10 +452,7 @@ export class EntityIndex {
       if (h === undefined) continue;
       const from = tokens[h.from]!.start;
       const to = tokens[h.to]!.end;
-      const t = h.title;
-      const mention: Mention = t.track !== undefined
-        ? { kind: 'track', text: text.slice(from, to), start: from, track: { id: t.track.id, title: t.track.title, artist: t.track.artist.name, plays: t.track.plays, match: 'exact' } }
-        : { kind: 'album', text: text.slice(from, to), start: from, album: { title: t.album!.title, artist: t.album!.artist.name, trackIds: t.album!.trackIds, plays: t.album!.plays } };
+      const mention = ownMention(h.title, text.slice(from, to), from);
       out = out.filter((m) => m.start + m.text.length <= from || m.start >= to);
       out.push(mention);
       anchored.add(mention);
@@ -899,4 +894,11 @@ export function entityIndexOf(db: Db): Promise<EntityIndex> {
     p.catch(() => cache.delete(db));
   }
   return p;
+}
+
+/** The mention of an artist's own title read at `start` as `raw`. */
+function ownMention(title: OwnTitle, raw: string, start: number): Mention {
+  return title.track !== undefined
+    ? { kind: 'track', text: raw, start, track: { id: title.track.id, title: title.track.title, artist: title.track.artist.name, plays: title.track.plays, match: 'exact' } }
+    : { kind: 'album', text: raw, start, album: { title: title.album!.title, artist: title.album!.artist.name, trackIds: title.album!.trackIds, plays: title.album!.plays } };
 }
