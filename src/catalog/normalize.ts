@@ -79,3 +79,31 @@ export function normalizeArtistName(name: string): string {
 export function trackKey(title: string, primaryArtist: string): string {
   return `${normalizeTitle(title)}|${normalizeArtist(primaryArtist)}`;
 }
+
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/**
+ * A normalised artist name (normalizeArtistName) with number words written as digits, so that one artist written two
+ * ways ("Thirty Seconds To Mars" in Yes.com, "30 Seconds to Mars" in Last.fm) has one key: "30 seconds to mars".
+ * "twenty one pilots" and "21 pilots" alike become "21 pilots".
+ */
+export function artistAliasKey(normName: string): string {
+  const words = normName.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const tens = TENS.indexOf(w);
+    if (tens >= 2) {
+      const unit = UNITS.indexOf(words[i + 1] ?? '');
+      if (unit >= 1 && unit <= 9) {
+        out.push(String(tens * 10 + unit));
+        i++;
+      } else out.push(String(tens * 10));
+      continue;
+    }
+    const unit = UNITS.indexOf(w);
+    out.push(unit >= 0 ? String(unit) : w);
+  }
+  return out.join(' ');
+}

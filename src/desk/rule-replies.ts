@@ -182,13 +182,30 @@ function listReply(acted: RulesActed, outcome: ToolSuccess, state: ConversationS
   return { reply: { ...base, text, cards, suggestions: RECOMMEND_SUGGESTIONS }, state: next };
 }
 
+/** How a reply names an activity preset ("tracks for a good cry", not "tracks for cry"). */
+const ACTIVITY_PHRASES: Readonly<Record<string, string>> = {
+  dinner: 'dinner',
+  focus: 'focus',
+  study: 'studying',
+  sleep: 'sleep',
+  relax: 'relaxing',
+  party: 'a party',
+  workout: 'a workout',
+  commute: 'the commute',
+  cry: 'a good cry',
+};
+
+function activityPhrase(activity: string): string {
+  return ACTIVITY_PHRASES[activity] ?? activity;
+}
+
 function seedPhrase(plan: Plan): string {
   const q = plan.query;
   if (q?.kind === 'recommend' && q.seeds?.text !== undefined) return ` like ${q.seeds.text}`;
   // The artists' own tracks were asked for: the constraints say "by X".
-  if (q?.kind === 'recommend' && (plan.constraints.artists?.length ?? 0) > 0 && q.seeds?.artists?.every((a) => plan.constraints.artists?.includes(a)) === true) return plan.activity !== undefined ? ` for ${plan.activity}` : '';
-  if (q?.kind === 'recommend' && q.seeds?.artists !== undefined && q.seeds.artists.length > 0) return ` like ${q.seeds.artists.join(', ')}${plan.activity !== undefined ? ` for ${plan.activity}` : ''}`;
-  if (plan.activity !== undefined) return ` for ${plan.activity}`;
+  if (q?.kind === 'recommend' && (plan.constraints.artists?.length ?? 0) > 0 && q.seeds?.artists?.every((a) => plan.constraints.artists?.includes(a)) === true) return plan.activity !== undefined ? ` for ${activityPhrase(plan.activity)}` : '';
+  if (q?.kind === 'recommend' && q.seeds?.artists !== undefined && q.seeds.artists.length > 0) return ` like ${q.seeds.artists.join(', ')}${plan.activity !== undefined ? ` for ${activityPhrase(plan.activity)}` : ''}`;
+  if (plan.activity !== undefined) return ` for ${activityPhrase(plan.activity)}`;
   if (q?.kind === 'recommend' && q.seeds === undefined) return q.for === 'anyone' ? ' for everyone' : ' for you';
   return '';
 }

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { normalizeArtistName, trackKey } from '../catalog/normalize.ts';
+import { artistAliasKey, normalizeArtistName, trackKey } from '../catalog/normalize.ts';
 import type { Db } from '../db/db.ts';
 import { activeModelVersion, publishModelVersion, TRACK_LABELS_KIND } from '../db/model-versions.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -85,12 +85,13 @@ export async function readLabelEvidence(
     classifierVersions[c.kind] = row.version;
   }
 
-  const deezer = await readDeezer(db, snap, options.dataDir, log);
+  const aliases = await readArtistAliases(db);
+  const deezer = await readDeezer(snap, options.dataDir, log, aliases);
   const evidence: LabelEvidence = {
     trackCount: n,
-    primaryArtist: snap.primaryArtist,
+    primaryArtist: snap.primaryArtist.map((a) => (a < 0 ? a : (aliases.canonical.get(a) ?? a))),
     trackTags: snap.trackTags,
-    artistTags: snap.artistTags,
+    artistTags: mergeArtistTags(snap.artistTags, aliases.canonical),
     playlistGenres,
     classifiers,
     deezerTracks: deezer.tracks,
@@ -160,12 +161,50 @@ function summarise(labels: readonly LabelsOfTrack[]): Pick<TrackLabelSummary, 'w
   return { withGenre, withMood, bySource };
 }
 
+/**
+ * One artist written two ways in two sources ("Thirty Seconds To Mars" in Yes.com and TidyTuesday, "30 Seconds to
+ * Mars" in Last.fm) is one artist for its labels: every artist id maps to the smallest id of its alias key
+ * (artistAliasKey), so the artist's tags, its other tracks and its Deezer moods are pooled across the spellings.
+ */
+async function readArtistAliases(db: Db): Promise<{ canonical: Map<number, number>; byKey: Map<string, number> }> {
+  const rows = await db.rows<{ id: number; norm_name: string }>(sql`select id, norm_name from artists order by id`);
+  const byKey = new Map<string, number>();
+  const canonical = new Map<number, number>();
+  for (const r of rows) {
+    const key = artistAliasKey(r.norm_name);
+    const first = byKey.get(key);
+    if (first === undefined) byKey.set(key, Number(r.id));
+    else canonical.set(Number(r.id), first);
+  }
+  return { canonical, byKey };
+}
+
+/** Artist tags pooled under each artist's canonical id (a tag named by both spellings counts its people once each). */
+function mergeArtistTags(tags: CatalogSnapshot['artistTags'], canonical: ReadonlyMap<number, number>): CatalogSnapshot['artistTags'] {
+  if (![...tags.keys()].some((a) => canonical.has(a))) return tags;
+  const out = new Map<number, { tags: string[]; weights: number[] }>();
+  for (const [a, t] of tags) {
+    const c = canonical.get(a) ?? a;
+    let m = out.get(c);
+    if (m === undefined) out.set(c, (m = { tags: [], weights: [] }));
+    t.tags.forEach((tag, k) => {
+      const at = m.tags.indexOf(tag);
+      const w = t.weights?.[k] ?? 1;
+      if (at < 0) {
+        m.tags.push(tag);
+        m.weights.push(w);
+      } else m.weights[at]! += w;
+    });
+  }
+  return out;
+}
+
 /** Deezer valence/arousal by catalogue track (title + primary artist) and by artist (mean of the artist's rows). */
 async function readDeezer(
-  db: Db,
   snap: CatalogSnapshot,
   dataDir: string | undefined,
   log: Logger,
+  aliases: { readonly byKey: ReadonlyMap<string, number> },
 ): Promise<{ tracks: Map<number, ValenceArousal>; artists: Map<number, ValenceArousal>; stats: TrackLabelSummary['deezer'] }> {
   const tracks = new Map<number, ValenceArousal>();
   const artists = new Map<number, ValenceArousal>();
@@ -179,15 +218,13 @@ async function readDeezer(
   }
   const keyIndex = new Map<string, number>();
   snap.normKeys.forEach((k, i) => keyIndex.set(k, i));
-  const artistRows = await db.rows<{ id: number; norm_name: string }>(sql`select id, norm_name from artists`);
-  const artistByName = new Map(artistRows.map((r) => [r.norm_name, Number(r.id)]));
   const sums = new Map<number, { v: number; a: number; n: number }>();
   for (const r of records) {
     const v = r.valence;
     const a = r.arousal;
     const i = keyIndex.get(trackKey(r.title, r.artist));
     if (i !== undefined) tracks.set(i, { valence: v, arousal: a });
-    const id = artistByName.get(normalizeArtistName(r.artist));
+    const id = aliases.byKey.get(artistAliasKey(normalizeArtistName(r.artist)));
     if (id === undefined) continue;
     const s = sums.get(id) ?? { v: 0, a: 0, n: 0 };
     sums.set(id, { v: s.v + v, a: s.a + a, n: s.n + 1 });

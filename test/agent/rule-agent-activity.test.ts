@@ -63,9 +63,15 @@ describe.each(DRIVERS)('an activity with no seed on %s', (driver) => {
 
   it('"music for sleeping" puts the calm tracks that meet the preset first', async () => {
     const reply = await ask('4 songs for sleeping');
+    expect(reply.text).toMatch(/tracks for sleep\b/);
     expect(reply.cards).toHaveLength(4);
     expect(reply.cards.every((c) => c.mood === 'calm')).toBe(true);
     expect(reply.cards.map((c) => c.title)).not.toContain('Enter Sandman');
+  });
+
+  it('names the activity in words ("for a good cry", "for studying")', async () => {
+    expect((await ask('2 songs to cry to')).text).toMatch(/tracks for a good cry/);
+    expect((await ask('2 songs for studying')).text).toMatch(/tracks for studying/);
   });
 
   it('"quiet piano" answers by mood fit, and the tool says which strategy answered and why', async () => {

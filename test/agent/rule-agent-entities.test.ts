@@ -55,7 +55,7 @@ describe.each(DRIVERS)('the rule-planner agent links names against the catalogue
     expect(justice.text).toMatch(/like Justice/);
     expect(justice.cards.length).toBeGreaterThan(0);
     const dance = await say('something to dance to like Daft Punk');
-    expect(dance.text).toMatch(/like Daft Punk for party/);
+    expect(dance.text).toMatch(/like Daft Punk for a party/);
     expect(dance.text).not.toMatch(/\bdance\b.*\//);
   });
 

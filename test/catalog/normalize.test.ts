@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeArtist, normalizeArtistName, normalizeTitle, trackKey } from '../../src/catalog/normalize.ts';
+import { artistAliasKey, normalizeArtist, normalizeArtistName, normalizeTitle, trackKey } from '../../src/catalog/normalize.ts';
 
 describe('normalisation (the yes-com README rules)', () => {
   it.each([
@@ -42,5 +42,17 @@ describe('normalisation (the yes-com README rules)', () => {
     expect(trackKey('Gucci Time (w\\/ Swizz Beatz)', 'Gucci Mane')).toBe(trackKey('Gucci Time (feat. Swizz Beatz)', 'Gucci Mane'));
     expect(trackKey('Hey Ya!', 'OutKast')).toBe(trackKey('Hey Ya! - Radio Mix', 'Outkast'));
     expect(trackKey('Toxic', 'Britney Spears')).toBe('toxic|britney spears');
+  });
+});
+
+describe('artist alias keys', () => {
+  it('write number words as digits, so one artist spelt two ways has one key', () => {
+    expect(artistAliasKey(normalizeArtistName('Thirty Seconds To Mars'))).toBe(artistAliasKey(normalizeArtistName('30 Seconds to Mars')));
+    expect(artistAliasKey('twenty one pilots')).toBe('21 pilots');
+    expect(artistAliasKey('4 seasons')).toBe(artistAliasKey(normalizeArtistName('The Four Seasons')));
+    expect(artistAliasKey('one direction')).toBe('1 direction');
+    // Words that only contain a number word stay as they are.
+    expect(artistAliasKey('someone')).toBe('someone');
+    expect(artistAliasKey('coldplay')).toBe('coldplay');
   });
 });

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { resolvePerson } from '../../src/serving/state/people.ts';
-import { people, tagAssignments, tags } from '../../src/db/schema.ts';
+import { artists, people, tagAssignments, tags, trackArtists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { buildTrackLabels } from '../../src/pipeline/build-track-labels.ts';
 import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
@@ -30,6 +30,7 @@ describe.each(DRIVERS)('labels through the tools on %s', (driver) => {
   let home: string;
   let fixture: Fixture;
   let services: ToolServices;
+  let thisIsWar: number;
   const call = async (name: string, args: unknown) => valueOf(await callTool(name, args, contextFor(services, await resolvePerson(db, 'test', 'labels'))));
 
   beforeAll(async () => {
@@ -41,6 +42,20 @@ describe.each(DRIVERS)('labels through the tools on %s', (driver) => {
     const [person] = await db.orm.insert(people).values({ displayName: 'tagger' }).returning({ id: people.id });
     const tagRows = await db.orm.insert(tags).values([{ name: 'thrash metal', kind: 'tag' }, { name: 'heavy metal', kind: 'tag' }]).returning({ id: tags.id });
     await db.orm.insert(tagAssignments).values(tagRows.map((t, i) => ({ source: 'lastfm', sourceKey: `k${i}`, personId: person!.id, artistId: Number(metallica!.id), tagId: t.id })));
+    // One band under two spellings: Yes.com's "Thirty Seconds To Mars" (a track, no tags) and Last.fm's "30 Seconds to
+    // Mars" (tagged by listeners). Its track's labels come from the Last.fm spelling's tags.
+    const [yesBand, lastfmBand] = await db.orm
+      .insert(artists)
+      .values([
+        { name: 'Thirty Seconds To Mars', normName: 'thirty seconds to mars' },
+        { name: '30 Seconds to Mars', normName: '30 seconds to mars' },
+      ])
+      .returning({ id: artists.id });
+    const [war] = await db.orm.insert(tracks).values({ title: 'This Is War', normKey: 'this is war|thirty seconds to mars' }).returning({ id: tracks.id });
+    thisIsWar = war!.id;
+    await db.orm.insert(trackArtists).values({ trackId: war!.id, position: 0, artistId: yesBand!.id });
+    const [alt] = await db.orm.insert(tags).values({ name: 'alternative rock', kind: 'tag' }).returning({ id: tags.id });
+    await db.orm.insert(tagAssignments).values({ source: 'lastfm', sourceKey: 'k-mars', personId: person!.id, artistId: lastfmBand!.id, tagId: alt!.id });
     await db.rows(sql`delete from track_predictions where track_id = ${fixture.byTitle.get('Come Away With Me')!}`);
     await trainCfModel(db, home, silentLogger, { version: 'v1', ials: { factors: 8, iterations: 5 } });
     await buildTrackLabels(db, silentLogger, { version: 'labels-v1' });
@@ -69,6 +84,13 @@ describe.each(DRIVERS)('labels through the tools on %s', (driver) => {
     const daft = (await call('classify_track', { track: fixture.byTitle.get('One More Time')! })).labels as { genre: { label: string; sources: Record<string, number> }[] };
     expect(daft.genre[0]).toMatchObject({ label: 'electronic' });
     expect(Object.keys(daft.genre[0]!.sources).sort()).toEqual(['artist_tracks', 'classifier', 'track_tags']);
+  });
+
+  it('pools an artist written two ways ("Thirty Seconds To Mars", "30 Seconds to Mars") for its labels', async () => {
+    const v = await call('classify_track', { track: thisIsWar });
+    const labels = v.labels as { genre: { label: string; sources: Record<string, number> }[] };
+    expect(labels.genre.map((l) => l.label).sort()).toEqual(['indie', 'rock']);
+    expect(Object.keys(labels.genre[0]!.sources)).toEqual(['artist_tags']);
   });
 
   it('a genre request keeps only tracks with evidence for it; words of the vocabulary name it', async () => {

@@ -145,11 +145,15 @@ export function buildTrackLabels(e: LabelEvidence, weights: LabelWeights = SOURC
     const a = e.primaryArtist[i]!;
     const aTags = a >= 0 ? e.artistTags.get(a) : undefined;
     let artistTracks: Dist | undefined;
+    // The pool counts as much as the evidence in it, up to one tagged track's worth: an artist known from one
+    // playlist's genre ("Unplugged Hits", filed under latin) does not outweigh the artist's own tags.
+    let poolWeight = g.artist_tracks;
     const pool = a >= 0 ? byArtist.get(a) : undefined;
     if (pool !== undefined) {
       // Leave the track's own evidence out: this source says what the artist's *other* tracks are.
       const mine = own[i];
       const others = pool.tracks - (mine?.w ?? 0);
+      poolWeight = g.artist_tracks * Math.min(1, others);
       if (others > 1e-9) {
         const d: Dist = new Map();
         for (const [k, v] of pool.sum) d.set(k, Math.max(0, v - (mine === undefined ? 0 : mine.w * (mine.d.get(k) ?? 0))));
@@ -158,7 +162,7 @@ export function buildTrackLabels(e: LabelEvidence, weights: LabelWeights = SOURC
     }
     const dz = e.deezerTracks.get(i);
     const dzA = a >= 0 ? e.deezerArtists.get(a) : undefined;
-    const genre = combine(weights.genre, {
+    const genre = combine(poolWeight === g.artist_tracks ? g : { ...g, artist_tracks: poolWeight }, {
       track_tags: tagDist(e.trackTags[i], 'genre'),
       playlist_genre: playlistDist(e.playlistGenres.get(i)),
       artist_tags: tagDist(aTags, 'genre'),

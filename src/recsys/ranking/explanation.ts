@@ -35,6 +35,8 @@ const PHRASES: Readonly<Record<string, string>> = {
   preference: 'it fits what your A/B votes say you like',
   similar_listeners: 'people with taste like yours play it',
   mood_fit: 'its mood fits what you asked for',
+  similar_artists: 'its artist is close to the artists you asked for or like',
+  novelty: 'it is less well known',
 };
 
 /** The phrase for a signal ("content-artist" reads as content). */

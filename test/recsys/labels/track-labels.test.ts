@@ -72,6 +72,29 @@ describe('track labels with provenance', () => {
     expect(labels[3]!.genre.map((l) => l.label)).toEqual(['latin', 'hip hop']);
   });
 
+  it('counts the artist\'s other tracks as much as the evidence they hold: one playlist\'s genre does not outweigh the artist\'s tags', () => {
+    const e: LabelEvidence = {
+      trackCount: 4,
+      // Artist 20: track 0 known only from a playlist filed under latin, track 1 has nothing of its own; Last.fm tags the
+      // artist rock. Artist 21: track 2 is tagged jazz by listeners, track 3 has nothing of its own; Last.fm says rock.
+      primaryArtist: Int32Array.from([20, 20, 21, 21]),
+      trackTags: [undefined, undefined, { tags: ['jazz'], weights: [10] }],
+      artistTags: new Map([
+        [20, { tags: ['rock'], weights: [30] }],
+        [21, { tags: ['rock'], weights: [30] }],
+      ]),
+      playlistGenres: new Map([[0, new Map([['latin', 3]])]]),
+      classifiers: [],
+      deezerTracks: new Map(),
+      deezerArtists: new Map(),
+    };
+    const l = buildTrackLabels(e);
+    expect(l[1]!.genre[0]).toMatchObject({ label: 'rock' });
+    expect(l[1]!.genre.find((x) => x.label === 'latin')!.probability).toBeLessThan(0.2);
+    // A tagged track of the artist is full evidence, and outweighs the artist's Last.fm tags as before.
+    expect(l[3]!.genre[0]).toMatchObject({ label: 'jazz' });
+  });
+
   it('labels a track from the genres of its artist\'s other tracks, never from its own', () => {
     expect(labels[4]!.genre[0]).toMatchObject({ label: 'latin' });
     expect(sourcesOf(labels[4]!.genre[0]!)).toEqual(['artist_tracks']);

@@ -176,6 +176,14 @@ describe('explanationSentence', () => {
     ]);
     expect(s).toBe('Recommended because it sounds like your picks, and it is popular right now.');
   });
+
+  it('speaks of every signal the served recommender adds in words, never by its internal name', () => {
+    for (const signal of ['similar_artists', 'novelty', 'mood_fit', 'content', 'popularity', 'similar_listeners']) {
+      const s = explanationSentence([{ signal, score: 1, z: 1, weight: 1, contribution: 1 }]);
+      expect(s).not.toContain(signal);
+      expect(s).not.toContain('rates it highly');
+    }
+  });
 });
 
 describe('NeighbourScorer', () => {
