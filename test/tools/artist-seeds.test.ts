@@ -139,6 +139,21 @@ describe('artist-seeded recommendations', () => {
     expect(v.recommendations.filter((r) => r.track.artists[0] === 'Radiohead').length).toBeLessThanOrEqual(1);
   });
 
+  it('answers an artist nobody played with its own and its neighbours\' tracks, saying which nobody played; not under a label constraint', async () => {
+    type WithSentence = { strategy: string; recommendations: { track: { id: number; artists: string[] }; why: { sentence: string } }[] };
+    const v = valueOf(await call({ seeds: { artists: ['Sigur Rós'] }, count: 4, for: 'anyone' })) as unknown as WithSentence;
+    expect(v.strategy).toBe('artist');
+    const own = v.recommendations.find((r) => r.track.id === sigurTrack);
+    expect(own?.track.artists[0]).toBe('Sigur Rós');
+    expect(own?.why.sentence).toBe('Recommended because it is by Sigur Rós; no one in the listening data has played it yet.');
+    expect(v.recommendations.some((r) => r.track.artists[0] === 'Radiohead')).toBe(true);
+    // A genre its track has no evidence of (nothing to check it against): it does not come; nor once it is known.
+    const rock = valueOf(await call({ seeds: { artists: ['Sigur Rós'] }, count: 4, for: 'anyone', constraints: { genres: ['rock'] } })) as unknown as WithSentence;
+    expect(rock.recommendations.map((r) => r.track.id)).not.toContain(sigurTrack);
+    const left = valueOf(await call({ seeds: { artists: ['Sigur Rós'] }, count: 4, for: 'anyone', constraints: { exclude_tracks: [sigurTrack] } })) as unknown as WithSentence;
+    expect(left.recommendations.map((r) => r.track.id)).not.toContain(sigurTrack);
+  });
+
   it('says why when nothing links the seed to other music, instead of passing popular tracks off as similar', async () => {
     const v = valueOf(await call({ seeds: { tracks: [unlinkedTrack] }, count: 4, for: 'anyone' })) as unknown as Answer;
     expect(v.strategy).toBe('popularity');

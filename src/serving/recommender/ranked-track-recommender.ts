@@ -280,7 +280,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
     const pool = fromArtists.length > 0 ? fromArtists : result.items;
     const ranked = capped ? this.capArtists(pool, artist.seedNodes, request.k, seedCap) : pool;
-    const items = ranked.map((r) => this.toRecommendation(r));
+    const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
+    const items = unplayed ? await this.withUnplayed(ranked, { ...artist, signal, nodes: artist.nodes! }, request, known, seedCap) : ranked.map((r) => this.toRecommendation(r));
     const base = {
       items,
       notes,
@@ -387,7 +388,10 @@ export class RankedTrackRecommender implements TrackRecommender {
    * anybody played; well-played seed tracks' artists count, less, only beside those), their graph neighbours, and each neighbour's best
    * tracks (most played first). Undefined when there is no artist model or nothing to start from.
    */
-  private artistSignal(request: RecommendationRequest, hasSeeds: boolean): { signal?: Float32Array; seedNodes: Map<number, number>; named: Set<number>; note?: string; guess?: string; why?: string } {
+  private artistSignal(
+    request: RecommendationRequest,
+    hasSeeds: boolean,
+  ): { signal?: Float32Array; nodes?: ReadonlyMap<number, number>; seedNodes: Map<number, number>; named: Set<number>; note?: string; guess?: string; why?: string } {
     const seedNodes = new Map<number, number>();
     const namedNodes = new Set<number>();
     const a = this.artists;
@@ -455,7 +459,95 @@ export class RankedTrackRecommender implements TrackRecommender {
         : hasSeeds
           ? undefined
           : `the seed tracks' artists and similar artists (${alike}) stand in for seeds no one has played`;
-    return { signal: scores, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}), ...(weak && note !== undefined ? { guess: note } : {}) };
+    return { signal: scores, nodes: agg, seedNodes, named: namedNodes, ...(note !== undefined ? { note } : {}), ...(weak && note !== undefined ? { guess: note } : {}) };
+  }
+
+  /**
+   * The answer from the artist neighbours with the catalogue tracks nobody in the listening data played (two thirds of
+   * the catalogue: Yes.com's song list, with its Last.fm tags) put beside the played ones: "like Miles Davis" had
+   * only the smooth-jazz radio hits of his neighbours, while John Coltrane's and Thelonious Monk's tracks, never played
+   * in the data, could not be answered at all. Every track is keyed by its artist's score (played tracks first within
+   * an artist, an artist's unplayed tracks ordered by how much listeners tagged them), under the same caps per
+   * artist; the explanation says no one in the data has played it.
+   */
+  private async withUnplayed(
+    ranked: readonly RankedItem[],
+    artist: { readonly signal: Float32Array; readonly nodes: ReadonlyMap<number, number>; readonly seedNodes: ReadonlyMap<number, number> },
+    request: RecommendationRequest,
+    known: readonly number[],
+    seedCap: number,
+  ): Promise<Recommendation[]> {
+    const a = this.artists!;
+    const k = request.k;
+    // As for played tracks: seeds the person named never come back; tracks standing in for a named artist may.
+    const leaveOut = new Set([...known, ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
+    const excludedNodes = new Set((request.constraints?.excludeArtists ?? []).map((n) => a.resolve(n)?.node).filter((n): n is number => n !== undefined));
+    const per = this.artistParams.tracksPerArtist;
+    const byNode = new Map<number, number[]>();
+    for (const [node] of [...artist.nodes].sort((x, y) => y[1] - x[1]).slice(0, 3 * k)) {
+      if (excludedNodes.has(node)) continue;
+      const tracks = a.tracksOf(node).filter((t) => !this.indexOf.has(t) && !leaveOut.has(t) && a.nodesOf(t)[0] === node);
+      if (tracks.length > 0) byNode.set(node, tracks);
+    }
+    const played = ranked.map((r) => ({ rec: this.toRecommendation(r), key: artist.signal[r.item]! }));
+    if (byNode.size === 0) return played.map((x) => x.rec);
+    const tagged = await this.tagWeights([...byNode.values()].flat());
+    const candidates = [...played];
+    for (const [node, tracks] of byNode) {
+      const s = artist.nodes.get(node)!;
+      const before = Math.min(per, this.itemsOfArtist(node).length);
+      const name = a.nameOf(node);
+      tracks
+        .sort((x, y) => (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y)
+        .slice(0, per)
+        .forEach((trackId, r) => {
+          const key = s / (1 + 0.5 * (before + r));
+          candidates.push({
+            key,
+            rec: {
+              trackId,
+              score: key,
+              sentence: `Recommended because ${artist.seedNodes.has(node) ? `it is by ${name}` : `its artist, ${name}, is close to the artists you asked for or like`}; no one in the listening data has played it yet.`,
+              signals: [{ signal: 'similar_artists', contribution: key }],
+            },
+          });
+        });
+    }
+    candidates.sort((x, y) => y.key - x.key || x.rec.trackId - y.rec.trackId);
+    const out: Recommendation[] = [];
+    const rest: Recommendation[] = [];
+    const perArtist = new Map<number, number>();
+    let fromSeeds = 0;
+    for (const { rec } of candidates) {
+      if (out.length === k) break;
+      const main = a.nodesOf(rec.trackId)[0];
+      const isSeed = main !== undefined && artist.seedNodes.has(main);
+      const count = main === undefined ? 0 : (perArtist.get(main) ?? 0);
+      if ((isSeed && fromSeeds >= seedCap) || (!isSeed && count >= 2)) {
+        rest.push(rec);
+        continue;
+      }
+      if (isSeed) fromSeeds++;
+      if (main !== undefined) perArtist.set(main, count + 1);
+      out.push(rec);
+    }
+    for (const rec of rest) {
+      if (out.length >= k) break;
+      out.push(rec);
+    }
+    return out;
+  }
+
+  /** How many listener tags each track has (summed tag weights), for ordering tracks nobody played. */
+  private async tagWeights(trackIds: readonly number[]): Promise<Map<number, number>> {
+    if (trackIds.length === 0) return new Map();
+    const rows = await this.db.rows<{ track_id: number; w: number }>(
+      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sql.join(
+        trackIds.map((t) => sql`${t}`),
+        sql`, `,
+      )}) group by track_id`,
+    );
+    return new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
   }
 
   /** The model's items credited to an artist node, most played first. */
@@ -601,6 +693,16 @@ export class RankedTrackRecommender implements TrackRecommender {
     );
     return rows.map((r) => Number(r.id));
   }
+}
+
+/**
+ * Whether a request constrains nothing but artists and tracks to leave out: only then can tracks outside the model
+ * (no audio features or plays to check a genre, mood, range or popularity against) join an answer.
+ */
+function onlyArtistConstraints(c: RecommendConstraints | undefined): boolean {
+  if (c === undefined) return true;
+  const { excludeArtists: _a, excludeTracks: _t, ...rest } = c;
+  return Object.values(rest).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
 }
 
 /** The active content-vectors index, or null when none is active or its files do not load. */
