@@ -154,6 +154,18 @@ describe('artist-seeded recommendations', () => {
     expect(left.recommendations.map((r) => r.track.id)).not.toContain(sigurTrack);
   });
 
+  it('answers "by" an artist nobody played with its catalogue tracks, not a relaxation into its neighbours', async () => {
+    type Named = { strategy: string; notes: string[]; relaxed?: unknown[]; recommendations: { track: { id: number; artists: string[] }; why: { sentence: string } }[] };
+    const v = valueOf(await call({ constraints: { artists: ['Sigur Rós'] }, count: 3, for: 'anyone' })) as unknown as Named;
+    expect(v.recommendations.map((r) => r.track.id)).toEqual([sigurTrack]);
+    expect(v.recommendations[0]!.why.sentence).toBe('Recommended because it is by Sigur Rós, as asked; no one in the listening data has played it yet.');
+    expect(v.notes.join(' ')).toMatch(/no one in the listening data has played Sigur Rós yet/);
+    expect(v.relaxed ?? []).toEqual([]);
+    // With a mood asked too, its track cannot be checked: the usual answer (relaxed, and said so).
+    const calm = valueOf(await call({ constraints: { artists: ['Sigur Rós'], moods: ['calm'] }, count: 3, for: 'anyone' })) as unknown as Named;
+    expect(calm.recommendations.map((r) => r.track.id)).not.toContain(sigurTrack);
+  });
+
   it('says why when nothing links the seed to other music, instead of passing popular tracks off as similar', async () => {
     const v = valueOf(await call({ seeds: { tracks: [unlinkedTrack] }, count: 4, for: 'anyone' })) as unknown as Answer;
     expect(v.strategy).toBe('popularity');

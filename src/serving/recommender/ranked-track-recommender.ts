@@ -219,6 +219,8 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   async recommend(request: RecommendationRequest): Promise<RecommendationList> {
+    const unplayedOwn = await this.unplayedByNamed(request);
+    if (unplayedOwn !== undefined) return unplayedOwn;
     const planned0 = this.plan(this.strongSeeds(request.seeds));
     const { seeds, notes } = planned0;
     const artist = this.artistSignal(request, seeds.length > 0);
@@ -536,6 +538,38 @@ export class RankedTrackRecommender implements TrackRecommender {
       out.push(rec);
     }
     return out;
+  }
+
+  /**
+   * "Play some Miles Davis" when none of the named artists' tracks was played in the listening data but the catalogue
+   * holds them: their catalogue tracks, most tagged first (several artists take turns), instead of relaxing "by" into
+   * the neighbours' played tracks. Only when nothing else is asked that those tracks could not be checked against.
+   */
+  private async unplayedByNamed(request: RecommendationRequest): Promise<RecommendationList | undefined> {
+    const a = this.artists;
+    const names = request.constraints?.artists;
+    if (a === undefined || names === undefined || names.length === 0 || this.model.source !== 'model') return undefined;
+    const { artists: _named, ...others } = request.constraints!;
+    if (!onlyArtistConstraints(others)) return undefined;
+    const resolved = names.map((n) => a.resolve(n)).filter((r) => r !== undefined);
+    if (resolved.length === 0 || resolved.some((r) => this.itemsOfArtist(r.node).length > 0)) return undefined;
+    const standIns = new Set(request.returnableSeeds ?? []);
+    const leaveOut = new Set([...(request.known ?? []), ...request.seeds.filter((t) => !standIns.has(t)), ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
+    const perArtist = resolved.map((r) => ({ name: r.name, tracks: a.tracksOf(r.node).filter((t) => a.nodesOf(t)[0] === r.node && !this.indexOf.has(t) && !leaveOut.has(t)) }));
+    const tagged = await this.tagWeights(perArtist.flatMap((x) => x.tracks));
+    for (const x of perArtist) x.tracks.sort((p, q) => (tagged.get(q) ?? 0) - (tagged.get(p) ?? 0) || p - q);
+    const items: Recommendation[] = [];
+    for (let r = 0; items.length < request.k && perArtist.some((x) => r < x.tracks.length); r++) {
+      for (const x of perArtist) {
+        const trackId = x.tracks[r];
+        if (trackId === undefined || items.length >= request.k) continue;
+        const score = 1 / (1 + 0.5 * r);
+        items.push({ trackId, score, sentence: `Recommended because it is by ${x.name}, as asked; no one in the listening data has played it yet.`, signals: [{ signal: 'similar_artists', contribution: score }] });
+      }
+    }
+    if (items.length === 0) return undefined;
+    const who = resolved.map((r) => r.name).join(', ');
+    return { items, notes: [`no one in the listening data has played ${who} yet: these are their tracks in the catalogue, the most tagged by listeners first`], basis: 'artist' };
   }
 
   /** How many listener tags each track has (summed tag weights), for ordering tracks nobody played. */
