@@ -281,7 +281,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const signal = artist.signal;
     const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
     const pool = fromArtists.length > 0 ? fromArtists : result.items;
-    const ranked = capped ? this.capArtists(pool, artist.seedNodes, request.k, seedCap) : pool;
+    const ranked = capped ? this.capArtists(pool, (r) => this.model.trackIds[r.item]!, artist.seedNodes, request.k, seedCap) : pool;
     const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
     const items = unplayed ? await this.withUnplayed(ranked, { ...artist, signal, nodes: artist.nodes! }, request, known, seedCap) : ranked.map((r) => this.toRecommendation(r));
     const base = {
@@ -516,28 +516,13 @@ export class RankedTrackRecommender implements TrackRecommender {
         });
     }
     candidates.sort((x, y) => y.key - x.key || x.rec.trackId - y.rec.trackId);
-    const out: Recommendation[] = [];
-    const rest: Recommendation[] = [];
-    const perArtist = new Map<number, number>();
-    let fromSeeds = 0;
-    for (const { rec } of candidates) {
-      if (out.length === k) break;
-      const main = a.nodesOf(rec.trackId)[0];
-      const isSeed = main !== undefined && artist.seedNodes.has(main);
-      const count = main === undefined ? 0 : (perArtist.get(main) ?? 0);
-      if ((isSeed && fromSeeds >= seedCap) || (!isSeed && count >= 2)) {
-        rest.push(rec);
-        continue;
-      }
-      if (isSeed) fromSeeds++;
-      if (main !== undefined) perArtist.set(main, count + 1);
-      out.push(rec);
-    }
-    for (const rec of rest) {
-      if (out.length >= k) break;
-      out.push(rec);
-    }
-    return out;
+    return this.capArtists(
+      candidates.map((c) => c.rec),
+      (r) => r.trackId,
+      artist.seedNodes,
+      k,
+      seedCap,
+    );
   }
 
   /**
@@ -593,16 +578,16 @@ export class RankedTrackRecommender implements TrackRecommender {
    * At most `seedCap` tracks by the seed artists (a fifth of the answer for one artist named, up to half when several
    * are), and at most two tracks per other artist.
    */
-  private capArtists(items: readonly RankedItem[], seedNodes: ReadonlyMap<number, number>, k: number, seedCap: number): RankedItem[] {
+  private capArtists<T>(items: readonly T[], trackOf: (x: T) => number, seedNodes: ReadonlyMap<number, number>, k: number, seedCap: number): T[] {
     const a = this.artists;
     if (a === undefined) return items.slice(0, k);
     let fromSeeds = 0;
     const perArtist = new Map<number, number>();
-    const out: RankedItem[] = [];
-    const rest: RankedItem[] = [];
+    const out: T[] = [];
+    const rest: T[] = [];
     for (const r of items) {
       if (out.length === k) break;
-      const main = a.nodesOf(this.model.trackIds[r.item]!)[0];
+      const main = a.nodesOf(trackOf(r))[0];
       const isSeed = main !== undefined && seedNodes.has(main);
       const count = main === undefined ? 0 : (perArtist.get(main) ?? 0);
       if ((isSeed && fromSeeds >= seedCap) || (!isSeed && count >= 2)) {
