@@ -158,7 +158,7 @@ describe('artist-seeded recommendations', () => {
     type Named = { strategy: string; notes: string[]; relaxed?: unknown[]; recommendations: { track: { id: number; artists: string[] }; why: { sentence: string } }[] };
     const v = valueOf(await call({ constraints: { artists: ['Sigur Rós'] }, count: 3, for: 'anyone' })) as unknown as Named;
     expect(v.recommendations.map((r) => r.track.id)).toEqual([sigurTrack]);
-    expect(v.recommendations[0]!.why.sentence).toBe('Recommended because it is by Sigur Rós, as asked; no one in the listening data has played it yet.');
+    expect(v.recommendations[0]!.why.sentence).toBe('Recommended because it is by Sigur Rós; no one in the listening data has played it yet.');
     expect(v.notes.join(' ')).toMatch(/no one in the listening data has played Sigur Rós yet/);
     expect(v.relaxed ?? []).toEqual([]);
     // With a mood asked too, its track cannot be checked: the usual answer (relaxed, and said so).

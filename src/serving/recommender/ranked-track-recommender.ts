@@ -549,7 +549,7 @@ export class RankedTrackRecommender implements TrackRecommender {
         const trackId = x.tracks[r];
         if (trackId === undefined || items.length >= request.k) continue;
         const score = 1 / (1 + 0.5 * r);
-        items.push({ trackId, score, sentence: `Recommended because it is by ${x.name}, as asked; no one in the listening data has played it yet.`, signals: [{ signal: 'similar_artists', contribution: score }] });
+        items.push({ trackId, score, sentence: `Recommended because it is by ${x.name}; no one in the listening data has played it yet.`, signals: [{ signal: 'similar_artists', contribution: score }] });
       }
     }
     if (items.length === 0) return undefined;
