@@ -179,22 +179,16 @@ async function readArtistAliases(db: Db): Promise<{ canonical: Map<number, numbe
   return { canonical, byKey };
 }
 
-/** Artist tags pooled under each artist's canonical id (a tag named by both spellings counts its people once each). */
+/** Artist tags pooled under each artist's canonical id (a tag named under both spellings adds its people). */
 function mergeArtistTags(tags: CatalogSnapshot['artistTags'], canonical: ReadonlyMap<number, number>): CatalogSnapshot['artistTags'] {
-  if (![...tags.keys()].some((a) => canonical.has(a))) return tags;
-  const out = new Map<number, { tags: string[]; weights: number[] }>();
+  const out = new Map(tags);
   for (const [a, t] of tags) {
-    const c = canonical.get(a) ?? a;
-    let m = out.get(c);
-    if (m === undefined) out.set(c, (m = { tags: [], weights: [] }));
-    t.tags.forEach((tag, k) => {
-      const at = m.tags.indexOf(tag);
-      const w = t.weights?.[k] ?? 1;
-      if (at < 0) {
-        m.tags.push(tag);
-        m.weights.push(w);
-      } else m.weights[at]! += w;
-    });
+    const c = canonical.get(a);
+    if (c === undefined) continue;
+    out.delete(a);
+    const weight = new Map<string, number>();
+    for (const list of [out.get(c), t]) list?.tags.forEach((tag, k) => weight.set(tag, (weight.get(tag) ?? 0) + (list.weights?.[k] ?? 1)));
+    out.set(c, { tags: [...weight.keys()], weights: [...weight.values()] });
   }
   return out;
 }

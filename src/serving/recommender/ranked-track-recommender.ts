@@ -485,35 +485,19 @@ export class RankedTrackRecommender implements TrackRecommender {
     const leaveOut = new Set([...known, ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
     const excludedNodes = new Set((request.constraints?.excludeArtists ?? []).map((n) => a.resolve(n)?.node).filter((n): n is number => n !== undefined));
     const per = this.artistParams.tracksPerArtist;
-    const byNode = new Map<number, number[]>();
-    for (const [node] of [...artist.nodes].sort((x, y) => y[1] - x[1]).slice(0, 3 * k)) {
-      if (excludedNodes.has(node)) continue;
-      const tracks = a.tracksOf(node).filter((t) => !this.indexOf.has(t) && !leaveOut.has(t) && a.nodesOf(t)[0] === node);
-      if (tracks.length > 0) byNode.set(node, tracks);
-    }
+    const nearest = [...artist.nodes].sort((x, y) => y[1] - x[1]).slice(0, 3 * k).map(([node]) => node);
+    const byNode = await this.unplayedTracksOf(nearest.filter((node) => !excludedNodes.has(node)), leaveOut);
     const played = ranked.map((r) => ({ rec: this.toRecommendation(r), key: artist.signal[r.item]! }));
-    if (byNode.size === 0) return played.map((x) => x.rec);
-    const tagged = await this.tagWeights([...byNode.values()].flat());
     const candidates = [...played];
     for (const [node, tracks] of byNode) {
       const s = artist.nodes.get(node)!;
       const before = Math.min(per, this.itemsOfArtist(node).length);
       const name = a.nameOf(node);
-      tracks
-        .sort((x, y) => (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y)
-        .slice(0, per)
-        .forEach((trackId, r) => {
-          const key = s / (1 + 0.5 * (before + r));
-          candidates.push({
-            key,
-            rec: {
-              trackId,
-              score: key,
-              sentence: `Recommended because ${artist.seedNodes.has(node) ? `it is by ${name}` : `its artist, ${name}, is close to the artists you asked for or like`}; no one in the listening data has played it yet.`,
-              signals: [{ signal: 'similar_artists', contribution: key }],
-            },
-          });
-        });
+      const because = artist.seedNodes.has(node) ? `it is by ${name}` : `its artist, ${name}, is close to the artists you asked for or like`;
+      tracks.slice(0, per).forEach((trackId, r) => {
+        const key = s / (1 + 0.5 * (before + r));
+        candidates.push({ key, rec: unplayedRecommendation(trackId, key, because) });
+      });
     }
     candidates.sort((x, y) => y.key - x.key || x.rec.trackId - y.rec.trackId);
     return this.capArtists(
@@ -540,16 +524,17 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (resolved.length === 0 || resolved.some((r) => this.itemsOfArtist(r.node).length > 0)) return undefined;
     const standIns = new Set(request.returnableSeeds ?? []);
     const leaveOut = new Set([...(request.known ?? []), ...request.seeds.filter((t) => !standIns.has(t)), ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
-    const perArtist = resolved.map((r) => ({ name: r.name, tracks: a.tracksOf(r.node).filter((t) => a.nodesOf(t)[0] === r.node && !this.indexOf.has(t) && !leaveOut.has(t)) }));
-    const tagged = await this.tagWeights(perArtist.flatMap((x) => x.tracks));
-    for (const x of perArtist) x.tracks.sort((p, q) => (tagged.get(q) ?? 0) - (tagged.get(p) ?? 0) || p - q);
+    const byNode = await this.unplayedTracksOf(
+      resolved.map((r) => r.node),
+      leaveOut,
+    );
+    const perArtist = resolved.map((r) => ({ name: r.name, tracks: byNode.get(r.node) ?? [] }));
     const items: Recommendation[] = [];
     for (let r = 0; items.length < request.k && perArtist.some((x) => r < x.tracks.length); r++) {
       for (const x of perArtist) {
         const trackId = x.tracks[r];
         if (trackId === undefined || items.length >= request.k) continue;
-        const score = 1 / (1 + 0.5 * r);
-        items.push({ trackId, score, sentence: `Recommended because it is by ${x.name}; no one in the listening data has played it yet.`, signals: [{ signal: 'similar_artists', contribution: score }] });
+        items.push(unplayedRecommendation(trackId, 1 / (1 + 0.5 * r), `it is by ${x.name}`));
       }
     }
     if (items.length === 0) return undefined;
@@ -557,16 +542,28 @@ export class RankedTrackRecommender implements TrackRecommender {
     return { items, notes: [`no one in the listening data has played ${who} yet: these are their tracks in the catalogue, the most tagged by listeners first`], basis: 'artist' };
   }
 
-  /** How many listener tags each track has (summed tag weights), for ordering tracks nobody played. */
-  private async tagWeights(trackIds: readonly number[]): Promise<Map<number, number>> {
-    if (trackIds.length === 0) return new Map();
+  /**
+   * Each node's catalogue tracks (as main artist) that nobody in the listening data played and are not left out, the
+   * most tagged by listeners first (one query); nodes with none are absent.
+   */
+  private async unplayedTracksOf(nodes: readonly number[], leaveOut: ReadonlySet<number>): Promise<Map<number, number[]>> {
+    const a = this.artists!;
+    const byNode = new Map<number, number[]>();
+    for (const node of nodes) {
+      const tracks = a.tracksOf(node).filter((t) => a.nodesOf(t)[0] === node && !this.indexOf.has(t) && !leaveOut.has(t));
+      if (tracks.length > 0) byNode.set(node, tracks);
+    }
+    const all = [...byNode.values()].flat();
+    if (all.length === 0) return byNode;
     const rows = await this.db.rows<{ track_id: number; w: number }>(
       sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sql.join(
-        trackIds.map((t) => sql`${t}`),
+        all.map((t) => sql`${t}`),
         sql`, `,
       )}) group by track_id`,
     );
-    return new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
+    const tagged = new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
+    for (const tracks of byNode.values()) tracks.sort((x, y) => (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y);
+    return byNode;
   }
 
   /** The model's items credited to an artist node, most played first. */
@@ -712,6 +709,11 @@ export class RankedTrackRecommender implements TrackRecommender {
     );
     return rows.map((r) => Number(r.id));
   }
+}
+
+/** A track nobody in the listening data played, recommended because of its artist; the sentence says so. */
+function unplayedRecommendation(trackId: number, score: number, because: string): Recommendation {
+  return { trackId, score, sentence: `Recommended because ${because}; no one in the listening data has played it yet.`, signals: [{ signal: 'similar_artists', contribution: score }] };
 }
 
 /**
