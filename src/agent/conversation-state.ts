@@ -1,5 +1,5 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
-import type { Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
+import type { Holiday, Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
@@ -29,6 +29,8 @@ export interface ActiveConstraints {
   readonly vocals?: Vocals;
   /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
   readonly popularity?: Popularity;
+  /** Holiday songs only ("christmas songs"); left out, recommending leaves them out (the vocabulary's `holiday`). */
+  readonly holiday?: Holiday;
   readonly excludeArtists?: readonly string[];
   /** Only these artists' own tracks ("add some Ciara", "songs by Adele"), where "like X" means X's neighbours too. */
   readonly artists?: readonly string[];
@@ -76,6 +78,7 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.explicit === false) parts.push('clean');
   if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : 'with vocals');
   if (c.popularity !== undefined) parts.push(c.popularity === 'mainstream' ? 'mainstream' : 'deep cuts');
+  if (c.holiday === 'only') parts.push('holiday songs');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 

@@ -218,7 +218,10 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
   const count = parseCount(tr) ?? (seed?.kind !== 'text' ? undefined : parseCount(t.replace(seed.ref.toLowerCase(), ' ')));
   const moreMatch = new RegExp(`\\b(more (songs )?like|similar to|songs like|close to) (the |number )?${ORDINAL}( one| track| song)?\\b`).exec(t);
   // "similar to that song by Radiohead" names a song of an artist, not a card shown.
-  const more = moreMatch !== null && /^\s+by\b/.test(t.slice(moreMatch.index + moreMatch[0].length)) ? null : moreMatch;
+  // "more like Last Christmas by Wham!" names a song, not the last card shown.
+  const after = moreMatch === null ? '' : t.slice(moreMatch.index + moreMatch[0].length);
+  const titled = moreMatch?.[4] === 'last' && moreMatch[5] === undefined && /^\s+[a-z0-9]/.test(after) && !/^\s+(?:please|pls|again|too|as well|thanks?|thank you)\b/.test(after);
+  const more = moreMatch !== null && (/^\s+by\b/.test(after) || titled) ? null : moreMatch;
   if (more !== null && /^(this|that|it)$/.test(more[4]!) && last.length !== 1) {
     // "more like that": what was named last on its own, else more of the last answer.
     const named = state.lastNamed;
@@ -322,7 +325,7 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
 }
 
 /** Phrases that name a kind of music by themselves. */
-const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b/;
+const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b|\b(?:christmas|xmas|x-mas|carols)\b/;
 
 /** "More of him", "some more from them", "more by that band": the artist just named or shown. */
 const PRONOUN_MORE_RE = /\b(?:more|some|others?) (?:songs? |tracks? |music |stuff )?(?:of|from|by) (?:him|her|them|that (?:artist|band|singer|group)|this (?:artist|band|singer|group)|those guys)\b/;
@@ -582,6 +585,7 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
   if (c.explicit !== undefined) out.explicit = c.explicit;
   if (c.vocals !== undefined) out.vocals = c.vocals;
   if (c.popularity !== undefined) out.popularity = c.popularity;
+  if (c.holiday !== undefined) out.holiday = c.holiday;
   if (c.artists !== undefined && c.artists.length > 0) out.artists = [...c.artists];
   if (c.excludeArtists !== undefined && c.excludeArtists.length > 0) out.exclude_artists = [...c.excludeArtists];
   if (c.excludeTracks !== undefined && c.excludeTracks.length > 0) out.exclude_tracks = [...c.excludeTracks];
@@ -796,6 +800,21 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
     c.instrumentalness = raise(c.instrumentalness, 'min', 0.5);
     c.acousticness = raise(c.acousticness, 'min', 0.6);
     c.energy = lower(c.energy, 'max', 0.4);
+  }],
+  // Lo-fi beats (chillhop, jazz hop: TidyTuesday's "Lush Lofi", "Lo-Fi Beats", "Jazz Vibes"): calm instrumental hip
+  // hop. "Lo-fi indie" or "lo-fi rock" is a recording style of those genres instead.
+  [/\b(?:lo[- ]?fi(?! (?:indie|rock|pop|punk|garage|folk|country|bedroom))(?: hip[- ]?hop| beats?| music| jazz| chill| study)?|chill ?hop|jazz ?hop|study beats)\b/g, (c) => {
+    c.genres = [...new Set([...(c.genres ?? []), 'hip hop'])];
+    c.vocals = 'instrumental';
+    c.energy = lower(c.energy, 'max', 0.6);
+    addMood(c, 'calm');
+  }],
+  // Holiday songs are left out unless asked for: "no christmas songs" keeps it so, "christmas jazz" asks for them.
+  [/\b(?:no|without|not|nothing|skip the|none of the|not any)\s+(?:more\s+)?(?:christmas|xmas|x-mas|holiday|festive|seasonal)(?: songs?| music| tunes| stuff| carols)?\b/g, (c) => {
+    delete c.holiday;
+  }],
+  [/\b(?:christmas|xmas|x-mas|holiday (?:songs?|music|tunes|season|playlist|classics|hits|party)|festive|carols?|navidad|hanukkah|advent)\b/g, (c) => {
+    c.holiday = 'only';
   }],
   [/\bold[- ]?school\b/g, (c) => {
     c.year = lower(c.year, 'max', 1999);

@@ -1,6 +1,6 @@
 /** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
 import { z } from 'zod';
-import { EVIDENCE, EXPLICIT, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
+import { EVIDENCE, EXPLICIT, HOLIDAY, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
 import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import type { RecommendConstraints, Relaxation } from '../serving/ports/track-recommender.ts';
@@ -66,6 +66,7 @@ export const constraintsInput = z
       .optional()
       .describe('"clean": only tracks a source marks clean (false means the same); "any" (or true): no filter.'),
     popularity: z.enum(POPULARITY).optional().describe(`"mainstream": the most played ${EVIDENCE.mainstreamTopShare * 100}% of tracks; "deep_cuts": the less played half.`),
+    holiday: z.enum(HOLIDAY).optional().describe('"only": holiday songs (Christmas and the season); "any": no filter. Left out, holiday songs are not recommended unless a seed track is one.'),
   })
   .strict();
 
@@ -90,6 +91,7 @@ export function toConstraints(c: ConstraintsInput | undefined, trackIds: { track
   if (c.explicit === false || c.explicit === 'clean') out.explicit = false;
   if (c.vocals !== undefined) out.vocals = c.vocals;
   if (c.popularity !== undefined) out.popularity = c.popularity;
+  if (c.holiday !== undefined) out.holiday = c.holiday;
   if (c.artists !== undefined) out.artists = c.artists;
   if (c.exclude_artists !== undefined) out.excludeArtists = c.exclude_artists;
   if (trackIds.tracks !== undefined) out.tracks = trackIds.tracks;

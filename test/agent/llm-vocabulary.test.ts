@@ -55,6 +55,7 @@ describe.each(DRIVERS)('the LLM tool schema and the constraint vocabulary on %s'
       vocals: 'vocal',
       explicit: 'any',
       popularity: 'mainstream',
+      holiday: 'any',
     };
     expect(Object.keys(constraints).sort()).toEqual([...CONSTRAINT_FIELDS].sort());
     const args = JSON.stringify({ constraints, count: 4, for: 'anyone' });

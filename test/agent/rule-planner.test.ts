@@ -27,6 +27,15 @@ const CASES: Case[] = [
   ['songs like Radiohead', 'recommend', rec({ seeds: { text: 'Radiohead' } })],
   ['similar to Creep by Radiohead', 'similar', { name: 'similar_tracks', args: { track: 'Radiohead - Creep', count: 5 } }],
   ['something like "One More Time" by Daft Punk without vocals', 'similar', { name: 'similar_tracks', args: { track: 'Daft Punk - One More Time', count: 5, constraints: { vocals: 'instrumental' } } }],
+  // Lo-fi beats are calm instrumental hip hop; lo-fi indie rock is indie.
+  ['chill lofi beats', 'recommend', rec({ seeds: { genres: ['hip hop'], moods: ['calm'] }, constraints: { genres: ['hip hop'], moods: ['calm'], energy: { max: 0.6 }, vocals: 'instrumental' } })],
+  ['lo-fi indie rock', 'recommend', rec({ seeds: { genres: ['indie'] }, constraints: { genres: ['indie'] } })],
+  // Holiday songs: asked for by name, left out by default (no field), and "Last Christmas" is a song, not the last card.
+  ['christmas songs', 'recommend', rec({ constraints: { holiday: 'only' } })],
+  ['christmas jazz', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], holiday: 'only' } })],
+  ['soul classics, no christmas songs', 'recommend', rec({ seeds: { genres: ['r&b'] }, constraints: { genres: ['r&b'], year: { max: 2000 } } })],
+  ['more like Last Christmas by Wham!', 'similar', { name: 'similar_tracks', args: { track: 'Wham - Last Christmas', count: 5 } }, shown],
+  ['more like the last one please', 'similar', { name: 'similar_tracks', args: { track: 13, count: 5, constraints: { energy: { max: 0.5 } } } }, shown],
   ['focus music without vocals', 'recommend', rec({ activity: 'focus', constraints: { vocals: 'instrumental', energy: { max: 0.6 } } })],
   ['music for studying', 'recommend', rec({ activity: 'study', constraints: { vocals: 'instrumental', energy: { max: 0.6 } } })],
   ['workout songs', 'recommend', rec({ activity: 'workout', constraints: { energy: { min: 0.7 }, tempo: { min: 120 } } })],

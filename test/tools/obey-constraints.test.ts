@@ -197,6 +197,7 @@ function everyField(f: Fixture): Record<string, unknown> {
     vocals: 'vocal',
     explicit: 'clean',
     popularity: 'mainstream',
+    holiday: 'any',
   };
   expect(Object.keys(all).sort()).toEqual([...CONSTRAINT_FIELDS].sort());
   return all;

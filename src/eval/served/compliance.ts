@@ -95,8 +95,9 @@ export function brokenConstraints(r: PanelRequest, f: TrackFacts | undefined): s
     const range = c[k];
     if (range !== undefined && !inRange(f.audio[k] ?? null, range)) out.push(`${k} ${range.min ?? '…'}–${range.max ?? '…'}`);
   }
-  // Instrumental as the vocabulary defines it: enough instrumentalness and no tag or rap genre saying it is sung.
-  const sung = (f.tags ?? []).some((t) => VOCAL_TAGS.includes(t)) || VOCAL_GENRES.some((g) => pointsTo(f.genre, g));
+  // Instrumental as the vocabulary defines it: enough instrumentalness and no tag or rap genre saying it is sung (a
+  // request for the rap genre itself, as lo-fi beats, asks for it without the voice).
+  const sung = (f.tags ?? []).some((t) => VOCAL_TAGS.includes(t)) || VOCAL_GENRES.some((g) => !(c.genres ?? []).includes(g) && pointsTo(f.genre, g));
   if ((c.instrumental === true || c.vocals === 'instrumental') && (!inRange(f.audio.instrumentalness ?? null, { min: EVIDENCE.instrumentalMin }) || sung)) out.push('instrumental');
   if (c.vocals === 'vocal' && !(inRange(f.audio.instrumentalness ?? null, { max: EVIDENCE.vocalMax }) || sung)) out.push('with vocals');
   if (c.explicit === 'clean' && f.explicit !== false) out.push(f.explicit === true ? 'clean (explicit)' : 'clean (no information)');

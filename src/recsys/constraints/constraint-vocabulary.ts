@@ -34,6 +34,24 @@ export const POPULARITY = ['mainstream', 'deep_cuts'] as const;
 /** A value of `popularity`. */
 export type Popularity = (typeof POPULARITY)[number];
 
+/**
+ * `holiday`: "only" (holiday songs: Christmas and the season) or "any" (no filter). Left out, holiday songs are not
+ * recommended unless a seed track is one: "classic soul from the 60s" answered with Christmas songs.
+ */
+export const HOLIDAY = ['only', 'any'] as const;
+/** A value of `holiday`. */
+export type Holiday = (typeof HOLIDAY)[number];
+
+/** Tags (lower-cased) that say a track is a holiday song. */
+export const HOLIDAY_TAGS: readonly string[] = ['christmas', 'xmas', 'christmas music', 'christmas songs', 'christmas song', 'holiday', 'holidays', 'holiday music', 'christmas carols', 'carols', 'navidad'];
+
+/** A playlist name that says its tracks are holiday songs ("Christmas Soul"). */
+export const HOLIDAY_PLAYLIST = /\b(?:christmas|xmas|x-mas|navidad|noel|holiday season|holidays)\b/i;
+
+/** A title that says the track is a holiday song ("Santa Claus Is Coming To Town"; not "Santa Monica"). */
+export const HOLIDAY_TITLE =
+  /\b(?:christmas\w*|xmas|x-mas|santa claus|carol of the bells|most wonderful time of the year|happy holidays?|mary,? did you know|angels we have heard|go tell it on the mountain|what child is this|twelve days of|o tannenbaum|auld lang syne|santa baby|jingle bells?|sleigh ride|rudolph|mistletoe|winter wonderland|let it snow|silent night|o holy night|feliz navidad|frosty the snowman|deck the halls?|little drummer boy|first noel|silver bells|holly jolly|hark the herald|come all ye faithful|away in a manger|we wish you a merry|do you hear what i hear|it came upon a midnight|o little town of bethlehem|god rest ye)\b/i;
+
 /** Every field of a request's constraints, by its wire name (the tool schemas accept each; a test checks). */
 export const CONSTRAINT_FIELDS = [
   'genres',
@@ -48,6 +66,7 @@ export const CONSTRAINT_FIELDS = [
   'vocals',
   'explicit',
   'popularity',
+  'holiday',
 ] as const;
 
 /**
@@ -106,6 +125,7 @@ export const RELAXATION_ORDER = [
   'year',
   'vocals',
   'moods',
+  'holiday',
   'genres',
   'artists',
   'tracks',

@@ -8,7 +8,7 @@
  * empty mask with a reason, and `relaxConstraint` says how to loosen it.
  */
 
-import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
+import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
 import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
 import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
@@ -43,6 +43,11 @@ export interface RankingConstraints {
   readonly vocals?: Vocals;
   /** "mainstream": the most played share of the items; "deep_cuts": the less played share. */
   readonly popularity?: Popularity;
+  /**
+   * "only": holiday songs alone; "any": no filter. Left out, a catalogue that knows its holiday songs leaves them out
+   * (relaxed, and said so, when too few tracks are left).
+   */
+  readonly holiday?: Holiday;
   /** Only tracks by one of these artists (ids; empty: the named artists are not in the catalogue, so nothing matches). */
   readonly artists?: readonly number[];
   readonly excludeArtists?: readonly number[];
@@ -78,6 +83,8 @@ export interface ConstraintCatalog {
   readonly explicitKnown?: Uint8Array;
   /** 1 = a tag or genre says the track is sung or rapped (contrary evidence for "instrumental"). */
   readonly vocalEvidence?: Uint8Array;
+  /** 1 = a tag, a playlist's name or the title says the track is a holiday song (Christmas and the season). */
+  readonly holiday?: Uint8Array;
   /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
   /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
@@ -237,7 +244,9 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const instr = catalog.ranges.instrumentalness;
     const vocalTag = catalog.vocalEvidence;
     const width = catalog.genres.length;
-    const vocalGenres = VOCAL_GENRES.map((g) => catalog.genres.indexOf(g)).filter((k) => k >= 0);
+    // A request for instrumental hip hop (lo-fi beats) asks for the genre without its voice: the genre is no evidence of one then.
+    const asked = new Set((c.genres ?? []).map((g) => g.trim().toLowerCase()));
+    const vocalGenres = VOCAL_GENRES.filter((g) => !asked.has(g)).map((g) => catalog.genres.indexOf(g)).filter((k) => k >= 0);
     const sungByGenre = (i: number): boolean =>
       vocalGenres.some((k) => catalog.genre[i] === k || (catalog.genreProb !== undefined && catalog.genreProb[i * width + k]! >= LABEL_EVIDENCE.exclude));
     const sung = (i: number): boolean => vocalTag?.[i] === 1 || sungByGenre(i);
@@ -268,6 +277,14 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
             ? (i) => (catalog.playedMore !== undefined ? catalog.playedMore[i]! < Math.fround(EVIDENCE.mainstreamTopShare) : pct[i]! >= 1 - EVIDENCE.mainstreamTopShare)
             : (i) => pct[i]! <= EVIDENCE.deepCutsBottomShare,
     });
+  }
+  const holiday = catalog.holiday;
+  if (holiday !== undefined && c.holiday !== 'any') {
+    tests.push(
+      c.holiday === 'only'
+        ? { name: 'holiday songs', field: 'holiday', pass: (i) => holiday[i] === 1 }
+        : { name: 'no holiday songs (not asked for)', field: 'holiday', pass: (i) => holiday[i] !== 1 },
+    );
   }
   const byArtist = (ids: readonly number[]) => {
     const set = new Set(ids);
@@ -325,6 +342,11 @@ export function relaxConstraint(c: RankingConstraints, field: RelaxableField): R
     case 'artists':
       if (c[field] === undefined) return undefined;
       delete out[field];
+      return out;
+    case 'holiday':
+      // Asked for or left out by default, holiday songs give way to "any".
+      if (c.holiday === 'any') return undefined;
+      out.holiday = 'any';
       return out;
     case 'tracks':
       if (c.items === undefined) return undefined;

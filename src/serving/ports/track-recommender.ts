@@ -3,7 +3,7 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
-import type { Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
+import type { Holiday, Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import type { RangeField } from '../../recsys/ranking/constraints.ts';
 
@@ -22,6 +22,8 @@ export interface RecommendConstraints {
   readonly vocals?: Vocals;
   /** The most played tracks, or the less played ones. */
   readonly popularity?: Popularity;
+  /** Holiday songs only ("only") or no filter ("any"); left out, holiday songs are not recommended unless a seed is one. */
+  readonly holiday?: Holiday;
   /** Only tracks by these artists (names). */
   readonly artists?: readonly string[];
   readonly excludeArtists?: readonly string[];

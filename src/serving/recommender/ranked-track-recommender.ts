@@ -4,12 +4,12 @@
  * constraint attributes, the person's Bradley–Terry utility, MMR over iALS item factors, and an explanation per result.
  */
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
@@ -245,7 +245,12 @@ export class RankedTrackRecommender implements TrackRecommender {
     const strategy = planned === this.floor || planned === this.byArtist ? undefined : (request.strategy ?? 'hybrid');
     const ranker = strategy === undefined || strategy === 'hybrid' ? planned : this.byStrategy.get(strategy);
     if (ranker === undefined) throw new InvalidParamsError(`strategy ${strategy ?? ''} is not available (available: ${this.strategies.join(', ')})`);
-    const constraints = await this.toRanking(request.constraints);
+    const asked = await this.toRanking(request.constraints);
+    // Holiday songs are left out unless asked for, or unless the person started from one ("more like Last Christmas");
+    // an artist's best tracks standing in for the artist do not count ("like Bing Crosby" is not "White Christmas").
+    const standIn = new Set(request.returnableSeeds ?? []);
+    const fromHoliday = request.seeds.some((t) => !standIn.has(t) && this.isHoliday(t));
+    const constraints = asked.holiday === undefined && fromHoliday ? { ...asked, holiday: 'any' as const } : asked;
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
@@ -320,6 +325,8 @@ export class RankedTrackRecommender implements TrackRecommender {
       if (looser === undefined) continue;
       const mask = applyConstraints(this.catalog, current);
       const entry = mask.counts.find((c) => c.field === field);
+      // A constraint every track meets (no holiday song in the catalogue) loosens nothing.
+      if (entry === undefined || entry.matching === this.catalog.itemCount) continue;
       const matching = entry?.matching ?? 0;
       const metAll = items.length;
       const asked = entry?.constraint ?? field;
@@ -555,14 +562,19 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     const all = [...byNode.values()].flat();
     if (all.length === 0) return byNode;
-    const rows = await this.db.rows<{ track_id: number; w: number }>(
-      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sql.join(
-        all.map((t) => sql`${t}`),
-        sql`, `,
-      )}) group by track_id`,
+    const rows = await this.db.rows<{ id: number; title: string; w: number; holiday: boolean | null }>(
+      sql`select t.id, t.title, coalesce(sum(tt.weight), 0)::float8 as w, bool_or(lower(g.name) in (${holidayTagList()})) and count(g.id) <= ${HOLIDAY_TAG_SHARE_OF} as holiday
+        from tracks t left join track_tags tt on tt.track_id = t.id left join tags g on g.id = tt.tag_id
+        where t.id in (${sql.join(
+          all.map((t) => sql`${t}`),
+          sql`, `,
+        )}) group by t.id, t.title`,
     );
-    const tagged = new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
-    for (const tracks of byNode.values()) tracks.sort((x, y) => (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y);
+    const tagged = new Map(rows.map((r) => [Number(r.id), Number(r.w)]));
+    // Holiday songs last: nobody asked for them ("like Bing Crosby" is not "White Christmas" first).
+    const seasonal = new Set(rows.filter((r) => r.holiday === true || HOLIDAY_TITLE.test(r.title)).map((r) => Number(r.id)));
+    const key = (t: number) => (seasonal.has(t) ? 1 : 0);
+    for (const tracks of byNode.values()) tracks.sort((x, y) => key(x) - key(y) || (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y);
     return byNode;
   }
 
@@ -661,6 +673,12 @@ export class RankedTrackRecommender implements TrackRecommender {
     };
   }
 
+  /** Whether the catalogue knows a track as a holiday song. */
+  private isHoliday(trackId: number): boolean {
+    const i = this.indexOf.get(trackId);
+    return i !== undefined && this.catalog.holiday?.[i] === 1;
+  }
+
   private async toRanking(c: RecommendConstraints | undefined): Promise<RankingConstraints> {
     if (c === undefined) return {};
     const out: { -readonly [K in keyof RankingConstraints]: RankingConstraints[K] } = {};
@@ -679,6 +697,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (c.explicit !== undefined) out.explicit = c.explicit;
     if (c.vocals !== undefined) out.vocals = c.vocals;
     if (c.popularity !== undefined) out.popularity = c.popularity;
+    if (c.holiday !== undefined) out.holiday = c.holiday;
     if (c.artists !== undefined && c.artists.length > 0) {
       out.artists = await this.artistIds(c.artists);
       out.artistNames = [...c.artists];
@@ -770,8 +789,9 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   const explicit = new Uint8Array(n);
   const explicitKnown = new Uint8Array(n);
   const served = sql`(select distinct track_id from interactions where track_id is not null)`;
-  const rows = await db.rows<Record<string, number | boolean | null>>(sql`
-    select t.id, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
+  const holiday = new Uint8Array(n);
+  const rows = await db.rows<Record<string, number | boolean | string | null>>(sql`
+    select t.id, t.title, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
     from tracks t left join audio_features af on af.track_id = t.id
     where t.id in ${served}`);
   for (const r of rows) {
@@ -783,6 +803,11 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     }
     if (r.explicit === true) explicit[i] = 1;
     if (r.explicit !== null && r.explicit !== undefined) explicitKnown[i] = 1;
+    if (typeof r.title === 'string' && HOLIDAY_TITLE.test(r.title)) holiday[i] = 1;
+  }
+  for (const t of await holidayTracks(db, served)) {
+    const i = indexOf.get(t);
+    if (i !== undefined) holiday[i] = 1;
   }
   const artistRows = await db.rows<{ track_id: number; artist_id: number }>(sql`
     select track_id, artist_id from track_artists
@@ -849,11 +874,50 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     explicit,
     explicitKnown,
     vocalEvidence,
+    holiday,
     popularity,
     playedMore,
     artistOffsets,
     artistIds,
   };
+}
+
+/** A holiday tag is evidence when a track has at most this many tags from the source (it is ≥ 1/20 of them). */
+const HOLIDAY_TAG_SHARE_OF = 20;
+
+/** Quoted SQL list of the holiday tags. */
+const holidayTagList = () =>
+  sql.join(
+    HOLIDAY_TAGS.map((t) => sql`${t}`),
+    sql`, `,
+  );
+
+/**
+ * Tracks among `among` (a subquery of track ids) that a tag says are holiday songs, or most of whose playlists are
+ * named for the holiday ("Christmas Soul"); titles are checked by the caller (HOLIDAY_TITLE).
+ */
+async function holidayTracks(db: Db, among: SQL): Promise<number[]> {
+  // A holiday tag among a track's few tags says what it is; one among a hundred ("Killing In The Name", a Christmas
+  // number one) says what some listeners remember it for.
+  const tagged = await db.rows<{ track_id: number }>(sql`
+    select tt.track_id from track_tags tt join tags g on g.id = tt.tag_id
+    where tt.track_id in ${among}
+    group by tt.track_id, tt.source
+    having bool_or(lower(g.name) in (${holidayTagList()})) and count(*) <= ${HOLIDAY_TAG_SHARE_OF}`);
+  const named = (await db.rows<{ id: number; name: string }>(sql`select id, name from playlists where name is not null`)).filter((p) => HOLIDAY_PLAYLIST.test(p.name)).map((p) => Number(p.id));
+  const out = tagged.map((r) => Number(r.track_id));
+  if (named.length === 0) return out;
+  const ids = sql.join(
+    named.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  // A track in a Christmas playlist and in more playlists of other names is not a holiday song ("Celebrate").
+  const byPlaylist = await db.rows<{ track_id: number }>(sql`
+    select track_id from interactions
+    where playlist_id is not null and track_id in (select track_id from interactions where playlist_id in (${ids}))
+    group by track_id
+    having 2 * count(distinct playlist_id) filter (where playlist_id in (${ids})) >= count(distinct playlist_id)`);
+  return [...out, ...byPlaylist.map((r) => Number(r.track_id))];
 }
 
 /** Each item's primary artist's label distribution: the mean over that artist's labelled items (top labels alone when there are no probabilities). */

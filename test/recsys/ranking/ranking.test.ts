@@ -12,7 +12,7 @@ import { RankedRecommender } from '../../../src/recsys/ranking/ranked-recommende
 import { normalisedRows, tuneRankedLambda } from '../../../src/recsys/ranking/ranked-tuning.ts';
 import { splitWarm } from '../../../src/recsys/split.ts';
 import { checkerboard } from '../support/checkerboard.ts';
-import { applyConstraints, InvalidConstraintError, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
+import { applyConstraints, InvalidConstraintError, relaxConstraint, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
 import { explanationSentence } from '../../../src/recsys/ranking/explanation.ts';
 import { cosineSimilarity, maximalMarginalRelevance } from '../../../src/recsys/ranking/mmr.ts';
 import { Ranker } from '../../../src/recsys/ranking/ranker.ts';
@@ -84,6 +84,37 @@ describe('constraints', () => {
     const none = ranker.rank({ user: 0, k: 5, constraints: { genres: ['metal'] } });
     expect(none.items).toEqual([]);
     expect(none.emptyReason).toMatch(/no track matches genre metal/);
+  });
+
+  it('reads a rap label as a voice, except where the request asks for instrumental hip hop itself (lo-fi beats)', () => {
+    // Items 0..3 hip hop, 4..5 jazz; instrumentalness 0.9 for all but item 1.
+    const cat: ConstraintCatalog = {
+      itemCount: 6,
+      genres: ['hip hop', 'jazz'],
+      genre: Int16Array.from([0, 0, 0, 0, 1, 1]),
+      moods: ['calm'],
+      mood: new Int16Array(6),
+      ranges: { instrumentalness: Float32Array.from([0.9, 0.1, 0.9, 0.9, 0.9, 0.9]) },
+      vocalEvidence: Uint8Array.from([0, 0, 1, 0, 0, 0]),
+    };
+    const ids = (c: Parameters<typeof applyConstraints>[1]) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
+    expect(ids({ vocals: 'instrumental' })).toEqual([4, 5]);
+    // A vocal tag (item 2) and low instrumentalness (item 1) still count.
+    expect(ids({ vocals: 'instrumental', genres: ['hip hop'] })).toEqual([0, 3]);
+  });
+
+  it('leaves holiday songs out unless asked for; "only" keeps just them, and either gives way to "any" when relaxed', () => {
+    const withHoliday: ConstraintCatalog = { ...catalog(), holiday: Uint8Array.from({ length: 12 }, (_, i) => (i === 2 || i === 7 ? 1 : 0)) };
+    const ids = (c: Parameters<typeof applyConstraints>[1], cat = withHoliday) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
+    expect(ids({ genres: ['jazz'] })).toEqual([6, 8, 9, 10, 11]);
+    expect(ids({ genres: ['jazz'], holiday: 'only' })).toEqual([7]);
+    expect(ids({ genres: ['jazz'], holiday: 'any' })).toEqual([6, 7, 8, 9, 10, 11]);
+    // A catalogue that knows no holiday songs filters nothing.
+    expect(ids({ genres: ['jazz'] }, catalog())).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(applyConstraints(withHoliday, {}).counts).toEqual([{ constraint: 'no holiday songs (not asked for)', field: 'holiday', matching: 10 }]);
+    expect(relaxConstraint({ holiday: 'only', genres: ['jazz'] }, 'holiday')).toEqual({ holiday: 'any', genres: ['jazz'] });
+    expect(relaxConstraint({ genres: ['jazz'] }, 'holiday')).toEqual({ holiday: 'any', genres: ['jazz'] });
+    expect(relaxConstraint({ holiday: 'any' }, 'holiday')).toBeUndefined();
   });
 });
 
