@@ -652,7 +652,9 @@ const clean = (s: string) => s.replace(/^["“']|["”']$/g, '').replace(/\s+/g,
 
 /** Whether the utterance only adjusts ("calmer", "older please"). */
 function isRelativeOnly(t: string): boolean {
-  return RELATIVE.some(([re]) => re.test(t)) && !/\b(like|similar|by)\b/.test(t);
+  // "upbeat songs from the 70s" and "70s classics" ask for music; "more upbeat" and "older" change the last answer.
+  const comparative = t.replace(/\b(?<!more |less )(?:upbeat|oldies|classics)\b/g, ' ');
+  return RELATIVE.some(([re]) => re.test(comparative)) && !/\b(like|similar|by)\b/.test(t);
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -771,7 +773,10 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   const after = /\b(?:after|since|newer than|post)[- ](\d{4})\b/.exec(t);
   if (after !== null) c.year = raise(c.year, 'min', Number(after[1]));
   const years = state.lastRecommendations.map((r) => r.year).filter((y): y is number => y !== null);
-  for (const [re, apply] of RELATIVE) if (re.test(t)) apply(c, years);
+  // "70s classics", "oldies from 1965": the years named say how old; "classics" does not move them earlier.
+  const yearNamed = decade !== null || single !== null || before !== null || after !== null;
+  const rel = yearNamed ? t.replace(/\b(?<!more )(?:classics|oldies)\b/g, ' ') : t;
+  for (const [re, apply] of RELATIVE) if (re.test(rel)) apply(c, years);
   return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as ActiveConstraints;
 }
 

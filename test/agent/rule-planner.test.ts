@@ -27,6 +27,11 @@ const CASES: Case[] = [
   ['songs like Radiohead', 'recommend', rec({ seeds: { text: 'Radiohead' } })],
   ['similar to Creep by Radiohead', 'similar', { name: 'similar_tracks', args: { track: 'Radiohead - Creep', count: 5 } }],
   ['something like "One More Time" by Daft Punk without vocals', 'similar', { name: 'similar_tracks', args: { track: 'Daft Punk - One More Time', count: 5, constraints: { vocals: 'instrumental' } } }],
+  // "Upbeat songs from the 70s" is a new request (the last one's constraints do not carry over); "upbeat" alone refines;
+  // "70s classics" keeps the decade named ("classics" does not move it earlier).
+  ['upbeat songs from the 70s', 'recommend', rec({ constraints: { energy: { min: 0.7 }, year: { min: 1970, max: 1979 } } }), shown],
+  ['upbeat', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 } } }), shown],
+  ['70s classics', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { min: 1970, max: 1979 } } }), shown],
   // Lo-fi beats are calm instrumental hip hop; lo-fi indie rock is indie.
   ['chill lofi beats', 'recommend', rec({ seeds: { genres: ['hip hop'], moods: ['calm'] }, constraints: { genres: ['hip hop'], moods: ['calm'], energy: { max: 0.6 }, vocals: 'instrumental' } })],
   ['lo-fi indie rock', 'recommend', rec({ seeds: { genres: ['indie'] }, constraints: { genres: ['indie'] } })],
