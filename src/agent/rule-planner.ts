@@ -325,7 +325,7 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
 }
 
 /** Phrases that name a kind of music by themselves. */
-const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b|\b(?:christmas|xmas|x-mas|carols)\b/;
+const NAMES_MUSIC_RE = /\b(?:quiet|soft|gentle|calm|solo|relaxing) piano\b|\bpiano (?:only|pieces|instrumentals?)\b|\bslow jams?\b|\b(?:christmas|xmas|x-mas|carols|oldies)\b/;
 
 /** "More of him", "some more from them", "more by that band": the artist just named or shown. */
 const PRONOUN_MORE_RE = /\b(?:more|some|others?) (?:songs? |tracks? |music |stuff )?(?:of|from|by) (?:him|her|them|that (?:artist|band|singer|group)|this (?:artist|band|singer|group)|those guys)\b/;
