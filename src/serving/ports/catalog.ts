@@ -57,7 +57,7 @@ export interface Catalog {
   describe(ids: readonly number[]): Promise<Map<number, TrackCard>>;
   /** Stored classifier predictions for a track (tasks with no active model or no prediction are left out). */
   predictions(trackId: number): Promise<Partial<Record<LabelTask, LabelPrediction>>>;
-  /** The most played tracks carrying a predicted label. */
+  /** The tracks that stand for a label (a genre or mood seed): those played in the most datasets, then the most played. */
   topWithLabel(task: LabelTask, label: string, limit: number): Promise<number[]>;
   vocabulary(): Promise<Vocabulary>;
   /** The track's labels from every source with provenance, or undefined when no label table is active. */

@@ -151,10 +151,13 @@ export class DbCatalog implements Catalog {
     const table = this.labelTable;
     if (table !== undefined && task !== 'subgenre') {
       const name = canonicalLabel(task, label) ?? label.trim().toLowerCase();
+      // Played in the most datasets first, then most played: a track that radio, playlists and listeners all play
+      // stands for "rock" better than one format's heavy rotation (Christian radio's hits led every rock answer).
       const rows = await this.db.rows<{ id: number }>(sql`
         select l.track_id as id from track_labels l
+        cross join lateral (select count(distinct i.source) as sources, count(*) as plays from interactions i where i.track_id = l.track_id) x
         where l.model_version_id = ${table.id} and l.kind = ${task} and l.label = ${name} and ${labelEvidence(name)}
-        order by (select count(*) from interactions i where i.track_id = l.track_id) desc, l.probability desc, l.track_id
+        order by x.sources desc, x.plays desc, l.probability desc, l.track_id
         limit ${limit}`);
       return rows.map((r) => Number(r.id));
     }
