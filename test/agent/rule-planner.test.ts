@@ -30,6 +30,7 @@ const CASES: Case[] = [
   // "Upbeat songs from the 70s" is a new request (the last one's constraints do not carry over); "upbeat" alone refines;
   // "70s classics" keeps the decade named ("classics" does not move it earlier).
   ['upbeat songs from the 70s', 'recommend', rec({ constraints: { energy: { min: 0.7 }, year: { min: 1970, max: 1979 } } }), shown],
+  ['something new I have never heard', 'recommend', rec({ constraints: { popularity: 'deep_cuts' } })],
   ['some 60s oldies please', 'recommend', rec({ constraints: { year: { min: 1960, max: 1969 } } }), shown],
   ['upbeat', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 } } }), shown],
   ['70s classics', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, year: { min: 1970, max: 1979 } } }), shown],
