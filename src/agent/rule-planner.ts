@@ -824,7 +824,7 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\bold[- ]?school\b/g, (c) => {
     c.year = lower(c.year, 'max', 1999);
   }],
-  [/\b(?:deep cuts?|lesser[- ]known|less known|under ?rated|underground|obscure|hidden gems?|b-sides|not (?:too |that |so )?(?:mainstream|popular|well[- ]known)|nothing (?:too )?(?:mainstream|popular)|(?:i(?:'ve| have)? )?never heard(?: of)?|(?:i )?(?:haven't|have not) heard|new to me|(?:i )?(?:don't|do not) know yet)\b/g, (c) => {
+  [/\b(?:deep cuts?|lesser[- ]known|less known|under ?rated|underground|obscure|hidden gems?|b-sides|not (?:too |that |so )?(?:mainstream|popular|well[- ]known)|nothing (?:too )?(?:mainstream|popular)|(?:songs?|music|tracks?|something|stuff|anything|bands?|artists?)(?: new)? (?:that )?i(?:'ve| have)? (?:never|not yet|haven't|have not) heard(?! of)(?: yet| before)?|new to me)\b/g, (c) => {
     c.popularity = 'deep_cuts';
   }],
   [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known)\b/g, (c) => {

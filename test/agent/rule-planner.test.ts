@@ -143,6 +143,13 @@ describe('the rule planner', () => {
     for (const [u, , , s] of CASES) expect(planTurn(u, s ?? EMPTY_STATE)).toEqual(planTurn(u, s ?? EMPTY_STATE));
   });
 
+  it('reads "never heard" as deep cuts only when it asks for music, not when it says what was not heard of (CPCD turns)', () => {
+    for (const u of ["These are ok. Some I haven't heard of. Do you have any with Cher alone?", "Never heard of that but let's try it, I'm open to new things"]) {
+      expect(JSON.stringify(planTurn(u, shown))).not.toContain('deep_cuts');
+    }
+    expect(JSON.stringify(planTurn("songs I haven't heard yet", shown))).toContain('deep_cuts');
+  });
+
   it('reads every genre and mood of the one vocabulary, by name and by everyday words, as constraints', () => {
     for (const g of GENRES) expect(planTurn(`some ${g} music please`, EMPTY_STATE).constraints.genres, g).toEqual([g]);
     for (const m of MOODS) expect(planTurn(`something ${m} please`, EMPTY_STATE).constraints.moods, m).toEqual([m]);
