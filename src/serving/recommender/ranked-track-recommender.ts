@@ -4,7 +4,7 @@
  * constraint attributes, the person's Bradley–Terry utility, MMR over iALS item factors, and an explanation per result.
  */
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
@@ -132,6 +132,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly artists: ArtistModel | undefined,
     /** Why there is no artist model, when there is none. */
     private readonly artistProblem: string | undefined,
+    /** The catalogue's holiday songs, played or not (holidaySongs). */
+    private readonly holidaySongs: ReadonlySet<number>,
     readonly artistParams: ArtistServingParams,
     /** The ranking settings every ranker here uses (saved with the chat model version). */
     readonly rankingParams: RankingParams,
@@ -159,7 +161,8 @@ export class RankedTrackRecommender implements TrackRecommender {
   /** Builds the rankers over the model's items, reading their attributes from the database. */
   static async create(db: Db, model: TrackModel, options: RankedRecommenderOptions = {}): Promise<RankedTrackRecommender> {
     const rec = model.recommender;
-    const catalog = await loadConstraintCatalog(db, model.trackIds, rec.itemPopularity);
+    const holiday = await holidaySongs(db);
+    const catalog = await loadConstraintCatalog(db, model.trackIds, rec.itemPopularity, holiday);
     let artists: ArtistModel | undefined;
     let artistProblem: string | undefined;
     if (options.artists === null) artistProblem = 'the artist model is switched off';
@@ -196,7 +199,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       byStrategy.set('explore', build([...weighted, novelty]));
     }
     const byArtist = build([{ name: 'popularity', scorer: new LogPopularityScorer(rec.itemPopularity), weight: 0.1 }]);
-    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog, byArtist, artists, artistProblem, params, ranking);
+    return new RankedTrackRecommender(db, model, seeded, floor, byStrategy, catalog, byArtist, artists, artistProblem, holiday, params, ranking);
   }
 
   /** Resolves an artist name (accents, "the", possessives, near misses) to the artist model's spelling. */
@@ -249,7 +252,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     // Holiday songs are left out unless asked for, or unless the person started from one ("more like Last Christmas");
     // an artist's best tracks standing in for the artist do not count ("like Bing Crosby" is not "White Christmas").
     const standIn = new Set(request.returnableSeeds ?? []);
-    const fromHoliday = request.seeds.some((t) => !standIn.has(t) && this.isHoliday(t));
+    const fromHoliday = request.seeds.some((t) => !standIn.has(t) && this.holidaySongs.has(t));
     const constraints = asked.holiday === undefined && fromHoliday ? { ...asked, holiday: 'any' as const } : asked;
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
@@ -327,9 +330,9 @@ export class RankedTrackRecommender implements TrackRecommender {
       const entry = mask.counts.find((c) => c.field === field);
       // A constraint every track meets (no holiday song in the catalogue) loosens nothing.
       if (entry === undefined || entry.matching === this.catalog.itemCount) continue;
-      const matching = entry?.matching ?? 0;
+      const matching = entry.matching;
       const metAll = items.length;
-      const asked = entry?.constraint ?? field;
+      const asked = entry.constraint;
       const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
       const met = metAll === 0 ? `no track met ${every}` : `only ${metAll} track${metAll === 1 ? '' : 's'} met ${every}`;
       const reason =
@@ -562,18 +565,15 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     const all = [...byNode.values()].flat();
     if (all.length === 0) return byNode;
-    const rows = await this.db.rows<{ id: number; title: string; w: number; holiday: boolean | null }>(
-      sql`select t.id, t.title, coalesce(sum(tt.weight), 0)::float8 as w, bool_or(lower(g.name) in (${holidayTagList()})) and count(g.id) <= ${HOLIDAY_TAG_SHARE_OF} as holiday
-        from tracks t left join track_tags tt on tt.track_id = t.id left join tags g on g.id = tt.tag_id
-        where t.id in (${sql.join(
-          all.map((t) => sql`${t}`),
-          sql`, `,
-        )}) group by t.id, t.title`,
+    const rows = await this.db.rows<{ track_id: number; w: number }>(
+      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sql.join(
+        all.map((t) => sql`${t}`),
+        sql`, `,
+      )}) group by track_id`,
     );
-    const tagged = new Map(rows.map((r) => [Number(r.id), Number(r.w)]));
+    const tagged = new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
     // Holiday songs last: nobody asked for them ("like Bing Crosby" is not "White Christmas" first).
-    const seasonal = new Set(rows.filter((r) => r.holiday === true || HOLIDAY_TITLE.test(r.title)).map((r) => Number(r.id)));
-    const key = (t: number) => (seasonal.has(t) ? 1 : 0);
+    const key = (t: number) => (this.holidaySongs.has(t) ? 1 : 0);
     for (const tracks of byNode.values()) tracks.sort((x, y) => key(x) - key(y) || (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y);
     return byNode;
   }
@@ -673,11 +673,6 @@ export class RankedTrackRecommender implements TrackRecommender {
     };
   }
 
-  /** Whether the catalogue knows a track as a holiday song. */
-  private isHoliday(trackId: number): boolean {
-    const i = this.indexOf.get(trackId);
-    return i !== undefined && this.catalog.holiday?.[i] === 1;
-  }
 
   private async toRanking(c: RecommendConstraints | undefined): Promise<RankingConstraints> {
     if (c === undefined) return {};
@@ -779,7 +774,7 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
  * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, popularity percentile,
  * artists.
  */
-async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array): Promise<ConstraintCatalog> {
+async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array, holidaySongs: ReadonlySet<number>): Promise<ConstraintCatalog> {
   const n = trackIds.length;
   const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   const genre = await loadServedLabels(db, trackIds, 'genre');
@@ -789,9 +784,9 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   const explicit = new Uint8Array(n);
   const explicitKnown = new Uint8Array(n);
   const served = sql`(select distinct track_id from interactions where track_id is not null)`;
-  const holiday = new Uint8Array(n);
-  const rows = await db.rows<Record<string, number | boolean | string | null>>(sql`
-    select t.id, t.title, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
+  const holiday = Uint8Array.from(trackIds, (t) => (holidaySongs.has(t) ? 1 : 0));
+  const rows = await db.rows<Record<string, number | boolean | null>>(sql`
+    select t.id, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
     from tracks t left join audio_features af on af.track_id = t.id
     where t.id in ${served}`);
   for (const r of rows) {
@@ -803,11 +798,6 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     }
     if (r.explicit === true) explicit[i] = 1;
     if (r.explicit !== null && r.explicit !== undefined) explicitKnown[i] = 1;
-    if (typeof r.title === 'string' && HOLIDAY_TITLE.test(r.title)) holiday[i] = 1;
-  }
-  for (const t of await holidayTracks(db, served)) {
-    const i = indexOf.get(t);
-    if (i !== undefined) holiday[i] = 1;
   }
   const artistRows = await db.rows<{ track_id: number; artist_id: number }>(sql`
     select track_id, artist_id from track_artists
@@ -885,27 +875,26 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
 /** A holiday tag is evidence when a track has at most this many tags from the source (it is ≥ 1/20 of them). */
 const HOLIDAY_TAG_SHARE_OF = 20;
 
-/** Quoted SQL list of the holiday tags. */
-const holidayTagList = () =>
-  sql.join(
+/**
+ * The catalogue's holiday songs, played or not: by title (HOLIDAY_TITLE), by a holiday tag among a track's few tags
+ * from one source, or by most of its playlists being named for the holiday ("Christmas Soul").
+ */
+async function holidaySongs(db: Db): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const r of await db.rows<{ id: number; title: string }>(sql`select id, title from tracks`)) if (HOLIDAY_TITLE.test(r.title)) out.add(Number(r.id));
+  const tags = sql.join(
     HOLIDAY_TAGS.map((t) => sql`${t}`),
     sql`, `,
   );
-
-/**
- * Tracks among `among` (a subquery of track ids) that a tag says are holiday songs, or most of whose playlists are
- * named for the holiday ("Christmas Soul"); titles are checked by the caller (HOLIDAY_TITLE).
- */
-async function holidayTracks(db: Db, among: SQL): Promise<number[]> {
   // A holiday tag among a track's few tags says what it is; one among a hundred ("Killing In The Name", a Christmas
   // number one) says what some listeners remember it for.
   const tagged = await db.rows<{ track_id: number }>(sql`
-    select tt.track_id from track_tags tt join tags g on g.id = tt.tag_id
-    where tt.track_id in ${among}
+    select tt.track_id from track_tags tt
+    where tt.track_id in (select h.track_id from track_tags h join tags g on g.id = h.tag_id where lower(g.name) in (${tags}))
     group by tt.track_id, tt.source
-    having bool_or(lower(g.name) in (${holidayTagList()})) and count(*) <= ${HOLIDAY_TAG_SHARE_OF}`);
+    having bool_or(tt.tag_id in (select id from tags where lower(name) in (${tags}))) and count(*) <= ${HOLIDAY_TAG_SHARE_OF}`);
+  for (const r of tagged) out.add(Number(r.track_id));
   const named = (await db.rows<{ id: number; name: string }>(sql`select id, name from playlists where name is not null`)).filter((p) => HOLIDAY_PLAYLIST.test(p.name)).map((p) => Number(p.id));
-  const out = tagged.map((r) => Number(r.track_id));
   if (named.length === 0) return out;
   const ids = sql.join(
     named.map((id) => sql`${id}`),
@@ -917,7 +906,8 @@ async function holidayTracks(db: Db, among: SQL): Promise<number[]> {
     where playlist_id is not null and track_id in (select track_id from interactions where playlist_id in (${ids}))
     group by track_id
     having 2 * count(distinct playlist_id) filter (where playlist_id in (${ids})) >= count(distinct playlist_id)`);
-  return [...out, ...byPlaylist.map((r) => Number(r.track_id))];
+  for (const r of byPlaylist) out.add(Number(r.track_id));
+  return out;
 }
 
 /** Each item's primary artist's label distribution: the mean over that artist's labelled items (top labels alone when there are no probabilities). */
