@@ -25,7 +25,7 @@ export interface ActiveConstraints {
   readonly instrumentalness?: Range;
   readonly year?: Range;
   readonly explicit?: boolean;
-  /** Instrumental or sung, with evidence (the constraint vocabulary's `vocals`). */
+  /** Instrumental, sung, or sung by a woman or a man, with evidence (the constraint vocabulary's `vocals`). */
   readonly vocals?: Vocals;
   /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
   readonly popularity?: Popularity;
@@ -76,7 +76,7 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.artists !== undefined) parts.push(`by ${c.artists.join('/')}`);
   if (c.excludeArtists !== undefined) parts.push(...c.excludeArtists.map((a) => `no ${a}`));
   if (c.explicit === false) parts.push('clean');
-  if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : 'with vocals');
+  if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : c.vocals === 'vocal' ? 'with vocals' : `${c.vocals} vocals`);
   if (c.popularity !== undefined) parts.push(c.popularity === 'mainstream' ? 'mainstream' : 'deep cuts');
   if (c.holiday === 'only') parts.push('holiday songs');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;

@@ -830,6 +830,21 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known)\b/g, (c) => {
     c.popularity = 'mainstream';
   }],
+  // Who sings lead ("female-fronted rock", "songs sung by women", "male vocals"), before "sung" alone.
+  [/\b(?:female|women|woman|girls?|ladies) (?:rappers?|mcs?|rap|hip[- ]?hop)\b/g, (c) => {
+    c.vocals = 'female';
+    c.genres = [...new Set([...(c.genres ?? []), 'hip hop'])];
+  }],
+  [/\b(?:male|men|man|guys?) (?:rappers?|mcs?)\b/g, (c) => {
+    c.vocals = 'male';
+    c.genres = [...new Set([...(c.genres ?? []), 'hip hop'])];
+  }],
+  [/\b(?:female[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?|bands?)|(?:women|woman|girls?|ladies)(?: who)? (?:sing(?:ing|ers?)?|vocalists?|fronted|in (?:rock|metal|punk|pop|jazz|country|hip hop|rap|folk|indie))|(?:sung|fronted|led) by (?:a |an? )?(?:women|woman|female|girls?|ladies)|divas?)\b/g, (c) => {
+    c.vocals = 'female';
+  }],
+  [/\b(?:male[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?)|(?:men|man|guys?)(?: who)? (?:sing(?:ing|ers?)?|vocalists?)|(?:sung|fronted|led) by (?:a )?(?:men|man|male|guys?)|crooners?)\b/g, (c) => {
+    c.vocals = 'male';
+  }],
   [/\b(?:with (?:vocals|singing|lyrics|a singer)|sung|vocal (?:tracks|songs|music))\b/g, (c) => {
     c.vocals = 'vocal';
   }],

@@ -60,7 +60,7 @@ export const constraintsInput = z
     tracks: z.array(trackRef).max(50).optional().describe('Only these tracks (e.g. to pick from a list).'),
     exclude_tracks: z.array(trackRef).max(50).optional().describe('Tracks never to return.'),
     ...ranges,
-    vocals: z.enum(VOCALS).optional().describe(`"instrumental": no singing (instrumentalness ≥ ${EVIDENCE.instrumentalMin} and no vocal tags); "vocal": sung or rapped.`),
+    vocals: z.enum(VOCALS).optional().describe(`"instrumental": no singing (instrumentalness ≥ ${EVIDENCE.instrumentalMin} and no vocal tags); "vocal": sung or rapped; "female" / "male": a woman / a man sings lead (listeners' tags of the track or its artist).`),
     explicit: z
       .union([z.enum(EXPLICIT), z.boolean()])
       .optional()

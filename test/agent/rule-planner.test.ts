@@ -38,6 +38,10 @@ const CASES: Case[] = [
   ['chill lofi beats', 'recommend', rec({ seeds: { genres: ['hip hop'], moods: ['calm'] }, constraints: { genres: ['hip hop'], moods: ['calm'], energy: { max: 0.6 }, vocals: 'instrumental' } })],
   ['lo-fi indie rock', 'recommend', rec({ seeds: { genres: ['indie'] }, constraints: { genres: ['indie'] } })],
   // Holiday songs: asked for by name, left out by default (no field), and "Last Christmas" is a song, not the last card.
+  ['some female-fronted rock', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], vocals: 'female' } })],
+  ['songs sung by women', 'recommend', rec({ constraints: { vocals: 'female' } })],
+  ['female rappers', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], vocals: 'female' } })],
+  ['jazz with male vocals', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], vocals: 'male' } })],
   ['christmas songs', 'recommend', rec({ constraints: { holiday: 'only' } })],
   ['christmas jazz', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], holiday: 'only' } })],
   ['soul classics, no christmas songs', 'recommend', rec({ seeds: { genres: ['r&b'] }, constraints: { genres: ['r&b'], year: { max: 2000 } } })],

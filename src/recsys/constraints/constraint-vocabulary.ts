@@ -19,8 +19,12 @@ export const RANGE_FIELDS = {
 /** One range-restricted field. */
 export type RangeFieldName = keyof typeof RANGE_FIELDS;
 
-/** `vocals`: "instrumental" (no singing, with evidence) or "vocal" (sung or rapped). */
-export const VOCALS = ['instrumental', 'vocal'] as const;
+/**
+ * `vocals`: "instrumental" (no singing, with evidence), "vocal" (sung or rapped), "female" (a woman sings lead) or
+ * "male" (a man does). The lead voice comes from listeners' tags (LEAD_VOICE_TAGS): the track's own, else its primary
+ * artist's.
+ */
+export const VOCALS = ['instrumental', 'vocal', 'female', 'male'] as const;
 /** A value of `vocals`. */
 export type Vocals = (typeof VOCALS)[number];
 
@@ -105,6 +109,12 @@ export const VOCAL_TAGS: readonly string[] = [
   'hiphop',
   'gangsta rap',
 ];
+
+/** Tags (lower-cased) that say who sings lead: a woman ("female vocalists", "female fronted metal") or a man. */
+export const LEAD_VOICE_TAGS: { readonly female: readonly string[]; readonly male: readonly string[] } = {
+  female: ['female vocalists', 'female vocalist', 'female vocals', 'female vocal', 'female', 'female fronted', 'female fronted metal', 'female fronted rock', 'female singer', 'female singers', 'female voice', 'female voices', 'female artists', 'female artist'],
+  male: ['male vocalists', 'male vocalist', 'male vocals', 'male vocal', 'male', 'malesinger', 'male singer', 'male singers', 'male voice', 'male voices', 'male artists', 'male artist'],
+};
 
 /** Genres of the label vocabulary whose evidence says a track has a voice (rap is spoken or sung). */
 export const VOCAL_GENRES: readonly string[] = ['hip hop'];

@@ -12,6 +12,9 @@ import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Popularity, ty
 import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
 import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
+/** Values of ConstraintCatalog.leadVoice. */
+export const LEAD_VOICE = { female: 1, male: 2 } as const;
+
 /** Attributes that can be restricted to a range, with the domain of valid values (the vocabulary's range fields). */
 export const RANGE_DOMAINS = RANGE_FIELDS;
 
@@ -39,7 +42,10 @@ export interface RankingConstraints {
   readonly explicit?: boolean;
   /** With `explicit: false`, let tracks with no explicit information through (the stated relaxation of "clean"). */
   readonly explicitLenient?: boolean;
-  /** "instrumental": instrumentalness ≥ EVIDENCE.instrumentalMin and no tag or genre saying it is sung; "vocal": the opposite evidence. */
+  /**
+   * "instrumental": instrumentalness ≥ EVIDENCE.instrumentalMin and no tag or genre saying it is sung; "vocal": the
+   * opposite evidence; "female" / "male": the catalogue's lead voice says so.
+   */
   readonly vocals?: Vocals;
   /** "mainstream": the most played share of the items; "deep_cuts": the less played share. */
   readonly popularity?: Popularity;
@@ -85,6 +91,8 @@ export interface ConstraintCatalog {
   readonly vocalEvidence?: Uint8Array;
   /** 1 = a tag, a playlist's name or the title says the track is a holiday song (Christmas and the season). */
   readonly holiday?: Uint8Array;
+  /** Who sings lead, by tags: LEAD_VOICE.female, LEAD_VOICE.male, or 0 (unknown, or both). */
+  readonly leadVoice?: Uint8Array;
   /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
   /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
@@ -250,10 +258,14 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const sungByGenre = (i: number): boolean =>
       vocalGenres.some((k) => catalog.genre[i] === k || (catalog.genreProb !== undefined && catalog.genreProb[i * width + k]! >= LABEL_EVIDENCE.exclude));
     const sung = (i: number): boolean => vocalTag?.[i] === 1 || sungByGenre(i);
+    const voice = catalog.leadVoice;
     tests.push(
       c.vocals === 'instrumental'
         ? { name: `instrumental (instrumentalness ≥ ${EVIDENCE.instrumentalMin}, no vocal tags)`, field: 'vocals', pass: (i) => instr !== undefined && instr[i]! >= Math.fround(EVIDENCE.instrumentalMin) && !sung(i) }
-        : { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= Math.fround(EVIDENCE.vocalMax)) || sung(i) },
+        : c.vocals === 'vocal'
+          ? { name: 'with vocals', field: 'vocals', pass: (i) => (instr !== undefined && instr[i]! <= Math.fround(EVIDENCE.vocalMax)) || sung(i) }
+          : // A catalogue that does not know who sings matches nothing, which the empty reason names.
+            { name: `${c.vocals} lead vocals (listeners' tags)`, field: 'vocals', pass: (i) => voice !== undefined && voice[i] === LEAD_VOICE[c.vocals as 'female' | 'male'] },
     );
   }
   if (c.explicit === false) {

@@ -9,12 +9,12 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, LEAD_VOICE_TAGS, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
 import type { ItemScorer } from '../../recsys/recommender.ts';
-import { applyConstraints, relaxConstraint, type ConstraintCatalog, type RangeField, type RankingConstraints } from '../../recsys/ranking/constraints.ts';
+import { applyConstraints, LEAD_VOICE, relaxConstraint, type ConstraintCatalog, type RangeField, type RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import { NeighbourScorer } from '../../recsys/ranking/neighbour-scorer.ts';
 import type { ExtraSignal, PreferenceSignal, RankedItem, Ranker, RankingComponent } from '../../recsys/ranking/ranker.ts';
 import { ARTIST_SERVING_DEFAULTS, RANKING_DEFAULTS, type ArtistServingParams, type RankingParams } from '../../recsys/ranking/ranking-params.ts';
@@ -834,6 +834,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   perItem.forEach((a, i) => {
     if (a[0] !== undefined && vocalArtists.has(a[0])) vocalEvidence[i] = 1;
   });
+  const leadVoice = await leadVoices(db, indexOf, perItem);
   // Popularity percentile: the share of items played less (tracks tied at the bottom are all less played), and the
   // share played more (tracks tied at the top are all most played: with only the first, eight tracks tied for the
   // most plays among 21 sat at 0.62 and "mainstream" matched none).
@@ -865,11 +866,72 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     explicitKnown,
     vocalEvidence,
     holiday,
+    leadVoice,
     popularity,
     playedMore,
     artistOffsets,
     artistIds,
   };
+}
+
+/** Tags an artist needs for its lead voice (and three times as many as for the other voice). */
+const ARTIST_VOICE_MIN = 2;
+
+/**
+ * Who sings lead on each item (LEAD_VOICE), from listeners' tags (LEAD_VOICE_TAGS): a track's own tags when they name
+ * one voice (both, as on a duet, leave it unknown); else its primary artist's, counted over the artist's tracks tagged
+ * with one voice and the artist's own tags by listeners, when one voice has at least ARTIST_VOICE_MIN and three times
+ * the other's.
+ */
+async function leadVoices(db: Db, indexOf: ReadonlyMap<number, number>, perItem: readonly (readonly number[])[]): Promise<Uint8Array> {
+  const list = (names: readonly string[]) =>
+    sql.join(
+      names.map((t) => sql`${t}`),
+      sql`, `,
+    );
+  const female = list(LEAD_VOICE_TAGS.female);
+  const male = list(LEAD_VOICE_TAGS.male);
+  const tracks = await db.rows<{ track_id: number; artist_id: number | null; f: number; m: number }>(sql`
+    select tt.track_id, min(ta.artist_id) as artist_id,
+      count(distinct g.id) filter (where lower(g.name) in (${female})) as f,
+      count(distinct g.id) filter (where lower(g.name) in (${male})) as m
+    from track_tags tt join tags g on g.id = tt.tag_id
+    left join track_artists ta on ta.track_id = tt.track_id and ta.position = 0
+    where lower(g.name) in (${female}, ${male})
+    group by tt.track_id`);
+  const byArtist = new Map<number, { f: number; m: number }>();
+  const count = (artist: number, f: number, m: number) => {
+    const c = byArtist.get(artist) ?? { f: 0, m: 0 };
+    c.f += f;
+    c.m += m;
+    byArtist.set(artist, c);
+  };
+  const own = new Map<number, number>();
+  for (const r of tracks) {
+    const f = Number(r.f);
+    const m = Number(r.m);
+    const voice = f > 0 && m === 0 ? LEAD_VOICE.female : m > 0 && f === 0 ? LEAD_VOICE.male : 0;
+    own.set(Number(r.track_id), voice);
+    if (r.artist_id !== null && voice !== 0) count(Number(r.artist_id), voice === LEAD_VOICE.female ? 1 : 0, voice === LEAD_VOICE.male ? 1 : 0);
+  }
+  const tagged = await db.rows<{ artist_id: number; f: number; m: number }>(sql`
+    select ta.artist_id,
+      count(*) filter (where lower(g.name) in (${female})) as f,
+      count(*) filter (where lower(g.name) in (${male})) as m
+    from tag_assignments ta join tags g on g.id = ta.tag_id
+    where ta.artist_id is not null and lower(g.name) in (${female}, ${male})
+    group by ta.artist_id`);
+  for (const r of tagged) count(Number(r.artist_id), Number(r.f), Number(r.m));
+  const artistVoice = (artist: number | undefined): number => {
+    const c = artist === undefined ? undefined : byArtist.get(artist);
+    if (c === undefined) return 0;
+    if (c.f >= ARTIST_VOICE_MIN && c.f >= 3 * c.m) return LEAD_VOICE.female;
+    if (c.m >= ARTIST_VOICE_MIN && c.m >= 3 * c.f) return LEAD_VOICE.male;
+    return 0;
+  };
+  const out = new Uint8Array(perItem.length);
+  for (const [track, i] of indexOf) out[i] = own.get(track) ?? artistVoice(perItem[i]![0]);
+  return out;
 }
 
 /** A holiday tag is evidence when a track has at most this many tags from the source (it is ≥ 1/20 of them). */

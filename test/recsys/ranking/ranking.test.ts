@@ -12,7 +12,7 @@ import { RankedRecommender } from '../../../src/recsys/ranking/ranked-recommende
 import { normalisedRows, tuneRankedLambda } from '../../../src/recsys/ranking/ranked-tuning.ts';
 import { splitWarm } from '../../../src/recsys/split.ts';
 import { checkerboard } from '../support/checkerboard.ts';
-import { applyConstraints, InvalidConstraintError, relaxConstraint, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
+import { applyConstraints, InvalidConstraintError, LEAD_VOICE, relaxConstraint, type ConstraintCatalog } from '../../../src/recsys/ranking/constraints.ts';
 import { explanationSentence } from '../../../src/recsys/ranking/explanation.ts';
 import { cosineSimilarity, maximalMarginalRelevance } from '../../../src/recsys/ranking/mmr.ts';
 import { Ranker } from '../../../src/recsys/ranking/ranker.ts';
@@ -101,6 +101,17 @@ describe('constraints', () => {
     expect(ids({ vocals: 'instrumental' })).toEqual([4, 5]);
     // A vocal tag (item 2) and low instrumentalness (item 1) still count.
     expect(ids({ vocals: 'instrumental', genres: ['hip hop'] })).toEqual([0, 3]);
+  });
+
+  it('keeps the lead voice asked for by the catalogue evidence; a catalogue that does not know matches nothing, and the field relaxes', () => {
+    const voiced: ConstraintCatalog = { ...catalog(), leadVoice: Uint8Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? LEAD_VOICE.female : i % 3 === 1 ? LEAD_VOICE.male : 0)) };
+    const ids = (c: Parameters<typeof applyConstraints>[1], cat = voiced) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
+    expect(ids({ vocals: 'female' })).toEqual([0, 3, 6, 9]);
+    expect(ids({ vocals: 'male', genres: ['jazz'] })).toEqual([7, 10]);
+    const unknown = applyConstraints(catalog(), { vocals: 'female' });
+    expect([...unknown.allowed].every((v) => v === 0)).toBe(true);
+    expect(unknown.counts).toEqual([{ constraint: "female lead vocals (listeners' tags)", field: 'vocals', matching: 0 }]);
+    expect(relaxConstraint({ vocals: 'female', genres: ['jazz'] }, 'vocals')).toEqual({ genres: ['jazz'] });
   });
 
   it('leaves holiday songs out unless asked for; "only" keeps just them, and either gives way to "any" when relaxed', () => {

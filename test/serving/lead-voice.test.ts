@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.ts';
+import { artists, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import { loadTrackModel } from '../../src/serving/models/track-model.ts';
+import { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
+import { freshDb } from '../support/db.ts';
+
+/**
+ * Four artists of 6 tracks. "Singer": 3 tracks tagged "female vocalists", 3 untagged. "Band": no track tags, tagged
+ * "male vocalists" by two listeners. "Duo": one track tagged both "female vocalists" and "male vocals", the rest
+ * untagged, and one listener's "female vocalist" tag. "Other": nothing said about who sings.
+ */
+async function seedCatalogue(db: Db) {
+  const names = ['Singer', 'Band', 'Duo', 'Other'];
+  const artistRows = await db.orm
+    .insert(artists)
+    .values(names.map((name) => ({ name, normName: name.toLowerCase() })))
+    .returning({ id: artists.id });
+  const byArtist = await Promise.all(
+    artistRows.map(async (a, k) => {
+      const rows = await db.orm
+        .insert(tracks)
+        .values(Array.from({ length: 6 }, (_, i) => ({ title: `${names[k]} song ${i}`, normKey: `${names[k]!.toLowerCase()} song ${i}|${names[k]!.toLowerCase()}` })))
+        .returning({ id: tracks.id });
+      await db.orm.insert(trackArtists).values(rows.map((r) => ({ trackId: r.id, position: 0, artistId: a.id })));
+      return rows.map((r) => r.id);
+    }),
+  );
+  const [singer, band, duo, other] = byArtist as [number[], number[], number[], number[]];
+  const tagRows = await db.orm
+    .insert(tags)
+    .values(['female vocalists', 'male vocals', 'male vocalists', 'female vocalist', 'rock'].map((name) => ({ name, kind: 'tag' })))
+    .returning({ id: tags.id });
+  const [femaleTag, maleTag, maleArtistTag, femaleArtistTag, rockTag] = tagRows.map((r) => r.id) as [number, number, number, number, number];
+  await db.orm.insert(trackTags).values([
+    ...singer.slice(0, 3).flatMap((trackId) => [
+      { trackId, tagId: femaleTag, source: 'yes_complete' },
+      { trackId, tagId: rockTag, source: 'yes_complete' },
+    ]),
+    { trackId: duo[0]!, tagId: femaleTag, source: 'yes_complete' },
+    { trackId: duo[0]!, tagId: maleTag, source: 'yes_complete' },
+  ]);
+  const listeners = await db.orm.insert(people).values([{ displayName: 'tagger 1' }, { displayName: 'tagger 2' }]).returning({ id: people.id });
+  await db.orm.insert(tagAssignments).values([
+    ...listeners.map((p, k) => ({ source: 'fixture', sourceKey: `band|${k}`, personId: p.id, artistId: artistRows[1]!.id, tagId: maleArtistTag })),
+    { source: 'fixture', sourceKey: 'duo|0', personId: listeners[0]!.id, artistId: artistRows[2]!.id, tagId: femaleArtistTag },
+  ]);
+  const all = byArtist.flat();
+  const lists = await db.orm
+    .insert(playlists)
+    .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
+    .returning({ id: playlists.id });
+  const rng = new SeededRandom(3);
+  await db.orm.insert(interactions).values(
+    lists.flatMap((pl, p) => {
+      const pool = [...all];
+      for (let i = pool.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+      }
+      return pool.slice(0, 10).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
+    }),
+  );
+  return { singer, band, duo, other };
+}
+
+describe('the lead voice asked for ("female-fronted", "male vocals") comes from listeners\' tags', () => {
+  let db: Db;
+  let home: string;
+  let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
+  let served: RankedTrackRecommender;
+  beforeAll(async () => {
+    db = await freshDb('pglite');
+    home = await mkdtemp(path.join(os.tmpdir(), 'earworm-voice-'));
+    fixture = await seedCatalogue(db);
+    await trainCfModel(db, home, silentLogger, { version: 'v1', ials: { factors: 8, iterations: 5 } });
+    served = await RankedTrackRecommender.create(db, await loadTrackModel(db, home), { artists: null, home });
+  }, 120_000);
+  afterAll(async () => {
+    await db.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("keeps tracks whose own tags name a woman, and the untagged tracks of an artist most of whose tagged tracks do", async () => {
+    const r = await served.recommend({ seeds: [], k: 12, constraints: { vocals: 'female' } });
+    const ids = r.items.map((x) => x.trackId);
+    expect(new Set(ids)).toEqual(new Set(fixture.singer));
+    // Not the duet (its tags name both voices), nor its artist's other tracks (one listener's tag is too little).
+    expect(ids).not.toContain(fixture.duo[0]);
+  });
+
+  it('takes an artist tagged by several listeners as the voice of its untagged tracks', async () => {
+    const r = await served.recommend({ seeds: [], k: 12, constraints: { vocals: 'male' } });
+    expect(new Set(r.items.map((x) => x.trackId))).toEqual(new Set(fixture.band));
+  });
+
+  it('says so when it gives way on the voice, and never on an exclusion', async () => {
+    const r = await served.recommend({ seeds: [], k: 6, constraints: { vocals: 'female', excludeArtists: ['Singer'] } });
+    expect(r.relaxed?.map((x) => x.constraint)).toEqual(['vocals']);
+    expect(r.relaxed?.[0]?.metAll).toBe(0);
+    expect(r.items.length).toBeGreaterThan(0);
+    expect(r.items.some((x) => fixture.singer.includes(x.trackId))).toBe(false);
+  });
+});
