@@ -643,9 +643,12 @@ function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: s
 /** A phrase that is only a decade or year with its qualifiers ("early 2000s", "the 80s", "1999"). */
 const VOCABULARY_ONLY_RE = /^(?:the\s+)?(?:(?:early|late|mid)[- ]?)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|sixties|seventies|eighties|nineties|two thousands|noughties)(?:\s+(?:music|songs?|hits|tracks|bands|artists|stuff))?$/i;
 
-/** Removes multi-word capitalised names ("Daft Punk", "Foo Fighters") so their words are not read as labels. */
+/**
+ * Removes multi-word capitalised names ("Daft Punk", "Foo Fighters") so their words are not read as labels; a title-cased
+ * voice ("Emotional Songs with Female Singers", "Female Country/Rock") is not a name.
+ */
 function stripNames(text: string): string {
-  return text.replace(/\b(?:[A-Z][\w'&.-]*\s+)+[A-Z][\w'&.-]*/g, ' ');
+  return text.replace(/\b(?:[A-Z][\w'&.-]*\s+)+[A-Z][\w'&.-]*/g, (run) => (/^(?:fe)?males?\b/i.test(run) ? run : ' '));
 }
 
 const clean = (s: string) => s.replace(/^["“']|["”']$/g, '').replace(/\s+/g, ' ').trim();
@@ -741,7 +744,8 @@ function modifiers(text: string, original: string, state: ConversationState, bas
       c.excludeArtists = [...new Set([...(c.excludeArtists ?? []), what])];
     }
   }
-  if (/\b(instrumentals?|no-vocals?)\b/.test(t)) c.vocals = 'instrumental';
+  // "Female vocalists with pretty instrumentals" asks for a voice: the word does not undo one asked for.
+  if (/\b(instrumentals?|no-vocals?)\b/.test(t) && (c.vocals === undefined || c.vocals === 'instrumental')) c.vocals = 'instrumental';
   if (/\b(clean|family[- ]friendly|kid[- ]friendly|radio edit|safe for work)\b/.test(t)) c.explicit = false;
   const genres = matchLabels(t, GENRES, negated);
   if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
@@ -830,23 +834,28 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known)\b/g, (c) => {
     c.popularity = 'mainstream';
   }],
-  // Who sings lead ("female-fronted rock", "songs sung by women", "male vocals"), before "sung" alone.
-  [/\b(?:female|women|woman|girls?|ladies) (?:rappers?|mcs?|rap|hip[- ]?hop)\b/g, (c) => {
+  // Who sings lead ("female-fronted rock", "songs sung by women", "male vocals"), before "sung" alone. Both voices
+  // ("male and female singers", "female clean vocals with male growl") ask for neither; "female" on its own in a
+  // request for music speaks of the voice ("female pop music", "Female Country/Rock").
+  [/\b(?:(?:both )?(?:male (?:and|or|&|\/) ?(?:an? )?female|female (?:and|or|&|\/) ?(?:an? )?male)|female\b[^.?!]{0,40}\bwith (?:a )?male|male\b[^.?!]{0,40}\bwith (?:a )?female)\b[\w-]*/g, (c) => {
+    delete c.vocals;
+  }],
+  [/\b(?:females?|women|woman|girls?|ladies) (?:rappers?|rapping|mcs?|rap|hip[- ]?hop)\b/g, (c) => {
     c.vocals = 'female';
     c.genres = [...new Set([...(c.genres ?? []), 'hip hop'])];
   }],
-  [/\b(?:male|men|man|guys?) (?:rappers?|mcs?)\b/g, (c) => {
+  [/\b(?:males?|men|man|guys?) (?:rappers?|rapping|mcs?)\b/g, (c) => {
     c.vocals = 'male';
     c.genres = [...new Set([...(c.genres ?? []), 'hip hop'])];
   }],
-  [/\b(?:female[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?|bands?)|(?:women|woman|girls?|ladies)(?: who)? (?:sing(?:ing|ers?)?|vocalists?|fronted|in (?:rock|metal|punk|pop|jazz|country|hip hop|rap|folk|indie))|(?:sung|fronted|led) by (?:a |an? )?(?:women|woman|female|girls?|ladies)|divas?)\b/g, (c) => {
+  [/\b(?:females?(?:[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?|bands?|groups?))*|(?:women|woman|girls?|lady|ladies)(?: who)? (?:sing(?:ing|ers?)?|vocalists?|singer[- ]songwriters?|fronted|in (?:rock|metal|punk|pop|jazz|country|hip hop|rap|folk|indie))|(?:sung|fronted|led|songs|music) by (?:a |an? )?(?:black |young )?(?:women|woman|females?|girls?|ladies)|divas?)\b/g, (c) => {
     c.vocals = 'female';
   }],
-  [/\b(?:male[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?)|(?:men|man|guys?)(?: who)? (?:sing(?:ing|ers?)?|vocalists?)|(?:sung|fronted|led) by (?:a )?(?:men|man|male|guys?)|crooners?)\b/g, (c) => {
+  [/\b(?:males?(?:[- ](?:fronted|led|lead|vocals?|vocalists?|singers?|voices?|artists?|singer[- ]songwriters?))*|(?:men|man|guys?)(?: who)? (?:sing(?:ing|ers?)?|vocalists?)|(?:sung|fronted|led) by (?:a )?(?:men|man|males?|guys?)|crooners?)\b/g, (c) => {
     c.vocals = 'male';
   }],
   [/\b(?:with (?:vocals|singing|lyrics|a singer)|sung|vocal (?:tracks|songs|music))\b/g, (c) => {
-    c.vocals = 'vocal';
+    c.vocals ??= 'vocal';
   }],
   // "to dance to" names an activity (party), not the dance genre.
   [/\b(?:(?:to|can|could) dance (?:to|with)|dance to|dance party|dancing)\b/g, () => {}],

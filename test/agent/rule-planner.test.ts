@@ -42,6 +42,11 @@ const CASES: Case[] = [
   ['songs sung by women', 'recommend', rec({ constraints: { vocals: 'female' } })],
   ['female rappers', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], vocals: 'female' } })],
   ['jazz with male vocals', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], vocals: 'male' } })],
+  // Real requests (MusicRecoNER): a title-cased voice is not a name; both voices ask for neither; "instrumentals" does not undo a voice.
+  ['Female Country/Rock', 'recommend', rec({ seeds: { genres: ['country', 'rock'] }, constraints: { genres: ['country', 'rock'], vocals: 'female' } })],
+  ['Any metal songs with both male and female voices?', 'recommend', rec({ seeds: { genres: ['metal'] }, constraints: { genres: ['metal'] } })],
+  ['chill female vocalists with pretty instrumentals', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], vocals: 'female' } })],
+  ['Bluesy songs kinda like Evil Woman by Black Sabbath', 'similar', { name: 'similar_tracks', args: { track: 'Black Sabbath - Evil Woman', count: 5 } }],
   ['christmas songs', 'recommend', rec({ constraints: { holiday: 'only' } })],
   ['christmas jazz', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], holiday: 'only' } })],
   ['soul classics, no christmas songs', 'recommend', rec({ seeds: { genres: ['r&b'] }, constraints: { genres: ['r&b'], year: { max: 2000 } } })],
