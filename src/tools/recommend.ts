@@ -156,6 +156,15 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
       const m = canonicalLabel('mood', w);
       return m !== undefined && moods.includes(m) ? m : w;
     };
+    // A name of several words that is an artist's ("Daft Punk", "Beach House", "Iggy Pop") is the artist: its words
+    // are not genres or moods as well (the punk charts under "like Daft Punk").
+    const named = words.length >= 2 ? ctx.recommender.resolveArtist(part.replace(/['’]s\b/gi, '')) : undefined;
+    if (named?.match === 'exact') {
+      out.artists.push(named.name);
+      const ts = await artistSeeds(ctx, named.name);
+      if (!isRetry(ts)) out.tracks.push(...ts);
+      continue;
+    }
     const labels = words.filter((w) => genres.includes(asLabel(w)) || moods.includes(asLabel(w)));
     for (const word of labels) {
       const label = asLabel(word);

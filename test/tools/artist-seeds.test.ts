@@ -96,6 +96,16 @@ describe('artist-seeded recommendations', () => {
     expect(model!.nodesOf(moonTrack).map((n) => model!.nameOf(n))).toEqual(['Artists for Peace and Justice']);
   });
 
+  it('reads a name that contains a genre word ("Daft Punk") as the artist, not as the genre too', async () => {
+    const v = valueOf(await call({ seeds: { text: 'Daft Punk' }, count: 6, for: 'anyone' })) as unknown as Answer & { seeds: { artists: string[] }[] };
+    expect(v.seeds.length).toBeGreaterThan(0);
+    expect(v.seeds.every((s) => s.artists[0] === 'Daft Punk')).toBe(true);
+    // A genre word on its own still seeds with the genre.
+    const rock = valueOf(await call({ seeds: { text: 'some rock' }, count: 6, for: 'anyone' })) as unknown as Answer & { seeds: { artists: string[] }[] };
+    expect(rock.seeds.length).toBeGreaterThan(0);
+    expect(rock.seeds.some((s) => s.artists[0] !== 'Daft Punk')).toBe(true);
+  });
+
   it('answers an artist linked only by the spelling of its name from the artists spelled alike, and says it is a guess', async () => {
     const v = valueOf(await call({ seeds: { artists: ['Norahdottir'] }, count: 4, for: 'anyone' })) as unknown as Answer;
     expect(v.strategy).toBe('artist');
