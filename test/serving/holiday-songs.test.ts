@@ -19,7 +19,7 @@ const CLUSTER = 16;
  * that alone), and "Mystery" (in two "Christmas Soul" playlists and one other: most of its playlists are named for
  * the holiday).
  */
-async function seedCatalogue(db: Db): Promise<{ a: number[]; holiday: Set<number>; notHoliday: number }> {
+async function seedCatalogue(db: Db): Promise<{ a: number[]; holiday: Set<number>; plain: number[]; notHoliday: number }> {
   const [artist] = await db.orm.insert(artists).values({ name: 'Artist', normName: 'artist' }).returning({ id: artists.id });
   const titles = Array.from({ length: 2 * CLUSTER }, (_, i) => (i === 3 ? 'Jingle Bell Rock' : `Song ${i}`));
   const rows = await db.orm
@@ -57,7 +57,7 @@ async function seedCatalogue(db: Db): Promise<{ a: number[]; holiday: Set<number
     return picked.map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
   });
   await db.orm.insert(interactions).values(values);
-  return { a, holiday: new Set([ids[3]!, ids[5]!, mystery]), notHoliday: ids[7]! };
+  return { a, holiday: new Set([ids[3]!, ids[5]!, mystery]), plain: [ids[3]!, mystery], notHoliday: ids[7]! };
 }
 
 describe('holiday songs are recommended only when asked for', () => {
@@ -96,6 +96,9 @@ describe('holiday songs are recommended only when asked for', () => {
     const only = await served.recommend({ seeds: [], k: 5, constraints: { holiday: 'only' } });
     expect(only.items.length).toBeGreaterThan(0);
     expect(only.items.every((r) => fixture.holiday.has(r.trackId))).toBe(true);
+    // The plain ones (a holiday title, holiday playlists) lead the song one tag calls a holiday song.
+    expect(only.items.map((r) => r.trackId).slice(0, 2).sort()).toEqual([...fixture.plain].sort());
+    expect(only.items[0]!.sentence).toMatch(/plainly a holiday song/);
     const jingle = [...fixture.holiday][0]!;
     const named = await served.recommend({ seeds: [jingle], k: 14 });
     expect(holidayIn(named.items.map((r) => r.trackId)).length).toBeGreaterThan(0);

@@ -37,6 +37,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   mood_fit: 'its mood fits what you asked for',
   similar_artists: 'its artist is close to the artists you asked for or like',
   novelty: 'it is less well known',
+  holiday: 'it is plainly a holiday song, by its title or the playlists it is in',
 };
 
 /** The phrase for a signal ("content-artist" reads as content). */

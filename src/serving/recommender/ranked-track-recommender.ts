@@ -132,8 +132,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     private readonly artists: ArtistModel | undefined,
     /** Why there is no artist model, when there is none. */
     private readonly artistProblem: string | undefined,
-    /** The catalogue's holiday songs, played or not (holidaySongs). */
-    private readonly holidaySongs: ReadonlySet<number>,
+    /** The catalogue's holiday songs, played or not, with how plainly they are (holidaySongs). */
+    private readonly holidaySongs: ReadonlyMap<number, number>,
     readonly artistParams: ArtistServingParams,
     /** The ranking settings every ranker here uses (saved with the chat model version). */
     readonly rankingParams: RankingParams,
@@ -258,7 +258,10 @@ export class RankedTrackRecommender implements TrackRecommender {
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
     if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
+    // Asked for holiday songs, the plain ones lead: "White Christmas" before a worship song one tag calls christmas.
+    if (constraints.holiday === 'only') extra.push({ name: 'holiday', weight: 1, scores: Float32Array.from(this.model.trackIds, (t) => this.holidaySongs.get(t) ?? 0) });
     const capped = artist.seedNodes.size > 0;
+    const holidayOnly = constraints.holiday === 'only';
     // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
     const byNamed = (t: number): boolean => {
       const main = this.artists?.nodesOf(t)[0];
@@ -273,7 +276,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const rankWith = (c: RankingConstraints) =>
       ranker.rank({
         ...(ranker === this.floor ? { user: 0 } : ranker === this.byArtist ? { user: 0 } : { seeds }),
-        k: capped ? request.k * 3 + 10 : request.k,
+        k: capped || holidayOnly ? request.k * 3 + 10 : request.k,
         constraints: c,
         disliked: this.items(request.disliked),
         known: this.items(known),
@@ -288,7 +291,9 @@ export class RankedTrackRecommender implements TrackRecommender {
     // instead; "like Aphex Twin" was padded with Nicki Minaj and Bruno Mars once Four Tet's tracks ran out).
     const signal = artist.signal;
     const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
-    const pool = fromArtists.length > 0 ? fromArtists : result.items;
+    const found = fromArtists.length > 0 ? fromArtists : result.items;
+    const plainly = (r: RankedItem) => this.holidaySongs.get(this.model.trackIds[r.item]!) ?? 0;
+    const pool = holidayOnly && relaxed.every((x) => x.constraint !== 'holiday') ? [...found].sort((x, y) => plainly(y) - plainly(x)).slice(0, capped ? found.length : request.k) : found;
     const ranked = capped ? this.capArtists(pool, (r) => this.model.trackIds[r.item]!, artist.seedNodes, request.k, seedCap) : pool;
     const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
     const items = unplayed ? await this.withUnplayed(ranked, { ...artist, signal, nodes: artist.nodes! }, request, known, seedCap) : ranked.map((r) => this.toRecommendation(r));
@@ -774,7 +779,7 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
  * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, popularity percentile,
  * artists.
  */
-async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array, holidaySongs: ReadonlySet<number>): Promise<ConstraintCatalog> {
+async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array, holidaySongs: ReadonlyMap<number, number>): Promise<ConstraintCatalog> {
   const n = trackIds.length;
   const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   const genre = await loadServedLabels(db, trackIds, 'genre');
@@ -938,12 +943,13 @@ async function leadVoices(db: Db, indexOf: ReadonlyMap<number, number>, perItem:
 const HOLIDAY_TAG_SHARE_OF = 20;
 
 /**
- * The catalogue's holiday songs, played or not: by title (HOLIDAY_TITLE), by a holiday tag among a track's few tags
- * from one source, or by most of its playlists being named for the holiday ("Christmas Soul").
+ * The catalogue's holiday songs, played or not, each with how plainly it is one: 1 by its title (HOLIDAY_TITLE) or by
+ * most of its playlists being named for the holiday ("Christmas Soul"); 0 by a holiday tag among a track's few tags
+ * from one source alone (a worship song some listeners file under christmas).
  */
-async function holidaySongs(db: Db): Promise<Set<number>> {
-  const out = new Set<number>();
-  for (const r of await db.rows<{ id: number; title: string }>(sql`select id, title from tracks`)) if (HOLIDAY_TITLE.test(r.title)) out.add(Number(r.id));
+async function holidaySongs(db: Db): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const r of await db.rows<{ id: number; title: string }>(sql`select id, title from tracks`)) if (HOLIDAY_TITLE.test(r.title)) out.set(Number(r.id), 1);
   const tags = sql.join(
     HOLIDAY_TAGS.map((t) => sql`${t}`),
     sql`, `,
@@ -955,7 +961,7 @@ async function holidaySongs(db: Db): Promise<Set<number>> {
     where tt.track_id in (select h.track_id from track_tags h join tags g on g.id = h.tag_id where lower(g.name) in (${tags}))
     group by tt.track_id, tt.source
     having bool_or(tt.tag_id in (select id from tags where lower(name) in (${tags}))) and count(*) <= ${HOLIDAY_TAG_SHARE_OF}`);
-  for (const r of tagged) out.add(Number(r.track_id));
+  for (const r of tagged) if (!out.has(Number(r.track_id))) out.set(Number(r.track_id), 0);
   const named = (await db.rows<{ id: number; name: string }>(sql`select id, name from playlists where name is not null`)).filter((p) => HOLIDAY_PLAYLIST.test(p.name)).map((p) => Number(p.id));
   if (named.length === 0) return out;
   const ids = sql.join(
@@ -968,7 +974,7 @@ async function holidaySongs(db: Db): Promise<Set<number>> {
     where playlist_id is not null and track_id in (select track_id from interactions where playlist_id in (${ids}))
     group by track_id
     having 2 * count(distinct playlist_id) filter (where playlist_id in (${ids})) >= count(distinct playlist_id)`);
-  for (const r of byPlaylist) out.add(Number(r.track_id));
+  for (const r of byPlaylist) out.set(Number(r.track_id), 1);
   return out;
 }
 
