@@ -7,8 +7,9 @@ import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
 import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import { fitMoods } from '../recsys/constraints/constraint-vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
+import { LABEL_EVIDENCE } from '../recsys/labels/track-labels.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
-import type { Recommendation, RecommendationRequest } from '../serving/ports/track-recommender.ts';
+import type { Recommendation, RecommendationRequest, Relaxation } from '../serving/ports/track-recommender.ts';
 import { searchTerms } from './search-terms.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import { personalisation } from './personalisation.ts';
@@ -219,6 +220,21 @@ async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Pr
   });
 }
 
+/**
+ * A track kept for a mood the request asked for shows that mood on its card when its labels carry it with evidence,
+ * not its top mood: "sad songs" showed "I Will Not Bow (rock, calm)", a song labelled calm and sad.
+ */
+async function showAskedMoods(ctx: ToolContext, cards: Map<number, TrackCard>, ids: readonly number[], moods: readonly string[] | undefined, relaxed: readonly Relaxation[] | undefined): Promise<void> {
+  if (moods === undefined || moods.length === 0 || ctx.catalog.labels === undefined || relaxed?.some((r) => r.constraint === 'moods')) return;
+  const asked = new Set(moods.map((m) => m.trim().toLowerCase()));
+  for (const id of ids) {
+    const card = cards.get(id);
+    if (card === undefined || (card.mood !== null && asked.has(card.mood.toLowerCase()))) continue;
+    const best = (await ctx.catalog.labels(id))?.mood.filter((m) => asked.has(m.label.toLowerCase()) && m.probability >= LABEL_EVIDENCE.keep).sort((a, b) => b.probability - a.probability)[0];
+    if (best !== undefined) cards.set(id, { ...card, mood: best.label });
+  }
+}
+
 /** Share of an answer led by the named artists' own tracks: one artist named, several. */
 const ARTISTS_FIRST_SHARE = { one: 0.4, several: 0.6 };
 
@@ -341,6 +357,7 @@ export const recommend = defineTool({
     // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).
     if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
+    await showAskedMoods(ctx, cards, list.items.map((r) => r.trackId), constraints.moods, list.relaxed);
     const notes = [...(seeds.notes ?? []), ...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
     if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);
