@@ -277,7 +277,10 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
   // A kind of music named on its own ("quiet piano, no vocals", "slow jams") is a new request, not a refinement.
   const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t) || NAMES_MUSIC_RE.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
-  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
+  // A voice asked for names music as a genre does ("female singer-songwriters, acoustic"), unless it only adjusts the
+  // last answer ("only female singers", "now with male vocals").
+  const namesVoice = (mods.vocals === 'female' || mods.vocals === 'male') && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
+  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || namesVoice || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
@@ -824,6 +827,13 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   }],
   [/\b(?:christmas|xmas|x-mas|holiday (?:songs?|music|tunes|season|playlist|classics|hits|party)|festive|carols?|navidad|hanukkah|advent)\b/g, (c) => {
     c.holiday = 'only';
+  }],
+  // "Classic hip hop", "classic soul": the genre's older records (the word alone is left for the genre's name).
+  [/\bclassic(?= (?:hip[- ]?hop|rap|r&b|rnb|house|techno|trance|grunge|alternative)\b)/g, (c) => {
+    c.year = lower(c.year, 'max', 1999);
+  }],
+  [/\bclassic(?= (?:rock|metal|heavy metal|punk|pop|soul|funk|disco|motown|jazz|country|blues|folk|reggae)\b)/g, (c) => {
+    c.year = lower(c.year, 'max', 1989);
   }],
   [/\bold[- ]?school\b/g, (c) => {
     c.year = lower(c.year, 'max', 1999);

@@ -43,10 +43,16 @@ const CASES: Case[] = [
   ['female rappers', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], vocals: 'female' } })],
   ['jazz with male vocals', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], vocals: 'male' } })],
   // Real requests (MusicRecoNER): a title-cased voice is not a name; both voices ask for neither; "instrumentals" does not undo a voice.
+  // A voice names music on its own (a new request), unless it only adjusts the last answer.
+  ['female singer-songwriters, acoustic', 'recommend', rec({ constraints: { vocals: 'female', acousticness: { min: 0.5 } } }), shown],
+  ['only female singers', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { max: 0.5 }, vocals: 'female' } }), shown],
   ['Female Country/Rock', 'recommend', rec({ seeds: { genres: ['country', 'rock'] }, constraints: { genres: ['country', 'rock'], vocals: 'female' } })],
   ['Any metal songs with both male and female voices?', 'recommend', rec({ seeds: { genres: ['metal'] }, constraints: { genres: ['metal'] } })],
   ['chill female vocalists with pretty instrumentals', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], vocals: 'female' } })],
   ['Bluesy songs kinda like Evil Woman by Black Sabbath', 'similar', { name: 'similar_tracks', args: { track: 'Black Sabbath - Evil Woman', count: 5 } }],
+  // "Classic" before a genre asks for its older records.
+  ['classic hip hop but nothing explicit', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], year: { max: 1999 }, explicit: false } })],
+  ['some classic rock', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], year: { max: 1989 } } })],
   ['christmas songs', 'recommend', rec({ constraints: { holiday: 'only' } })],
   ['christmas jazz', 'recommend', rec({ seeds: { genres: ['jazz'] }, constraints: { genres: ['jazz'], holiday: 'only' } })],
   ['soul classics, no christmas songs', 'recommend', rec({ seeds: { genres: ['r&b'] }, constraints: { genres: ['r&b'], year: { max: 2000 } } })],
