@@ -12,6 +12,9 @@
  * for many others and span the directions taste is still unknown in. Then it asks about the two tracks whose fit is
  * least certain, combining the model's opinion (utility against the pool's median, in units of its spread) with the
  * answers' evidence (each answer log 9 ≈ 2.2, the log-odds of a person who answers as they mean 9 times in 10).
+ * A person who answers which track they prefer rather than which fits (never "both", and a track chosen once passed
+ * over another time) is asked about each uncertain track beside the one the fit is surest does not fit instead, so
+ * that no answer sets two fitting tracks against each other.
  * A share of pairs (10 %) is drawn uniformly at random, so the fit also sees pairs the policy would not choose.
  */
 import { BradleyTerryPosterior, type FeatureComparison } from './bradley-terry.ts';
@@ -194,6 +197,15 @@ function leastCertainPair(input: CoverageInput, pool: readonly number[]): { a: n
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   order.sort((x, y) => certainty[x]! - certainty[y]!);
+  if (answersByPreference(input.answers)) {
+    // Each uncertain track beside the one the fit is surest does not fit: "chosen" then says it fits, a tie that it does not.
+    const signed = pool.map((t, k) => (u[k]! - median) / spread + ANSWER_LOG_ODDS * (evidence.get(t) ?? 0));
+    const unfitting = pool.map((_, k) => k).filter((k) => signed[k]! < 0).sort((x, y) => signed[x]! - signed[y]!);
+    for (const i of order) {
+      const a = pool[i]!;
+      for (const k of unfitting) if (k !== i && !seen.has(a, pool[k]!)) return { a, b: pool[k]! };
+    }
+  }
   for (let i = 0; i < order.length; i++) {
     for (let j = i + 1; j < order.length; j++) {
       const a = pool[order[i]!]!;
@@ -202,6 +214,26 @@ function leastCertainPair(input: CoverageInput, pool: readonly number[]): { a: n
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the person answers which track they prefer rather than which fits: they have never said "both", and a track
+ * they chose once they passed over another time. Such a person's A/B between two tracks that both fit marks one as not
+ * fitting (a Last.fm listener picks the artist they play more); with a person who says "both", a track both chosen and
+ * passed over is a slip.
+ */
+function answersByPreference(answers: readonly PairAnswer[]): boolean {
+  if (answers.some((x) => x.choice === 'both')) return false;
+  const chosen = new Set<number>();
+  const passed = new Set<number>();
+  for (const { a, b, choice } of answers) {
+    if (choice === 'a' || choice === 'b') {
+      chosen.add(choice === 'a' ? a : b);
+      passed.add(choice === 'a' ? b : a);
+    }
+  }
+  for (const t of chosen) if (passed.has(t)) return true;
+  return false;
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>, d: number): number {

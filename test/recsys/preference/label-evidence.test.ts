@@ -93,6 +93,37 @@ describe('coverage pair policy', () => {
     expect(seen.has(next.a, next.b)).toBe(false);
   });
 
+  it('asks a person who answers by preference (never "both", a track chosen then passed over) about an uncertain track beside one that does not fit', () => {
+    const f = plane(10, 4);
+    const pool = [...f.ids];
+    // The person likes the first feature: the fit after these answers puts the lowest tracks on it below the median.
+    const post = BradleyTerryPosterior.prior(Float64Array.from([1, 0]), 1);
+    const byFirst = [...pool].sort((x, y) => f.vectorOf(x)[0]! - f.vectorOf(y)[0]!);
+    const [low, , , mid1, mid2, mid3, , , high1, high2] = byFirst as [number, number, number, number, number, number, number, number, number, number];
+    const base: PairAnswer[] = [
+      { a: high1, b: mid1, choice: 'a' },
+      { a: mid1, b: low, choice: 'a' },
+      { a: mid2, b: mid3, choice: 'neither' },
+    ];
+    const utility = (t: number) => post.utility(f.vectorOf(t));
+    const ask = (answers: PairAnswer[]) => {
+      const seen = new SeenPairs();
+      for (const x of answers) seen.add(x.a, x.b);
+      // Past the cover phase (10 answers): the same answers again.
+      const padded = [...answers];
+      while (padded.length < 10) padded.push(answers[padded.length % answers.length]!);
+      return coveragePair({ posterior: post, features: f, pool, answers: padded, seen, rng: new SeededRandom(5), options: { randomShare: 0 } })!;
+    };
+    // mid1 was chosen over low and passed over for high1: by preference. One track of the pair the fit says does not fit.
+    const byPreference = ask(base);
+    const median = [...pool.map(utility)].sort((x, y) => x - y)[5]!;
+    expect([byPreference.a, byPreference.b].some((t) => utility(t) < median)).toBe(true);
+    expect([byPreference.a, byPreference.b]).toContain(low);
+    // The same answers from a person who also says "both": the two least certain tracks, whatever their side.
+    const byFit = ask([...base, { a: high2, b: high1, choice: 'both' }]);
+    expect([byFit.a, byFit.b]).not.toContain(low);
+  });
+
   it('keeps the configured random share, drawn from the eligible tracks, and says which pairs were random', () => {
     const f = plane(300, 4);
     const pool = [...f.ids].slice(0, 30);
