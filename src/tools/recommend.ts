@@ -221,17 +221,29 @@ async function recordRequest(ctx: ToolContext, args: z.output<typeof input>): Pr
 }
 
 /**
- * A track kept for a mood the request asked for shows that mood on its card when its labels carry it with evidence,
- * not its top mood: "sad songs" showed "I Will Not Bow (rock, calm)", a song labelled calm and sad.
+ * A track kept for a genre or mood the request asked for shows that label on its card when its labels carry it with
+ * evidence, not its top label: "sad songs" showed "I Will Not Bow (rock, calm)", a song labelled calm and sad, and
+ * "chill lofi beats" showed lo-fi tracks labelled pop or r&b first and hip hop second.
  */
-async function showAskedMoods(ctx: ToolContext, cards: Map<number, TrackCard>, ids: readonly number[], moods: readonly string[] | undefined, relaxed: readonly Relaxation[] | undefined): Promise<void> {
-  if (moods === undefined || moods.length === 0 || ctx.catalog.labels === undefined || relaxed?.some((r) => r.constraint === 'moods')) return;
-  const asked = new Set(moods.map((m) => m.trim().toLowerCase()));
+async function showAskedLabels(ctx: ToolContext, cards: Map<number, TrackCard>, ids: readonly number[], constraints: { readonly genres?: readonly string[]; readonly moods?: readonly string[] }, relaxed: readonly Relaxation[] | undefined): Promise<void> {
+  const asked = (names: readonly string[] | undefined, field: 'genres' | 'moods') =>
+    names === undefined || names.length === 0 || relaxed?.some((r) => r.constraint === field) ? undefined : new Set(names.map((m) => m.trim().toLowerCase()));
+  const genres = asked(constraints.genres, 'genres');
+  const moods = asked(constraints.moods, 'moods');
+  if ((genres === undefined && moods === undefined) || ctx.catalog.labels === undefined) return;
+  const pick = (labels: readonly { label: string; probability: number }[], wanted: ReadonlySet<string>) =>
+    labels.filter((m) => wanted.has(m.label.toLowerCase()) && m.probability >= LABEL_EVIDENCE.keep).sort((a, b) => b.probability - a.probability)[0]?.label;
   for (const id of ids) {
     const card = cards.get(id);
-    if (card === undefined || (card.mood !== null && asked.has(card.mood.toLowerCase()))) continue;
-    const best = (await ctx.catalog.labels(id))?.mood.filter((m) => asked.has(m.label.toLowerCase()) && m.probability >= LABEL_EVIDENCE.keep).sort((a, b) => b.probability - a.probability)[0];
-    if (best !== undefined) cards.set(id, { ...card, mood: best.label });
+    if (card === undefined) continue;
+    const needGenre = genres !== undefined && !(card.genre !== null && genres.has(card.genre.toLowerCase()));
+    const needMood = moods !== undefined && !(card.mood !== null && moods.has(card.mood.toLowerCase()));
+    if (!needGenre && !needMood) continue;
+    const labels = await ctx.catalog.labels(id);
+    if (labels === undefined) continue;
+    const genre = needGenre ? pick(labels.genre, genres) : undefined;
+    const mood = needMood ? pick(labels.mood, moods) : undefined;
+    if (genre !== undefined || mood !== undefined) cards.set(id, { ...card, ...(genre !== undefined ? { genre } : {}), ...(mood !== undefined ? { mood } : {}) });
   }
 }
 
@@ -357,7 +369,7 @@ export const recommend = defineTool({
     // Only tracks that the chosen strategy actually ranked are remembered (the popularity floor is no arm).
     if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
-    await showAskedMoods(ctx, cards, list.items.map((r) => r.trackId), constraints.moods, list.relaxed);
+    await showAskedLabels(ctx, cards, list.items.map((r) => r.trackId), constraints, list.relaxed);
     const notes = [...(seeds.notes ?? []), ...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
     if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);
