@@ -638,6 +638,8 @@ function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: s
   const ref = clean(like[1]!).replace(/^(?:(?:other )?(?:artists?|bands?|singers?|people|someone|groups?)\s+(?:like|such as)\s+)/i, '');
   // "more from the early 2000s", "songs by 80s bands": a decade or a label, read as a constraint.
   if (VOCABULARY_ONLY_RE.test(ref)) return undefined;
+  // "songs by female rappers", "music by women": who sings, read as the voice, not a name.
+  if (/^(?:(?:black|young|other|some)\s+)?(?:females?|males?|women|men|ladies)(?:[- ](?:rappers?|singers?|vocalists?|artists?|bands?|groups?|fronted|led|singer[- ]songwriters?|mcs?))?$/i.test(ref)) return undefined;
   // "like this one" names nothing (the catalogue has an artist called "This One"): what was shown, or nothing.
   if (ref === '' || /^((this|that|it)( one| song| track| tune)?|the (first|second|third|last)( one)?|these( ones| songs| tracks)?|those( ones| songs| tracks)?|them)$/i.test(ref)) return undefined;
   return { kind: 'text', ref, span: like[0] };
@@ -651,7 +653,7 @@ const VOCABULARY_ONLY_RE = /^(?:the\s+)?(?:(?:early|late|mid)[- ]?)?(?:(?:19|20)
  * voice ("Emotional Songs with Female Singers", "Female Country/Rock") is not a name.
  */
 function stripNames(text: string): string {
-  return text.replace(/\b(?:[A-Z][\w'&.-]*\s+)+[A-Z][\w'&.-]*/g, (run) => (/^(?:fe)?males?\b/i.test(run) ? run : ' '));
+  return text.replace(/\b(?:[A-Z][\w'&.-]*\s+)+[A-Z][\w'&.-]*/g, (run) => (/^(?:(?:black|young)\s+)?(?:(?:fe)?males?|women)\b/i.test(run) ? run : ' '));
 }
 
 const clean = (s: string) => s.replace(/^["“']|["”']$/g, '').replace(/\s+/g, ' ').trim();
@@ -752,7 +754,8 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   if (/\b(clean|family[- ]friendly|kid[- ]friendly|radio edit|safe for work)\b/.test(t)) c.explicit = false;
   const genres = matchLabels(t, GENRES, negated);
   if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
-  const moods = matchLabels(t, MOODS, negated);
+  // After an answer, "more energetic" and "less sad" adjust its range (RELATIVE): not a mood asked for.
+  const moods = matchLabels(state.lastQuery === undefined ? t : t.replace(/\b(?:more|less)\s+[a-z-]+/g, ' '), MOODS, negated);
   if (moods.length > 0) c.moods = moods.filter((m) => !(c.excludeMoods ?? []).includes(m));
   if (c.moods?.length === 0) delete c.moods;
   // The activity's preset from the one table (Discord /vibe reads the same one).
@@ -793,6 +796,8 @@ const addMood = (c: Mutable, mood: string) => {
 
 /** Everyday phrases and what they mean in the constraint vocabulary. */
 const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
+  // "I'm sad, cheer me up": the person's mood is not the music's; what they ask for is.
+  [/\b(?:(?:i'?m|i am|i feel|feeling)\s+(?:so\s+|a bit\s+|kind of\s+|kinda\s+|really\s+)?(?:sad|down|low|blue|depressed|gloomy)\b[^.?!]{0,20}?\b)?(?:cheer (?:me|us) up|pick[- ]me[- ]up|lift my (?:mood|spirits)|make me (?:happy|smile|feel better)|to feel better)\b/g, (c) => addMood(c, 'happy')],
   [/\b(?:to cry to|cry(?:ing)? (?:to|music|songs?)|make me cry|heart ?break\w*|heart ?broken|break ?up songs?|sad songs? to cry)\b/g, (c) => addMood(c, 'sad')],
   [/\b(?:no|without|not|nothing|skip the|none of the)\s+(?:sappy |slow |sad |cheesy )?(?:ballads?|love songs)\b/g, (c) => {
     c.excludeMoods = [...new Set([...(c.excludeMoods ?? []), 'romantic'])];

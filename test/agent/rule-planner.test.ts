@@ -50,6 +50,10 @@ const CASES: Case[] = [
   ['Any metal songs with both male and female voices?', 'recommend', rec({ seeds: { genres: ['metal'] }, constraints: { genres: ['metal'] } })],
   ['chill female vocalists with pretty instrumentals', 'recommend', rec({ seeds: { moods: ['calm'] }, constraints: { moods: ['calm'], vocals: 'female' } })],
   ['Bluesy songs kinda like Evil Woman by Black Sabbath', 'similar', { name: 'similar_tracks', args: { track: 'Black Sabbath - Evil Woman', count: 5 } }],
+  // The person's mood is not the music's; a voice after "by" is not a name; "more energetic" after an answer adjusts it.
+  ["I'm sad, cheer me up", 'recommend', rec({ seeds: { moods: ['happy'] }, constraints: { moods: ['happy'] } })],
+  ['songs by female rappers from the 90s', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], year: { min: 1990, max: 1999 }, vocals: 'female' } })],
+  ['more energetic', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 } } }), shown],
   // "Classic" before a genre asks for its older records.
   ['classic hip hop but nothing explicit', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], year: { max: 1999 }, explicit: false } })],
   ['some classic rock', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], year: { max: 1989 } } })],
