@@ -846,7 +846,7 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\b(?:deep cuts?|lesser[- ]known|less known|under ?rated|underground|obscure|hidden gems?|b-sides|not (?:too |that |so )?(?:mainstream|popular|well[- ]known)|nothing (?:too )?(?:mainstream|popular)|(?:songs?|music|tracks?|something|stuff|anything|bands?|artists?)(?: new)? (?:that )?i(?:'ve| have)? (?:never|not yet|haven't|have not) heard(?! of)(?: yet| before)?|new to me)\b/g, (c) => {
     c.popularity = 'deep_cuts';
   }],
-  [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known)\b/g, (c) => {
+  [/\b(?:mainstream|chart[- ]?(?:toppers|hits)|top hits|big hits|popular (?:songs|tracks|hits)|the hits|greatest hits|well[- ]known|(?:every(?:one|body)|all) (?:knows?|can sing(?: along)?)|crowd[- ]pleasers?|famous (?:songs|tracks|hits))\b/g, (c) => {
     c.popularity = 'mainstream';
   }],
   // Who sings lead ("female-fronted rock", "songs sung by women", "male vocals"), before "sung" alone. Both voices
