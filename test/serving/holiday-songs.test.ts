@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { artists, interactions, playlists, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { loadTrackModel } from '../../src/serving/models/track-model.ts';
-import { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { freshDb } from '../support/db.ts';
+import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
+import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
 
 const CLUSTER = 16;
 
@@ -61,21 +55,14 @@ async function seedCatalogue(db: Db): Promise<{ a: number[]; holiday: Set<number
 }
 
 describe('holiday songs are recommended only when asked for', () => {
-  let db: Db;
-  let home: string;
+  let opened: ServedFixture<Awaited<ReturnType<typeof seedCatalogue>>>;
   let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
   let served: RankedTrackRecommender;
   beforeAll(async () => {
-    db = await freshDb('pglite');
-    home = await mkdtemp(path.join(os.tmpdir(), 'earworm-holiday-'));
-    fixture = await seedCatalogue(db);
-    await trainCfModel(db, home, silentLogger, { version: 'v1', ials: { factors: 8, iterations: 5 } });
-    served = await RankedTrackRecommender.create(db, await loadTrackModel(db, home), { artists: null, home });
+    opened = await openServedRecommender('holiday', seedCatalogue);
+    ({ fixture, served } = opened);
   }, 120_000);
-  afterAll(async () => {
-    await db.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  afterAll(async () => opened.close());
 
   const seeds = () => fixture.a.filter((t) => !fixture.holiday.has(t)).slice(0, 2);
   const holidayIn = (ids: readonly number[]) => ids.filter((t) => fixture.holiday.has(t));

@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { artists, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { SeededRandom } from '../../src/recsys/rng.ts';
-import { loadTrackModel } from '../../src/serving/models/track-model.ts';
-import { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { freshDb } from '../support/db.ts';
+import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
+import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
 
 /**
  * Four artists of 6 tracks. "Singer": 3 tracks tagged "female vocalists", 3 untagged. "Band": no track tags, tagged
@@ -71,21 +65,14 @@ async function seedCatalogue(db: Db) {
 }
 
 describe('the lead voice asked for ("female-fronted", "male vocals") comes from listeners\' tags', () => {
-  let db: Db;
-  let home: string;
+  let opened: ServedFixture<Awaited<ReturnType<typeof seedCatalogue>>>;
   let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
   let served: RankedTrackRecommender;
   beforeAll(async () => {
-    db = await freshDb('pglite');
-    home = await mkdtemp(path.join(os.tmpdir(), 'earworm-voice-'));
-    fixture = await seedCatalogue(db);
-    await trainCfModel(db, home, silentLogger, { version: 'v1', ials: { factors: 8, iterations: 5 } });
-    served = await RankedTrackRecommender.create(db, await loadTrackModel(db, home), { artists: null, home });
+    opened = await openServedRecommender('voice', seedCatalogue);
+    ({ fixture, served } = opened);
   }, 120_000);
-  afterAll(async () => {
-    await db.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  afterAll(async () => opened.close());
 
   it("keeps tracks whose own tags name a woman, and the untagged tracks of an artist most of whose tagged tracks do", async () => {
     const r = await served.recommend({ seeds: [], k: 12, constraints: { vocals: 'female' } });
