@@ -7,7 +7,7 @@ import { callTool } from '../../src/tools/registry.ts';
 import { contextFor, createToolServices, type ToolServices } from '../../src/tools/tool-context.ts';
 import { openHarness, valueOf, type Harness } from './support/tool-harness.ts';
 
-type Answer = { recommendations: { track: { id: number; title: string; mood: string | null } }[]; relaxed: unknown[] };
+type Answer = { recommendations: { track: { id: number; title: string; genre: string | null; mood: string | null } }[]; relaxed: unknown[] };
 
 /**
  * The fixture catalogue with a label table: "Creep" is labelled calm (0.6) and sad (0.35), the other sad songs sad
@@ -51,7 +51,7 @@ describe('a track kept for the genre or mood asked for shows that label', () => 
     // Elsewhere Creep shows its top mood.
     const creep = h.fixture.byTitle.get('Creep')!;
     expect((await services.catalog.describe([creep])).get(creep)?.mood).toBe('calm');
-    const rock = valueOf(await call({ seeds: { artists: ['Nirvana'] }, constraints: { genres: ['rock'] }, count: 6, for: 'anyone' })) as unknown as Answer & { recommendations: { track: { genre: string | null } }[] };
+    const rock = valueOf(await call({ seeds: { artists: ['Nirvana'] }, constraints: { genres: ['rock'] }, count: 6, for: 'anyone' })) as unknown as Answer;
     const come = rock.recommendations.find((r) => r.track.title === 'Come as You Are');
     expect(come?.track.genre).toBe('rock');
     // A track with no genre of its own (kept by its artist's) shows none.
