@@ -1,5 +1,5 @@
 /** What the agent remembers per (person, channel) between turns, and the store interface that keeps it. */
-import type { Holiday, Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
+import type { Holiday, Instrument, Popularity, Vocals } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { ReplyCard, ReplyComparison } from './agent-reply.ts';
 import type { LlmMessage } from './llm-client.ts';
 
@@ -27,6 +27,8 @@ export interface ActiveConstraints {
   readonly explicit?: boolean;
   /** Instrumental, sung, or sung by a woman or a man, with evidence (the constraint vocabulary's `vocals`). */
   readonly vocals?: Vocals;
+  /** One of these instruments, by listeners' tags (the vocabulary's `instruments`). */
+  readonly instruments?: readonly Instrument[];
   /** Mainstream or deep cuts (the constraint vocabulary's `popularity`). */
   readonly popularity?: Popularity;
   /** Holiday songs only ("christmas songs"); left out, recommending leaves them out (the vocabulary's `holiday`). */
@@ -79,6 +81,7 @@ export function describeConstraints(c: ActiveConstraints): string {
   if (c.vocals !== undefined) parts.push(c.vocals === 'instrumental' ? 'no vocals' : c.vocals === 'vocal' ? 'with vocals' : `${c.vocals} vocals`);
   if (c.popularity !== undefined) parts.push(c.popularity === 'mainstream' ? 'mainstream' : 'deep cuts');
   if (c.holiday === 'only') parts.push('holiday songs');
+  if (c.instruments !== undefined && c.instruments.length > 0) parts.push(`with ${c.instruments.join(' or ')}`);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 

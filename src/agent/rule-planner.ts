@@ -5,7 +5,7 @@
  * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
-import { findActivity, type ActivityName } from '../recsys/constraints/constraint-vocabulary.ts';
+import { findActivity, type ActivityName, type Instrument } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { Mention } from '../catalog/entity-linker.ts';
 import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
 import type { ActiveConstraints, BaseQuery, ConversationState, NamedEntity, Range } from './conversation-state.ts';
@@ -277,9 +277,9 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
   // A kind of music named on its own ("quiet piano, no vocals", "slow jams") is a new request, not a refinement.
   const asksForMusic = /\b(songs?|music|tracks?|tunes|recommend\w*|suggest\w*|playlist|something|anything|surprise me|what should i (listen|play)|put on|play|(?:make|create|build) (?:me )?a list)\b/.test(t) || NAMES_MUSIC_RE.test(t);
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
-  // A voice asked for names music as a genre does ("female singer-songwriters, acoustic"), unless it only adjusts the
-  // last answer ("only female singers", "now with male vocals").
-  const namesVoice = (mods.vocals === 'female' || mods.vocals === 'male') && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
+  // A voice or an instrument asked for names music as a genre does ("female singer-songwriters, acoustic", "banjo"),
+  // unless it only adjusts the last answer ("only female singers", "now with male vocals").
+  const namesVoice = (mods.vocals === 'female' || mods.vocals === 'male' || (mods.instruments?.length ?? 0) > 0) && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || namesVoice || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
@@ -587,6 +587,7 @@ function toolConstraints(c: ActiveConstraints): Record<string, unknown> | undefi
   }
   if (c.explicit !== undefined) out.explicit = c.explicit;
   if (c.vocals !== undefined) out.vocals = c.vocals;
+  if (c.instruments !== undefined && c.instruments.length > 0) out.instruments = [...c.instruments];
   if (c.popularity !== undefined) out.popularity = c.popularity;
   if (c.holiday !== undefined) out.holiday = c.holiday;
   if (c.artists !== undefined && c.artists.length > 0) out.artists = [...c.artists];
@@ -714,6 +715,24 @@ function raise(r: Range | undefined, _end: 'min', min: number): Range {
   return r?.max !== undefined && r.max > min ? { min, max: r.max } : { min };
 }
 
+/** Words naming an instrument of the vocabulary (INSTRUMENT_TAGS). */
+const INSTRUMENT_WORDS: readonly [RegExp, Instrument][] = [
+  [/^sax(?:ophones?)?$/, 'saxophone'],
+  [/^pianos?$/, 'piano'],
+  [/^guitars?$/, 'guitar'],
+  [/^(?:violins?|fiddles?)$/, 'violin'],
+  [/^cellos?$/, 'cello'],
+  [/^trumpets?$/, 'trumpet'],
+  [/^harmonicas?$/, 'harmonica'],
+  [/^banjos?$/, 'banjo'],
+  [/^(?:ukuleles?|ukes?)$/, 'ukulele'],
+  [/^flutes?$/, 'flute'],
+  [/^harps?$/, 'harp'],
+  [/^accordions?$/, 'accordion'],
+  [/^(?:organs?|hammond)$/, 'organ'],
+];
+const INSTRUMENT_RE = /(?<!\b(?:no|without|not|minus|less|fewer)\s(?:any\s|more\s)?)\b(?:sax(?:ophones?)?|pianos?|guitars?|violins?|fiddles?|cellos?|trumpets?|harmonicas?|banjos?|ukuleles?|ukes?|flutes?|harps?|accordions?|organs?|hammond)\b/g;
+
 /** Genres, moods, activities, negations, decades and relative words, applied on top of `base`. */
 function modifiers(text: string, original: string, state: ConversationState, base: ActiveConstraints): ActiveConstraints {
   const c: Mutable = { ...base };
@@ -724,6 +743,14 @@ function modifiers(text: string, original: string, state: ConversationState, bas
     apply(c);
     t = t.replace(re, ' ');
   }
+  // Instruments ("songs with saxophone", "banjo music"), not after a negation ("no guitars").
+  const played: Instrument[] = [];
+  t = t.replace(INSTRUMENT_RE, (word: string) => {
+    const x = INSTRUMENT_WORDS.find(([re]) => re.test(word))?.[1];
+    if (x !== undefined && !played.includes(x)) played.push(x);
+    return ' ';
+  });
+  if (played.length > 0) c.instruments = played;
   // Negations first, so "no rap" does not also count as a wanted genre.
   const negated = new Set<string>();
   const negRe = /\b(?:no|without|not|minus|avoid|except|skip the|nothing)\s+(?:any\s+|more\s+|too much\s+)?([\w&'.-]+(?:\s+[\w&'.-]+){0,2}?)(?=$|[,.!?;]|\s(?:and|but|or|with|for|please|songs?|music|tracks?|stuff|in it)\b)/gi;

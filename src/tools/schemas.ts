@@ -1,6 +1,6 @@
 /** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
 import { z } from 'zod';
-import { EVIDENCE, EXPLICIT, HOLIDAY, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
+import { EVIDENCE, EXPLICIT, HOLIDAY, INSTRUMENTS, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type Instrument, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
 import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import type { RecommendConstraints, Relaxation } from '../serving/ports/track-recommender.ts';
@@ -61,6 +61,12 @@ export const constraintsInput = z
     exclude_tracks: z.array(trackRef).max(50).optional().describe('Tracks never to return.'),
     ...ranges,
     vocals: z.enum(VOCALS).optional().describe(`"instrumental": no singing (instrumentalness ≥ ${EVIDENCE.instrumentalMin} and no vocal tags); "vocal": sung or rapped; "female" / "male": a woman / a man sings lead (listeners' tags of the track or its artist).`),
+    instruments: z
+      .array(z.enum(INSTRUMENTS as [string, ...string[]]))
+      .min(1)
+      .max(5)
+      .optional()
+      .describe(`Only tracks that feature one of these instruments, by listeners' tags of the track or its artist: ${INSTRUMENTS.join(', ')}.`),
     explicit: z
       .union([z.enum(EXPLICIT), z.boolean()])
       .optional()
@@ -90,6 +96,7 @@ export function toConstraints(c: ConstraintsInput | undefined, trackIds: { track
   if (Object.keys(r).length > 0) out.ranges = r;
   if (c.explicit === false || c.explicit === 'clean') out.explicit = false;
   if (c.vocals !== undefined) out.vocals = c.vocals;
+  if (c.instruments !== undefined) out.instruments = c.instruments as Instrument[];
   if (c.popularity !== undefined) out.popularity = c.popularity;
   if (c.holiday !== undefined) out.holiday = c.holiday;
   if (c.artists !== undefined) out.artists = c.artists;

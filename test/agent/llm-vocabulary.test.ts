@@ -56,6 +56,7 @@ describe.each(DRIVERS)('the LLM tool schema and the constraint vocabulary on %s'
       explicit: 'any',
       popularity: 'mainstream',
       holiday: 'any',
+      instruments: ['guitar'],
     };
     expect(Object.keys(constraints).sort()).toEqual([...CONSTRAINT_FIELDS].sort());
     const args = JSON.stringify({ constraints, count: 4, for: 'anyone' });

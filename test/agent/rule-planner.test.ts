@@ -55,6 +55,10 @@ const CASES: Case[] = [
   ['songs by female rappers from the 90s', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], year: { min: 1990, max: 1999 }, vocals: 'female' } })],
   ['more energetic', 'refine', rec({ seeds: { text: 'Radiohead' }, constraints: { energy: { min: 0.7 } } }), shown],
   ['songs from the 2000s that everyone knows', 'recommend', rec({ constraints: { year: { min: 2000, max: 2009 }, popularity: 'mainstream' } })],
+  // Instruments, not after a negation; "quiet piano" stays the instrumental preset.
+  ['songs with saxophone', 'recommend', rec({ constraints: { instruments: ['saxophone'] } })],
+  ['Electronic music with sax or violin', 'recommend', rec({ seeds: { genres: ['electronic'] }, constraints: { genres: ['electronic'], instruments: ['saxophone', 'violin'] } })],
+  ['rock with no guitars', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'] } })],
   // "Classic" before a genre asks for its older records.
   ['classic hip hop but nothing explicit', 'recommend', rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['hip hop'], year: { max: 1999 }, explicit: false } })],
   ['some classic rock', 'recommend', rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'], year: { max: 1989 } } })],

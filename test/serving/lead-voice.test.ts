@@ -8,7 +8,8 @@ import { openServedRecommender, type ServedFixture } from '../support/served-rec
 /**
  * Four artists of 6 tracks. "Singer": 3 tracks tagged "female vocalists", 3 untagged. "Band": no track tags, tagged
  * "male vocalists" by two listeners. "Duo": one track tagged both "female vocalists" and "male vocals", the rest
- * untagged, and one listener's "female vocalist" tag. "Other": nothing said about who sings.
+ * untagged, and one listener's "female vocalist" tag. "Other": nothing said about who sings; two tracks tagged "sax".
+ * Band is tagged "piano" by two listeners, Singer by one. A placeholder record "-" is played with everything.
  */
 async function seedCatalogue(db: Db) {
   const names = ['Singer', 'Band', 'Duo', 'Other'];
@@ -29,9 +30,9 @@ async function seedCatalogue(db: Db) {
   const [singer, band, duo, other] = byArtist as [number[], number[], number[], number[]];
   const tagRows = await db.orm
     .insert(tags)
-    .values(['female vocalists', 'male vocals', 'male vocalists', 'female vocalist', 'rock'].map((name) => ({ name, kind: 'tag' })))
+    .values(['female vocalists', 'male vocals', 'male vocalists', 'female vocalist', 'rock', 'sax', 'piano'].map((name) => ({ name, kind: 'tag' })))
     .returning({ id: tags.id });
-  const [femaleTag, maleTag, maleArtistTag, femaleArtistTag, rockTag] = tagRows.map((r) => r.id) as [number, number, number, number, number];
+  const [femaleTag, maleTag, maleArtistTag, femaleArtistTag, rockTag, saxTag, pianoTag] = tagRows.map((r) => r.id) as [number, number, number, number, number, number, number];
   await db.orm.insert(trackTags).values([
     ...singer.slice(0, 3).flatMap((trackId) => [
       { trackId, tagId: femaleTag, source: 'yes_complete' },
@@ -39,13 +40,21 @@ async function seedCatalogue(db: Db) {
     ]),
     { trackId: duo[0]!, tagId: femaleTag, source: 'yes_complete' },
     { trackId: duo[0]!, tagId: maleTag, source: 'yes_complete' },
+    { trackId: other[0]!, tagId: saxTag, source: 'yes_complete' },
+    { trackId: other[1]!, tagId: saxTag, source: 'yes_small' },
   ]);
   const listeners = await db.orm.insert(people).values([{ displayName: 'tagger 1' }, { displayName: 'tagger 2' }]).returning({ id: people.id });
   await db.orm.insert(tagAssignments).values([
     ...listeners.map((p, k) => ({ source: 'fixture', sourceKey: `band|${k}`, personId: p.id, artistId: artistRows[1]!.id, tagId: maleArtistTag })),
     { source: 'fixture', sourceKey: 'duo|0', personId: listeners[0]!.id, artistId: artistRows[2]!.id, tagId: femaleArtistTag },
+    // Two listeners call Band a piano band; one calls Singer so, which is too few.
+    ...listeners.map((p, k) => ({ source: 'fixture', sourceKey: `band piano|${k}`, personId: p.id, artistId: artistRows[1]!.id, tagId: pianoTag })),
+    { source: 'fixture', sourceKey: 'singer piano|0', personId: listeners[0]!.id, artistId: artistRows[0]!.id, tagId: pianoTag },
   ]);
-  const all = byArtist.flat();
+  // A placeholder record ("-" by the Other artist), played everywhere.
+  const [dash] = await db.orm.insert(tracks).values({ title: '-', normKey: '-|other' }).returning({ id: tracks.id });
+  await db.orm.insert(trackArtists).values({ trackId: dash!.id, position: 0, artistId: artistRows[3]!.id });
+  const all = [...byArtist.flat(), dash!.id];
   const lists = await db.orm
     .insert(playlists)
     .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
@@ -61,10 +70,10 @@ async function seedCatalogue(db: Db) {
       return pool.slice(0, 10).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
     }),
   );
-  return { singer, band, duo, other };
+  return { singer, band, duo, other, dash: dash!.id };
 }
 
-describe('the lead voice asked for ("female-fronted", "male vocals") comes from listeners\' tags', () => {
+describe('the lead voice ("female-fronted", "male vocals") and the instruments ("with saxophone") asked for come from listeners\' tags', () => {
   let opened: ServedFixture<Awaited<ReturnType<typeof seedCatalogue>>>;
   let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
   let served: RankedTrackRecommender;
@@ -85,6 +94,16 @@ describe('the lead voice asked for ("female-fronted", "male vocals") comes from 
   it('takes an artist tagged by several listeners as the voice of its untagged tracks', async () => {
     const r = await served.recommend({ seeds: [], k: 12, constraints: { vocals: 'male' } });
     expect(new Set(r.items.map((x) => x.trackId))).toEqual(new Set(fixture.band));
+  });
+
+  it('keeps tracks tagged with an instrument, and an artist several listeners tag with it; never a placeholder record', async () => {
+    const sax = await served.recommend({ seeds: [], k: 2, constraints: { instruments: ['saxophone'] } });
+    expect(new Set(sax.items.map((x) => x.trackId))).toEqual(new Set(fixture.other.slice(0, 2)));
+    const piano = await served.recommend({ seeds: [], k: 6, constraints: { instruments: ['piano'] } });
+    expect(new Set(piano.items.map((x) => x.trackId))).toEqual(new Set(fixture.band));
+    const plain = await served.recommend({ seeds: [], k: 30 });
+    expect(plain.items.length).toBeGreaterThan(20);
+    expect(plain.items.map((x) => x.trackId)).not.toContain(fixture.dash);
   });
 
   it('says so when it gives way on the voice, and never on an exclusion', async () => {

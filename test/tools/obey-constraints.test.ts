@@ -198,6 +198,7 @@ function everyField(f: Fixture): Record<string, unknown> {
     explicit: 'clean',
     popularity: 'mainstream',
     holiday: 'any',
+    instruments: ['guitar'],
   };
   expect(Object.keys(all).sort()).toEqual([...CONSTRAINT_FIELDS].sort());
   return all;

@@ -68,6 +68,7 @@ export const CONSTRAINT_FIELDS = [
   'exclude_tracks',
   ...(Object.keys(RANGE_FIELDS) as RangeFieldName[]),
   'vocals',
+  'instruments',
   'explicit',
   'popularity',
   'holiday',
@@ -110,6 +111,30 @@ export const VOCAL_TAGS: readonly string[] = [
   'gangsta rap',
 ];
 
+/**
+ * `instruments`: an instrument the track features, by listeners' tags (the track's own, or its primary artist's by
+ * several listeners): "songs with saxophone", "piano ballads". Each name with the tags that say it.
+ */
+export const INSTRUMENT_TAGS = {
+  saxophone: ['saxophone', 'sax', 'saxophonist', 'saxophon', 'tenor sax', 'alto sax', 'smooth sax', 'tenor saxophone', 'alto saxophone'],
+  piano: ['piano', 'pianist', 'solo piano', 'piano rock', 'piano ballad', 'piano ballads', 'piano jazz', 'jazz piano', 'piano music'],
+  guitar: ['guitar', 'guitarist', 'guitar solo', 'guitar solos', 'guitar virtuoso', 'acoustic guitar', 'electric guitar', 'guitar hero', 'great guitar', 'guitar music', 'guitar instrumental'],
+  violin: ['violin', 'violinist', 'fiddle'],
+  cello: ['cello', 'cellist'],
+  trumpet: ['trumpet', 'trumpeter'],
+  harmonica: ['harmonica', 'blues harp'],
+  banjo: ['banjo'],
+  ukulele: ['ukulele', 'uke'],
+  flute: ['flute', 'flutist'],
+  harp: ['harp', 'harpist'],
+  accordion: ['accordion'],
+  organ: ['organ', 'hammond', 'hammond organ'],
+} as const satisfies Record<string, readonly string[]>;
+/** The instruments a request may ask for. */
+export const INSTRUMENTS = Object.keys(INSTRUMENT_TAGS) as (keyof typeof INSTRUMENT_TAGS)[];
+/** An instrument a request may ask for. */
+export type Instrument = keyof typeof INSTRUMENT_TAGS;
+
 /** Tags (lower-cased) that say who sings lead: a woman ("female vocalists", "female fronted metal") or a man. */
 export const LEAD_VOICE_TAGS: { readonly female: readonly string[]; readonly male: readonly string[] } = {
   female: ['female vocalists', 'female vocalist', 'female vocals', 'female vocal', 'female', 'female fronted', 'female fronted metal', 'female fronted rock', 'female singer', 'female singers', 'female voice', 'female voices', 'female artists', 'female artist'],
@@ -134,6 +159,7 @@ export const RELAXATION_ORDER = [
   'explicit',
   'year',
   'vocals',
+  'instruments',
   'moods',
   'holiday',
   'genres',

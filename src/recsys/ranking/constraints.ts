@@ -8,7 +8,7 @@
  * empty mask with a reason, and `relaxConstraint` says how to loosen it.
  */
 
-import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
+import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Instrument, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
 import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
 import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
@@ -47,6 +47,8 @@ export interface RankingConstraints {
    * opposite evidence; "female" / "male": the catalogue's lead voice says so.
    */
   readonly vocals?: Vocals;
+  /** One of these instruments, by listeners' tags (ConstraintCatalog.instruments). */
+  readonly instruments?: readonly Instrument[];
   /** "mainstream": the most played share of the items; "deep_cuts": the less played share. */
   readonly popularity?: Popularity;
   /**
@@ -93,6 +95,10 @@ export interface ConstraintCatalog {
   readonly holiday?: Uint8Array;
   /** Who sings lead, by tags: LEAD_VOICE.female, LEAD_VOICE.male, or 0 (unknown, or both). */
   readonly leadVoice?: Uint8Array;
+  /** 1 = a placeholder record (a title with no letter or digit, as "-" by "-"): never recommended, whatever is asked. */
+  readonly untitled?: Uint8Array;
+  /** Per instrument, 1 where listeners' tags say the track features it; an instrument absent here matches nothing. */
+  readonly instruments?: Readonly<Partial<Record<Instrument, Uint8Array>>>;
   /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
   /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
@@ -268,6 +274,10 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
             { name: `${c.vocals} lead vocals (listeners' tags)`, field: 'vocals', pass: (i) => voice !== undefined && voice[i] === LEAD_VOICE[c.vocals as 'female' | 'male'] },
     );
   }
+  if (c.instruments !== undefined && c.instruments.length > 0) {
+    const masks = c.instruments.map((x) => catalog.instruments?.[x]);
+    tests.push({ name: `with ${c.instruments.join(' or ')} (listeners' tags)`, field: 'instruments', pass: (i) => masks.some((m) => m !== undefined && m[i] === 1) });
+  }
   if (c.explicit === false) {
     const known = catalog.explicitKnown;
     tests.push(
@@ -326,7 +336,12 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   }
   const counts = tests.map((t) => ({ constraint: t.name, field: t.field, matching: 0 }));
   let count = 0;
+  const untitled = catalog.untitled;
   for (let i = 0; i < n; i++) {
+    if (untitled?.[i] === 1) {
+      allowed[i] = 0;
+      continue;
+    }
     let ok = true;
     tests.forEach((t, k) => {
       if (t.pass(i)) (counts[k] as { matching: number }).matching++;
@@ -350,6 +365,7 @@ export function relaxConstraint(c: RankingConstraints, field: RelaxableField): R
     case 'genres':
     case 'moods':
     case 'vocals':
+    case 'instruments':
     case 'popularity':
     case 'artists':
       if (c[field] === undefined) return undefined;

@@ -3,7 +3,7 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
-import type { Holiday, Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
+import type { Holiday, Instrument, Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import type { RangeField } from '../../recsys/ranking/constraints.ts';
 
@@ -20,6 +20,8 @@ export interface RecommendConstraints {
   readonly explicit?: boolean;
   /** Instrumental or sung, with evidence (see src/recsys/constraints). */
   readonly vocals?: Vocals;
+  /** One of these instruments, by listeners' tags ("songs with saxophone"). */
+  readonly instruments?: readonly Instrument[];
   /** The most played tracks, or the less played ones. */
   readonly popularity?: Popularity;
   /** Holiday songs only ("only") or no filter ("any"); left out, holiday songs are not recommended unless a seed is one. */

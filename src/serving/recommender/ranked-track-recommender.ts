@@ -9,7 +9,7 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, LEAD_VOICE_TAGS, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
@@ -696,6 +696,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
     if (c.vocals !== undefined) out.vocals = c.vocals;
+    if (c.instruments !== undefined && c.instruments.length > 0) out.instruments = c.instruments;
     if (c.popularity !== undefined) out.popularity = c.popularity;
     if (c.holiday !== undefined) out.holiday = c.holiday;
     if (c.artists !== undefined && c.artists.length > 0) {
@@ -790,8 +791,9 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   const explicitKnown = new Uint8Array(n);
   const served = sql`(select distinct track_id from interactions where track_id is not null)`;
   const holiday = Uint8Array.from(trackIds, (t) => (holidaySongs.has(t) ? 1 : 0));
-  const rows = await db.rows<Record<string, number | boolean | null>>(sql`
-    select t.id, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
+  const untitled = new Uint8Array(n);
+  const rows = await db.rows<Record<string, number | string | boolean | null>>(sql`
+    select t.id, t.title, t.year, t.explicit, af.tempo, af.energy, af.valence, af.danceability, af.acousticness, af.instrumentalness
     from tracks t left join audio_features af on af.track_id = t.id
     where t.id in ${served}`);
   for (const r of rows) {
@@ -801,6 +803,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
       const v = r[f];
       if (v !== null && v !== undefined) ranges[f]![i] = Number(v);
     }
+    if (!/[\p{L}\p{N}]/u.test(String(r.title ?? ''))) untitled[i] = 1;
     if (r.explicit === true) explicit[i] = 1;
     if (r.explicit !== null && r.explicit !== undefined) explicitKnown[i] = 1;
   }
@@ -840,6 +843,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     if (a[0] !== undefined && vocalArtists.has(a[0])) vocalEvidence[i] = 1;
   });
   const leadVoice = await leadVoices(db, indexOf, perItem);
+  const instruments = await instrumentMasks(db, indexOf, perItem);
   // Popularity percentile: the share of items played less (tracks tied at the bottom are all less played), and the
   // share played more (tracks tied at the top are all most played: with only the first, eight tracks tied for the
   // most plays among 21 sat at 0.62 and "mainstream" matched none).
@@ -872,11 +876,46 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     vocalEvidence,
     holiday,
     leadVoice,
+    instruments,
+    untitled,
     popularity,
     playedMore,
     artistOffsets,
     artistIds,
   };
+}
+
+/**
+ * Per instrument, the items listeners' tags say feature it (INSTRUMENT_TAGS): the track's own tags, or its primary
+ * artist's tags by at least ARTIST_VOICE_MIN listeners (a pianist's or a saxophonist's tracks).
+ */
+async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, perItem: readonly (readonly number[])[]): Promise<Partial<Record<Instrument, Uint8Array>>> {
+  const byTag = new Map<string, Instrument>();
+  for (const x of INSTRUMENTS) for (const t of INSTRUMENT_TAGS[x]) byTag.set(t, x);
+  const names = sql.join(
+    [...byTag.keys()].map((t) => sql`${t}`),
+    sql`, `,
+  );
+  const out: Partial<Record<Instrument, Uint8Array>> = {};
+  const mask = (x: Instrument) => (out[x] ??= new Uint8Array(perItem.length));
+  for (const r of await db.rows<{ track_id: number; name: string }>(sql`
+    select distinct tt.track_id, lower(g.name) as name from track_tags tt join tags g on g.id = tt.tag_id where lower(g.name) in (${names})`)) {
+    const i = indexOf.get(Number(r.track_id));
+    const x = byTag.get(r.name);
+    if (i !== undefined && x !== undefined) mask(x)[i] = 1;
+  }
+  const artists = new Map<number, Instrument[]>();
+  for (const r of await db.rows<{ artist_id: number; name: string }>(sql`
+    select ta.artist_id, lower(g.name) as name from tag_assignments ta join tags g on g.id = ta.tag_id
+    where ta.artist_id is not null and lower(g.name) in (${names})
+    group by ta.artist_id, lower(g.name) having count(*) >= ${ARTIST_VOICE_MIN}`)) {
+    const x = byTag.get(r.name);
+    if (x !== undefined) artists.set(Number(r.artist_id), [...(artists.get(Number(r.artist_id)) ?? []), x]);
+  }
+  perItem.forEach((a, i) => {
+    for (const x of a[0] === undefined ? [] : (artists.get(a[0]) ?? [])) mask(x)[i] = 1;
+  });
+  return out;
 }
 
 /** Tags an artist needs for its lead voice (and three times as many as for the other voice). */

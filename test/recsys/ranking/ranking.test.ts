@@ -114,6 +114,19 @@ describe('constraints', () => {
     expect(relaxConstraint({ vocals: 'female', genres: ['jazz'] }, 'vocals')).toEqual({ genres: ['jazz'] });
   });
 
+  it('keeps tracks with an instrument asked for (any of several), relaxes the field, and never returns a placeholder record', () => {
+    const sax = Uint8Array.from({ length: 12 }, (_, i) => (i === 1 || i === 7 ? 1 : 0));
+    const piano = Uint8Array.from({ length: 12 }, (_, i) => (i === 8 ? 1 : 0));
+    const cat: ConstraintCatalog = { ...catalog(), instruments: { saxophone: sax, piano }, untitled: Uint8Array.from({ length: 12 }, (_, i) => (i === 7 || i === 11 ? 1 : 0)) };
+    const ids = (c: Parameters<typeof applyConstraints>[1]) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
+    // Item 7 has a saxophone tag but is a placeholder ("-" by "-").
+    expect(ids({ instruments: ['saxophone'] })).toEqual([1]);
+    expect(ids({ instruments: ['saxophone', 'piano'] })).toEqual([1, 8]);
+    expect(ids({ instruments: ['banjo'] })).toEqual([]);
+    expect(ids({})).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10]);
+    expect(relaxConstraint({ instruments: ['banjo'], genres: ['jazz'] }, 'instruments')).toEqual({ genres: ['jazz'] });
+  });
+
   it('leaves holiday songs out unless asked for; "only" keeps just them, and either gives way to "any" when relaxed', () => {
     const withHoliday: ConstraintCatalog = { ...catalog(), holiday: Uint8Array.from({ length: 12 }, (_, i) => (i === 2 || i === 7 ? 1 : 0)) };
     const ids = (c: Parameters<typeof applyConstraints>[1], cat = withHoliday) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
