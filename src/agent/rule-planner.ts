@@ -279,8 +279,8 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
   const hasVocabulary = mods.popularity !== undefined || mods.vocals !== undefined || mods.year !== undefined || mods.tempo !== undefined;
   // A voice or an instrument asked for names music as a genre does ("female singer-songwriters, acoustic", "banjo"),
   // unless it only adjusts the last answer ("only female singers", "now with male vocals").
-  const namesVoice = (mods.vocals === 'female' || mods.vocals === 'male' || (mods.instruments?.length ?? 0) > 0) && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
-  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || namesVoice || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
+  const namesVoiceOrInstrument = (mods.vocals === 'female' || mods.vocals === 'male' || (mods.instruments?.length ?? 0) > 0) && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
+  if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || namesVoiceOrInstrument || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
     const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
@@ -715,23 +715,25 @@ function raise(r: Range | undefined, _end: 'min', min: number): Range {
   return r?.max !== undefined && r.max > min ? { min, max: r.max } : { min };
 }
 
-/** Words naming an instrument of the vocabulary (INSTRUMENT_TAGS). */
-const INSTRUMENT_WORDS: readonly [RegExp, Instrument][] = [
-  [/^sax(?:ophones?)?$/, 'saxophone'],
-  [/^pianos?$/, 'piano'],
-  [/^guitars?$/, 'guitar'],
-  [/^(?:violins?|fiddles?)$/, 'violin'],
-  [/^cellos?$/, 'cello'],
-  [/^trumpets?$/, 'trumpet'],
-  [/^harmonicas?$/, 'harmonica'],
-  [/^banjos?$/, 'banjo'],
-  [/^(?:ukuleles?|ukes?)$/, 'ukulele'],
-  [/^flutes?$/, 'flute'],
-  [/^harps?$/, 'harp'],
-  [/^accordions?$/, 'accordion'],
-  [/^(?:organs?|hammond)$/, 'organ'],
+/** Words naming an instrument of the vocabulary (INSTRUMENT_TAGS), as regular-expression sources. */
+const INSTRUMENT_WORDS: readonly [string, Instrument][] = [
+  ['sax(?:ophones?)?', 'saxophone'],
+  ['pianos?', 'piano'],
+  ['guitars?', 'guitar'],
+  ['(?:violins?|fiddles?)', 'violin'],
+  ['cellos?', 'cello'],
+  ['trumpets?', 'trumpet'],
+  ['harmonicas?', 'harmonica'],
+  ['banjos?', 'banjo'],
+  ['(?:ukuleles?|ukes?)', 'ukulele'],
+  ['flutes?', 'flute'],
+  ['harps?', 'harp'],
+  ['accordions?', 'accordion'],
+  ['(?:organs?|hammond)', 'organ'],
 ];
-const INSTRUMENT_RE = /(?<!\b(?:no|without|not|minus|less|fewer)\s(?:any\s|more\s)?)\b(?:sax(?:ophones?)?|pianos?|guitars?|violins?|fiddles?|cellos?|trumpets?|harmonicas?|banjos?|ukuleles?|ukes?|flutes?|harps?|accordions?|organs?|hammond)\b/g;
+const INSTRUMENT_OF = INSTRUMENT_WORDS.map(([w, x]) => [new RegExp(`^${w}$`), x] as const);
+/** Any instrument word, not after a negation ("no guitars"). */
+const INSTRUMENT_RE = new RegExp(String.raw`(?<!\b(?:no|without|not|minus|less|fewer)\s(?:any\s|more\s)?)\b(?:${INSTRUMENT_WORDS.map(([w]) => w).join('|')})\b`, 'g');
 
 /** Genres, moods, activities, negations, decades and relative words, applied on top of `base`. */
 function modifiers(text: string, original: string, state: ConversationState, base: ActiveConstraints): ActiveConstraints {
@@ -746,7 +748,7 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   // Instruments ("songs with saxophone", "banjo music"), not after a negation ("no guitars").
   const played: Instrument[] = [];
   t = t.replace(INSTRUMENT_RE, (word: string) => {
-    const x = INSTRUMENT_WORDS.find(([re]) => re.test(word))?.[1];
+    const x = INSTRUMENT_OF.find(([re]) => re.test(word))?.[1];
     if (x !== undefined && !played.includes(x)) played.push(x);
     return ' ';
   });

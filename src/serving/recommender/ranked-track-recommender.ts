@@ -4,7 +4,7 @@
  * constraint attributes, the person's Bradley–Terry utility, MMR over iALS item factors, and an explanation per result.
  */
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
@@ -116,6 +116,8 @@ const AUDIO_RANGES = ['tempo', 'energy', 'valence', 'danceability', 'acousticnes
 /** Ranked recommendations over the model's items. */
 export class RankedTrackRecommender implements TrackRecommender {
   private readonly indexOf: Map<number, number>;
+  /** Per item, 1 for a plain holiday song (holidaySongs), else 0: the `holiday` signal of a request for holiday songs. */
+  private readonly plainHoliday: Float32Array;
   private readonly bestItems = new Map<number, number[]>();
 
   private constructor(
@@ -139,6 +141,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     readonly rankingParams: RankingParams,
   ) {
     this.indexOf = new Map(Array.from(model.trackIds, (t, i) => [t, i]));
+    this.plainHoliday = Float32Array.from(model.trackIds, (t) => holidaySongs.get(t) ?? 0);
     // Every artist's played tracks, most played first, once here rather than on a request's first visit.
     if (artists !== undefined) {
       const pop = model.recommender.itemPopularity;
@@ -259,9 +262,9 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
     if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
     // Asked for holiday songs, the plain ones lead: "White Christmas" before a worship song one tag calls christmas.
-    if (constraints.holiday === 'only') extra.push({ name: 'holiday', weight: 1, scores: Float32Array.from(this.model.trackIds, (t) => this.holidaySongs.get(t) ?? 0) });
-    const capped = artist.seedNodes.size > 0;
     const holidayOnly = constraints.holiday === 'only';
+    if (holidayOnly) extra.push({ name: 'holiday', weight: 1, scores: this.plainHoliday });
+    const capped = artist.seedNodes.size > 0;
     // Seed tracks that stand for a named artist (its best tracks) may come back; tracks the person named may not.
     const byNamed = (t: number): boolean => {
       const main = this.artists?.nodesOf(t)[0];
@@ -292,7 +295,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const signal = artist.signal;
     const fromArtists = byArtist && signal !== undefined ? result.items.filter((r) => signal[r.item]! > 0) : result.items;
     const found = fromArtists.length > 0 ? fromArtists : result.items;
-    const plainly = (r: RankedItem) => this.holidaySongs.get(this.model.trackIds[r.item]!) ?? 0;
+    const plainly = (r: RankedItem) => this.plainHoliday[r.item]!;
     const pool = holidayOnly && relaxed.every((x) => x.constraint !== 'holiday') ? [...found].sort((x, y) => plainly(y) - plainly(x)).slice(0, capped ? found.length : request.k) : found;
     const ranked = capped ? this.capArtists(pool, (r) => this.model.trackIds[r.item]!, artist.seedNodes, request.k, seedCap) : pool;
     const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
@@ -571,10 +574,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const all = [...byNode.values()].flat();
     if (all.length === 0) return byNode;
     const rows = await this.db.rows<{ track_id: number; w: number }>(
-      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sql.join(
-        all.map((t) => sql`${t}`),
-        sql`, `,
-      )}) group by track_id`,
+      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sqlList(all)}) group by track_id`,
     );
     const tagged = new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
     // Holiday songs last: nobody asked for them ("like Bing Crosby" is not "White Christmas" first).
@@ -678,7 +678,6 @@ export class RankedTrackRecommender implements TrackRecommender {
     };
   }
 
-
   private async toRanking(c: RecommendConstraints | undefined): Promise<RankingConstraints> {
     if (c === undefined) return {};
     const out: { -readonly [K in keyof RankingConstraints]: RankingConstraints[K] } = {};
@@ -722,10 +721,7 @@ export class RankedTrackRecommender implements TrackRecommender {
   private async artistIds(names: readonly string[]): Promise<number[]> {
     const norm = [...new Set(names.flatMap((n) => [normalizeArtistName(n), normalizeArtistName(this.exactArtist(n) ?? n)]))];
     const rows = await this.db.rows<{ id: number }>(
-      sql`select id from artists where norm_name in (${sql.join(
-        norm.map((n) => sql`${n}`),
-        sql`, `,
-      )})`,
+      sql`select id from artists where norm_name in (${sqlList(norm)})`,
     );
     return rows.map((r) => Number(r.id));
   }
@@ -821,10 +817,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   const artistIds = Int32Array.from(perItem.flat());
   // Tags that say a track is sung or rapped: its own, or (by several people) its primary artist's.
   const vocalEvidence = new Uint8Array(n);
-  const tagList = sql.join(
-    VOCAL_TAGS.map((t) => sql`${t}`),
-    sql`, `,
-  );
+  const tagList = sqlList(VOCAL_TAGS);
   const vocalTracks = await db.rows<{ track_id: number }>(sql`
     select distinct tt.track_id from track_tags tt join tags g on g.id = tt.tag_id
     where lower(g.name) in (${tagList}) and tt.track_id in ${served}`);
@@ -885,17 +878,17 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   };
 }
 
+/** Listeners' tags an artist needs before its voice or an instrument counts for its tracks (a voice also needs three times the other's). */
+const ARTIST_TAG_MIN = 2;
+
 /**
  * Per instrument, the items listeners' tags say feature it (INSTRUMENT_TAGS): the track's own tags, or its primary
- * artist's tags by at least ARTIST_VOICE_MIN listeners (a pianist's or a saxophonist's tracks).
+ * artist's tags by at least ARTIST_TAG_MIN listeners (a pianist's or a saxophonist's tracks).
  */
 async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, perItem: readonly (readonly number[])[]): Promise<Partial<Record<Instrument, Uint8Array>>> {
   const byTag = new Map<string, Instrument>();
   for (const x of INSTRUMENTS) for (const t of INSTRUMENT_TAGS[x]) byTag.set(t, x);
-  const names = sql.join(
-    [...byTag.keys()].map((t) => sql`${t}`),
-    sql`, `,
-  );
+  const names = sqlList([...byTag.keys()]);
   const out: Partial<Record<Instrument, Uint8Array>> = {};
   const mask = (x: Instrument) => (out[x] ??= new Uint8Array(perItem.length));
   for (const r of await db.rows<{ track_id: number; name: string }>(sql`
@@ -908,7 +901,7 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
   for (const r of await db.rows<{ artist_id: number; name: string }>(sql`
     select ta.artist_id, lower(g.name) as name from tag_assignments ta join tags g on g.id = ta.tag_id
     where ta.artist_id is not null and lower(g.name) in (${names})
-    group by ta.artist_id, lower(g.name) having count(*) >= ${ARTIST_VOICE_MIN}`)) {
+    group by ta.artist_id, lower(g.name) having count(*) >= ${ARTIST_TAG_MIN}`)) {
     const x = byTag.get(r.name);
     if (x !== undefined) artists.set(Number(r.artist_id), [...(artists.get(Number(r.artist_id)) ?? []), x]);
   }
@@ -918,23 +911,15 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
   return out;
 }
 
-/** Tags an artist needs for its lead voice (and three times as many as for the other voice). */
-const ARTIST_VOICE_MIN = 2;
-
 /**
  * Who sings lead on each item (LEAD_VOICE), from listeners' tags (LEAD_VOICE_TAGS): a track's own tags when they name
  * one voice (both, as on a duet, leave it unknown); else its primary artist's, counted over the artist's tracks tagged
- * with one voice and the artist's own tags by listeners, when one voice has at least ARTIST_VOICE_MIN and three times
+ * with one voice and the artist's own tags by listeners, when one voice has at least ARTIST_TAG_MIN and three times
  * the other's.
  */
 async function leadVoices(db: Db, indexOf: ReadonlyMap<number, number>, perItem: readonly (readonly number[])[]): Promise<Uint8Array> {
-  const list = (names: readonly string[]) =>
-    sql.join(
-      names.map((t) => sql`${t}`),
-      sql`, `,
-    );
-  const female = list(LEAD_VOICE_TAGS.female);
-  const male = list(LEAD_VOICE_TAGS.male);
+  const female = sqlList(LEAD_VOICE_TAGS.female);
+  const male = sqlList(LEAD_VOICE_TAGS.male);
   const tracks = await db.rows<{ track_id: number; artist_id: number | null; f: number; m: number }>(sql`
     select tt.track_id, min(ta.artist_id) as artist_id,
       count(distinct g.id) filter (where lower(g.name) in (${female})) as f,
@@ -969,13 +954,21 @@ async function leadVoices(db: Db, indexOf: ReadonlyMap<number, number>, perItem:
   const artistVoice = (artist: number | undefined): number => {
     const c = artist === undefined ? undefined : byArtist.get(artist);
     if (c === undefined) return 0;
-    if (c.f >= ARTIST_VOICE_MIN && c.f >= 3 * c.m) return LEAD_VOICE.female;
-    if (c.m >= ARTIST_VOICE_MIN && c.m >= 3 * c.f) return LEAD_VOICE.male;
+    if (c.f >= ARTIST_TAG_MIN && c.f >= 3 * c.m) return LEAD_VOICE.female;
+    if (c.m >= ARTIST_TAG_MIN && c.m >= 3 * c.f) return LEAD_VOICE.male;
     return 0;
   };
   const out = new Uint8Array(perItem.length);
   for (const [track, i] of indexOf) out[i] = own.get(track) ?? artistVoice(perItem[i]![0]);
   return out;
+}
+
+/** A SQL list of values, for `in (...)`. */
+function sqlList(values: readonly (string | number)[]): SQL {
+  return sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 }
 
 /** A holiday tag is evidence when a track has at most this many tags from the source (it is ≥ 1/20 of them). */
@@ -989,10 +982,7 @@ const HOLIDAY_TAG_SHARE_OF = 20;
 async function holidaySongs(db: Db): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   for (const r of await db.rows<{ id: number; title: string }>(sql`select id, title from tracks`)) if (HOLIDAY_TITLE.test(r.title)) out.set(Number(r.id), 1);
-  const tags = sql.join(
-    HOLIDAY_TAGS.map((t) => sql`${t}`),
-    sql`, `,
-  );
+  const tags = sqlList(HOLIDAY_TAGS);
   // A holiday tag among a track's few tags says what it is; one among a hundred ("Killing In The Name", a Christmas
   // number one) says what some listeners remember it for.
   const tagged = await db.rows<{ track_id: number }>(sql`
@@ -1003,10 +993,7 @@ async function holidaySongs(db: Db): Promise<Map<number, number>> {
   for (const r of tagged) if (!out.has(Number(r.track_id))) out.set(Number(r.track_id), 0);
   const named = (await db.rows<{ id: number; name: string }>(sql`select id, name from playlists where name is not null`)).filter((p) => HOLIDAY_PLAYLIST.test(p.name)).map((p) => Number(p.id));
   if (named.length === 0) return out;
-  const ids = sql.join(
-    named.map((id) => sql`${id}`),
-    sql`, `,
-  );
+  const ids = sqlList(named);
   // A track in a Christmas playlist and in more playlists of other names is not a holiday song ("Celebrate").
   const byPlaylist = await db.rows<{ track_id: number }>(sql`
     select track_id from interactions
