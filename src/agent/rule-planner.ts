@@ -5,7 +5,7 @@
  * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
-import { findActivity, type ActivityName, type Instrument } from '../recsys/constraints/constraint-vocabulary.ts';
+import { findActivity, styleOf, type ActivityName, type Instrument } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { Mention } from '../catalog/entity-linker.ts';
 import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
 import type { ActiveConstraints, BaseQuery, ConversationState, NamedEntity, Range } from './conversation-state.ts';
@@ -122,7 +122,7 @@ function unknownStylesLeftOut(utterance: string): string[] {
   const out: string[] = [];
   for (const m of utterance.toLowerCase().matchAll(/\b(?:no|without|not|minus|avoid|except|nothing)\s+(?:any\s+|more\s+)?([a-z]+(?:[- ][a-z]+)?)\b/g)) {
     const w = m[1]!;
-    if (GENRES[w] === undefined && MOODS[w] === undefined && STYLE_SHAPE.test(w) && !out.includes(w)) out.push(w);
+    if (GENRES[w] === undefined && MOODS[w] === undefined && styleOf(w) === undefined && STYLE_SHAPE.test(w) && !out.includes(w)) out.push(w);
   }
   return out;
 }
@@ -759,10 +759,18 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   for (const m of original.matchAll(negRe)) {
     const what = m[1]!.trim();
     const w = what.toLowerCase();
+    // "no grunge bands": the style, whatever noun follows it.
+    const styleWord = w.replace(/\s+(?:bands?|artists?|groups?|acts?)$/, '');
+    const style = styleOf(styleWord);
     if (/^(vocals?|singing|lyrics|words|voice|voices)$/.test(w)) c.vocals = 'instrumental';
     else if (/^(explicit|swearing|cursing|bad words|profanity|explicit lyrics|explicit content)$/.test(w)) c.explicit = false;
-    else if (GENRES[w] !== undefined && w !== GENRES[w] && matchLabels(t.replace(m[0].toLowerCase(), ' '), GENRES, new Set([w])).includes(GENRES[w])) {
-      // "latin music, no reggaeton": a style of the genre asked for, which the vocabulary cannot exclude on its own.
+    else if (style !== undefined) {
+      // "90s rock but no grunge", "latin music, no reggaeton": a style, left out by its own evidence; its genre stays.
+      // Its words are not asked for either ("no country pop" is not pop, "no hair metal" not metal).
+      t = t.replace(m[0].toLowerCase(), ' ');
+      c.excludeGenres = [...new Set([...(c.excludeGenres ?? []), style])];
+    } else if (GENRES[w] !== undefined && w !== GENRES[w] && matchLabels(t.replace(m[0].toLowerCase(), ' '), GENRES, new Set([w])).includes(GENRES[w])) {
+      // "r&b, no soul": another word for the genre asked for and no style the catalogue can tell apart: not left out.
       negated.add(w);
     } else if (GENRES[w] !== undefined) {
       negated.add(w);

@@ -1,6 +1,6 @@
 /** Zod schemas shared by several tools: track references, track cards, constraints, explanations. */
 import { z } from 'zod';
-import { EVIDENCE, EXPLICIT, HOLIDAY, INSTRUMENTS, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, VOCALS, type Instrument, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
+import { EVIDENCE, EXPLICIT, HOLIDAY, INSTRUMENTS, POPULARITY, RANGE_FIELDS, RELAXATION_ORDER, STYLES, VOCALS, type Instrument, type RangeFieldName } from '../recsys/constraints/constraint-vocabulary.ts';
 import { GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
 import type { TrackCard } from '../serving/ports/catalog.ts';
 import type { RecommendConstraints, Relaxation } from '../serving/ports/track-recommender.ts';
@@ -52,7 +52,13 @@ const ranges = Object.fromEntries((Object.keys(RANGE_FIELDS) as RangeFieldName[]
 export const constraintsInput = z
   .object({
     genres: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these genres: ${GENRES.join(', ')}.`),
-    exclude_genres: z.array(z.string().min(1)).max(10).optional().describe('Leave out tracks whose evidence (own labels or their artist\'s) points to any of these genres (e.g. "no rap": ["hip hop"]).'),
+    exclude_genres: z
+      .array(z.string().min(1))
+      .max(10)
+      .optional()
+      .describe(
+        `Leave out tracks whose evidence (own labels or their artist's) points to any of these genres (e.g. "no rap": ["hip hop"]), or to any of these styles, by listeners' tags of the track or its artist, without leaving out their genre: ${STYLES.join(', ')} (e.g. "90s rock but no grunge": genres ["rock"], exclude_genres ["grunge"]).`,
+      ),
     moods: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these moods: ${MOODS.join(', ')}.`),
     exclude_moods: z.array(z.string().min(1)).max(10).optional().describe('Leave out tracks whose evidence points to any of these moods (e.g. "nothing sad": ["sad"]).'),
     artists: z.array(z.string().trim().min(1)).max(20).optional().describe('Only tracks by these artists (e.g. "only Radiohead").'),

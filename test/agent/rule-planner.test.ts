@@ -186,8 +186,22 @@ describe('the rule planner', () => {
     expect(planTurn('punk rock songs', EMPTY_STATE).constraints.genres).toEqual(['punk']);
     const latin = planTurn('latin music, no reggaeton', EMPTY_STATE).constraints;
     expect(latin.genres).toEqual(['latin']);
-    expect(latin.excludeGenres).toBeUndefined();
+    expect(latin.excludeGenres).toEqual(['reggaeton']);
     expect(planTurn('songs from 2015', EMPTY_STATE).constraints.year).toEqual({ min: 2015, max: 2015 });
+  });
+
+  it('leaves out a style ("no grunge") by its own name, keeping its genre, and says nothing it could not do', () => {
+    const rock = planTurn('90s rock but no grunge', EMPTY_STATE);
+    expect(rock.calls[0]).toMatchObject({ name: 'recommend', args: { constraints: { genres: ['rock'], exclude_genres: ['grunge'], year: { min: 1990, max: 1999 } } } });
+    expect(rock.notes).toBeUndefined();
+    expect(planTurn('some metal, no nu metal', EMPTY_STATE).constraints).toMatchObject({ genres: ['metal'], excludeGenres: ['nu metal'] });
+    expect(planTurn('punk without emo bands', EMPTY_STATE).constraints).toMatchObject({ genres: ['punk'], excludeGenres: ['emo'] });
+    expect(planTurn('country music but no country pop', EMPTY_STATE).constraints).toMatchObject({ genres: ['country'], excludeGenres: ['country pop'] });
+    // Another word for a style names it: "nu-metal", "post-grunge", "worship songs".
+    expect(planTurn('rock, no post-grunge and no nu-metal', EMPTY_STATE).constraints.excludeGenres).toEqual(['grunge', 'nu metal']);
+    expect(planTurn('pop songs, no worship songs', EMPTY_STATE).constraints).toMatchObject({ genres: ['pop'], excludeGenres: ['christian'] });
+    // A genre left out is still the genre ("no rock"), not a style.
+    expect(planTurn('90s music, no rock', EMPTY_STATE).constraints.excludeGenres).toEqual(['rock']);
   });
 
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {

@@ -6,16 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/recsys/rng.ts';
 import { memoryToolServices } from '../../src/serving/fakes/memory-services.ts';
-import { MemoryWorld } from '../../src/serving/fakes/memory-world.ts';
+import { MemoryWorld, type MemoryWorldSpec } from '../../src/serving/fakes/memory-world.ts';
 import { callTool } from '../../src/tools/registry.ts';
 import { contextFor } from '../../src/tools/tool-context.ts';
 import { preferenceSpace } from '../contracts/support/backends.ts';
 import { CONTRACT_WORLD } from '../contracts/support/contract-fixture.ts';
 import { valueOf } from './support/tool-harness.ts';
 
-/** Fake services over a fresh world, and a caller that acts as a named person. */
-function open() {
-  const world = new MemoryWorld(CONTRACT_WORLD);
+/** Fake services over a fresh world (the contract catalogue, or `spec`), and a caller that acts as a named person. */
+function open(spec: MemoryWorldSpec = CONTRACT_WORLD) {
+  const world = new MemoryWorld(spec);
   let seed = 1;
   const services = memoryToolServices(world, { space: preferenceSpace(world.tracks.map((t) => t.id)), random: () => new SeededRandom(seed++) });
   const people = new Map<string, number>();
@@ -68,5 +68,15 @@ describe('tools on the in-memory fakes', () => {
     const profile = valueOf(await call('rater', 'get_taste_profile', {}));
     expect(profile.counts).toMatchObject({ liked: 3, disliked: 0 });
     expect((profile.top_genres as { name: string }[])[0]!.name).toBe('rock');
+  });
+
+  it('recommend\'s exclude_genres takes a style ("no grunge"): its tracks are left out, the rest of its genre stays', async () => {
+    const tagged = CONTRACT_WORLD.tracks.map((t) => (t.title === 'Smells Like Teen Spirit' ? { ...t, tags: ['grunge'] } : t));
+    const { call } = open({ ...CONTRACT_WORLD, tracks: tagged });
+    const r = valueOf(await call('fan', 'recommend', { constraints: { genres: ['rock'], exclude_genres: ['grunge'] }, count: 10, for: 'anyone' }));
+    const titles = (r.recommendations as { track: { title: string } }[]).map((x) => x.track.title);
+    expect(r.relaxed).toEqual([]);
+    expect(titles).not.toContain('Smells Like Teen Spirit');
+    expect(titles).toEqual(expect.arrayContaining(['Creep', 'Karma Police', 'No Surprises']));
   });
 });

@@ -135,6 +135,39 @@ export const INSTRUMENTS = Object.keys(INSTRUMENT_TAGS) as (keyof typeof INSTRUM
 /** An instrument a request may ask for. */
 export type Instrument = keyof typeof INSTRUMENT_TAGS;
 
+/**
+ * Styles: narrower names inside the genres of the label vocabulary ("grunge" is rock there, "emo" punk, "trap" hip hop)
+ * that a request may leave out without leaving out their genre ("90s rock but no grunge"): `exclude_genres` takes them
+ * beside the genres. The evidence is listeners' tags: a playlist's label on the track ("trap"), or its primary
+ * artist's style (Last.fm listeners tag the artist so, or most of its tagged tracks carry the tag). Each style with
+ * the tags that say it.
+ */
+export const STYLE_TAGS = {
+  grunge: ['grunge', 'post-grunge', 'post grunge', 'seattle grunge'],
+  emo: ['emo', 'emocore', 'screamo'],
+  'nu metal': ['nu metal', 'nu-metal', 'numetal'],
+  'pop punk': ['pop punk', 'pop-punk'],
+  metalcore: ['metalcore'],
+  'hair metal': ['hair metal', 'glam metal'],
+  'country pop': ['country pop', 'pop country'],
+  trap: ['trap'],
+  reggaeton: ['reggaeton'],
+  disco: ['disco'],
+  britpop: ['britpop', 'brit pop', 'brit-pop'],
+  christian: ['christian', 'christian rock', 'contemporary christian', 'worship', 'gospel', 'ccm'],
+} as const satisfies Record<string, readonly string[]>;
+/** A style a request may leave out. */
+export type Style = keyof typeof STYLE_TAGS;
+/** The styles a request may leave out. */
+export const STYLES = Object.keys(STYLE_TAGS) as Style[];
+
+const STYLE_WORDS: ReadonlyMap<string, Style> = new Map(STYLES.flatMap((s) => [[s, s] as const, ...STYLE_TAGS[s].map((t) => [t, s] as const)]));
+
+/** The style a word names: its name or one of its tags ("nu-metal", "post-grunge"), in any case; else undefined. */
+export function styleOf(word: string): Style | undefined {
+  return STYLE_WORDS.get(word.trim().toLowerCase().replace(/\s+/g, ' '));
+}
+
 /** Tags (lower-cased) that say who sings lead: a woman ("female vocalists", "female fronted metal") or a man. */
 export const LEAD_VOICE_TAGS: { readonly female: readonly string[]; readonly male: readonly string[] } = {
   female: ['female vocalists', 'female vocalist', 'female vocals', 'female vocal', 'female', 'female fronted', 'female fronted metal', 'female fronted rock', 'female singer', 'female singers', 'female voice', 'female voices', 'female artists', 'female artist'],

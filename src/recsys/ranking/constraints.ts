@@ -1,6 +1,6 @@
 /**
  * Hard constraints on recommendations (the one vocabulary of src/recsys/constraints: genre, mood, ranges, vocals,
- * explicit, popularity, artists and tracks, and their exclusions), compiled into a mask over item indices. A track
+ * explicit, popularity, artists and tracks, and their exclusions, styles among them), compiled into a mask over item indices. A track
  * meets a constraint only with evidence (its own attributes, its tags, its artist's labels); an exclusion removes a
  * track whose evidence points to the excluded value. A constraint that can never hold on its own (min > max, a range
  * outside the attribute's domain, a genre outside the vocabulary) is a mistake in the request and throws
@@ -8,7 +8,7 @@
  * empty mask with a reason, and `relaxConstraint` says how to loosen it.
  */
 
-import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Instrument, type Popularity, type RelaxableField, type Vocals } from '../constraints/constraint-vocabulary.ts';
+import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Instrument, type Popularity, type RelaxableField, type Style, type Vocals } from '../constraints/constraint-vocabulary.ts';
 import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
 import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
@@ -37,6 +37,11 @@ export interface RankingConstraints {
   readonly excludeGenres?: readonly string[];
   /** None of these moods, as for genres. */
   readonly excludeMoods?: readonly string[];
+  /**
+   * None of these styles ("no grunge" in a request for rock): a track the catalogue's style evidence marks is left out
+   * (ConstraintCatalog.styles); the genre it belongs to stays.
+   */
+  readonly excludeStyles?: readonly Style[];
   readonly ranges?: { readonly [F in RangeField]?: NumericRange };
   /** false: only tracks a source marks clean (`explicitLenient`: also tracks with no information). */
   readonly explicit?: boolean;
@@ -99,6 +104,8 @@ export interface ConstraintCatalog {
   readonly untitled?: Uint8Array;
   /** Per instrument, 1 where listeners' tags say the track features it; an instrument absent here matches nothing. */
   readonly instruments?: Readonly<Partial<Record<Instrument, Uint8Array>>>;
+  /** Per style, 1 where listeners' tags say the track is of it; a style absent here marks no track. */
+  readonly styles?: Readonly<Partial<Record<Style, Uint8Array>>>;
   /** Popularity percentile per item in [0, 1] (1 = the most played): the share of items played less. */
   readonly popularity?: Float32Array;
   /** The share of items played more than each item (0 for every track tied for the most plays); absent: 1 − `popularity`. */
@@ -243,6 +250,10 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
   };
   label('genre');
   label('mood');
+  if (c.excludeStyles !== undefined && c.excludeStyles.length > 0) {
+    const marked = c.excludeStyles.map((x) => catalog.styles?.[x]);
+    tests.push({ name: `no ${c.excludeStyles.join(' or ')}`, field: 'exclusions', pass: (i) => marked.every((m) => m?.[i] !== 1) });
+  }
   for (const [field, range] of Object.entries(c.ranges ?? {}) as [RangeField, NumericRange | undefined][]) {
     if (range === undefined || (range.min === undefined && range.max === undefined)) continue;
     const values = catalog.ranges[field];

@@ -8,6 +8,7 @@
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
+import { STYLES, styleOf, type Style } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { applyConstraints, RANGE_DOMAINS, type ConstraintCatalog, type RangeField, type RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import type {
@@ -159,7 +160,13 @@ export class MemoryTrackRecommender implements TrackRecommender {
     ];
     if (c.genres !== undefined && c.genres.length > 0) out.genres = names('genre', c.genres);
     if (c.moods !== undefined && c.moods.length > 0) out.moods = names('mood', c.moods);
-    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) out.excludeGenres = names('genre', c.excludeGenres);
+    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) {
+      // A style ("no grunge") leaves out its own tracks, not its whole genre (rock).
+      const genres = c.excludeGenres.filter((g) => styleOf(g) === undefined);
+      const styles = [...new Set(c.excludeGenres.flatMap((g) => styleOf(g) ?? []))];
+      if (genres.length > 0) out.excludeGenres = names('genre', genres);
+      if (styles.length > 0) out.excludeStyles = styles;
+    }
     if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
@@ -170,7 +177,7 @@ export class MemoryTrackRecommender implements TrackRecommender {
     return out;
   }
 
-  /** Constraint attributes of the items: predicted genre and mood, audio ranges, year, explicit, artists. */
+  /** Constraint attributes of the items: predicted genre and mood, audio ranges, year, explicit, styles (by tags), artists. */
   private constraintCatalog(): ConstraintCatalog {
     const n = this.items.length;
     const tracks = this.items.map((t) => this.world.track(t)!);
@@ -198,6 +205,8 @@ export class MemoryTrackRecommender implements TrackRecommender {
       mood: mood.top,
       ranges,
       explicit: Uint8Array.from(tracks, (t) => (t.explicit === true ? 1 : 0)),
+      // A style by the track's own tags (the fixture's tags are its evidence).
+      styles: Object.fromEntries(STYLES.map((x) => [x, Uint8Array.from(tracks, (t) => ((t.tags ?? []).some((g) => styleOf(g) === x) ? 1 : 0))])) as Record<Style, Uint8Array>,
       artistOffsets,
       artistIds: Int32Array.from(tracks.flatMap((t) => t.artistIds)),
     };

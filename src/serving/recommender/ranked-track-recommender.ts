@@ -9,7 +9,7 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, STYLE_TAGS, STYLES, styleOf, type Style, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
@@ -690,7 +690,13 @@ export class RankedTrackRecommender implements TrackRecommender {
       }))];
     if (c.genres !== undefined && c.genres.length > 0) out.genres = names('genre', c.genres);
     if (c.moods !== undefined && c.moods.length > 0) out.moods = names('mood', c.moods);
-    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) out.excludeGenres = names('genre', c.excludeGenres);
+    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) {
+      // A style ("no grunge") leaves out its own tracks, not its whole genre (rock).
+      const genres = c.excludeGenres.filter((g) => styleOf(g) === undefined);
+      const styles = [...new Set(c.excludeGenres.flatMap((g) => styleOf(g) ?? []))];
+      if (genres.length > 0) out.excludeGenres = names('genre', genres);
+      if (styles.length > 0) out.excludeStyles = styles;
+    }
     if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
@@ -773,8 +779,8 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
 
 /**
  * Constraint attributes of the model's items: genre and mood labels (the items' own, and their primary artist's on
- * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, popularity percentile,
- * artists.
+ * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, lead voice, instruments,
+ * styles, popularity percentile, artists.
  */
 async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array, holidaySongs: ReadonlyMap<number, number>): Promise<ConstraintCatalog> {
   const n = trackIds.length;
@@ -837,6 +843,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   });
   const leadVoice = await leadVoices(db, indexOf, perItem);
   const instruments = await instrumentMasks(db, indexOf, perItem);
+  const styles = await styleMasks(db, indexOf, perItem);
   // Popularity percentile: the share of items played less (tracks tied at the bottom are all less played), and the
   // share played more (tracks tied at the top are all most played: with only the first, eight tracks tied for the
   // most plays among 21 sat at 0.62 and "mainstream" matched none).
@@ -870,6 +877,7 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
     holiday,
     leadVoice,
     instruments,
+    styles,
     untitled,
     popularity,
     playedMore,
@@ -905,6 +913,72 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
     const x = byTag.get(r.name);
     if (x !== undefined) artists.set(Number(r.artist_id), [...(artists.get(Number(r.artist_id)) ?? []), x]);
   }
+  perItem.forEach((a, i) => {
+    for (const x of a[0] === undefined ? [] : (artists.get(a[0]) ?? [])) mask(x)[i] = 1;
+  });
+  return out;
+}
+
+/** Share of an artist's tagged tracks that must carry a style's tag before the style counts for all its tracks. */
+const STYLE_TRACK_SHARE = 2 / 3;
+
+/**
+ * Per style, the items listeners' tags say are of it (STYLE_TAGS): a playlist's label on the track itself (Spotify's
+ * playlist subgenres), or its primary artist's style. An artist is of a style when Last.fm listeners tag it so at
+ * least ARTIST_TAG_MIN times and a third as often as its most used tag, or when at least STYLE_TRACK_SHARE of its
+ * tagged tracks carry the style's tag. A track's own free-form tag is not enough: Yes.com's tags put "grunge" on TLC's
+ * "Waterfalls" and on Metallica.
+ */
+async function styleMasks(db: Db, indexOf: ReadonlyMap<number, number>, perItem: readonly (readonly number[])[]): Promise<Partial<Record<Style, Uint8Array>>> {
+  const byTag = new Map<string, Style>();
+  for (const x of STYLES) for (const t of [x, ...STYLE_TAGS[x]]) byTag.set(t, x);
+  const names = sqlList([...byTag.keys()]);
+  const out: Partial<Record<Style, Uint8Array>> = {};
+  const mask = (x: Style) => (out[x] ??= new Uint8Array(perItem.length));
+  for (const r of await db.rows<{ track_id: number; name: string }>(sql`
+    select distinct tt.track_id, lower(g.name) as name from track_tags tt join tags g on g.id = tt.tag_id
+    where g.kind <> 'tag' and lower(g.name) in (${names})`)) {
+    const i = indexOf.get(Number(r.track_id));
+    const x = byTag.get(r.name);
+    if (i !== undefined && x !== undefined) mask(x)[i] = 1;
+  }
+  const artists = new Map<number, Set<Style>>();
+  const mark = (artist: number, x: Style) => artists.set(artist, (artists.get(artist) ?? new Set()).add(x));
+  // Listeners' tags on the artist (every tag of the style together), against the artist's most used tag.
+  const listened = new Map<number, { top: number; by: Map<Style, number> }>();
+  for (const r of await db.rows<{ artist_id: number; name: string; n: number; top: number }>(sql`
+    select artist_id, name, n, top from (
+      select ta.artist_id, lower(g.name) as name, count(*) as n, max(count(*)) over (partition by ta.artist_id) as top
+      from tag_assignments ta join tags g on g.id = ta.tag_id
+      where ta.artist_id is not null group by ta.artist_id, lower(g.name)) counted
+    where name in (${names})`)) {
+    const x = byTag.get(r.name);
+    if (x === undefined) continue;
+    const a = listened.get(Number(r.artist_id)) ?? { top: Number(r.top), by: new Map<Style, number>() };
+    a.by.set(x, (a.by.get(x) ?? 0) + Number(r.n));
+    listened.set(Number(r.artist_id), a);
+  }
+  for (const [artist, { top, by }] of listened) for (const [x, n] of by) if (n >= ARTIST_TAG_MIN && 3 * n >= top) mark(artist, x);
+  // The artist's tagged tracks that carry a tag of the style, against all its tagged tracks.
+  const styled = new Map<number, Map<Style, Set<number>>>();
+  for (const r of await db.rows<{ artist_id: number; track_id: number; name: string }>(sql`
+    select distinct ta.artist_id, tt.track_id, lower(g.name) as name
+    from track_tags tt join tags g on g.id = tt.tag_id join track_artists ta on ta.track_id = tt.track_id and ta.position = 0
+    where lower(g.name) in (${names})`)) {
+    const x = byTag.get(r.name);
+    if (x === undefined) continue;
+    const by = styled.get(Number(r.artist_id)) ?? new Map<Style, Set<number>>();
+    by.set(x, (by.get(x) ?? new Set()).add(Number(r.track_id)));
+    styled.set(Number(r.artist_id), by);
+  }
+  const tagged = new Map<number, number>();
+  for (const r of await db.rows<{ artist_id: number; n: number }>(sql`
+    select ta.artist_id, count(distinct tt.track_id) as n from track_tags tt join track_artists ta on ta.track_id = tt.track_id and ta.position = 0
+    where ta.artist_id in (select a.artist_id from track_tags s join tags g on g.id = s.tag_id join track_artists a on a.track_id = s.track_id and a.position = 0 where lower(g.name) in (${names}))
+    group by ta.artist_id`)) {
+    tagged.set(Number(r.artist_id), Number(r.n));
+  }
+  for (const [artist, by] of styled) for (const [x, tracks] of by) if (tracks.size >= STYLE_TRACK_SHARE * (tagged.get(artist) ?? Infinity)) mark(artist, x);
   perItem.forEach((a, i) => {
     for (const x of a[0] === undefined ? [] : (artists.get(a[0]) ?? [])) mask(x)[i] = 1;
   });

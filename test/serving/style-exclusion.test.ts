@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.ts';
+import { artists, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
+import { SeededRandom } from '../../src/recsys/rng.ts';
+import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
+import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
+
+/**
+ * Five artists of 6 rock tracks (each tagged "rock"). "Seattle": no track tagged grunge, but two listeners tag the
+ * artist "grunge", its most used tag. "Sharers": 5 of 6 tracks tagged "grunge". "Radio": one track tagged "grunge"
+ * among its six (as Yes.com tags TLC's "Waterfalls"). "Trappers": one track labelled "trap" by a playlist's subgenre.
+ * "Plain": nothing. Every track is played in seeded random playlists.
+ */
+async function seedCatalogue(db: Db) {
+  const names = ['Seattle', 'Sharers', 'Radio', 'Trappers', 'Plain'];
+  const artistRows = await db.orm
+    .insert(artists)
+    .values(names.map((name) => ({ name, normName: name.toLowerCase() })))
+    .returning({ id: artists.id });
+  const byArtist = await Promise.all(
+    artistRows.map(async (a, k) => {
+      const rows = await db.orm
+        .insert(tracks)
+        .values(Array.from({ length: 6 }, (_, i) => ({ title: `${names[k]} song ${i}`, normKey: `${names[k]!.toLowerCase()} song ${i}|${names[k]!.toLowerCase()}` })))
+        .returning({ id: tracks.id });
+      await db.orm.insert(trackArtists).values(rows.map((r) => ({ trackId: r.id, position: 0, artistId: a.id })));
+      return rows.map((r) => r.id);
+    }),
+  );
+  const [seattle, sharers, radio, trappers, plain] = byArtist as [number[], number[], number[], number[], number[]];
+  const [rock, grunge, trap] = (
+    await db.orm
+      .insert(tags)
+      .values([
+        { name: 'rock', kind: 'tag' },
+        { name: 'grunge', kind: 'tag' },
+        { name: 'trap', kind: 'subgenre' },
+      ])
+      .returning({ id: tags.id })
+  ).map((r) => r.id) as [number, number, number];
+  await db.orm.insert(trackTags).values([
+    ...byArtist.flat().map((trackId) => ({ trackId, tagId: rock, source: 'yes_complete' })),
+    ...sharers.slice(0, 5).map((trackId) => ({ trackId, tagId: grunge, source: 'yes_complete' })),
+    { trackId: radio[0]!, tagId: grunge, source: 'yes_complete' },
+    { trackId: trappers[0]!, tagId: trap, source: 'tidytuesday' },
+  ]);
+  const listeners = await db.orm.insert(people).values([{ displayName: 'tagger 1' }, { displayName: 'tagger 2' }]).returning({ id: people.id });
+  await db.orm.insert(tagAssignments).values(listeners.map((p, k) => ({ source: 'fixture', sourceKey: `seattle|${k}`, personId: p.id, artistId: artistRows[0]!.id, tagId: grunge })));
+  const all = byArtist.flat();
+  const lists = await db.orm
+    .insert(playlists)
+    .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
+    .returning({ id: playlists.id });
+  const rng = new SeededRandom(5);
+  await db.orm.insert(interactions).values(
+    lists.flatMap((pl, p) => {
+      const pool = [...all];
+      for (let i = pool.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+      }
+      return pool.slice(0, 12).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
+    }),
+  );
+  return { seattle, sharers, radio, trappers, plain };
+}
+
+describe('a style left out ("no grunge", "no trap") leaves out its tracks by listeners\' tags, and keeps its genre', () => {
+  let opened: ServedFixture<Awaited<ReturnType<typeof seedCatalogue>>>;
+  let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
+  let served: RankedTrackRecommender;
+  beforeAll(async () => {
+    opened = await openServedRecommender('style', seedCatalogue);
+    ({ fixture, served } = opened);
+  }, 120_000);
+  afterAll(async () => opened.close());
+
+  it('leaves out the tracks of an artist listeners tag with the style, or most of whose tracks carry it; one stray tag is not enough', async () => {
+    const r = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['grunge'] } });
+    const ids = new Set(r.items.map((x) => x.trackId));
+    expect(r.relaxed).toBeUndefined();
+    for (const t of [...fixture.seattle, ...fixture.sharers]) expect(ids.has(t), `track ${t}`).toBe(false);
+    // Radio's one stray "grunge" tag does not make the artist grunge, nor that track: "no grunge" is not "no rock".
+    expect(ids).toEqual(new Set([...fixture.radio, ...fixture.trappers, ...fixture.plain]));
+  });
+
+  it('reads another word for the style ("post-grunge") and a playlist\'s label on the track itself ("trap")', async () => {
+    const grunge = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['Post-Grunge'] } });
+    expect(grunge.items.some((x) => fixture.seattle.includes(x.trackId) || fixture.sharers.includes(x.trackId))).toBe(false);
+    const trap = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['trap'] } });
+    const ids = trap.items.map((x) => x.trackId);
+    expect(ids).not.toContain(fixture.trappers[0]);
+    expect(ids).toHaveLength(29);
+  });
+});
