@@ -179,7 +179,9 @@ export const VOCAL_GENRES: readonly string[] = ['hip hop'];
 
 /**
  * Which constraints give way, in this order, when too few tracks meet them all: the finest audio ranges first, what
- * the person named outright (genres, artists, tracks) last. Exclusions are never relaxed.
+ * the person named outright (genres, artists, tracks) last. Before the named ones, the first whose loosening alone is
+ * enough goes ahead of earlier ones that are not (the served recommender's nextRelaxation). Exclusions are never
+ * relaxed.
  */
 export const RELAXATION_ORDER = [
   'popularity',

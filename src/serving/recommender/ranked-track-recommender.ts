@@ -9,7 +9,7 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, STYLE_TAGS, STYLES, styleOf, type Style, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, type RelaxableField, STYLE_TAGS, STYLES, styleOf, type Style, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
@@ -312,8 +312,8 @@ export class RankedTrackRecommender implements TrackRecommender {
 
   /**
    * Ranks under every constraint; when fewer than half the tracks asked for (at least one) meet them all, loosens
-   * one constraint at a time until enough do: first any that no track meets on its own, then in RELAXATION_ORDER. The tracks that met everything come first, and each
-   * relaxation says what it loosened, why, and how many tracks met it.
+   * one constraint at a time until enough do (nextRelaxation says which). The tracks that met everything come first,
+   * and each relaxation says what it loosened, why, and how many tracks met it.
    */
   private rankRelaxing(
     rankWith: (c: RankingConstraints) => { items: readonly RankedItem[]; emptyReason?: string },
@@ -328,16 +328,12 @@ export class RankedTrackRecommender implements TrackRecommender {
     let result = strict;
     const items = [...strict.items];
     const seen = new Set(items.map((r) => r.item));
-    // A constraint no track meets on its own goes first (keeping it cannot help); then the stated order.
     const alone = applyConstraints(this.catalog, constraints).counts;
     const never = RELAXATION_ORDER.filter((f) => alone.some((c) => c.field === f && c.matching === 0));
-    for (const field of [...never, ...RELAXATION_ORDER.filter((f) => !never.includes(f))]) {
-      const looser = relaxConstraint(current, field);
-      if (looser === undefined) continue;
-      const mask = applyConstraints(this.catalog, current);
-      const entry = mask.counts.find((c) => c.field === field);
-      // A constraint every track meets (no holiday song in the catalogue) loosens nothing.
-      if (entry === undefined || entry.matching === this.catalog.itemCount) continue;
+    for (;;) {
+      const next = this.nextRelaxation(current, never, enough);
+      if (next === undefined) break;
+      const { field, looser, entry } = next;
       const matching = entry.matching;
       const metAll = items.length;
       const asked = entry.constraint;
@@ -360,6 +356,39 @@ export class RankedTrackRecommender implements TrackRecommender {
     }
     if (relaxed.length === 0) return { result: strict, relaxed };
     return { result: result.emptyReason !== undefined && items.length > 0 ? { items } : { ...result, items }, relaxed };
+  }
+
+  /**
+   * The constraint to loosen next, or undefined when none is left. One that no track meets on its own goes first
+   * (`never`: keeping it cannot help). Then, of the constraints before what the person named as a label or an entity
+   * (RELAXATION_ORDER before NAMED_LAST), the first in that order whose loosening alone lets `enough` tracks meet the
+   * rest; if none does, the one that lets the most through; if none lets any more through, the first in the order.
+   * Only then what was named, in the order. So the constraint with the least evidence gives way instead of two that
+   * hold: "upbeat funk, nothing explicit" (3 tracks known to be clean) lets tracks with no explicit information in
+   * rather than dropping "upbeat" and answering with a ballad.
+   */
+  private nextRelaxation(
+    current: RankingConstraints,
+    never: readonly RelaxableField[],
+    enough: number,
+  ): { field: RelaxableField; looser: RankingConstraints; entry: { constraint: string; matching: number } } | undefined {
+    const now = applyConstraints(this.catalog, current);
+    const counts = now.counts;
+    const candidates = [...never, ...RELAXATION_ORDER.filter((f) => !never.includes(f))].flatMap((field) => {
+      const looser = relaxConstraint(current, field);
+      const entry = counts.find((c) => c.field === field);
+      // A constraint every track meets (no holiday song in the catalogue) loosens nothing.
+      return looser === undefined || entry === undefined || entry.matching === this.catalog.itemCount ? [] : [{ field, looser, entry }];
+    });
+    const first = candidates[0];
+    if (first === undefined || never.includes(first.field)) return first;
+    const loose = candidates.filter((c) => !NAMED_LAST.includes(c.field));
+    if (loose.length === 0) return first;
+    const met = loose.map((c) => applyConstraints(this.catalog, c.looser).count);
+    const suffices = loose.findIndex((_, k) => met[k]! >= enough);
+    if (suffices >= 0) return loose[suffices];
+    const most = met.indexOf(Math.max(...met));
+    return met[most]! > now.count ? loose[most] : loose[0];
   }
 
   /**
@@ -918,6 +947,9 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
   });
   return out;
 }
+
+/** What the person named as a label or an entity: given up last, in RELAXATION_ORDER, whatever the evidence. */
+const NAMED_LAST: readonly RelaxableField[] = ['moods', 'holiday', 'genres', 'artists', 'tracks'];
 
 /** Share of an artist's tagged tracks that must carry a style's tag before the style counts for all its tracks. */
 const STYLE_TRACK_SHARE = 2 / 3;
