@@ -5,7 +5,7 @@
  * with them, connect/export, greetings and help, and refines the previous turn
  * ("calmer", "more like the second one") from the conversation state. Pure: no I/O, same input, same plan.
  */
-import { findActivity, styleOf, type ActivityName, type Instrument } from '../recsys/constraints/constraint-vocabulary.ts';
+import { findActivity, STYLE_GENRE, STYLE_WORDS_TABLE, styleOf, type ActivityName, type Instrument, type Style } from '../recsys/constraints/constraint-vocabulary.ts';
 import type { Mention } from '../catalog/entity-linker.ts';
 import { GENRE_WORDS_TABLE, MOOD_WORDS_TABLE } from '../recsys/labels/vocabulary.ts';
 import type { ActiveConstraints, BaseQuery, ConversationState, NamedEntity, Range } from './conversation-state.ts';
@@ -93,6 +93,9 @@ const AMBIGUOUS_WORDS: ReadonlySet<string> = new Set([
 
 /** Genre words of the one vocabulary (src/recsys/labels/vocabulary.ts) the planner reads in requests. */
 const GENRES: Record<string, string> = Object.fromEntries([...GENRE_WORDS_TABLE].filter(([w]) => !AMBIGUOUS_WORDS.has(w)));
+
+/** Style words (STYLE_TAGS: "grunge", "post-punk", "p-funk") the planner reads in requests, as their style. */
+const STYLE_WORDS: Record<string, Style> = Object.fromEntries(STYLE_WORDS_TABLE);
 
 /** Mood words of the one vocabulary the planner reads in requests. */
 const MOODS: Record<string, string> = Object.fromEntries([...MOOD_WORDS_TABLE].filter(([w]) => !AMBIGUOUS_WORDS.has(w)));
@@ -281,7 +284,9 @@ function planUtterance(utterance: string, state: ConversationState, linked: read
   // unless it only adjusts the last answer ("only female singers", "now with male vocals").
   const namesVoiceOrInstrument = (mods.vocals === 'female' || mods.vocals === 'male' || (mods.instruments?.length ?? 0) > 0) && !/^(?:only|now|just|but|and|with|same|make (?:it|them)|ok|okay)\b/.test(t.trim());
   if (labels.genres.length > 0 || labels.moods.length > 0 || activity !== undefined || namesVoiceOrInstrument || (asksForMusic && !isRelativeOnly(t)) || ((hasVocabulary || excluded.length > 0) && state.lastQuery === undefined)) {
-    const seeds = { ...(labels.genres.length > 0 ? { genres: labels.genres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
+    // A style is no starting point (its genre's best tracks are not of it): the constraint keeps to it.
+    const seedGenres = labels.genres.filter((g) => styleOf(g) === undefined);
+    const seeds = { ...(seedGenres.length > 0 ? { genres: seedGenres } : {}), ...(labels.moods.length > 0 ? { moods: labels.moods } : {}) };
     const query: BaseQuery = { kind: 'recommend', ...(Object.keys(seeds).length > 0 ? { seeds } : {}), for: party ? 'anyone' : 'me' };
     return withCalls({ intent: 'recommend', constraints: mods, query, count: count ?? fresh, ...(activity !== undefined ? { activity } : {}) });
   }
@@ -789,6 +794,16 @@ function modifiers(text: string, original: string, state: ConversationState, bas
   // "Female vocalists with pretty instrumentals" asks for a voice: the word does not undo one asked for.
   if (/\b(instrumentals?|no-vocals?)\b/.test(t) && (c.vocals === undefined || c.vocals === 'instrumental')) c.vocals = 'instrumental';
   if (/\b(clean|family[- ]friendly|kid[- ]friendly|radio edit|safe for work)\b/.test(t)) c.explicit = false;
+  // Styles asked for ("some grunge", "90s britpop", "pop punk like blink-182"): met by their own evidence, and their
+  // words are not read as their genre too ("funk" is not r&b, "pop punk" not pop). "Real funk, not r&b": the style's
+  // own genre left out beside it is the rest of that genre, which the style already leaves out.
+  const styles = matchLabels(t, STYLE_WORDS, negated) as Style[];
+  if (styles.length > 0) {
+    for (const word of Object.keys(STYLE_WORDS).sort((a, b) => b.length - a.length)) t = t.replace(wordRe(word), '$1 $2');
+    c.genres = [...new Set([...(c.genres ?? []), ...styles])].filter((g) => !(c.excludeGenres ?? []).includes(g));
+    c.excludeGenres = c.excludeGenres?.filter((g) => !styles.some((x) => STYLE_GENRE[x] === g));
+    if (c.excludeGenres?.length === 0) delete c.excludeGenres;
+  }
   const genres = matchLabels(t, GENRES, negated);
   if (genres.length > 0) c.genres = [...new Set([...(c.genres ?? []), ...genres])].filter((g) => !(c.excludeGenres ?? []).includes(g));
   // After an answer, "more energetic" and "less sad" adjust its range (RELATIVE): not a mood asked for.
@@ -913,13 +928,18 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
   [/\b(?:(?:to|can|could) dance (?:to|with)|dance to|dance party|dancing)\b/g, () => {}],
 ];
 
+/** A word of the vocabulary standing on its own in a text (not inside "hip-hop" or "r&b"), with what is either side. */
+function wordRe(word: string): RegExp {
+  return new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`, 'g');
+}
+
 /** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */
 function matchLabels(t: string, vocab: Record<string, string>, skip: ReadonlySet<string>): string[] {
   const out: string[] = [];
   let rest = t;
   for (const word of Object.keys(vocab).sort((a, b) => b.length - a.length)) {
     if (skip.has(word)) continue;
-    const re = new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`, 'g');
+    const re = wordRe(word);
     if (!re.test(rest)) continue;
     out.push(vocab[word]!);
     // A longer name consumes its words: "punk rock" is punk, not also rock.

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
 import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
-import { fitMoods } from '../recsys/constraints/constraint-vocabulary.ts';
+import { fitMoods, styleOf } from '../recsys/constraints/constraint-vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import { LABEL_EVIDENCE } from '../recsys/labels/track-labels.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
@@ -26,7 +26,7 @@ const input = z
       .object({
         tracks: z.array(trackRef).max(10).optional().describe('Tracks the person likes or names.'),
         artists: z.array(z.string().trim().min(1)).max(5).optional().describe('Artist names; their most played tracks become seeds.'),
-        genres: z.array(z.string().trim().min(1)).max(5).optional().describe('Genres to start from (see list_genres_and_moods).'),
+        genres: z.array(z.string().trim().min(1)).max(5).optional().describe('Genres to start from (see list_genres_and_moods); a style ("funk", "grunge") is no starting point: put it in constraints.genres.'),
         moods: z.array(z.string().trim().min(1)).max(5).optional().describe('Moods to start from.'),
         text: z.string().trim().min(1).max(300).optional().describe('Free text such as "something like daft punk, calm".'),
       })
@@ -87,8 +87,11 @@ interface Seeds {
   readonly named?: string[];
 }
 
-/** Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. */
-async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds']): Promise<Seeds | Retry> {
+/**
+ * Resolves seeds; artists the artist model knows (accents, possessives, typos forgiven) need no played track. A style
+ * among the genres (`constrained`: the constraint's genres, where it belongs) seeds nothing.
+ */
+async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds'], constrained: readonly string[] = []): Promise<Seeds | Retry> {
   const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [], named: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
@@ -115,6 +118,12 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     ['mood', seeds.moods ?? [], vocab.moods.map((m) => m.name)],
   ] as const) {
     for (const name of names) {
+      // A style ("funk") is no genre's best tracks (r&b's are 2010s pop-r&b): it is met as a constraint.
+      const style = task === 'genre' ? styleOf(name) : undefined;
+      if (style !== undefined) {
+        if (!constrained.some((g) => styleOf(g) === style)) out.notes!.push(`"${name}" is a style, not a starting point: constraints.genres ["${name}"] keeps to it.`);
+        continue;
+      }
       const canon = canonicalLabel(task, name);
       const label = canon !== undefined && known.includes(canon) ? canon : name.toLowerCase();
       if (!known.includes(label)) {
@@ -247,6 +256,14 @@ async function showAskedLabels(ctx: ToolContext, cards: Map<number, TrackCard>, 
   }
 }
 
+/** A track whose evidence shows a style asked for shows that style on its card ("grunge", not "rock"). */
+function showStyles(cards: Map<number, TrackCard>, items: readonly Recommendation[]): void {
+  for (const r of items) {
+    const card = cards.get(r.trackId);
+    if (card !== undefined && r.style !== undefined) cards.set(r.trackId, { ...card, genre: r.style });
+  }
+}
+
 /** Share of an answer led by the named artists' own tracks: one artist named, several. */
 const ARTISTS_FIRST_SHARE = { one: 0.4, several: 0.6 };
 
@@ -310,13 +327,13 @@ export const recommend = defineTool({
   async execute(args, ctx) {
     // Recent answers are cached per (person, request, platform, model version); votes, ratings and stated-tastes
     // changes invalidate the person's entries.
-    const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description, answer: 2 });
+    const cacheKey = stableKey({ args, platform: ctx.platform, model: ctx.recommender.description, answer: 3 });
     const cached = await ctx.recommendCache.lookup(ctx.personId, cacheKey);
     if (cached.value !== undefined) {
       await recordRequest(ctx, args);
       return ok(cached.value as z.output<typeof output>);
     }
-    const seeds = await collectSeeds(ctx, args.seeds);
+    const seeds = await collectSeeds(ctx, args.seeds, args.constraints?.genres);
     if (isRetry(seeds)) return seeds;
     const constraints = await constraintArgs(ctx, args.constraints);
     if (isRetry(constraints)) return constraints;
@@ -370,6 +387,7 @@ export const recommend = defineTool({
     if (choice !== undefined && list.strategy === choice.strategy) await ctx.experiments.served(ctx.personId, choice, list.items.map((r) => r.trackId));
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
     await showAskedLabels(ctx, cards, list.items.map((r) => r.trackId), constraints, list.relaxed);
+    showStyles(cards, list.items);
     const notes = [...(seeds.notes ?? []), ...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
     if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);

@@ -51,7 +51,13 @@ const ranges = Object.fromEntries((Object.keys(RANGE_FIELDS) as RangeFieldName[]
 /** Hard constraints of a recommendation: the one vocabulary of src/recsys/constraints, field for field. */
 export const constraintsInput = z
   .object({
-    genres: z.array(z.string().min(1)).max(10).optional().describe(`Only tracks with evidence for one of these genres: ${GENRES.join(', ')}.`),
+    genres: z
+      .array(z.string().min(1))
+      .max(10)
+      .optional()
+      .describe(
+        `Only tracks with evidence for one of these genres: ${GENRES.join(', ')}; or for one of these styles, by listeners' tags of the track or its artist (relaxed to its genre when too few tracks are of it): ${STYLES.join(', ')} (e.g. "some grunge": ["grunge"]; "real funk, not r&b": ["funk"], the style being what is not modern r&b).`,
+      ),
     exclude_genres: z
       .array(z.string().min(1))
       .max(10)

@@ -197,11 +197,27 @@ describe('the rule planner', () => {
     expect(planTurn('some metal, no nu metal', EMPTY_STATE).constraints).toMatchObject({ genres: ['metal'], excludeGenres: ['nu metal'] });
     expect(planTurn('punk without emo bands', EMPTY_STATE).constraints).toMatchObject({ genres: ['punk'], excludeGenres: ['emo'] });
     expect(planTurn('country music but no country pop', EMPTY_STATE).constraints).toMatchObject({ genres: ['country'], excludeGenres: ['country pop'] });
-    // Another word for a style names it: "nu-metal", "post-grunge", "worship songs".
-    expect(planTurn('rock, no post-grunge and no nu-metal', EMPTY_STATE).constraints.excludeGenres).toEqual(['grunge', 'nu metal']);
+    // Another word for a style names it: "nu-metal", "seattle grunge", "worship songs"; post-grunge is a style of its own.
+    expect(planTurn('rock, no seattle grunge and no nu-metal', EMPTY_STATE).constraints.excludeGenres).toEqual(['grunge', 'nu metal']);
+    expect(planTurn('rock, no post-grunge', EMPTY_STATE).constraints.excludeGenres).toEqual(['post-grunge']);
     expect(planTurn('pop songs, no worship songs', EMPTY_STATE).constraints).toMatchObject({ genres: ['pop'], excludeGenres: ['christian'] });
     // A genre left out is still the genre ("no rock"), not a style.
     expect(planTurn('90s music, no rock', EMPTY_STATE).constraints.excludeGenres).toEqual(['rock']);
+  });
+
+  it('asks for a style by its own name ("some grunge", "real funk, not r&b"), not its genre, and seeds nothing with it', () => {
+    expect(planTurn('some grunge', EMPTY_STATE).calls[0]).toEqual(rec({ constraints: { genres: ['grunge'] } }));
+    expect(planTurn('upbeat funk', EMPTY_STATE).calls[0]).toEqual(rec({ constraints: { genres: ['funk'], energy: { min: 0.7 } } }));
+    expect(planTurn('90s britpop', EMPTY_STATE).calls[0]).toEqual(rec({ constraints: { genres: ['britpop'], year: { min: 1990, max: 1999 } } }));
+    expect(planTurn('classic disco', EMPTY_STATE).constraints).toMatchObject({ genres: ['disco'], year: { max: 1989 } });
+    // "Pop punk" is the style, not pop and punk; "synth pop" not pop.
+    expect(planTurn('pop punk please', EMPTY_STATE).constraints.genres).toEqual(['pop punk']);
+    expect(planTurn('synth pop from the 80s', EMPTY_STATE).constraints.genres).toEqual(['synthpop']);
+    // The style's own genre left out beside it is the rest of that genre ("real funk, not r&b"); another stays out.
+    expect(planTurn('real funk, not r&b', EMPTY_STATE).constraints).toEqual({ genres: ['funk'] });
+    expect(planTurn('funk but no hip hop', EMPTY_STATE).constraints).toEqual({ genres: ['funk'], excludeGenres: ['hip hop'] });
+    // With a genre, both are asked for; only the genre seeds.
+    expect(planTurn('hip hop and funk', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['funk', 'hip hop'] } }));
   });
 
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {

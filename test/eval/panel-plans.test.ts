@@ -11,6 +11,9 @@ describe('the request panel measures', () => {
     const r = req('x', { genres: ['rock'], energy: { max: 0.6 }, exclude_artists: ['Drake'] }, { tool: 'recommend' });
     expect(missingFromCall(r, { name: 'recommend', args: { constraints: { genres: ['rock'], energy: { max: 0.5 }, exclude_artists: ['drake'] } } })).toEqual([]);
     expect(missingFromCall(r, { name: 'recommend', args: { constraints: { genres: ['rock', 'pop'], energy: { max: 0.7 } } } })).toEqual(['genres rock', 'energy …–0.6', 'not by Drake']);
+    // A style within the genre is at least as strict ("grunge" for rock); one of another genre is not.
+    expect(missingFromCall(r, { name: 'recommend', args: { constraints: { genres: ['grunge'], energy: { max: 0.5 }, exclude_artists: ['drake'] } } })).toEqual([]);
+    expect(missingFromCall(r, { name: 'recommend', args: { constraints: { genres: ['funk'], energy: { max: 0.5 }, exclude_artists: ['drake'] } } })).toEqual(['genres rock']);
     const seeded = req('y', { instrumental: true }, { tool: 'similar_tracks', track: { title: 'Creep' }, count: 10 });
     expect(missingFromCall(seeded, { name: 'similar_tracks', args: { track: 101, count: 10, constraints: { instrumentalness: { min: 0.5 } } } }, index)).toEqual([]);
     expect(missingFromCall(seeded, { name: 'similar_tracks', args: { track: 102, count: 5 } }, index)).toEqual(['instrumental', 'track Creep', 'count 10']);

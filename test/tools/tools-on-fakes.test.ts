@@ -79,4 +79,17 @@ describe('tools on the in-memory fakes', () => {
     expect(titles).not.toContain('Smells Like Teen Spirit');
     expect(titles).toEqual(expect.arrayContaining(['Creep', 'Karma Police', 'No Surprises']));
   });
+
+  it('recommend\'s genres take a style ("some grunge"): only its tracks, each card naming it, and it seeds nothing', async () => {
+    const { call } = open({ ...CONTRACT_WORLD, tracks: CONTRACT_WORLD.tracks.map((t) => (t.title === 'Smells Like Teen Spirit' ? { ...t, tags: ['grunge'] } : t)) });
+    type Answer = { recommendations: { track: { title: string; genre: string | null } }[]; seeds: unknown[]; notes: string[] };
+    const grunge = valueOf(await call('fan', 'recommend', { seeds: { genres: ['grunge'] }, constraints: { genres: ['grunge'] }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(grunge.recommendations.map((r) => [r.track.title, r.track.genre])).toEqual([['Smells Like Teen Spirit', 'grunge']]);
+    // Not rock's best tracks as seeds (for "funk" those were 2010s pop-r&b hits).
+    expect(grunge.seeds).toEqual([]);
+    expect(grunge.notes.join(' ')).not.toMatch(/style/);
+    const seededOnly = valueOf(await call('fan', 'recommend', { seeds: { genres: ['funk'] }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(seededOnly.seeds).toEqual([]);
+    expect(seededOnly.notes).toContain('"funk" is a style, not a starting point: constraints.genres ["funk"] keeps to it.');
+  });
 });

@@ -2,11 +2,12 @@
  * What the chat planner calls for the request panel: each request is planned on an empty conversation (with the
  * catalogue's entity linker, as the agent plans) and its first tool call is checked against the request's `expect`:
  * tool accuracy (the expected tool), constraint presence (every hard constraint of the request is in the call, at
- * least as strict: a genre/mood list within the expected ones, each exclusion, each range end, instrumental as
+ * least as strict: a genre/mood list within the expected ones (a style within its genre: "reggaeton" for latin), each exclusion, each range end, instrumental as
  * instrumentalness ≥ 0.5 or `vocals: "instrumental"`, excluded artists), and the entities, activity, count and
  * popularity the request names. Reply-side figures (relaxations stated, silent drops) come from the answers.
  */
 import type { EntityIndex } from '../../catalog/entity-linker.ts';
+import { STYLE_GENRE, styleOf } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { artistKey } from '../../catalog/artist-keys.ts';
 import { normalizeTitle } from '../../catalog/normalize.ts';
 import { EMPTY_STATE, type ConversationState } from '../../agent/conversation-state.ts';
@@ -66,7 +67,12 @@ export function missingFromCall(r: ExpectedRequest, call: PlannedCall | undefine
   const out: string[] = [];
   const want = r.constraints;
   const list = (k: string) => (c[k] as string[] | undefined) ?? [];
-  if (want.genres !== undefined && !(list('genres').length > 0 && list('genres').every((g) => want.genres!.includes(g)))) out.push(`genres ${want.genres.join('/')}`);
+  const withinGenres = (g: string) => {
+    const style = styleOf(g);
+    const genre = style === undefined ? undefined : STYLE_GENRE[style];
+    return want.genres!.includes(g) || (genre !== undefined && want.genres!.includes(genre));
+  };
+  if (want.genres !== undefined && !(list('genres').length > 0 && list('genres').every(withinGenres))) out.push(`genres ${want.genres.join('/')}`);
   if (want.moods !== undefined && !(list('moods').length > 0 && list('moods').every((g) => want.moods!.includes(g)))) out.push(`moods ${want.moods.join('/')}`);
   for (const g of want.exclude_genres ?? []) if (!list('exclude_genres').includes(g)) out.push(`no ${g}`);
   for (const m of want.exclude_moods ?? []) if (!list('exclude_moods').includes(m)) out.push(`nothing ${m}`);

@@ -136,14 +136,16 @@ export const INSTRUMENTS = Object.keys(INSTRUMENT_TAGS) as (keyof typeof INSTRUM
 export type Instrument = keyof typeof INSTRUMENT_TAGS;
 
 /**
- * Styles: narrower names inside the genres of the label vocabulary ("grunge" is rock there, "emo" punk, "trap" hip hop)
- * that a request may leave out without leaving out their genre ("90s rock but no grunge"): `exclude_genres` takes them
- * beside the genres. The evidence is listeners' tags: a playlist's label on the track ("trap"), or its primary
- * artist's style (Last.fm listeners tag the artist so, or most of its tagged tracks carry the tag). Each style with
- * the tags that say it.
+ * Styles: narrower names inside the genres of the label vocabulary ("grunge" is rock there, "funk" r&b, "trap" hip hop)
+ * that a request may ask for ("some grunge", "real funk, not r&b") or leave out without leaving out their genre ("90s
+ * rock but no grunge"): `genres` and `exclude_genres` take them beside the genres. The evidence is listeners' tags: a
+ * playlist's label on the track ("trap"), or its primary artist's style (Last.fm listeners tag the artist so, or most of
+ * its tagged tracks carry the tag). Each style with the tags that say it; a style is listed only where the catalogue's
+ * tags give sensible tracks for it.
  */
 export const STYLE_TAGS = {
-  grunge: ['grunge', 'post-grunge', 'post grunge', 'seattle grunge'],
+  grunge: ['grunge', 'seattle grunge'],
+  'post-grunge': ['post-grunge', 'post grunge'],
   emo: ['emo', 'emocore', 'screamo'],
   'nu metal': ['nu metal', 'nu-metal', 'numetal'],
   'pop punk': ['pop punk', 'pop-punk'],
@@ -155,11 +157,52 @@ export const STYLE_TAGS = {
   disco: ['disco'],
   britpop: ['britpop', 'brit pop', 'brit-pop'],
   christian: ['christian', 'christian rock', 'contemporary christian', 'worship', 'gospel', 'ccm'],
+  funk: ['funk', 'p-funk', 'p funk'],
+  motown: ['motown'],
+  shoegaze: ['shoegaze', 'shoegazing', 'shoegazer'],
+  'post-punk': ['post-punk', 'post punk', 'postpunk'],
+  synthpop: ['synthpop', 'synth pop', 'synth-pop'],
+  'new wave': ['new wave', 'newwave'],
 } as const satisfies Record<string, readonly string[]>;
-/** A style a request may leave out. */
+/** A style a request may ask for or leave out. */
 export type Style = keyof typeof STYLE_TAGS;
-/** The styles a request may leave out. */
+/** The styles a request may ask for or leave out. */
 export const STYLES = Object.keys(STYLE_TAGS) as Style[];
+
+/**
+ * The genre of the label vocabulary each style lies in, where one does: a style asked for widens to it when too few
+ * tracks are of the style ("shoegaze" -> indie). Christian music spans genres.
+ */
+export const STYLE_GENRE: { readonly [S in Style]: string | undefined } = {
+  grunge: 'rock',
+  'post-grunge': 'rock',
+  emo: 'punk',
+  'nu metal': 'metal',
+  'pop punk': 'punk',
+  metalcore: 'metal',
+  'hair metal': 'metal',
+  'country pop': 'country',
+  trap: 'hip hop',
+  reggaeton: 'latin',
+  disco: 'dance',
+  britpop: 'indie',
+  christian: undefined,
+  funk: 'r&b',
+  motown: 'r&b',
+  shoegaze: 'indie',
+  'post-punk': 'punk',
+  synthpop: 'pop',
+  'new wave': 'rock',
+};
+
+/**
+ * Styles whose tags also mark music of other genres, so that a track asked for by the style needs evidence for the
+ * style's genre too: listeners tag Red Hot Chili Peppers and Rage Against the Machine "funk", The Police "post-punk",
+ * TOTO "emo", Leona Lewis and James Blunt "britpop", The Human League and Alphaville "disco" (which then loses Earth,
+ * Wind & Fire, labelled r&b). The other styles' tags keep to the style: with the genre, "nu metal" lost Linkin Park and
+ * "pop punk" blink-182's "All the Small Things".
+ */
+export const STYLE_IN_GENRE: ReadonlySet<Style> = new Set<Style>(['funk', 'post-punk', 'emo', 'britpop', 'disco']);
 
 const STYLE_WORDS: ReadonlyMap<string, Style> = new Map(STYLES.flatMap((s) => [[s, s] as const, ...STYLE_TAGS[s].map((t) => [t, s] as const)]));
 
@@ -167,6 +210,18 @@ const STYLE_WORDS: ReadonlyMap<string, Style> = new Map(STYLES.flatMap((s) => [[
 export function styleOf(word: string): Style | undefined {
   return STYLE_WORDS.get(word.trim().toLowerCase().replace(/\s+/g, ' '));
 }
+
+/**
+ * A `genres` or `exclude_genres` list split into the genres and the styles it names ("grunge", "Post-Grunge" and
+ * "funk" are styles; "rock" and "r&b" genres): recommenders constrain each by its own evidence.
+ */
+export function splitStyles(words: readonly string[] | undefined): { genres: string[]; styles: Style[] } {
+  const xs = words ?? [];
+  return { genres: xs.filter((g) => styleOf(g) === undefined), styles: [...new Set(xs.flatMap((g) => styleOf(g) ?? []))] };
+}
+
+/** Every word that names a style (names and tags, lower case), mapped to the style: for reading requests. */
+export const STYLE_WORDS_TABLE: ReadonlyMap<string, Style> = STYLE_WORDS;
 
 /** Tags (lower-cased) that say who sings lead: a woman ("female vocalists", "female fronted metal") or a man. */
 export const LEAD_VOICE_TAGS: { readonly female: readonly string[]; readonly male: readonly string[] } = {
@@ -179,9 +234,9 @@ export const VOCAL_GENRES: readonly string[] = ['hip hop'];
 
 /**
  * Which constraints give way, in this order, when too few tracks meet them all: the finest audio ranges first, what
- * the person named outright (genres, artists, tracks) last. Before the named ones, the first whose loosening alone is
- * enough goes ahead of earlier ones that are not (the served recommender's nextRelaxation). Exclusions are never
- * relaxed.
+ * the person named outright (styles, genres, artists, tracks) last; a style widens to its genre (STYLE_GENRE) rather
+ * than going. Before the named ones, the first whose loosening alone is enough goes ahead of earlier ones that are not
+ * (the served recommender's nextRelaxation). Exclusions are never relaxed.
  */
 export const RELAXATION_ORDER = [
   'popularity',
@@ -197,6 +252,7 @@ export const RELAXATION_ORDER = [
   'instruments',
   'moods',
   'holiday',
+  'styles',
   'genres',
   'artists',
   'tracks',

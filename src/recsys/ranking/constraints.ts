@@ -1,6 +1,6 @@
 /**
- * Hard constraints on recommendations (the one vocabulary of src/recsys/constraints: genre, mood, ranges, vocals,
- * explicit, popularity, artists and tracks, and their exclusions, styles among them), compiled into a mask over item indices. A track
+ * Hard constraints on recommendations (the one vocabulary of src/recsys/constraints: genre and style, mood, ranges,
+ * vocals, explicit, popularity, artists and tracks, and their exclusions), compiled into a mask over item indices. A track
  * meets a constraint only with evidence (its own attributes, its tags, its artist's labels); an exclusion removes a
  * track whose evidence points to the excluded value. A constraint that can never hold on its own (min > max, a range
  * outside the attribute's domain, a genre outside the vocabulary) is a mistake in the request and throws
@@ -8,7 +8,7 @@
  * empty mask with a reason, and `relaxConstraint` says how to loosen it.
  */
 
-import { EVIDENCE, RANGE_FIELDS, VOCAL_GENRES, type Holiday, type Instrument, type Popularity, type RelaxableField, type Style, type Vocals } from '../constraints/constraint-vocabulary.ts';
+import { EVIDENCE, RANGE_FIELDS, STYLE_GENRE, STYLE_IN_GENRE, VOCAL_GENRES, type Holiday, type Instrument, type Popularity, type RelaxableField, type Style, type Vocals } from '../constraints/constraint-vocabulary.ts';
 import { LABEL_EVIDENCE, meetsProbability } from '../labels/track-labels.ts';
 import { GENRES, MOODS, sameFamily } from '../labels/vocabulary.ts';
 
@@ -31,6 +31,12 @@ interface NumericRange {
 export interface RankingConstraints {
   /** Any of these genres. */
   readonly genres?: readonly string[];
+  /**
+   * Any of these styles ("some grunge", "real funk"): a track the catalogue's style evidence marks
+   * (ConstraintCatalog.styles). With `genres` too, a track meets either (the request named them as one list: "hip hop
+   * and funk"). Relaxed, a style widens to its genre (STYLE_GENRE).
+   */
+  readonly styles?: readonly Style[];
   /** Any of these moods. */
   readonly moods?: readonly string[];
   /** None of these genres: a track whose evidence points to one is left out (a track with no evidence is not). */
@@ -207,32 +213,11 @@ export function applyConstraints(catalog: ConstraintCatalog, c: RankingConstrain
     const artistProb = kind === 'genre' ? catalog.artistGenreProb : catalog.artistMoodProb;
     const width = names.length;
     const asked = kind === 'genre' ? c.genres : c.moods;
-    const wanted = indexSet(asked, names);
-    if (wanted !== undefined) {
-      const list = [...wanted];
-      // Evidence for one of the labels in a row of probabilities: the row's top label, or one that no label outside its
-      // family clearly outweighs.
-      const family = list.map((k) => names.map((x, j) => (sameFamily(x.toLowerCase(), names[k]!.toLowerCase()) ? -1 : j)).filter((j) => j >= 0));
-      const meets = (p: Float32Array, i: number): boolean => {
-        let best = -1;
-        for (let k = 0; k < width; k++) if (p[i * width + k]! > 0 && (best < 0 || p[i * width + k]! > p[i * width + best]!)) best = k;
-        if (best < 0) return false;
-        return list.some((k, n) => {
-          if (k === best) return true;
-          let rival = 0;
-          for (const j of family[n]!) rival = Math.max(rival, p[i * width + j]!);
-          return meetsProbability(p[i * width + k]!, rival);
-        });
-      };
-      // Own evidence first; a track with no genre of its own counts by its artist's genres. Mood belongs to the track:
-      // an artist's mood is no evidence for one of its tracks (a calm request showed an unlabelled rap track).
-      const byArtist = kind === 'genre' ? artistProb : undefined;
-      tests.push({
-        name: `${kind} ${asked!.join(' or ')}`,
-        field: kind === 'genre' ? 'genres' : 'moods',
-        pass: (i) => wanted.has(top[i]!) || (prob !== undefined && meets(prob, i)) || (top[i] === -1 && byArtist !== undefined && meets(byArtist, i)),
-      });
-    }
+    const pass = wantedLabel(catalog, kind, asked);
+    // Styles asked for beside genres are one test with them (either meets it), named after the styles.
+    const styles = kind === 'genre' && c.styles !== undefined && c.styles.length > 0 ? c.styles : undefined;
+    if (styles !== undefined) tests.push(styleTest(catalog, styles, pass === undefined ? undefined : asked!, pass ?? (() => false)));
+    else if (pass !== undefined) tests.push({ name: `${kind} ${asked!.join(' or ')}`, field: kind === 'genre' ? 'genres' : 'moods', pass });
     const excluded = kind === 'genre' ? c.excludeGenres : c.excludeMoods;
     const banned = indexSet(excluded, names);
     if (banned !== undefined) {
@@ -373,6 +358,16 @@ export function relaxConstraint(c: RankingConstraints, field: RelaxableField): R
       if (c.explicit !== false || c.explicitLenient === true) return undefined;
       out.explicitLenient = true;
       return out;
+    case 'styles': {
+      // A style widens to its genre ("shoegaze" to indie), beside the genres asked for with it.
+      if (c.styles === undefined) return undefined;
+      delete out.styles;
+      const excluded = new Set(c.excludeGenres ?? []);
+      const genres = [...new Set([...(c.genres ?? []), ...c.styles.flatMap((x) => STYLE_GENRE[x] ?? [])])].filter((g) => !excluded.has(g));
+      if (genres.length > 0) out.genres = genres;
+      else delete out.genres;
+      return out;
+    }
     case 'genres':
     case 'moods':
     case 'vocals':
@@ -399,6 +394,57 @@ export function relaxConstraint(c: RankingConstraints, field: RelaxableField): R
       return out;
     }
   }
+}
+
+/**
+ * Whether an item has evidence for one of the labels `asked` (undefined when none is asked): its top label, or one that
+ * no label outside its family clearly outweighs in its probabilities. Own evidence first; a track with no genre of its
+ * own counts by its artist's genres. Mood belongs to the track: an artist's mood is no evidence for one of its tracks
+ * (a calm request showed an unlabelled rap track).
+ */
+function wantedLabel(catalog: ConstraintCatalog, kind: 'genre' | 'mood', asked: readonly string[] | undefined): ((i: number) => boolean) | undefined {
+  if (asked === undefined || asked.length === 0) return undefined;
+  const names = kind === 'genre' ? catalog.genres : catalog.moods;
+  const top = kind === 'genre' ? catalog.genre : catalog.mood;
+  const prob = kind === 'genre' ? catalog.genreProb : catalog.moodProb;
+  const width = names.length;
+  // Vocabulary names with no label in this catalogue map to -1 and match nothing.
+  const lower = names.map((k) => k.toLowerCase());
+  const wanted = new Set(asked.map((x) => lower.indexOf(x.trim().toLowerCase())).filter((k) => k >= 0));
+  const list = [...wanted];
+  const family = list.map((k) => names.map((x, j) => (sameFamily(x.toLowerCase(), names[k]!.toLowerCase()) ? -1 : j)).filter((j) => j >= 0));
+  const meets = (p: Float32Array, i: number): boolean => {
+    let best = -1;
+    for (let k = 0; k < width; k++) if (p[i * width + k]! > 0 && (best < 0 || p[i * width + k]! > p[i * width + best]!)) best = k;
+    if (best < 0) return false;
+    return list.some((k, n) => {
+      if (k === best) return true;
+      let rival = 0;
+      for (const j of family[n]!) rival = Math.max(rival, p[i * width + j]!);
+      return meetsProbability(p[i * width + k]!, rival);
+    });
+  };
+  const byArtist = kind === 'genre' ? catalog.artistGenreProb : undefined;
+  return (i) => wanted.has(top[i]!) || (prob !== undefined && meets(prob, i)) || (top[i] === -1 && byArtist !== undefined && meets(byArtist, i));
+}
+
+/**
+ * The test of styles asked for (ConstraintCatalog.styles marks their tracks; a style absent there marks none), or of the
+ * genres asked for with them (`genrePass`): field `styles`, so relaxing it widens the styles to their genres.
+ */
+function styleTest(catalog: ConstraintCatalog, styles: readonly Style[], genres: readonly string[] | undefined, genrePass: (i: number) => boolean): { name: string; field: 'styles'; pass: (i: number) => boolean } {
+  // A style whose tags mix in other music (STYLE_IN_GENRE: "funk" on funk rock) also needs evidence for its genre.
+  const marked = styles.map((x) => {
+    const m = catalog.styles?.[x];
+    const genre = STYLE_IN_GENRE.has(x) ? STYLE_GENRE[x] : undefined;
+    const inGenre = genre === undefined ? undefined : wantedLabel(catalog, 'genre', [genre]);
+    return (i: number) => m?.[i] === 1 && (inGenre === undefined || inGenre(i));
+  });
+  return {
+    name: `${genres === undefined ? '' : `genre ${genres.join(' or ')} or `}${styles.join(' or ')} (listeners' tags)`,
+    field: 'styles',
+    pass: (i) => marked.some((m) => m(i)) || genrePass(i),
+  };
 }
 
 function explainEmpty(counts: readonly ConstraintCount[], n: number): string {

@@ -8,7 +8,7 @@
 import { normalizeArtistName } from '../../catalog/normalize.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
-import { STYLES, styleOf, type Style } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { splitStyles, STYLES, styleOf, type Style } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { applyConstraints, RANGE_DOMAINS, type ConstraintCatalog, type RangeField, type RankingConstraints } from '../../recsys/ranking/constraints.ts';
 import type {
@@ -88,7 +88,8 @@ export class MemoryTrackRecommender implements TrackRecommender {
     const unknown = request.seeds.length - seeds.length;
     if (unknown > 0) notes.push(`${unknown} seed track(s) are unknown to the recommender (no one has played them) and were ignored`);
     if (request.seeds.length > 0 && seeds.length === 0) notes.push('no seed was usable, so these are popular tracks that fit the request');
-    const mask = applyConstraints(this.catalog, this.toRanking(request.constraints));
+    const ranking = this.toRanking(request.constraints);
+    const mask = applyConstraints(this.catalog, ranking);
     if (this.items.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const banned = new Set([...seeds, ...[...(request.disliked ?? []), ...(request.known ?? [])].flatMap((t) => (this.indexOf.has(t) ? [this.indexOf.get(t)!] : []))]);
     const maxPop = Math.max(1, ...this.popularity);
@@ -125,12 +126,18 @@ export class MemoryTrackRecommender implements TrackRecommender {
       scored.push({ item: i, score: signals.reduce((a, s) => a + s.contribution, 0), signals, why });
     }
     scored.sort((a, b) => b.score - a.score || this.popularity[b.item]! - this.popularity[a.item]! || a.item - b.item);
-    const items: Recommendation[] = scored.slice(0, Math.max(0, request.k)).map((r) => ({
-      trackId: this.items[r.item]!,
-      score: r.score,
-      sentence: r.why,
-      signals: r.signals.filter((s) => s.contribution !== 0).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)),
-    }));
+    // A track of a style asked for names it (its card shows the style).
+    const askedStyle = (i: number) => ranking.styles?.find((x) => this.catalog.styles?.[x]?.[i] === 1);
+    const items: Recommendation[] = scored.slice(0, Math.max(0, request.k)).map((r) => {
+      const style = askedStyle(r.item);
+      return {
+        trackId: this.items[r.item]!,
+        score: r.score,
+        sentence: r.why,
+        signals: r.signals.filter((s) => s.contribution !== 0).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)),
+        ...(style !== undefined ? { style } : {}),
+      };
+    });
     const base: RecommendationList = seeds.length > 0 ? { items, notes, strategy: 'hybrid' } : { items, notes };
     if (items.length > 0) return base;
     return { ...base, emptyReason: mask.emptyReason ?? 'every track that fits was ruled out (seeds, dislikes and tracks you know)' };
@@ -158,15 +165,14 @@ export class MemoryTrackRecommender implements TrackRecommender {
         }),
       ),
     ];
-    if (c.genres !== undefined && c.genres.length > 0) out.genres = names('genre', c.genres);
+    // A style ("some grunge", "no grunge") asks for or leaves out its own tracks, not its whole genre (rock).
+    const { genres, styles } = splitStyles(c.genres);
+    if (genres.length > 0) out.genres = names('genre', genres);
+    if (styles.length > 0) out.styles = styles;
     if (c.moods !== undefined && c.moods.length > 0) out.moods = names('mood', c.moods);
-    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) {
-      // A style ("no grunge") leaves out its own tracks, not its whole genre (rock).
-      const genres = c.excludeGenres.filter((g) => styleOf(g) === undefined);
-      const styles = [...new Set(c.excludeGenres.flatMap((g) => styleOf(g) ?? []))];
-      if (genres.length > 0) out.excludeGenres = names('genre', genres);
-      if (styles.length > 0) out.excludeStyles = styles;
-    }
+    const left = splitStyles(c.excludeGenres);
+    if (left.genres.length > 0) out.excludeGenres = names('genre', left.genres);
+    if (left.styles.length > 0) out.excludeStyles = left.styles;
     if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;

@@ -3,15 +3,16 @@
  * with explanations out. The real implementation is the ranking stage over the active model; another ranker can
  * drop in behind this interface.
  */
-import type { Holiday, Instrument, Popularity, RelaxableField, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
+import type { Holiday, Instrument, Popularity, RelaxableField, Style, Vocals } from '../../recsys/constraints/constraint-vocabulary.ts';
 import type { Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import type { RangeField } from '../../recsys/ranking/constraints.ts';
 
 /** Hard constraints, in catalogue terms (artist names, not ids). */
 export interface RecommendConstraints {
+  /** Any of these genres or styles ("grunge", "funk": STYLE_TAGS, met by listeners' tags). */
   readonly genres?: readonly string[];
   readonly moods?: readonly string[];
-  /** Leave out tracks whose labels point to any of these genres (tracks with no genre evidence stay). */
+  /** Leave out tracks whose labels point to any of these genres (tracks with no genre evidence stay), or of these styles. */
   readonly excludeGenres?: readonly string[];
   /** Leave out tracks whose labels point to any of these moods. */
   readonly excludeMoods?: readonly string[];
@@ -101,6 +102,8 @@ export interface Recommendation {
   readonly score: number;
   readonly sentence: string;
   readonly signals: readonly SignalShare[];
+  /** The style asked for (`genres`) that the track's evidence shows, when one was: its card names it. */
+  readonly style?: Style;
 }
 
 /** The answer, or an empty list with the reason. */

@@ -9,7 +9,7 @@ import { normalizeArtistName } from '../../catalog/normalize.ts';
 import type { Db } from '../../db/db.ts';
 import { activeModelVersion, CONTENT_MODEL_KINDS, modelFilePath } from '../../db/model-versions.ts';
 import { ContentIndex } from '../../recsys/content/content-index.ts';
-import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, type RelaxableField, STYLE_TAGS, STYLES, styleOf, type Style, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
+import { HOLIDAY_PLAYLIST, HOLIDAY_TAGS, HOLIDAY_TITLE, INSTRUMENT_TAGS, INSTRUMENTS, LEAD_VOICE_TAGS, type Instrument, RELAXATION_ORDER, type RelaxableField, splitStyles, STYLE_TAGS, STYLES, type Style, VOCAL_TAGS } from '../../recsys/constraints/constraint-vocabulary.ts';
 import { canonicalLabel } from '../../recsys/labels/vocabulary.ts';
 import { STRATEGIES, type Strategy } from '../../recsys/experiments/thompson-bandit.ts';
 import { InvalidParamsError } from '../../recsys/errors.ts';
@@ -301,7 +301,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
     const items = unplayed ? await this.withUnplayed(ranked, { ...artist, signal, nodes: artist.nodes! }, request, known, seedCap) : ranked.map((r) => this.toRecommendation(r));
     const base = {
-      items,
+      items: this.withStyles(items, constraints.styles),
       notes,
       ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : fit !== undefined ? { basis: 'fit' as const } : {}) : { strategy }),
       ...(relaxed.length > 0 ? { relaxed } : {}),
@@ -339,10 +339,15 @@ export class RankedTrackRecommender implements TrackRecommender {
       const asked = entry.constraint;
       const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
       const met = metAll === 0 ? `no track met ${every}` : `only ${metAll} track${metAll === 1 ? '' : 's'} met ${every}`;
+      const alone = `${met}, and ${matching} track${matching === 1 ? ' meets' : 's meet'} ${asked} on ${matching === 1 ? 'its' : 'their'} own`;
+      // A style widens to its genre ("bluegrass" to country): said, since the answer is then of the genre.
+      const widened = field === 'styles' ? (looser.genres ?? []).filter((g) => !(current.genres ?? []).includes(g)) : [];
       const reason =
         field === 'explicit'
           ? `${met}; ${matching} tracks are known to be clean and ${this.unknownExplicit()} have no explicit information, so tracks not marked explicit are allowed`
-          : `${met}, and ${matching} track${matching === 1 ? ' meets' : 's meet'} ${asked} on ${matching === 1 ? 'its' : 'their'} own, so it was relaxed`;
+          : widened.length > 0
+            ? `${alone}, so it was widened to ${widened.join(' and ')}`
+            : `${alone}, so it was relaxed`;
       relaxed.push({ constraint: field, asked, reason, matching, metAll });
       current = looser;
       result = rankWith(current);
@@ -698,6 +703,16 @@ export class RankedTrackRecommender implements TrackRecommender {
     return { confidence: p.confidence, utility: (item) => p.utility(ids[item]!) };
   }
 
+  /** Each item marked with the first of the styles asked for that its evidence shows (its card names the style). */
+  private withStyles(items: readonly Recommendation[], styles: readonly Style[] | undefined): readonly Recommendation[] {
+    if (styles === undefined || styles.length === 0) return items;
+    return items.map((r) => {
+      const i = this.indexOf.get(r.trackId);
+      const style = i === undefined ? undefined : styles.find((x) => this.catalog.styles?.[x]?.[i] === 1);
+      return style === undefined ? r : { ...r, style };
+    });
+  }
+
   private toRecommendation(r: RankedItem): Recommendation {
     return {
       trackId: this.model.trackIds[r.item]!,
@@ -717,15 +732,14 @@ export class RankedTrackRecommender implements TrackRecommender {
         const canon = canonicalLabel(kind, x);
         return canon !== undefined && known[kind].includes(canon) ? canon : x.trim().toLowerCase();
       }))];
-    if (c.genres !== undefined && c.genres.length > 0) out.genres = names('genre', c.genres);
+    // A style ("some grunge", "no grunge") asks for or leaves out its own tracks, not its whole genre (rock).
+    const { genres, styles } = splitStyles(c.genres);
+    if (genres.length > 0) out.genres = names('genre', genres);
+    if (styles.length > 0) out.styles = styles;
     if (c.moods !== undefined && c.moods.length > 0) out.moods = names('mood', c.moods);
-    if (c.excludeGenres !== undefined && c.excludeGenres.length > 0) {
-      // A style ("no grunge") leaves out its own tracks, not its whole genre (rock).
-      const genres = c.excludeGenres.filter((g) => styleOf(g) === undefined);
-      const styles = [...new Set(c.excludeGenres.flatMap((g) => styleOf(g) ?? []))];
-      if (genres.length > 0) out.excludeGenres = names('genre', genres);
-      if (styles.length > 0) out.excludeStyles = styles;
-    }
+    const left = splitStyles(c.excludeGenres);
+    if (left.genres.length > 0) out.excludeGenres = names('genre', left.genres);
+    if (left.styles.length > 0) out.excludeStyles = left.styles;
     if (c.excludeMoods !== undefined && c.excludeMoods.length > 0) out.excludeMoods = names('mood', c.excludeMoods);
     if (c.ranges !== undefined) out.ranges = c.ranges;
     if (c.explicit !== undefined) out.explicit = c.explicit;
@@ -949,7 +963,7 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
 }
 
 /** What the person named as a label or an entity: given up last, in RELAXATION_ORDER, whatever the evidence. */
-const NAMED_LAST: readonly RelaxableField[] = ['moods', 'holiday', 'genres', 'artists', 'tracks'];
+const NAMED_LAST: readonly RelaxableField[] = ['moods', 'holiday', 'styles', 'genres', 'artists', 'tracks'];
 
 /** Share of an artist's tagged tracks that must carry a style's tag before the style counts for all its tracks. */
 const STYLE_TRACK_SHARE = 2 / 3;

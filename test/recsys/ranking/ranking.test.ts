@@ -127,6 +127,30 @@ describe('constraints', () => {
     expect(relaxConstraint({ instruments: ['banjo'], genres: ['jazz'] }, 'instruments')).toEqual({ genres: ['jazz'] });
   });
 
+  it('keeps tracks of a style asked for by its evidence alone, or of the genres asked with it; relaxed, a style widens to its genre', () => {
+    // Items 0..5 rock, 6..8 jazz, 9..11 r&b. Listeners' tags: grunge on 1, 2 and 7; funk on 4 (funk rock) and 10.
+    const cat: ConstraintCatalog = {
+      ...catalog(),
+      genres: ['rock', 'jazz', 'metal', 'r&b'],
+      genre: Int16Array.from({ length: 12 }, (_, i) => (i < 6 ? 0 : i < 9 ? 1 : 3)),
+      styles: { grunge: Uint8Array.from({ length: 12 }, (_, i) => (i === 1 || i === 2 || i === 7 ? 1 : 0)), funk: Uint8Array.from({ length: 12 }, (_, i) => (i === 4 || i === 10 ? 1 : 0)) },
+    };
+    const ids = (c: Parameters<typeof applyConstraints>[1]) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));
+    expect(ids({ styles: ['grunge'] })).toEqual([1, 2, 7]);
+    // Funk's tags also mark funk rock: a funk track needs evidence for r&b too.
+    expect(ids({ styles: ['funk'] })).toEqual([10]);
+    expect(ids({ styles: ['shoegaze'] })).toEqual([]);
+    // Asked with a genre ("jazz and grunge"), either meets the one test, which relaxing `styles` loosens.
+    expect(ids({ styles: ['grunge'], genres: ['jazz'] })).toEqual([1, 2, 6, 7, 8]);
+    expect(applyConstraints(cat, { styles: ['grunge'], genres: ['jazz'] }).counts).toEqual([{ constraint: "genre jazz or grunge (listeners' tags)", field: 'styles', matching: 5 }]);
+    expect(relaxConstraint({ styles: ['grunge', 'christian'], genres: ['jazz'] }, 'styles')).toEqual({ genres: ['jazz', 'rock'] });
+    expect(relaxConstraint({ styles: ['shoegaze'] }, 'styles')).toEqual({ genres: ['indie'] });
+    // "Real funk, not r&b" does not widen into what it left out; christian music has no one genre.
+    expect(relaxConstraint({ styles: ['funk'], excludeGenres: ['r&b'] }, 'styles')).toEqual({ excludeGenres: ['r&b'] });
+    expect(relaxConstraint({ styles: ['christian'] }, 'styles')).toEqual({});
+    expect(relaxConstraint({ genres: ['jazz'] }, 'styles')).toBeUndefined();
+  });
+
   it('leaves holiday songs out unless asked for; "only" keeps just them, and either gives way to "any" when relaxed', () => {
     const withHoliday: ConstraintCatalog = { ...catalog(), holiday: Uint8Array.from({ length: 12 }, (_, i) => (i === 2 || i === 7 ? 1 : 0)) };
     const ids = (c: Parameters<typeof applyConstraints>[1], cat = withHoliday) => [...applyConstraints(cat, c).allowed].flatMap((v, i) => (v === 1 ? [i] : []));

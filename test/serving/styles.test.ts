@@ -65,7 +65,7 @@ async function seedCatalogue(db: Db) {
   return { seattle, sharers, radio, trappers, plain };
 }
 
-describe('a style left out ("no grunge", "no trap") leaves out its tracks by listeners\' tags, and keeps its genre', () => {
+describe('a style ("grunge", "trap") asked for or left out, by listeners\' tags, apart from its genre', () => {
   let opened: ServedFixture<Awaited<ReturnType<typeof seedCatalogue>>>;
   let fixture: Awaited<ReturnType<typeof seedCatalogue>>;
   let served: RankedTrackRecommender;
@@ -84,12 +84,38 @@ describe('a style left out ("no grunge", "no trap") leaves out its tracks by lis
     expect(ids).toEqual(new Set([...fixture.radio, ...fixture.trappers, ...fixture.plain]));
   });
 
-  it('reads another word for the style ("post-grunge") and a playlist\'s label on the track itself ("trap")', async () => {
-    const grunge = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['Post-Grunge'] } });
+  it('reads another word for the style ("Seattle grunge") and a playlist\'s label on the track itself ("trap")', async () => {
+    const grunge = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['Seattle Grunge'] } });
     expect(grunge.items.some((x) => fixture.seattle.includes(x.trackId) || fixture.sharers.includes(x.trackId))).toBe(false);
+    // Post-grunge is a style of its own: leaving it out keeps grunge.
+    const post = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['post-grunge'] } });
+    expect(post.items).toHaveLength(30);
     const trap = await served.recommend({ seeds: [], k: 30, constraints: { excludeGenres: ['trap'] } });
     const ids = trap.items.map((x) => x.trackId);
     expect(ids).not.toContain(fixture.trappers[0]);
     expect(ids).toHaveLength(29);
+  });
+
+  it('asked for ("some grunge"), keeps only the tracks its evidence marks, each named by the style', async () => {
+    const r = await served.recommend({ seeds: [], k: 6, constraints: { genres: ['grunge'] } });
+    expect(r.relaxed).toBeUndefined();
+    expect(r.items).toHaveLength(6);
+    for (const x of r.items) {
+      expect([...fixture.seattle, ...fixture.sharers]).toContain(x.trackId);
+      expect(x.style).toBe('grunge');
+    }
+    // A playlist's label on the one track: "trap" is that track, not all hip hop.
+    const trap = await served.recommend({ seeds: [], k: 1, constraints: { genres: ['trap'] } });
+    expect(trap.items.map((x) => x.trackId)).toEqual([fixture.trappers[0]]);
+    expect(trap.relaxed).toBeUndefined();
+  });
+
+  it('too few tracks of the style: the ones of it come first, and it widens to its genre, said so', async () => {
+    const r = await served.recommend({ seeds: [], k: 30, constraints: { genres: ['grunge'] } });
+    const grunge = new Set([...fixture.seattle, ...fixture.sharers]);
+    expect(new Set(r.items.slice(0, 12).map((x) => x.trackId))).toEqual(grunge);
+    expect(r.relaxed?.[0]).toMatchObject({ constraint: 'styles', asked: "grunge (listeners' tags)", matching: 12, metAll: 12 });
+    expect(r.relaxed?.[0]?.reason).toMatch(/, so it was widened to rock$/);
+    expect(r.items.slice(12).some((x) => x.style !== undefined)).toBe(false);
   });
 });
