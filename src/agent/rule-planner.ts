@@ -637,19 +637,36 @@ function parseSeed(text: string): { kind: 'track' | 'text'; ref: string; span: s
   const by = byRe.exec(text);
   // "I like these, do you have more Kpop by boy bands?" names no title.
   if (by !== null && !/^(?:these|those|them|it)\b|\b(?:do|can|could|would) you\b/i.test(by[1]!) && by[1]!.split(/\s+/).length <= 8) return { kind: 'track', ref: `${clean(by[2]!)} - ${clean(by[1]!)}`, span: by[0] };
-  const likeRe = new RegExp(String.raw`\b(?:similar to|in the style of|reminds? me of|(?:^|\b(?:more|just|kinda|something|anything|songs?|music|tracks?|stuff|bands?|artists?|sounds?)\s+)like|(?:songs|music|tracks|stuff) by|more by|more from)\s+(?:the band\s+|the artist\s+)?["“]?(.+?)["”]?` + SEED_END, 'i');
-  const like = likeRe.exec(text);
+  const like = LIKE_RE.exec(text);
   if (like === null) return undefined;
   // "songs by artists like Gabby Barrett": the names after the second cue.
-  const ref = clean(like[1]!).replace(/^(?:(?:other )?(?:artists?|bands?|singers?|people|someone|groups?)\s+(?:like|such as)\s+)/i, '');
+  const ref = clean(like.groups!['ref']!).replace(/^(?:(?:other )?(?:artists?|bands?|singers?|people|someone|groups?)\s+(?:like|such as)\s+)/i, '');
   // "more from the early 2000s", "songs by 80s bands": a decade or a label, read as a constraint.
   if (VOCABULARY_ONLY_RE.test(ref)) return undefined;
   // "songs by female rappers", "music by women": who sings, read as the voice, not a name.
   if (/^(?:(?:black|young|other|some)\s+)?(?:females?|males?|women|men|ladies)(?:[- ](?:rappers?|singers?|vocalists?|artists?|bands?|groups?|fronted|led|singer[- ]songwriters?|mcs?))?$/i.test(ref)) return undefined;
   // "like this one" names nothing (the catalogue has an artist called "This One"): what was shown, or nothing.
   if (ref === '' || /^((this|that|it)( one| song| track| tune)?|the (first|second|third|last)( one)?|these( ones| songs| tracks)?|those( ones| songs| tracks)?|them)$/i.test(ref)) return undefined;
+  // "rock like it used to be", "punk like when we were kids": a comparison, not a name.
+  if (like.groups?.['label'] !== undefined && /^(?:it|it's|they|we|you|when|back|before|in the)\b/.test(ref)) return undefined;
   return { kind: 'text', ref, span: like[0] };
 }
+
+/** A genre or style word of the vocabulary ("rock", "pop punk", "r&b"), longest first, as a regular-expression source. */
+const LABEL_WORD = [...new Set([...Object.keys(GENRES), ...Object.keys(STYLE_WORDS)])]
+  .sort((a, b) => b.length - a.length)
+  .map(escapeRe)
+  .join('|');
+
+/**
+ * "like X" after a cue ("songs like", "similar to", "in the vein of", "that sounds like") or after a genre or style named
+ * right before it ("pop punk like blink-182", "rock like Nirvana": X seeds, the genre constrains). The span is the cue
+ * and the name only, so the genre before it is still read.
+ */
+const LIKE_RE = new RegExp(
+  String.raw`\b(?:similar to|in the (?:style|vein|mold|mould) of|reminds? me of|(?:^|\b(?:more|just|kinda|something|anything|songs?|music|tracks?|stuff|bands?|artists?|sounds?)\s+)like|(?<label>(?<=(?:^|[^\w&-])(?:${LABEL_WORD})\s+)like)|(?:songs|music|tracks|stuff) by|more by|more from)\s+(?:the band\s+|the artist\s+)?["“]?(?<ref>.+?)["”]?` + SEED_END,
+  'i',
+);
 
 /** A phrase that is only a decade or year with its qualifiers ("early 2000s", "the 80s", "1999"). */
 const VOCABULARY_ONLY_RE = /^(?:the\s+)?(?:(?:early|late|mid)[- ]?)?(?:(?:19|20)?\d0'?s|(?:19|20)\d\d|sixties|seventies|eighties|nineties|two thousands|noughties)(?:\s+(?:music|songs?|hits|tracks|bands|artists|stuff))?$/i;
@@ -930,7 +947,12 @@ const PHRASES: readonly [RegExp, (c: Mutable) => void][] = [
 
 /** A word of the vocabulary standing on its own in a text (not inside "hip-hop" or "r&b"), with what is either side. */
 function wordRe(word: string): RegExp {
-  return new RegExp(`(^|[^\\w&-])${word.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&')}($|[^\\w&-])`, 'g');
+  return new RegExp(`(^|[^\\w&-])${escapeRe(word)}($|[^\\w&-])`, 'g');
+}
+
+/** `s` matched literally inside a regular expression. */
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\&-]/g, '\\$&');
 }
 
 /** Vocabulary labels named in the text (longest names first, so "hip hop" wins over "hop"). */

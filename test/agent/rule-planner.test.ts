@@ -220,6 +220,22 @@ describe('the rule planner', () => {
     expect(planTurn('hip hop and funk', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { genres: ['hip hop'] }, constraints: { genres: ['funk', 'hip hop'] } }));
   });
 
+  it('reads "<genre or style> like <artist>" as the artist to start from, kept to the genre or style', () => {
+    // Free text (no entity index): the name seeds, the genre or style constrains and is not swallowed by the seed.
+    expect(planTurn('pop punk like blink-182', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { text: 'blink-182' }, constraints: { genres: ['pop punk'] } }));
+    expect(planTurn('rock like Nirvana', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { text: 'Nirvana' }, constraints: { genres: ['rock'] } }));
+    expect(planTurn('r&b like Usher', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { text: 'Usher' }, constraints: { genres: ['r&b'] } }));
+    expect(planTurn('some 90s grunge like Nirvana but calmer', EMPTY_STATE).calls[0]).toEqual(
+      rec({ seeds: { text: 'Nirvana' }, constraints: { genres: ['grunge'], energy: { max: 0.5 }, year: { min: 1990, max: 1999 } } }),
+    );
+    // Close variants.
+    for (const u of ['jazz similar to Miles Davis', 'jazz in the vein of Miles Davis', 'jazz that sounds like Miles Davis']) {
+      expect(planTurn(u, EMPTY_STATE).calls[0], u).toEqual(rec({ seeds: { text: 'Miles Davis' }, constraints: { genres: ['jazz'] } }));
+    }
+    // A comparison after the genre names no one.
+    expect(planTurn('rock like it used to be', EMPTY_STATE).calls[0]).toEqual(rec({ seeds: { genres: ['rock'] }, constraints: { genres: ['rock'] } }));
+  });
+
   it('keeps negated genres as active constraints and drops them from wanted genres', () => {
     const p = planTurn('rock and rap songs but no rap', EMPTY_STATE);
     expect(p.constraints.excludeGenres).toEqual(['hip hop']);
