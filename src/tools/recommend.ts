@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../recsys/experiments/thompson-bandit.ts';
 import { canonicalLabel, GENRES, MOODS } from '../recsys/labels/vocabulary.ts';
-import { fitMoods, styleOf } from '../recsys/constraints/constraint-vocabulary.ts';
+import { fitMoods, STYLE_WORDS_TABLE, styleOf, type Style } from '../recsys/constraints/constraint-vocabulary.ts';
 import { InvalidConstraintError } from '../recsys/ranking/constraints.ts';
 import { LABEL_EVIDENCE } from '../recsys/labels/track-labels.ts';
 import type { StrategyChoice } from '../serving/ports/experiments.ts';
@@ -28,7 +28,7 @@ const input = z
         artists: z.array(z.string().trim().min(1)).max(5).optional().describe('Artist names; their most played tracks become seeds.'),
         genres: z.array(z.string().trim().min(1)).max(5).optional().describe('Genres to start from (see list_genres_and_moods); a style ("funk", "grunge") is no starting point: put it in constraints.genres.'),
         moods: z.array(z.string().trim().min(1)).max(5).optional().describe('Moods to start from.'),
-        text: z.string().trim().min(1).max(300).optional().describe('Free text such as "something like daft punk, calm".'),
+        text: z.string().trim().min(1).max(300).optional().describe('Free text such as "something like daft punk, calm"; a style named in it ("funk", "pop punk") is kept to, as in constraints.genres.'),
       })
       .strict()
       .optional()
@@ -54,6 +54,9 @@ const input = z
       ),
   })
   .strict();
+
+/** The constraints argument, as validated. */
+type ConstraintsArg = NonNullable<z.output<typeof input>['constraints']>;
 
 /** Weight of "what people like you play" (similar listeners) in the blend: the most it adds to a track's score. */
 const SIMILAR_LISTENERS_WEIGHT = 0.5;
@@ -85,6 +88,8 @@ interface Seeds {
   readonly standIns?: number[];
   /** The artists named in seeds.artists that the catalogue holds, as found (with or without an artist model). */
   readonly named?: string[];
+  /** Styles named in seeds.text ("funk", "pop punk"): met as constraints, not seeded by their genre. */
+  readonly styles?: Style[];
 }
 
 /**
@@ -92,7 +97,7 @@ interface Seeds {
  * among the genres (`constrained`: the constraint's genres, where it belongs) seeds nothing.
  */
 async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['seeds'], constrained: readonly string[] = []): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [], named: [] };
+  const out: Seeds = { tracks: [], artists: [], notes: [], standIns: [], named: [], styles: [] };
   if (seeds === undefined) return out;
   for (const [i, ref] of (seeds.tracks ?? []).entries()) {
     const t = await trackArg(ctx, ref, `seeds.tracks[${i}]`);
@@ -147,18 +152,46 @@ async function collectSeeds(ctx: ToolContext, seeds: z.output<typeof input>['see
     out.tracks.push(...fromText.tracks);
     out.artists.push(...fromText.artists);
     out.standIns!.push(...(fromText.standIns ?? []));
+    for (const style of fromText.styles ?? []) if (!out.styles!.includes(style)) out.styles!.push(style);
   }
   return out;
 }
 
+/** Style words longest first ("pop punk" before "punk" is read), each with the pattern that finds it standing alone. */
+const STYLE_PATTERNS: readonly (readonly [RegExp, Style])[] = [...STYLE_WORDS_TABLE]
+  .sort(([a], [b]) => b.length - a.length)
+  .map(([word, style]) => [new RegExp(`(^|[^a-z0-9&-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[^a-z0-9&-])`, 'gi'), style] as const);
+
+/** The styles a part of free text names ("pop punk blink-182" names pop punk), and the text without their words. */
+function stylesIn(part: string): { styles: Style[]; rest: string } {
+  const styles: Style[] = [];
+  let rest = part;
+  for (const [re, style] of STYLE_PATTERNS) {
+    const left = rest.replace(re, '$1 ');
+    if (left === rest) continue;
+    if (!styles.includes(style)) styles.push(style);
+    rest = left;
+  }
+  return { styles, rest: rest.replace(/\s+/g, ' ').trim() };
+}
+
 /**
- * Free text: comma- or "and"-separated parts; a part naming a genre or mood seeds with it, a part that is an artist's
- * name seeds with that artist, others name tracks (or artists, through the catalogue search, or as a near miss).
+ * Free text: comma- or "and"-separated parts; a part that is an artist's name of several words seeds with that artist,
+ * a style named ("funk", "pop punk") is kept to as a constraint (its genre's best tracks are not of it: "funk" seeded
+ * 2010s r&b), a genre or mood seeds with it, a part that is an artist's name seeds with that artist, others name
+ * tracks (or artists, through the catalogue search, or as a near miss).
  */
 async function textSeeds(ctx: ToolContext, text: string, genres: readonly string[], moods: readonly string[]): Promise<Seeds | Retry> {
-  const out: Seeds = { tracks: [], artists: [], standIns: [] };
+  const out: Seeds = { tracks: [], artists: [], standIns: [], styles: [] };
   const parts = text.split(/,|;|\band\b|\bor\b|\bbut\b/i).map((p) => p.replace(/\b(something|songs?|music|tracks?|like|similar to|more|less|a bit|some)\b/gi, ' ').trim()).filter((p) => p !== '');
-  for (const part of parts) {
+  for (const whole of parts) {
+    // Styles first, so their words are not read as their genre ("funk" is not r&b, "pop punk" not pop and punk);
+    // not inside an artist's name of several words ("Grand Funk Railroad", "The Disco Biscuits").
+    const styled = stylesIn(whole);
+    const artistsName = styled.styles.length > 0 && searchTerms(whole).length >= 2 && ctx.recommender.resolveArtist(whole.replace(/['’]s\b/gi, ''))?.match === 'exact';
+    const part = artistsName ? whole : styled.rest;
+    if (!artistsName) for (const style of styled.styles) if (!out.styles!.includes(style)) out.styles!.push(style);
+    if (part === '') continue;
     const words = searchTerms(part);
     const asLabel = (w: string): string => {
       const g = canonicalLabel('genre', w);
@@ -207,7 +240,7 @@ async function textSeeds(ctx: ToolContext, text: string, genres: readonly string
     const same = found.filter((t) => t.artists[0] === first).slice(0, 3);
     out.tracks.push(...(same.length > 1 ? same : found.slice(0, 1)));
   }
-  if (out.tracks.length === 0 && out.artists.length === 0) {
+  if (out.tracks.length === 0 && out.artists.length === 0 && out.styles!.length === 0) {
     return retry('no_seeds_found', `Nothing in "${text}" names a track, artist, genre or mood in the catalogue. Pass seeds.tracks or seeds.artists explicitly, or use search_catalog first.`);
   }
   return out;
@@ -262,6 +295,20 @@ function showStyles(cards: Map<number, TrackCard>, items: readonly Recommendatio
     const card = cards.get(r.trackId);
     if (card !== undefined && r.style !== undefined) cards.set(r.trackId, { ...card, genre: r.style });
   }
+}
+
+/**
+ * The constraints with the styles named in free text kept to (`genres`), unless already asked for or left out: "funk" in
+ * seeds.text keeps to funk, as constraints.genres ["funk"] does.
+ */
+function withStyles(constraints: ConstraintsArg | undefined, styles: readonly Style[]): { constraints: ConstraintsArg | undefined; notes: string[] } {
+  const has = (list: readonly string[] | undefined, style: Style) => (list ?? []).some((g) => styleOf(g) === style);
+  const added = styles.filter((s) => !has(constraints?.genres, s) && !has(constraints?.exclude_genres, s));
+  if (added.length === 0) return { constraints, notes: [] };
+  return {
+    constraints: { ...constraints, genres: [...(constraints?.genres ?? []), ...added] },
+    notes: added.map((s) => `"${s}" in seeds.text is a style, not its genre: constraints.genres ["${s}"] keeps to it.`),
+  };
 }
 
 /** Share of an answer led by the named artists' own tracks: one artist named, several. */
@@ -335,7 +382,8 @@ export const recommend = defineTool({
     }
     const seeds = await collectSeeds(ctx, args.seeds, args.constraints?.genres);
     if (isRetry(seeds)) return seeds;
-    const constraints = await constraintArgs(ctx, args.constraints);
+    const styled = withStyles(args.constraints, seeds.styles ?? []);
+    const constraints = await constraintArgs(ctx, styled.constraints);
     if (isRetry(constraints)) return constraints;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;
     const seedIds = [...new Set(seeds.tracks.map((s) => s.id))];
@@ -388,7 +436,7 @@ export const recommend = defineTool({
     const cards = await ctx.catalog.describe([...list.items.map((r) => r.trackId), ...used]);
     await showAskedLabels(ctx, cards, list.items.map((r) => r.trackId), constraints, list.relaxed);
     showStyles(cards, list.items);
-    const notes = [...(seeds.notes ?? []), ...list.notes];
+    const notes = [...(seeds.notes ?? []), ...styled.notes, ...list.notes];
     if (startFromLikes && used.length === 0) notes.push('The person has not liked anything yet, so these are popular tracks; rate_track and next_comparison teach Earworm their taste.');
     if (startFromLikes && personal.statedSeeds.length > 0) notes.push(`Started partly from the tastes the person stated (weight ${personal.statedWeight.toFixed(2)}; it fades as they vote and like).`);
     const answer: z.output<typeof output> = {

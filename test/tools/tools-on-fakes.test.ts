@@ -92,4 +92,26 @@ describe('tools on the in-memory fakes', () => {
     expect(seededOnly.seeds).toEqual([]);
     expect(seededOnly.notes).toContain('"funk" is a style, not a starting point: constraints.genres ["funk"] keeps to it.');
   });
+
+  it('recommend\'s free-text seeds read a style as the style, not its genre: "motown" keeps to motown, "grunge like Radiohead" seeds with Radiohead', async () => {
+    const tagged: Record<string, string[]> = { 'Crazy in Love': ['motown'], 'Smells Like Teen Spirit': ['grunge'] };
+    const { call } = open({ ...CONTRACT_WORLD, tracks: CONTRACT_WORLD.tracks.map((t) => (tagged[t.title] !== undefined ? { ...t, tags: tagged[t.title]! } : t)) });
+    type Answer = { recommendations: { track: { title: string; genre: string | null } }[]; seeds: { title: string; artists: string[] }[]; notes: string[] };
+    // A style word was read as its genre ("funk" as r&b: r&b's best tracks seeded the answer and nothing kept to funk).
+    const motown = valueOf(await call('fan', 'recommend', { seeds: { text: 'motown' }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(motown.recommendations.map((r) => [r.track.title, r.track.genre])).toEqual([['Crazy in Love', 'motown']]);
+    expect(motown.seeds).toEqual([]);
+    expect(motown.notes).toContain('"motown" in seeds.text is a style, not its genre: constraints.genres ["motown"] keeps to it.');
+    const funk = valueOf(await call('fan', 'recommend', { seeds: { text: 'some funk' }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(funk.seeds).toEqual([]);
+    expect(funk.notes).toContain('"funk" in seeds.text is a style, not its genre: constraints.genres ["funk"] keeps to it.');
+    // A style beside an artist: the artist seeds, the style constrains.
+    const grunge = valueOf(await call('fan', 'recommend', { seeds: { text: 'grunge like Radiohead' }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(grunge.recommendations.map((r) => [r.track.title, r.track.genre])).toEqual([['Smells Like Teen Spirit', 'grunge']]);
+    expect(grunge.seeds.map((t) => t.artists[0])).toEqual(['Radiohead', 'Radiohead', 'Radiohead']);
+    // Left out, the style is not asked for.
+    const out = valueOf(await call('fan', 'recommend', { seeds: { text: 'motown, Radiohead' }, constraints: { exclude_genres: ['motown'] }, count: 5, for: 'anyone' })) as unknown as Answer;
+    expect(out.recommendations.map((r) => r.track.title)).not.toContain('Crazy in Love');
+    expect(out.notes.join(' ')).not.toMatch(/style/);
+  });
 });
