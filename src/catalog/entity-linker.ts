@@ -723,7 +723,9 @@ export class EntityIndex {
       // Lower-case single words: only a well-known artist, possibly misspelt ("radioheads", "beyonce").
       if (raw.length < 5) return undefined;
       const a = this.artist(raw);
-      if (a !== undefined && a.plays >= (a.match === 'exact' ? 100 : 200) && (a.match === 'exact' || raw.length >= 6) && artistKey(a.name).split(' ').length === 1) {
+      // A name of one word, or one written exactly as the artist spells it, punctuation and all ("blink-182", "jay-z").
+      const oneWord = artistKey(a?.name ?? '').split(' ').length === 1 || a?.name.toLowerCase() === raw.toLowerCase();
+      if (a !== undefined && a.plays >= (a.match === 'exact' ? 100 : 200) && (a.match === 'exact' || raw.length >= 6) && oneWord) {
         return { mention: { kind: 'artist', text: raw, start, artist: a }, extra: 0 };
       }
       return undefined;

@@ -52,6 +52,13 @@ describe('entity linking against the catalogue', () => {
     expect(mentioned('anything by punch brothers')).toEqual(['artist:Punch Brothers']);
   });
 
+  it('reads one lower-case word written as a played artist spells it, punctuation and all ("pop punk like blink-182")', () => {
+    expect(mentioned('pop punk like blink-182')).toEqual(['artist:blink-182']);
+    expect(mentioned('something like jay-z')).toEqual(['artist:JAY-Z']);
+    // Spelled otherwise, one lower-case word is still no name.
+    expect(mentioned('something like blink182')).toEqual([]);
+  });
+
   it('in a list of artists, reads a lower-case item that is exactly an artist people play (music-ner: "flume or hermitude")', () => {
     expect(mentioned('like Bruno Mars, Justin Timberlake and marshmello')).toEqual(['artist:Bruno Mars', 'artist:Justin Timberlake', 'artist:Marshmello']);
     // Not on its own.

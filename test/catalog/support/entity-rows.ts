@@ -20,6 +20,8 @@ export function fixtureRows(): EntityRows {
     [14, 'Mumford & Sons', 120],
     [15, 'Love', 40],
     [16, 'Punch Brothers', 8],
+    [17, 'blink-182', 150],
+    [18, 'JAY-Z', 300],
   ] as const;
   const tracks = [
     [101, 'Creep', 1, 'Pablo Honey', 60],
