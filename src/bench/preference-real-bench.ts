@@ -3,7 +3,10 @@
  * model. People from Last.fm HetRec, TidyTuesday and Yes.com answer pairs (taste-panels.ts, listener-panel.ts); per
  * dataset it prints the held-out AUC after 10/20/50/100 decided answers, the share of informative pairs and the
  * questions asked, for the product's pair policy and for random pairs, the paired difference with its standard
- * error, and the full-information model's AUC, as means ± standard errors over the panel people.
+ * error, the full-information model's AUC and, for the label learner, its AUC when told every training label (how far
+ * random pairs are from what any policy could reach), as means ± standard errors over the panel people. Each person
+ * answers each policy's pairs 4 times from independent seeds and counts once, with the means of those runs, so the
+ * standard errors carry less of the luck of one run's pairs and answer noise.
  */
 import type { Config } from '../config/config.ts';
 import type { DatasetName } from '../eval/load-dataset.ts';
@@ -28,10 +31,11 @@ export async function runRealPreferenceBench(config: Config, opts: RealPreferenc
   const datasets = opts.datasets ?? (['lastfm', 'tidy', 'yes'] as const);
   const results = new Map<string, PanelResult>();
   // The product's learner and pair policy (label-evidence.ts), every answer counted as a vote, as served.
-  const panelConfig: PanelConfig = { noise: 0.1, learner: 'labels', pairPolicy: 'coverage', count: 'answers', ...opts.panel };
+  // Each person answers each policy's pairs 4 times (independent seeds); their figures are the means of the 4 runs.
+  const panelConfig: PanelConfig = { noise: 0.1, learner: 'labels', pairPolicy: 'coverage', count: 'answers', replicates: 4, ...opts.panel };
   const shape = opts.priorShape ?? 0.8;
   print(
-    `real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out, prior covariance ${shape === 0 ? 'isotropic' : `${shape} × other people's taste shape`}; learner ${panelConfig.learner ?? 'online'}, product pair policy ${panelConfig.pairPolicy ?? 'informative'}, checkpoints count ${panelConfig.count === 'answers' ? 'every answer' : 'decided answers'}; means ± standard errors over people`,
+    `real-listener preference panel: answer noise ${panelConfig.noise}, 30 % of each person's items held out, prior covariance ${shape === 0 ? 'isotropic' : `${shape} × other people's taste shape`}; learner ${panelConfig.learner ?? 'online'}, product pair policy ${panelConfig.pairPolicy ?? 'informative'}, checkpoints count ${panelConfig.count === 'answers' ? 'every answer' : 'decided answers'}; each person answers each policy's pairs ${panelConfig.replicates ?? 1} time(s) from independent seeds; means over those runs per person, then means ± standard errors over people`,
   );
   for (const dataset of datasets) {
     const t0 = performance.now();
@@ -67,12 +71,13 @@ export function table(r: PanelResult): string {
     row('AUC random pairs', r.random.auc),
     row('AUC difference (paired)', r.difference),
     `${'difference / SE'.padEnd(34)}${r.difference.map((d) => (d.mean / d.se).toFixed(1).padStart(w)).join('')}`,
+    ...(r.roomOverRandom === undefined ? [] : [row('every label known − random pairs', r.roomOverRandom, 4)]),
     row('informative share product', r.product.informative, 2),
     row('informative share random', r.random.informative, 2),
     row('questions asked product', r.product.questions, 1),
     row('questions asked random', r.random.questions, 1),
     `${'product / full-information AUC'.padEnd(34)}${r.product.auc.map((a) => (a.mean / r.fullInformation.mean).toFixed(3).padStart(w)).join('')}`,
-    `prior only (0 votes) ${fmt(r.priorAuc)}; full-information model ${fmt(r.fullInformation)}; runs that ran out of pairs ${r.exhausted}`,
+    `prior only (0 votes) ${fmt(r.priorAuc)}; full-information model ${fmt(r.fullInformation)}${r.everyLabel === undefined ? '' : `; the learner told every training label ${fmt(r.everyLabel)}`}; runs that ran out of pairs ${r.exhausted}`,
   ];
   return lines.join('\n');
 }
@@ -99,6 +104,9 @@ function pool(runs: readonly PanelResult[]): PanelResult {
     random: fig('random'),
     difference: runs[0]!.checkpoints.map((_, k) => combine((r) => r.difference[k]!)),
     fullInformation: combine((r) => r.fullInformation),
+    ...(runs[0]!.everyLabel === undefined
+      ? {}
+      : { everyLabel: combine((r) => r.everyLabel!), roomOverRandom: runs[0]!.checkpoints.map((_, k) => combine((r) => r.roomOverRandom![k]!)) }),
     exhausted: runs.reduce((s, r) => s + r.exhausted, 0),
   };
 }

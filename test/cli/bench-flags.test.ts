@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.ts';
 describe('earworm bench flags', () => {
   const config = loadConfig({ EARWORM_HOME: '/nonexistent-earworm-home', EARWORM_DOWNLOADS: 'off' });
 
-  it('refuses an unknown panel or a people count that is not a whole number, naming what it takes', async () => {
+  it('refuses an unknown panel or a people or replicate count that is not a whole number, naming what it takes', async () => {
     const refused = async (args: string[]) => {
       const err: unknown = await run(args, config).then(
         () => undefined,
@@ -20,6 +20,7 @@ describe('earworm bench flags', () => {
     expect(panel.message).toContain('spotify');
     expect(panel.message).toContain('lastfm,tidy,yes');
     for (const people of ['0', '2.5', 'many']) expect((await refused(['--only', 'preference-real', '--people', people])).message).toContain('--people');
+    for (const replicates of ['0', '1.5', 'four']) expect((await refused(['--only', 'preference-real', '--replicates', replicates])).message).toContain('--replicates must be a whole number');
     const learner = await refused(['--only', 'preference-real', '--learner', 'deep']);
     expect(learner.message).toContain('--learner takes online or labels, got deep');
     expect((await refused(['--only', 'preference-real', '--count', 'clicks'])).message).toContain('--count takes decided or answers');

@@ -179,16 +179,17 @@ describe.each(DRIVERS)('served preference space on %s', (driver) => {
     const x = diff(space.features, ids.indexOf(first.pair.a), ids.indexOf(first.pair.b));
     const p = first.pair.probabilityA;
     expect(first.pair.information).toBeCloseTo(p * (1 - p) * along(cov, x) * x.reduce((s, v) => s + v * v, 0), 9);
-    // The fit folds their votes into the shaped prior, as stored and when refitted from every vote alike.
+    // The fit folds their votes into the shaped prior, as stored and when refitted from every vote alike (an answer
+    // labels two tracks, and each labelled track weighs one comparison: label-evidence.ts).
     await vote(space, 'newcomer', [[0, 2]]);
     const online = await loadPreferenceModel(db, newcomer, space);
-    const expected = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1, cov);
+    const expected = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!), weight: 2 }], 1, cov);
     for (let i = 0; i < d; i++) expect(online.mean[i]!).toBeCloseTo(expected.mean[i]!, 6);
     const refit = await updatePreferenceModel(db, newcomer, { ...space, featureVersion: `${space.featureVersion}|moved` });
-    const exact = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1, cov);
+    const exact = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!), weight: 2 }], 1, cov);
     for (let i = 0; i < d; i++) expect(refit.posterior.mean[i]!).toBeCloseTo(exact.mean[i]!, 6);
     // On the isotropic prior the same vote would have moved the weights differently.
-    const flat = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!) }], 1);
+    const flat = BradleyTerryPosterior.fit(space.population, [{ winner: space.features.vectorOf(ids[0]!), loser: space.features.vectorOf(ids[2]!), weight: 2 }], 1);
     expect(Math.max(...Array.from(flat.mean, (w, i) => Math.abs(w - exact.mean[i]!)))).toBeGreaterThan(0.01);
   });
 

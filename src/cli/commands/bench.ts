@@ -1,11 +1,12 @@
 /**
- * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL] [--panels lastfm,tidy,yes] [--people N] [--learner online|labels]
+ * `earworm bench [--only part,part] [--data-dir DIR] [--postgres URL] [--panels lastfm,tidy,yes] [--people N] [--replicates N] [--learner online|labels]
  * [--pair-policy informative|coverage] [--count decided|answers]`: speed and memory benchmarks. Figures are
  * printed, never asserted in tests. Parts: import (PGlite and Postgres), recsys (ALS, fold-in), content
  * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), preference-real (the A/B taste
  * model on real listeners: the yardstick), agent (rule-planner
  * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency). `--panels` and `--people`
  * narrow preference-real to some panels and fewer people while exploring (reported figures use the defaults);
+ * `--replicates` sets how many times each panel person answers each policy's pairs (from independent seeds);
  * `--learner`, `--pair-policy` and `--count` run it with the label-evidence learner and coverage policy
  * (src/recsys/preference/label-evidence.ts) and checkpoints counting every answer, ties included.
  */
@@ -20,6 +21,7 @@ interface Flags {
   readonly postgres: string | undefined;
   readonly panels: readonly PanelName[] | undefined;
   readonly people: number | undefined;
+  readonly replicates: number | undefined;
   readonly panel: PanelChoices;
 }
 
@@ -58,7 +60,7 @@ const PARTS: Record<string, Part> = {
       (await import('../../bench/preference-real-bench.ts')).runRealPreferenceBench(config, {
         ...(f.panels === undefined ? {} : { datasets: f.panels }),
         ...(f.people === undefined ? {} : { people: f.people }),
-        panel: f.panel,
+        panel: { ...f.panel, ...(f.replicates === undefined ? {} : { replicates: f.replicates }) },
       }),
   },
   agent: {
@@ -75,7 +77,7 @@ const PARTS: Record<string, Part> = {
   },
 };
 
-const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL] [--panels ${PANELS.join(',')}] [--people N] [--learner online|labels] [--pair-policy informative|coverage] [--count decided|answers]`;
+const USAGE = `usage: earworm bench [--only ${Object.keys(PARTS).join(',')}] [--data-dir DIR] [--postgres URL] [--panels ${PANELS.join(',')}] [--people N] [--replicates N] [--learner online|labels] [--pair-policy informative|coverage] [--count decided|answers]`;
 
 /** Runs the chosen benchmark parts in order; returns the exit code. */
 export async function run(args: string[], config: Config): Promise<number> {
@@ -85,6 +87,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     postgres?: string | undefined;
     panels?: string | undefined;
     people?: string | undefined;
+    replicates?: string | undefined;
     learner?: string | undefined;
     'pair-policy'?: string | undefined;
     count?: string | undefined;
@@ -98,6 +101,7 @@ export async function run(args: string[], config: Config): Promise<number> {
         postgres: { type: 'string' },
         panels: { type: 'string' },
         people: { type: 'string' },
+        replicates: { type: 'string' },
         learner: { type: 'string' },
         'pair-policy': { type: 'string' },
         count: { type: 'string' },
@@ -117,6 +121,8 @@ export async function run(args: string[], config: Config): Promise<number> {
   if (badPanels.length > 0 || panels?.length === 0) throw new UsageError(`unknown panel ${badPanels.join(', ')}: --panels takes ${PANELS.join(',')}\n${USAGE}`);
   const people = values.people === undefined ? undefined : Number(values.people);
   if (people !== undefined && !(Number.isInteger(people) && people >= 1)) throw new UsageError(`--people must be a whole number of at least 1, got ${values.people}\n${USAGE}`);
+  const replicates = values.replicates === undefined ? undefined : Number(values.replicates);
+  if (replicates !== undefined && !(Number.isInteger(replicates) && replicates >= 1)) throw new UsageError(`--replicates must be a whole number of at least 1, got ${values.replicates}\n${USAGE}`);
   for (const [flag, allowed] of Object.entries(CHOICES)) {
     const v = values[flag as keyof typeof CHOICES];
     if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UsageError(`--${flag} takes ${allowed.join(' or ')}, got ${v}\n${USAGE}`);
@@ -131,6 +137,7 @@ export async function run(args: string[], config: Config): Promise<number> {
     postgres: values.postgres,
     panels: panels as PanelName[] | undefined,
     people,
+    replicates,
     panel,
   };
   for (const name of names) {

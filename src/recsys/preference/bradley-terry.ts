@@ -14,6 +14,8 @@ import { FeatureDimensionError, InvalidPreferenceStateError, SameTrackPairError 
 export interface FeatureComparison {
   readonly winner: ArrayLike<number>;
   readonly loser: ArrayLike<number>;
+  /** How much the comparison counts in `fit` and `refit` (2: as much as the same comparison twice) [1]; `update` counts one. */
+  readonly weight?: number;
 }
 
 /** The posterior as plain data, for storage. */
@@ -219,7 +221,7 @@ export class BradleyTerryPosterior {
       for (let i = 0; i < d; i++) x[i] = c.winner[i]! - c.loser[i]!;
       return x;
     });
-    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations);
+    const { weights, covariance } = newtonMap(rows, this.priorMean, this.priorPrecision ?? this.priorVariance, maxIterations, comparisons.map((c) => c.weight ?? 1));
     this.mean.set(weights);
     this.covariance.set(covariance);
     this.voteCount = votes;
@@ -249,7 +251,7 @@ export function fitPopulationUtility(comparisons: readonly FeatureComparison[], 
  * MAP of Σ log σ(xᵀw) − (w − m0)ᵀP(w − m0)/2 by Newton, with P = I/σ² (a variance) or a full prior precision;
  * returns the mode and the inverse Hessian there.
  */
-function newtonMap(rows: readonly Float64Array[], m0: Float64Array, prior: number | Float64Array, maxIterations: number): { weights: Float64Array; covariance: Float64Array } {
+function newtonMap(rows: readonly Float64Array[], m0: Float64Array, prior: number | Float64Array, maxIterations: number, rowWeights?: readonly number[]): { weights: Float64Array; covariance: Float64Array } {
   const d = m0.length;
   const w = Float64Array.from(m0);
   const h = new Float64Array(d * d);
@@ -269,12 +271,14 @@ function newtonMap(rows: readonly Float64Array[], m0: Float64Array, prior: numbe
         g[i] = -s;
       }
     }
-    for (const x of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const x = rows[k]!;
+      const rw = rowWeights?.[k] ?? 1;
       let z = 0;
       for (let i = 0; i < d; i++) z += x[i]! * w[i]!;
       const p = sigmoid(z);
-      const c = p * (1 - p);
-      const r = 1 - p;
+      const c = rw * p * (1 - p);
+      const r = rw * (1 - p);
       for (let i = 0; i < d; i++) {
         const xi = x[i]!;
         if (xi === 0) continue;

@@ -5,6 +5,9 @@
  * for it minus those against it; the utility is the Bradley–Terry MAP fitted on every pair of a track the evidence
  * says fits against one it says does not (the pairs the person's answers imply, not only the ones they were shown),
  * so a tie adds information instead of being dropped and one answer about a track informs every comparison with it.
+ * Together those pairs weigh one comparison per labelled track (2m for m fitting tracks against m others), not one
+ * each (m²), so the population prior keeps its say as answers accumulate and one wrong answer does not count once per
+ * other track.
  *
  * `coveragePair` is the pair policy this learner wants. For the first answers (10 by default) it shows tracks never
  * shown, chosen greedily as a facility location in the posterior's own metric Var(u_x − u_r): the track that most
@@ -57,7 +60,7 @@ export function saidNotToFit(answers: readonly PairAnswer[]): number[] {
   return [...named].filter((t) => evidence.get(t)! < 0);
 }
 
-/** The Bradley–Terry MAP on the pairs the answers imply (every fitting track against every non-fitting one); it reports one vote per answer. */
+/** The Bradley–Terry MAP on the pairs the answers imply (every fitting track against every non-fitting one, weighted as above); it reports one vote per answer. */
 export function fitFromLabels(
   population: ArrayLike<number>,
   features: PreferenceFeatures,
@@ -73,7 +76,11 @@ export function fitFromLabels(
   const step = Math.max(1, Math.ceil(total / MAX_IMPLIED_PAIRS));
   const pairs: FeatureComparison[] = [];
   let k = 0;
-  for (const w of fits) for (const l of not) if (k++ % step === 0) pairs.push({ winner: features.vectorOf(w), loser: features.vectorOf(l) });
+  // One comparison per labelled track (m fitting tracks against m others weigh as 2m comparisons), not one per
+  // implied pair (m²): unweighted, the pairs would drown the prior as labels accumulate, and one wrong label would
+  // count m times. A kept pair stands for `step` implied ones.
+  const weight = (step * 4) / (fits.length + not.length);
+  for (const w of fits) for (const l of not) if (k++ % step === 0) pairs.push({ winner: features.vectorOf(w), loser: features.vectorOf(l), weight });
   return BradleyTerryPosterior.fit(population, pairs, priorVariance, priorCovariance, answers.length);
 }
 

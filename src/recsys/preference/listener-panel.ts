@@ -54,6 +54,12 @@ export interface PanelConfig {
   readonly pairPolicy?: 'informative' | 'coverage';
   /** What the checkpoints count ['decided']: decided answers, or every answer ("both" and "neither" too). */
   readonly count?: 'decided' | 'answers';
+  /**
+   * Times each person answers each policy's pairs, from independent seeds (pairs, answer noise) [1]; a person's
+   * figures are the means over these runs, so the standard errors over people no longer carry as much of the luck of
+   * one run's pairs.
+   */
+  readonly replicates?: number;
 }
 
 /** Mean and standard error. */
@@ -82,6 +88,13 @@ export interface PanelResult {
   /** product − random per person, at each checkpoint. */
   readonly difference: readonly MeanSe[];
   readonly fullInformation: MeanSe;
+  /**
+   * The label learner told every training item's label (chosen or not), with no noise: what any pair policy could
+   * reach with it; undefined for the online learner.
+   */
+  readonly everyLabel?: MeanSe;
+  /** everyLabel − random pairs per person, at each checkpoint: the room a pair policy has over random pairs. */
+  readonly roomOverRandom?: readonly MeanSe[];
   /** People who ran out of pairs before a checkpoint score their last model there. */
   readonly exhausted: number;
 }
@@ -128,6 +141,8 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
     product: checkpoints.map(() => ({ auc: [] as number[], informative: [] as number[], questions: [] as number[] })),
     random: checkpoints.map(() => ({ auc: [] as number[], informative: [] as number[], questions: [] as number[] })),
     diff: checkpoints.map(() => [] as number[]),
+    everyLabel: [] as number[],
+    room: checkpoints.map(() => [] as number[]),
   };
   let exhausted = 0;
   for (const person of people) {
@@ -135,41 +150,58 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
     if (split === undefined) continue;
     const score = (post: BradleyTerryPosterior) => pairAuc(split.testItems.map((t) => post.utility(features.vectorOf(t))), split.testStrengths);
     acc.prior.push(score(BradleyTerryPosterior.prior(population, variance, cov)));
-    const seed = Math.floor(rng.next() * 2 ** 31);
-    const runs = (['product', 'random'] as const).map((policy) => {
-      const r = askPerson(
-        features,
-        population,
-        split,
-        {
-          policy,
-          seed,
-          noise,
-          variance,
-          ...(cov !== undefined ? { covariance: cov } : {}),
-          maxQuestions,
-          checkpoints,
-          options: config.policy ?? {},
-          refitEvery: config.refitEvery ?? 0,
-          learner: config.learner ?? 'online',
-          pairPolicy: policy === 'random' ? 'informative' : (config.pairPolicy ?? 'informative'),
-          count: config.count ?? 'decided',
-        },
-        score,
-      );
-      if (r.exhausted) exhausted++;
-      return r;
-    });
+    const replicates = config.replicates ?? 1;
+    const sums = (['product', 'random'] as const).map(() => ({ auc: checkpoints.map(() => 0), informative: checkpoints.map(() => 0), questions: checkpoints.map(() => 0) }));
+    // One draw per person whatever the replicates, so the held-out splits of later people do not depend on them.
+    const base = Math.floor(rng.next() * 2 ** 31);
+    for (let rep = 0; rep < replicates; rep++) {
+      const seed = (base + rep * 0x9e3779b1) % 2 ** 31;
+      (['product', 'random'] as const).forEach((policy, p) => {
+        const r = askPerson(
+          features,
+          population,
+          split,
+          {
+            policy,
+            seed,
+            noise,
+            variance,
+            ...(cov !== undefined ? { covariance: cov } : {}),
+            maxQuestions,
+            checkpoints,
+            options: config.policy ?? {},
+            refitEvery: config.refitEvery ?? 0,
+            learner: config.learner ?? 'online',
+            pairPolicy: policy === 'random' ? 'informative' : (config.pairPolicy ?? 'informative'),
+            count: config.count ?? 'decided',
+          },
+          score,
+        );
+        if (r.exhausted) exhausted++;
+        checkpoints.forEach((_, k) => {
+          sums[p]!.auc[k]! += r.auc[k]! / replicates;
+          sums[p]!.informative[k]! += r.informative[k]! / replicates;
+          sums[p]!.questions[k]! += r.questions[k]! / replicates;
+        });
+      });
+    }
     checkpoints.forEach((_, k) => {
-      runs.forEach((r, p) => {
+      sums.forEach((r, p) => {
         const target = p === 0 ? acc.product[k]! : acc.random[k]!;
         target.auc.push(r.auc[k]!);
         target.informative.push(r.informative[k]!);
         target.questions.push(r.questions[k]!);
       });
-      acc.diff[k]!.push(runs[0]!.auc[k]! - runs[1]!.auc[k]!);
+      acc.diff[k]!.push(sums[0]!.auc[k]! - sums[1]!.auc[k]!);
     });
     acc.full.push(score(fullInformation(features, population, split, variance, cov)));
+    if (config.learner === 'labels') {
+      // Each training item's label, as an answer about that item alone.
+      const told = split.trainItems.map((t): PairAnswer => ({ a: t, b: t, choice: split.trainStrengths.get(t)! > 0 ? 'both' : 'neither' }));
+      const ceiling = score(fitFromLabels(population, features, told, variance, cov));
+      acc.everyLabel.push(ceiling);
+      checkpoints.forEach((_, k) => acc.room[k]!.push(ceiling - sums[1]!.auc[k]!));
+    }
   }
   const figures = (list: typeof acc.product): PolicyFigures => ({
     auc: list.map((c) => meanSe(c.auc)),
@@ -184,6 +216,7 @@ export function runListenerPanel(features: PreferenceFeatures, population: Array
     random: figures(acc.random),
     difference: acc.diff.map(meanSe),
     fullInformation: meanSe(acc.full),
+    ...(acc.everyLabel.length > 0 ? { everyLabel: meanSe(acc.everyLabel), roomOverRandom: acc.room.map(meanSe) } : {}),
     exhausted,
   };
 }

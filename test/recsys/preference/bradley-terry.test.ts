@@ -65,6 +65,18 @@ describe('BradleyTerryPosterior', () => {
     expect(batch.votes).toBe(300);
   });
 
+  it('counts a comparison of weight 2 as that comparison twice', () => {
+    const [a, b, c] = votesFrom([1, -2, 0.3], 3, 5);
+    const weighted = BradleyTerryPosterior.fit([0, 0, 0], [{ ...a!, weight: 2 }, b!, { ...c!, weight: 0.5 }], 1);
+    const twice = BradleyTerryPosterior.fit([0, 0, 0], [a!, a!, b!, { ...c!, weight: 0.5 }], 1);
+    const once = BradleyTerryPosterior.fit([0, 0, 0], [a!, b!, { ...c!, weight: 0.5 }], 1);
+    for (let j = 0; j < 3; j++) {
+      expect(weighted.mean[j]!).toBeCloseTo(twice.mean[j]!, 8);
+      expect(weighted.covariance[j * 4]!).toBeCloseTo(twice.covariance[j * 4]!, 8);
+    }
+    expect(Math.abs(weighted.mean[0]! - once.mean[0]!)).toBeGreaterThan(1e-3);
+  });
+
   it('shrinks toward the population utility when a person has few votes', () => {
     const population = [3, 0];
     const votes = votesFrom([-1, 1], 5, 3);

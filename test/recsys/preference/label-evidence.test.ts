@@ -38,6 +38,25 @@ describe('label evidence', () => {
     ).toEqual([3]);
   });
 
+  it('weighs the implied pairs as one comparison per labelled track, not one each, so the prior keeps its say as labels accumulate', () => {
+    // Every fitting track looks alike (A), and every other one (B): m fitting against m others imply m² pairs.
+    const m = 6;
+    const f = PreferenceFeatures.fromMatrix(
+      Int32Array.from({ length: 2 * m }, (_, i) => i),
+      2,
+      Float32Array.from({ length: 4 * m }, (_, k) => (Math.floor(k / 2) < m ? [1, 0.5] : [-1, 0.2])[k % 2]!),
+    );
+    const answers: PairAnswer[] = Array.from({ length: m }, (_, i) => ({ a: i, b: m + i, choice: 'a' }));
+    const fit = fitFromLabels(new Float64Array(2), f, answers, 1);
+    const comparisons = (n: number) => Array.from({ length: n }, () => ({ winner: f.vectorOf(0), loser: f.vectorOf(m) }));
+    // 2m labelled tracks weigh as 2m comparisons of A against B, not m² of them.
+    const asLabels = BradleyTerryPosterior.fit(new Float64Array(2), comparisons(2 * m), 1);
+    const asPairs = BradleyTerryPosterior.fit(new Float64Array(2), comparisons(m * m), 1);
+    expect(fit.mean[0]!).toBeCloseTo(asLabels.mean[0]!, 6);
+    expect(Math.abs(fit.mean[0]! - asPairs.mean[0]!)).toBeGreaterThan(0.05);
+    expect(fit.votes).toBe(m);
+  });
+
   it('learns from ties where the vote-by-vote posterior learns nothing, and a tie does not turn a learnt order round', () => {
     const f = plane(40, 1);
     const liked = [...f.ids].filter((t) => f.row(t)[0]! > 0.5);

@@ -65,6 +65,27 @@ describe('runListenerPanel', () => {
     expect(r.difference[1]!.n).toBe(16);
   });
 
+  it('averages each person over independent runs without changing who is held out, and reports the room every label leaves', () => {
+    const { features, people } = fixture(300, 6, 12, 6);
+    const config = { seed: 3, checkpoints: [5, 20], learner: 'labels', pairPolicy: 'coverage', count: 'answers' } as const;
+    const one = runListenerPanel(features, [1, 0, 0, 0, 0, 0], people, config);
+    const three = runListenerPanel(features, [1, 0, 0, 0, 0, 0], people, { ...config, replicates: 3 });
+    // The same held-out items: the prior and the full-information model score the same.
+    expect(three.priorAuc.mean).toBe(one.priorAuc.mean);
+    expect(three.fullInformation.mean).toBe(one.fullInformation.mean);
+    expect(three.everyLabel!.mean).toBe(one.everyLabel!.mean);
+    expect(three.people).toBe(one.people);
+    // Other runs were averaged in.
+    expect(three.product.auc[0]!.mean).not.toBe(one.product.auc[0]!.mean);
+    expect(three.product.questions[1]!.mean).toBe(20);
+    // Told every training label, the learner ranks at least as well as after 5 random answers, and the room is the gap.
+    const room = three.roomOverRandom![0]!;
+    expect(room.mean).toBeCloseTo(three.everyLabel!.mean - three.random.auc[0]!.mean, 10);
+    expect(room.mean).toBeGreaterThan(0);
+    // The online learner has no labels to be told.
+    expect(runListenerPanel(features, [1, 0, 0, 0, 0, 0], people, { seed: 3, checkpoints: [5] }).everyLabel).toBeUndefined();
+  });
+
   it('uses the population prior for a person who has not voted yet', () => {
     const { features, people } = fixture(300, 6, 12, 3);
     const informed = runListenerPanel(features, [3, 0, 0, 0, 0, 0], people, { seed: 4, checkpoints: [5] });
