@@ -119,6 +119,8 @@ export class RankedTrackRecommender implements TrackRecommender {
   /** Per item, 1 for a plain holiday song (holidaySongs), else 0: the `holiday` signal of a request for holiday songs. */
   private readonly plainHoliday: Float32Array;
   private readonly bestItems = new Map<number, number[]>();
+  /** The catalogue tracks nobody played, as constraints see them: built on first use (most requests never need it). */
+  private unplayedCatalog: Promise<UnplayedCatalog> | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -287,7 +289,11 @@ export class RankedTrackRecommender implements TrackRecommender {
         ...(request.preference !== undefined ? { preference: this.signal(request.preference) } : {}),
         ...(extra.length > 0 ? { extra } : {}),
       });
-    const { result, relaxed } = this.rankRelaxing(rankWith, constraints, request.k);
+    // Artist seeds answered from the neighbours: the catalogue tracks nobody played join them when the request asks
+    // nothing they cannot be checked against (a genre or style by their labels and tags; not a mood, range or popularity).
+    const unplayed = byArtist && artist.signal !== undefined && artist.nodes !== undefined && unplayedCheckable(request.constraints);
+    const cold = unplayed ? await this.unplayedCandidates({ signal: artist.signal!, nodes: artist.nodes!, seedNodes: artist.seedNodes }, request, known, constraints) : [];
+    const { result, relaxed } = this.rankRelaxing(rankWith, constraints, request.k, cold.length);
     const named = artist.named.size;
     const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
     // Answering from the artist neighbours alone: only tracks they put there, never popular filler (a shorter answer
@@ -298,10 +304,11 @@ export class RankedTrackRecommender implements TrackRecommender {
     const plainly = (r: RankedItem) => this.plainHoliday[r.item]!;
     const pool = holidayOnly && relaxed.every((x) => x.constraint !== 'holiday') ? [...found].sort((x, y) => plainly(y) - plainly(x)).slice(0, capped ? found.length : request.k) : found;
     const ranked = capped ? this.capArtists(pool, (r) => this.model.trackIds[r.item]!, artist.seedNodes, request.k, seedCap) : pool;
-    const unplayed = byArtist && signal !== undefined && artist.nodes !== undefined && onlyArtistConstraints(request.constraints);
-    const items = unplayed ? await this.withUnplayed(ranked, { ...artist, signal, nodes: artist.nodes! }, request, known, seedCap) : ranked.map((r) => this.toRecommendation(r));
+    // Played tracks let in by a relaxation come after the unplayed ones that meet every constraint.
+    const metAll = relaxed.length > 0 ? applyConstraints(this.catalog, constraints).allowed : undefined;
+    const items = unplayed ? this.withUnplayed(ranked, cold, signal!, artist.seedNodes, request.k, seedCap, metAll) : ranked.map((r) => this.toRecommendation(r));
     const base = {
-      items: this.withStyles(items, constraints.styles),
+      items: await this.withStyles(items, constraints.styles),
       notes,
       ...(strategy === undefined ? (byArtist ? { basis: 'artist' as const } : fit !== undefined ? { basis: 'fit' as const } : {}) : { strategy }),
       ...(relaxed.length > 0 ? { relaxed } : {}),
@@ -311,19 +318,22 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   /**
-   * Ranks under every constraint; when fewer than half the tracks asked for (at least one) meet them all, loosens
-   * one constraint at a time until enough do (nextRelaxation says which). The tracks that met everything come first,
-   * and each relaxation says what it loosened, why, and how many tracks met it.
+   * Ranks under every constraint; when fewer than half the tracks asked for (at least one) meet them all, counting the
+   * `alsoMet` tracks from outside the ranking that do, loosens one constraint at a time until enough do (nextRelaxation
+   * says which). The tracks that met everything come first, and each relaxation says what it loosened, why, and how
+   * many tracks met it.
    */
   private rankRelaxing(
     rankWith: (c: RankingConstraints) => { items: readonly RankedItem[]; emptyReason?: string },
     constraints: RankingConstraints,
     k: number,
+    alsoMet = 0,
   ): { result: { items: readonly RankedItem[]; emptyReason?: string }; relaxed: Relaxation[] } {
     const strict = rankWith(constraints);
-    const enough = Math.max(1, Math.ceil(k / 2));
+    // Tracks outside the ranking that meet every constraint (catalogue tracks nobody played) count towards enough.
+    const enough = Math.max(1, Math.ceil(k / 2) - alsoMet);
     const relaxed: Relaxation[] = [];
-    if (strict.items.length >= enough) return { result: strict, relaxed };
+    if (strict.items.length >= enough || alsoMet >= Math.ceil(k / 2)) return { result: strict, relaxed };
     let current = constraints;
     let result = strict;
     const items = [...strict.items];
@@ -335,7 +345,7 @@ export class RankedTrackRecommender implements TrackRecommender {
       if (next === undefined) break;
       const { field, looser, entry } = next;
       const matching = entry.matching;
-      const metAll = items.length;
+      const metAll = items.length + alsoMet;
       const asked = entry.constraint;
       const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
       const met = metAll === 0 ? `no track met ${every}` : `only ${metAll} track${metAll === 1 ? '' : 's'} met ${every}`;
@@ -517,30 +527,27 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   /**
-   * The answer from the artist neighbours with the catalogue tracks nobody in the listening data played (two thirds of
-   * the catalogue: Yes.com's song list, with its Last.fm tags) put beside the played ones: "like Miles Davis" had
-   * only the smooth-jazz radio hits of his neighbours, while John Coltrane's and Thelonious Monk's tracks, never played
-   * in the data, could not be answered at all. Every track is keyed by its artist's score (played tracks first within
-   * an artist, an artist's unplayed tracks ordered by how much listeners tagged them), under the same caps per
-   * artist; the explanation says no one in the data has played it.
+   * The catalogue tracks nobody in the listening data played (two thirds of the catalogue: Yes.com's song list, with
+   * its Last.fm tags) by the artist neighbours, each keyed by its artist's score after that artist's played tracks
+   * (ordered by how much listeners tagged them), that meet `constraints` as the catalogue's labels and tags show
+   * (unplayedMeets): "like Miles Davis" had only the smooth-jazz radio hits of his neighbours, while John Coltrane's
+   * and Thelonious Monk's tracks, never played in the data, could not be answered at all.
    */
-  private async withUnplayed(
-    ranked: readonly RankedItem[],
+  private async unplayedCandidates(
     artist: { readonly signal: Float32Array; readonly nodes: ReadonlyMap<number, number>; readonly seedNodes: ReadonlyMap<number, number> },
     request: RecommendationRequest,
     known: readonly number[],
-    seedCap: number,
-  ): Promise<Recommendation[]> {
+    constraints: RankingConstraints,
+  ): Promise<{ key: number; rec: Recommendation }[]> {
     const a = this.artists!;
-    const k = request.k;
     // As for played tracks: seeds the person named never come back; tracks standing in for a named artist may.
     const leaveOut = new Set([...known, ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
     const excludedNodes = new Set((request.constraints?.excludeArtists ?? []).map((n) => a.resolve(n)?.node).filter((n): n is number => n !== undefined));
     const per = this.artistParams.tracksPerArtist;
-    const nearest = [...artist.nodes].sort((x, y) => y[1] - x[1]).slice(0, 3 * k).map(([node]) => node);
-    const byNode = await this.unplayedTracksOf(nearest.filter((node) => !excludedNodes.has(node)), leaveOut);
-    const played = ranked.map((r) => ({ rec: this.toRecommendation(r), key: artist.signal[r.item]! }));
-    const candidates = [...played];
+    const nearest = [...artist.nodes].sort((x, y) => y[1] - x[1]).slice(0, 3 * request.k).map(([node]) => node);
+    const meets = await this.unplayedMeets(constraints);
+    const byNode = await this.unplayedTracksOf(nearest.filter((node) => !excludedNodes.has(node)), leaveOut, meets);
+    const out: { key: number; rec: Recommendation }[] = [];
     for (const [node, tracks] of byNode) {
       const s = artist.nodes.get(node)!;
       const before = Math.min(per, this.itemsOfArtist(node).length);
@@ -548,17 +555,67 @@ export class RankedTrackRecommender implements TrackRecommender {
       const because = artist.seedNodes.has(node) ? `it is by ${name}` : `its artist, ${name}, is close to the artists you asked for or like`;
       tracks.slice(0, per).forEach((trackId, r) => {
         const key = s / (1 + 0.5 * (before + r));
-        candidates.push({ key, rec: unplayedRecommendation(trackId, key, because) });
+        out.push({ key, rec: unplayedRecommendation(trackId, key, because) });
       });
     }
-    candidates.sort((x, y) => y.key - x.key || x.rec.trackId - y.rec.trackId);
+    return out;
+  }
+
+  /**
+   * The answer from the artist neighbours with their unplayed tracks (unplayedCandidates) put beside the played ones:
+   * every track keyed by its artist's score, under the same caps per artist; played tracks that met only a relaxed
+   * request (not `metAll`) after every track that met it all. The explanation says no one in the data has played it.
+   */
+  private withUnplayed(
+    ranked: readonly RankedItem[],
+    cold: readonly { key: number; rec: Recommendation }[],
+    signal: Float32Array,
+    seedNodes: ReadonlyMap<number, number>,
+    k: number,
+    seedCap: number,
+    metAll: Uint8Array | undefined,
+  ): Recommendation[] {
+    const tier = (r: RankedItem) => (metAll === undefined || metAll[r.item] === 1 ? 0 : 1);
+    const played = ranked.map((r) => ({ rec: this.toRecommendation(r), key: signal[r.item]!, tier: tier(r) }));
+    const candidates = [...played, ...cold.map((c) => ({ ...c, tier: 0 }))];
+    candidates.sort((x, y) => x.tier - y.tier || y.key - x.key || x.rec.trackId - y.rec.trackId);
     return this.capArtists(
       candidates.map((c) => c.rec),
       (r) => r.trackId,
-      artist.seedNodes,
+      seedNodes,
       k,
       seedCap,
     );
+  }
+
+  /**
+   * Whether a catalogue track nobody played meets `constraints` by what the catalogue knows of it (its genre labels
+   * from its own and its artist's tags, its artist's styles, a holiday title or tag, a placeholder title), as played
+   * tracks meet them (applyConstraints); the played items' indices (`items`, `excludeItems`) do not apply to it.
+   */
+  private async unplayedMeets(constraints: RankingConstraints): Promise<(trackId: number) => boolean> {
+    const { catalog, indexOf } = await this.unplayedConstraintCatalog();
+    const { items: _only, excludeItems: _never, ...rest } = constraints;
+    const { allowed } = applyConstraints(catalog, rest);
+    return (t) => {
+      const i = indexOf.get(t);
+      return i !== undefined && allowed[i] === 1;
+    };
+  }
+
+  /** The catalogue tracks nobody played as a constraint catalogue, read once, on first use. */
+  private unplayedConstraintCatalog(): Promise<UnplayedCatalog> {
+    this.unplayedCatalog ??= (async () => {
+      const rows = await this.db.rows<{ id: number }>(sql`select id from tracks order by id`);
+      const ids = Int32Array.from(rows.map((r) => Number(r.id)).filter((t) => !this.indexOf.has(t)));
+      const catalog = await loadConstraintCatalog(this.db, ids, new Float32Array(ids.length), this.holidaySongs, sql`(select id from tracks)`);
+      return { catalog, indexOf: new Map(Array.from(ids, (t, i) => [t, i])) };
+    })().catch((e: unknown) => {
+      // A failed read is tried again on the next request rather than remembered.
+      this.unplayedCatalog = undefined;
+      throw e;
+    });
+    return this.unplayedCatalog;
   }
 
   /**
@@ -571,14 +628,18 @@ export class RankedTrackRecommender implements TrackRecommender {
     const names = request.constraints?.artists;
     if (a === undefined || names === undefined || names.length === 0 || this.model.source !== 'model') return undefined;
     const { artists: _named, ...others } = request.constraints!;
-    if (!onlyArtistConstraints(others)) return undefined;
+    if (!unplayedCheckable(others)) return undefined;
     const resolved = names.map((n) => a.resolve(n)).filter((r) => r !== undefined);
     if (resolved.length === 0 || resolved.some((r) => this.itemsOfArtist(r.node).length > 0)) return undefined;
     const standIns = new Set(request.returnableSeeds ?? []);
     const leaveOut = new Set([...(request.known ?? []), ...request.seeds.filter((t) => !standIns.has(t)), ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
+    // Their own tracks were asked for: holiday songs stay unless left out (they come last), placeholders never do.
+    const asked = await this.toRanking(others);
+    const meets = await this.unplayedMeets(asked.holiday === undefined ? { ...asked, holiday: 'any' } : asked);
     const byNode = await this.unplayedTracksOf(
       resolved.map((r) => r.node),
       leaveOut,
+      meets,
     );
     const perArtist = resolved.map((r) => ({ name: r.name, tracks: byNode.get(r.node) ?? [] }));
     const items: Recommendation[] = [];
@@ -595,14 +656,14 @@ export class RankedTrackRecommender implements TrackRecommender {
   }
 
   /**
-   * Each node's catalogue tracks (as main artist) that nobody in the listening data played and are not left out, the
-   * most tagged by listeners first (one query); nodes with none are absent.
+   * Each node's catalogue tracks (as main artist) that nobody in the listening data played, are not left out and meet
+   * the request (`meets`), the most tagged by listeners first (one query); nodes with none are absent.
    */
-  private async unplayedTracksOf(nodes: readonly number[], leaveOut: ReadonlySet<number>): Promise<Map<number, number[]>> {
+  private async unplayedTracksOf(nodes: readonly number[], leaveOut: ReadonlySet<number>, meets: (trackId: number) => boolean): Promise<Map<number, number[]>> {
     const a = this.artists!;
     const byNode = new Map<number, number[]>();
     for (const node of nodes) {
-      const tracks = a.tracksOf(node).filter((t) => a.nodesOf(t)[0] === node && !this.indexOf.has(t) && !leaveOut.has(t));
+      const tracks = a.tracksOf(node).filter((t) => a.nodesOf(t)[0] === node && !this.indexOf.has(t) && !leaveOut.has(t) && meets(t));
       if (tracks.length > 0) byNode.set(node, tracks);
     }
     const all = [...byNode.values()].flat();
@@ -703,12 +764,18 @@ export class RankedTrackRecommender implements TrackRecommender {
     return { confidence: p.confidence, utility: (item) => p.utility(ids[item]!) };
   }
 
-  /** Each item marked with the first of the styles asked for that its evidence shows (its card names the style). */
-  private withStyles(items: readonly Recommendation[], styles: readonly Style[] | undefined): readonly Recommendation[] {
+  /**
+   * Each item marked with the first of the styles asked for that its evidence shows (its card names the style); an
+   * unplayed track by the catalogue of unplayed tracks, when one was read.
+   */
+  private async withStyles(items: readonly Recommendation[], styles: readonly Style[] | undefined): Promise<readonly Recommendation[]> {
     if (styles === undefined || styles.length === 0) return items;
+    const cold = items.some((r) => !this.indexOf.has(r.trackId)) && this.unplayedCatalog !== undefined ? await this.unplayedCatalog : undefined;
     return items.map((r) => {
       const i = this.indexOf.get(r.trackId);
-      const style = i === undefined ? undefined : styles.find((x) => this.catalog.styles?.[x]?.[i] === 1);
+      const j = cold?.indexOf.get(r.trackId);
+      const style =
+        i !== undefined ? styles.find((x) => this.catalog.styles?.[x]?.[i] === 1) : j !== undefined ? styles.find((x) => cold!.catalog.styles?.[x]?.[j] === 1) : undefined;
       return style === undefined ? r : { ...r, style };
     });
   }
@@ -782,13 +849,20 @@ function unplayedRecommendation(trackId: number, score: number, because: string)
 }
 
 /**
- * Whether a request constrains nothing but artists and tracks to leave out: only then can tracks outside the model
- * (no audio features or plays to check a genre, mood, range or popularity against) join an answer.
+ * Whether a request constrains nothing but what tracks outside the model (no audio features or plays) can be checked
+ * against: genres and styles asked for or left out (their labels from their own and their artist's tags), holiday
+ * songs, artists and tracks to leave out. Only then can they join an answer; a mood, range or popularity keeps them out.
  */
-function onlyArtistConstraints(c: RecommendConstraints | undefined): boolean {
+function unplayedCheckable(c: RecommendConstraints | undefined): boolean {
   if (c === undefined) return true;
-  const { excludeArtists: _a, excludeTracks: _t, ...rest } = c;
+  const { excludeArtists: _a, excludeTracks: _t, genres: _g, excludeGenres: _x, holiday: _h, ...rest } = c;
   return Object.values(rest).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
+}
+
+/** The catalogue tracks nobody played as constraints see them, and each track's index there. */
+interface UnplayedCatalog {
+  readonly catalog: ConstraintCatalog;
+  readonly indexOf: ReadonlyMap<number, number>;
 }
 
 /** The active content-vectors index, or null when none is active or its files do not load. */
@@ -823,9 +897,15 @@ function contentScorer(index: ContentIndex, trackIds: Int32Array): NeighbourScor
 /**
  * Constraint attributes of the model's items: genre and mood labels (the items' own, and their primary artist's on
  * average), audio ranges, year, explicit flag (and whether a source states it), vocal tags, lead voice, instruments,
- * styles, popularity percentile, artists.
+ * styles, popularity percentile, artists. `served` is a query of the track ids worth reading rows for [the played ones].
  */
-async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularity: Float32Array, holidaySongs: ReadonlyMap<number, number>): Promise<ConstraintCatalog> {
+async function loadConstraintCatalog(
+  db: Db,
+  trackIds: Int32Array,
+  itemPopularity: Float32Array,
+  holidaySongs: ReadonlyMap<number, number>,
+  served: SQL = sql`(select distinct track_id from interactions where track_id is not null)`,
+): Promise<ConstraintCatalog> {
   const n = trackIds.length;
   const indexOf = new Map(Array.from(trackIds, (t, i) => [t, i]));
   const genre = await loadServedLabels(db, trackIds, 'genre');
@@ -834,7 +914,6 @@ async function loadConstraintCatalog(db: Db, trackIds: Int32Array, itemPopularit
   for (const f of [...AUDIO_RANGES, 'year'] as const) ranges[f] = new Float32Array(n).fill(Number.NaN);
   const explicit = new Uint8Array(n);
   const explicitKnown = new Uint8Array(n);
-  const served = sql`(select distinct track_id from interactions where track_id is not null)`;
   const holiday = Uint8Array.from(trackIds, (t) => (holidaySongs.has(t) ? 1 : 0));
   const untitled = new Uint8Array(n);
   const rows = await db.rows<Record<string, number | string | boolean | null>>(sql`
