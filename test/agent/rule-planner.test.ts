@@ -213,6 +213,9 @@ describe('the rule planner', () => {
     // "Pop punk" is the style, not pop and punk; "synth pop" not pop.
     expect(planTurn('pop punk please', EMPTY_STATE).constraints.genres).toEqual(['pop punk']);
     expect(planTurn('synth pop from the 80s', EMPTY_STATE).constraints.genres).toEqual(['synthpop']);
+    // Jazz's styles: "bebop" and "cool jazz" are not all of jazz (its played tracks are smooth-jazz radio hits).
+    expect(planTurn('some bebop', EMPTY_STATE).calls[0]).toEqual(rec({ constraints: { genres: ['bebop'] } }));
+    expect(planTurn('some cool jazz', EMPTY_STATE).constraints.genres).toEqual(['cool jazz']);
     // The style's own genre left out beside it is the rest of that genre ("real funk, not r&b"); another stays out.
     expect(planTurn('real funk, not r&b', EMPTY_STATE).constraints).toEqual({ genres: ['funk'] });
     expect(planTurn('funk but no hip hop', EMPTY_STATE).constraints).toEqual({ genres: ['funk'], excludeGenres: ['hip hop'] });

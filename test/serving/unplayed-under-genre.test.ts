@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArtistName, trackKey } from '../../src/catalog/normalize.ts';
 import type { Db } from '../../src/db/db.ts';
-import { artists, interactions, playlists, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
+import { artists, interactions, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { trainArtistModel } from '../../src/pipeline/train-artist-model.ts';
 import { buildTrackLabels } from '../../src/pipeline/build-track-labels.ts';
@@ -19,7 +19,8 @@ type Ids = Record<string, number>;
 /**
  * Last.fm listeners link Miles (none of his tracks played) to Trane (none played either), Smooth (smooth-jazz tracks
  * that playlists hold; closer than Rocker) and Rocker (one unplayed rock track); Pop's tracks fill the playlists. Every track's genre comes
- * from its tags through the label table. Miles also has an unplayed holiday song, Trane a placeholder record.
+ * from its tags through the label table; listeners tag Miles and Trane bebop. Miles also has an unplayed holiday song,
+ * Trane a placeholder record.
  */
 async function seedCatalogue(db: Db): Promise<Ids> {
   const ids: Ids = {};
@@ -29,7 +30,7 @@ async function seedCatalogue(db: Db): Promise<Ids> {
     artistId.set(name, a!.id);
   }
   const tagId = new Map<string, number>();
-  for (const name of ['jazz', 'smooth jazz', 'rock', 'pop']) {
+  for (const name of ['jazz', 'smooth jazz', 'rock', 'pop', 'bebop']) {
     const [t] = await db.orm.insert(tags).values({ name, kind: 'tag' }).returning({ id: tags.id });
     tagId.set(name, t!.id);
   }
@@ -66,6 +67,10 @@ async function seedCatalogue(db: Db): Promise<Ids> {
   for (const [user, names] of listeners) {
     const person = await resolvePerson(db, 'lastfm', user);
     await db.orm.insert(interactions).values(names.map((a) => ({ source: 'lastfm', sourceKey: `${user}|${a}`, personId: person, artistId: artistId.get(a)!, kind: 'play', weight: 10 })));
+    // Three of Miles's and Trane's listeners tag them bebop: the style of their (unplayed) tracks.
+    if (/^bop[0-2]$/.test(user)) {
+      await db.orm.insert(tagAssignments).values(['Miles', 'Trane'].map((a) => ({ source: 'lastfm', sourceKey: `${user}|${a}|bebop`, personId: person, artistId: artistId.get(a)!, tagId: tagId.get('bebop')! })));
+    }
   }
   return ids;
 }
@@ -149,7 +154,22 @@ describe('catalogue tracks nobody played, under a genre', () => {
     expect(asked.items.map((r) => r.trackId)).toContain(ids['Jingle Bells']);
   });
 
-  it('answers a genre with no artist named from played tracks only', async () => {
+  it('answers a style no played track is of ("some bebop") with the unplayed tracks of it, not its genre\'s played hits', async () => {
+    const v = await served.recommend({ seeds: [], k: 4, constraints: { genres: ['bebop'] } });
+    const got = v.items.map((r) => r.trackId);
+    expect(new Set(got)).toEqual(new Set([ids['So What'], ids['Blue In Green'], ids['Giant Steps']]));
+    expect(v.relaxed).toBeUndefined();
+    expect(v.items.every((r) => r.style === 'bebop')).toBe(true);
+    expect(v.items[0]!.sentence).toMatch(/no one in the listening data has played it yet/);
+    expect(v.notes.join(' ')).toMatch(/few played tracks are bebop/);
+    // Asked for more than there are: the style widens to jazz, and its played tracks follow the unplayed bebop.
+    const more = await served.recommend({ seeds: [], k: 10, constraints: { genres: ['bebop'] } });
+    expect(more.relaxed?.map((x) => x.constraint)).toEqual(['styles']);
+    expect(more.items.slice(0, 3).map((r) => r.trackId).sort()).toEqual([ids['So What'], ids['Blue In Green'], ids['Giant Steps']].sort());
+    expect(more.items.slice(3).every((r) => smooth().includes(r.trackId))).toBe(true);
+  });
+
+  it('answers a genre with no artist named from played tracks only when they are enough', async () => {
     const v = await served.recommend({ seeds: [], k: 4, constraints: { genres: ['jazz'] } });
     expect(v.items.length).toBeGreaterThan(0);
     expect(v.items.every((r) => smooth().includes(r.trackId))).toBe(true);

@@ -163,6 +163,8 @@ export const STYLE_TAGS = {
   'post-punk': ['post-punk', 'post punk', 'postpunk'],
   synthpop: ['synthpop', 'synth pop', 'synth-pop'],
   'new wave': ['new wave', 'newwave'],
+  bebop: ['bebop', 'be-bop', 'hard bop', 'post-bop'],
+  'cool jazz': ['cool jazz', 'west coast jazz'],
 } as const satisfies Record<string, readonly string[]>;
 /** A style a request may ask for or leave out. */
 export type Style = keyof typeof STYLE_TAGS;
@@ -193,6 +195,8 @@ export const STYLE_GENRE: { readonly [S in Style]: string | undefined } = {
   'post-punk': 'punk',
   synthpop: 'pop',
   'new wave': 'rock',
+  bebop: 'jazz',
+  'cool jazz': 'jazz',
 };
 
 /**

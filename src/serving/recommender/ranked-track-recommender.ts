@@ -293,7 +293,11 @@ export class RankedTrackRecommender implements TrackRecommender {
     // nothing they cannot be checked against (a genre or style by their labels and tags; not a mood, range or popularity).
     const unplayed = byArtist && artist.signal !== undefined && artist.nodes !== undefined && unplayedCheckable(request.constraints);
     const cold = unplayed ? await this.unplayedCandidates({ signal: artist.signal!, nodes: artist.nodes!, seedNodes: artist.seedNodes }, request, known, constraints) : [];
-    const { result, relaxed } = this.rankRelaxing(rankWith, constraints, request.k, cold.length);
+    // Nothing to start from and too few played tracks of the genre or style asked ("some bebop": none of its artists'
+    // tracks was played): the catalogue tracks nobody played that meet it, before the request is loosened.
+    const filled = planned === this.floor && this.model.source === 'model' ? await this.unplayedFill(request, known, constraints) : undefined;
+    if (filled !== undefined) notes.push(filled.note);
+    const { result, relaxed } = this.rankRelaxing(rankWith, constraints, request.k, cold.length + (filled?.items.length ?? 0));
     const named = artist.named.size;
     const seedCap = named >= 2 ? Math.max(Math.floor(request.k / 5), Math.min(named, Math.ceil(request.k / 2))) : Math.max(1, Math.floor(request.k / 5));
     // Answering from the artist neighbours alone: only tracks they put there, never popular filler (a shorter answer
@@ -306,7 +310,13 @@ export class RankedTrackRecommender implements TrackRecommender {
     const ranked = capped ? this.capArtists(pool, (r) => this.model.trackIds[r.item]!, artist.seedNodes, request.k, seedCap) : pool;
     // Played tracks let in by a relaxation come after the unplayed ones that meet every constraint.
     const metAll = relaxed.length > 0 ? applyConstraints(this.catalog, constraints).allowed : undefined;
-    const items = unplayed ? this.withUnplayed(ranked, cold, signal!, artist.seedNodes, request.k, seedCap, metAll) : ranked.map((r) => this.toRecommendation(r));
+    const items = unplayed
+      ? this.withUnplayed(ranked, cold, signal!, artist.seedNodes, request.k, seedCap, metAll)
+      : filled !== undefined
+        ? [...ranked.filter((r) => metAll === undefined || metAll[r.item] === 1), ...filled.items, ...ranked.filter((r) => metAll !== undefined && metAll[r.item] !== 1)]
+            .slice(0, request.k)
+            .map((r) => ('item' in r ? this.toRecommendation(r) : r))
+        : ranked.map((r) => this.toRecommendation(r));
     const base = {
       items: await this.withStyles(items, constraints.styles),
       notes,
@@ -344,7 +354,8 @@ export class RankedTrackRecommender implements TrackRecommender {
       const next = this.nextRelaxation(current, never, enough);
       if (next === undefined) break;
       const { field, looser, entry } = next;
-      const matching = entry.matching;
+      // The tracks from outside the ranking met every constraint, so this one too.
+      const matching = entry.matching + alsoMet;
       const metAll = items.length + alsoMet;
       const asked = entry.constraint;
       const every = relaxed.length === 0 ? 'every constraint together' : 'every constraint still in place';
@@ -601,6 +612,44 @@ export class RankedTrackRecommender implements TrackRecommender {
       const i = indexOf.get(t);
       return i !== undefined && allowed[i] === 1;
     };
+  }
+
+  /**
+   * With nothing to start from, a genre or style that fewer than half the tracks asked for meet among played tracks:
+   * the catalogue tracks nobody played that meet the request (unplayedMeets), the most tagged by listeners first, at
+   * most two per artist, and a note saying so. Undefined when the request asks no genre or style, asks something they
+   * cannot be checked against, or played tracks are enough (a popular genre keeps to played tracks).
+   */
+  private async unplayedFill(request: RecommendationRequest, known: readonly number[], constraints: RankingConstraints): Promise<{ items: Recommendation[]; note: string } | undefined> {
+    const asked = [...(constraints.genres ?? []), ...(constraints.styles ?? [])];
+    if (asked.length === 0 || !unplayedCheckable(request.constraints)) return undefined;
+    const enough = Math.max(1, Math.ceil(request.k / 2));
+    if (applyConstraints(this.catalog, constraints).count >= enough) return undefined;
+    const { catalog, indexOf } = await this.unplayedConstraintCatalog();
+    const { items: _only, excludeItems: _never, ...rest } = constraints;
+    const { allowed } = applyConstraints(catalog, rest);
+    const leaveOut = new Set([...known, ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
+    const meeting = [...indexOf].filter(([t, i]) => allowed[i] === 1 && !leaveOut.has(t)).map(([t]) => t);
+    if (meeting.length === 0) return undefined;
+    const rows = await this.db.rows<{ track_id: number; w: number }>(
+      sql`select track_id, sum(weight)::float8 as w from track_tags where track_id in (${sqlList(meeting)}) group by track_id`,
+    );
+    const tagged = new Map(rows.map((r) => [Number(r.track_id), Number(r.w)]));
+    const ordered = meeting.sort((x, y) => (tagged.get(y) ?? 0) - (tagged.get(x) ?? 0) || x - y);
+    const perArtist = new Map<number, number>();
+    const picked: number[] = [];
+    for (const t of ordered) {
+      if (picked.length >= request.k) break;
+      const i = indexOf.get(t)!;
+      const main = catalog.artistOffsets !== undefined && catalog.artistIds !== undefined && catalog.artistOffsets[i + 1]! > catalog.artistOffsets[i]! ? catalog.artistIds[catalog.artistOffsets[i]!] : undefined;
+      const n = main === undefined ? 0 : (perArtist.get(main) ?? 0);
+      if (n >= 2) continue;
+      if (main !== undefined) perArtist.set(main, n + 1);
+      picked.push(t);
+    }
+    const what = asked.join(' or ');
+    const items = picked.map((t, r) => unplayedRecommendation(t, 1 / (1 + 0.5 * r), `listeners' tags of it and its artist say it is ${what}`));
+    return { items, note: `few played tracks are ${what}, so these include catalogue tracks no one in the listening data has played yet, the most tagged by listeners first` };
   }
 
   /** The catalogue tracks nobody played as a constraint catalogue, read once, on first use. */
