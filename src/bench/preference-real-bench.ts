@@ -17,7 +17,7 @@ import { buildTastePanels } from './taste-panels.ts';
 /** Bench options; every field has a default. */
 export interface RealPreferenceBenchOptions {
   readonly datasets?: readonly DatasetName[];
-  /** Panel people per dataset [250]. */
+  /** Panel people per dataset, at most [1000] (TidyTuesday has 438 who chose enough tracks). */
   readonly people?: number;
   readonly panel?: PanelConfig;
   /** Share of the population taste shape in the prior covariance (population-prior.ts); 0 is the isotropic prior [0.8]. */
@@ -39,7 +39,7 @@ export async function runRealPreferenceBench(config: Config, opts: RealPreferenc
   );
   for (const dataset of datasets) {
     const t0 = performance.now();
-    const panels = await buildTastePanels(dataset, { dataDir: config.dataDir, people: opts.people ?? 250 });
+    const panels = await buildTastePanels(dataset, { dataDir: config.dataDir, people: opts.people ?? 1000 });
     const runs = panels.map((p, f) =>
       runListenerPanel(p.features, p.population, p.people, {
         seed: 11 + f,

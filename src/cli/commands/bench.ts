@@ -5,7 +5,8 @@
  * (classifiers, HNSW, ONNX scorer), preference (Bradley–Terry simulation and update latency), preference-real (the A/B taste
  * model on real listeners: the yardstick), agent (rule-planner
  * turns), mcp (recommend over MCP HTTP), cache (recommend cache hit ratio and latency). `--panels` and `--people`
- * narrow preference-real to some panels and fewer people while exploring (reported figures use the defaults);
+ * narrow preference-real to some panels and fewer people (1,000 per panel by default, about 20 minutes) while
+ * exploring (reported figures use the defaults);
  * `--replicates` sets how many times each panel person answers each policy's pairs (from independent seeds);
  * `--learner`, `--pair-policy` and `--count` run it with the label-evidence learner and coverage policy
  * (src/recsys/preference/label-evidence.ts) and checkpoints counting every answer, ties included.
