@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { artists, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
-import { SeededRandom } from '../../src/recsys/rng.ts';
+import { artists, people, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
 import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
+import { openServedRecommender, seedShuffledPlaylists, type ServedFixture } from '../support/served-recommender.ts';
 
 /**
  * Four artists of 6 tracks. "Singer": 3 tracks tagged "female vocalists", 3 untagged. "Band": no track tags, tagged
@@ -55,21 +54,7 @@ async function seedCatalogue(db: Db) {
   const [dash] = await db.orm.insert(tracks).values({ title: '-', normKey: '-|other' }).returning({ id: tracks.id });
   await db.orm.insert(trackArtists).values({ trackId: dash!.id, position: 0, artistId: artistRows[3]!.id });
   const all = [...byArtist.flat(), dash!.id];
-  const lists = await db.orm
-    .insert(playlists)
-    .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
-    .returning({ id: playlists.id });
-  const rng = new SeededRandom(3);
-  await db.orm.insert(interactions).values(
-    lists.flatMap((pl, p) => {
-      const pool = [...all];
-      for (let i = pool.length - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-      }
-      return pool.slice(0, 10).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
-    }),
-  );
+  await seedShuffledPlaylists(db, all, { lists: 40, perList: 10, seed: 3 });
   return { singer, band, duo, other, dash: dash!.id };
 }
 

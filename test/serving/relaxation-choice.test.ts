@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { artists, audioFeatures, interactions, playlists, trackArtists, tracks } from '../../src/db/schema.ts';
-import { SeededRandom } from '../../src/recsys/rng.ts';
+import { artists, audioFeatures, trackArtists, tracks } from '../../src/db/schema.ts';
 import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
+import { openServedRecommender, seedShuffledPlaylists, type ServedFixture } from '../support/served-recommender.ts';
 
 /**
  * 24 tracks by four artists. Two are known to be clean, and both are calm ballads (energy 0.2, 0.3); 18 are
@@ -24,21 +23,7 @@ async function seedCatalogue(db: Db) {
   const audio = { source: 'fixture', danceability: 0.6, key: 0, loudness: -6, mode: 1, speechiness: 0.05, acousticness: 0.2, instrumentalness: 0, liveness: 0.1, tempo: 110 };
   await db.orm.insert(audioFeatures).values(rows.map((r, i) => ({ ...audio, trackId: r.id, energy: i === 0 ? 0.2 : i === 1 ? 0.3 : 0.8, valence: i >= 2 && i < 12 ? 0.9 : 0.3 })));
   const all = rows.map((r) => r.id);
-  const lists = await db.orm
-    .insert(playlists)
-    .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
-    .returning({ id: playlists.id });
-  const rng = new SeededRandom(9);
-  await db.orm.insert(interactions).values(
-    lists.flatMap((pl, p) => {
-      const pool = [...all];
-      for (let i = pool.length - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-      }
-      return pool.slice(0, 10).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
-    }),
-  );
+  await seedShuffledPlaylists(db, all, { lists: 40, perList: 10, seed: 9 });
   return { ballads: all.slice(0, 2), unknown: all.slice(2, 20), explicit: all.slice(20) };
 }
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { artists, interactions, people, playlists, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
-import { SeededRandom } from '../../src/recsys/rng.ts';
+import { artists, people, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
 import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { openServedRecommender, type ServedFixture } from '../support/served-recommender.ts';
+import { openServedRecommender, seedShuffledPlaylists, type ServedFixture } from '../support/served-recommender.ts';
 
 /**
  * Five artists of 6 rock tracks (each tagged "rock"). "Seattle": no track tagged grunge, but two listeners tag the
@@ -47,21 +46,7 @@ async function seedCatalogue(db: Db) {
   const listeners = await db.orm.insert(people).values([{ displayName: 'tagger 1' }, { displayName: 'tagger 2' }]).returning({ id: people.id });
   await db.orm.insert(tagAssignments).values(listeners.map((p, k) => ({ source: 'fixture', sourceKey: `seattle|${k}`, personId: p.id, artistId: artistRows[0]!.id, tagId: grunge })));
   const all = byArtist.flat();
-  const lists = await db.orm
-    .insert(playlists)
-    .values(Array.from({ length: 40 }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
-    .returning({ id: playlists.id });
-  const rng = new SeededRandom(5);
-  await db.orm.insert(interactions).values(
-    lists.flatMap((pl, p) => {
-      const pool = [...all];
-      for (let i = pool.length - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-      }
-      return pool.slice(0, 12).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
-    }),
-  );
+  await seedShuffledPlaylists(db, all, { lists: 40, perList: 12, seed: 5 });
   return { seattle, sharers, radio, trappers, plain };
 }
 

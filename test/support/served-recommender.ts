@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/db.ts';
+import { interactions, playlists } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { loadTrackModel } from '../../src/serving/models/track-model.ts';
+import { SeededRandom } from '../../src/recsys/rng.ts';
 import { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
 import { freshDb } from './db.ts';
 
@@ -33,4 +35,23 @@ export async function openServedRecommender<T>(name: string, seed: (db: Db) => P
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** `lists` playlists ("Mix 0", "Mix 1", …), each of `perList` of the tracks drawn at random (seeded): enough plays for CF. */
+export async function seedShuffledPlaylists(db: Db, trackIds: readonly number[], opts: { readonly lists: number; readonly perList: number; readonly seed: number }): Promise<void> {
+  const lists = await db.orm
+    .insert(playlists)
+    .values(Array.from({ length: opts.lists }, (_, p) => ({ source: 'fixture', externalId: String(p), name: `Mix ${p}` })))
+    .returning({ id: playlists.id });
+  const rng = new SeededRandom(opts.seed);
+  await db.orm.insert(interactions).values(
+    lists.flatMap((pl, p) => {
+      const pool = [...trackIds];
+      for (let i = pool.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+      }
+      return pool.slice(0, opts.perList).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
+    }),
+  );
 }
