@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
-import { artists, people, tagAssignments, tags, trackArtists, trackTags, tracks } from '../../src/db/schema.ts';
+import { people, tagAssignments, tags, trackTags } from '../../src/db/schema.ts';
 import type { RankedTrackRecommender } from '../../src/serving/recommender/ranked-track-recommender.ts';
-import { openServedRecommender, seedShuffledPlaylists, type ServedFixture } from '../support/served-recommender.ts';
+import { openServedRecommender, seedArtistsWithSongs, seedShuffledPlaylists, type ServedFixture } from '../support/served-recommender.ts';
 
 /**
  * Five artists of 6 rock tracks (each tagged "rock"). "Seattle": no track tagged grunge, but two listeners tag the
@@ -12,20 +12,8 @@ import { openServedRecommender, seedShuffledPlaylists, type ServedFixture } from
  */
 async function seedCatalogue(db: Db) {
   const names = ['Seattle', 'Sharers', 'Radio', 'Trappers', 'Plain'];
-  const artistRows = await db.orm
-    .insert(artists)
-    .values(names.map((name) => ({ name, normName: name.toLowerCase() })))
-    .returning({ id: artists.id });
-  const byArtist = await Promise.all(
-    artistRows.map(async (a, k) => {
-      const rows = await db.orm
-        .insert(tracks)
-        .values(Array.from({ length: 6 }, (_, i) => ({ title: `${names[k]} song ${i}`, normKey: `${names[k]!.toLowerCase()} song ${i}|${names[k]!.toLowerCase()}` })))
-        .returning({ id: tracks.id });
-      await db.orm.insert(trackArtists).values(rows.map((r) => ({ trackId: r.id, position: 0, artistId: a.id })));
-      return rows.map((r) => r.id);
-    }),
-  );
+  const { artistIds, byArtist } = await seedArtistsWithSongs(db, names);
+  const artistRows = artistIds.map((id) => ({ id }));
   const [seattle, sharers, radio, trappers, plain] = byArtist as [number[], number[], number[], number[], number[]];
   const [rock, grunge, trap] = (
     await db.orm

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/db.ts';
-import { interactions, playlists } from '../../src/db/schema.ts';
+import { artists, interactions, playlists, trackArtists, tracks } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { trainCfModel } from '../../src/pipeline/train-cf-model.ts';
 import { loadTrackModel } from '../../src/serving/models/track-model.ts';
@@ -54,4 +54,23 @@ export async function seedShuffledPlaylists(db: Db, trackIds: readonly number[],
       return pool.slice(0, opts.perList).map((t) => ({ source: 'fixture', sourceKey: `${p}|${t}`, playlistId: pl.id, trackId: t, kind: 'playlist' }));
     }),
   );
+}
+
+/** One artist per name, each with `perArtist` tracks ("<Name> song 0", …); the artists' ids and each artist's track ids. */
+export async function seedArtistsWithSongs(db: Db, names: readonly string[], perArtist = 6): Promise<{ artistIds: number[]; byArtist: number[][] }> {
+  const artistRows = await db.orm
+    .insert(artists)
+    .values(names.map((name) => ({ name, normName: name.toLowerCase() })))
+    .returning({ id: artists.id });
+  const byArtist = await Promise.all(
+    artistRows.map(async (a, k) => {
+      const rows = await db.orm
+        .insert(tracks)
+        .values(Array.from({ length: perArtist }, (_, i) => ({ title: `${names[k]} song ${i}`, normKey: `${names[k]!.toLowerCase()} song ${i}|${names[k]!.toLowerCase()}` })))
+        .returning({ id: tracks.id });
+      await db.orm.insert(trackArtists).values(rows.map((r) => ({ trackId: r.id, position: 0, artistId: a.id })));
+      return rows.map((r) => r.id);
+    }),
+  );
+  return { artistIds: artistRows.map((a) => a.id), byArtist };
 }
