@@ -239,6 +239,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     // constraints ranked by their own evidence for it, not the most popular of them ("focus" gave an energetic EDM remix).
     const fit = !byArtist && planned0.ranker === this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
     const planned = byArtist || fit !== undefined ? this.byArtist : planned0.ranker;
+    // From the person's own seeds, the mood asked for still counts beside them.
+    const seededFit = !byArtist && fit === undefined && planned !== this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
     if (byArtist) {
       const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
@@ -263,6 +265,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
     if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
+    if (seededFit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: seededFit });
     // Asked for holiday songs, the plain ones lead: "White Christmas" before a worship song one tag calls christmas.
     const holidayOnly = constraints.holiday === 'only';
     if (holidayOnly) extra.push({ name: 'holiday', weight: 1, scores: this.plainHoliday });
