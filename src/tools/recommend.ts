@@ -275,16 +275,20 @@ async function showAskedLabels(ctx: ToolContext, cards: Map<number, TrackCard>, 
   if ((genres === undefined && moods === undefined) || ctx.catalog.labels === undefined) return;
   const pick = (labels: readonly { label: string; probability: number }[], wanted: ReadonlySet<string>) =>
     labels.filter((m) => wanted.has(m.label.toLowerCase()) && m.probability >= LABEL_EVIDENCE.keep).sort((a, b) => b.probability - a.probability)[0]?.label;
-  for (const id of ids) {
+  // The cards that do not show the label asked for, their labels read together.
+  const need = ids.flatMap((id) => {
     const card = cards.get(id);
-    if (card === undefined) continue;
+    if (card === undefined) return [];
     const needGenre = genres !== undefined && !(card.genre !== null && genres.has(card.genre.toLowerCase()));
     const needMood = moods !== undefined && !(card.mood !== null && moods.has(card.mood.toLowerCase()));
-    if (!needGenre && !needMood) continue;
-    const labels = await ctx.catalog.labels(id);
+    return needGenre || needMood ? [{ id, card, needGenre, needMood }] : [];
+  });
+  const read = await Promise.all(need.map((x) => ctx.catalog.labels?.(x.id)));
+  for (const [k, { id, card, needGenre, needMood }] of need.entries()) {
+    const labels = read[k];
     if (labels === undefined) continue;
-    const genre = needGenre ? pick(labels.genre, genres) : undefined;
-    const mood = needMood ? pick(labels.mood, moods) : undefined;
+    const genre = needGenre && genres !== undefined ? pick(labels.genre, genres) : undefined;
+    const mood = needMood && moods !== undefined ? pick(labels.mood, moods) : undefined;
     if (genre !== undefined || mood !== undefined) cards.set(id, { ...card, ...(genre !== undefined ? { genre } : {}), ...(mood !== undefined ? { mood } : {}) });
   }
 }
@@ -301,7 +305,7 @@ function showStyles(cards: Map<number, TrackCard>, items: readonly Recommendatio
  * The constraints with the styles named in free text kept to (`genres`), unless already asked for or left out: "funk" in
  * seeds.text keeps to funk, as constraints.genres ["funk"] does.
  */
-function withStyles(constraints: ConstraintsArg | undefined, styles: readonly Style[]): { constraints: ConstraintsArg | undefined; notes: string[] } {
+function keepTextStyles(constraints: ConstraintsArg | undefined, styles: readonly Style[]): { constraints: ConstraintsArg | undefined; notes: string[] } {
   const has = (list: readonly string[] | undefined, style: Style) => (list ?? []).some((g) => styleOf(g) === style);
   const added = styles.filter((s) => !has(constraints?.genres, s) && !has(constraints?.exclude_genres, s));
   if (added.length === 0) return { constraints, notes: [] };
@@ -382,7 +386,7 @@ export const recommend = defineTool({
     }
     const seeds = await collectSeeds(ctx, args.seeds, args.constraints?.genres);
     if (isRetry(seeds)) return seeds;
-    const styled = withStyles(args.constraints, seeds.styles ?? []);
+    const styled = keepTextStyles(args.constraints, seeds.styles ?? []);
     const constraints = await constraintArgs(ctx, styled.constraints);
     if (isRetry(constraints)) return constraints;
     const personal = args.for === 'me' ? await personalisation(ctx) : undefined;

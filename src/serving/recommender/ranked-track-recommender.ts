@@ -237,10 +237,9 @@ export class RankedTrackRecommender implements TrackRecommender {
     const byArtist = artist.signal !== undefined && (planned0.ranker === this.floor || seeds.length === 0) && this.model.source === 'model';
     // No seed at all but a mood that fits the request (an activity's, or the one asked for): the tracks that meet the
     // constraints ranked by their own evidence for it, not the most popular of them ("focus" gave an energetic EDM remix).
-    const fit = !byArtist && planned0.ranker === this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
+    const moodScores = !byArtist && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
+    const fit = planned0.ranker === this.floor ? moodScores : undefined;
     const planned = byArtist || fit !== undefined ? this.byArtist : planned0.ranker;
-    // From the person's own seeds, the mood asked for still counts beside them.
-    const seededFit = !byArtist && fit === undefined && planned !== this.floor && this.model.source === 'model' ? this.moodFit(request.fitMoods ?? []) : undefined;
     if (byArtist) {
       const i = notes.indexOf(NO_SEED_NOTE);
       if (i >= 0) notes.splice(i, 1);
@@ -264,8 +263,8 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (this.model.trackIds.length === 0) return { items: [], emptyReason: 'no one has played any track yet, so there is nothing to recommend from', notes };
     const extra = (request.extraSignals ?? []).map((e) => this.extraSignal(e));
     if (artist.signal !== undefined) extra.push({ name: 'similar_artists', weight: byArtist ? 1 : this.artistParams.artistWeight, scores: artist.signal });
-    if (fit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: fit });
-    if (seededFit !== undefined) extra.push({ name: 'mood_fit', weight: 1, scores: seededFit });
+    // The mood asked for ranks the answer with no seed, and counts beside the person's own seeds when there are some.
+    if (moodScores !== undefined && planned !== this.floor) extra.push({ name: 'mood_fit', weight: 1, scores: moodScores });
     // Asked for holiday songs, the plain ones lead: "White Christmas" before a worship song one tag calls christmas.
     const holidayOnly = constraints.holiday === 'only';
     if (holidayOnly) extra.push({ name: 'holiday', weight: 1, scores: this.plainHoliday });
@@ -608,13 +607,18 @@ export class RankedTrackRecommender implements TrackRecommender {
    * tracks meet them (applyConstraints); the played items' indices (`items`, `excludeItems`) do not apply to it.
    */
   private async unplayedMeets(constraints: RankingConstraints): Promise<(trackId: number) => boolean> {
-    const { catalog, indexOf } = await this.unplayedConstraintCatalog();
-    const { items: _only, excludeItems: _never, ...rest } = constraints;
-    const { allowed } = applyConstraints(catalog, rest);
+    const { indexOf, allowed } = await this.unplayedAllowed(constraints);
     return (t) => {
       const i = indexOf.get(t);
       return i !== undefined && allowed[i] === 1;
     };
+  }
+
+  /** The catalogue of unplayed tracks, and which of them meet `constraints` (the played items' indices do not apply). */
+  private async unplayedAllowed(constraints: RankingConstraints): Promise<UnplayedCatalog & { readonly allowed: Uint8Array }> {
+    const cold = await this.unplayedConstraintCatalog();
+    const { items: _only, excludeItems: _never, ...rest } = constraints;
+    return { ...cold, allowed: applyConstraints(cold.catalog, rest).allowed };
   }
 
   /**
@@ -628,9 +632,7 @@ export class RankedTrackRecommender implements TrackRecommender {
     if (asked.length === 0 || !unplayedCheckable(request.constraints)) return undefined;
     const enough = Math.max(1, Math.ceil(request.k / 2));
     if (applyConstraints(this.catalog, constraints).count >= enough) return undefined;
-    const { catalog, indexOf } = await this.unplayedConstraintCatalog();
-    const { items: _only, excludeItems: _never, ...rest } = constraints;
-    const { allowed } = applyConstraints(catalog, rest);
+    const { catalog, indexOf, allowed } = await this.unplayedAllowed(constraints);
     const leaveOut = new Set([...known, ...(request.disliked ?? []), ...(request.constraints?.excludeTracks ?? [])]);
     const meeting = [...indexOf].filter(([t, i]) => allowed[i] === 1 && !leaveOut.has(t)).map(([t]) => t);
     if (meeting.length === 0) return undefined;
@@ -1071,14 +1073,8 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
   const byTag = new Map<string, Instrument>();
   for (const x of INSTRUMENTS) for (const t of INSTRUMENT_TAGS[x]) byTag.set(t, x);
   const names = sqlList([...byTag.keys()]);
-  const out: Partial<Record<Instrument, Uint8Array>> = {};
-  const mask = (x: Instrument) => (out[x] ??= new Uint8Array(perItem.length));
-  for (const r of await db.rows<{ track_id: number; name: string }>(sql`
-    select distinct tt.track_id, lower(g.name) as name from track_tags tt join tags g on g.id = tt.tag_id where lower(g.name) in (${names})`)) {
-    const i = indexOf.get(Number(r.track_id));
-    const x = byTag.get(r.name);
-    if (i !== undefined && x !== undefined) mask(x)[i] = 1;
-  }
+  const { out, mask } = masksFor<Instrument>(perItem.length);
+  await markByTrackTags(db, byTag, indexOf, mask, 'any tag');
   const artists = new Map<number, Instrument[]>();
   for (const r of await db.rows<{ artist_id: number; name: string }>(sql`
     select ta.artist_id, lower(g.name) as name from tag_assignments ta join tags g on g.id = ta.tag_id
@@ -1087,10 +1083,35 @@ async function instrumentMasks(db: Db, indexOf: ReadonlyMap<number, number>, per
     const x = byTag.get(r.name);
     if (x !== undefined) artists.set(Number(r.artist_id), [...(artists.get(Number(r.artist_id)) ?? []), x]);
   }
+  markByPrimaryArtist(perItem, artists, mask);
+  return out;
+}
+
+/** Per key, a mask over `n` items made on first use. */
+function masksFor<K extends string>(n: number): { out: Partial<Record<K, Uint8Array>>; mask: (x: K) => Uint8Array } {
+  const out: Partial<Record<K, Uint8Array>> = {};
+  return { out, mask: (x) => (out[x] ??= new Uint8Array(n)) };
+}
+
+/**
+ * Marks each item whose own tags name a key (`byTag`: lower-cased tag → key); `labels only` counts a source's labels
+ * (a playlist's subgenre) and not listeners' free-form tags.
+ */
+async function markByTrackTags<K extends string>(db: Db, byTag: ReadonlyMap<string, K>, indexOf: ReadonlyMap<number, number>, mask: (x: K) => Uint8Array, which: 'any tag' | 'labels only'): Promise<void> {
+  for (const r of await db.rows<{ track_id: number; name: string }>(sql`
+    select distinct tt.track_id, lower(g.name) as name from track_tags tt join tags g on g.id = tt.tag_id
+    where ${which === 'labels only' ? sql`g.kind <> 'tag' and ` : sql``}lower(g.name) in (${sqlList([...byTag.keys()])})`)) {
+    const i = indexOf.get(Number(r.track_id));
+    const x = byTag.get(r.name);
+    if (i !== undefined && x !== undefined) mask(x)[i] = 1;
+  }
+}
+
+/** Marks each item with the keys of its primary artist in `artists`. */
+function markByPrimaryArtist<K extends string>(perItem: readonly (readonly number[])[], artists: ReadonlyMap<number, Iterable<K>>, mask: (x: K) => Uint8Array): void {
   perItem.forEach((a, i) => {
     for (const x of a[0] === undefined ? [] : (artists.get(a[0]) ?? [])) mask(x)[i] = 1;
   });
-  return out;
 }
 
 /** What the person named as a label or an entity: given up last, in RELAXATION_ORDER, whatever the evidence. */
@@ -1110,15 +1131,8 @@ async function styleMasks(db: Db, indexOf: ReadonlyMap<number, number>, perItem:
   const byTag = new Map<string, Style>();
   for (const x of STYLES) for (const t of [x, ...STYLE_TAGS[x]]) byTag.set(t, x);
   const names = sqlList([...byTag.keys()]);
-  const out: Partial<Record<Style, Uint8Array>> = {};
-  const mask = (x: Style) => (out[x] ??= new Uint8Array(perItem.length));
-  for (const r of await db.rows<{ track_id: number; name: string }>(sql`
-    select distinct tt.track_id, lower(g.name) as name from track_tags tt join tags g on g.id = tt.tag_id
-    where g.kind <> 'tag' and lower(g.name) in (${names})`)) {
-    const i = indexOf.get(Number(r.track_id));
-    const x = byTag.get(r.name);
-    if (i !== undefined && x !== undefined) mask(x)[i] = 1;
-  }
+  const { out, mask } = masksFor<Style>(perItem.length);
+  await markByTrackTags(db, byTag, indexOf, mask, 'labels only');
   const artists = new Map<number, Set<Style>>();
   const mark = (artist: number, x: Style) => artists.set(artist, (artists.get(artist) ?? new Set()).add(x));
   // Listeners' tags on the artist (every tag of the style together), against the artist's most used tag.
@@ -1156,9 +1170,7 @@ async function styleMasks(db: Db, indexOf: ReadonlyMap<number, number>, perItem:
     tagged.set(Number(r.artist_id), Number(r.n));
   }
   for (const [artist, by] of styled) for (const [x, tracks] of by) if (tracks.size >= STYLE_TRACK_SHARE * (tagged.get(artist) ?? Infinity)) mark(artist, x);
-  perItem.forEach((a, i) => {
-    for (const x of a[0] === undefined ? [] : (artists.get(a[0]) ?? [])) mask(x)[i] = 1;
-  });
+  markByPrimaryArtist(perItem, artists, mask);
   return out;
 }
 
